@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything Beacon needs on a fresh Debian 12 machine and builds it.
+# Idempotent: packages already present are skipped by apt-get; the build is incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libboost1.81-dev libboost-url1.81-dev
+  libcli11-dev nlohmann-json3-dev libtoml11-dev libsqlite3-dev sqlite3
+  libargon2-dev libsodium-dev libssl-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev
+  ffmpeg flite1-dev libcairo2-dev libpango1.0-dev
+  apertium apertium-eng-spa
+  xmltv-util libxml2-utils
+  chromium wrk nginx-light
+
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ -f web/package-lock.json ]; then
+  (cd web && npm ci --no-audit --no-fund && npm run build)
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j"$(nproc)"

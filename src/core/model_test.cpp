@@ -1,0 +1,60 @@
+#include "core/model.hpp"
+
+#include <gtest/gtest.h>
+
+namespace beacon::core {
+
+TEST(GenerateRequest, AppliesTheBriefsDefaults) {
+    auto r = ParseGenerateRequest(Json{{"prompt", "A lighthouse that controls storms"}});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->duration_target, 7.0);
+    EXPECT_EQ(r->language, "en");
+    EXPECT_EQ(r->output_preset, "720p");
+    EXPECT_TRUE(r->produce_preview);
+}
+
+TEST(GenerateRequest, RejectsBadInputNamingTheField) {
+    auto unknown = ParseGenerateRequest(Json{{"prompt", "x"}, {"evil", 1}});
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_NE(unknown.error().message.find("evil"), std::string::npos);
+    auto wrong_type = ParseGenerateRequest(Json{{"prompt", 5}});
+    ASSERT_FALSE(wrong_type.ok());
+    EXPECT_NE(wrong_type.error().message.find("prompt"), std::string::npos);
+    auto too_long = ParseGenerateRequest(Json{{"prompt", std::string(kMaxPromptChars + 1, 'a')}});
+    EXPECT_FALSE(too_long.ok());
+    auto duration = ParseGenerateRequest(Json{{"prompt", "x"}, {"duration_target", 0}});
+    ASSERT_FALSE(duration.ok());
+    EXPECT_NE(duration.error().message.find("duration_target"), std::string::npos);
+    EXPECT_FALSE(ParseGenerateRequest(Json{{"prompt", "   "}}).ok());
+    EXPECT_FALSE(ParseGenerateRequest(Json::array()).ok());
+    EXPECT_FALSE(ParseGenerateRequest(Json{{"prompt", "x"}, {"language", "../etc"}}).ok());
+    EXPECT_FALSE(ParseGenerateRequest(Json{{"prompt", "x"}, {"output_preset", "8k"}}).ok());
+}
+
+TEST(Script, ParsesTheIssueShapeAndRejectsMissingLines) {
+    Json j = Json::parse(R"({"title":"Storm","scenes":[{"id":1,"description":"A lighthouse",
+        "shot_type":"wide","camera":"slow_pan","duration":3.5,"actions":["rain"],
+        "lines":["The light turns."]}]})");
+    auto s = ParseScript(j);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(s->scenes.size(), 1u);
+    EXPECT_EQ(s->scenes[0].camera, "slow_pan");
+    EXPECT_EQ(ToJson(*s)["scenes"][0]["lines"][0], "The light turns.");
+    j["scenes"][0].erase("lines");
+    EXPECT_FALSE(ParseScript(j).ok());
+}
+
+TEST(JobState, RoundTripsEveryName) {
+    for (auto s : {JobState::kQueued, JobState::kGeneratingScript, JobState::kRenderingPreview,
+                   JobState::kRenderingFinal, JobState::kComposing, JobState::kCompleted,
+                   JobState::kFailed, JobState::kCanceled}) {
+        EXPECT_EQ(ParseJobState(ToString(s)), s);
+    }
+    EXPECT_FALSE(ParseJobState("preview").has_value());
+}
+
+TEST(Timestamp, FormatsRfc3339Utc) {
+    EXPECT_EQ(FormatTimestamp(1788249616000), "2026-09-01T08:00:16.000Z");
+}
+
+}  // namespace beacon::core

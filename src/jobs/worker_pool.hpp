@@ -1,0 +1,65 @@
+#pragma once
+/// Workers claim jobs from the database with a lease, run their stages, renew the lease, retry
+/// retryable errors with capped exponential backoff and stop promptly on cancel.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "jobs/event_bus.hpp"
+#include "jobs/stage.hpp"
+#include "storage/database.hpp"
+
+namespace beacon::jobs {
+
+struct WorkerPoolOptions {
+    int workers = 2;                                    // concurrent jobs
+    std::chrono::milliseconds lease{30'000};            // a lease not renewed for this long expires
+    std::chrono::milliseconds poll{500};                // idle poll interval (also woken by Notify)
+    int max_attempts = 5;                               // runs before a retryable error is final
+    std::chrono::milliseconds backoff_base{1'000};      // first retry delay, doubled each time
+    std::chrono::milliseconds backoff_cap{60'000};      // delay never exceeds this
+    std::string worker_id;                              // default: host:pid
+};
+
+/// Publishes a job.updated event with the job's current row.
+void PublishJob(EventBus& bus, const core::Job& job);
+
+class WorkerPool {
+public:
+    WorkerPool(storage::Database& db, EventBus& events, JobDefinition& definition,
+               WorkerPoolOptions options);
+    ~WorkerPool();  // stops and joins
+    WorkerPool(const WorkerPool&) = delete;
+    WorkerPool& operator=(const WorkerPool&) = delete;
+
+    void Start();
+    /// Asks running jobs to stop (they stay claimed and resume after restart) and joins.
+    void Stop();
+    /// Wakes idle workers (call after enqueuing).
+    void Notify();
+    /// Cancels a job: flags it in the database and stops it at once if it runs here.
+    core::Result<core::Job> Cancel(std::int64_t job_id);
+
+private:
+    void Loop(std::stop_token stop, int index);
+    void RunJob(core::Job job, std::stop_token pool_stop);
+
+    storage::Database& db_;
+    EventBus& events_;
+    JobDefinition& definition_;
+    WorkerPoolOptions options_;
+    std::mutex mu_;
+    std::condition_variable_any wake_;
+    std::map<std::int64_t, std::stop_source> running_;
+    std::atomic<bool> started_{false};
+    std::vector<std::jthread> threads_;  // last: stops first
+};
+
+}  // namespace beacon::jobs
