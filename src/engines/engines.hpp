@@ -5,6 +5,7 @@
 /// Every method may be called from several threads at once; long calls honour the stop_token.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stop_token>
 #include <string>
