@@ -1,0 +1,148 @@
+#include "storage/migrations.hpp"
+
+namespace beacon::storage {
+
+const std::vector<std::string_view>& SqliteMigrations() {
+    static const std::vector<std::string_view> kMigrations = {
+        // 1: the brief's job, content and playlist tables plus users, sessions, tokens, assets,
+        //    job logs, and the library's full-text index.
+        R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL DEFAULT '',
+  stream_key TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  prompt_text TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  style TEXT NOT NULL DEFAULT '',
+  voice TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT 'en',
+  duration_target REAL NOT NULL DEFAULT 7,
+  output_preset TEXT NOT NULL DEFAULT '720p',
+  produce_preview INTEGER NOT NULL DEFAULT 1,
+  status TEXT NOT NULL DEFAULT 'queued',
+  progress INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  preview_url TEXT NOT NULL DEFAULT '',
+  final_url TEXT NOT NULL DEFAULT '',
+  thumbnail_url TEXT NOT NULL DEFAULT '',
+  vtt_url TEXT NOT NULL DEFAULT '',
+  error_log TEXT NOT NULL DEFAULT '',
+  error_code TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  run_after INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  lease_expires INTEGER NOT NULL DEFAULT 0,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  content_id INTEGER,
+  stages TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX jobs_claim ON jobs(status, run_after);
+CREATE TABLE job_logs (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  stage TEXT NOT NULL DEFAULT '',
+  level TEXT NOT NULL DEFAULT 'info',
+  message TEXT NOT NULL
+);
+CREATE INDEX job_logs_job ON job_logs(job_id, id);
+CREATE TABLE content (
+  id INTEGER PRIMARY KEY,
+  owner_id INTEGER NOT NULL,
+  job_id INTEGER,
+  title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  prompt TEXT NOT NULL DEFAULT '',
+  mp4_url TEXT NOT NULL DEFAULT '',
+  hls_url TEXT NOT NULL DEFAULT '',
+  thumbnail TEXT NOT NULL DEFAULT '',
+  poster TEXT NOT NULL DEFAULT '',
+  preview_url TEXT NOT NULL DEFAULT '',
+  vtt_url TEXT NOT NULL DEFAULT '',
+  chapters_url TEXT NOT NULL DEFAULT '',
+  duration REAL NOT NULL DEFAULT 0,
+  languages TEXT NOT NULL DEFAULT '[]',
+  published INTEGER NOT NULL DEFAULT 0,
+  visibility TEXT NOT NULL DEFAULT 'private',
+  transcript TEXT NOT NULL DEFAULT '',
+  script TEXT NOT NULL DEFAULT '{}',
+  entities TEXT NOT NULL DEFAULT '[]',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE content_fts USING fts5(
+  title, description, prompt, transcript, content='content', content_rowid='id',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER content_ai AFTER INSERT ON content BEGIN
+  INSERT INTO content_fts(rowid, title, description, prompt, transcript)
+  VALUES (new.id, new.title, new.description, new.prompt, new.transcript);
+END;
+CREATE TRIGGER content_ad AFTER DELETE ON content BEGIN
+  INSERT INTO content_fts(content_fts, rowid, title, description, prompt, transcript)
+  VALUES ('delete', old.id, old.title, old.description, old.prompt, old.transcript);
+END;
+CREATE TRIGGER content_au AFTER UPDATE ON content BEGIN
+  INSERT INTO content_fts(content_fts, rowid, title, description, prompt, transcript)
+  VALUES ('delete', old.id, old.title, old.description, old.prompt, old.transcript);
+  INSERT INTO content_fts(rowid, title, description, prompt, transcript)
+  VALUES (new.id, new.title, new.description, new.prompt, new.transcript);
+END;
+CREATE TABLE assets (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER,
+  content_id INTEGER,
+  kind TEXT NOT NULL,
+  hash TEXT NOT NULL DEFAULT '',
+  key TEXT NOT NULL DEFAULT '',
+  mime TEXT NOT NULL DEFAULT '',
+  size INTEGER NOT NULL DEFAULT 0,
+  engine TEXT NOT NULL DEFAULT '',
+  model TEXT NOT NULL DEFAULT '',
+  parameters TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX assets_hash ON assets(hash);
+CREATE INDEX assets_job ON assets(job_id);
+CREATE INDEX assets_content ON assets(content_id);
+CREATE TABLE playlists (
+  id INTEGER PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  items TEXT NOT NULL DEFAULT '[]',
+  loop_mode TEXT NOT NULL DEFAULT 'in_order',
+  active INTEGER NOT NULL DEFAULT 1,
+  hls_endpoint TEXT NOT NULL DEFAULT '',
+  scheduled_slots TEXT NOT NULL DEFAULT '[]',
+  inserts TEXT NOT NULL DEFAULT '[]',
+  state TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql",
+    };
+    return kMigrations;
+}
+
+}  // namespace beacon::storage

@@ -1,0 +1,87 @@
+#include "storage/sqlite.hpp"
+
+namespace beacon::storage::sqlite {
+
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+Error SqliteError(sqlite3* db, const char* what) {
+    int code = sqlite3_errcode(db);
+    bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+    ErrorCode ec = code == SQLITE_CONSTRAINT ? ErrorCode::kConflict
+                   : busy                    ? ErrorCode::kUnavailable
+                                             : ErrorCode::kInternal;
+    return Error{ec, std::string("database: ") + what + ": " + sqlite3_errmsg(db), busy};
+}
+}  // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+        SQLITE_OK) {
+        prepare_error_ = sqlite3_errmsg(db);
+        stmt_ = nullptr;
+    }
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+}
+Statement& Statement::Bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+}
+Statement& Statement::Bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+Statement& Statement::BindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+}
+
+core::Result<bool> Statement::Step() {
+    if (!stmt_) return Error::Internal("database: cannot prepare statement: " + prepare_error_);
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteError(db_, "step");
+}
+
+core::Status Statement::Run() {
+    for (;;) {
+        auto r = Step();
+        if (!r.ok()) return std::move(r).error();
+        if (!*r) return {};
+    }
+}
+
+std::int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Statement::Double(int col) const { return sqlite3_column_double(stmt_, col); }
+std::string Statement::Text(int col) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    return t ? std::string(reinterpret_cast<const char*>(t),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+}
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::optional<std::int64_t> Statement::OptInt(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return Int(col);
+}
+
+core::Status Exec(sqlite3* db, std::string_view sql) {
+    char* err = nullptr;
+    std::string s(sql);
+    if (sqlite3_exec(db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : "unknown error";
+        sqlite3_free(err);
+        return Error::Internal("database: " + msg);
+    }
+    return {};
+}
+
+}  // namespace beacon::storage::sqlite

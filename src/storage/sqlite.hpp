@@ -1,0 +1,51 @@
+#pragma once
+/// A thin RAII layer over the SQLite C API: a connection and prepared statements with typed binds.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "core/result.hpp"
+
+namespace beacon::storage::sqlite {
+
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    bool valid() const { return stmt_ != nullptr; }
+    const std::string& prepare_error() const { return prepare_error_; }
+    Statement& Bind(int i, std::int64_t v);
+    Statement& Bind(int i, int v) { return Bind(i, static_cast<std::int64_t>(v)); }
+    Statement& Bind(int i, double v);
+    Statement& Bind(int i, bool v) { return Bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
+    Statement& Bind(int i, std::string_view v);
+    Statement& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+    Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+    Statement& BindNull(int i);
+    Statement& Bind(int i, std::optional<std::int64_t> v) { return v ? Bind(i, *v) : BindNull(i); }
+    /// Steps once: true when a row is available, false when done; error on failure.
+    core::Result<bool> Step();
+    /// Steps to completion (for statements without rows).
+    core::Status Run();
+    std::int64_t Int(int col) const;
+    double Double(int col) const;
+    std::string Text(int col) const;
+    bool IsNull(int col) const;
+    std::optional<std::int64_t> OptInt(int col) const;
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+    std::string prepare_error_;
+};
+
+/// Runs SQL without results (may hold several statements).
+core::Status Exec(sqlite3* db, std::string_view sql);
+
+}  // namespace beacon::storage::sqlite

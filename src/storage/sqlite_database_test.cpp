@@ -1,0 +1,208 @@
+#include "storage/database.hpp"
+
+#include <filesystem>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace beacon::storage {
+namespace {
+
+namespace fs = std::filesystem;
+using core::JobState;
+
+class SqliteDatabaseTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() /
+               ("beacon-db-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        auto db = OpenSqlite((dir_ / "beacon.db").string());
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        db_ = std::move(db).value();
+    }
+    void TearDown() override {
+        db_.reset();
+        fs::remove_all(dir_);
+    }
+    core::Job NewJob(const std::string& prompt = "A lighthouse that controls storms") {
+        core::GenerateRequest r;
+        r.prompt = prompt;
+        auto j = db_->CreateJob(1, r);
+        EXPECT_TRUE(j.ok());
+        return *j;
+    }
+    fs::path dir_;
+    std::unique_ptr<Database> db_;
+};
+
+TEST_F(SqliteDatabaseTest, UsesWalAndMigratesIdempotently) {
+    db_.reset();
+    auto again = OpenSqlite((dir_ / "beacon.db").string());
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_TRUE(fs::exists(dir_ / "beacon.db-wal"));
+}
+
+TEST_F(SqliteDatabaseTest, ClaimsEachJobOnceUntilTheLeaseExpires) {
+    auto job = NewJob();
+    auto a = db_->ClaimJob("w1", 1000, 2000);
+    ASSERT_TRUE(a.ok());
+    ASSERT_TRUE(a->has_value());
+    EXPECT_EQ((*a)->id, job.id);
+    EXPECT_EQ((*a)->attempts, 1);
+    auto b = db_->ClaimJob("w2", 1500, 2500);
+    ASSERT_TRUE(b.ok());
+    EXPECT_FALSE(b->has_value()) << "a held lease must not be claimed twice";
+    // w1 dies; after its lease expires w2 takes the job over, and w1 can no longer renew it.
+    auto c = db_->ClaimJob("w2", 2001, 3000);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c->has_value());
+    EXPECT_EQ((*c)->attempts, 2);
+    EXPECT_FALSE(*db_->RenewLease(job.id, "w1", 4000));
+    EXPECT_TRUE(*db_->RenewLease(job.id, "w2", 4000));
+}
+
+TEST_F(SqliteDatabaseTest, ConcurrentClaimersNeverShareAJob) {
+    for (int i = 0; i < 40; ++i) NewJob("job " + std::to_string(i));
+    std::vector<std::int64_t> seen[4];
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (;;) {
+                auto c = db_->ClaimJob("w" + std::to_string(t), 10, 1'000'000);
+                if (!c.ok() || !c->has_value()) break;
+                seen[t].push_back((*c)->id);
+                ASSERT_TRUE(db_->FinishJob((*c)->id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
+            }
+        });
+    }
+    threads.clear();
+    std::set<std::int64_t> all;
+    std::size_t total = 0;
+    for (auto& v : seen) {
+        total += v.size();
+        all.insert(v.begin(), v.end());
+    }
+    EXPECT_EQ(total, 40u);
+    EXPECT_EQ(all.size(), 40u);
+}
+
+TEST_F(SqliteDatabaseTest, RecordsStagesAndRequeuesWithBackoff) {
+    auto job = NewJob();
+    ASSERT_TRUE(db_->RecordStage(job.id, "script", {{"title", "Storm"}}).ok());
+    ASSERT_TRUE(db_->RequeueJob(job.id, 5000, "ollama: 503").ok());
+    auto early = db_->ClaimJob("w", 4999, 10000);
+    ASSERT_TRUE(early.ok());
+    EXPECT_FALSE(early->has_value());
+    auto later = db_->ClaimJob("w", 5000, 10000);
+    ASSERT_TRUE(later.ok() && later->has_value());
+    EXPECT_EQ((*later)->stages["script"]["title"], "Storm");
+    ASSERT_TRUE(db_->ForgetStages(job.id, {"script"}).ok());
+    EXPECT_FALSE(db_->GetJob(job.id)->stages.contains("script"));
+}
+
+TEST_F(SqliteDatabaseTest, CancelIsImmediateForQueuedAndFlaggedForRunning) {
+    auto queued = NewJob();
+    auto c = db_->RequestCancel(queued.id);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->status, JobState::kCanceled);
+    auto running = NewJob();
+    auto now = core::NowMillis();
+    ASSERT_TRUE(db_->ClaimJob("w", now, now + 60'000)->has_value());
+    auto r = db_->RequestCancel(running.id);
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->cancel_requested);
+    EXPECT_NE(r->status, JobState::kCanceled);
+    EXPECT_EQ(db_->RequestCancel(queued.id).error().code, core::ErrorCode::kConflict);
+    auto retried = db_->RetryJob(queued.id);
+    ASSERT_TRUE(retried.ok());
+    EXPECT_EQ(retried->status, JobState::kQueued);
+    EXPECT_EQ(db_->RetryJob(running.id).error().code, core::ErrorCode::kConflict);
+}
+
+TEST_F(SqliteDatabaseTest, SearchesTheLibraryWithFts) {
+    core::Content a;
+    a.title = "Lighthouse Storm";
+    a.transcript = "The keeper turns the great lamp toward the sea.";
+    core::Content b;
+    b.title = "Desert Bloom";
+    b.description = "Cacti flowering at dawn";
+    ASSERT_TRUE(db_->CreateContent(a).ok());
+    ASSERT_TRUE(db_->CreateContent(b).ok());
+    ContentQuery q;
+    q.search = "lamp";
+    auto r = db_->ListContent(q);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->items.size(), 1u);
+    EXPECT_EQ(r->items[0].title, "Lighthouse Storm");
+    q.search = "light";  // prefix match
+    EXPECT_EQ(db_->ListContent(q)->total, 1);
+    q.search = "\"unbalanced AND OR (";  // FTS syntax in user input must not be an error
+    EXPECT_TRUE(db_->ListContent(q).ok());
+    q.search = "";
+    q.sort = "title";
+    auto all = db_->ListContent(q);
+    ASSERT_EQ(all->items.size(), 2u);
+    EXPECT_EQ(all->items[0].title, "Desert Bloom");
+    // Updates reach the index.
+    auto got = *db_->GetContent(all->items[0].id);
+    got.transcript = "zephyr";
+    ASSERT_TRUE(db_->UpdateContent(got).ok());
+    q.search = "zephyr";
+    EXPECT_EQ(db_->ListContent(q)->total, 1);
+    ASSERT_TRUE(db_->DeleteContent(got.id).ok());
+    EXPECT_EQ(db_->ListContent(q)->total, 0);
+    EXPECT_EQ(db_->DeleteContent(got.id).error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteDatabaseTest, KeepsAssetsWithProvenanceAndFindsThemByHash) {
+    auto job = NewJob();
+    core::Asset a;
+    a.job_id = job.id;
+    a.kind = "voice";
+    a.hash = "abc123";
+    a.key = "jobs/1/scenes/1/voice.wav";
+    a.engine = "flite";
+    a.model = "slt";
+    a.parameters = {{"text", "hello"}};
+    ASSERT_TRUE(db_->AddAsset(a).ok());
+    auto hit = db_->FindAssetByHash("abc123");
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_EQ((*hit)->engine, "flite");
+    EXPECT_EQ((*hit)->parameters["text"], "hello");
+    EXPECT_FALSE(db_->FindAssetByHash("nope")->has_value());
+}
+
+TEST_F(SqliteDatabaseTest, PlaylistsHaveUniqueSlugsAndState) {
+    auto main = db_->DefaultPlaylist();
+    ASSERT_TRUE(main.ok());
+    EXPECT_EQ(main->hls_endpoint, "/live/main/index.m3u8");
+    EXPECT_EQ(db_->DefaultPlaylist()->id, main->id);
+    core::Playlist dup;
+    dup.slug = "main";
+    dup.title = "Again";
+    EXPECT_EQ(db_->CreatePlaylist(dup).error().code, core::ErrorCode::kConflict);
+    main->items = {3, 1, 2};
+    ASSERT_TRUE(db_->UpdatePlaylist(*main).ok());
+    EXPECT_EQ(db_->GetPlaylist(main->id)->items, (std::vector<std::int64_t>{3, 1, 2}));
+    ASSERT_TRUE(db_->PutChannelState(main->id, "{\"x\":1}").ok());
+    EXPECT_EQ(*db_->GetChannelState(main->id), "{\"x\":1}");
+}
+
+TEST_F(SqliteDatabaseTest, SessionsExpireAndPasswordChangeEndsThem) {
+    auto u = db_->GetOrCreateUser("admin");
+    ASSERT_TRUE(u.ok());
+    ASSERT_TRUE(db_->CreateSession("h1", u->id, "csrf", core::NowMillis() + 60'000).ok());
+    EXPECT_TRUE(db_->GetSession("h1", core::NowMillis()).ok());
+    EXPECT_FALSE(db_->GetSession("h1", core::NowMillis() + 120'000).ok());
+    ASSERT_TRUE(db_->SetPasswordHash(u->id, "$argon2id$...").ok());
+    EXPECT_FALSE(db_->GetSession("h1", core::NowMillis()).ok());
+    EXPECT_EQ(*db_->CountUsersWithPassword(), 1);
+}
+
+}  // namespace
+}  // namespace beacon::storage
