@@ -39,6 +39,7 @@ public:
     void Unsubscribe(std::uint64_t id);
 
 private:
+    std::mutex publish_mu_;
     mutable std::mutex mu_;
     std::size_t history_;
     std::deque<Event> events_;

@@ -25,7 +25,9 @@ struct WorkerPoolOptions {
     int max_attempts = 5;                               // runs before a retryable error is final
     std::chrono::milliseconds backoff_base{1'000};      // first retry delay, doubled each time
     std::chrono::milliseconds backoff_cap{60'000};      // delay never exceeds this
-    std::string worker_id;                              // default: host:pid
+    /// Lease owner prefix. Default host:pid. A process that owns its data folder (beacon serve)
+    /// passes a stable id so that after a crash it frees its old leases at start.
+    std::string worker_id;
 };
 
 /// Publishes a job.updated event with the job's current row.
@@ -49,7 +51,7 @@ public:
 
 private:
     void Loop(std::stop_token stop, int index);
-    void RunJob(core::Job job, std::stop_token pool_stop);
+    void RunJob(core::Job job, const std::string& worker, std::stop_token pool_stop);
 
     storage::Database& db_;
     EventBus& events_;

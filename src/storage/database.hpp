@@ -94,6 +94,9 @@ public:
     /// Extends the lease if `worker_id` still holds it; false when the lease was lost.
     virtual Result<bool> RenewLease(std::int64_t job_id, const std::string& worker_id,
                                     core::UnixMillis lease_until) = 0;
+    /// Releases every lease whose owner starts with `owner_prefix` (a restarted process frees
+    /// the leases its previous life held, so its jobs resume at once). Returns how many.
+    virtual Result<int> ReleaseLeases(const std::string& owner_prefix) = 0;
     /// Records the state and progress of a job the worker holds.
     virtual Status UpdateJobProgress(std::int64_t job_id, core::JobState state, int progress) = 0;
     /// Records a finished stage's outputs (JSON) so a restarted job resumes after it.

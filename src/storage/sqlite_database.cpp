@@ -384,6 +384,15 @@ public:
         BEACON_CHECK(s.Run());
         return sqlite3_changes(db_) > 0;
     }
+    Result<int> ReleaseLeases(const std::string& owner_prefix) override {
+        std::lock_guard lock(mu_);
+        Statement s(db_,
+                    "UPDATE jobs SET lease_owner = NULL, lease_expires = 0 WHERE "
+                    "substr(lease_owner, 1, ?) = ?");
+        s.Bind(1, static_cast<std::int64_t>(owner_prefix.size())).Bind(2, owner_prefix);
+        BEACON_CHECK(s.Run());
+        return sqlite3_changes(db_);
+    }
     Status UpdateJobProgress(std::int64_t job_id, JobState state, int progress) override {
         std::lock_guard lock(mu_);
         Statement s(db_,

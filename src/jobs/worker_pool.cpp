@@ -1,0 +1,276 @@
+#include "jobs/worker_pool.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+#include <unistd.h>
+
+namespace beacon::jobs {
+
+using core::Error;
+using core::Json;
+using core::JobState;
+using namespace std::chrono;
+
+void PublishJob(EventBus& bus, const core::Job& job) { bus.Publish("job.updated", core::ToJson(job)); }
+
+namespace {
+
+std::string DefaultWorkerId() {
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    return std::string(host) + ":" + std::to_string(getpid());
+}
+
+/// The StageContext a running job sees.
+class RunContext final : public StageContext {
+public:
+    RunContext(storage::Database& db, EventBus& events, core::Job job, std::stop_token stop)
+        : db_(db), events_(events), job_(std::move(job)), stop_(std::move(stop)) {}
+
+    const core::Job& job() const override { return job_; }
+    std::stop_token stop_token() const override { return stop_; }
+
+    void SetProgress(int progress) override {
+        std::lock_guard lock(mu_);
+        progress = std::clamp(progress, 0, 100);
+        if (progress <= progress_) return;
+        progress_ = progress;
+        (void)db_.UpdateJobProgress(job_.id, state_, progress_);
+        PublishLocked();
+    }
+    void Log(const std::string& message, const std::string& level) override {
+        std::string stage;
+        {
+            std::lock_guard lock(mu_);
+            stage = stage_;
+        }
+        auto line = db_.AppendJobLog(job_.id, stage, level, message);
+        if (line.ok()) events_.Publish("job.log", core::ToJson(*line));
+    }
+    Json StageOutputs(const std::string& stage) const override {
+        std::lock_guard lock(mu_);
+        auto it = job_.stages.find(stage);
+        return it == job_.stages.end() ? Json() : *it;
+    }
+    void SetUrls(const Json& urls) override {
+        std::lock_guard lock(mu_);
+        (void)db_.SetJobUrls(job_.id, urls);
+        PublishLocked();
+    }
+
+    void EnterStage(const Stage& s) {
+        std::lock_guard lock(mu_);
+        stage_ = s.name;
+        state_ = s.state;
+        progress_ = std::max(progress_, s.progress_start);
+        (void)db_.UpdateJobProgress(job_.id, state_, progress_);
+        PublishLocked();
+    }
+    void Recorded(const std::string& stage, const Json& outputs) {
+        std::lock_guard lock(mu_);
+        job_.stages[stage] = outputs;
+    }
+    bool Done(const std::string& stage) const {
+        std::lock_guard lock(mu_);
+        return job_.stages.contains(stage);
+    }
+
+private:
+    void PublishLocked() {
+        auto fresh = db_.GetJob(job_.id);
+        if (fresh.ok()) PublishJob(events_, *fresh);
+    }
+
+    storage::Database& db_;
+    EventBus& events_;
+    mutable std::mutex mu_;
+    core::Job job_;
+    std::stop_token stop_;
+    std::string stage_;
+    JobState state_ = JobState::kQueued;
+    int progress_ = 0;
+};
+
+}  // namespace
+
+WorkerPool::WorkerPool(storage::Database& db, EventBus& events, JobDefinition& definition,
+                       WorkerPoolOptions options)
+    : db_(db), events_(events), definition_(definition), options_(std::move(options)) {
+    if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();
+    options_.workers = std::max(1, options_.workers);
+}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+void WorkerPool::Start() {
+    if (started_.exchange(true)) return;
+    // Leases held under this pool's id belong to an earlier life of this process: free them so
+    // those jobs resume now instead of after the lease expires.
+    auto released = db_.ReleaseLeases(options_.worker_id + "#");
+    if (released.ok() && *released > 0) {
+        std::cerr << "beacon: resuming " << *released << " interrupted job(s)\n";
+    }
+    for (int i = 0; i < options_.workers; ++i) {
+        threads_.emplace_back([this, i](std::stop_token stop) { Loop(stop, i); });
+    }
+}
+
+void WorkerPool::Stop() {
+    for (auto& t : threads_) t.request_stop();
+    {
+        std::lock_guard lock(mu_);
+        for (auto& [_, src] : running_) src.request_stop();
+    }
+    wake_.notify_all();
+    threads_.clear();  // joins
+    started_ = false;
+}
+
+void WorkerPool::Notify() { wake_.notify_all(); }
+
+core::Result<core::Job> WorkerPool::Cancel(std::int64_t job_id) {
+    auto job = db_.RequestCancel(job_id);
+    if (!job.ok()) return job;
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = running_.find(job_id); it != running_.end()) it->second.request_stop();
+    }
+    PublishJob(events_, *job);
+    return job;
+}
+
+void WorkerPool::Loop(std::stop_token stop, int index) {
+    const std::string worker = options_.worker_id + "#" + std::to_string(index);
+    while (!stop.stop_requested()) {
+        auto now = core::NowMillis();
+        auto claimed = db_.ClaimJob(worker, now, now + options_.lease.count());
+        if (claimed.ok() && claimed->has_value()) {
+            RunJob(std::move(**claimed), worker, stop);
+            continue;
+        }
+        if (!claimed.ok()) std::cerr << "beacon: worker: " << claimed.error().message << "\n";
+        std::unique_lock lock(mu_);
+        wake_.wait_for(lock, stop, options_.poll, [] { return false; });
+    }
+}
+
+void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_token pool_stop) {
+    const std::int64_t id = job.id;
+    std::stop_source source;
+    {
+        std::lock_guard lock(mu_);
+        running_[id] = source;
+    }
+    std::stop_callback forward(pool_stop, [&source] { source.request_stop(); });
+    RunContext ctx(db_, events_, job, source.get_token());
+
+    // Renews the lease and watches for a cancel flagged by another process.
+    std::jthread renewer([&, id](std::stop_token st) {
+        std::mutex m;
+        std::condition_variable_any cv;
+        auto period = std::max(milliseconds(50), options_.lease / 3);
+        while (!st.stop_requested()) {
+            std::unique_lock lk(m);
+            if (cv.wait_for(lk, st, period, [] { return false; })) break;
+            if (st.stop_requested()) break;
+            auto now = core::NowMillis();
+            auto renewed = db_.RenewLease(id, worker, now + options_.lease.count());
+            if (renewed.ok() && !*renewed) {
+                std::cerr << "beacon: worker " << worker << " lost the lease on job " << id << "\n";
+                source.request_stop();
+            }
+            auto fresh = db_.GetJob(id);
+            if (fresh.ok() && fresh->cancel_requested) source.request_stop();
+        }
+    });
+
+    auto cancel_requested = [&] {
+        auto fresh = db_.GetJob(id);
+        return fresh.ok() && fresh->cancel_requested;
+    };
+    auto finish_running = [&] {
+        renewer.request_stop();
+        renewer.join();
+        std::lock_guard lock(mu_);
+        running_.erase(id);
+    };
+
+    ctx.Log("attempt " + std::to_string(job.attempts) + " started on " + worker, "info");
+    std::optional<std::int64_t> content_id = job.content_id;
+    auto stages = definition_.StagesFor(job);
+    for (const auto& stage : stages) {
+        if (ctx.Done(stage.name)) {
+            const auto& out = ctx.StageOutputs(stage.name);
+            if (out.is_object() && out.contains("content_id") && out["content_id"].is_number_integer())
+                content_id = out["content_id"].get<std::int64_t>();
+            continue;  // finished in an earlier run: resume after it
+        }
+        if (source.stop_requested()) break;
+        ctx.EnterStage(stage);
+        ctx.Log("stage " + stage.name + " started", "info");
+        auto started = steady_clock::now();
+        core::Result<Json> result = Error::Internal("stage " + stage.name + " did not run");
+        try {
+            result = stage.run(ctx);
+        } catch (const std::exception& e) {
+            result = Error::Internal("stage " + stage.name + " crashed: " + e.what());
+        }
+        auto ms = duration_cast<milliseconds>(steady_clock::now() - started).count();
+        if (!result.ok()) {
+            const Error& err = result.error();
+            if (source.stop_requested() || err.code == core::ErrorCode::kCanceled) {
+                break;  // handled below
+            }
+            ctx.Log("stage " + stage.name + " failed after " + std::to_string(ms) + " ms: " +
+                        err.message,
+                    "error");
+            finish_running();
+            if (err.retryable && job.attempts < options_.max_attempts) {
+                auto delay = options_.backoff_base * (1LL << std::min(job.attempts - 1, 20));
+                delay = std::min<milliseconds>(delay, options_.backoff_cap);
+                delay = std::max<milliseconds>(delay, err.retry_after);
+                (void)db_.RequeueJob(id, core::NowMillis() + delay.count(),
+                                     err.message + " (retrying in " +
+                                         std::to_string(delay.count()) + " ms)");
+                ctx.Log("will retry in " + std::to_string(delay.count()) + " ms (attempt " +
+                            std::to_string(job.attempts) + " of " +
+                            std::to_string(options_.max_attempts) + ")",
+                        "warn");
+            } else {
+                (void)db_.FinishJob(id, JobState::kFailed, err, std::nullopt);
+            }
+            if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
+            Notify();
+            return;
+        }
+        Json outputs = result.value().is_null() ? Json::object() : std::move(result).value();
+        outputs["elapsed_ms"] = ms;
+        if (outputs.contains("content_id") && outputs["content_id"].is_number_integer())
+            content_id = outputs["content_id"].get<std::int64_t>();
+        (void)db_.RecordStage(id, stage.name, outputs);
+        ctx.Recorded(stage.name, outputs);
+        ctx.Log("stage " + stage.name + " finished in " + std::to_string(ms) + " ms", "info");
+        ctx.SetProgress(stage.progress_end);
+    }
+
+    finish_running();
+    if (source.stop_requested()) {
+        if (cancel_requested()) {
+            (void)db_.FinishJob(id, JobState::kCanceled,
+                                Error::Canceled("canceled by the user"), std::nullopt);
+            ctx.Log("canceled", "warn");
+        } else {
+            // Shutting down: the job stays claimed-then-released and resumes on the next start.
+            (void)db_.RequeueJob(id, 0, "");
+            ctx.Log("interrupted by shutdown; will resume after the last finished stage", "warn");
+        }
+    } else {
+        (void)db_.FinishJob(id, JobState::kCompleted, std::nullopt, content_id);
+        ctx.Log("completed", "info");
+    }
+    if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
+}
+
+}  // namespace beacon::jobs
