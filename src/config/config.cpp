@@ -1,0 +1,311 @@
+#include "config/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include <toml.hpp>
+
+extern char** environ;
+
+namespace beacon::config {
+
+using core::Error;
+
+namespace {
+
+/// One configurable key: how to read it from a TOML value, with validation.
+struct Field {
+    std::string name;
+    std::function<std::string(const toml::value&)> set;  // returns "" or the reason it's bad
+};
+
+std::string TypeName(const toml::value& v) {
+    if (v.is_string()) return "a string";
+    if (v.is_integer()) return "an integer";
+    if (v.is_floating()) return "a number";
+    if (v.is_boolean()) return "true/false";
+    if (v.is_table()) return "a table";
+    if (v.is_array()) return "an array";
+    return "another type";
+}
+
+Field Str(std::string name, std::string* out, std::set<std::string> allowed = {}) {
+    return {name, [out, allowed](const toml::value& v) -> std::string {
+                if (!v.is_string()) return "must be a string, not " + TypeName(v);
+                std::string s = v.as_string().str;
+                if (!allowed.empty() && !allowed.contains(s)) {
+                    std::string list;
+                    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+                    return "must be one of " + list + " (got \"" + s + "\")";
+                }
+                *out = s;
+                return "";
+            }};
+}
+
+Field Int(std::string name, int* out, std::int64_t lo, std::int64_t hi) {
+    return {name, [out, lo, hi](const toml::value& v) -> std::string {
+                if (!v.is_integer()) return "must be an integer, not " + TypeName(v);
+                auto x = v.as_integer();
+                if (x < lo || x > hi) {
+                    return "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                           " (got " + std::to_string(x) + ")";
+                }
+                *out = static_cast<int>(x);
+                return "";
+            }};
+}
+
+Field Int64(std::string name, std::int64_t* out, std::int64_t lo, std::int64_t hi) {
+    return {name, [out, lo, hi](const toml::value& v) -> std::string {
+                if (!v.is_integer()) return "must be an integer, not " + TypeName(v);
+                auto x = v.as_integer();
+                if (x < lo || x > hi) {
+                    return "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
+                }
+                *out = x;
+                return "";
+            }};
+}
+
+Field Num(std::string name, double* out, double lo, double hi) {
+    return {name, [out, lo, hi](const toml::value& v) -> std::string {
+                double x;
+                if (v.is_floating()) {
+                    x = v.as_floating();
+                } else if (v.is_integer()) {
+                    x = static_cast<double>(v.as_integer());
+                } else {
+                    return "must be a number, not " + TypeName(v);
+                }
+                if (!(x >= lo && x <= hi)) {
+                    std::ostringstream s;
+                    s << "must be between " << lo << " and " << hi;
+                    return s.str();
+                }
+                *out = x;
+                return "";
+            }};
+}
+
+Field Bool(std::string name, bool* out) {
+    return {name, [out](const toml::value& v) -> std::string {
+                if (!v.is_boolean()) return "must be true or false, not " + TypeName(v);
+                *out = v.as_boolean();
+                return "";
+            }};
+}
+
+std::string CheckUrl(const std::string& url) {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+        return "must be an http:// or https:// URL (got \"" + url + "\")";
+    }
+    return "";
+}
+
+Field Url(std::string name, std::string* out) {
+    return {name, [out](const toml::value& v) -> std::string {
+                if (!v.is_string()) return "must be a string, not " + TypeName(v);
+                std::string s = v.as_string().str;
+                if (!s.empty()) {
+                    if (auto bad = CheckUrl(s); !bad.empty()) return bad;
+                }
+                *out = s;
+                return "";
+            }};
+}
+
+std::string CheckListen(const std::string& s) {
+    auto colon = s.rfind(':');
+    if (colon == std::string::npos || colon == 0) return "must be HOST:PORT (got \"" + s + "\")";
+    std::string port = s.substr(colon + 1);
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stol(port) > 65535) {
+        return "has a bad port (got \"" + port + "\")";
+    }
+    return "";
+}
+
+}  // namespace
+
+Environment ProcessEnvironment() {
+    Environment env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string kv = *e;
+        auto eq = kv.find('=');
+        if (eq == std::string::npos) continue;
+        std::string k = kv.substr(0, eq);
+        static const std::set<std::string> kRead = {
+            "OLLAMA_HOST",    "OLLAMA_MODEL",    "COMFYUI_HOST", "COMFYUI_CHECKPOINT",
+            "ELEVEN_API_KEY", "ELEVEN_VOICE_ID", "ELEVEN_MODEL_ID", "WHISPER_URL",
+            "BEACON_DATA",    "BEACON_LISTEN"};
+        if (kRead.contains(k)) env[k] = kv.substr(eq + 1);
+    }
+    return env;
+}
+
+core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
+                           const std::string& source_name) {
+    Config c;
+    std::string data_dir = c.data_dir.string();
+    std::map<std::string, std::vector<Field>> sections;
+    sections[""] = {Str("data_dir", &data_dir)};
+    sections["server"] = {Str("listen", &c.server.listen),
+                          Int64("max_body_bytes", &c.server.max_body_bytes, 1024, 1LL << 32),
+                          Url("public_url", &c.server.public_url),
+                          Str("web_root", &c.server.web_root),
+                          Int("threads", &c.server.threads, 1, 64)};
+    sections["jobs"] = {Int("workers", &c.jobs.workers, 1, 64),
+                        Int("lease_seconds", &c.jobs.lease_seconds, 2, 3600),
+                        Int("max_attempts", &c.jobs.max_attempts, 1, 100),
+                        Int("backoff_base_ms", &c.jobs.backoff_base_ms, 1, 3'600'000),
+                        Int("backoff_cap_ms", &c.jobs.backoff_cap_ms, 1, 86'400'000)};
+    sections["engines"] = {Str("script", &c.engines.script, {"builtin", "ollama"}),
+                           Str("voice", &c.engines.voice, {"builtin", "elevenlabs"}),
+                           Str("pictures", &c.engines.pictures, {"builtin", "comfyui"}),
+                           Str("captions", &c.engines.captions, {"builtin", "whisper"}),
+                           Str("translation", &c.engines.translation, {"builtin", "ollama"}),
+                           Str("entities", &c.engines.entities, {"builtin", "ollama"})};
+    sections["ollama"] = {Url("host", &c.ollama.host), Str("model", &c.ollama.model),
+                          Int("timeout_seconds", &c.ollama.timeout_seconds, 1, 86400),
+                          Int("concurrency", &c.ollama.concurrency, 1, 64)};
+    sections["comfyui"] = {Url("host", &c.comfyui.host), Str("checkpoint", &c.comfyui.checkpoint),
+                           Str("workflow", &c.comfyui.workflow),
+                           Int("steps", &c.comfyui.steps, 1, 500),
+                           Int("timeout_seconds", &c.comfyui.timeout_seconds, 1, 86400),
+                           Int("concurrency", &c.comfyui.concurrency, 1, 64)};
+    sections["elevenlabs"] = {Str("api_key", &c.elevenlabs.api_key),
+                              Str("voice_id", &c.elevenlabs.voice_id),
+                              Str("model_id", &c.elevenlabs.model_id),
+                              Url("base_url", &c.elevenlabs.base_url),
+                              Str("output_format", &c.elevenlabs.output_format),
+                              Int("timeout_seconds", &c.elevenlabs.timeout_seconds, 1, 86400),
+                              Int("concurrency", &c.elevenlabs.concurrency, 1, 64)};
+    sections["whisper"] = {Url("url", &c.whisper.url),
+                           Str("api", &c.whisper.api, {"whispercpp", "openai"}),
+                           Str("model", &c.whisper.model),
+                           Int("timeout_seconds", &c.whisper.timeout_seconds, 1, 86400)};
+    sections["builtin"] = {Str("voice", &c.builtin.voice),
+                           Int("voice_concurrency", &c.builtin.voice_concurrency, 1, 64),
+                           Int("pictures_concurrency", &c.builtin.pictures_concurrency, 1, 64)};
+    sections["media"] = {Int("segment_seconds", &c.media.segment_seconds, 1, 30),
+                         Int("fps", &c.media.fps, 1, 120),
+                         Int("preview_height", &c.media.preview_height, 144, 1080),
+                         Int("crf", &c.media.crf, 0, 51),
+                         Int("audio_bitrate_kbps", &c.media.audio_bitrate_kbps, 32, 512),
+                         Bool("burn_captions", &c.media.burn_captions),
+                         Num("loudness_lufs", &c.media.loudness_lufs, -70, -5),
+                         Num("true_peak_db", &c.media.true_peak_db, -9, 0),
+                         Str("ffmpeg", &c.media.ffmpeg), Str("ffprobe", &c.media.ffprobe),
+                         Int("timeout_seconds", &c.media.timeout_seconds, 1, 86400)};
+    sections["liveloop"] = {Int("window_segments", &c.liveloop.window_segments, 3, 100),
+                            Int("horizon_seconds", &c.liveloop.horizon_seconds, 10, 86400)};
+
+    toml::value root;
+    try {
+        std::istringstream in(toml_text);
+        root = toml::parse(in, source_name);
+    } catch (const std::exception& e) {
+        return Error::Invalid(source_name + ": not valid TOML: " + e.what());
+    }
+    std::set<std::string> engines_set;
+    auto apply = [&](const std::string& section, const toml::value& table) -> core::Status {
+        auto& fields = sections[section];
+        for (const auto& [key, value] : table.as_table()) {
+            std::string path = section.empty() ? key : section + "." + key;
+            if (section.empty() && value.is_table()) {
+                if (!sections.contains(key) || key.empty()) {
+                    return Error::Invalid(source_name + ": unknown section [" + key + "]");
+                }
+                continue;  // handled below
+            }
+            auto it = std::find_if(fields.begin(), fields.end(),
+                                   [&](const Field& f) { return f.name == key; });
+            if (it == fields.end()) return Error::Invalid(source_name + ": unknown key '" + path + "'");
+            if (auto bad = it->set(value); !bad.empty()) {
+                return Error::Invalid(source_name + ": '" + path + "' " + bad);
+            }
+            if (section == "engines") engines_set.insert(key);
+        }
+        return {};
+    };
+    if (!root.is_table()) return Error::Invalid(source_name + ": expected a table");
+    BEACON_CHECK(apply("", root));
+    for (const auto& [key, value] : root.as_table()) {
+        if (value.is_table()) BEACON_CHECK(apply(key, value));
+    }
+    c.data_dir = data_dir;
+
+    // Environment overrides (the brief's names). A service's variable selects that service for
+    // its capability unless the file chose an engine for that capability explicitly.
+    auto env_get = [&](const char* k) -> std::optional<std::string> {
+        auto it = env.find(k);
+        if (it == env.end() || it->second.empty()) return std::nullopt;
+        return it->second;
+    };
+    auto env_url = [&](const char* k, std::string* out) -> core::Status {
+        if (auto v = env_get(k)) {
+            std::string url = *v;
+            // Ollama's own convention allows a bare host:port.
+            if (url.find("://") == std::string::npos) url = "http://" + url;
+            if (auto bad = CheckUrl(url); !bad.empty()) {
+                return Error::Invalid(std::string("environment ") + k + " " + bad);
+            }
+            *out = url;
+        }
+        return {};
+    };
+    BEACON_CHECK(env_url("OLLAMA_HOST", &c.ollama.host));
+    if (auto v = env_get("OLLAMA_MODEL")) c.ollama.model = *v;
+    BEACON_CHECK(env_url("COMFYUI_HOST", &c.comfyui.host));
+    if (auto v = env_get("COMFYUI_CHECKPOINT")) c.comfyui.checkpoint = *v;
+    if (auto v = env_get("ELEVEN_API_KEY")) c.elevenlabs.api_key = *v;
+    if (auto v = env_get("ELEVEN_VOICE_ID")) c.elevenlabs.voice_id = *v;
+    if (auto v = env_get("ELEVEN_MODEL_ID")) c.elevenlabs.model_id = *v;
+    BEACON_CHECK(env_url("WHISPER_URL", &c.whisper.url));
+    if (auto v = env_get("BEACON_DATA")) c.data_dir = *v;
+    if (auto v = env_get("BEACON_LISTEN")) c.server.listen = *v;
+    if (env_get("OLLAMA_HOST")) {
+        if (!engines_set.contains("script")) c.engines.script = "ollama";
+        if (!engines_set.contains("translation")) c.engines.translation = "ollama";
+        if (!engines_set.contains("entities")) c.engines.entities = "ollama";
+    }
+    if (env_get("COMFYUI_HOST") && !engines_set.contains("pictures")) c.engines.pictures = "comfyui";
+    if (env_get("ELEVEN_API_KEY") && !engines_set.contains("voice")) c.engines.voice = "elevenlabs";
+    if (env_get("WHISPER_URL") && !engines_set.contains("captions")) c.engines.captions = "whisper";
+
+    // Cross-field checks.
+    if (auto bad = CheckListen(c.server.listen); !bad.empty()) {
+        return Error::Invalid("server.listen " + bad);
+    }
+    if (c.jobs.backoff_cap_ms < c.jobs.backoff_base_ms) {
+        return Error::Invalid("jobs.backoff_cap_ms must not be smaller than jobs.backoff_base_ms");
+    }
+    if (c.engines.voice == "elevenlabs" && c.elevenlabs.api_key.empty()) {
+        return Error::Invalid("engines.voice is \"elevenlabs\" but no API key is set "
+                              "(ELEVEN_API_KEY or elevenlabs.api_key)");
+    }
+    if (c.engines.captions == "whisper" && c.whisper.url.empty()) {
+        return Error::Invalid("engines.captions is \"whisper\" but no server is set "
+                              "(WHISPER_URL or whisper.url)");
+    }
+    return c;
+}
+
+core::Result<Config> Load(const std::filesystem::path& file, const Environment& env,
+                          bool required) {
+    std::ifstream in(file);
+    if (!in) {
+        if (required) return Error::Invalid("cannot read config file " + file.string());
+        return Parse("", env, file.string());
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return Parse(ss.str(), env, file.string());
+}
+
+}  // namespace beacon::config

@@ -1,0 +1,127 @@
+#pragma once
+/// beacon.toml + environment → typed, validated configuration. Read once at start-up, only by
+/// src/app, which hands each component its own options (clients never read config).
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/result.hpp"
+
+namespace beacon::config {
+
+struct ServerConfig {
+    std::string listen = "127.0.0.1:8080";  // host:port the HTTP server binds
+    std::int64_t max_body_bytes = 1 << 20;  // bytes; larger request bodies get 413
+    std::string public_url;                 // absolute base URL for M3U/XMLTV links; "" = from Host
+    std::string web_root;                   // built web UI folder; "" = web/dist beside the binary's repo
+    int threads = 2;                        // HTTP I/O threads
+};
+
+struct JobsConfig {
+    int workers = 2;                  // jobs run at once
+    int lease_seconds = 30;           // s; a worker that stops renewing loses its job after this
+    int max_attempts = 5;             // runs before a retryable error becomes final
+    int backoff_base_ms = 1000;       // ms; first retry delay, doubled per attempt
+    int backoff_cap_ms = 60000;       // ms; retry delay never exceeds this
+};
+
+/// Which adapter runs per capability: "builtin" or the named service.
+struct EnginesConfig {
+    std::string script = "builtin";       // builtin | ollama
+    std::string voice = "builtin";        // builtin | elevenlabs
+    std::string pictures = "builtin";     // builtin | comfyui
+    std::string captions = "builtin";     // builtin | whisper
+    std::string translation = "builtin";  // builtin | ollama
+    std::string entities = "builtin";     // builtin | ollama
+};
+
+struct OllamaConfig {
+    std::string host = "http://127.0.0.1:11434";  // OLLAMA_HOST
+    std::string model = "llama3.2";               // OLLAMA_MODEL
+    int timeout_seconds = 300;                    // s per request
+    int concurrency = 1;                          // requests at once
+};
+
+struct ComfyConfig {
+    std::string host = "http://127.0.0.1:8188";        // COMFYUI_HOST
+    std::string checkpoint = "sd_xl_base_1.0.safetensors";  // COMFYUI_CHECKPOINT
+    std::string workflow;          // API-format workflow template file; "" = the built-in txt2img
+    int steps = 20;                // sampler steps
+    int timeout_seconds = 600;     // s per picture
+    int concurrency = 1;           // one slot per GPU
+};
+
+struct ElevenLabsConfig {
+    std::string api_key;                              // ELEVEN_API_KEY (never logged)
+    std::string voice_id = "21m00Tcm4TlvDq8ikWAM";    // ELEVEN_VOICE_ID
+    std::string model_id = "eleven_multilingual_v2";  // ELEVEN_MODEL_ID
+    std::string base_url = "https://api.elevenlabs.io";
+    std::string output_format = "mp3_44100_128";
+    int timeout_seconds = 120;  // s per request
+    int concurrency = 2;        // requests at once
+};
+
+struct WhisperConfig {
+    std::string url;               // WHISPER_URL, e.g. http://127.0.0.1:8080
+    std::string api = "whispercpp";  // whispercpp (/inference) | openai (/v1/audio/transcriptions)
+    std::string model = "whisper-1";
+    int timeout_seconds = 300;     // s per request
+};
+
+struct BuiltinConfig {
+    std::string voice = "slt";     // Flite voice name
+    int voice_concurrency = 2;     // scenes voiced at once
+    int pictures_concurrency = 2;  // scenes painted at once
+};
+
+struct MediaConfig {
+    int segment_seconds = 4;       // s; HLS segment and GOP length
+    int fps = 25;                  // frames per second of every library item
+    int preview_height = 480;      // px
+    int crf = 20;                  // x264 quality of finals
+    int audio_bitrate_kbps = 128;  // kb/s AAC
+    bool burn_captions = false;    // also burn captions into the picture
+    double loudness_lufs = -16;    // LUFS integrated target (EBU R128)
+    double true_peak_db = -1.5;    // dBTP ceiling
+    std::string ffmpeg = "ffmpeg";
+    std::string ffprobe = "ffprobe";
+    int timeout_seconds = 600;     // s per ffmpeg run
+};
+
+struct LiveLoopConfig {
+    int window_segments = 15;   // segments in a live playlist
+    int horizon_seconds = 120;  // s of committed schedule ahead of now
+};
+
+struct Config {
+    std::filesystem::path data_dir = "data";  // database + media (--data overrides)
+    ServerConfig server;
+    JobsConfig jobs;
+    EnginesConfig engines;
+    OllamaConfig ollama;
+    ComfyConfig comfyui;
+    ElevenLabsConfig elevenlabs;
+    WhisperConfig whisper;
+    BuiltinConfig builtin;
+    MediaConfig media;
+    LiveLoopConfig liveloop;
+};
+
+using Environment = std::map<std::string, std::string>;
+/// The process environment as a map (only the variables Beacon reads).
+Environment ProcessEnvironment();
+
+/// Parses TOML text. Unknown sections or keys and bad values are errors naming the key path and
+/// the reason. Environment variables override the file (OLLAMA_HOST, OLLAMA_MODEL, COMFYUI_HOST,
+/// COMFYUI_CHECKPOINT, ELEVEN_API_KEY, ELEVEN_VOICE_ID, ELEVEN_MODEL_ID, WHISPER_URL, BEACON_DATA,
+/// BEACON_LISTEN); setting a service's variable selects that service for its capability unless
+/// the file chose an engine for it explicitly.
+core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
+                           const std::string& source_name = "beacon.toml");
+/// Reads the file (a missing file is fine when `required` is false: defaults + environment).
+core::Result<Config> Load(const std::filesystem::path& file, const Environment& env,
+                          bool required);
+
+}  // namespace beacon::config

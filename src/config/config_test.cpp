@@ -1,0 +1,86 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace beacon::config {
+namespace {
+
+TEST(Config, DefaultsAreTheEmbeddedBuiltins) {
+    auto c = Parse("", {});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->server.listen, "127.0.0.1:8080");
+    EXPECT_EQ(c->engines.script, "builtin");
+    EXPECT_EQ(c->engines.pictures, "builtin");
+    EXPECT_EQ(c->media.segment_seconds, 4);
+}
+
+TEST(Config, ReadsEverySectionOfTheFile) {
+    auto c = Parse(R"(
+data_dir = "/srv/beacon"
+[server]
+listen = "0.0.0.0:9000"
+[jobs]
+workers = 4
+[engines]
+script = "ollama"
+[ollama]
+host = "http://gpu:11434"
+model = "qwen2.5"
+[media]
+loudness_lufs = -14
+burn_captions = true
+)", {});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->data_dir, "/srv/beacon");
+    EXPECT_EQ(c->server.listen, "0.0.0.0:9000");
+    EXPECT_EQ(c->jobs.workers, 4);
+    EXPECT_EQ(c->engines.script, "ollama");
+    EXPECT_EQ(c->ollama.model, "qwen2.5");
+    EXPECT_DOUBLE_EQ(c->media.loudness_lufs, -14);
+    EXPECT_TRUE(c->media.burn_captions);
+}
+
+TEST(Config, UnknownKeysAndBadValuesStopStartupNamingTheKey) {
+    auto unknown = Parse("[server]\nlisten_port = 1\n", {});
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_NE(unknown.error().message.find("server.listen_port"), std::string::npos);
+    auto section = Parse("[nope]\nx = 1\n", {});
+    ASSERT_FALSE(section.ok());
+    EXPECT_NE(section.error().message.find("[nope]"), std::string::npos);
+    auto type = Parse("[jobs]\nworkers = \"two\"\n", {});
+    ASSERT_FALSE(type.ok());
+    EXPECT_NE(type.error().message.find("jobs.workers"), std::string::npos);
+    auto range = Parse("[jobs]\nworkers = 0\n", {});
+    ASSERT_FALSE(range.ok());
+    EXPECT_NE(range.error().message.find("between"), std::string::npos);
+    auto engine = Parse("[engines]\nvoice = \"siri\"\n", {});
+    ASSERT_FALSE(engine.ok());
+    EXPECT_NE(engine.error().message.find("engines.voice"), std::string::npos);
+    EXPECT_FALSE(Parse("[server]\nlisten = \"nowhere\"\n", {}).ok());
+    EXPECT_FALSE(Parse("[ollama]\nhost = \"ftp://x\"\n", {}).ok());
+    EXPECT_FALSE(Parse("this is = = not toml", {}).ok());
+}
+
+TEST(Config, EnvironmentSelectsServicesUnlessTheFileChose) {
+    Environment env = {{"OLLAMA_HOST", "127.0.0.1:11434"}, {"OLLAMA_MODEL", "llama3.2"},
+                       {"COMFYUI_HOST", "http://127.0.0.1:8188"},
+                       {"COMFYUI_CHECKPOINT", "dreamshaper.safetensors"},
+                       {"ELEVEN_API_KEY", "sk-secret"}, {"ELEVEN_VOICE_ID", "v1"}};
+    auto c = Parse("[engines]\npictures = \"builtin\"\n", env);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->engines.script, "ollama");
+    EXPECT_EQ(c->ollama.host, "http://127.0.0.1:11434");
+    EXPECT_EQ(c->engines.pictures, "builtin") << "the file's explicit choice wins";
+    EXPECT_EQ(c->comfyui.checkpoint, "dreamshaper.safetensors");
+    EXPECT_EQ(c->engines.voice, "elevenlabs");
+    EXPECT_EQ(c->elevenlabs.voice_id, "v1");
+}
+
+TEST(Config, ElevenLabsWithoutAKeyIsAStartupError) {
+    auto c = Parse("[engines]\nvoice = \"elevenlabs\"\n", {});
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.error().message.find("ELEVEN_API_KEY"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace beacon::config
