@@ -84,3 +84,15 @@ TEST(Config, ElevenLabsWithoutAKeyIsAStartupError) {
 
 }  // namespace
 }  // namespace beacon::config
+
+namespace beacon::config {
+namespace {
+
+TEST(Config, TheExampleFileListsValidKeysOnly) {
+    auto c = Load(std::filesystem::path(BEACON_SOURCE_DIR) / "beacon.example.toml", {}, true);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->liveloop.window_segments, 15);
+}
+
+}  // namespace
+}  // namespace beacon::config

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine (scripts/setup.sh), builds, and runs every test: C++ unit and
+# integration tests (CTest), the web UI's unit tests (Vitest) and the browser journeys
+# (Playwright driving Debian's chromium against a real `beacon serve`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+echo "== C++ tests (ctest)"
+ctest --test-dir build --output-on-failure -j2 --timeout 600
+
+if [ -f web/package.json ]; then
+  echo "== web unit tests (vitest)"
+  (cd web && npm run --silent test)
+  if [ -f tests/e2e/playwright.config.ts ] || ls tests/e2e/*.spec.* >/dev/null 2>&1; then
+    echo "== browser journeys (playwright + chromium)"
+    (cd web && BEACON_BIN="$PWD/../build/src/app/beacon" npm run --silent e2e)
+  fi
+fi
+echo "== all tests passed"
