@@ -1,0 +1,115 @@
+import { forwardRef, useEffect, useImperativeHandle, useRef, type VideoHTMLAttributes } from "react";
+
+export interface AudioTrackInfo {
+  id: number;
+  name: string;
+  lang: string;
+}
+
+export interface HlsVideoHandle {
+  video: HTMLVideoElement | null;
+  /** Switches the HLS audio rendition (hls.js) or the native audio track. */
+  setAudioTrack(id: number): void;
+}
+
+type Props = Omit<VideoHTMLAttributes<HTMLVideoElement>, "src"> & {
+  src: string;
+  /** Let hls.js render the HLS subtitle renditions (live channels); VOD uses <track> files. */
+  hlsSubtitles?: boolean;
+  live?: boolean;
+  onAudioTracks?: (tracks: AudioTrackInfo[], current: number) => void;
+  onPlaybackError?: (message: string) => void;
+};
+
+export const isHlsUrl = (src: string) => /\.m3u8(\?|$)/i.test(src);
+
+/**
+ * A <video> that plays HLS through hls.js (loaded on demand, so it never weighs on first load)
+ * and falls back to the browser's native HLS; plain files play natively.
+ */
+export const HlsVideo = forwardRef<HlsVideoHandle, Props>(function HlsVideo(
+  { src, hlsSubtitles = false, live = false, onAudioTracks, onPlaybackError, children, ...videoProps },
+  ref,
+) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const hlsRef = useRef<import("hls.js").default | null>(null);
+  const cbRef = useRef({ onAudioTracks, onPlaybackError });
+  cbRef.current = { onAudioTracks, onPlaybackError };
+
+  useImperativeHandle(ref, () => ({
+    get video() {
+      return videoRef.current;
+    },
+    setAudioTrack(id: number) {
+      const hls = hlsRef.current;
+      if (hls) {
+        hls.audioTrack = id;
+        return;
+      }
+      const native = (videoRef.current as unknown as { audioTracks?: { length: number; [i: number]: { enabled: boolean } } })?.audioTracks;
+      if (native) for (let i = 0; i < native.length; i++) native[i].enabled = i === id;
+    },
+  }), []);
+
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video || !src) return;
+    let cancelled = false;
+    if (!isHlsUrl(src)) {
+      video.src = src;
+      return () => {
+        cancelled = true;
+      };
+    }
+    void import("hls.js").then(({ default: Hls }) => {
+      if (cancelled) return;
+      if (!Hls.isSupported()) {
+        if (video.canPlayType("application/vnd.apple.mpegurl")) video.src = src;
+        else cbRef.current.onPlaybackError?.("This browser cannot play HLS streams.");
+        return;
+      }
+      const hls = new Hls({
+        enableWebVTT: hlsSubtitles,
+        renderTextTracksNatively: true,
+        lowLatencyMode: false,
+        liveSyncDurationCount: live ? 3 : undefined,
+        backBufferLength: live ? 30 : 90,
+      });
+      hlsRef.current = hls;
+      const report = () =>
+        cbRef.current.onAudioTracks?.(
+          hls.audioTracks.map((t, i) => ({ id: i, name: t.name || t.lang || `Track ${i + 1}`, lang: t.lang ?? "" })),
+          hls.audioTrack,
+        );
+      hls.on(Hls.Events.MANIFEST_PARSED, report);
+      hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, report);
+      hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, report);
+      let mediaRecoveries = 0;
+      hls.on(Hls.Events.ERROR, (_e, data) => {
+        if (!data.fatal) return;
+        if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+          hls.startLoad();
+        } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries++ < 3) {
+          hls.recoverMediaError();
+        } else {
+          cbRef.current.onPlaybackError?.(`Playback failed: ${data.details}`);
+          hls.destroy();
+          hlsRef.current = null;
+        }
+      });
+      hls.loadSource(src);
+      hls.attachMedia(video);
+    });
+    return () => {
+      cancelled = true;
+      hlsRef.current?.destroy();
+      hlsRef.current = null;
+    };
+  }, [src, hlsSubtitles, live]);
+
+  return (
+    <video ref={videoRef} playsInline {...videoProps}>
+      {children}
+    </video>
+  );
+});

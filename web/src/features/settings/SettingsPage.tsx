@@ -1,0 +1,156 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api } from "../../api/client";
+import { qk } from "../../api/keys";
+import { setTheme, useTheme } from "../../app/theme";
+import { ConfirmDialog } from "../../components/Dialog";
+import { ErrorNote } from "../../components/ui";
+import { CAPTION_SIZES, CAPTION_STYLES, loadCaptionSettings, saveCaptionSettings, type CaptionSettings } from "../player/captions";
+
+/** Settings: theme, caption defaults, engines status, account (password, API tokens, stream key). */
+export default function SettingsPage() {
+  const theme = useTheme();
+  const [cap, setCap] = useState<CaptionSettings>(() => loadCaptionSettings());
+  const updateCap = (p: Partial<CaptionSettings>) => {
+    const n = { ...cap, ...p };
+    setCap(n);
+    saveCaptionSettings(n);
+  };
+  const engines = useQuery({ queryKey: qk.engines, queryFn: api.engines });
+  return (
+    <div>
+      <div className="page-head"><h1>Settings</h1></div>
+      <div className="settings">
+        <section className="card stack" aria-labelledby="s-appearance">
+          <h2 id="s-appearance">Appearance</h2>
+          <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }}>
+            <legend className="small muted">Theme</legend>
+            <label className="check"><input type="radio" name="theme" value="dark" checked={theme === "dark"} onChange={() => setTheme("dark")} data-testid="theme-dark" />Dark teal</label>
+            <label className="check"><input type="radio" name="theme" value="light" checked={theme === "light"} onChange={() => setTheme("light")} data-testid="theme-light" />Cream</label>
+          </fieldset>
+          <h3>Caption defaults</h3>
+          <label className="check"><input type="checkbox" checked={cap.enabled} onChange={(e) => updateCap({ enabled: e.target.checked })} />Show captions</label>
+          <div className="grid-2">
+            <label className="field"><span>Size</span>
+              <select className="input" value={cap.size} onChange={(e) => updateCap({ size: e.target.value as CaptionSettings["size"] })}>
+                {CAPTION_SIZES.map((s) => <option key={s} value={s}>{s === "xlarge" ? "extra large" : s}</option>)}
+              </select></label>
+            <label className="field"><span>Contrast</span>
+              <select className="input" value={cap.style} onChange={(e) => updateCap({ style: e.target.value as CaptionSettings["style"] })}>
+                {CAPTION_STYLES.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+              </select></label>
+          </div>
+        </section>
+
+        <section className="card stack" aria-labelledby="s-engines">
+          <h2 id="s-engines">Engines</h2>
+          <p className="small muted">What <code>beacon doctor</code> reports. Built-in engines run locally in place of an AI service.</p>
+          <ErrorNote error={engines.error} />
+          <div className="table-wrap">
+            <table className="table" data-testid="engines-table">
+              <thead><tr><th scope="col">Capability</th><th scope="col">Engine</th><th scope="col">Status</th></tr></thead>
+              <tbody>
+                {engines.data?.items.map((e) => (
+                  <tr key={e.capability}>
+                    <td>{e.capability}</td>
+                    <td>{e.engine} {e.builtin && <span className="badge badge--builtin">built-in</span>}</td>
+                    <td><span className={`badge ${e.ok ? "badge--ok" : "badge--bad"}`}>{e.ok ? "ready" : "problem"}</span>
+                      {e.detail && <div className="small muted">{e.detail}</div>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+
+        <PasswordCard />
+        <TokensCard />
+        <StreamKeyCard />
+      </div>
+    </div>
+  );
+}
+
+function PasswordCard() {
+  const [cur, setCur] = useState("");
+  const [next, setNext] = useState("");
+  const [err, setErr] = useState<string | null>(null);
+  const change = useMutation({ mutationFn: () => api.changePassword(cur, next), onSuccess: () => { setCur(""); setNext(""); } });
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    if (next.length < 8) return setErr("The new password needs at least 8 characters.");
+    setErr(null);
+    change.mutate();
+  };
+  return (
+    <form className="card stack" onSubmit={onSubmit} aria-labelledby="s-pw">
+      <h2 id="s-pw">Password</h2>
+      <label className="field"><span>Current password</span><input className="input" type="password" autoComplete="current-password" value={cur} onChange={(e) => setCur(e.target.value)} required /></label>
+      <label className="field"><span>New password</span><input className="input" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required /></label>
+      {err && <p className="error-text" role="alert">{err}</p>}
+      <ErrorNote error={change.error} />
+      {change.isSuccess && <p className="small" role="status">Password changed.</p>}
+      <button className="btn btn--primary" type="submit" disabled={change.isPending}>Change password</button>
+    </form>
+  );
+}
+
+function TokensCard() {
+  const qc = useQueryClient();
+  const tokens = useQuery({ queryKey: qk.tokens, queryFn: api.tokens });
+  const [name, setName] = useState("");
+  const [fresh, setFresh] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: () => api.createToken(name.trim()),
+    onSuccess: (t) => { setFresh(t.token ?? null); setName(""); void qc.invalidateQueries({ queryKey: qk.tokens }); },
+  });
+  const revoke = useMutation({ mutationFn: (id: number) => api.revokeToken(id), onSuccess: () => qc.invalidateQueries({ queryKey: qk.tokens }) });
+  return (
+    <section className="card stack" aria-labelledby="s-tokens">
+      <h2 id="s-tokens">API tokens</h2>
+      <form className="row" onSubmit={(e) => { e.preventDefault(); if (name.trim()) create.mutate(); }}>
+        <label className="visually-hidden" htmlFor="tok-name">Token name</label>
+        <input id="tok-name" className="input" style={{ flex: 1 }} placeholder="Token name, e.g. laptop script" value={name} onChange={(e) => setName(e.target.value)} />
+        <button className="btn btn--primary" type="submit" disabled={!name.trim() || create.isPending}>Create</button>
+      </form>
+      {fresh && <div role="status"><p className="small">Copy this token now — it is shown once:</p><p className="secret" data-testid="new-token">{fresh}</p></div>}
+      <ErrorNote error={tokens.error ?? create.error ?? revoke.error} />
+      <ul className="plist">
+        {tokens.data?.items.map((t) => (
+          <li key={t.id}><span className="plist__title">{t.name}{t.created_at ? <span className="muted small"> · {new Date(t.created_at).toLocaleDateString()}</span> : null}</span>
+            <button className="btn btn--danger btn--sm" onClick={() => revoke.mutate(t.id)}>Revoke</button></li>
+        ))}
+      </ul>
+      {tokens.data?.items.length === 0 && <p className="small muted">No tokens.</p>}
+    </section>
+  );
+}
+
+function StreamKeyCard() {
+  const qc = useQueryClient();
+  const key = useQuery({ queryKey: qk.streamKey, queryFn: api.streamKey });
+  const [shown, setShown] = useState(false);
+  const [confirm, setConfirm] = useState(false);
+  const rotate = useMutation({ mutationFn: api.rotateStreamKey, onSuccess: (k) => qc.setQueryData(qk.streamKey, k) });
+  return (
+    <section className="card stack" aria-labelledby="s-key">
+      <h2 id="s-key">Stream key</h2>
+      <p className="small muted">A read-only key for IPTV players (VLC, Kodi, Jellyfin). It opens your channels and guide, nothing else.</p>
+      <ErrorNote error={key.error ?? rotate.error} />
+      {key.data && (
+        <>
+          <p className="secret" data-testid="stream-key">{shown ? key.data.key : "•".repeat(24)}</p>
+          <dl className="kv"><dt>M3U</dt><dd className="secret">{shown ? key.data.m3u_url : "hidden"}</dd><dt>Guide</dt><dd className="secret">{shown ? key.data.guide_url : "hidden"}</dd></dl>
+        </>
+      )}
+      <div className="row">
+        <button className="btn btn--sm" onClick={() => setShown((s) => !s)} aria-pressed={shown}>{shown ? "Hide" : "Show"}</button>
+        <button className="btn btn--danger btn--sm" onClick={() => setConfirm(true)}>Rotate key</button>
+      </div>
+      <ConfirmDialog open={confirm} title="Rotate the stream key?" confirmLabel="Rotate" danger onCancel={() => setConfirm(false)}
+        onConfirm={() => { setConfirm(false); rotate.mutate(); }}>
+        <p>Players using the old M3U or guide links stop working until you give them the new ones.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}
