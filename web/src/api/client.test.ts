@@ -1,0 +1,84 @@
+import { describe, expect, it, vi } from "vitest";
+import { ApiClient, ApiError, qs } from "./client";
+
+function fakeFetch(status: number, body: unknown) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fn = vi.fn(async (url: string, init?: RequestInit) => {
+    calls.push({ url, init: init ?? {} });
+    return new Response(body === undefined ? "" : JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+  });
+  return { fn, calls };
+}
+
+describe("ApiClient", () => {
+  it("remembers the CSRF token from login and sends it on non-GET requests only", async () => {
+    const f = fakeFetch(200, { user: { id: 1, name: "admin" }, csrf_token: "tok-123" });
+    const c = new ApiClient(f.fn);
+    await c.login("secret-pw");
+    expect(c.csrfToken).toBe("tok-123");
+    await c.jobs();
+    await c.cancelJob(5);
+    await c.deleteContent(9);
+    const headers = (i: number) => f.calls[i].init.headers as Record<string, string>;
+    expect(f.calls[0].url).toBe("/api/v1/auth/login");
+    expect(headers(1)["X-CSRF-Token"]).toBeUndefined();
+    expect(f.calls[1].init.method).toBe("GET");
+    expect(headers(2)["X-CSRF-Token"]).toBe("tok-123");
+    expect(f.calls[2].url).toBe("/api/v1/jobs/5/cancel");
+    expect(headers(3)["X-CSRF-Token"]).toBe("tok-123");
+    expect(f.calls[3].init.method).toBe("DELETE");
+    for (const call of f.calls) expect(call.init.credentials).toBe("same-origin");
+  });
+
+  it("sends JSON bodies with a content type", async () => {
+    const f = fakeFetch(202, { job_id: 7, status: "queued" });
+    const c = new ApiClient(f.fn);
+    c.setCsrfToken("x");
+    const r = await c.generate({ prompt: "a storm", duration_target: 7 });
+    expect(r.job_id).toBe(7);
+    expect(JSON.parse(f.calls[0].init.body as string)).toEqual({ prompt: "a storm", duration_target: 7 });
+    expect((f.calls[0].init.headers as Record<string, string>)["Content-Type"]).toBe("application/json");
+  });
+
+  it("turns the server's error body into an ApiError with code and message", async () => {
+    const f = fakeFetch(400, { error: { code: "invalid", message: "field 'prompt' must not be empty" } });
+    const c = new ApiClient(f.fn);
+    const e = await c.generate({ prompt: "" }).catch((x) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.status).toBe(400);
+    expect(e.code).toBe("invalid");
+    expect(e.message).toBe("field 'prompt' must not be empty");
+  });
+
+  it("survives a non-JSON error body and names the request", async () => {
+    const fn = vi.fn(async () => new Response("<html>Bad gateway</html>", { status: 502 }));
+    const e = await new ApiClient(fn).jobs().catch((x) => x);
+    expect(e.status).toBe(502);
+    expect(e.message).toContain("GET /jobs");
+  });
+
+  it("reports 401 on data requests (session expired) but not on auth calls", async () => {
+    const f = fakeFetch(401, { error: { code: "unauthorized", message: "log in" } });
+    const c = new ApiClient(f.fn);
+    const seen = vi.fn();
+    c.onUnauthorized = seen;
+    await c.login("wrong-password").catch(() => undefined);
+    expect(seen).not.toHaveBeenCalled();
+    await c.content().catch(() => undefined);
+    expect(seen).toHaveBeenCalledTimes(1);
+  });
+
+  it("maps a network failure to a clear error", async () => {
+    const fn = vi.fn(async () => {
+      throw new TypeError("Failed to fetch");
+    });
+    const e = await new ApiClient(fn).engines().catch((x) => x);
+    expect(e.code).toBe("network");
+    expect(e.message).toContain("Cannot reach");
+  });
+
+  it("builds query strings without empty values and escapes the rest", () => {
+    expect(qs({ q: "storm & sea", sort: "newest", published: "", limit: 48, x: undefined })).toBe("?q=storm+%26+sea&sort=newest&limit=48");
+    expect(qs({})).toBe("");
+  });
+});
