@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Foundation benchmarks (issue 2), all in one run on this machine:
+#  1. GET /api/v1/jobs/{id} with wrk at 64 connections vs nginx serving the same JSON as a static
+#     file (baseline), reported as a ratio of requests/s and both p99 latencies;
+#  2. idle resident memory of `beacon serve`;
+#  3. time from exec to the first answered /healthz.
+# Usage: bench/api/run.sh [BEACON_BIN]   (default build/src/app/beacon)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${1:-build/src/app/beacon}
+DUR=${BENCH_SECONDS:-10}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+# --- start-up time and idle memory -------------------------------------------------------------
+port=$(free_port)
+start=$(date +%s%N)
+BEACON_ADMIN_PASSWORD=bench-password-1 "$BIN" serve --data "$work/data" --listen 127.0.0.1:$port \
+  >"$work/serve.log" 2>&1 &
+pid=$!
+until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.005; done
+ready=$(date +%s%N)
+startup_ms=$(( (ready - start) / 1000000 ))
+sleep 2
+rss_kb=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
+
+# --- API throughput vs nginx -------------------------------------------------------------------
+token=$("$BIN" token create --data "$work/data" --name bench 2>/dev/null | tail -n1)
+job=$(curl -fs -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"prompt":"benchmark job","produce_preview":false}' "http://127.0.0.1:$port/api/v1/generate" |
+  python3 -c 'import json,sys;print(json.load(sys.stdin)["job_id"])')
+curl -fs -H "Authorization: Bearer $token" -X POST "http://127.0.0.1:$port/api/v1/jobs/$job/cancel" >/dev/null || true
+curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/jobs/$job" >"$work/job.json"
+
+nport=$(free_port)
+mkdir -p "$work/www"
+cp "$work/job.json" "$work/www/job.json"
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$nport; root $work/www; default_type application/json; }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work"
+sleep 0.3
+
+wrk_run() {  # url [header]
+  if [ -n "${2:-}" ]; then
+    wrk -t2 -c64 -d"${DUR}s" --latency -H "$2" "$1"
+  else
+    wrk -t2 -c64 -d"${DUR}s" --latency "$1"
+  fi
+}
+wrk_run "http://127.0.0.1:$nport/job.json" >"$work/nginx.txt"
+wrk_run "http://127.0.0.1:$port/api/v1/jobs/$job" "Authorization: Bearer $token" >"$work/beacon.txt"
+nginx -c "$work/nginx.conf" -p "$work" -s stop || true
+
+rps() { awk '/Requests\/sec/{print $2}' "$1"; }
+p99() { awk '$1=="99%"{print $2}' "$1"; }
+non2xx() { awk '/Non-2xx/{print $NF}' "$1"; }
+b_rps=$(rps "$work/beacon.txt"); n_rps=$(rps "$work/nginx.txt")
+ratio=$(python3 -c "print(f'{$b_rps/$n_rps:.2f}')")
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "start-up to first /healthz: ${startup_ms} ms"
+echo "idle RSS of beacon serve: $((rss_kb / 1024)) MiB ($rss_kb kB)"
+echo "GET /api/v1/jobs/{id}, wrk 2 threads, 64 connections, ${DUR}s:"
+echo "  beacon: $b_rps req/s, p99 $(p99 "$work/beacon.txt"), non-2xx: $(non2xx "$work/beacon.txt" || echo 0)"
+echo "  nginx static file (baseline): $n_rps req/s, p99 $(p99 "$work/nginx.txt")"
+echo "  ratio beacon/nginx: $ratio"

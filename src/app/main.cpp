@@ -1,0 +1,88 @@
+/// `beacon`: the one binary. Subcommands: serve, worker, generate, doctor, user set-password,
+/// token create. Errors are printed in words with a non-zero exit status, never as stack traces.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "app/commands.hpp"
+
+namespace {
+
+using namespace beacon;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"Beacon: a local-first personal studio (prompt to narrated video, library, "
+                 "LiveLoop channel)."};
+    cli.require_subcommand(1);
+    app::CommonOptions common;
+    auto add_common = [&](CLI::App* sub) {
+        sub->add_option("--data", common.data_dir, "data folder (database + media); default data");
+        sub->add_option("--config", common.config_file,
+                        "config file; default beacon.toml (optional unless given)");
+    };
+
+    auto* serve = cli.add_subcommand("serve", "run the studio: web UI, API, workers, LiveLoop");
+    add_common(serve);
+    std::string listen;
+    serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+
+    auto* worker = cli.add_subcommand(
+        "worker", "run only job workers on this data folder (no HTTP); for scale-out");
+    add_common(worker);
+
+    auto* generate = cli.add_subcommand("generate", "generate one video from a prompt");
+    add_common(generate);
+    app::GenerateOptions gen;
+    generate->add_option("prompt", gen.prompt, "what the video is about")->required();
+    generate->add_option("--title", gen.title, "title (default: the script writer's)");
+    generate->add_option("--duration", gen.duration, "target length in seconds (default 7)");
+    generate->add_option("--style", gen.style, "style word, e.g. cinematic");
+    generate->add_option("--voice", gen.voice, "voice name/id of the voice engine");
+    generate->add_option("--language", gen.language, "narration language (default en)");
+    generate->add_option("--preset", gen.preset, "480p, 720p (default) or 1080p");
+    generate->add_flag("--no-preview", gen.no_preview, "skip the low-res preview");
+    generate->add_option("--out", gen.out, "copy the final MP4 here");
+    generate->add_flag("--json", gen.json, "print one JSON object per line instead of a bar");
+
+    auto* doctor = cli.add_subcommand("doctor", "check each configured engine and dependency");
+    add_common(doctor);
+
+    auto* user = cli.add_subcommand("user", "manage the account");
+    user->require_subcommand(1);
+    auto* set_password = user->add_subcommand(
+        "set-password", "set the admin password (asked for on the terminal, or read from stdin)");
+    add_common(set_password);
+    std::string user_name = "admin";
+    set_password->add_option("--user", user_name, "account name (default admin)");
+
+    auto* token = cli.add_subcommand("token", "manage API tokens for scripts");
+    token->require_subcommand(1);
+    auto* token_create =
+        token->add_subcommand("create", "create an API token; printed on the last line");
+    add_common(token_create);
+    std::string token_name = "cli";
+    token_create->add_option("--name", token_name, "a label for the token");
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+
+    if (*serve) return app::Serve(common, listen);
+    if (*worker) return app::Worker(common);
+    if (*generate) return app::Generate(common, gen);
+    if (*doctor) return app::Doctor(common);
+    if (*set_password) return app::SetPassword(common, user_name);
+    if (*token_create) return app::CreateToken(common, token_name);
+    return 2;
+}

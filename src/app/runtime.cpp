@@ -1,0 +1,79 @@
+#include "app/runtime.hpp"
+
+#include <iostream>
+
+#include <unistd.h>
+
+#include "pipeline/pipeline.hpp"
+
+namespace beacon::app {
+
+namespace fs = std::filesystem;
+
+Runtime::~Runtime() {
+    if (workers) workers->Stop();
+    workers.reset();
+    pipeline.reset();
+}
+
+core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg) {
+    auto rt = std::make_unique<Runtime>();
+    rt->cfg = cfg;
+    std::error_code ec;
+    fs::create_directories(cfg.data_dir, ec);
+    if (ec) {
+        return core::Error::Unavailable(
+            "cannot create data folder " + cfg.data_dir.string() + ": " + ec.message(), false);
+    }
+    if (access(cfg.data_dir.c_str(), W_OK) != 0) {
+        return core::Error::Unavailable("data folder " + cfg.data_dir.string() + " is not writable",
+                                        false);
+    }
+    BEACON_TRY(db, storage::OpenSqlite((cfg.data_dir / "beacon.db").string()));
+    rt->db = std::move(db);
+    BEACON_TRY(store, storage::OpenFilesystemStore(cfg.data_dir / "media"));
+    rt->store = std::move(store);
+    return rt;
+}
+
+media::MediaOptions MediaOptionsFrom(const config::MediaConfig& m) {
+    media::MediaOptions o;
+    o.ffmpeg = m.ffmpeg;
+    o.ffprobe = m.ffprobe;
+    o.segment_seconds = m.segment_seconds;
+    o.fps = m.fps;
+    o.preview_height = m.preview_height;
+    o.crf = m.crf;
+    o.audio_bitrate_kbps = m.audio_bitrate_kbps;
+    o.burn_captions = m.burn_captions;
+    o.loudness_lufs = m.loudness_lufs;
+    o.true_peak_db = m.true_peak_db;
+    o.timeout = std::chrono::seconds(m.timeout_seconds);
+    return o;
+}
+
+core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
+    if (!rt.engines) {
+        BEACON_TRY(eng, BuildEngines(rt.cfg));
+        rt.engines = std::move(eng);
+    }
+    if (!rt.pipeline) {
+        fs::path scratch = rt.cfg.data_dir / "tmp";
+        std::error_code ec;
+        fs::create_directories(scratch, ec);
+        rt.pipeline = std::make_unique<pipeline::GenerationPipeline>(
+            rt.engines->set(), *rt.db, *rt.store, MediaOptionsFrom(rt.cfg.media), scratch);
+    }
+    jobs::WorkerPoolOptions o;
+    o.workers = rt.cfg.jobs.workers;
+    o.lease = std::chrono::seconds(rt.cfg.jobs.lease_seconds);
+    o.max_attempts = rt.cfg.jobs.max_attempts;
+    o.backoff_base = std::chrono::milliseconds(rt.cfg.jobs.backoff_base_ms);
+    o.backoff_cap = std::chrono::milliseconds(rt.cfg.jobs.backoff_cap_ms);
+    o.worker_id = worker_id;
+    rt.workers = std::make_unique<jobs::WorkerPool>(*rt.db, rt.events, *rt.pipeline, o);
+    rt.workers->Start();
+    return {};
+}
+
+}  // namespace beacon::app

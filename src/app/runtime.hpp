@@ -1,0 +1,50 @@
+#pragma once
+/// The composition root's objects: config, storage, events, engines, pipeline, workers. Only
+/// src/app reads config; everything else gets its own options from here.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "engines/engines.hpp"
+#include "jobs/event_bus.hpp"
+#include "jobs/worker_pool.hpp"
+#include "storage/database.hpp"
+#include "storage/object_store.hpp"
+
+namespace beacon::pipeline {
+class GenerationPipeline;
+}
+
+namespace beacon::app {
+
+/// Owns the engine adapters chosen by configuration.
+class Engines {
+public:
+    virtual ~Engines() = default;
+    virtual engines::EngineSet set() = 0;
+    /// One line per selected engine (and per tool Beacon runs), checked for real.
+    virtual std::vector<engines::HealthCheck> Check() = 0;
+};
+
+/// Builds the engines [engines] selects, with their options from the config.
+core::Result<std::unique_ptr<Engines>> BuildEngines(const config::Config& cfg);
+
+struct Runtime {
+    config::Config cfg;
+    std::unique_ptr<storage::Database> db;
+    std::unique_ptr<storage::ObjectStore> store;
+    jobs::EventBus events;
+    std::unique_ptr<Engines> engines;
+    std::unique_ptr<pipeline::GenerationPipeline> pipeline;
+    std::unique_ptr<jobs::WorkerPool> workers;  // last: stops first
+
+    ~Runtime();
+};
+
+/// Opens the data folder (database + object store). Engines and workers are added by Start*.
+core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg);
+/// Builds engines and the pipeline and starts `workers` worker threads with the given pool id.
+core::Status StartWorkers(Runtime& rt, const std::string& worker_id);
+
+}  // namespace beacon::app

@@ -1,0 +1,219 @@
+#include "app/serve.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+
+#include "app/commands.hpp"
+#include "app/runtime.hpp"
+#include "liveloop/service.hpp"
+#include "pipeline/pipeline.hpp"
+#include "server/auth.hpp"
+#include "server/server.hpp"
+
+#ifndef BEACON_DEFAULT_WEB_ROOT
+#define BEACON_DEFAULT_WEB_ROOT "web/dist"
+#endif
+
+namespace beacon::app {
+
+namespace fs = std::filesystem;
+using core::Json;
+
+void WaitForTerminationSignal() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig = 0;
+    sigwait(&set, &sig);
+}
+
+namespace {
+
+/// Runs `argv` and returns the first line of its output, or an error.
+core::Result<std::string> FirstLineOf(const std::vector<std::string>& argv) {
+    int fds[2];
+    if (pipe(fds) != 0) return core::Error::Internal("pipe failed");
+    pid_t pid = fork();
+    if (pid < 0) return core::Error::Internal("fork failed");
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    close(fds[1]);
+    std::string out;
+    std::array<char, 4096> buf{};
+    ssize_t n;
+    while ((n = read(fds[0], buf.data(), buf.size())) > 0) out.append(buf.data(), static_cast<std::size_t>(n));
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        return core::Error::Unavailable(argv[0] + " is missing or failed", false);
+    }
+    return out.substr(0, out.find('\n'));
+}
+
+/// Hands out engine health with a short cache: the checks call remote services.
+class HealthCache {
+public:
+    explicit HealthCache(Engines& engines) : engines_(engines) {}
+    Json Get() {
+        std::lock_guard lock(mu_);
+        auto now = std::chrono::steady_clock::now();
+        if (cached_.is_null() || now - at_ > std::chrono::seconds(10)) {
+            Json items = Json::array();
+            for (const auto& c : engines_.Check()) {
+                items.push_back({{"capability", c.capability},
+                                 {"engine", c.engine},
+                                 {"builtin", c.engine.rfind("builtin", 0) == 0 ||
+                                                 c.engine == "flite" || c.engine == "storyboard" ||
+                                                 c.engine == "apertium"},
+                                 {"ok", c.ok},
+                                 {"detail", c.detail}});
+            }
+            cached_ = items;
+            at_ = now;
+        }
+        return cached_;
+    }
+
+private:
+    Engines& engines_;
+    std::mutex mu_;
+    Json cached_;
+    std::chrono::steady_clock::time_point at_;
+};
+
+/// First start: takes the admin password from BEACON_ADMIN_PASSWORD, or says how to set it.
+void EnsureAdmin(Runtime& rt) {
+    auto count = rt.db->CountUsersWithPassword();
+    if (!count.ok() || *count > 0) return;
+    const char* env = std::getenv("BEACON_ADMIN_PASSWORD");
+    if (env && *env) {
+        auto valid = server::ValidateNewPassword(env);
+        auto hash = valid.ok() ? server::HashPassword(env)
+                               : core::Result<std::string>(valid.error());
+        auto user = rt.db->GetOrCreateUser("admin");
+        if (hash.ok() && user.ok() && rt.db->SetPasswordHash(user->id, *hash).ok()) {
+            std::cerr << "beacon: admin password set from BEACON_ADMIN_PASSWORD\n";
+            return;
+        }
+        std::cerr << "beacon: BEACON_ADMIN_PASSWORD not used: "
+                  << (hash.ok() ? "could not store it" : hash.error().message) << "\n";
+    }
+    std::cerr << "beacon: no admin password is set yet. Set one with\n"
+              << "    beacon user set-password --data " << rt.cfg.data_dir.string() << "\n"
+              << "or open the web UI, which asks for one on first visit.\n";
+}
+
+}  // namespace
+
+std::vector<engines::HealthCheck> CheckTools(const config::Config& cfg) {
+    std::vector<engines::HealthCheck> out;
+    for (const auto& [name, bin] : {std::pair{"ffmpeg", cfg.media.ffmpeg},
+                                    std::pair{"ffprobe", cfg.media.ffprobe}}) {
+        auto line = FirstLineOf({bin, "-hide_banner", "-version"});
+        out.push_back({"tool", name, line.ok(), line.ok() ? *line : line.error().message});
+    }
+    return out;
+}
+
+int Serve(const CommonOptions& common, const std::string& listen) {
+    // Block the termination signals in every thread; the main thread waits for them.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    auto cfg = config::Load(common.config_file.empty() ? "beacon.toml" : common.config_file,
+                            config::ProcessEnvironment(), !common.config_file.empty());
+    if (!cfg.ok()) return std::cerr << "beacon: " << cfg.error().message << "\n", 1;
+    if (!common.data_dir.empty()) cfg->data_dir = common.data_dir;
+    if (!listen.empty()) {
+        auto checked = config::Parse("[server]\nlisten = \"" + listen + "\"\n", {});
+        if (!checked.ok()) return std::cerr << "beacon: --listen " << listen << ": " << checked.error().message << "\n", 2;
+        cfg->server.listen = listen;
+    }
+    auto rt_result = OpenRuntime(*cfg);
+    if (!rt_result.ok()) return std::cerr << "beacon: " << rt_result.error().message << "\n", 1;
+    Runtime& rt = **rt_result;
+    EnsureAdmin(rt);
+
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    if (auto st = StartWorkers(rt, std::string(host) + "/serve:" + fs::absolute(rt.cfg.data_dir).string());
+        !st.ok()) {
+        return std::cerr << "beacon: " << st.error().message << "\n", 1;
+    }
+
+    liveloop::ServiceOptions live_options;
+    live_options.window_segments = rt.cfg.liveloop.window_segments;
+    live_options.horizon_seconds = rt.cfg.liveloop.horizon_seconds;
+    liveloop::LiveLoopService live(*rt.db, *rt.store, live_options);
+    HealthCache health(*rt.engines);
+
+    server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
+    deps.live_handler = [&live](const server::LiveRequest& r) { return live.Handle(r); };
+    deps.regenerate_scene = [&rt](std::int64_t job, int scene, const Json& edits) {
+        auto j = pipeline::RegenerateScene(*rt.db, job, scene, edits);
+        if (j.ok()) {
+            rt.workers->Notify();
+            jobs::PublishJob(rt.events, *j);
+        }
+        return j;
+    };
+    deps.engine_health = [&health]() -> core::Result<Json> { return health.Get(); };
+    deps.list_voices = [&rt]() -> core::Result<Json> {
+        auto* voice = rt.engines->set().voice;
+        if (!voice) return core::Error::Unavailable("no voice engine configured", false);
+        BEACON_TRY(voices, voice->ListVoices());
+        Json items = Json::array();
+        for (const auto& v : voices) {
+            items.push_back({{"id", v.id}, {"name", v.name}, {"language", v.language}});
+        }
+        return items;
+    };
+    deps.channel_now = [&live](std::int64_t id) { return live.Now(id); };
+    deps.playlist_changed = [&live](std::int64_t id) { live.OnPlaylistChanged(id); };
+
+    server::ServerOptions so;
+    auto colon = rt.cfg.server.listen.rfind(':');
+    so.host = rt.cfg.server.listen.substr(0, colon);
+    if (so.host.size() > 2 && so.host.front() == '[') so.host = so.host.substr(1, so.host.size() - 2);
+    so.port = static_cast<std::uint16_t>(std::stoi(rt.cfg.server.listen.substr(colon + 1)));
+    so.web_root = rt.cfg.server.web_root.empty() ? fs::path(BEACON_DEFAULT_WEB_ROOT)
+                                                 : fs::path(rt.cfg.server.web_root);
+    so.max_body_bytes = static_cast<std::size_t>(rt.cfg.server.max_body_bytes);
+    so.threads = rt.cfg.server.threads;
+    so.public_url = rt.cfg.server.public_url;
+    server::Server http(deps, so);
+    if (auto st = http.Start(); !st.ok()) {
+        return std::cerr << "beacon: " << st.error().message << "\n", 1;
+    }
+    std::cerr << "beacon: serving http://" << rt.cfg.server.listen.substr(0, colon) << ":"
+              << http.port() << "/ (data in " << fs::absolute(rt.cfg.data_dir).string()
+              << "); Ctrl-C stops\n";
+    WaitForTerminationSignal();
+    std::cerr << "beacon: stopping\n";
+    http.Stop();
+    rt.workers->Stop();
+    return 0;
+}
+
+}  // namespace beacon::app
