@@ -1,5 +1,5 @@
 import type {
-  ApiToken, AuthStatus, Content, ContentPatch, EngineStatus, GenerateRequest, Job, JobLogLine,
+  ApiToken, AuthStatus, Content, ContentPatch, EngineStatus, GenerateInput, Job, JobDetail, JobLogLine,
   NowNext, Page, Playlist, PlaylistPatch, Session, StreamKey, Voice, Asset,
 } from "./types";
 
@@ -98,9 +98,9 @@ export class ApiClient {
   rotateStreamKey = () => this.request<StreamKey>("POST", "/stream-key/rotate");
 
   // Jobs
-  generate = (req: GenerateRequest) => this.request<{ job_id: number; status: string; job?: Job }>("POST", "/generate", req);
+  generate = (req: GenerateInput) => this.request<{ job_id: number; status: string; job: JobDetail }>("POST", "/generate", req);
   jobs = (p: { state?: string; limit?: number; offset?: number } = {}) => this.request<Page<Job>>("GET", "/jobs" + qs(p));
-  job = (id: number) => this.request<Job>("GET", `/jobs/${id}`);
+  job = (id: number) => this.request<JobDetail>("GET", `/jobs/${id}`);
   jobLogs = (id: number, after?: number) => this.request<{ items: JobLogLine[] }>("GET", `/jobs/${id}/logs` + qs({ after }));
   cancelJob = (id: number) => this.request<Job>("POST", `/jobs/${id}/cancel`);
   retryJob = (id: number) => this.request<Job>("POST", `/jobs/${id}/retry`);

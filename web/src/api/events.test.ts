@@ -5,7 +5,7 @@ import { qk } from "./keys";
 import type { Content, Job, JobLogLine, Page } from "./types";
 
 const job = (p: Partial<Job> = {}): Job => ({
-  id: 1, status: "queued", progress: 0, prompt: "p", title: "t", created_at: "2026-01-01T00:00:00.000Z",
+  id: 1, job_id: 1, status: "queued", progress: 0, prompt: "p", title: "t", created_at: "2026-01-01T00:00:00.000Z",
   updated_at: "2026-01-01T00:00:00.000Z", preview_url: null, final_url: null, thumbnail_url: null, vtt_url: null,
   error: null, content_id: null, ...p,
 });
@@ -95,6 +95,15 @@ describe("applyEvent", () => {
     qc.setQueryData(qk.content({}), { items: [content(1)], total: 1, limit: 48, offset: 0 });
     applyEvent(qc, { seq: 4, type: "content.updated", v: 1, data: content(1, { published: true }) });
     expect(qc.getQueryData<Page<Content>>(qk.content({}))!.items[0].published).toBe(true);
+  });
+
+  it("drops a deleted channel and updates a changed one", () => {
+    const qc = new QueryClient();
+    const pl = (id: number, title: string) => ({ id, slug: `s${id}`, title, items: [], loop_mode: "in_order" as const, active: true, hls_endpoint: `/live/s${id}/index.m3u8`, scheduled_slots: [], inserts: [] });
+    qc.setQueryData(qk.playlists, { items: [pl(1, "Main"), pl(2, "Late")] });
+    applyEvent(qc, { seq: 5, type: "playlist.updated", v: 1, data: { ...pl(1, "Main channel") } });
+    applyEvent(qc, { seq: 6, type: "playlist.updated", v: 1, data: { id: 2, deleted: true } });
+    expect(qc.getQueryData<{ items: { id: number; title: string }[] }>(qk.playlists)!.items).toEqual([expect.objectContaining({ id: 1, title: "Main channel" })]);
   });
 
   it("resync refetches everything", () => {

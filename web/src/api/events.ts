@@ -88,6 +88,11 @@ export function applyEvent(qc: QueryClient, ev: ServerEvent): number {
     }
     case "playlist.updated": {
       const p = ev.data;
+      if ("deleted" in p) {
+        qc.setQueryData<{ items: Playlist[] }>(qk.playlists, (old) => old && { items: old.items.filter((x) => x.id !== p.id) });
+        qc.removeQueries({ queryKey: qk.nowNext(p.id) });
+        break;
+      }
       qc.setQueryData<{ items: Playlist[] }>(qk.playlists, (old) => {
         if (!old) return old;
         const found = old.items.some((x) => x.id === p.id);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { JobLogLine } from "../../api/types";
 import { collectScenes, findScript, stageTimings } from "./stages";
 
 describe("collectScenes", () => {
@@ -28,11 +29,11 @@ describe("collectScenes", () => {
 
 describe("stageTimings", () => {
   it("uses recorded timings, else the span of a stage's log lines", () => {
-    const logs = [
-      { id: 1, at: "2026-01-01T00:00:00.000Z", stage: "script", level: "info", message: "" },
-      { id: 2, at: "2026-01-01T00:00:01.250Z", stage: "script", level: "info", message: "" },
-      { id: 3, at: "2026-01-01T00:00:02.000Z", stage: "preview", level: "cmd", message: "" },
-      { id: 4, at: "2026-01-01T00:00:05.000Z", stage: "preview", level: "info", message: "" },
+    const logs: JobLogLine[] = [
+      { id: 1, job_id: 1, at: "2026-01-01T00:00:00.000Z", stage: "script", level: "info", message: "" },
+      { id: 2, job_id: 1, at: "2026-01-01T00:00:01.250Z", stage: "script", level: "info", message: "" },
+      { id: 3, job_id: 1, at: "2026-01-01T00:00:02.000Z", stage: "preview", level: "cmd", message: "" },
+      { id: 4, job_id: 1, at: "2026-01-01T00:00:05.000Z", stage: "preview", level: "info", message: "" },
     ];
     const t = stageTimings(logs, { preview: { elapsed_ms: 2800 }, final: { seconds: 4 } }, "rendering_final");
     expect(t).toEqual([

@@ -19,7 +19,7 @@ export default function WatchPage() {
     <div className="stack">
       {src ? (
         <Player key={c.id} id={c.id} src={src} poster={c.poster || c.thumbnail} title={c.title}
-          captions={captionTracks(c.vtt_url, c.languages)} chaptersUrl={c.chapters_url || undefined} />
+          captions={captionTracks(c.vtt_url ?? "", c.languages)} chaptersUrl={c.chapters_url || undefined} />
       ) : (
         <p className="alert">This item has no playable media yet.</p>
       )}
