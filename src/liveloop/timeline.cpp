@@ -439,8 +439,12 @@ bool Extend(ChannelState& s, const Schedule& schedule, const Catalog& catalog, U
 
 bool Reconcile(ChannelState& s, const Catalog& catalog, UnixMillis now) {
     auto& occ = s.occurrences;
+    // Occurrences that ended before the one on air are fully published: left as they are.
+    auto on_air = std::upper_bound(occ.begin(), occ.end(), now,
+                                   [](UnixMillis t, const Occurrence& o) { return t < o.start; });
+    std::size_t first = on_air == occ.begin() ? 0 : static_cast<std::size_t>(on_air - occ.begin()) - 1;
     std::size_t bad = occ.size();
-    for (std::size_t i = 0; i < occ.size(); ++i) {
+    for (std::size_t i = first; i < occ.size(); ++i) {
         if (!IsUsable(occ[i], Find(catalog, occ[i].content_id))) {
             bad = i;
             break;
