@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, mkdirSync, rmSync, createWriteStream } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Starts a real `beacon serve` for the journeys: free port, fresh temp data dir, admin password
+ * from BEACON_ADMIN_PASSWORD (a test default otherwise), built-in engines. Exposes
+ * BEACON_E2E_URL / BEACON_E2E_PASSWORD to the tests and stops the server afterwards.
+ */
+const root = path.resolve(__dirname, "../..");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url: string, child: ChildProcess, logFile: string, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  let exited: number | null = null;
+  child.once("exit", (code) => (exited = code ?? -1));
+  while (Date.now() < until) {
+    if (exited !== null) throw new Error(`beacon serve exited with ${exited} before becoming healthy; see ${logFile}`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    // Poll: the server gives no other signal that it is ready.
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`beacon serve did not answer ${url}/healthz within ${deadlineMs} ms; see ${logFile}`);
+}
+
+export default async function globalSetup() {
+  const bin = path.resolve(root, process.env.BEACON_BIN ?? "build/src/app/beacon");
+  if (!existsSync(bin)) throw new Error(`beacon binary not found at ${bin}: build it first (scripts/setup.sh) or set BEACON_BIN`);
+  const dist = path.join(root, "web/dist/index.html");
+  if (!existsSync(dist)) {
+    execFileSync("npm", ["run", "build"], { cwd: path.join(root, "web"), stdio: "inherit" });
+  }
+  const shots = path.join(root, "test-results/screenshots");
+  mkdirSync(shots, { recursive: true });
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "beacon-e2e-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const password = process.env.BEACON_ADMIN_PASSWORD ?? "e2e-password-123";
+  const logFile = path.join(root, "test-results/beacon-serve.log");
+  const log = createWriteStream(logFile);
+  const child = spawn(bin, ["serve", "--listen", `127.0.0.1:${port}`, "--data", path.join(dataDir, "data")], {
+    cwd: dataDir, // no stray beacon.toml from the caller's directory
+    env: { ...process.env, BEACON_ADMIN_PASSWORD: password, BEACON_DATA: path.join(dataDir, "data"), BEACON_LISTEN: `127.0.0.1:${port}` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  await waitHealthy(url, child, logFile, 60_000);
+
+  process.env.BEACON_E2E_URL = url;
+  process.env.BEACON_E2E_PASSWORD = password;
+  process.env.BEACON_E2E_SHOTS = shots;
+
+  return async () => {
+    child.kill("SIGTERM");
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve();
+      }, 10_000);
+      child.once("exit", () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    if (!process.env.BEACON_E2E_KEEP) rmSync(dataDir, { recursive: true, force: true });
+  };
+}

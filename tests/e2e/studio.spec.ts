@@ -1,0 +1,210 @@
+import { expect, test, type Page } from "@playwright/test";
+import path from "node:path";
+
+/**
+ * The studio's user journeys against a real `beacon serve` (built-in engines):
+ * log in → create a job, watch its log stream and its preview play → the final lands in the
+ * library → search finds it → the player's caption settings survive a reload, its audio menu
+ * lists what the HLS master declares, chapters seek → theme switch → log out.
+ * Every screen is photographed in both themes into test-results/screenshots/.
+ */
+const BASE = () => process.env.BEACON_E2E_URL!;
+const PASSWORD = () => process.env.BEACON_E2E_PASSWORD!;
+const SHOTS = () => process.env.BEACON_E2E_SHOTS!;
+const WORD = `Zephyrine${Date.now().toString(36)}`;
+const TITLE = `The ${WORD} lighthouse`;
+
+test.describe.configure({ mode: "serial" });
+
+let page: Page;
+let contentId = 0;
+
+/** Screenshot of the current screen in the dark and the cream theme. */
+async function shootBoth(p: Page, name: string) {
+  for (const theme of ["dark", "light"] as const) {
+    await p.evaluate((t) => {
+      localStorage.setItem("beacon.theme", t);
+      document.documentElement.dataset.theme = t;
+    }, theme);
+    await p.screenshot({ path: path.join(SHOTS(), `${name}-${theme}.png`), fullPage: true });
+  }
+  await p.evaluate(() => {
+    localStorage.setItem("beacon.theme", "dark");
+    document.documentElement.dataset.theme = "dark";
+  });
+}
+
+test.beforeAll(async ({ browser }) => {
+  const ctx = await browser.newContext({ baseURL: BASE() });
+  page = await ctx.newPage();
+});
+
+test.afterAll(async () => {
+  await page?.context().close();
+});
+
+test("log in", async () => {
+  await page.goto("/");
+  const pw = page.getByLabel("Password", { exact: true });
+  await expect(pw).toBeVisible();
+  await shootBoth(page, "login");
+  await pw.fill("not-the-password");
+  await page.getByRole("button", { name: /log in/i }).click();
+  await expect(page.getByRole("alert")).toBeVisible();
+  await pw.fill(PASSWORD());
+  await page.getByRole("button", { name: /log in/i }).click();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await expect(page).toHaveURL(/\/create$/);
+  await expect(page.getByTestId("events-state")).toHaveAttribute("data-state", "open");
+});
+
+test("create a job: the log streams and the preview starts playing", async () => {
+  await expect(page.getByTestId("engines")).toContainText("built-in");
+  await page.getByLabel("What should Beacon make?").fill(`A keeper climbs the ${WORD} lighthouse as a storm rolls in over the harbour.`);
+  await page.getByLabel("Title (optional)").fill(TITLE);
+  await page.getByLabel("Duration (s)").fill("7");
+  await shootBoth(page, "create-form");
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(page).toHaveURL(/\/create\?job=\d+/);
+
+  const lines = page.getByTestId("job-log").locator(".log__line");
+  await expect(lines.first()).toBeVisible({ timeout: 60_000 });
+  const firstCount = await lines.count();
+  await expect.poll(() => lines.count(), { timeout: 120_000, message: "more log lines stream in" }).toBeGreaterThan(firstCount);
+
+  const preview = page.getByTestId("preview-video");
+  await expect(preview).toBeVisible({ timeout: 240_000 });
+  await page.waitForFunction(() => {
+    const v = document.querySelector<HTMLVideoElement>("[data-testid=preview-video]");
+    return !!v && v.currentTime > 0.5;
+  }, null, { timeout: 60_000 });
+  await shootBoth(page, "create-running");
+
+  const state = page.getByTestId("job-state");
+  await expect(state).toHaveText(/completed|failed|canceled/, { timeout: 300_000 });
+  const finalState = await state.textContent();
+  const err = (await page.getByTestId("job-error").count()) ? await page.getByTestId("job-error").textContent() : "";
+  expect(finalState, `job ended ${finalState}: ${err}`).toBe("completed");
+  await expect(page.getByTestId("stage-timings")).toBeVisible();
+  await expect(page.getByTestId("job-log")).toContainText("ffmpeg");
+  const href = await page.getByRole("link", { name: "Watch final" }).getAttribute("href");
+  contentId = Number(/\/watch\/(\d+)/.exec(href ?? "")?.[1]);
+  expect(contentId).toBeGreaterThan(0);
+  await shootBoth(page, "create-done");
+});
+
+test("jobs list shows the finished job", async () => {
+  await page.getByRole("link", { name: "Jobs" }).click();
+  const table = page.getByTestId("jobs-table");
+  await expect(table).toContainText(TITLE);
+  await expect(table.getByRole("row", { name: new RegExp(TITLE) }).getByTestId("job-state")).toHaveText("completed");
+  await shootBoth(page, "jobs");
+});
+
+test("the final appears in the library and search finds it", async () => {
+  await page.getByRole("link", { name: "Library" }).click();
+  const grid = page.getByTestId("library-grid");
+  await expect(grid.getByRole("link", { name: TITLE, exact: true })).toBeVisible();
+  await expect(grid.locator("img[loading=lazy]").first()).toBeAttached();
+  await shootBoth(page, "library");
+
+  const search = page.getByRole("searchbox");
+  await search.fill(WORD);
+  await expect(page).toHaveURL(new RegExp(`q=${WORD}`));
+  await expect(page.getByTestId("library-item")).toHaveCount(1);
+  await expect(grid).toContainText(TITLE);
+  await search.fill(`${WORD}qqq`);
+  await expect(page.getByText(/Nothing matches/)).toBeVisible();
+  await search.fill("");
+
+  const tile = page.getByTestId("library-item").filter({ hasText: TITLE });
+  await tile.getByRole("button", { name: /Add to LiveLoop/ }).click();
+  await expect(tile.getByRole("button", { name: /On LiveLoop/ })).toHaveAttribute("aria-pressed", "true");
+});
+
+test("item page shows provenance and downloads", async () => {
+  await page.goto(`/library/${contentId}`);
+  await expect(page.getByTestId("item-title")).toHaveText(TITLE);
+  await expect(page.getByTestId("provenance").locator("tbody tr").first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "MP4" })).toHaveAttribute("href", /\.mp4$/);
+  await shootBoth(page, "item");
+});
+
+test("player: audio tracks, captions that persist, chapters", async () => {
+  const item = await (await page.request.get(`/api/v1/content/${contentId}`)).json();
+  await page.goto(`/watch/${contentId}`);
+  await page.waitForFunction(() => {
+    const v = document.querySelector<HTMLVideoElement>("[data-testid=watch-video]");
+    return !!v && v.readyState >= 1 && v.duration > 0;
+  });
+  await page.getByTestId("play").click();
+  await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>("[data-testid=watch-video]")?.currentTime ?? 0) > 0.3);
+  await page.getByTestId("play").click();
+
+  // The audio menu lists exactly the audio renditions the HLS master declares.
+  const master = await (await page.request.get(item.hls_url)).text();
+  const declared = [...master.matchAll(/#EXT-X-MEDIA:[^\n]*TYPE=AUDIO[^\n]*NAME="([^"]*)"/g)].map((m) => m[1]);
+  expect(declared.length).toBeGreaterThan(0);
+  await page.getByTestId("audio-menu").click();
+  const tracks = page.getByTestId("audio-track");
+  await expect(tracks).toHaveCount(declared.length);
+  for (const name of declared) await expect(page.getByTestId("audio-menu-panel")).toContainText(name);
+  await page.keyboard.press("Escape");
+
+  // Caption size and contrast persist across a reload.
+  await page.getByTestId("captions-menu").click();
+  await page.getByTestId("captions-size").selectOption("xlarge");
+  await page.getByTestId("captions-style").selectOption("high-contrast");
+  await expect(page.getByTestId("player")).toHaveAttribute("data-cap-size", "xlarge");
+  await shootBoth(page, "watch-captions-menu");
+  await page.reload();
+  await expect(page.getByTestId("player")).toHaveAttribute("data-cap-size", "xlarge");
+  await expect(page.getByTestId("player")).toHaveAttribute("data-cap-style", "high-contrast");
+  await page.getByTestId("captions-menu").click();
+  await expect(page.getByTestId("captions-size")).toHaveValue("xlarge");
+  await expect(page.getByTestId("captions-style")).toHaveValue("high-contrast");
+  await page.keyboard.press("Escape");
+
+  // Chapters: the menu lists the chapters file's cues, and choosing one seeks there.
+  expect(item.chapters_url, "the item has chapters").toBeTruthy();
+  const vtt = await (await page.request.get(item.chapters_url)).text();
+  const starts = [...vtt.matchAll(/(\d\d:)?(\d\d):(\d\d\.\d{3}) -->/g)].map((m) => (m[1] ? Number(m[1].slice(0, -1)) * 3600 : 0) + Number(m[2]) * 60 + Number(m[3]));
+  expect(starts.length).toBeGreaterThan(0);
+  await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>("[data-testid=watch-video]")?.duration ?? 0) > 0);
+  await page.getByTestId("chapters-menu").click();
+  await expect(page.getByTestId("chapter-item")).toHaveCount(starts.length);
+  const target = starts[starts.length - 1];
+  await page.getByTestId("chapter-item").nth(starts.length - 1).click();
+  await page.waitForFunction((t) => Math.abs((document.querySelector<HTMLVideoElement>("[data-testid=watch-video]")?.currentTime ?? -9) - t) < 0.6, target);
+  await expect(page.getByTestId("chapter-mark")).toHaveCount(starts.filter((s) => s > 0).length);
+
+  // Keyboard: m mutes.
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("m");
+  await page.waitForFunction(() => document.querySelector<HTMLVideoElement>("[data-testid=watch-video]")?.muted === true);
+  await shootBoth(page, "watch");
+});
+
+test("liveloop shows the channel on air", async () => {
+  await page.getByRole("link", { name: "LiveLoop" }).click();
+  await expect(page.getByRole("status", { name: "On air" })).toBeVisible();
+  await expect(page.getByTestId("playlist-items")).toContainText(TITLE);
+  await shootBoth(page, "liveloop");
+});
+
+test("theme switch persists, then log out", async () => {
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByTestId("engines-table")).toContainText("built-in");
+  await shootBoth(page, "settings");
+  await page.getByTestId("theme-light").check();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  await page.getByTestId("theme-toggle").click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
+  await page.goto("/library");
+  await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
+});
