@@ -1,0 +1,121 @@
+#pragma once
+/// LiveLoop's I/O edge: channels from the database, item manifests from the object store,
+/// answers for GET /live/* and the "now playing" API. No thread of its own and nothing per
+/// channel or viewer: work happens only when a channel is polled, and a polled channel's
+/// playlists are computed once per segment tick and then served from memory.
+///
+/// Thread-safety: every public method may be called concurrently (one mutex; the hot path, a
+/// cached playlist, holds it for a string copy). Methods may block on the database and the
+/// object store (the server calls them on its blocking pool).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "core/model.hpp"
+#include "core/result.hpp"
+#include "liveloop/guide.hpp"
+#include "liveloop/playlist.hpp"
+#include "liveloop/timeline.hpp"
+
+namespace beacon::storage {
+class Database;
+class ObjectStore;
+}  // namespace beacon::storage
+
+namespace beacon::liveloop {
+
+struct LiveLoopOptions {
+    int window_segments = 15;   // segments per live media playlist ([liveloop] window_segments)
+    int horizon_seconds = 120;  // committed timeline ahead of now ([liveloop] horizon_seconds)
+    int target_duration = 4;    // EXT-X-TARGETDURATION, s; = [media] segment_seconds
+    int guide_hours = 24;       // how far guide.xml and Now() look ahead (projected), hours
+    int slot_utc_offset_minutes = 0;  // scheduled slot times are in UTC + this
+    /// "http://host:port" for absolute URLs when Handle is given none (e.g. from public_url).
+    std::function<std::string()> public_base_url;
+    /// The wall clock (ms since the epoch); NowMillis when empty. Tests inject their own.
+    std::function<core::UnixMillis()> clock;
+};
+
+/// An HTTP answer for GET /live/<path>.
+struct LiveAnswer {
+    unsigned status = 200;
+    std::string content_type;
+    std::string cache_control = "no-cache";
+    std::string body;
+    std::filesystem::path file;  // non-empty: send this file instead of body (unused today)
+};
+
+class LiveLoopService {
+public:
+    LiveLoopService(storage::Database& db, storage::ObjectStore& store, LiveLoopOptions options);
+    ~LiveLoopService();
+    LiveLoopService(const LiveLoopService&) = delete;
+    LiveLoopService& operator=(const LiveLoopService&) = delete;
+
+    /// Answers GET /live/<path_after_live>:
+    ///   channels.m3u, guide.xml, logo.svg,
+    ///   <slug>/index.m3u8 (multivariant), <slug>/video.m3u8, <slug>/audio_<lang>.m3u8,
+    ///   <slug>/subs_<lang>.m3u8, <slug>/empty/<mpegts>/<msn>.vtt (empty WebVTT stand-ins).
+    /// Segments are referenced directly as /media/library/<id>/hls/... (zero-copy via the
+    /// server's /media handler). `stream_key_for_urls`, when non-empty, is appended as ?key=
+    /// to every URL written. `base_url` ("http://host:port") makes the M3U/XMLTV URLs absolute;
+    /// empty: options.public_base_url(). `query` is accepted for future use and ignored.
+    /// 401 when !authenticated; 404 unknown path, unknown or inactive channel; 503 (with a
+    /// message) when an active channel has nothing playable.
+    LiveAnswer Handle(std::string_view path_after_live, std::string_view query,
+                      bool authenticated, std::string_view stream_key_for_urls,
+                      std::string_view base_url = {});
+
+    /// For GET /api/v1/playlists/{id}/now:
+    /// {"now":{content_id,title,start,end}|null,"next":[{content_id,title,start,end}...]}
+    /// (RFC 3339 times; next = up to 5 entries, beyond the committed horizon projected with the
+    /// schedule as it is now). NotFound for an unknown playlist.
+    core::Result<core::Json> Now(std::int64_t playlist_id);
+
+    /// A playlist was created, changed or deleted: caches are dropped; the next extension of the
+    /// committed timeline uses the new schedule.
+    void OnPlaylistChanged(std::int64_t playlist_id);
+    /// A library item was changed or deleted: its manifest is read again. A deleted item leaves
+    /// the future of every channel; segments already published stay listed.
+    void OnContentChanged(std::int64_t content_id);
+
+private:
+    struct Channel;
+    struct CachedText {
+        std::string body;
+        core::UnixMillis until = 0;
+    };
+
+    core::Result<std::shared_ptr<Channel>> ChannelBySlugLocked(std::string_view slug);
+    core::Result<std::shared_ptr<Channel>> ChannelByIdLocked(std::int64_t id);
+    core::Result<std::shared_ptr<Channel>> LoadChannelLocked(std::int64_t id);
+    /// Brings a channel up to `wall`: clock, catalog, reconcile, extension, persistence, window.
+    core::Status RefreshLocked(Channel& ch, core::UnixMillis wall);
+    void EnsureItemsLocked(Channel& ch);
+    std::shared_ptr<const CatalogItem> LoadItemLocked(std::int64_t id);
+    void PersistLocked(Channel& ch);
+    std::vector<Programme> ProjectLocked(Channel& ch, core::UnixMillis from,
+                                         core::UnixMillis until, std::size_t max);
+    LiveAnswer ChannelPlaylistLocked(Channel& ch, std::string_view file, std::string_view key);
+    std::string BaseUrl(std::string_view given) const;
+    core::UnixMillis Wall() const;
+
+    storage::Database& db_;
+    storage::ObjectStore& store_;
+    LiveLoopOptions options_;
+    std::mutex mu_;
+    std::map<std::int64_t, std::shared_ptr<Channel>> channels_;
+    std::map<std::string, std::int64_t, std::less<>> slugs_;
+    /// Playable (or gone-but-described) items, shared by channels.
+    std::map<std::int64_t, std::shared_ptr<const CatalogItem>> items_;
+    /// Items that could not be loaded, and when to try again.
+    std::map<std::int64_t, core::UnixMillis> failed_;
+    std::map<std::string, CachedText, std::less<>> guide_cache_;
+};
+
+}  // namespace beacon::liveloop
