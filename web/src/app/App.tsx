@@ -96,7 +96,7 @@ function Shell() {
             onClick={() => setTheme(theme === "dark" ? "light" : "dark")}>
             {theme === "dark" ? <IconSun /> : <IconMoon />}
           </button>
-          <button type="button" className="btn btn--ghost" onClick={logout}><IconLogout /><span>Log out</span></button>
+          <button type="button" className="btn btn--ghost" onClick={logout} aria-label="Log out"><IconLogout /><span>Log out</span></button>
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
