@@ -1,0 +1,290 @@
+#include "liveloop/service.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <regex>
+
+#include "liveloop/test_support.hpp"
+#include "storage/database.hpp"
+#include "storage/object_store.hpp"
+
+namespace beacon::liveloop {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr UnixMillis kT0 = 1795932000000;  // 2026-11-29T06:00:00Z
+
+/// A real SQLite database and filesystem store in a temp folder, with a controllable clock.
+class ServiceTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() /
+               ("beacon-liveloop-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        auto db = storage::OpenSqlite((dir_ / "beacon.db").string());
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        db_ = std::move(db).value();
+        auto store = storage::OpenFilesystemStore(dir_ / "objects");
+        ASSERT_TRUE(store.ok()) << store.error().message;
+        store_ = std::move(store).value();
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    std::unique_ptr<LiveLoopService> MakeService() {
+        LiveLoopOptions o;
+        o.window_segments = 5;
+        o.horizon_seconds = 60;
+        o.clock = [this] { return clock_.load(); };
+        o.public_base_url = [] { return std::string("http://beacon.test:8080/"); };
+        return std::make_unique<LiveLoopService>(*db_, *store_, o);
+    }
+
+    /// A library row with HLS packaging (segment files hold placeholder bytes of a known size).
+    std::int64_t AddItem(const std::string& title, const std::vector<double>& durations,
+                         const std::vector<std::string>& audio,
+                         const std::vector<std::string>& subs = {}) {
+        core::Content c;
+        c.title = title;
+        c.description = "About " + title;
+        auto row = db_->CreateContent(c);
+        EXPECT_TRUE(row.ok());
+        const std::string prefix = "library/" + std::to_string(row->id) + "/hls/";
+        const std::string manifest = testing::ManifestJson(durations, audio, subs);
+        EXPECT_TRUE(store_->Put(prefix + "segments.json", manifest).ok());
+        auto m = ParseManifest(manifest).value();
+        for (const auto& s : m.video) EXPECT_TRUE(store_->Put(prefix + s.uri, std::string(50000, 'v')).ok());
+        for (const auto& t : m.audio) {
+            for (const auto& s : t.segments) EXPECT_TRUE(store_->Put(prefix + s.uri, std::string(2000, 'a')).ok());
+        }
+        return row->id;
+    }
+
+    std::int64_t AddChannel(const std::string& slug, std::vector<std::int64_t> items,
+                            bool active = true) {
+        core::Playlist p;
+        p.slug = slug;
+        p.title = "Channel " + slug;
+        p.items = std::move(items);
+        p.active = active;
+        auto row = db_->CreatePlaylist(p);
+        EXPECT_TRUE(row.ok()) << row.error().message;
+        // CreatePlaylist may not store items/active: make sure.
+        p.id = row->id;
+        EXPECT_TRUE(db_->UpdatePlaylist(p).ok());
+        return row->id;
+    }
+
+    static std::int64_t Tag(const std::string& body, const std::string& tag) {
+        auto pos = body.find(tag + ":");
+        if (pos == std::string::npos) return -1;
+        return std::stoll(body.substr(pos + tag.size() + 1));
+    }
+
+    fs::path dir_;
+    std::unique_ptr<storage::Database> db_;
+    std::unique_ptr<storage::ObjectStore> store_;
+    std::atomic<UnixMillis> clock_{kT0};
+};
+
+TEST_F(ServiceTest, AnswersOnlyAuthenticatedCallersAndKnownPaths) {
+    auto svc = MakeService();
+    EXPECT_EQ(svc->Handle("channels.m3u", "", false, "").status, 401u);
+    EXPECT_EQ(svc->Handle("nope/index.m3u8", "", true, "").status, 404u);
+    for (const char* hostile : {"../etc/passwd", "main/../../x", "main/audio_../x.m3u8",
+                                "main/audio_EN.m3u8", "MAIN/index.m3u8", "", "/", "main/",
+                                "main/empty/1/x.vtt", "main/empty/../1.vtt", "main/seg/x.ts"}) {
+        auto a = svc->Handle(hostile, "", true, "");
+        EXPECT_GE(a.status, 400u) << hostile;
+        EXPECT_LT(a.status, 500u) << hostile;
+    }
+    auto logo = svc->Handle("logo.svg", "", true, "");
+    EXPECT_EQ(logo.status, 200u);
+    EXPECT_EQ(logo.content_type, "image/svg+xml");
+    EXPECT_NE(logo.body.find("<svg"), std::string::npos);
+}
+
+TEST_F(ServiceTest, InactiveChannelIs404AndEmptyChannelIs503WithAReason) {
+    AddChannel("off", {}, false);
+    auto svc = MakeService();
+    EXPECT_EQ(svc->Handle("off/index.m3u8", "", true, "").status, 404u);
+    const auto broken = AddItem("Broken", {4}, {"en"});
+    ASSERT_TRUE(store_->Put("library/" + std::to_string(broken) + "/hls/segments.json", "{").ok());
+    AddChannel("empty", {broken, 999});
+    auto a = svc->Handle("empty/video.m3u8", "", true, "");
+    EXPECT_EQ(a.status, 503u);
+    EXPECT_NE(a.body.find("nothing playable"), std::string::npos) << a.body;
+    EXPECT_NE(a.body.find("segments.json"), std::string::npos) << a.body;
+}
+
+TEST_F(ServiceTest, ServesAgreeingRenditionsWithKeysAndAFullWindow) {
+    const auto a = AddItem("Alpha", {4, 4, 3}, {"en", "es"}, {"en"});
+    const auto b = AddItem("Beta", {4, 2}, {"fr"});
+    AddChannel("main", {a, b});
+    auto svc = MakeService();
+    auto master = svc->Handle("main/index.m3u8", "", true, "k/1");
+    ASSERT_EQ(master.status, 200u) << master.body;
+    EXPECT_EQ(master.content_type, "application/vnd.apple.mpegurl");
+    EXPECT_EQ(master.cache_control, "no-cache");
+    EXPECT_NE(master.body.find("URI=\"audio_en.m3u8?key=k%2F1\""), std::string::npos) << master.body;
+    EXPECT_NE(master.body.find("LANGUAGE=\"fr\""), std::string::npos);
+    EXPECT_NE(master.body.find("URI=\"subs_en.m3u8?key=k%2F1\""), std::string::npos);
+    EXPECT_NE(master.body.find("video.m3u8?key=k%2F1"), std::string::npos);
+    auto video = svc->Handle("main/video.m3u8", "", true, "k/1").body;
+    auto fr = svc->Handle("main/audio_fr.m3u8", "", true, "k/1").body;
+    auto subs = svc->Handle("main/subs_en.m3u8", "", true, "k/1").body;
+    EXPECT_EQ(Tag(video, "#EXT-X-MEDIA-SEQUENCE"), Tag(fr, "#EXT-X-MEDIA-SEQUENCE"));
+    EXPECT_EQ(Tag(video, "#EXT-X-DISCONTINUITY-SEQUENCE"),
+              Tag(subs, "#EXT-X-DISCONTINUITY-SEQUENCE"));
+    // Numbering starts at the Unix time in seconds (never below a lost state's numbers).
+    EXPECT_GE(Tag(video, "#EXT-X-MEDIA-SEQUENCE"), kT0 / 1000);
+    // A full window right away (the timeline is backdated), segments referenced directly.
+    EXPECT_EQ(std::count(video.begin(), video.end(), '\n') -
+                  std::count(video.begin(), video.end(), '#'),
+              5);
+    EXPECT_NE(video.find("/media/library/" + std::to_string(a) + "/hls/video/seg_00000.ts?key=k%2F1"),
+              std::string::npos) << video;
+    // Item a has no French: its original audio is used.
+    EXPECT_NE(fr.find("/media/library/" + std::to_string(a) + "/hls/audio_en/"), std::string::npos);
+    // Item b has no subtitles: empty VTT stand-ins, which the service serves.
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(subs, m, std::regex("empty/[0-9]+/[0-9]+\\.vtt")));
+    auto vtt = svc->Handle("main/" + m.str(), "", true, "");
+    EXPECT_EQ(vtt.status, 200u);
+    EXPECT_EQ(vtt.body, EmptyWebVtt(126000));
+    EXPECT_NE(vtt.cache_control.find("immutable"), std::string::npos);
+}
+
+TEST_F(ServiceTest, PlaylistsAreCachedPerSegmentTickAndOnlyMoveForward) {
+    const auto a = AddItem("Alpha", {4, 4, 3}, {"en"});
+    const auto b = AddItem("Beta", {4, 2}, {"en"});
+    AddChannel("main", {a, b});
+    auto svc = MakeService();
+    std::string last = svc->Handle("main/video.m3u8", "", true, "").body;
+    std::int64_t msn = Tag(last, "#EXT-X-MEDIA-SEQUENCE");
+    std::int64_t dsn = Tag(last, "#EXT-X-DISCONTINUITY-SEQUENCE");
+    int changes = 0;
+    for (int i = 0; i < 400; ++i) {
+        clock_ += 500;
+        if (i % 97 == 0) clock_ -= 3000;  // small clock step back
+        auto body = svc->Handle("main/video.m3u8", "", true, "").body;
+        EXPECT_GE(Tag(body, "#EXT-X-MEDIA-SEQUENCE"), msn);
+        EXPECT_GE(Tag(body, "#EXT-X-DISCONTINUITY-SEQUENCE"), dsn);
+        msn = Tag(body, "#EXT-X-MEDIA-SEQUENCE");
+        dsn = Tag(body, "#EXT-X-DISCONTINUITY-SEQUENCE");
+        changes += body != last;
+        last = body;
+    }
+    // 200 s of polls every 0.5 s: the playlist changed about once per segment, not per poll.
+    EXPECT_GT(changes, 40);
+    EXPECT_LT(changes, 80);
+}
+
+TEST_F(ServiceTest, RestartContinuesWhereTheClockSaysWithForwardNumbering) {
+    const auto a = AddItem("Alpha", {4, 4, 3}, {"en"});
+    const auto b = AddItem("Beta", {4, 2}, {"en"});
+    AddChannel("main", {a, b});
+    std::string before;
+    {
+        auto svc = MakeService();
+        for (int i = 0; i < 30; ++i) {
+            clock_ += 1000;
+            before = svc->Handle("main/video.m3u8", "", true, "").body;
+        }
+    }
+    clock_ += 2000;
+    auto svc = MakeService();
+    auto after = svc->Handle("main/video.m3u8", "", true, "").body;
+    const auto msn0 = Tag(before, "#EXT-X-MEDIA-SEQUENCE");
+    const auto msn1 = Tag(after, "#EXT-X-MEDIA-SEQUENCE");
+    EXPECT_GE(msn1, msn0);
+    EXPECT_LE(msn1 - msn0, 2);
+    // The segments both playlists list are identical (same MSN → same URI and PDT).
+    auto lines = [](const std::string& s) {
+        std::vector<std::string> out;
+        std::istringstream in(s);
+        for (std::string l; std::getline(in, l);) {
+            if (l.rfind("#EXT-X-PROGRAM", 0) == 0 || (!l.empty() && l[0] == '/')) out.push_back(l);
+        }
+        return out;
+    };
+    auto x = lines(before), y = lines(after);
+    const auto shift = static_cast<std::size_t>(2 * (msn1 - msn0));
+    ASSERT_GT(x.size(), shift);
+    for (std::size_t i = shift; i < x.size(); ++i) EXPECT_EQ(x[i], y[i - shift]);
+    // A big clock jump back after the restart: numbers still never go back.
+    clock_ -= 3600000;
+    auto jumped = svc->Handle("main/video.m3u8", "", true, "").body;
+    EXPECT_GE(Tag(jumped, "#EXT-X-MEDIA-SEQUENCE"), msn1);
+    clock_ += 8000;
+    auto later = svc->Handle("main/video.m3u8", "", true, "").body;
+    EXPECT_GT(Tag(later, "#EXT-X-MEDIA-SEQUENCE"), msn1);
+}
+
+TEST_F(ServiceTest, EditsReachTheFutureAndDeletedItemsLeaveIt) {
+    const auto a = AddItem("Alpha", {4, 4, 3}, {"en"});
+    const auto b = AddItem("Beta", {4, 2}, {"en"});
+    const auto c = AddItem("Gamma", {4}, {"de"});
+    const auto id = AddChannel("main", {a, b});
+    auto svc = MakeService();
+    ASSERT_EQ(svc->Handle("main/video.m3u8", "", true, "").status, 200u);
+    auto p = db_->GetPlaylist(id).value();
+    p.items = {c};
+    ASSERT_TRUE(db_->UpdatePlaylist(p).ok());
+    svc->OnPlaylistChanged(id);
+    const std::string gamma = "/media/library/" + std::to_string(c) + "/";
+    bool seen_gamma = false;
+    for (int i = 0; i < 60 && !seen_gamma; ++i) {
+        clock_ += 4000;
+        seen_gamma = svc->Handle("main/video.m3u8", "", true, "").body.find(gamma) !=
+                     std::string::npos;
+    }
+    EXPECT_TRUE(seen_gamma);
+    auto now = svc->Now(id);
+    ASSERT_TRUE(now.ok());
+    EXPECT_EQ((*now)["now"]["content_id"], c);
+    EXPECT_EQ((*now)["now"]["title"], "Gamma");
+    EXPECT_EQ((*now)["next"].size(), 5u);
+    // The item is deleted (row and files): it leaves the future; the channel has nothing
+    // else, so after what was published it has nothing to play.
+    ASSERT_TRUE(db_->DeleteContent(c).ok());
+    ASSERT_TRUE(store_->Delete("library/" + std::to_string(c) + "/").ok());
+    svc->OnContentChanged(c);
+    p.items = {a};
+    ASSERT_TRUE(db_->UpdatePlaylist(p).ok());
+    svc->OnPlaylistChanged(id);
+    clock_ += 4000;
+    auto body = svc->Handle("main/video.m3u8", "", true, "").body;
+    clock_ += 60000;
+    body = svc->Handle("main/video.m3u8", "", true, "").body;
+    EXPECT_EQ(body.find(gamma), std::string::npos) << body;
+    EXPECT_NE(body.find("/media/library/" + std::to_string(a) + "/"), std::string::npos);
+}
+
+TEST_F(ServiceTest, ChannelListAndGuideUseAbsoluteUrlsAndTheCommittedTimeline) {
+    const auto a = AddItem("Alpha & <Omega>", {4, 4, 3}, {"en"});
+    AddChannel("main", {a});
+    AddChannel("quiet", {a}, false);
+    auto svc = MakeService();
+    auto m3u = svc->Handle("channels.m3u", "", true, "sk");
+    ASSERT_EQ(m3u.status, 200u);
+    EXPECT_EQ(m3u.body.rfind("#EXTM3U url-tvg=\"http://beacon.test:8080/live/guide.xml?key=sk\"", 0), 0u)
+        << m3u.body;
+    EXPECT_NE(m3u.body.find("tvg-id=\"main.beacon\""), std::string::npos);
+    EXPECT_NE(m3u.body.find("group-title=\"Beacon\",Channel main\n"
+                            "http://beacon.test:8080/live/main/index.m3u8?key=sk\n"),
+              std::string::npos) << m3u.body;
+    EXPECT_EQ(m3u.body.find("quiet"), std::string::npos);
+    auto guide = svc->Handle("guide.xml", "", true, "sk", "https://tv.example");
+    ASSERT_EQ(guide.status, 200u);
+    EXPECT_NE(guide.body.find("<title>Alpha &amp; &lt;Omega&gt;</title>"), std::string::npos);
+    EXPECT_NE(guide.body.find("start=\"20261129055951 +0000\""), std::string::npos) << guide.body.substr(0, 800);
+    EXPECT_NE(guide.body.find("https://tv.example/live/logo.svg?key=sk"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace beacon::liveloop
