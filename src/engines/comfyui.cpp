@@ -1,0 +1,436 @@
+#include "engines/comfyui.hpp"
+
+#include <atomic>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace beacon::engines {
+
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace asio = boost::asio;
+
+std::string Truncate(const std::string& s, std::size_t n) { return s.size() <= n ? s : s.substr(0, n) + "…"; }
+
+std::string FormatNodeErrors(const Json& ne) {
+    std::string out;
+    if (!ne.is_object()) return out;
+    for (const auto& [id, node] : ne.items()) {
+        std::string cls = node.is_object() ? node.value("class_type", "") : "";
+        if (node.is_object() && node.contains("errors") && node["errors"].is_array()) {
+            for (const auto& e : node["errors"]) {
+                if (!e.is_object()) continue;
+                out += (out.empty() ? "" : "; ") + std::string("node ") + id + (cls.empty() ? "" : " (" + cls + ")") +
+                       ": " + e.value("type", "") + ": " + e.value("message", "") +
+                       (e.value("details", "").empty() ? "" : " (" + e.value("details", "") + ")");
+            }
+        }
+    }
+    return out;
+}
+
+ServiceCall ComfyService() {
+    return ServiceCall{"ComfyUI", [](const HttpResponse& r) {
+                           Json j = Json::parse(r.body, nullptr, false);
+                           if (!j.is_object()) return Truncate(r.body, 300);
+                           std::string cause;
+                           if (j.contains("error")) {
+                               const Json& e = j["error"];
+                               if (e.is_string()) cause = e.get<std::string>();
+                               else if (e.is_object()) {
+                                   cause = e.value("type", "") + ": " + e.value("message", "");
+                                   if (e.contains("details") && e["details"].is_string() && !e["details"].get<std::string>().empty())
+                                       cause += " (" + e["details"].get<std::string>() + ")";
+                               }
+                           }
+                           std::string ne = j.contains("node_errors") ? FormatNodeErrors(j["node_errors"]) : "";
+                           if (!ne.empty()) cause += (cause.empty() ? "" : "; ") + ne;
+                           return cause.empty() ? Truncate(r.body, 300) : cause;
+                       }};
+}
+
+struct HostPort {
+    std::string host, port, prefix;
+};
+
+/// Parses "http://host:port/prefix"; https is not supported for the socket (falls back to polling).
+std::optional<HostPort> ParseHttpUrl(const std::string& url) {
+    static const std::regex re(R"(^http://(\[[^\]]+\]|[^/:]+)(?::(\d+))?(/.*)?$)", std::regex::icase);
+    std::smatch m;
+    if (!std::regex_match(url, m, re)) return std::nullopt;
+    HostPort hp{m[1].str(), m[2].matched ? m[2].str() : "80", m[3].matched ? m[3].str() : ""};
+    if (hp.host.size() > 2 && hp.host.front() == '[') hp.host = hp.host.substr(1, hp.host.size() - 2);
+    while (!hp.prefix.empty() && hp.prefix.back() == '/') hp.prefix.pop_back();
+    return hp;
+}
+
+std::string NewClientId() {
+    static std::atomic<std::uint64_t> counter{0};
+    std::random_device rd;
+    std::ostringstream os;
+    os << std::hex << rd() << rd() << "-" << counter.fetch_add(1);
+    return os.str();
+}
+
+/// A ComfyUI /ws listener: reads text frames with a short tick so that stop and deadlines are
+/// honoured. Binary frames (previews) are skipped.
+class ComfySocket {
+public:
+    Status Connect(const HostPort& hp, const std::string& client_id, std::chrono::milliseconds timeout) {
+        try {
+            asio::ip::tcp::resolver resolver(ioc_);
+            auto results = resolver.resolve(hp.host, hp.port);
+            beast::get_lowest_layer(ws_).expires_after(timeout);
+            beast::get_lowest_layer(ws_).connect(results);
+            beast::get_lowest_layer(ws_).expires_never();
+            ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+            ws_.handshake(hp.host + ":" + hp.port, hp.prefix + "/ws?clientId=" + client_id);
+            return {};
+        } catch (const std::exception& e) {
+            return Error::Unavailable(e.what());
+        }
+    }
+    /// Reads one text message; empty optional on tick timeout; Error when the socket fails.
+    Result<std::optional<std::string>> Read(std::chrono::milliseconds tick) {
+        if (!reading_) {
+            buffer_.clear();
+            done_ = false;
+            ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
+                ec_ = ec;
+                done_ = true;
+            });
+            reading_ = true;
+        }
+        ioc_.restart();
+        ioc_.run_for(tick);
+        if (!done_) return std::optional<std::string>();
+        reading_ = false;
+        if (ec_) return Error::Unavailable(ec_.message());
+        if (!ws_.got_text()) return std::optional<std::string>(std::string());
+        return std::optional<std::string>(beast::buffers_to_string(buffer_.data()));
+    }
+    ~ComfySocket() {
+        beast::error_code ec;
+        beast::get_lowest_layer(ws_).socket().close(ec);
+        ioc_.restart();
+        ioc_.poll();
+    }
+
+private:
+    asio::io_context ioc_;
+    websocket::stream<beast::tcp_stream> ws_{ioc_};
+    beast::flat_buffer buffer_;
+    bool reading_ = false;
+    bool done_ = false;
+    beast::error_code ec_;
+};
+
+bool IsPng(const std::string& b) { return b.size() > 24 && b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0; }
+bool IsJpeg(const std::string& b) { return b.size() > 4 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xD8; }
+
+}  // namespace
+
+std::filesystem::path DefaultComfyWorkflow() {
+    return std::filesystem::path(BEACON_ENGINES_TEMPLATES_DIR) / "txt2img.json";
+}
+
+Result<Json> FillWorkflow(const Json& workflow, const Json& values) {
+    static const std::regex ph(R"(\{\{([a-z_]+)\}\})");
+    std::string unknown;
+    std::function<Json(const Json&)> fill = [&](const Json& node) -> Json {
+        if (node.is_object()) {
+            Json out = Json::object();
+            for (const auto& [k, v] : node.items()) out[k] = fill(v);
+            return out;
+        }
+        if (node.is_array()) {
+            Json out = Json::array();
+            for (const auto& v : node) out.push_back(fill(v));
+            return out;
+        }
+        if (!node.is_string()) return node;
+        const std::string s = node.get<std::string>();
+        std::smatch m;
+        if (std::regex_match(s, m, ph)) {
+            if (!values.contains(m[1].str())) {
+                unknown = m[1].str();
+                return node;
+            }
+            return values[m[1].str()];
+        }
+        std::string out;
+        auto begin = std::sregex_iterator(s.begin(), s.end(), ph);
+        std::size_t last = 0;
+        for (auto it = begin; it != std::sregex_iterator(); ++it) {
+            out += s.substr(last, static_cast<std::size_t>(it->position()) - last);
+            std::string key = (*it)[1].str();
+            if (!values.contains(key)) {
+                unknown = key;
+            } else {
+                const Json& v = values[key];
+                out += v.is_string() ? v.get<std::string>() : v.dump();
+            }
+            last = static_cast<std::size_t>(it->position() + it->length());
+        }
+        out += s.substr(last);
+        return out;
+    };
+    Json out = fill(workflow);
+    if (!unknown.empty()) return Error::Invalid("workflow template: unknown placeholder {{" + unknown + "}}");
+    return out;
+}
+
+Provenance ComfyPictureEngine::Describe() const {
+    return Provenance{"comfyui", opts_.checkpoint, Json::object(), false};
+}
+
+Status ComfyPictureEngine::CheckCheckpoint(std::stop_token stop) const {
+    HttpRequest hr;
+    hr.url = JoinUrl(opts_.host, "/object_info/CheckpointLoaderSimple");
+    hr.timeout = std::chrono::milliseconds(15000);
+    BEACON_TRY(r, CallWithRetry(http_, ComfyService(), hr, opts_.retry, stop));
+    Json j = Json::parse(r.body, nullptr, false);
+    const Json* list = nullptr;
+    if (j.is_object() && j.contains("CheckpointLoaderSimple")) {
+        const Json& c = j["CheckpointLoaderSimple"];
+        if (c.is_object() && c.contains("input") && c["input"].contains("required") &&
+            c["input"]["required"].contains("ckpt_name") && c["input"]["required"]["ckpt_name"].is_array() &&
+            !c["input"]["required"]["ckpt_name"].empty() && c["input"]["required"]["ckpt_name"][0].is_array()) {
+            list = &c["input"]["required"]["ckpt_name"][0];
+        }
+    }
+    if (!list) return Error::External("ComfyUI (" + hr.url + "): unexpected /object_info answer: " + Truncate(r.body, 200));
+    std::string names;
+    for (const auto& n : *list) {
+        if (n.is_string() && n.get<std::string>() == opts_.checkpoint) return {};
+        if (n.is_string()) names += (names.empty() ? "" : ", ") + n.get<std::string>();
+    }
+    return Error{ErrorCode::kNotFound,
+                 "ComfyUI (" + opts_.host + "): checkpoint '" + opts_.checkpoint +
+                     "' is not installed (available: " + (names.empty() ? "none" : names) + ")",
+                 false};
+}
+
+Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
+                                                const std::filesystem::path& out_dir,
+                                                const LogSink& log, std::stop_token stop) {
+    auto say = [&](const std::string& s) {
+        if (log) log(s);
+    };
+    if (req.width < 64 || req.height < 64 || req.width > 8192 || req.height > 8192) {
+        return Error::Invalid("ComfyUI: frame size out of range");
+    }
+    BEACON_CHECK(CheckCheckpoint(stop));
+    std::filesystem::path wf_path = opts_.workflow.empty() ? DefaultComfyWorkflow() : opts_.workflow;
+    std::ifstream wf(wf_path);
+    if (!wf) return Error::Invalid("ComfyUI: cannot read workflow template " + wf_path.string());
+    std::stringstream ss;
+    ss << wf.rdbuf();
+    Json tmpl = Json::parse(ss.str(), nullptr, false);
+    if (!tmpl.is_object()) return Error::Invalid("ComfyUI: workflow template " + wf_path.string() + " is not a JSON object");
+    std::string text = req.scene.description;
+    if (!req.style.empty()) text += ", " + req.style + " style";
+    if (!req.prompt.empty()) text += ". Context: " + req.prompt;
+    // ComfyUI seeds are unsigned 64-bit; keep them in JSON's exact integer range.
+    std::uint64_t seed = static_cast<std::uint64_t>(req.seed) & ((1ull << 53) - 1);
+    Json values = {{"prompt", text},          {"negative_prompt", opts_.negative_prompt},
+                   {"seed", seed},            {"checkpoint", opts_.checkpoint},
+                   {"width", req.width},      {"height", req.height},
+                   {"steps", opts_.steps}};
+    BEACON_TRY(graph, FillWorkflow(tmpl, values));
+
+    const std::string client_id = NewClientId();
+    std::unique_ptr<ComfySocket> sock;
+    auto hp = ParseHttpUrl(opts_.host);
+    if (opts_.use_websocket && hp) {
+        sock = std::make_unique<ComfySocket>();
+        auto st = sock->Connect(*hp, client_id, std::chrono::milliseconds(5000));
+        if (!st.ok()) {
+            say("comfyui: progress socket unavailable (" + st.error().message + "); polling /history");
+            sock.reset();
+        }
+    }
+    HttpRequest post;
+    post.method = "POST";
+    post.url = JoinUrl(opts_.host, "/prompt");
+    post.headers = {{"Content-Type", "application/json"}};
+    post.body = Json{{"prompt", graph}, {"client_id", client_id}}.dump();
+    post.timeout = std::chrono::milliseconds(30000);
+    BEACON_TRY(queued, CallWithRetry(http_, ComfyService(), post, opts_.retry, stop));
+    Json qj = Json::parse(queued.body, nullptr, false);
+    if (!qj.is_object() || !qj.contains("prompt_id") || !qj["prompt_id"].is_string()) {
+        return Error::External("ComfyUI (" + post.url + "): unexpected answer: " + Truncate(queued.body, 200));
+    }
+    const std::string prompt_id = qj["prompt_id"].get<std::string>();
+    if (qj.contains("node_errors") && !qj["node_errors"].empty()) {
+        say("comfyui: warning: " + FormatNodeErrors(qj["node_errors"]));
+    }
+    say("comfyui: queued prompt " + prompt_id + " on " + opts_.host);
+
+    auto interrupt = [&] {
+        HttpRequest ir;
+        ir.method = "POST";
+        ir.url = JoinUrl(opts_.host, "/interrupt");
+        ir.headers = {{"Content-Type", "application/json"}};
+        ir.body = Json{{"prompt_id", prompt_id}}.dump();
+        ir.timeout = std::chrono::milliseconds(3000);
+        (void)http_.Send(ir, {});
+    };
+    const auto deadline = std::chrono::steady_clock::now() + opts_.timeout;
+    std::string ws_error;
+    // Progress hints from the socket until our prompt's executing{node:null}.
+    while (sock) {
+        if (stop.stop_requested()) {
+            interrupt();
+            return Error::Canceled("ComfyUI: canceled; interrupt sent for prompt " + prompt_id);
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            interrupt();
+            return Error{ErrorCode::kTimeout, "ComfyUI (" + opts_.host + "): no picture within " +
+                                                  std::to_string(opts_.timeout.count() / 1000) + " s", true};
+        }
+        auto msg = sock->Read(std::chrono::milliseconds(100));
+        if (!msg.ok()) {
+            say("comfyui: progress socket closed (" + msg.error().message + "); polling /history");
+            sock.reset();
+            break;
+        }
+        if (!msg->has_value() || (*msg)->empty()) continue;
+        Json m = Json::parse(**msg, nullptr, false);
+        if (!m.is_object() || !m.contains("type") || !m.contains("data") || !m["data"].is_object()) continue;
+        const std::string type = m["type"].get<std::string>();
+        const Json& d = m["data"];
+        if (d.contains("prompt_id") && d["prompt_id"].is_string() && d["prompt_id"] != prompt_id) continue;
+        if (type == "progress") {
+            int v = d.value("value", 0), mx = d.value("max", 0);
+            if (mx > 0 && (v == 1 || v == mx || (v * 4 / mx) != ((v - 1) * 4 / mx))) {
+                say("comfyui: step " + std::to_string(v) + "/" + std::to_string(mx));
+            }
+        } else if (type == "execution_error") {
+            ws_error = d.value("exception_type", "") + ": " + d.value("exception_message", "") +
+                       " (node " + (d.contains("node_id") ? d["node_id"].dump() : "?") + " " +
+                       d.value("node_type", "") + ")";
+        } else if (type == "execution_interrupted") {
+            return Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " was interrupted on the server");
+        } else if (type == "executing" && d.contains("node") && d["node"].is_null()) {
+            break;
+        }
+    }
+    if (!ws_error.empty()) {
+        return Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " failed: " + ws_error);
+    }
+    // /history is the truth; poll until it lists the prompt.
+    HttpRequest hist;
+    hist.url = JoinUrl(opts_.host, "/history/" + prompt_id);
+    hist.timeout = std::chrono::milliseconds(15000);
+    Json entry;
+    for (;;) {
+        BEACON_TRY(hr, CallWithRetry(http_, ComfyService(), hist, opts_.retry, stop));
+        Json hj = Json::parse(hr.body, nullptr, false);
+        if (!hj.is_object()) return Error::External("ComfyUI (" + hist.url + "): history is not JSON: " + Truncate(hr.body, 200));
+        if (hj.contains(prompt_id)) {
+            entry = hj[prompt_id];
+            break;
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            interrupt();
+            return Error{ErrorCode::kTimeout, "ComfyUI (" + opts_.host + "): no picture within " +
+                                                  std::to_string(opts_.timeout.count() / 1000) + " s", true};
+        }
+        if (!SleepFor(opts_.poll_interval, stop)) {
+            interrupt();
+            return Error::Canceled("ComfyUI: canceled; interrupt sent for prompt " + prompt_id);
+        }
+    }
+    if (entry.contains("status") && entry["status"].is_object() &&
+        entry["status"].value("status_str", "") == "error") {
+        std::string why;
+        if (entry["status"].contains("messages") && entry["status"]["messages"].is_array()) {
+            for (const auto& msg : entry["status"]["messages"]) {
+                if (msg.is_array() && msg.size() == 2 && msg[0] == "execution_error" && msg[1].is_object()) {
+                    why = msg[1].value("exception_type", "") + ": " + msg[1].value("exception_message", "");
+                }
+            }
+        }
+        return Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " failed: " +
+                               (why.empty() ? "status error" : why));
+    }
+    const Json* image = nullptr;
+    if (entry.contains("outputs") && entry["outputs"].is_object()) {
+        for (const auto& [node, out] : entry["outputs"].items()) {
+            if (out.is_object() && out.contains("images") && out["images"].is_array() && !out["images"].empty()) {
+                image = &out["images"][0];
+                break;
+            }
+        }
+    }
+    if (!image || !image->is_object() || !image->contains("filename")) {
+        return Error::External("ComfyUI (" + hist.url + "): the workflow produced no image output");
+    }
+    HttpRequest view;
+    view.url = JoinUrl(opts_.host, "/view") + "?filename=" + UrlEncode(image->value("filename", "")) +
+               "&subfolder=" + UrlEncode(image->value("subfolder", "")) + "&type=" + UrlEncode(image->value("type", "output"));
+    view.timeout = std::chrono::milliseconds(60000);
+    BEACON_TRY(vr, CallWithRetry(http_, ComfyService(), view, opts_.retry, stop));
+    if (!IsPng(vr.body) && !IsJpeg(vr.body)) {
+        return Error::External("ComfyUI (" + view.url + "): /view did not return a PNG or JPEG image");
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    char name[48];
+    std::snprintf(name, sizeof name, "scene%02d_comfyui%s", req.scene_index + 1, IsPng(vr.body) ? ".png" : ".jpg");
+    PictureResult out;
+    out.image = out_dir / name;
+    std::ofstream f(out.image, std::ios::binary | std::ios::trunc);
+    f.write(vr.body.data(), static_cast<std::streamsize>(vr.body.size()));
+    if (!f) return Error::Unavailable("cannot write " + out.image.string(), false);
+    out.provenance = Describe();
+    out.provenance.parameters = {{"seed", seed}, {"steps", opts_.steps}, {"width", req.width},
+                                 {"height", req.height}, {"workflow", wf_path.filename().string()},
+                                 {"prompt_id", prompt_id}, {"prompt", text}};
+    say("comfyui: picture ready (" + image->value("filename", "") + ")");
+    return out;
+}
+
+HealthCheck CheckComfy(const ComfyOptions& opts, const HttpClient& http) {
+    HealthCheck h{"pictures", "comfyui", false, ""};
+    ComfyOptions o = opts;
+    o.retry.max_attempts = 1;
+    HttpRequest hr;
+    hr.url = JoinUrl(opts.host, "/object_info/CheckpointLoaderSimple");
+    hr.timeout = std::chrono::milliseconds(5000);
+    auto r = CallWithRetry(http, ComfyService(), hr, o.retry, {});
+    if (!r.ok()) {
+        h.detail = r.error().message;
+        return h;
+    }
+    Json j = Json::parse(r->body, nullptr, false);
+    try {
+        for (const auto& n : j.at("CheckpointLoaderSimple").at("input").at("required").at("ckpt_name").at(0)) {
+            if (n == opts.checkpoint) {
+                h.ok = true;
+                h.detail = "ComfyUI at " + opts.host + " answers; checkpoint '" + opts.checkpoint + "' exists";
+                return h;
+            }
+        }
+        h.detail = "ComfyUI at " + opts.host + " answers, but checkpoint '" + opts.checkpoint + "' is not installed";
+    } catch (const std::exception&) {
+        h.detail = "ComfyUI (" + hr.url + "): unexpected /object_info answer";
+    }
+    return h;
+}
+
+}  // namespace beacon::engines

@@ -1,0 +1,51 @@
+#pragma once
+/// ElevenLabs adapter (engine "elevenlabs"): POST /v1/text-to-speech/{voice_id}/with-timestamps;
+/// the character alignment becomes word timings. The API key is sent only in the xi-api-key
+/// header and is never logged, stored in provenance or returned in an error.
+#include <chrono>
+#include <string>
+
+#include "engines/engines.hpp"
+#include "engines/http_client.hpp"
+
+namespace beacon::engines {
+
+struct ElevenLabsOptions {
+    std::string api_key;
+    std::string voice_id;
+    std::string model_id = "eleven_multilingual_v2";
+    std::string base_url = "https://api.elevenlabs.io";
+    std::string output_format = "mp3_44100_128";  // mp3_* or wav_* (files the media stage reads)
+    double stability = 0.5;
+    double similarity_boost = 0.75;
+    double style = 0.0;
+    bool use_speaker_boost = true;
+    double speed = 1.0;
+    std::chrono::milliseconds timeout{120000};
+    int concurrency = 2;
+    RetryPolicy retry;
+};
+
+/// Words from a character alignment: split on whitespace; a word spans its first character's
+/// start to its last character's end. Arrays of unequal length are an error.
+Result<std::vector<WordTiming>> WordsFromAlignment(const Json& alignment);
+
+class ElevenLabsVoiceEngine final : public VoiceEngine {
+public:
+    ElevenLabsVoiceEngine(ElevenLabsOptions opts, const HttpClient& http)
+        : opts_(std::move(opts)), http_(http) {}
+    /// req.voice overrides the configured voice_id when set.
+    Result<VoiceResult> Speak(const VoiceRequest& req, const std::filesystem::path& out_dir,
+                              std::stop_token stop) override;
+    Result<std::vector<Voice>> ListVoices() override;
+    Provenance Describe() const override;
+
+private:
+    ElevenLabsOptions opts_;
+    const HttpClient& http_;
+};
+
+/// `beacon doctor`: GET /v1/voices/{voice_id} with the key (key accepted, voice exists).
+HealthCheck CheckElevenLabs(const ElevenLabsOptions& opts, const HttpClient& http);
+
+}  // namespace beacon::engines

@@ -1,0 +1,112 @@
+#include "engines/factory.hpp"
+
+namespace beacon::engines {
+
+using core::Error;
+
+Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
+    std::unique_ptr<Engines> e(new Engines());
+    e->opts_ = opts;
+    const auto& s = opts.select;
+    auto bad = [](const std::string& cap, const std::string& v, const std::string& allowed) {
+        return Error::Invalid("engines." + cap + ": unknown engine '" + v + "' (use " + allowed + ")");
+    };
+    // Script writer.
+    if (s.script == "builtin") {
+        e->scripts_.push_back(std::make_unique<BuiltinPlanner>());
+    } else if (s.script == "ollama") {
+        e->scripts_.push_back(std::make_unique<OllamaScriptWriter>(opts.ollama, e->http_));
+        e->scripts_.push_back(std::make_unique<LimitedScriptWriter>(*e->scripts_.back(), opts.ollama.concurrency));
+    } else {
+        return bad("script", s.script, "builtin or ollama");
+    }
+    e->set_.script = e->scripts_.back().get();
+    // Voice.
+    if (s.voice == "builtin") {
+        e->voices_.push_back(std::make_unique<FliteVoiceEngine>(FliteOptions{opts.builtin.voice}));
+        e->voices_.push_back(std::make_unique<LimitedVoiceEngine>(*e->voices_.back(), opts.builtin.voice_concurrency));
+    } else if (s.voice == "elevenlabs") {
+        e->voices_.push_back(std::make_unique<ElevenLabsVoiceEngine>(opts.elevenlabs, e->http_));
+        e->voices_.push_back(std::make_unique<LimitedVoiceEngine>(*e->voices_.back(), opts.elevenlabs.concurrency));
+    } else {
+        return bad("voice", s.voice, "builtin or elevenlabs");
+    }
+    e->set_.voice = e->voices_.back().get();
+    // Pictures.
+    if (s.pictures == "builtin") {
+        e->pictures_.push_back(std::make_unique<StoryboardPainter>(opts.builtin.storyboard));
+        e->pictures_.push_back(std::make_unique<LimitedPictureEngine>(*e->pictures_.back(), opts.builtin.pictures_concurrency));
+    } else if (s.pictures == "comfyui") {
+        e->pictures_.push_back(std::make_unique<ComfyPictureEngine>(opts.comfyui, e->http_));
+        e->pictures_.push_back(std::make_unique<LimitedPictureEngine>(*e->pictures_.back(), opts.comfyui.concurrency));
+    } else {
+        return bad("pictures", s.pictures, "builtin or comfyui");
+    }
+    e->set_.pictures = e->pictures_.back().get();
+    // Captions.
+    if (s.captions == "builtin") {
+        e->captions_ = std::make_unique<ExactCaptionEngine>();
+    } else if (s.captions == "whisper") {
+        e->captions_ = std::make_unique<WhisperCaptionEngine>(opts.whisper, e->http_);
+    } else {
+        return bad("captions", s.captions, "builtin or whisper");
+    }
+    e->set_.captions = e->captions_.get();
+    // Translation.
+    if (s.translation == "builtin") {
+        e->translator_ = std::make_unique<ApertiumTranslator>(opts.builtin.apertium);
+    } else if (s.translation == "ollama") {
+        e->translator_ = std::make_unique<OllamaTranslator>(opts.ollama, e->http_);
+    } else if (s.translation != "none") {
+        return bad("translation", s.translation, "builtin, ollama or none");
+    }
+    e->set_.translator = e->translator_.get();
+    // Entities.
+    if (s.entities == "builtin") {
+        e->entities_ = std::make_unique<HeuristicEntityExtractor>();
+    } else if (s.entities == "ollama") {
+        e->entities_ = std::make_unique<OllamaEntityExtractor>(opts.ollama, e->http_);
+    } else if (s.entities != "none") {
+        return bad("entities", s.entities, "builtin, ollama or none");
+    }
+    e->set_.entities = e->entities_.get();
+    return e;
+}
+
+std::vector<HealthCheck> Engines::Check() const {
+    std::vector<HealthCheck> out;
+    const auto& s = opts_.select;
+    if (s.script == "ollama") {
+        out.push_back(CheckOllama(opts_.ollama, http_, "script"));
+    } else {
+        out.push_back({"script", "builtin-planner", true, "rule-based planner (no dependencies)"});
+    }
+    if (s.voice == "elevenlabs") {
+        out.push_back(CheckElevenLabs(opts_.elevenlabs, http_));
+    } else {
+        out.push_back(FliteVoiceEngine(FliteOptions{opts_.builtin.voice}).Check());
+    }
+    if (s.pictures == "comfyui") {
+        out.push_back(CheckComfy(opts_.comfyui, http_));
+    } else {
+        out.push_back(StoryboardPainter(opts_.builtin.storyboard).Check());
+    }
+    if (s.captions == "whisper") {
+        out.push_back(CheckWhisper(opts_.whisper, http_));
+    } else {
+        out.push_back({"captions", "exact-captions", true, "captions from the voice engine's word timings"});
+    }
+    if (s.translation == "ollama") {
+        out.push_back(CheckOllama(opts_.ollama, http_, "translation"));
+    } else if (s.translation == "builtin") {
+        out.push_back(ApertiumTranslator(opts_.builtin.apertium).Check());
+    }
+    if (s.entities == "ollama") {
+        out.push_back(CheckOllama(opts_.ollama, http_, "entities"));
+    } else if (s.entities == "builtin") {
+        out.push_back({"entities", "heuristic-entities", true, "title-case runs and a stop list"});
+    }
+    return out;
+}
+
+}  // namespace beacon::engines

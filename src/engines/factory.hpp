@@ -1,0 +1,74 @@
+#pragma once
+/// Option structs and factories for every adapter, for src/app to wire from beacon.toml, and
+/// the `beacon doctor` health checks (one function per adapter, re-exported here).
+#include <memory>
+#include <string>
+
+#include "engines/apertium.hpp"
+#include "engines/captions.hpp"
+#include "engines/comfyui.hpp"
+#include "engines/concurrency.hpp"
+#include "engines/elevenlabs.hpp"
+#include "engines/entities.hpp"
+#include "engines/flite_voice.hpp"
+#include "engines/http_client.hpp"
+#include "engines/ollama.hpp"
+#include "engines/planner.hpp"
+#include "engines/storyboard.hpp"
+#include "engines/whisper.hpp"
+
+namespace beacon::engines {
+
+/// [builtin] section.
+struct BuiltinOptions {
+    std::string voice = "slt";      // flite voice
+    int pictures_concurrency = 2;   // storyboard frames painted at once
+    int voice_concurrency = 2;      // flite serialises synthesis internally; >1 overlaps file I/O
+    ApertiumOptions apertium;
+    StoryboardOptions storyboard;
+};
+
+/// Which adapter each capability uses ([engines] section): "builtin" or the service name.
+struct EngineSelection {
+    std::string script = "builtin";       // builtin | ollama
+    std::string voice = "builtin";        // builtin | elevenlabs
+    std::string pictures = "builtin";     // builtin | comfyui
+    std::string captions = "builtin";     // builtin | whisper
+    std::string translation = "builtin";  // builtin | ollama
+    std::string entities = "builtin";     // builtin | ollama
+};
+
+struct EngineOptions {
+    EngineSelection select;
+    BuiltinOptions builtin;
+    OllamaOptions ollama;
+    ComfyOptions comfyui;
+    ElevenLabsOptions elevenlabs;
+    WhisperOptions whisper;
+};
+
+/// Owns the chosen engines (with their concurrency wrappers) and the shared HttpClient.
+class Engines {
+public:
+    /// Fails on an unknown selection name (naming the capability and the value).
+    static Result<std::unique_ptr<Engines>> Create(const EngineOptions& opts);
+    /// Borrowed pointers, valid while this object lives.
+    EngineSet Set() const { return set_; }
+    /// One line per selected engine, each checked for real.
+    std::vector<HealthCheck> Check() const;
+    const EngineOptions& options() const { return opts_; }
+
+private:
+    Engines() = default;
+    EngineOptions opts_;
+    HttpClient http_;
+    std::vector<std::unique_ptr<ScriptWriter>> scripts_;
+    std::vector<std::unique_ptr<VoiceEngine>> voices_;
+    std::vector<std::unique_ptr<PictureEngine>> pictures_;
+    std::unique_ptr<CaptionEngine> captions_;
+    std::unique_ptr<Translator> translator_;
+    std::unique_ptr<EntityExtractor> entities_;
+    EngineSet set_;
+};
+
+}  // namespace beacon::engines

@@ -1,0 +1,79 @@
+#pragma once
+/// Ollama adapters (engine "ollama"): script writer (/api/chat with `format` = the script JSON
+/// schema, streamed tokens to the job log, one repair attempt), translator and entity extractor.
+#include <chrono>
+#include <string>
+
+#include "engines/engines.hpp"
+#include "engines/http_client.hpp"
+
+namespace beacon::engines {
+
+struct OllamaOptions {
+    std::string host = "http://127.0.0.1:11434";
+    std::string model = "llama3.2";
+    std::chrono::milliseconds timeout{300000};  // whole request, including generation
+    int concurrency = 1;                        // simultaneous requests (wrap with Limited*)
+    RetryPolicy retry;
+    std::string keep_alive = "5m";
+};
+
+/// One chat message.
+struct ChatMessage {
+    std::string role;
+    std::string content;
+};
+
+/// A thin /api/chat client shared by the Ollama adapters. Borrows http.
+class OllamaChat {
+public:
+    OllamaChat(OllamaOptions opts, const HttpClient& http) : opts_(std::move(opts)), http_(http) {}
+    /// Returns message.content. With on_token the request streams (NDJSON) and each fragment is
+    /// passed on; a mid-stream {"error":...} line fails the call.
+    Result<std::string> Chat(const std::vector<ChatMessage>& messages, const Json& format,
+                             const std::function<void(const std::string&)>& on_token,
+                             std::stop_token stop) const;
+    const OllamaOptions& options() const { return opts_; }
+    std::string Url(const std::string& path) const { return JoinUrl(opts_.host, path); }
+
+private:
+    OllamaOptions opts_;
+    const HttpClient& http_;
+};
+
+class OllamaScriptWriter final : public ScriptWriter {
+public:
+    OllamaScriptWriter(OllamaOptions opts, const HttpClient& http) : chat_(std::move(opts), http) {}
+    Result<ScriptResult> Write(const ScriptRequest& req, const LogSink& log,
+                               std::stop_token stop) override;
+    Provenance Describe() const override;
+
+private:
+    OllamaChat chat_;
+};
+
+class OllamaTranslator final : public Translator {
+public:
+    OllamaTranslator(OllamaOptions opts, const HttpClient& http) : chat_(std::move(opts), http) {}
+    Result<std::string> Translate(const std::string& text, const std::string& from,
+                                  const std::string& to, std::stop_token stop) override;
+    Provenance Describe() const override;
+
+private:
+    OllamaChat chat_;
+};
+
+class OllamaEntityExtractor final : public EntityExtractor {
+public:
+    OllamaEntityExtractor(OllamaOptions opts, const HttpClient& http) : chat_(std::move(opts), http) {}
+    Result<std::vector<std::string>> Extract(const std::string& text, std::stop_token stop) override;
+    Provenance Describe() const override;
+
+private:
+    OllamaChat chat_;
+};
+
+/// `beacon doctor`: the server answers /api/tags and the model is present.
+HealthCheck CheckOllama(const OllamaOptions& opts, const HttpClient& http, const std::string& capability);
+
+}  // namespace beacon::engines

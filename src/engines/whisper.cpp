@@ -1,0 +1,123 @@
+#include "engines/whisper.hpp"
+
+namespace beacon::engines {
+
+using core::Error;
+
+namespace {
+
+ServiceCall WhisperService() {
+    return ServiceCall{"Whisper", [](const HttpResponse& r) {
+                           Json j = Json::parse(r.body, nullptr, false);
+                           if (j.is_object()) {
+                               if (j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
+                               if (j.contains("error") && j["error"].is_object()) return j["error"].value("message", j["error"].dump());
+                               if (j.contains("detail") && j["detail"].is_string()) return j["detail"].get<std::string>();
+                               if (j.contains("detail")) return j["detail"].dump();
+                           }
+                           return r.body.substr(0, 300);
+                       }};
+}
+
+std::string Trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    auto e = s.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+Result<std::vector<Cue>> CuesFromVerboseJson(const Json& j) {
+    if (!j.is_object() || !j.contains("segments") || !j["segments"].is_array()) {
+        return Error::Invalid("verbose_json answer has no 'segments' array");
+    }
+    std::vector<Cue> cues;
+    for (const auto& s : j["segments"]) {
+        if (!s.is_object() || !s.contains("start") || !s.contains("end") || !s["start"].is_number() ||
+            !s["end"].is_number()) {
+            return Error::Invalid("a segment lacks numeric start/end");
+        }
+        std::string text = Trim(s.value("text", ""));
+        if (text.empty()) continue;
+        double start = s["start"].get<double>(), end = s["end"].get<double>();
+        if (start < 0 || end < start) return Error::Invalid("a segment has bad times");
+        cues.push_back({start, end, text});
+    }
+    return cues;
+}
+
+Result<CaptionResult> WhisperCaptionEngine::Caption(const CaptionRequest& req, std::stop_token stop) {
+    std::error_code ec;
+    if (req.audio.empty() || !std::filesystem::is_regular_file(req.audio, ec)) {
+        return Error::Invalid("Whisper: audio file '" + req.audio.string() + "' does not exist");
+    }
+    HttpRequest hr;
+    hr.method = "POST";
+    hr.timeout = opts_.timeout;
+    hr.form.push_back(FormPart{"file", "", req.audio, req.audio.filename().string(), ""});
+    hr.form.push_back(FormPart{"response_format", "verbose_json"});
+    std::string lang = req.language.substr(0, req.language.find_first_of("-_"));
+    if (opts_.api == "openai") {
+        hr.url = JoinUrl(opts_.url, "/v1/audio/transcriptions");
+        hr.form.push_back(FormPart{"model", opts_.model});
+        hr.form.push_back(FormPart{"timestamp_granularities[]", "segment"});
+        if (!opts_.api_key.empty()) hr.headers.push_back({"Authorization", "Bearer " + opts_.api_key});
+    } else if (opts_.api == "whispercpp") {
+        hr.url = JoinUrl(opts_.url, "/inference");
+        hr.form.push_back(FormPart{"temperature", "0.0"});
+    } else {
+        return Error::Invalid("Whisper: unknown api '" + opts_.api + "' (use whispercpp or openai)");
+    }
+    if (!lang.empty()) hr.form.push_back(FormPart{"language", lang});
+    auto r = CallWithRetry(http_, WhisperService(), hr, opts_.retry, stop);
+    if (!r.ok()) return std::move(r).error();
+    Json j = Json::parse(r->body, nullptr, false);
+    auto cues = CuesFromVerboseJson(j);
+    if (!cues.ok()) {
+        return Error::External("Whisper (" + hr.url + "): unexpected answer: " + cues.error().message +
+                               ": " + r->body.substr(0, 200));
+    }
+    CaptionResult out;
+    out.cues = std::move(cues).value();
+    out.provenance = Describe();
+    out.provenance.parameters = {{"language", lang}, {"api", opts_.api}};
+    return out;
+}
+
+Provenance WhisperCaptionEngine::Describe() const {
+    return Provenance{"whisper", opts_.api == "openai" ? opts_.model : "whisper.cpp", Json::object(), false};
+}
+
+HealthCheck CheckWhisper(const WhisperOptions& opts, const HttpClient& http) {
+    HealthCheck h{"captions", "whisper", false, ""};
+    HttpRequest hr;
+    hr.url = JoinUrl(opts.url, opts.api == "openai" ? "/v1/models" : "/health");
+    hr.timeout = std::chrono::milliseconds(5000);
+    if (!opts.api_key.empty()) hr.headers.push_back({"Authorization", "Bearer " + opts.api_key});
+    RetryPolicy once;
+    once.max_attempts = 1;
+    auto r = CallWithRetry(http, WhisperService(), hr, once, {});
+    if (!r.ok()) {
+        h.detail = r.error().message;
+        return h;
+    }
+    if (opts.api == "openai") {
+        Json j = Json::parse(r->body, nullptr, false);
+        if (j.is_object() && j.contains("data") && j["data"].is_array()) {
+            for (const auto& m : j["data"]) {
+                if (m.is_object() && m.value("id", "") == opts.model) {
+                    h.ok = true;
+                    h.detail = "Whisper (OpenAI-style) at " + opts.url + " answers; model '" + opts.model + "' installed";
+                    return h;
+                }
+            }
+            h.detail = "Whisper at " + opts.url + " answers, but model '" + opts.model + "' is not installed";
+            return h;
+        }
+    }
+    h.ok = true;
+    h.detail = "Whisper (" + opts.api + ") at " + opts.url + " answers";
+    return h;
+}
+
+}  // namespace beacon::engines

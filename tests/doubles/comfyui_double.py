@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""ComfyUI stand-in (api-notes/model-services.md 2b).
+
+POST /prompt validates the API-format graph (unknown class → missing_node_type; bad ckpt_name →
+value_not_in_list under node_errors; no output node → prompt_no_outputs), queues it and runs it
+on a worker thread that sends the per-prompt WebSocket events (status, execution_start,
+execution_cached, executing, progress, executed, execution_success | execution_error,
+executing{node:null}) only to the socket whose clientId matches. /history/{id} stays {} until
+the prompt is done; /view serves real PNG bytes of the latent's size; /interrupt interrupts.
+"""
+import json
+import threading
+import time
+import uuid
+from urllib.parse import urlparse, parse_qs
+
+import common
+
+KNOWN = {"CheckpointLoaderSimple", "EmptyLatentImage", "CLIPTextEncode", "KSampler", "VAEDecode",
+         "SaveImage", "PreviewImage", "LoadImage"}
+OUTPUT_NODES = {"SaveImage", "PreviewImage"}
+
+
+class State:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.sockets = {}      # client_id -> (wfile, lock)
+        self.history = {}      # prompt_id -> entry
+        self.files = {}        # (subfolder, filename) -> bytes
+        self.interrupted = set()
+        self.number = 0
+        self.prompts = []
+
+
+def send_ws(st, client_id, msg):
+    with st.lock:
+        sock = st.sockets.get(client_id)
+    if not sock:
+        return
+    wfile, lock = sock
+    try:
+        with lock:
+            common.ws_send(wfile, msg)
+    except OSError:
+        pass
+
+
+def run_prompt(server, prompt_id, client_id, graph, number):
+    a, st = server.args, server.state
+    now = lambda: int(time.time() * 1000)
+    send_ws(st, client_id, {"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 1}}}})
+    send_ws(st, client_id, {"type": "execution_start", "data": {"prompt_id": prompt_id, "timestamp": now()}})
+    send_ws(st, client_id, {"type": "execution_cached", "data": {"nodes": [], "prompt_id": prompt_id, "timestamp": now()}})
+    messages = [["execution_start", {"prompt_id": prompt_id, "timestamp": now()}]]
+    outputs = {}
+    width = height = 64
+    seed = 0
+    for nid, node in graph.items():
+        if node["class_type"] == "EmptyLatentImage":
+            width, height = int(node["inputs"]["width"]), int(node["inputs"]["height"])
+        if node["class_type"] == "KSampler":
+            seed = int(node["inputs"].get("seed", 0))
+    for nid, node in graph.items():
+        send_ws(st, client_id, {"type": "executing", "data": {"node": nid, "display_node": nid, "prompt_id": prompt_id}})
+        if node["class_type"] == "KSampler":
+            steps = int(node["inputs"].get("steps", 20))
+            for v in range(1, steps + 1):
+                with st.lock:
+                    stop = prompt_id in st.interrupted
+                if stop:
+                    send_ws(st, client_id, {"type": "execution_interrupted", "data": {
+                        "prompt_id": prompt_id, "node_id": nid, "node_type": "KSampler", "executed": []}})
+                    messages.append(["execution_interrupted", {"prompt_id": prompt_id, "node_id": nid}])
+                    finish(st, client_id, prompt_id, graph, number, {}, messages, "error")
+                    return
+                time.sleep(a.step_delay)
+                send_ws(st, client_id, {"type": "progress", "data": {"value": v, "max": steps, "prompt_id": prompt_id, "node": nid}})
+            if a.exec_error:
+                data = {"prompt_id": prompt_id, "node_id": nid, "node_type": "KSampler", "executed": [],
+                        "exception_message": "CUDA out of memory. Tried to allocate 2.00 GiB",
+                        "exception_type": "torch.OutOfMemoryError", "traceback": [], "current_inputs": {},
+                        "current_outputs": {}}
+                send_ws(st, client_id, {"type": "execution_error", "data": data})
+                messages.append(["execution_error", data])
+                finish(st, client_id, prompt_id, graph, number, {}, messages, "error")
+                return
+        if node["class_type"] in OUTPUT_NODES:
+            prefix = node["inputs"].get("filename_prefix", "ComfyUI")
+            sub, _, base = prefix.rpartition("/")
+            fname = "%s_%05d_.png" % (base, number)
+            with st.lock:
+                st.files[(sub, fname)] = common.png_bytes(width, height, seed % 256)
+            ui = {"images": [{"filename": fname, "subfolder": sub,
+                              "type": "output" if node["class_type"] == "SaveImage" else "temp"}]}
+            outputs[nid] = ui
+            send_ws(st, client_id, {"type": "executed", "data": {"node": nid, "display_node": nid, "output": ui, "prompt_id": prompt_id}})
+    messages.append(["execution_success", {"prompt_id": prompt_id, "timestamp": now()}])
+    send_ws(st, client_id, {"type": "execution_success", "data": {"prompt_id": prompt_id, "timestamp": now()}})
+    finish(st, client_id, prompt_id, graph, number, outputs, messages, "success")
+
+
+def finish(st, client_id, prompt_id, graph, number, outputs, messages, status):
+    entry = {"prompt": [number, prompt_id, graph, {"client_id": client_id}, list(outputs.keys())],
+             "outputs": outputs,
+             "status": {"status_str": status, "completed": status == "success", "messages": messages},
+             "meta": {k: {"node_id": k, "display_node": k, "parent_node": None, "real_node_id": k} for k in outputs}}
+    with st.lock:
+        st.history[prompt_id] = entry
+    send_ws(st, client_id, {"type": "executing", "data": {"node": None, "prompt_id": prompt_id}})
+    send_ws(st, client_id, {"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 0}}}})
+
+
+class H(common.Handler):
+    def checkpoints(self):
+        return [c for c in self.server.args.checkpoints.split(",") if c]
+
+    def object_info(self):
+        return {"CheckpointLoaderSimple": {
+            "input": {"required": {"ckpt_name": [self.checkpoints(), {"tooltip": "The name of the checkpoint (model) to load."}]}},
+            "input_order": {"required": ["ckpt_name"]}, "output": ["MODEL", "CLIP", "VAE"],
+            "output_is_list": [False, False, False], "output_name": ["MODEL", "CLIP", "VAE"],
+            "name": "CheckpointLoaderSimple", "display_name": "Load Checkpoint", "description": "",
+            "python_module": "nodes", "category": "loaders", "output_node": False}}
+
+    def do_GET(self):
+        a, st = self.server.args, self.server.state
+        u = urlparse(self.path)
+        path = u.path[4:] if u.path.startswith("/api/") else u.path
+        q = parse_qs(u.query)
+        if path in ("/object_info", "/object_info/CheckpointLoaderSimple"):
+            if a.garbage:
+                return self.send(200, "<html>not json</html>", "text/html")
+            return self.send(200, self.object_info())
+        if path == "/system_stats":
+            return self.send(200, {"system": {"os": "posix", "comfyui_version": "0.3.40"}, "devices": []})
+        if path.startswith("/history/"):
+            with st.lock:
+                entry = st.history.get(path[len("/history/"):])
+            return self.send(200, {path[len("/history/"):]: entry} if entry else {})
+        if path == "/view":
+            fname = q.get("filename", [""])[0]
+            sub = q.get("subfolder", [""])[0]
+            if ".." in fname or fname.startswith("/"):
+                return self.send(400, "", "text/plain")
+            if ".." in sub:
+                return self.send(403, "", "text/plain")
+            with st.lock:
+                data = st.files.get((sub, fname))
+            if data is None:
+                return self.send(404, "", "text/plain")
+            if a.view_garbage:
+                data = b"<html>oops</html>"
+            return self.send(200, data, "image/png", headers={"Content-Disposition": 'filename="%s"' % fname})
+        if path == "/ws":
+            if a.no_ws:
+                return self.send(404, "404: Not Found", "text/plain")
+            client_id = q.get("clientId", [uuid.uuid4().hex])[0]
+            if not common.ws_accept(self):
+                return
+            lock = threading.Lock()
+            with st.lock:
+                st.sockets[client_id] = (self.wfile, lock)
+            with lock:
+                common.ws_send(self.wfile, {"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 0}}, "sid": client_id}})
+            try:
+                while True:  # wait for the client to go away (close frame or EOF)
+                    b = self.rfile.read(2)
+                    if len(b) < 2 or (b[0] & 0x0F) == 0x8:
+                        break
+                    n = b[1] & 0x7F
+                    if n == 126:
+                        n = int.from_bytes(self.rfile.read(2), "big")
+                    elif n == 127:
+                        n = int.from_bytes(self.rfile.read(8), "big")
+                    self.rfile.read(n + (4 if b[1] & 0x80 else 0))
+            except OSError:
+                pass
+            with st.lock:
+                st.sockets.pop(client_id, None)
+            self.close_connection = True
+            return
+        self.send(404, "404: Not Found", "text/plain")
+
+    def do_POST(self):
+        a, st = self.server.args, self.server.state
+        u = urlparse(self.path)
+        path = u.path[4:] if u.path.startswith("/api/") else u.path
+        if path == "/interrupt":
+            req = self.json_body() or {}
+            with st.lock:
+                if "prompt_id" in req:
+                    st.interrupted.add(req["prompt_id"])
+                else:
+                    st.interrupted.update(st.history.keys())
+            return self.send(200, "", "text/plain")
+        if path != "/prompt":
+            return self.send(404, "404: Not Found", "text/plain")
+        req = self.json_body()
+        if a.delay:
+            time.sleep(a.delay)
+        if common.should_fail(self.server):
+            return self.send(a.fail, "500 Internal Server Error", "text/plain")
+        if a.garbage:
+            return self.send(200, "not json at all", "text/plain")
+        if not isinstance(req, dict) or not isinstance(req.get("prompt"), dict):
+            return self.send(400, {"error": {"type": "no_prompt", "message": "No prompt provided", "details": "", "extra_info": {}}, "node_errors": {}})
+        graph = req["prompt"]
+        for nid, node in graph.items():
+            if not isinstance(node, dict) or node.get("class_type") not in KNOWN:
+                ct = node.get("class_type") if isinstance(node, dict) else None
+                return self.send(400, {"error": {"type": "missing_node_type",
+                                                 "message": "Node '%s' not found. The custom node may not be installed." % ct,
+                                                 "details": "Node ID '#%s'" % nid,
+                                                 "extra_info": {"node_id": nid, "class_type": ct, "node_title": ct}},
+                                       "node_errors": {}})
+        if not any(n["class_type"] in OUTPUT_NODES for n in graph.values()):
+            return self.send(400, {"error": {"type": "prompt_no_outputs", "message": "Prompt has no outputs", "details": "", "extra_info": {}}, "node_errors": []})
+        node_errors = {}
+        for nid, node in graph.items():
+            if node["class_type"] == "CheckpointLoaderSimple":
+                name = node["inputs"].get("ckpt_name")
+                if name not in self.checkpoints():
+                    node_errors[nid] = {"errors": [{"type": "value_not_in_list", "message": "Value not in list",
+                                                    "details": "ckpt_name: '%s' not in %s" % (name, self.checkpoints()),
+                                                    "extra_info": {"input_name": "ckpt_name"}}],
+                                        "dependent_outputs": [k for k, n in graph.items() if n["class_type"] in OUTPUT_NODES],
+                                        "class_type": "CheckpointLoaderSimple"}
+        if node_errors:
+            return self.send(400, {"error": {"type": "prompt_outputs_failed_validation",
+                                             "message": "Prompt outputs failed validation", "details": "",
+                                             "extra_info": {}}, "node_errors": node_errors})
+        prompt_id = str(uuid.uuid4())
+        with st.lock:
+            st.number += 1
+            number = st.number
+            st.prompts.append(req)
+        t = threading.Thread(target=run_prompt, args=(self.server, prompt_id, req.get("client_id", ""), graph, number), daemon=True)
+        t.start()
+        self.send(200, {"prompt_id": prompt_id, "number": number, "node_errors": {}})
+
+
+if __name__ == "__main__":
+    p = common.base_parser("ComfyUI stand-in")
+    p.add_argument("--checkpoints", default="v1-5-pruned-emaonly.safetensors,sdxl_base_1.0.safetensors")
+    p.add_argument("--step-delay", type=float, default=0.005, help="seconds per sampler step")
+    p.add_argument("--exec-error", action="store_true", help="fail in KSampler with execution_error")
+    p.add_argument("--no-ws", action="store_true", help="no WebSocket endpoint (client must poll)")
+    p.add_argument("--view-garbage", action="store_true", help="/view returns non-image bytes")
+    common.serve(H, State(), p)

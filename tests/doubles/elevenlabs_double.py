@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""ElevenLabs TTS stand-in (api-notes/model-services.md 2c).
+
+POST /v1/text-to-speech/{voice_id} (raw audio), .../with-timestamps (JSON with audio_base64
+and per-character alignment, one entry per character of `text`), .../stream/with-timestamps
+(NDJSON), GET /v1/voices, GET /v1/voices/{id}, GET /v1/models. Auth: xi-api-key must equal
+--key (401 invalid_api_key otherwise). Errors: 401 quota_exceeded, 422 list-shaped detail,
+429 too_many_concurrent_requests / system_busy (with Retry-After), 5xx; a concurrency limit.
+"""
+import base64
+import json
+import re
+import threading
+import time
+from urllib.parse import urlparse, parse_qs
+
+import common
+
+VOICES = [{"voice_id": "21m00Tcm4TlvDq8ikWAM", "name": "Rachel", "category": "premade",
+           "labels": {"accent": "american", "language": "en"}, "description": "calm",
+           "preview_url": "", "settings": None,
+           "verified_languages": [{"language": "en", "model_id": "eleven_multilingual_v2"}]}]
+
+
+def err(status, code, message):
+    return {"detail": {"type": "error", "code": code, "message": message, "status": code,
+                       "request_id": "req_123", "param": None}}
+
+
+class H(common.Handler):
+    def auth(self):
+        a = self.server.args
+        if self.headers.get("xi-api-key") != a.key:
+            self.send(401, err(401, "invalid_api_key", "Invalid API key"))
+            return False
+        return True
+
+    def do_GET(self):
+        if not self.auth():
+            return
+        path = urlparse(self.path).path
+        if path == "/v1/voices":
+            return self.send(200, {"voices": VOICES})
+        m = re.fullmatch(r"/v1/voices/([^/]+)", path)
+        if m:
+            for v in VOICES:
+                if v["voice_id"] == m.group(1):
+                    return self.send(200, v)
+            return self.send(404, {"detail": {"status": "voice_not_found",
+                                              "message": "A voice with the voice_id %s was not found." % m.group(1)}})
+        if path == "/v1/models":
+            return self.send(200, [{"model_id": "eleven_multilingual_v2", "name": "Multilingual v2",
+                                    "can_do_text_to_speech": True, "languages": [{"language_id": "en", "name": "English"}]}])
+        self.send(404, {"detail": "Not Found"})
+
+    def do_POST(self):
+        a = self.server.args
+        u = urlparse(self.path)
+        m = re.fullmatch(r"/v1/text-to-speech/([^/]+)(/stream)?(/with-timestamps)?", u.path)
+        if not m:
+            return self.send(404, {"detail": "Not Found"})
+        if not self.auth():
+            return
+        if a.quota:
+            return self.send(401, {"detail": {"status": "quota_exceeded", "message":
+                                              "This request exceeds your quota of 10000. You have 0 credits remaining, while 91 credits are required for this request."}})
+        req = self.json_body()
+        if not isinstance(req, dict) or not isinstance(req.get("text"), str) or not req["text"]:
+            return self.send(422, {"detail": [{"loc": ["body", "text"], "msg": "field required",
+                                               "type": "value_error.missing"}]})
+        if m.group(1) not in [v["voice_id"] for v in VOICES]:
+            return self.send(400, {"detail": {"status": "voice_not_found", "message": "A voice with the voice_id %s was not found." % m.group(1)}})
+        with self.server.lock:
+            active = self.server.state.get("active", 0)
+            over = active >= a.concurrency
+            if not over:
+                self.server.state["active"] = active + 1
+            self.server.state.setdefault("requests", []).append({"path": self.path, "body": req})
+        if over:
+            hdr = {"Retry-After": a.retry_after} if a.retry_after else None
+            return self.send(429, err(429, "too_many_concurrent_requests",
+                                      "Too many concurrent requests for your plan."), headers=hdr)
+        try:
+            if a.delay:
+                time.sleep(a.delay)
+            if common.should_fail(self.server):
+                hdr = {"Retry-After": a.retry_after} if a.retry_after else None
+                if a.fail == 429:
+                    return self.send(429, err(429, "system_busy", "The system is busy, please retry."), headers=hdr)
+                return self.send(a.fail, {"detail": {"status": "internal_error", "message": "Internal server error"}}, headers=hdr)
+            if a.garbage:
+                return self.send(200, "<html>gateway</html>", "text/html")
+            text = req["text"]
+            fmt = parse_qs(u.query).get("output_format", ["mp3_44100_128"])[0]
+            per_char = 0.06
+            duration = per_char * len(text) + 0.2
+            if fmt.startswith("wav_"):
+                audio = common.wav_bytes(duration, int(fmt.split("_")[1]))
+            else:
+                # Bytes of the right size for a CBR stream of that length (the client only stores them).
+                kbps = int(fmt.split("_")[2]) if fmt.count("_") == 2 else 128
+                audio = b"\xff\xfb\x90\x64" + b"\x00" * int(duration * kbps * 1000 / 8 - 4)
+            starts = [round(0.1 + i * per_char, 3) for i in range(len(text))]
+            ends = [round(s + per_char, 3) for s in starts]
+            alignment = {"characters": list(text), "character_start_times_seconds": starts,
+                         "character_end_times_seconds": ends}
+            if a.bad_alignment:
+                alignment["character_end_times_seconds"] = ends[:-1]
+            if not m.group(3):
+                return self.send(200, audio, "audio/mpeg" if fmt.startswith("mp3") else "audio/wav",
+                                 headers={"request-id": "req_abc"})
+            body = {"audio_base64": base64.b64encode(audio).decode(), "alignment": alignment,
+                    "normalized_alignment": alignment}
+            if m.group(2):
+                self.start_chunked(200, "application/x-ndjson")
+                self.chunk(json.dumps(body) + "\n")
+                return self.end_chunks()
+            self.send(200, body, headers={"request-id": "req_abc"})
+        finally:
+            with self.server.lock:
+                self.server.state["active"] -= 1
+
+
+if __name__ == "__main__":
+    p = common.base_parser("ElevenLabs stand-in")
+    p.add_argument("--key", default="sk_test_secret_key_123")
+    p.add_argument("--quota", action="store_true", help="answer 401 quota_exceeded")
+    p.add_argument("--concurrency", type=int, default=2)
+    p.add_argument("--bad-alignment", action="store_true")
+    common.serve(H, {}, p)
