@@ -267,7 +267,7 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
     post.method = "POST";
     post.url = JoinUrl(opts_.host, "/prompt");
     post.headers = {{"Content-Type", "application/json"}};
-    post.body = Json{{"prompt", graph}, {"client_id", client_id}}.dump();
+    post.body = Json{{"prompt", graph}, {"client_id", client_id}}.dump(-1, ' ', false, Json::error_handler_t::replace);
     post.timeout = std::chrono::milliseconds(30000);
     BEACON_TRY(queued, CallWithRetry(http_, ComfyService(), post, opts_.retry, stop));
     Json qj = Json::parse(queued.body, nullptr, false);

@@ -147,7 +147,7 @@ Result<VoiceResult> ElevenLabsVoiceEngine::Speak(const VoiceRequest& req,
     hr.url = JoinUrl(opts_.base_url, "/v1/text-to-speech/" + UrlEncode(voice) + "/with-timestamps") +
              "?output_format=" + UrlEncode(opts_.output_format);
     hr.headers = {{"xi-api-key", opts_.api_key}, {"Content-Type", "application/json"}, {"Accept", "application/json"}};
-    hr.body = body.dump();
+    hr.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
     hr.timeout = opts_.timeout;
     auto r = CallWithRetry(http_, ElevenService(opts_.api_key), hr, opts_.retry, stop);
     if (!r.ok()) {

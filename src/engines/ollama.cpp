@@ -54,7 +54,7 @@ Result<std::string> OllamaChat::Chat(const std::vector<ChatMessage>& messages, c
     req.method = "POST";
     req.url = Url("/api/chat");
     req.headers = {{"Content-Type", "application/json"}};
-    req.body = body.dump();
+    req.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
     req.timeout = opts_.timeout;
 
     std::string content;

@@ -526,7 +526,7 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
     out.provenance.parameters = {{"duration_target", req.duration_target},
                                  {"style", req.style},
                                  {"scenes", n}};
-    out.raw = j.dump();
+    out.raw = j.dump(-1, ' ', false, Json::error_handler_t::replace);
     return out;
 }
 

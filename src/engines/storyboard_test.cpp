@@ -1,1 +1,136 @@
+#include "engines/storyboard.hpp"
+
+#include <cairo.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace beacon::engines {
+namespace {
+
+std::filesystem::path TempDir(const std::string& name) {
+    auto d = std::filesystem::temp_directory_path() / ("beacon_engines_" + name + "_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    return d;
+}
+
+PictureRequest Req(int w, int h, std::int64_t seed) {
+    PictureRequest r;
+    r.scene.description = "Wide establishing shot of a lighthouse on a stormy coast at dusk";
+    r.scene.lines = {"A lighthouse on a stormy coast at dusk."};
+    r.prompt = "A lighthouse on a stormy coast at dusk, emerald and gold palette";
+    r.style = "cinematic";
+    r.title = "The Keeper";
+    r.width = w;
+    r.height = h;
+    r.seed = seed;
+    return r;
+}
+
+struct Png {
+    int w = 0, h = 0;
+    double r = 0, g = 0, b = 0;  // mean colour
+    std::vector<unsigned char> bytes;
+};
+
+Png Load(const std::filesystem::path& p) {
+    Png out;
+    cairo_surface_t* s = cairo_image_surface_create_from_png(p.c_str());
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return out;
+    }
+    out.w = cairo_image_surface_get_width(s);
+    out.h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char* d = cairo_image_surface_get_data(s);
+    out.bytes.assign(d, d + stride * out.h);
+    double n = 0;
+    for (int y = 0; y < out.h; ++y) {
+        for (int x = 0; x < out.w; ++x) {
+            const unsigned char* px = d + y * stride + x * 4;  // BGRA little-endian
+            out.b += px[0];
+            out.g += px[1];
+            out.r += px[2];
+            ++n;
+        }
+    }
+    out.r /= n;
+    out.g /= n;
+    out.b /= n;
+    cairo_surface_destroy(s);
+    return out;
+}
+
+TEST(StoryboardTest, WritesFrameAndLayersOfTheRightSize) {
+    StoryboardPainter p;
+    auto dir = TempDir("story");
+    auto r = p.Paint(Req(320, 180, 7), dir, {}, {});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    Png frame = Load(r->image);
+    EXPECT_EQ(frame.w, 320);
+    EXPECT_EQ(frame.h, 180);
+    ASSERT_EQ(r->layers.size(), 4u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        Png l = Load(r->layers[i]);
+        EXPECT_GT(l.w, 320);  // wider for parallax
+        EXPECT_EQ(l.h, 180);
+    }
+    Png text = Load(r->layers[3]);
+    EXPECT_EQ(text.w, 320);
+    EXPECT_EQ(r->provenance.engine, "storyboard");
+    EXPECT_TRUE(r->provenance.builtin);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(StoryboardTest, DeterministicFromSeedAndSeedsDiffer) {
+    StoryboardPainter p;
+    auto a = TempDir("story_a"), b = TempDir("story_b"), c = TempDir("story_c");
+    auto ra = p.Paint(Req(320, 180, 1), a, {}, {});
+    auto rb = p.Paint(Req(320, 180, 1), b, {}, {});
+    auto rc = p.Paint(Req(320, 180, 2), c, {}, {});
+    ASSERT_TRUE(ra.ok() && rb.ok() && rc.ok());
+    EXPECT_EQ(Load(ra->image).bytes, Load(rb->image).bytes);
+    EXPECT_NE(Load(ra->image).bytes, Load(rc->image).bytes);
+    for (auto& d : {a, b, c}) std::filesystem::remove_all(d);
+}
+
+TEST(StoryboardTest, ColoursFollowThePalette) {
+    StoryboardPainter p;
+    auto d1 = TempDir("story_emerald"), d2 = TempDir("story_crimson");
+    auto req = Req(320, 180, 3);
+    req.prompt = "hills under an emerald sky";
+    req.scene.description = "rolling hills";
+    auto green = p.Paint(req, d1, {}, {});
+    req.prompt = "hills under a crimson sky";
+    auto red = p.Paint(req, d2, {}, {});
+    ASSERT_TRUE(green.ok() && red.ok());
+    Png g = Load(green->image), r = Load(red->image);
+    EXPECT_GT(g.g, g.r);
+    EXPECT_GT(r.r, r.g);
+    EXPECT_EQ(PaletteFor("emerald and gold").name, "emerald+gold");
+    EXPECT_EQ(PaletteFor("").name, "teal+gold");
+    for (auto& d : {d1, d2}) std::filesystem::remove_all(d);
+}
+
+TEST(StoryboardTest, FullSizeFrameAndBadInput) {
+    StoryboardPainter p;
+    auto dir = TempDir("story_full");
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = p.Paint(Req(1280, 720, 9), dir, {}, {});
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_TRUE(r.ok());
+    Png f = Load(r->image);
+    EXPECT_EQ(f.w, 1280);
+    EXPECT_EQ(f.h, 720);
+    RecordProperty("paint_1280x720_ms", static_cast<int>(ms));
+    EXPECT_FALSE(p.Paint(Req(0, 720, 1), dir, {}, {}).ok());
+    EXPECT_FALSE(p.Paint(Req(100000, 720, 1), dir, {}, {}).ok());
+    EXPECT_TRUE(p.Check().ok) << p.Check().detail;
+    auto m = MotifsFor("a lighthouse on a stormy coast at night");
+    EXPECT_TRUE(m.lighthouse && m.storm && m.sea && m.night);
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace beacon::engines
