@@ -230,7 +230,7 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
     auto say = [&](const std::string& s) {
         if (log) log(s);
     };
-    if (req.width < 64 || req.height < 64 || req.width > 8192 || req.height > 8192) {
+    if (req.width < 16 || req.height < 16 || req.width > 8192 || req.height > 8192) {
         return Error::Invalid("ComfyUI: frame size out of range");
     }
     BEACON_CHECK(CheckCheckpoint(stop));
