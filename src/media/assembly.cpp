@@ -252,9 +252,9 @@ core::Result<FfmpegCommand> BuildPreviewCommand(const MediaOptions& opts,
     for (std::size_t i = 0; i < scenes.size(); ++i) {
         SceneMedia still;
         still.camera = "static";
-        int idx = cmd.AddInput(pictures[i], {"-framerate", std::to_string(opts.fps)});
+        int idx = cmd.AddInput(pictures[i], {"-framerate", std::to_string(t.fps)});
         std::string label = "s" + std::to_string(i);
-        for (auto& c : SceneVideoChains(still, idx, t.frames[i], opts.fps, size, label)) {
+        for (auto& c : SceneVideoChains(still, idx, t.frames[i], t.fps, size, label)) {
             g.Add(std::move(c));
         }
         parts.push_back(label);
@@ -271,8 +271,8 @@ core::Result<FfmpegCommand> BuildPreviewCommand(const MediaOptions& opts,
     vc.tune = "stillimage";
     vc.crf = 30;
     vc.maxrate_kbps = 900;
-    vc.fps = opts.fps;
-    vc.gop = opts.fps * opts.segment_seconds;
+    vc.fps = t.fps;
+    vc.gop = t.fps * opts.segment_seconds;
     vc.segment_seconds = opts.segment_seconds;
     AudioCodec ac;
     ac.bitrate_kbps = 96;

@@ -129,7 +129,7 @@ TEST(PreviewPicturesTest, FallsBackToPreviousThenNext) {
 TEST(GoldenTest, PreviewCommand) {
     auto scenes = ThreeScenes();
     scenes[1].picture.clear();  // not painted yet: shows scene 1's picture
-    auto t = PlanTimeline(scenes, 7.0, 25).value();
+    auto t = PlanTimeline(scenes, 7.0, kPreviewFps).value();
     auto cmd = BuildPreviewCommand(Opts(), scenes, t, "/scratch/preview.mp4");
     ASSERT_TRUE(cmd.ok());
     ExpectGolden("preview_command.txt", JoinArgv(cmd->Argv()));

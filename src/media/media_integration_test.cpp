@@ -147,7 +147,8 @@ TEST_F(MediaIntegrationTest, PreviewPackagingStillsAndHls) {
     auto partial = scenes;
     partial[1].picture.clear();
     partial[1].layers.clear();
-    ASSERT_TRUE(MakePreview(o, partial, t, P("preview.mp4"), {}).ok());
+    auto tp = PlanTimeline(partial, 3.0, kPreviewFps).value();
+    ASSERT_TRUE(MakePreview(o, partial, tp, P("preview.mp4"), {}).ok());
     auto pv = Probe(o, P("preview.mp4"));
     ASSERT_TRUE(pv.ok());
     EXPECT_EQ(pv->First("video")->height, 480);
@@ -222,6 +223,21 @@ TEST_F(MediaIntegrationTest, PreviewPackagingStillsAndHls) {
     sv << sf.rdbuf();
     EXPECT_NE(sv.str().find("X-TIMESTAMP-MAP=LOCAL:00:00:00.000,MPEGTS:"), std::string::npos);
     EXPECT_NE(sv.str().find("The lamp turns."), std::string::npos);
+}
+
+TEST_F(MediaIntegrationTest, BurnedInCaptionsSurviveAnAwkwardFileName) {
+    MediaOptions o;
+    std::vector<SceneMedia> s(1);
+    s[0].picture = Picture("p.png");
+    s[0].duration = 1.0;
+    auto t = PlanTimeline(s, 1.0, o.fps).value();
+    const std::string subs = P("it's, [odd]; name: x.vtt");
+    std::ofstream(subs) << CuesToWebVtt({{0.0, 1.0, "Hello storm"}});
+    auto r = MakeFinal(o, s, t, PresetSize("480p"), dir_.string(), subs, P("burn.mp4"), {});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    auto info = Probe(o, P("burn.mp4"));
+    ASSERT_TRUE(info.ok());
+    EXPECT_NEAR(info->First("video")->duration, 1.0, 0.04);
 }
 
 TEST_F(MediaIntegrationTest, FailedRunReportsStderrTail) {

@@ -199,7 +199,12 @@ Json WordsJson(const std::vector<media::Word>& words) {
 
 std::string SceneRecordName(int n) { return "scene:" + std::to_string(n); }
 
-std::int64_t DefaultSeed(std::int64_t job_id, int n) { return job_id * 1000 + n; }
+/// Same prompt and scene → same seed, so identical requests hit the content-addressed cache;
+/// RegenerateScene records a fresh seed when the user wants a different picture.
+std::int64_t DefaultSeed(const std::string& prompt, int n) {
+    const std::string h = Sha256Hex(prompt + "\n" + std::to_string(n));
+    return static_cast<std::int64_t>(std::stoull(h.substr(0, 12), nullptr, 16));
+}
 
 /// The script with recorded scene edits applied; the seed per scene.
 struct EditedScript {
@@ -217,7 +222,7 @@ Result<EditedScript> LoadScript(jobs::StageContext& ctx) {
     Json edits = ctx.StageOutputs(kSceneEditsRecord);
     for (std::size_t i = 0; i < e.script.scenes.size(); ++i) {
         int n = static_cast<int>(i) + 1;
-        std::int64_t seed = DefaultSeed(ctx.job().id, n);
+        std::int64_t seed = DefaultSeed(ctx.job().request.prompt, n);
         const std::string k = std::to_string(n);
         if (edits.is_object() && edits.contains(k) && edits[k].is_object()) {
             const Json& ed = edits[k];
@@ -506,7 +511,7 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
                 sm.push_back(std::move(m));
             }
             lock.unlock();
-            auto t = media::PlanTimeline(sm, job.request.duration_target, media_.fps);
+            auto t = media::PlanTimeline(sm, job.request.duration_target, media::kPreviewFps);
             const fs::path out = job_dir / "preview_early.mp4";
             media::RunOptions run = RunFor(ctx, 0, 0, 0);
             if (t.ok() && media::MakePreview(media_, sm, *t, out.string(), run).ok()) {
@@ -593,7 +598,7 @@ Result<Json> GenerationPipeline::RunPreview(jobs::StageContext& ctx) {
     BEACON_TRY(edited, LoadScript(ctx));
     BEACON_TRY(dir, MakeDir(scratch_ / ("job-" + std::to_string(job.id)) / "preview"));
     BEACON_TRY(scenes, SceneMediaFor(ctx, store_, edited.script, dir));
-    BEACON_TRY(t, media::PlanTimeline(scenes, job.request.duration_target, media_.fps));
+    BEACON_TRY(t, media::PlanTimeline(scenes, job.request.duration_target, media::kPreviewFps));
     const fs::path mp4 = dir / "preview.mp4";
     const fs::path thumb = dir / "preview_thumb.jpg";
     Status st = media::MakePreview(media_, scenes, t, mp4.string(), RunFor(ctx, t.duration(), 45, 52));

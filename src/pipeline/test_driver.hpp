@@ -1,6 +1,7 @@
 #pragma once
 // TEST-ONLY: runs a JobDefinition's stages in order like the worker does (skip recorded stages,
 // record outputs), with a StageContext over a real Database.
+#include <chrono>
 #include <mutex>
 #include <stop_token>
 #include <string>
@@ -34,6 +35,9 @@ public:
     void SetUrls(const core::Json& urls) override {
         std::lock_guard lock(mu_);
         url_events.push_back(urls);
+        url_event_ms.push_back(std::chrono::duration<double, std::milli>(
+                                   std::chrono::steady_clock::now() - started_)
+                                   .count());
         (void)db_.SetJobUrls(job_.id, urls);
     }
     void Record(const std::string& name, const core::Json& out) {
@@ -44,12 +48,14 @@ public:
     std::string stage;
     std::vector<std::pair<std::string, std::string>> logs;  // level, message
     std::vector<core::Json> url_events;
+    std::vector<double> url_event_ms;  // since the context was made
     std::vector<int> progress;
 
 private:
     storage::Database& db_;
     core::Job job_;
     std::stop_token stop_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     mutable std::mutex mu_;
 };
 
@@ -58,6 +64,7 @@ struct DriveResult {
     std::vector<std::string> ran;                           // stages that ran this time
     std::vector<std::pair<std::string, std::string>> logs;
     std::vector<core::Json> url_events;
+    std::vector<double> url_event_ms;
     core::Json last_outputs;
 };
 
@@ -86,6 +93,7 @@ inline DriveResult Drive(jobs::JobDefinition& def, storage::Database& db, std::i
     }
     r.logs = ctx.logs;
     r.url_events = ctx.url_events;
+    r.url_event_ms = ctx.url_event_ms;
     if (r.status.ok() && r.last_outputs.contains("content_id")) {
         (void)db.FinishJob(job_id, core::JobState::kCompleted, std::nullopt,
                            r.last_outputs["content_id"].get<std::int64_t>());
