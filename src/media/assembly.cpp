@@ -163,7 +163,9 @@ std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input,
     std::vector<std::string> fl;
     const std::string in = std::to_string(first_input) + ":v";
     if (scene.camera == "zoom_in" || scene.camera == "zoom_out") {
-        fl = cover(w * 2, h * 2);
+        // zoompan crops on whole pixels: a 1.5x source gives 2/3-px steps (smooth enough) at a
+        // third of the cost of 2x (measured: 0.68 s vs 2.15 s per 100 frames at 1080p).
+        fl = cover(even(w * 1.5), even(h * 1.5));
         fl.push_back("format=yuv420p");
         std::string z = scene.camera == "zoom_in" ? "1+0.12*on/" + Num(last)
                                                   : "1.12-0.12*on/" + Num(last);
