@@ -1,0 +1,143 @@
+#include "server/auth.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <argon2.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+namespace beacon::server {
+
+core::Status ValidateNewPassword(std::string_view password) {
+    std::size_t chars = 0;
+    for (unsigned char c : password) chars += (c & 0xC0) != 0x80;
+    if (chars < kMinPasswordChars) {
+        return core::Error::Invalid("the password must have at least 8 characters");
+    }
+    if (password.size() > kMaxPasswordBytes) {
+        return core::Error::Invalid("the password must not be longer than 1024 bytes");
+    }
+    return {};
+}
+
+namespace {
+
+void RandomBytes(unsigned char* out, std::size_t n) {
+    if (RAND_bytes(out, static_cast<int>(n)) != 1) {
+        // The OS CSPRNG failing is not an expected condition; continuing would be unsafe.
+        std::abort();
+    }
+}
+
+std::string Base64Url(const unsigned char* data, std::size_t n) {
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    out.reserve((n * 4 + 2) / 3);
+    std::size_t i = 0;
+    for (; i + 2 < n; i += 3) {
+        std::uint32_t v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += kAlphabet[(v >> 6) & 63];
+        out += kAlphabet[v & 63];
+    }
+    if (n - i == 1) {
+        std::uint32_t v = data[i] << 16;
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+    } else if (n - i == 2) {
+        std::uint32_t v = (data[i] << 16) | (data[i + 1] << 8);
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += kAlphabet[(v >> 6) & 63];
+    }
+    return out;
+}
+
+}  // namespace
+
+core::Result<std::string> HashPassword(std::string_view password, const PasswordParams& params) {
+    if (password.size() > kMaxPasswordBytes) {
+        return core::Error::Invalid("the password must not be longer than 1024 bytes");
+    }
+    unsigned char salt[16];
+    RandomBytes(salt, sizeof salt);
+    constexpr std::size_t kHashLen = 32;
+    std::size_t len = argon2_encodedlen(params.time_cost, params.memory_kib, params.parallelism,
+                                        sizeof salt, kHashLen, Argon2_id);
+    std::vector<char> encoded(len + 1, '\0');
+    int rc = argon2id_hash_encoded(params.time_cost, params.memory_kib, params.parallelism,
+                                   password.data(), password.size(), salt, sizeof salt, kHashLen,
+                                   encoded.data(), encoded.size());
+    if (rc != ARGON2_OK) {
+        return core::Error::Internal(std::string("argon2id hashing failed: ") +
+                                     argon2_error_message(rc));
+    }
+    return std::string(encoded.data());
+}
+
+bool VerifyPassword(std::string_view password, std::string_view encoded_hash) {
+    if (encoded_hash.empty() || password.size() > kMaxPasswordBytes) return false;
+    std::string encoded(encoded_hash);  // argon2 wants a NUL-terminated string
+    return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
+}
+
+std::string RandomToken(std::size_t bytes) {
+    std::vector<unsigned char> buf(bytes);
+    RandomBytes(buf.data(), buf.size());
+    return Base64Url(buf.data(), buf.size());
+}
+
+std::string NewApiToken() { return "bcn_" + RandomToken(32); }
+
+std::string Sha256Hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(len * 2);
+    for (unsigned int i = 0; i < len; ++i) {
+        out += kHex[digest[i] >> 4];
+        out += kHex[digest[i] & 15];
+    }
+    return out;
+}
+
+LoginThrottle::LoginThrottle(int free_failures, std::chrono::milliseconds base,
+                             std::chrono::milliseconds cap)
+    : free_failures_(free_failures), base_(base), cap_(cap) {}
+
+std::chrono::milliseconds LoginThrottle::RetryAfter(const std::string& client,
+                                                    Clock::time_point now) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(client);
+    if (it == entries_.end() || it->second.locked_until <= now) return std::chrono::milliseconds(0);
+    return std::chrono::ceil<std::chrono::milliseconds>(it->second.locked_until - now);
+}
+
+void LoginThrottle::RecordFailure(const std::string& client, Clock::time_point now) {
+    std::lock_guard lock(mu_);
+    if (entries_.size() > 10'000) {  // forget clients quiet for an hour
+        std::erase_if(entries_, [&](const auto& kv) {
+            return kv.second.locked_until <= now && now - kv.second.last > std::chrono::hours(1);
+        });
+    }
+    Entry& e = entries_[client];
+    ++e.failures;
+    e.last = now;
+    int over = e.failures - free_failures_;
+    if (over >= 0) {
+        auto delay = base_ * (std::int64_t{1} << std::min(over, 30));
+        e.locked_until = now + std::min<std::chrono::milliseconds>(delay, cap_);
+    }
+}
+
+void LoginThrottle::RecordSuccess(const std::string& client) {
+    std::lock_guard lock(mu_);
+    entries_.erase(client);
+}
+
+}  // namespace beacon::server

@@ -1,0 +1,528 @@
+#include "server/server.hpp"
+
+#include <sys/sendfile.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "jobs/event_bus.hpp"
+#include "server/api.hpp"
+#include "server/http_util.hpp"
+
+namespace beacon::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::chrono::seconds kIoTimeout{30};
+
+/// True for errors of Beast's HTTP parser (malformed requests), not transport errors.
+bool IsHttpParseError(const boost::system::error_code& ec) {
+    return ec.category() == http::make_error_code(http::error::end_of_stream).category();
+}
+
+/// One events WebSocket: the bus subscriber pushes serialised events here; the writer drains it.
+/// `mu` guards every field but `timer` (strand-only).
+struct WsState {
+    explicit WsState(asio::any_io_executor ex) : executor(ex), timer(ex) {}
+    std::mutex mu;
+    std::deque<std::pair<std::uint64_t, std::string>> queue;  // seq 0: control message
+    std::uint64_t last_sent = 0;
+    bool overflow = false;
+    bool alive = true;
+    std::uint64_t sub_id = 0;
+    asio::any_io_executor executor;
+    asio::steady_timer timer;
+
+    /// Wakes the writer (posted to the connection's strand).
+    void Wake(const std::shared_ptr<WsState>& self) {
+        asio::post(executor, [self] { self->timer.cancel(); });
+    }
+};
+
+}  // namespace
+
+class Server::Impl {
+public:
+    Impl(ServerDeps deps, ServerOptions options)
+        : deps_(std::move(deps)),
+          options_(std::move(options)),
+          api_(deps_, options_),
+          ioc_(std::max(1, options_.threads)),
+          pool_(static_cast<std::size_t>(std::max(1, options_.blocking_threads))) {}
+
+    ~Impl() { Stop(); }
+
+    core::Status Start() {
+        if (started_) return core::Error::Conflict("the server is already started");
+        boost::system::error_code ec;
+        std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+            host = host.substr(1, host.size() - 2);
+        }
+        auto addr = asio::ip::make_address(host, ec);
+        if (ec) {
+            return core::Error::Invalid("cannot listen on '" + options_.host +
+                                        "': not an IP address (use e.g. 127.0.0.1 or 0.0.0.0)");
+        }
+        tcp::endpoint ep(addr, options_.port);
+        std::string where = options_.host + ":" + std::to_string(options_.port);
+        acceptor_.emplace(ioc_);
+        if (acceptor_->open(ep.protocol(), ec); ec) {
+            return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
+        }
+        acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+        if (acceptor_->bind(ep, ec); ec) {
+            return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
+        }
+        if (acceptor_->listen(asio::socket_base::max_listen_connections, ec); ec) {
+            return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
+        }
+        port_ = acceptor_->local_endpoint().port();
+        if (!addr.is_loopback()) {
+            std::fprintf(stderr,
+                         "beacon: warning: listening on %s:%u, reachable beyond this machine. "
+                         "Anyone on the network can reach the login page; use a strong password "
+                         "and TLS in front (public_url https://...).\n",
+                         addr.to_string().c_str(), static_cast<unsigned>(port_));
+        }
+        asio::co_spawn(ioc_, Accept(), asio::detached);
+        started_ = true;
+        for (int i = 0; i < std::max(1, options_.threads); ++i) {
+            threads_.emplace_back([this] { ioc_.run(); });
+        }
+        return {};
+    }
+
+    void Stop() {
+        {
+            std::lock_guard lock(ws_mu_);
+            if (!started_ || stopped_) return;
+            stopped_ = true;
+            for (const auto& ws : ws_) {
+                std::lock_guard state_lock(ws->mu);
+                ws->alive = false;
+            }
+            for (const auto& ws : ws_) deps_.events.Unsubscribe(ws->sub_id);
+        }
+        ioc_.stop();
+        for (auto& t : threads_) t.join();
+        threads_.clear();
+        pool_.join();
+        boost::system::error_code ec;
+        if (acceptor_) acceptor_->close(ec);
+    }
+
+    std::uint16_t port() const { return port_; }
+    std::vector<RouteInfo> Routes() const { return api_.Routes(); }
+
+private:
+    template <class F>
+    asio::awaitable<std::invoke_result_t<F&>> RunOnPool(F f) {
+        using R = std::invoke_result_t<F&>;
+        co_return co_await asio::co_spawn(
+            pool_, [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); },
+            asio::use_awaitable);
+    }
+
+    asio::awaitable<void> Accept() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor_->async_accept(asio::make_strand(ioc_), kUseTuple);
+            if (ec) {
+                if (ec == asio::error::operation_aborted || !acceptor_->is_open()) co_return;
+                continue;  // e.g. EMFILE: keep serving the connections we have
+            }
+            auto ex = socket.get_executor();
+            asio::co_spawn(ex, Session(tcp::socket(std::move(socket))), asio::detached);
+        }
+    }
+
+    static void SetCommonHeaders(http::fields& f) {
+        f.set(http::field::server, "beacon");
+        f.set("X-Content-Type-Options", "nosniff");
+        f.set("Referrer-Policy", "same-origin");
+    }
+
+    /// Writes a reply; false when the connection failed.
+    asio::awaitable<bool> WriteReply(beast::tcp_stream& stream, unsigned version, bool head,
+                                     bool keep_alive, Reply& reply) {
+        stream.expires_after(kIoTimeout);
+        auto status = static_cast<http::status>(reply.status);
+        if (reply.file.valid() && reply.status != 304) {
+            http::response<http::empty_body> res{status, version};
+            SetCommonHeaders(res);
+            if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
+            for (const auto& [k, v] : reply.headers) res.insert(k, v);
+            res.keep_alive(keep_alive);
+            res.content_length(reply.file_length);
+            http::response_serializer<http::empty_body> sr{res};
+            auto [ec, n] = co_await http::async_write_header(stream, sr, kUseTuple);
+            if (ec) co_return false;
+            if (head) co_return true;
+            co_return co_await SendFile(stream, reply.file.get(), reply.file_offset, reply.file_length);
+        }
+        http::response<http::string_body> res{status, version};
+        SetCommonHeaders(res);
+        for (const auto& [k, v] : reply.headers) res.insert(k, v);
+        res.keep_alive(keep_alive);
+        bool no_body = reply.status == 204 || reply.status == 304 || reply.status < 200;
+        if (!no_body) {
+            if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
+            res.content_length(reply.body.size());
+            if (!head) res.body() = std::move(reply.body);
+        }
+        auto [ec, n] = co_await http::async_write(stream, res, kUseTuple);
+        co_return !ec;
+    }
+
+    /// Zero-copy body: sendfile(2) from the file to the socket, waiting for writability.
+    asio::awaitable<bool> SendFile(beast::tcp_stream& stream, int fd, std::uint64_t offset,
+                                   std::uint64_t length) {
+        auto& sock = stream.socket();
+        boost::system::error_code ec;
+        sock.native_non_blocking(true, ec);
+        if (ec) co_return false;
+        off_t off = static_cast<off_t>(offset);
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        std::uint64_t since_yield = 0;
+        while (length > 0) {
+            std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(length, 4 << 20));
+            ssize_t n = ::sendfile(sock.native_handle(), fd, &off, chunk);
+            if (n > 0) {
+                length -= static_cast<std::uint64_t>(n);
+                since_yield += static_cast<std::uint64_t>(n);
+                if (since_yield >= (16u << 20)) {  // let other connections on this thread run
+                    since_yield = 0;
+                    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+                }
+                continue;
+            }
+            if (n == 0) co_return false;  // the file shrank under us
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
+            timer.expires_after(kIoTimeout);
+            auto r = co_await (sock.async_wait(tcp::socket::wait_write, kUseTuple) ||
+                               timer.async_wait(kUseTuple));
+            if (r.index() == 1) co_return false;  // the client stopped reading
+            if (std::get<0>(std::get<0>(r))) co_return false;
+        }
+        co_return true;
+    }
+
+    /// Answers an error and closes (after a protocol error or an oversized body).
+    // Callers pass named strings: GCC 12 mis-destroys some temporaries in co_await expressions.
+    asio::awaitable<void> FailAndClose(beast::tcp_stream& stream, unsigned status,
+                                       std::string code, std::string message, bool drain) {
+        Reply r = Api::Error(status, code, message);
+        r.close = true;
+        co_await WriteReply(stream, 11, false, false, r);
+        boost::system::error_code ec;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (drain) {  // read and drop what the client still sends so it sees our answer
+            stream.expires_after(std::chrono::seconds(2));
+            std::array<char, 16384> sink;
+            std::size_t total = 0;
+            while (total < (64u << 20)) {
+                auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kUseTuple);
+                if (rec) break;
+                total += n;
+            }
+        }
+        stream.socket().close(ec);
+    }
+
+    asio::awaitable<void> Session(tcp::socket socket) {
+        beast::tcp_stream stream(std::move(socket));
+        std::string client;
+        {
+            boost::system::error_code ec;
+            auto ep = stream.socket().remote_endpoint(ec);
+            if (!ec) client = ep.address().to_string();
+        }
+        beast::flat_buffer buffer;
+        for (;;) {
+            http::request_parser<http::string_body> parser;
+            parser.header_limit(16 * 1024);
+            parser.body_limit(options_.max_body_bytes);
+            stream.expires_after(options_.idle_timeout);
+            auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
+            const std::string too_large_code = "too_large";
+            const std::string too_large = "the request body is larger than " +
+                                          std::to_string(options_.max_body_bytes) + " bytes";
+            if (ec == http::error::body_limit) {  // Content-Length over the limit
+                co_await FailAndClose(stream, 413, too_large_code, too_large, true);
+                co_return;
+            }
+            if (ec) {
+                if (IsHttpParseError(ec) &&
+                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
+                    bool too_big = ec == http::error::header_limit;
+                    unsigned status = too_big ? 431 : 400;
+                    std::string code = too_big ? "too_large" : "invalid_argument";
+                    std::string message = too_big ? std::string("request headers are too large")
+                                                  : "malformed HTTP request: " + ec.message();
+                    co_await FailAndClose(stream, status, std::move(code), std::move(message),
+                                          false);
+                }
+                co_return;
+            }
+            auto& header = parser.get();
+            if (auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
+                co_await FailAndClose(stream, 413, too_large_code, too_large, true);
+                co_return;
+            }
+            if (!parser.is_done()) {
+                auto expect = header[http::field::expect];
+                if (beast::iequals(expect, "100-continue")) {
+                    http::response<http::empty_body> cont{http::status::continue_, header.version()};
+                    auto [cec, cn] = co_await http::async_write(stream, cont, kUseTuple);
+                    if (cec) co_return;
+                }
+                stream.expires_after(kIoTimeout);
+                auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+                if (bec == http::error::body_limit) {
+                    co_await FailAndClose(stream, 413, too_large_code, too_large, true);
+                    co_return;
+                }
+                if (bec) {
+                    if (IsHttpParseError(bec) && bec != http::error::partial_message) {
+                        std::string code = "invalid_argument";
+                        std::string message = "malformed HTTP request body: " + bec.message();
+                        co_await FailAndClose(stream, 400, std::move(code), std::move(message),
+                                              false);
+                    }
+                    co_return;
+                }
+            }
+
+            Request req;
+            req.msg = parser.release();
+            req.client = client;
+            req.method = std::string(req.msg.method_string());
+            std::string_view path, query;
+            SplitTarget(req.msg.target(), path, query);
+            req.raw_path = std::string(path);
+            unsigned version = req.msg.version();
+            bool head = req.msg.method() == http::verb::head;
+            bool keep_alive = req.msg.keep_alive();
+
+            Reply reply;
+            auto segments = DecodePathSegments(path);
+            auto parsed_query = ParseQuery(query);
+            if (!segments) {
+                reply = Api::Error(400, "invalid_argument",
+                                   "invalid path (bad escape, '.' or '..' segment, or encoded '/')");
+            } else if (!parsed_query) {
+                reply = Api::Error(400, "invalid_argument", "invalid query string (bad escape)");
+            } else {
+                req.segments = std::move(*segments);
+                req.query = std::move(*parsed_query);
+                if (Api::IsEventsPath(req.raw_path) && websocket::is_upgrade(req.msg)) {
+                    co_await ServeWebSocket(std::move(stream), std::move(req));
+                    co_return;
+                }
+                reply = co_await RunOnPool([this, &req] { return api_.Handle(req); });
+            }
+            keep_alive = keep_alive && !reply.close;
+            bool ok = co_await WriteReply(stream, version, head, keep_alive, reply);
+            if (!ok || !keep_alive) break;
+        }
+        boost::system::error_code ec;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+
+    // ---- events WebSocket ------------------------------------------------------------------
+
+    void Replay(const std::shared_ptr<WsState>& state, std::uint64_t after) {
+        bool complete = true;
+        auto events = deps_.events.Since(after, &complete);
+        bool resync = !complete || after > deps_.events.LastSeq();
+        std::deque<std::pair<std::uint64_t, std::string>> front;
+        if (resync) front.emplace_back(0, R"({"type":"resync","v":1})");
+        for (const auto& e : events) front.emplace_back(e.seq, e.ToJson().dump(-1, ' ', false, core::Json::error_handler_t::replace));
+        {
+            std::lock_guard lock(state->mu);
+            state->queue.insert(state->queue.begin(), front.begin(), front.end());
+            state->last_sent = after;
+        }
+        state->Wake(state);
+    }
+
+    asio::awaitable<void> WsWriter(websocket::stream<beast::tcp_stream>& ws,
+                                   std::shared_ptr<WsState> state) {
+        for (;;) {
+            std::deque<std::pair<std::uint64_t, std::string>> batch;
+            bool overflow = false;
+            {
+                std::lock_guard lock(state->mu);
+                batch.swap(state->queue);
+                overflow = state->overflow;
+            }
+            if (overflow) {
+                co_await ws.async_close(
+                    websocket::close_reason(websocket::close_code::policy_error,
+                                            "too far behind; reconnect with ?after=<last seq>"),
+                    kUseTuple);
+                co_return;
+            }
+            if (batch.empty()) {
+                state->timer.expires_at(asio::steady_timer::time_point::max());
+                co_await state->timer.async_wait(kUseTuple);
+                std::lock_guard lock(state->mu);
+                if (!state->alive) co_return;
+                continue;
+            }
+            for (auto& [seq, text] : batch) {
+                {
+                    std::lock_guard lock(state->mu);
+                    if (seq != 0 && seq <= state->last_sent) continue;
+                    if (seq != 0) state->last_sent = seq;
+                }
+                ws.text(true);
+                auto [ec, n] = co_await ws.async_write(asio::buffer(text), kUseTuple);
+                if (ec) co_return;
+            }
+        }
+    }
+
+    asio::awaitable<void> WsReader(websocket::stream<beast::tcp_stream>& ws,
+                                   std::shared_ptr<WsState> state) {
+        beast::flat_buffer buffer;
+        ws.read_message_max(64 * 1024);
+        for (;;) {
+            buffer.clear();
+            auto [ec, n] = co_await ws.async_read(buffer, kUseTuple);
+            if (ec) co_return;
+            auto msg = core::Json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
+            if (msg.is_object() && msg.value("type", "") == "resume") {
+                auto it = msg.find("after");
+                if (it != msg.end() && it->is_number_unsigned()) {
+                    co_await RunOnPool([this, state, after = it->get<std::uint64_t>()] {
+                        Replay(state, after);
+                        return 0;
+                    });
+                }
+            }
+        }
+    }
+
+    asio::awaitable<void> ServeWebSocket(beast::tcp_stream stream, Request req) {
+        unsigned version = req.msg.version();
+        std::optional<std::uint64_t> after;
+        if (req.HasQuery("after")) {
+            auto v = ParseInt64(req.Query("after"));
+            if (!v || *v < 0) {
+                Reply r = Api::Error(400, "invalid_argument",
+                                     "query parameter 'after' must be a non-negative integer");
+                co_await WriteReply(stream, version, false, false, r);
+                co_return;
+            }
+            after = static_cast<std::uint64_t>(*v);
+        }
+        Identity who = co_await RunOnPool([this, &req] { return api_.AuthenticateWebSocket(req); });
+        if (!who.authenticated()) {
+            Reply r = Api::Error(core::Error{core::ErrorCode::kUnauthorized,
+                                             "sign in first (session cookie, Authorization: Bearer "
+                                             "<token> or ?token=<token>)"});
+            co_await WriteReply(stream, version, false, false, r);
+            co_return;
+        }
+        websocket::stream<beast::tcp_stream> ws(std::move(stream));
+        beast::get_lowest_layer(ws).expires_never();
+        websocket::stream_base::timeout timeouts{};
+        timeouts.handshake_timeout = std::chrono::seconds(10);
+        timeouts.idle_timeout = options_.ws_ping_interval * 2;
+        timeouts.keep_alive_pings = true;
+        ws.set_option(timeouts);
+        ws.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(http::field::server, "beacon"); }));
+        auto [aec] = co_await ws.async_accept(req.msg, kUseTuple);
+        if (aec) co_return;
+
+        auto state = std::make_shared<WsState>(ws.get_executor());
+        const std::size_t max_queue = options_.ws_max_queue;
+        {
+            std::lock_guard lock(ws_mu_);
+            if (stopped_) co_return;
+            std::weak_ptr<WsState> weak = state;
+            state->sub_id = deps_.events.Subscribe([weak, max_queue](const jobs::Event& e) {
+                auto s = weak.lock();
+                if (!s) return;
+                std::lock_guard l(s->mu);
+                if (!s->alive) return;
+                if (s->queue.size() >= max_queue) {
+                    s->overflow = true;
+                } else {
+                    s->queue.emplace_back(e.seq, e.ToJson().dump(-1, ' ', false,
+                                                                 core::Json::error_handler_t::replace));
+                }
+                s->Wake(s);
+            });
+            ws_.insert(state);
+        }
+        struct Cleanup {
+            Impl* self;
+            std::shared_ptr<WsState> state;
+            ~Cleanup() {
+                {
+                    std::lock_guard lock(state->mu);
+                    state->alive = false;
+                }
+                self->deps_.events.Unsubscribe(state->sub_id);
+                std::lock_guard lock(self->ws_mu_);
+                self->ws_.erase(state);
+            }
+        } cleanup{this, state};
+        if (after) {
+            co_await RunOnPool([this, state, a = *after] {
+                Replay(state, a);
+                return 0;
+            });
+        }
+        co_await (WsReader(ws, state) || WsWriter(ws, state));
+        boost::system::error_code ec;
+        beast::get_lowest_layer(ws).socket().close(ec);
+    }
+
+    ServerDeps deps_;
+    ServerOptions options_;
+    Api api_;
+    std::mutex ws_mu_;
+    std::set<std::shared_ptr<WsState>> ws_;
+    bool started_ = false;
+    bool stopped_ = false;
+    std::atomic<std::uint16_t> port_{0};
+    asio::io_context ioc_;  // after what its coroutines touch: destroyed first
+    std::optional<tcp::acceptor> acceptor_;
+    asio::thread_pool pool_;  // destroyed before ioc_: its completions post into ioc_
+    std::vector<std::thread> threads_;
+};
+
+Server::Server(ServerDeps deps, ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(deps), std::move(options))) {}
+Server::~Server() = default;
+core::Status Server::Start() { return impl_->Start(); }
+void Server::Stop() { impl_->Stop(); }
+std::uint16_t Server::port() const { return impl_->port(); }
+std::vector<RouteInfo> Server::Routes() const { return impl_->Routes(); }
+
+}  // namespace beacon::server

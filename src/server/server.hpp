@@ -1,0 +1,122 @@
+#pragma once
+/// `beacon serve`'s HTTP + WebSocket front: the JSON API, media files with Range, LiveLoop
+/// playlists (through a hook), the events WebSocket and the web UI's static files.
+/// Boost.Beast with C++20 coroutines; network threads never block: database calls and hooks run
+/// on a separate blocking pool.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "core/result.hpp"
+#include "server/auth.hpp"
+
+namespace beacon::storage {
+class Database;
+class ObjectStore;
+}  // namespace beacon::storage
+namespace beacon::jobs {
+class EventBus;
+class WorkerPool;
+}  // namespace beacon::jobs
+
+namespace beacon::server {
+
+/// A GET under /live/ handed to the LiveLoop module. Only authenticated callers get this far.
+struct LiveRequest {
+    std::string path;      // after "/live/", decoded, e.g. "main/index.m3u8" or "channels.m3u"
+    std::map<std::string, std::string, std::less<>> query;  // decoded query parameters
+    bool authenticated = false;  // always true today (the server answers 401 before the hook)
+    std::int64_t user_id = 0;
+    std::string stream_key;  // the user's stream key (to embed in M3U/playlist URLs); may be empty
+    std::string base_url;    // "http://host:port" (public_url when configured) for absolute URLs
+};
+
+/// The LiveLoop module's answer: a body, or a local file to send (zero-copy).
+struct LiveResponse {
+    unsigned status = 200;
+    std::string content_type = "application/vnd.apple.mpegurl";
+    std::string cache_control = "no-cache";
+    std::string body;
+    std::filesystem::path file;  // when non-empty, sent instead of body (Range supported)
+};
+
+/// What the server works on. References must outlive the Server. Hooks belong to other modules;
+/// an empty hook makes its routes answer 503. Hooks run on the blocking pool (never on network
+/// threads) and may be called concurrently.
+struct ServerDeps {
+    storage::Database& db;
+    storage::ObjectStore& store;
+    jobs::EventBus& events;
+    jobs::WorkerPool* workers = nullptr;  // optional: Notify after enqueue, Cancel running jobs
+
+    /// GET /live/* (LiveLoop): playlists, M3U, XMLTV.
+    std::function<core::Result<LiveResponse>(const LiveRequest&)> live_handler;
+    /// POST /api/v1/jobs/{id}/scenes/{n}/regenerate; edits is a validated object with any of
+    /// description (string), lines (array of strings), seed (integer).
+    std::function<core::Result<core::Job>(std::int64_t job_id, int scene, const core::Json& edits)>
+        regenerate_scene;
+    /// GET /api/v1/engines: an array of {capability, engine, builtin, ok, detail}.
+    std::function<core::Result<core::Json>()> engine_health;
+    /// GET /api/v1/voices: an array of {id, name, language}.
+    std::function<core::Result<core::Json>()> list_voices;
+    /// GET /api/v1/playlists/{id}/now: {"now":{content_id,title,start,end}|null,"next":[...]}.
+    std::function<core::Result<core::Json>(std::int64_t playlist_id)> channel_now;
+    /// Told after a playlist was created, changed or deleted through the API.
+    std::function<void(std::int64_t playlist_id)> playlist_changed;
+};
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
+    std::filesystem::path web_root;  // the built web UI (web/dist); empty or missing: no UI
+    std::size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+    int threads = 2;           // network threads
+    int blocking_threads = 4;  // database / hook threads
+    std::string public_url;    // e.g. "https://beacon.example"; empty: from the Host header
+    bool secure_cookies = false;  // add Secure to the session cookie (TLS in front)
+    PasswordParams password_params;  // for passwords set through the API
+    int login_free_failures = 5;
+    std::chrono::milliseconds login_lockout_base{1000};
+    std::chrono::milliseconds login_lockout_cap{15 * 60 * 1000};
+    std::chrono::hours session_lifetime{24 * 30};
+    std::chrono::seconds idle_timeout{60};  // keep-alive connections idle this long are closed
+    std::size_t ws_max_queue = 1024;  // events queued for a slow WebSocket client before dropping it
+    std::chrono::seconds ws_ping_interval{20};
+};
+
+/// One route as registered: for the spec check and for docs.
+struct RouteInfo {
+    std::string method;   // GET, POST, PATCH, DELETE
+    std::string pattern;  // e.g. "/api/v1/jobs/{id}", "/media/{key+}"
+};
+
+class Server {
+public:
+    Server(ServerDeps deps, ServerOptions options);
+    ~Server();  // Stop()s
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Binds, listens and starts the network threads. Warns on stderr when the address is not a
+    /// loopback one. Error when the address cannot be bound.
+    core::Status Start();
+    /// Stops accepting, closes connections, joins threads. Idempotent.
+    void Stop();
+    /// The bound port (useful with port 0); 0 before Start.
+    std::uint16_t port() const;
+
+    /// Every route the server answers (the WebSocket included; not the static-file fallback).
+    std::vector<RouteInfo> Routes() const;
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace beacon::server

@@ -1,0 +1,117 @@
+// The events WebSocket: authenticated, replays from a sequence number, streams live events.
+#include "server_test_client.hpp"
+
+namespace beacon::server::testing {
+namespace {
+
+using core::Json;
+
+class EventsTest : public ServerFixture {
+protected:
+    /// Reads messages until one satisfies pred (or none is left within the timeout).
+    static std::optional<Json> NextMatching(WsClient& ws, const std::function<bool(const Json&)>& pred) {
+        for (int i = 0; i < 100; ++i) {
+            auto m = ws.Next();
+            if (!m) return std::nullopt;
+            if (pred(*m)) return m;
+        }
+        return std::nullopt;
+    }
+};
+
+TEST_F(EventsTest, ReceivesJobUpdatedAfterGenerate) {
+    auto h = Bearer();
+    WsClient ws(port_, "/api/v1/events", h);
+    auto g = Call("POST", "/api/v1/generate", R"({"prompt":"A lighthouse"})", h);
+    ASSERT_EQ(g.status, 202u);
+    std::int64_t id = g.Json()["job_id"];
+    auto m = NextMatching(ws, [&](const Json& j) {
+        return j.value("type", "") == "job.updated" && j["data"].value("id", 0) == id;
+    });
+    ASSERT_TRUE(m) << "no job.updated for job " << id;
+    EXPECT_EQ((*m)["v"], 1);
+    EXPECT_GT((*m)["seq"].get<std::uint64_t>(), 0u);
+    EXPECT_EQ((*m)["data"]["status"], "queued");
+}
+
+TEST_F(EventsTest, ResumesFromASequenceNumberAfterReconnect) {
+    auto h = Bearer();
+    std::uint64_t first = events_.Publish("content.updated", Json{{"id", 1}});
+    events_.Publish("content.updated", Json{{"id", 2}});
+    events_.Publish("content.deleted", Json{{"id", 3}});
+    WsClient ws(port_, "/api/v1/events?after=" + std::to_string(first), h);
+    auto a = ws.Next();
+    auto b = ws.Next();
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ((*a)["seq"], first + 1);
+    EXPECT_EQ((*a)["data"]["id"], 2);
+    EXPECT_EQ((*b)["seq"], first + 2);
+    EXPECT_EQ((*b)["type"], "content.deleted");
+    // then live events follow, in order and without duplicates
+    events_.Publish("playlist.updated", Json{{"id", 9}});
+    auto c = ws.Next();
+    ASSERT_TRUE(c);
+    EXPECT_EQ((*c)["seq"], first + 3);
+    EXPECT_EQ((*c)["type"], "playlist.updated");
+}
+
+TEST_F(EventsTest, ResumeMessageReplaysAndFutureSequenceAsksForResync) {
+    auto h = Bearer();
+    std::uint64_t s1 = events_.Publish("content.updated", Json{{"id", 1}});
+    WsClient ws(port_, "/api/v1/events", h);
+    ws.Send(Json{{"type", "resume"}, {"after", s1 - 1}}.dump());
+    auto m = ws.Next();
+    ASSERT_TRUE(m);
+    EXPECT_EQ((*m)["seq"], s1);
+
+    WsClient future(port_, "/api/v1/events?after=999999", h);
+    auto r = future.Next();
+    ASSERT_TRUE(r);
+    EXPECT_EQ((*r)["type"], "resync");
+    EXPECT_EQ((*r)["v"], 1);
+}
+
+TEST_F(EventsTest, AuthenticatesWithCookieOrQueryTokenAndRejectsOthers) {
+    SetUpPassword();
+    Bearer();
+    EXPECT_THROW(WsClient(port_, "/api/v1/events", {}), boost::system::system_error);
+    EXPECT_THROW(WsClient(port_, "/api/v1/events?token=bcn_nope", {}), boost::system::system_error);
+    WsClient by_cookie(port_, "/api/v1/events", Cookie(false));
+    WsClient by_query(port_, "/api/v1/events?token=" + token_, {});
+    events_.Publish("content.updated", Json{{"id", 5}});
+    auto a = by_cookie.Next();
+    auto b = by_query.Next();
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ((*a)["data"]["id"], 5);
+    EXPECT_EQ((*b)["data"]["id"], 5);
+    EXPECT_TRUE(Healthy());
+}
+
+TEST_F(EventsTest, ApiChangesPublishEvents) {
+    auto h = Bearer();
+    WsClient ws(port_, "/api/v1/events", h);
+    auto created = Call("POST", "/api/v1/playlists", R"({"title":"Evening"})", h);
+    ASSERT_EQ(created.status, 201u);
+    auto m = NextMatching(ws, [](const Json& j) { return j.value("type", "") == "playlist.updated"; });
+    ASSERT_TRUE(m);
+    EXPECT_EQ((*m)["data"]["slug"], "evening");
+}
+
+class SlowClientTest : public EventsTest {
+    void Configure(ServerOptions& o, ServerDeps&) override { o.ws_max_queue = 4; }
+};
+
+TEST_F(SlowClientTest, AClientTooFarBehindIsDisconnectedAndTheServerCarriesOn) {
+    auto h = Bearer();
+    WsClient ws(port_, "/api/v1/events", h);
+    // Published in one burst from this thread: far more than the queue bound.
+    std::string big(200 * 1024, 'x');
+    for (int i = 0; i < 200; ++i) events_.Publish("content.updated", Json{{"id", i}, {"pad", big}});
+    int received = 0;
+    while (auto m = ws.Next(5000)) ++received;
+    EXPECT_LT(received, 200);  // dropped before the end
+    EXPECT_TRUE(Healthy());
+}
+
+}  // namespace
+}  // namespace beacon::server::testing
