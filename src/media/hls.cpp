@@ -52,7 +52,7 @@ std::string Quoted(const std::string& s) {
 core::Result<std::vector<Segment>> Segment1(const MediaOptions& opts, const std::string& input,
                                             const std::string& map, bool encode_audio,
                                             const fs::path& dir, const RunOptions& run,
-                                            std::size_t grid_count = 0) {
+                                            std::size_t grid_count = 0, double ts_offset = 0) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return Error::Unavailable("media: cannot create " + dir.string() + ": " + ec.message());
@@ -67,6 +67,11 @@ core::Result<std::vector<Segment>> Segment1(const MediaOptions& opts, const std:
         cmd.Option("-c", "copy");
     }
     const fs::path tmp_playlist = dir / "ffmpeg.m3u8";
+    if (ts_offset != 0) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.6f", ts_offset);
+        cmd.Option("-output_ts_offset", buf);
+    }
     cmd.Option("-f", "hls")
         .Option("-hls_time", std::to_string(opts.segment_seconds))
         .Option("-hls_playlist_type", "vod")
@@ -104,6 +109,21 @@ core::Result<std::vector<Segment>> Segment1(const MediaOptions& opts, const std:
     }
     BEACON_CHECK(WriteText(dir / "index.m3u8", WriteMediaPlaylist(segments, opts.segment_seconds)));
     return segments;
+}
+
+/// Presentation time of the first packet of one stream ("v:0", "a:0") of a file.
+core::Result<double> FirstPacketPts(const MediaOptions& opts, const std::string& file,
+                                    const std::string& stream, const RunOptions& run) {
+    std::vector<std::string> argv = {opts.ffprobe, "-v", "error", "-select_streams", stream,
+                                     "-show_entries", "packet=pts_time", "-read_intervals",
+                                     "%+#1", "-of", "csv=p=0", file};
+    BEACON_TRY(out, RunProcess(argv, run));
+    char* end = nullptr;
+    double v = std::strtod(out.stdout_text.c_str(), &end);
+    if (end == out.stdout_text.c_str()) {
+        return Error::External("ffprobe: no " + stream + " packet in " + file);
+    }
+    return v;
 }
 
 }  // namespace
@@ -228,6 +248,7 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
     BEACON_TRY(seg0, Probe(opts, (root / "video" / video[0].uri).string(), quiet));
     const StreamInfo* v0 = seg0.First("video");
     result.first_pts = v0 ? v0->start_time : seg0.start_time;
+    BEACON_TRY(video_pts0, FirstPacketPts(opts, mp4, "v:0", quiet));
 
     nlohmann::json manifest = {{"version", 1},
                                {"segment_seconds", opts.segment_seconds},
@@ -273,8 +294,38 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
         }
         const std::string adir = "audio_" + lang.code;
         const bool from_mp4 = lang.audio_file.empty();
-        BEACON_TRY(audio, Segment1(opts, from_mp4 ? mp4 : lang.audio_file, "0:a:0", !from_mp4,
-                                   root / adir, quiet, video.size()));
+        const std::string audio_input = from_mp4 ? mp4 : lang.audio_file;
+        BEACON_TRY(audio, Segment1(opts, audio_input, "0:a:0", !from_mp4, root / adir, quiet,
+                                   video.size()));
+        // Each output muxer shifts its own timestamps to start non-negative: video by its
+        // B-frame delay, audio by its AAC priming, so separately cut renditions drift apart by
+        // tens of ms. Put the audio back where it sits relative to the video in the MP4.
+        {
+            BEACON_TRY(a0, from_mp4 ? FirstPacketPts(opts, mp4, "a:0", quiet)
+                                    : core::Result<double>(-1024.0 / 48000.0));
+            BEACON_TRY(seg_a0, FirstPacketPts(opts, (root / adir / audio[0].uri).string(), "a:0", quiet));
+            const double want = result.first_pts - video_pts0 + a0;
+            double measured = seg_a0;
+            double offset = 0;
+            // The muxer's shift depends on whether timestamps are negative, so converge in a
+            // few audio-only stream copies (usually two).
+            for (int attempt = 0; attempt < 3 && std::abs(want - measured) > 0.0005; ++attempt) {
+                offset += want - measured;
+                std::error_code rm;
+                fs::remove_all(root / adir, rm);
+                BEACON_TRY(fixed, Segment1(opts, audio_input, "0:a:0", !from_mp4, root / adir,
+                                           quiet, video.size(), offset));
+                audio = std::move(fixed);
+                BEACON_TRY(again, FirstPacketPts(opts, (root / adir / audio[0].uri).string(),
+                                                 "a:0", quiet));
+                measured = again;
+            }
+            if (std::abs(want - measured) > 0.002) {
+                return Error::External("HLS packaging: cannot align audio_" + lang.code +
+                                       " with the video (off by " +
+                                       std::to_string((want - measured) * 1000) + " ms)");
+            }
+        }
         nlohmann::json aj = nlohmann::json::array();
         for (std::size_t i = 0; i < audio.size(); ++i) {
             result.files.push_back(adir + "/" + audio[i].uri);

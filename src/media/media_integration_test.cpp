@@ -218,6 +218,12 @@ TEST_F(MediaIntegrationTest, PreviewPackagingStillsAndHls) {
     auto k = KeyframeTimes(o, P("hls/video/seg_00001.ts"));
     ASSERT_TRUE(k.ok());
     ASSERT_FALSE(k->empty());
+    // Audio and video renditions keep the MP4's A/V relation (audio leads by the AAC priming).
+    auto vs = Probe(o, P("hls/video/seg_00000.ts"));
+    auto as = Probe(o, P("hls/audio_en/seg_00000.ts"));
+    ASSERT_TRUE(vs.ok() && as.ok());
+    EXPECT_NEAR(as->First("audio")->start_time, vs->First("video")->start_time - 1024.0 / 48000,
+                0.002);
     std::ifstream sf(P("hls/subs_en/seg_00000.vtt"));
     std::stringstream sv;
     sv << sf.rdbuf();
