@@ -40,8 +40,6 @@ core::Result<std::unique_ptr<Runtime>> Open(const CommonOptions& common) {
     return OpenRuntime(cfg);
 }
 
-std::string DataFlag(const Runtime& rt) { return "--data " + rt.cfg.data_dir.string(); }
-
 /// Reads a password: twice with echo off on a terminal, else one line from stdin.
 core::Result<std::string> ReadPassword() {
     auto read_line = [](bool echo_off, const char* prompt) -> std::optional<std::string> {

@@ -62,7 +62,7 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
         std::error_code ec;
         fs::create_directories(scratch, ec);
         rt.pipeline = std::make_unique<pipeline::GenerationPipeline>(
-            rt.engines->set(), *rt.db, *rt.store, MediaOptionsFrom(rt.cfg.media), scratch);
+            rt.engines->Set(), *rt.db, *rt.store, MediaOptionsFrom(rt.cfg.media), scratch);
     }
     jobs::WorkerPoolOptions o;
     o.workers = rt.cfg.jobs.workers;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "config/config.hpp"
-#include "engines/engines.hpp"
+#include "engines/factory.hpp"
 #include "jobs/event_bus.hpp"
 #include "jobs/worker_pool.hpp"
 #include "storage/database.hpp"
@@ -18,24 +18,15 @@ class GenerationPipeline;
 
 namespace beacon::app {
 
-/// Owns the engine adapters chosen by configuration.
-class Engines {
-public:
-    virtual ~Engines() = default;
-    virtual engines::EngineSet set() = 0;
-    /// One line per selected engine (and per tool Beacon runs), checked for real.
-    virtual std::vector<engines::HealthCheck> Check() = 0;
-};
-
 /// Builds the engines [engines] selects, with their options from the config.
-core::Result<std::unique_ptr<Engines>> BuildEngines(const config::Config& cfg);
+core::Result<std::unique_ptr<engines::Engines>> BuildEngines(const config::Config& cfg);
 
 struct Runtime {
     config::Config cfg;
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<storage::ObjectStore> store;
     jobs::EventBus events;
-    std::unique_ptr<Engines> engines;
+    std::unique_ptr<engines::Engines> engines;
     std::unique_ptr<pipeline::GenerationPipeline> pipeline;
     std::unique_ptr<jobs::WorkerPool> workers;  // last: stops first
 

@@ -70,7 +70,7 @@ core::Result<std::string> FirstLineOf(const std::vector<std::string>& argv) {
 /// Hands out engine health with a short cache: the checks call remote services.
 class HealthCache {
 public:
-    explicit HealthCache(Engines& engines) : engines_(engines) {}
+    explicit HealthCache(engines::Engines& engines) : engines_(engines) {}
     Json Get() {
         std::lock_guard lock(mu_);
         auto now = std::chrono::steady_clock::now();
@@ -92,7 +92,7 @@ public:
     }
 
 private:
-    Engines& engines_;
+    engines::Engines& engines_;
     std::mutex mu_;
     Json cached_;
     std::chrono::steady_clock::time_point at_;
@@ -162,14 +162,25 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         return std::cerr << "beacon: " << st.error().message << "\n", 1;
     }
 
-    liveloop::ServiceOptions live_options;
+    liveloop::LiveLoopOptions live_options;
     live_options.window_segments = rt.cfg.liveloop.window_segments;
     live_options.horizon_seconds = rt.cfg.liveloop.horizon_seconds;
+    live_options.target_duration = rt.cfg.media.segment_seconds;
+    live_options.public_base_url = [url = rt.cfg.server.public_url] { return url; };
     liveloop::LiveLoopService live(*rt.db, *rt.store, live_options);
     HealthCache health(*rt.engines);
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
-    deps.live_handler = [&live](const server::LiveRequest& r) { return live.Handle(r); };
+    deps.live_handler = [&live](const server::LiveRequest& r) -> core::Result<server::LiveResponse> {
+        auto a = live.Handle(r.path, "", r.authenticated, r.stream_key, r.base_url);
+        server::LiveResponse out;
+        out.status = a.status;
+        out.content_type = a.content_type;
+        out.cache_control = a.cache_control;
+        out.body = std::move(a.body);
+        out.file = std::move(a.file);
+        return out;
+    };
     deps.regenerate_scene = [&rt](std::int64_t job, int scene, const Json& edits) {
         auto j = pipeline::RegenerateScene(*rt.db, job, scene, edits);
         if (j.ok()) {
@@ -180,7 +191,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     };
     deps.engine_health = [&health]() -> core::Result<Json> { return health.Get(); };
     deps.list_voices = [&rt]() -> core::Result<Json> {
-        auto* voice = rt.engines->set().voice;
+        auto* voice = rt.engines->Set().voice;
         if (!voice) return core::Error::Unavailable("no voice engine configured", false);
         BEACON_TRY(voices, voice->ListVoices());
         Json items = Json::array();
