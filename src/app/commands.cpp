@@ -125,7 +125,7 @@ int Doctor(const CommonOptions& common) {
     for (const auto& c : checks) {
         all_ok = all_ok && c.ok;
         std::cout << (c.ok ? "ok    " : "FAIL  ") << std::left << std::setw(12) << c.capability
-                  << std::setw(18) << c.engine << c.detail << "\n";
+                  << std::setw(20) << c.engine << c.detail << "\n";
     }
     return all_ok ? 0 : 1;
 }
