@@ -12,9 +12,7 @@ using core::Error;
 
 std::string Num(long long v) { return std::to_string(v); }
 
-std::string Frames(long long frames, int fps) {
-    return Secs(static_cast<double>(frames) / fps);
-}
+std::string Frames(long long frames, int fps) { return Secs(static_cast<double>(frames) / fps); }
 
 }  // namespace
 
@@ -30,8 +28,8 @@ core::Result<Timeline> PlanTimeline(const std::vector<SceneMedia>& scenes, doubl
     t.total_frames = std::max<long long>(1, std::llround(duration_target * fps));
     const long long n = static_cast<long long>(scenes.size());
     if (t.total_frames < n) {
-        return Error::Invalid("media: " + Secs(duration_target) + " s is too short for " +
-                              Num(n) + " scenes");
+        return Error::Invalid("media: " + Secs(duration_target) + " s is too short for " + Num(n) +
+                              " scenes");
     }
     double nominal = 0;
     for (const auto& s : scenes) nominal += std::max(0.01, s.duration);
@@ -39,9 +37,10 @@ core::Result<Timeline> PlanTimeline(const std::vector<SceneMedia>& scenes, doubl
     long long prev = 0;
     for (std::size_t i = 0; i < scenes.size(); ++i) {
         cum += std::max(0.01, scenes[i].duration);
-        long long boundary = i + 1 == scenes.size()
-                                 ? t.total_frames
-                                 : std::llround(cum / nominal * static_cast<double>(t.total_frames));
+        long long boundary =
+            i + 1 == scenes.size()
+                ? t.total_frames
+                : std::llround(cum / nominal * static_cast<double>(t.total_frames));
         // Every scene keeps at least one frame, and leaves one for each scene after it.
         long long remaining = n - static_cast<long long>(i) - 1;
         boundary = std::clamp(boundary, prev + 1, t.total_frames - remaining);
@@ -78,8 +77,8 @@ std::vector<Word> TimelineWords(const std::vector<SceneMedia>& scenes, const Tim
 std::vector<Chapter> TimelineChapters(const std::vector<SceneMedia>& scenes, const Timeline& t) {
     std::vector<Chapter> out;
     for (std::size_t i = 0; i < scenes.size() && i < t.frames.size(); ++i) {
-        std::string title = scenes[i].title.empty() ? "Scene " + std::to_string(i + 1)
-                                                    : scenes[i].title;
+        std::string title =
+            scenes[i].title.empty() ? "Scene " + std::to_string(i + 1) : scenes[i].title;
         out.push_back({t.start(i), t.end(i), title});
     }
     return out;
@@ -103,22 +102,21 @@ core::Result<std::vector<std::string>> PreviewPictures(const std::vector<SceneMe
     return out;
 }
 
-std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input,
-                                    long long clip_frames, int fps, FrameSize size,
-                                    const std::string& out_label) {
+std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input, long long clip_frames,
+                                    int fps, FrameSize size, const std::string& out_label) {
     const int w = size.width;
     const int h = size.height;
     const long long last = std::max<long long>(1, clip_frames - 1);
-    const std::string loop = Filter("loop")
-                                 .Set("loop", Num(clip_frames - 1))
-                                 .Set("size", 1)
-                                 .Set("start", 0)
-                                 .str();
+    const std::string loop =
+        Filter("loop").Set("loop", Num(clip_frames - 1)).Set("size", 1).Set("start", 0).str();
     const std::string setpts = "setpts=N/(" + std::to_string(fps) + "*TB)";
     auto cover = [](int cw, int ch) {
-        return std::vector<std::string>{
-            Filter("scale").Set("w", cw).Set("h", ch).Set("force_original_aspect_ratio", "increase").str(),
-            Filter("crop").Set("w", cw).Set("h", ch).str()};
+        return std::vector<std::string>{Filter("scale")
+                                            .Set("w", cw)
+                                            .Set("h", ch)
+                                            .Set("force_original_aspect_ratio", "increase")
+                                            .str(),
+                                        Filter("crop").Set("w", cw).Set("h", ch).str()};
     };
     auto even = [](double v) { return static_cast<int>(std::ceil(v / 2.0)) * 2; };
     const bool leftwards = scene.camera == "pan_left";
@@ -145,14 +143,16 @@ std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input,
                              .Set("exact", 1)
                              .str());
             std::string label = out_label + "_l" + std::to_string(j);
-            chains.push_back({{std::to_string(first_input + static_cast<int>(j)) + ":v"}, fl, {label}});
+            chains.push_back(
+                {{std::to_string(first_input + static_cast<int>(j)) + ":v"}, fl, {label}});
             if (j == 0) {
                 acc = label;
             } else {
                 std::string o = out_label + "_o" + std::to_string(j);
-                chains.push_back({{acc, label},
-                                  {Filter("overlay").Set("x", 0).Set("y", 0).Set("format", "yuv420").str()},
-                                  {o}});
+                chains.push_back(
+                    {{acc, label},
+                     {Filter("overlay").Set("x", 0).Set("y", 0).Set("format", "yuv420").str()},
+                     {o}});
                 acc = o;
             }
         }
@@ -167,8 +167,8 @@ std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input,
         // third of the cost of 2x (measured: 0.68 s vs 2.15 s per 100 frames at 1080p).
         fl = cover(even(w * 1.5), even(h * 1.5));
         fl.push_back("format=yuv420p");
-        std::string z = scene.camera == "zoom_in" ? "1+0.12*on/" + Num(last)
-                                                  : "1.12-0.12*on/" + Num(last);
+        std::string z =
+            scene.camera == "zoom_in" ? "1+0.12*on/" + Num(last) : "1.12-0.12*on/" + Num(last);
         fl.push_back(Filter("zoompan")
                          .Set("z", z)
                          .Set("x", "iw/2-(iw/zoom/2)")
@@ -263,7 +263,12 @@ core::Result<FfmpegCommand> BuildPreviewCommand(const MediaOptions& opts,
     }
     std::string vout = parts[0];
     if (parts.size() > 1) {
-        g.Add({parts, {Filter("concat").Set("n", static_cast<int>(parts.size())).Set("v", 1).Set("a", 0).str()},
+        g.Add({parts,
+               {Filter("concat")
+                    .Set("n", static_cast<int>(parts.size()))
+                    .Set("v", 1)
+                    .Set("a", 0)
+                    .str()},
                {"vout"}});
         vout = "vout";
     }
@@ -289,14 +294,17 @@ core::Result<FfmpegCommand> BuildPreviewCommand(const MediaOptions& opts,
     return cmd;
 }
 
-FfmpegCommand BuildNarrationCommand(const MediaOptions& opts,
-                                    const std::vector<SceneMedia>& scenes, const Timeline& t,
-                                    const std::string& out_wav) {
+FfmpegCommand BuildNarrationCommand(const MediaOptions& opts, const std::vector<SceneMedia>& scenes,
+                                    const Timeline& t, const std::string& out_wav) {
     FfmpegCommand cmd(opts.ffmpeg);
     cmd.WithProgress();
     FilterGraph g;
     AddNarration(cmd, g, scenes, t, "aout");
-    cmd.Graph(g).Map("[aout]").Option("-c:a", "pcm_s16le").Option("-ar", "48000").Option("-ac", "2")
+    cmd.Graph(g)
+        .Map("[aout]")
+        .Option("-c:a", "pcm_s16le")
+        .Option("-ar", "48000")
+        .Option("-ac", "2")
         .Output(out_wav);
     return cmd;
 }
@@ -346,7 +354,12 @@ core::Result<FfmpegCommand> BuildFinalCommand(const MediaOptions& opts,
             acc = o;
         }
     } else if (clips.size() > 1) {
-        g.Add({clips, {Filter("concat").Set("n", static_cast<int>(clips.size())).Set("v", 1).Set("a", 0).str()},
+        g.Add({clips,
+               {Filter("concat")
+                    .Set("n", static_cast<int>(clips.size()))
+                    .Set("v", 1)
+                    .Set("a", 0)
+                    .str()},
                {"xcat"}});
         acc = "xcat";
     }
@@ -401,10 +414,9 @@ core::Result<FfmpegCommand> BuildFinalCommand(const MediaOptions& opts,
 
 std::string Iso639_2(const std::string& lang) {
     static const std::map<std::string, std::string> kCodes = {
-        {"en", "eng"}, {"es", "spa"}, {"fr", "fra"}, {"de", "deu"}, {"it", "ita"},
-        {"pt", "por"}, {"ja", "jpn"}, {"zh", "zho"}, {"ru", "rus"}, {"nl", "nld"},
-        {"ko", "kor"}, {"ar", "ara"}, {"hi", "hin"}, {"ca", "cat"}, {"sv", "swe"},
-        {"pl", "pol"}};
+        {"en", "eng"}, {"es", "spa"}, {"fr", "fra"}, {"de", "deu"}, {"it", "ita"}, {"pt", "por"},
+        {"ja", "jpn"}, {"zh", "zho"}, {"ru", "rus"}, {"nl", "nld"}, {"ko", "kor"}, {"ar", "ara"},
+        {"hi", "hin"}, {"ca", "cat"}, {"sv", "swe"}, {"pl", "pol"}};
     auto it = kCodes.find(lang);
     return it == kCodes.end() ? lang : it->second;
 }
@@ -419,7 +431,8 @@ FfmpegCommand BuildMp4PackageCommand(const MediaOptions& opts, const std::string
     cmd.Map("0:v:0").Map("0:a:0");
     if (subs >= 0) cmd.Map(std::to_string(subs) + ":s:0");
     if (meta >= 0) {
-        cmd.Option("-map_metadata", std::to_string(meta)).Option("-map_chapters", std::to_string(meta));
+        cmd.Option("-map_metadata", std::to_string(meta))
+            .Option("-map_chapters", std::to_string(meta));
     }
     cmd.Option("-c", "copy");
     const std::string lang3 = Iso639_2(language);
@@ -454,9 +467,9 @@ core::Status MakePreview(const MediaOptions& opts, const std::vector<SceneMedia>
     return RunFfmpeg(opts, cmd, run);
 }
 
-core::Result<FinalResult> MakeFinal(const MediaOptions& opts,
-                                    const std::vector<SceneMedia>& scenes, const Timeline& t,
-                                    FrameSize size, const std::string& scratch_dir,
+core::Result<FinalResult> MakeFinal(const MediaOptions& opts, const std::vector<SceneMedia>& scenes,
+                                    const Timeline& t, FrameSize size,
+                                    const std::string& scratch_dir,
                                     const std::string& burn_captions_file,
                                     const std::string& out_mp4, const RunOptions& run) {
     FinalResult r;

@@ -17,14 +17,14 @@ namespace beacon::media {
 
 /// One scene's material.
 struct SceneMedia {
-    std::string title;                 // chapter title
-    std::string picture;               // full-frame image; empty = not made yet
-    std::vector<std::string> layers;   // parallax layers back to front (may be empty)
-    std::string camera = "static";     // static | slow_pan | zoom_in | zoom_out | pan_left | pan_right
-    double duration = 3.5;             // seconds (script)
-    std::string voice;                 // narration audio; empty = silent scene
+    std::string title;                // chapter title
+    std::string picture;              // full-frame image; empty = not made yet
+    std::vector<std::string> layers;  // parallax layers back to front (may be empty)
+    std::string camera = "static";  // static | slow_pan | zoom_in | zoom_out | pan_left | pan_right
+    double duration = 3.5;          // seconds (script)
+    std::string voice;              // narration audio; empty = silent scene
     double voice_duration = 0;
-    std::vector<Word> words;           // word timings relative to the voice clip
+    std::vector<Word> words;  // word timings relative to the voice clip
 };
 
 /// Where every scene lands on the output timeline (whole frames).
@@ -69,15 +69,14 @@ core::Result<FfmpegCommand> BuildPreviewCommand(const MediaOptions& opts,
 
 /// The narration track: every scene's voice at its offset, mixed, 48 kHz stereo, exactly the
 /// timeline's length, as 16-bit WAV.
-FfmpegCommand BuildNarrationCommand(const MediaOptions& opts,
-                                    const std::vector<SceneMedia>& scenes, const Timeline& t,
-                                    const std::string& out_wav);
+FfmpegCommand BuildNarrationCommand(const MediaOptions& opts, const std::vector<SceneMedia>& scenes,
+                                    const Timeline& t, const std::string& out_wav);
 
 struct FinalSpec {
     FrameSize size;
-    std::string narration_wav;                  // from BuildNarrationCommand
-    std::optional<Loudness> measured;           // first-pass loudnorm values (none = silent)
-    std::string burn_captions_file;             // WebVTT/SRT to burn in; empty = none
+    std::string narration_wav;         // from BuildNarrationCommand
+    std::optional<Loudness> measured;  // first-pass loudnorm values (none = silent)
+    std::string burn_captions_file;    // WebVTT/SRT to burn in; empty = none
     std::string out_mp4;
 };
 /// The final house-format encode: motion per scene (camera moves or parallax layers),
@@ -87,9 +86,8 @@ core::Result<FfmpegCommand> BuildFinalCommand(const MediaOptions& opts,
                                               const Timeline& t, const FinalSpec& spec);
 
 /// The video filter chain for one scene (input pad → output pad), `clip_frames` long.
-std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input,
-                                    long long clip_frames, int fps, FrameSize size,
-                                    const std::string& out_label);
+std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input, long long clip_frames,
+                                    int fps, FrameSize size, const std::string& out_label);
 
 /// Remux (stream copy) the final encode with soft captions (mov_text) and chapters.
 FfmpegCommand BuildMp4PackageCommand(const MediaOptions& opts, const std::string& encoded_mp4,
@@ -114,13 +112,13 @@ core::Status MakePreview(const MediaOptions& opts, const std::vector<SceneMedia>
 
 struct FinalResult {
     std::string narration_wav;
-    Loudness measured;       // loudness of the narration before normalisation
+    Loudness measured;  // loudness of the narration before normalisation
     bool silent = false;
 };
 /// Narration → loudness pass 1 → final encode (pass 2). `burn_captions_file` may be empty.
-core::Result<FinalResult> MakeFinal(const MediaOptions& opts,
-                                    const std::vector<SceneMedia>& scenes, const Timeline& t,
-                                    FrameSize size, const std::string& scratch_dir,
+core::Result<FinalResult> MakeFinal(const MediaOptions& opts, const std::vector<SceneMedia>& scenes,
+                                    const Timeline& t, FrameSize size,
+                                    const std::string& scratch_dir,
                                     const std::string& burn_captions_file,
                                     const std::string& out_mp4, const RunOptions& run);
 

@@ -72,8 +72,8 @@ std::string ChaptersToFfmetadata(const std::string& title, const std::vector<Cha
     if (!title.empty()) out += "title=" + MetaEscape(title) + "\n";
     for (const auto& c : chapters) {
         out += "[CHAPTER]\nTIMEBASE=1/1000\nSTART=" + std::to_string(std::llround(c.start * 1000)) +
-               "\nEND=" + std::to_string(std::llround(c.end * 1000)) + "\ntitle=" +
-               MetaEscape(c.title) + "\n";
+               "\nEND=" + std::to_string(std::llround(c.end * 1000)) +
+               "\ntitle=" + MetaEscape(c.title) + "\n";
     }
     return out;
 }

@@ -33,9 +33,7 @@ std::string EscapeChars(const std::string& s, const std::string& special) {
     return out;
 }
 
-bool NeedsEscape(const std::string& s) {
-    return s.find_first_of("\\':[],;=") != std::string::npos;
-}
+bool NeedsEscape(const std::string& s) { return s.find_first_of("\\':[],;=") != std::string::npos; }
 
 }  // namespace
 
@@ -104,18 +102,35 @@ std::vector<std::string> VideoCodec::Args() const {
         a.insert(a.end(), {"-maxrate", std::to_string(maxrate_kbps) + "k", "-bufsize",
                            std::to_string(maxrate_kbps * 2) + "k"});
     }
-    a.insert(a.end(), {"-profile:v", "high", "-level:v", "4.0", "-pix_fmt", "yuv420p", "-r",
-                       std::to_string(fps), "-g", std::to_string(gop), "-keyint_min",
-                       std::to_string(gop), "-sc_threshold", "0", "-flags", "+cgop",
+    a.insert(a.end(), {"-profile:v",
+                       "high",
+                       "-level:v",
+                       "4.0",
+                       "-pix_fmt",
+                       "yuv420p",
+                       "-r",
+                       std::to_string(fps),
+                       "-g",
+                       std::to_string(gop),
+                       "-keyint_min",
+                       std::to_string(gop),
+                       "-sc_threshold",
+                       "0",
+                       "-flags",
+                       "+cgop",
                        "-force_key_frames",
                        "expr:gte(t,n_forced*" + std::to_string(segment_seconds) + ")",
-                       "-x264-params", "open-gop=0"});
+                       "-x264-params",
+                       "open-gop=0"});
     return a;
 }
 
 std::vector<std::string> AudioCodec::Args() const {
-    return {"-c:a", "aac", "-profile:a", "aac_low", "-b:a", std::to_string(bitrate_kbps) + "k",
-            "-ar", std::to_string(sample_rate), "-ac", std::to_string(channels)};
+    return {"-c:a",       "aac",
+            "-profile:a", "aac_low",
+            "-b:a",       std::to_string(bitrate_kbps) + "k",
+            "-ar",        std::to_string(sample_rate),
+            "-ac",        std::to_string(channels)};
 }
 
 FfmpegCommand::FfmpegCommand(std::string binary) : binary_(std::move(binary)) {

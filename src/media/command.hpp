@@ -51,9 +51,9 @@ struct VideoCodec {
     int crf = 20;
     int maxrate_kbps = 0;  // 0 = unconstrained
     int fps = 25;
-    int gop = 100;         // frames; also keyint_min; an IDR every gop frames
+    int gop = 100;            // frames; also keyint_min; an IDR every gop frames
     int segment_seconds = 4;  // force_key_frames every this many seconds
-    std::string tune;      // e.g. "stillimage"; empty = none
+    std::string tune;         // e.g. "stillimage"; empty = none
     std::vector<std::string> Args() const;
 };
 

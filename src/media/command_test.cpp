@@ -20,13 +20,25 @@ MediaOptions Opts() {
 
 std::vector<SceneMedia> ThreeScenes() {
     std::vector<SceneMedia> s(3);
-    s[0] = {"The lighthouse", "/scratch/1/picture.png", {}, "zoom_in", 2.5, "/scratch/1/voice.wav",
-            1.8, {{"A", 0.0, 0.2}, {"lighthouse.", 0.2, 0.9}}};
-    s[1] = {"The storm", "/scratch/2/picture.png", {}, "pan_left", 2.5, "/scratch/2/voice.wav", 2.4,
-            {{"Storms", 0.0, 0.5}, {"obey.", 0.5, 1.0}}};
-    s[2] = {"Calm", "/scratch/3/picture.png",
+    s[0] = {"The lighthouse",
+            "/scratch/1/picture.png",
+            {},
+            "zoom_in",
+            2.5,
+            "/scratch/1/voice.wav",
+            1.8,
+            {{"A", 0.0, 0.2}, {"lighthouse.", 0.2, 0.9}}};
+    s[1] = {
+        "The storm", "/scratch/2/picture.png", {},  "pan_left",
+        2.5,         "/scratch/2/voice.wav",   2.4, {{"Storms", 0.0, 0.5}, {"obey.", 0.5, 1.0}}};
+    s[2] = {"Calm",
+            "/scratch/3/picture.png",
             {"/scratch/3/layer0.png", "/scratch/3/layer1.png", "/scratch/3/layer2.png"},
-            "slow_pan", 2.0, "", 0, {}};
+            "slow_pan",
+            2.0,
+            "",
+            0,
+            {}};
     return s;
 }
 
@@ -138,8 +150,9 @@ TEST(GoldenTest, PreviewCommand) {
 TEST(GoldenTest, NarrationCommand) {
     auto scenes = ThreeScenes();
     auto t = PlanTimeline(scenes, 7.0, 25).value();
-    ExpectGolden("narration_command.txt",
-                 JoinArgv(BuildNarrationCommand(Opts(), scenes, t, "/scratch/narration.wav").Argv()));
+    ExpectGolden(
+        "narration_command.txt",
+        JoinArgv(BuildNarrationCommand(Opts(), scenes, t, "/scratch/narration.wav").Argv()));
 }
 
 TEST(GoldenTest, FinalCommandWithMotionParallaxCrossfadesAndBurnIn) {
@@ -171,15 +184,14 @@ TEST(GoldenTest, FinalCommandSingleSilentScene) {
 }
 
 TEST(GoldenTest, PackageAndStillCommands) {
-    ExpectGolden("package_command.txt",
-                 JoinArgv(BuildMp4PackageCommand(Opts(), "/scratch/final.mp4",
-                                                 "/scratch/captions_en.vtt", "en",
-                                                 "/scratch/chapters.txt", "/scratch/video.mp4")
-                              .Argv()));
-    ExpectGolden("still_command.txt",
-                 JoinArgv(BuildStillCommand(Opts(), "/scratch/video.mp4", 1.25, 320,
-                                            "/scratch/thumb.jpg")
-                              .Argv()));
+    ExpectGolden(
+        "package_command.txt",
+        JoinArgv(BuildMp4PackageCommand(Opts(), "/scratch/final.mp4", "/scratch/captions_en.vtt",
+                                        "en", "/scratch/chapters.txt", "/scratch/video.mp4")
+                     .Argv()));
+    ExpectGolden("still_command.txt", JoinArgv(BuildStillCommand(Opts(), "/scratch/video.mp4", 1.25,
+                                                                 320, "/scratch/thumb.jpg")
+                                                   .Argv()));
 }
 
 TEST(FinalCommandTest, MissingPictureIsAnError) {

@@ -4,9 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "media/assembly.hpp"
 #include "media/command.hpp"
@@ -103,7 +102,8 @@ core::Result<std::vector<Segment>> Segment1(const MediaOptions& opts, const std:
         fs::remove(dir / tail.uri, ec);
         segments.back().duration += tail.duration;
     }
-    if (segments.empty()) return Error::External("ffmpeg hls: no segments written in " + dir.string());
+    if (segments.empty())
+        return Error::External("ffmpeg hls: no segments written in " + dir.string());
     for (const auto& s : segments) {
         if (!fs::exists(dir / s.uri)) return Error::External("ffmpeg hls: missing " + s.uri);
     }
@@ -114,9 +114,18 @@ core::Result<std::vector<Segment>> Segment1(const MediaOptions& opts, const std:
 /// Presentation time of the first packet of one stream ("v:0", "a:0") of a file.
 core::Result<double> FirstPacketPts(const MediaOptions& opts, const std::string& file,
                                     const std::string& stream, const RunOptions& run) {
-    std::vector<std::string> argv = {opts.ffprobe, "-v", "error", "-select_streams", stream,
-                                     "-show_entries", "packet=pts_time", "-read_intervals",
-                                     "%+#1", "-of", "csv=p=0", file};
+    std::vector<std::string> argv = {opts.ffprobe,
+                                     "-v",
+                                     "error",
+                                     "-select_streams",
+                                     stream,
+                                     "-show_entries",
+                                     "packet=pts_time",
+                                     "-read_intervals",
+                                     "%+#1",
+                                     "-of",
+                                     "csv=p=0",
+                                     file};
     BEACON_TRY(out, RunProcess(argv, run));
     char* end = nullptr;
     double v = std::strtod(out.stdout_text.c_str(), &end);
@@ -222,9 +231,9 @@ std::string AvcCodecString(const std::string& profile, int level) {
 
 std::string LanguageName(const std::string& code) {
     static const std::map<std::string, std::string> kNames = {
-        {"en", "English"}, {"es", "Español"}, {"fr", "Français"}, {"de", "Deutsch"},
-        {"it", "Italiano"}, {"pt", "Português"}, {"ca", "Català"}, {"nl", "Nederlands"},
-        {"ja", "日本語"}, {"zh", "中文"}, {"ru", "Русский"}};
+        {"en", "English"},  {"es", "Español"},   {"fr", "Français"}, {"de", "Deutsch"},
+        {"it", "Italiano"}, {"pt", "Português"}, {"ca", "Català"},   {"nl", "Nederlands"},
+        {"ja", "日本語"},   {"zh", "中文"},      {"ru", "Русский"}};
     auto it = kNames.find(code);
     return it == kNames.end() ? code : it->second;
 }
@@ -233,7 +242,8 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
                                    const std::vector<HlsLanguage>& languages,
                                    const std::string& out_dir, const RunOptions& run) {
     const fs::path root(out_dir);
-    if (languages.empty()) return Error::Invalid("media: HLS packaging needs at least one language");
+    if (languages.empty())
+        return Error::Invalid("media: HLS packaging needs at least one language");
     RunOptions quiet = run;
     quiet.on_progress = nullptr;
     BEACON_TRY(info, Probe(opts, mp4, quiet));
@@ -288,8 +298,8 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
     for (std::size_t li = 0; li < languages.size(); ++li) {
         const HlsLanguage& lang = languages[li];
         const bool original = li == original_index;
-        if (lang.code.empty() || lang.code.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") !=
-                                     std::string::npos) {
+        if (lang.code.empty() ||
+            lang.code.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string::npos) {
             return Error::Invalid("media: bad language code '" + lang.code + "'");
         }
         const std::string adir = "audio_" + lang.code;
@@ -303,7 +313,8 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
         {
             BEACON_TRY(a0, from_mp4 ? FirstPacketPts(opts, mp4, "a:0", quiet)
                                     : core::Result<double>(-1024.0 / 48000.0));
-            BEACON_TRY(seg_a0, FirstPacketPts(opts, (root / adir / audio[0].uri).string(), "a:0", quiet));
+            BEACON_TRY(seg_a0,
+                       FirstPacketPts(opts, (root / adir / audio[0].uri).string(), "a:0", quiet));
             const double want = result.first_pts - video_pts0 + a0;
             double measured = seg_a0;
             double offset = 0;
@@ -316,8 +327,8 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
                 BEACON_TRY(fixed, Segment1(opts, audio_input, "0:a:0", !from_mp4, root / adir,
                                            quiet, video.size(), offset));
                 audio = std::move(fixed);
-                BEACON_TRY(again, FirstPacketPts(opts, (root / adir / audio[0].uri).string(),
-                                                 "a:0", quiet));
+                BEACON_TRY(again, FirstPacketPts(opts, (root / adir / audio[0].uri).string(), "a:0",
+                                                 quiet));
                 measured = again;
             }
             if (std::abs(want - measured) > 0.002) {
@@ -339,7 +350,8 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
         }
         result.files.push_back(adir + "/index.m3u8");
         manifest["audio"][lang.code] = aj;
-        master.audio.push_back({lang.code, LanguageName(lang.code), original, adir + "/index.m3u8"});
+        master.audio.push_back(
+            {lang.code, LanguageName(lang.code), original, adir + "/index.m3u8"});
 
         if (!lang.cues.empty()) {
             const std::string sdir = "subs_" + lang.code;
@@ -369,7 +381,8 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
         if (video[i].duration > 0) peak = std::max(peak, seg_bits[i] / video[i].duration);
     }
     master.bandwidth = static_cast<int>(std::ceil(peak * 1.1));
-    master.average_bandwidth = duration > 0 ? static_cast<int>(std::ceil(total_bits / duration)) : 0;
+    master.average_bandwidth =
+        duration > 0 ? static_cast<int>(std::ceil(total_bits / duration)) : 0;
     manifest["first_pts"] = std::round(result.first_pts * 1e6) / 1e6;
     BEACON_CHECK(WriteText(root / "master.m3u8", WriteMasterPlaylist(master)));
     result.files.push_back("master.m3u8");

@@ -15,8 +15,8 @@
 namespace beacon::media {
 
 struct Segment {
-    std::string uri;       // relative to the playlist's folder (e.g. "seg_00000.ts")
-    double duration = 0;   // seconds
+    std::string uri;      // relative to the playlist's folder (e.g. "seg_00000.ts")
+    double duration = 0;  // seconds
 };
 
 /// Segments listed in a media playlist (EXTINF + URI lines); error on malformed input.
@@ -26,20 +26,20 @@ core::Result<std::vector<Segment>> ParseMediaPlaylist(const std::string& m3u8);
 std::string WriteMediaPlaylist(const std::vector<Segment>& segments, int target_duration);
 
 struct AudioRendition {
-    std::string language;  // "en"
-    std::string name;      // "English"
-    bool original = false; // DEFAULT=YES only here
-    std::string uri;       // "audio_en/index.m3u8"
+    std::string language;   // "en"
+    std::string name;       // "English"
+    bool original = false;  // DEFAULT=YES only here
+    std::string uri;        // "audio_en/index.m3u8"
 };
 struct SubtitleRendition {
     std::string language;
     std::string name;
-    std::string uri;       // "subs_en/index.m3u8"
+    std::string uri;  // "subs_en/index.m3u8"
 };
 struct MasterSpec {
-    int bandwidth = 0;          // peak bits per second (video + audio)
+    int bandwidth = 0;  // peak bits per second (video + audio)
     int average_bandwidth = 0;
-    std::string codecs;         // "avc1.640028,mp4a.40.2"
+    std::string codecs;  // "avc1.640028,mp4a.40.2"
     int width = 0;
     int height = 0;
     int fps = 25;
@@ -61,15 +61,15 @@ std::string AvcCodecString(const std::string& profile, int level);
 std::string LanguageName(const std::string& code);
 
 struct HlsLanguage {
-    std::string code;          // "en"
-    std::string audio_file;    // a file with the language's audio (house AAC); empty = the MP4's
-    std::vector<Cue> cues;     // captions in that language (may be empty: no subtitle rendition)
+    std::string code;        // "en"
+    std::string audio_file;  // a file with the language's audio (house AAC); empty = the MP4's
+    std::vector<Cue> cues;   // captions in that language (may be empty: no subtitle rendition)
     bool original = false;
 };
 
 struct HlsResult {
-    std::string manifest_json;             // segments.json text (also written to the folder)
-    std::vector<std::string> files;        // every file written, relative to the folder
+    std::string manifest_json;       // segments.json text (also written to the folder)
+    std::vector<std::string> files;  // every file written, relative to the folder
     double first_pts = 0;
 };
 

@@ -29,7 +29,7 @@ TEST(MediaPlaylistTest, TargetDurationCoversEveryRoundedExtinf) {
 TEST(MediaPlaylistTest, RejectsHostileInput) {
     EXPECT_FALSE(ParseMediaPlaylist("").ok());
     EXPECT_FALSE(ParseMediaPlaylist("hello\n").ok());
-    EXPECT_FALSE(ParseMediaPlaylist("#EXTM3U\nseg.ts\n").ok());          // no EXTINF
+    EXPECT_FALSE(ParseMediaPlaylist("#EXTM3U\nseg.ts\n").ok());  // no EXTINF
     EXPECT_FALSE(ParseMediaPlaylist("#EXTM3U\n#EXTINF:abc,\nseg.ts\n").ok());
     EXPECT_FALSE(ParseMediaPlaylist("#EXTM3U\n#EXTINF:-3,\nseg.ts\n").ok());
     auto crlf = ParseMediaPlaylist("#EXTM3U\r\n#EXTINF:4.0,\r\nseg.ts\r\n");
@@ -92,7 +92,7 @@ TEST(CaptionsTest, VttAndChaptersAndMetadata) {
 }
 
 TEST(CaptionsTest, GroupWordsSplitsOnSentencesPausesAndLength) {
-    std::vector<Word> w = {{"The", 0, 0.2},    {"lamp", 0.2, 0.5}, {"turns.", 0.5, 0.9},
+    std::vector<Word> w = {{"The", 0, 0.2},      {"lamp", 0.2, 0.5}, {"turns.", 0.5, 0.9},
                            {"Storms", 1.0, 1.4}, {"obey", 1.4, 1.8}, {"it", 3.0, 3.2}};
     auto cues = GroupWords(w, 7, 0.6);
     ASSERT_EQ(cues.size(), 3u);

@@ -3,10 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "media/assembly.hpp"
 #include "media/hls.hpp"
@@ -32,8 +31,8 @@ protected:
     std::string P(const std::string& name) const { return (dir_ / name).string(); }
 
     void Ffmpeg(std::vector<std::string> args) {
-        std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel",
-                                         "error"};
+        std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-nostdin",
+                                         "-y",     "-loglevel",    "error"};
         argv.insert(argv.end(), args.begin(), args.end());
         auto r = RunProcess(argv, {});
         ASSERT_TRUE(r.ok()) << r.error().message;
@@ -57,11 +56,17 @@ protected:
     }
     std::vector<SceneMedia> Scenes() {
         std::vector<SceneMedia> s(2);
-        s[0] = {"Lamp", Picture("p1.png"), {}, "zoom_in", 1.6, Voice("v1.wav", 1.2, 440), 1.2,
-                {{"The", 0.0, 0.3}, {"lamp", 0.3, 0.7}, {"turns.", 0.7, 1.2}}};
-        s[1] = {"Storm", Picture("p2.png", "mandelbrot=s=640x360"),
+        s[0] = {"Lamp", Picture("p1.png"),
+                {},     "zoom_in",
+                1.6,    Voice("v1.wav", 1.2, 440),
+                1.2,    {{"The", 0.0, 0.3}, {"lamp", 0.3, 0.7}, {"turns.", 0.7, 1.2}}};
+        s[1] = {"Storm",
+                Picture("p2.png", "mandelbrot=s=640x360"),
                 {Layer("l0.png", "navy"), Layer("l1.png", "teal"), Layer("l2.png", "white")},
-                "pan_right", 1.6, Voice("v2.wav", 1.0, 330), 1.0,
+                "pan_right",
+                1.6,
+                Voice("v2.wav", 1.0, 330),
+                1.0,
                 {{"Storms", 0.0, 0.5}, {"obey.", 0.5, 1.0}}};
         return s;
     }
@@ -161,8 +166,9 @@ TEST_F(MediaIntegrationTest, PreviewPackagingStillsAndHls) {
         std::ofstream(P("captions.vtt")) << CuesToWebVtt(cues);
         std::ofstream(P("chapters.txt")) << ChaptersToFfmetadata("T", TimelineChapters(scenes, t));
     }
-    ASSERT_TRUE(RunFfmpeg(o, BuildMp4PackageCommand(o, P("final.mp4"), P("captions.vtt"), "en",
-                                                    P("chapters.txt"), P("video.mp4")),
+    ASSERT_TRUE(RunFfmpeg(o,
+                          BuildMp4PackageCommand(o, P("final.mp4"), P("captions.vtt"), "en",
+                                                 P("chapters.txt"), P("video.mp4")),
                           {})
                     .ok());
     auto vinfo = Probe(o, P("video.mp4"));
@@ -172,8 +178,10 @@ TEST_F(MediaIntegrationTest, PreviewPackagingStillsAndHls) {
     EXPECT_EQ(vinfo->chapters, 2);
     EXPECT_NEAR(vinfo->duration, 3.0, 0.05);
 
-    ASSERT_TRUE(RunFfmpeg(o, BuildStillCommand(o, P("video.mp4"), 1.0, 0, P("poster.jpg")), {}).ok());
-    ASSERT_TRUE(RunFfmpeg(o, BuildStillCommand(o, P("video.mp4"), 1.0, 320, P("thumb.jpg")), {}).ok());
+    ASSERT_TRUE(
+        RunFfmpeg(o, BuildStillCommand(o, P("video.mp4"), 1.0, 0, P("poster.jpg")), {}).ok());
+    ASSERT_TRUE(
+        RunFfmpeg(o, BuildStillCommand(o, P("video.mp4"), 1.0, 320, P("thumb.jpg")), {}).ok());
     EXPECT_EQ(Probe(o, P("poster.jpg"))->First("video")->width, 854);
     EXPECT_EQ(Probe(o, P("thumb.jpg"))->First("video")->width, 320);
 
@@ -192,7 +200,8 @@ TEST_F(MediaIntegrationTest, PreviewPackagingStillsAndHls) {
     EXPECT_NE(master.find("RESOLUTION=854x480"), std::string::npos);
     EXPECT_NE(master.find("FRAME-RATE=25.000"), std::string::npos);
     // Every URI in every playlist exists; durations add up.
-    for (const std::string rel : {"video/index.m3u8", "audio_en/index.m3u8", "subs_en/index.m3u8"}) {
+    for (const std::string rel :
+         {"video/index.m3u8", "audio_en/index.m3u8", "subs_en/index.m3u8"}) {
         EXPECT_NE(master.find(rel), std::string::npos) << rel;
         std::ifstream f(P("hls/" + rel));
         std::stringstream ss;

@@ -6,16 +6,16 @@
 namespace beacon::media {
 
 struct MediaOptions {
-    std::string ffmpeg = "ffmpeg";    // binary name or path
-    std::string ffprobe = "ffprobe";  // binary name or path
-    int segment_seconds = 4;          // HLS segment length = GOP length (seconds)
-    int fps = 25;                     // house frame rate (constant)
-    int preview_height = 480;         // preview resolution (height; width keeps 16:9)
-    int crf = 20;                     // x264 CRF of the final encode
-    int audio_bitrate_kbps = 128;     // AAC bitrate
-    bool burn_captions = false;       // also burn captions into the picture
-    double loudness_lufs = -16.0;     // EBU R128 integrated loudness target
-    double true_peak_db = -1.5;       // true-peak ceiling (dBTP)
+    std::string ffmpeg = "ffmpeg";      // binary name or path
+    std::string ffprobe = "ffprobe";    // binary name or path
+    int segment_seconds = 4;            // HLS segment length = GOP length (seconds)
+    int fps = 25;                       // house frame rate (constant)
+    int preview_height = 480;           // preview resolution (height; width keeps 16:9)
+    int crf = 20;                       // x264 CRF of the final encode
+    int audio_bitrate_kbps = 128;       // AAC bitrate
+    bool burn_captions = false;         // also burn captions into the picture
+    double loudness_lufs = -16.0;       // EBU R128 integrated loudness target
+    double true_peak_db = -1.5;         // true-peak ceiling (dBTP)
     std::chrono::seconds timeout{600};  // per ffmpeg command
 };
 

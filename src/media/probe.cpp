@@ -1,7 +1,6 @@
 #include "media/probe.hpp"
 
 #include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 #include "media/command.hpp"
@@ -79,8 +78,9 @@ core::Result<ProbeInfo> ParseProbeJson(const std::string& text) {
 
 core::Result<ProbeInfo> Probe(const MediaOptions& opts, const std::string& path,
                               const RunOptions& run) {
-    std::vector<std::string> argv = {opts.ffprobe, "-v",           "error",         "-show_format",
-                                     "-show_streams", "-show_chapters", "-of", "json", path};
+    std::vector<std::string> argv = {
+        opts.ffprobe, "-v",   "error", "-show_format", "-show_streams", "-show_chapters",
+        "-of",        "json", path};
     RunOptions r = run;
     r.on_progress = nullptr;
     BEACON_TRY(out, RunProcess(argv, r));
@@ -89,9 +89,10 @@ core::Result<ProbeInfo> Probe(const MediaOptions& opts, const std::string& path,
 
 core::Result<std::vector<double>> KeyframeTimes(const MediaOptions& opts, const std::string& path,
                                                 const RunOptions& run) {
-    std::vector<std::string> argv = {opts.ffprobe,  "-v",        "error", "-select_streams",
-                                     "v:0",         "-skip_frame", "nokey", "-show_entries",
-                                     "frame=pts_time", "-of",     "json",  path};
+    std::vector<std::string> argv = {
+        opts.ffprobe,  "-v",    "error",         "-select_streams", "v:0",
+        "-skip_frame", "nokey", "-show_entries", "frame=pts_time",  "-of",
+        "json",        path};
     RunOptions r = run;
     r.on_progress = nullptr;
     BEACON_TRY(out, RunProcess(argv, r));

@@ -17,7 +17,7 @@ struct StreamInfo {
     std::string pix_fmt;
     int width = 0;
     int height = 0;
-    double fps = 0;        // r_frame_rate as a number
+    double fps = 0;  // r_frame_rate as a number
     int sample_rate = 0;
     int channels = 0;
     double start_time = 0;

@@ -63,7 +63,8 @@ core::Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const R
 
     int out_pipe[2];
     int err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Error::Internal("pipe: " + std::string(std::strerror(errno)));
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0)
+        return Error::Internal("pipe: " + std::string(std::strerror(errno)));
     if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
         ::close(out_pipe[0]);
         ::close(out_pipe[1]);
@@ -78,8 +79,8 @@ core::Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const R
     posix_spawn_file_actions_adddup2(&actions, err_w.fd, 2);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                        POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     posix_spawnattr_setpgroup(&attr, 0);
     sigset_t empty;
     sigemptyset(&empty);
@@ -102,9 +103,8 @@ core::Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const R
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) {
-        return Error::Unavailable(tool + " could not be started (" + argv[0] +
-                                      "): " + std::strerror(rc),
-                                  false);
+        return Error::Unavailable(
+            tool + " could not be started (" + argv[0] + "): " + std::strerror(rc), false);
     }
     out_w.Close();
     err_w.Close();
@@ -189,7 +189,8 @@ core::Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const R
     if (err_buf.size() > opts.stderr_tail_bytes) {
         err_buf.erase(0, err_buf.size() - opts.stderr_tail_bytes);
     }
-    while (!err_buf.empty() && (err_buf.back() == '\n' || err_buf.back() == '\r')) err_buf.pop_back();
+    while (!err_buf.empty() && (err_buf.back() == '\n' || err_buf.back() == '\r'))
+        err_buf.pop_back();
     result.stderr_tail = err_buf;
 
     if (killed_stop) return Error::Canceled(tool + " was canceled");
@@ -201,8 +202,7 @@ core::Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const R
     }
     if (stdout_overflow) return Error::External(tool + " wrote more output than allowed");
     if (WIFSIGNALED(status)) {
-        return Error::External(tool + " was killed by signal " +
-                               std::to_string(WTERMSIG(status)) +
+        return Error::External(tool + " was killed by signal " + std::to_string(WTERMSIG(status)) +
                                (err_buf.empty() ? "" : ": " + err_buf));
     }
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

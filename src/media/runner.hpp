@@ -13,20 +13,20 @@ namespace beacon::media {
 
 struct RunOptions {
     std::chrono::milliseconds timeout{600'000};  // the child is killed after this long
-    std::stop_token stop;                         // a stop request kills the child
+    std::stop_token stop;                        // a stop request kills the child
     /// Called with the exact command line (shell-quoted for display) before it starts.
     std::function<void(const std::string& command_line)> on_command;
     /// Called with the output time in seconds as ffmpeg's `-progress pipe:1` reports it.
     /// When set, stdout is parsed as progress lines and not kept.
     std::function<void(double seconds)> on_progress;
-    std::size_t stderr_tail_bytes = 4096;          // how much of stderr to keep
-    std::size_t max_stdout_bytes = 64 << 20;       // stdout beyond this is an error
+    std::size_t stderr_tail_bytes = 4096;     // how much of stderr to keep
+    std::size_t max_stdout_bytes = 64 << 20;  // stdout beyond this is an error
 };
 
 struct RunOutput {
     int exit_code = 0;
-    std::string stdout_text;   // empty when on_progress was set
-    std::string stderr_tail;   // the last stderr_tail_bytes of stderr
+    std::string stdout_text;  // empty when on_progress was set
+    std::string stderr_tail;  // the last stderr_tail_bytes of stderr
     std::chrono::milliseconds wall{0};
 };
 

@@ -38,8 +38,8 @@ long long Ms(Clock::time_point since) {
 std::string Ext(const fs::path& p, const std::string& fallback) {
     std::string e = p.extension().string();
     for (auto& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (e.empty() || e.size() > 5 || e.find_first_not_of(".abcdefghijklmnopqrstuvwxyz0123456789") !=
-                                         std::string::npos) {
+    if (e.empty() || e.size() > 5 ||
+        e.find_first_not_of(".abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos) {
         return fallback;
     }
     return e;
@@ -47,8 +47,9 @@ std::string Ext(const fs::path& p, const std::string& fallback) {
 
 std::string Mime(const std::string& key) {
     static const std::map<std::string, std::string> kTypes = {
-        {".mp4", "video/mp4"},       {".png", "image/png"},  {".jpg", "image/jpeg"},
-        {".wav", "audio/wav"},       {".mp3", "audio/mpeg"}, {".vtt", "text/vtt"},
+        {".mp4", "video/mp4"},         {".png", "image/png"},
+        {".jpg", "image/jpeg"},        {".wav", "audio/wav"},
+        {".mp3", "audio/mpeg"},        {".vtt", "text/vtt"},
         {".json", "application/json"}, {".m3u8", "application/vnd.apple.mpegurl"},
         {".ts", "video/mp2t"}};
     auto it = kTypes.find(Ext(key, ""));
@@ -56,7 +57,9 @@ std::string Mime(const std::string& key) {
 }
 
 Json ProvenanceJson(const engines::Provenance& p) {
-    return {{"engine", p.engine}, {"model", p.model}, {"parameters", p.parameters},
+    return {{"engine", p.engine},
+            {"model", p.model},
+            {"parameters", p.parameters},
             {"builtin", p.builtin}};
 }
 
@@ -98,9 +101,9 @@ Result<std::string> Readable(storage::ObjectStore& store, const std::string& key
 
 /// Puts a finished local file in the store and records it as an asset.
 Result<core::Asset> StoreAsset(storage::Database& db, storage::ObjectStore& store,
-                               std::int64_t job_id, const std::string& kind,
-                               const std::string& key, const fs::path& file,
-                               const std::string& hash, const engines::Provenance& prov,
+                               std::int64_t job_id, const std::string& kind, const std::string& key,
+                               const fs::path& file, const std::string& hash,
+                               const engines::Provenance& prov,
                                const Json& extra = Json::object()) {
     std::error_code ec;
     auto size = static_cast<std::int64_t>(fs::file_size(file, ec));
@@ -139,9 +142,12 @@ engines::Provenance MediaProvenance(const media::MediaOptions& m, const std::str
     p.engine = "ffmpeg";
     p.model = what;
     p.builtin = true;
-    p.parameters = {{"fps", m.fps}, {"crf", m.crf}, {"segment_seconds", m.segment_seconds},
+    p.parameters = {{"fps", m.fps},
+                    {"crf", m.crf},
+                    {"segment_seconds", m.segment_seconds},
                     {"audio_bitrate_kbps", m.audio_bitrate_kbps},
-                    {"loudness_lufs", m.loudness_lufs}, {"true_peak_db", m.true_peak_db}};
+                    {"loudness_lufs", m.loudness_lufs},
+                    {"true_peak_db", m.true_peak_db}};
     return p;
 }
 
@@ -264,7 +270,10 @@ std::string Sha256Hex(std::string_view bytes) {
 GenerationPipeline::GenerationPipeline(engines::EngineSet engines, storage::Database& db,
                                        storage::ObjectStore& store, media::MediaOptions media,
                                        std::filesystem::path scratch_dir)
-    : engines_(engines), db_(db), store_(store), media_(std::move(media)),
+    : engines_(engines),
+      db_(db),
+      store_(store),
+      media_(std::move(media)),
       scratch_(std::move(scratch_dir)) {}
 
 std::vector<jobs::Stage> GenerationPipeline::StagesFor(const core::Job& job) {
@@ -292,11 +301,10 @@ Result<Json> GenerationPipeline::RunScript(jobs::StageContext& ctx) {
     const auto started = Clock::now();
     engines::ScriptRequest req{job.request.prompt, job.request.title, job.request.style,
                                job.request.language, job.request.duration_target};
-    auto res = engines_.script->Write(req, [&ctx](const std::string& l) { ctx.Log(l); },
-                                      ctx.stop_token());
+    auto res = engines_.script->Write(
+        req, [&ctx](const std::string& l) { ctx.Log(l); }, ctx.stop_token());
     if (!res.ok()) {
-        return Named(std::move(res).error(),
-                     "script writer " + engines_.script->Describe().engine);
+        return Named(std::move(res).error(), "script writer " + engines_.script->Describe().engine);
     }
     const Json script = core::ToJson(res->script);
     BEACON_TRY(valid, core::ParseScript(script));
@@ -310,8 +318,10 @@ Result<Json> GenerationPipeline::RunScript(jobs::StageContext& ctx) {
     (void)asset;
     ctx.Log("script: " + std::to_string(res->script.scenes.size()) + " scenes by " +
             res->provenance.engine + " in " + std::to_string(Ms(started)) + " ms");
-    return Json{{"script", script}, {"provenance", ProvenanceJson(res->provenance)},
-                {"key", key}, {"url", Url(key)}};
+    return Json{{"script", script},
+                {"provenance", ProvenanceJson(res->provenance)},
+                {"key", key},
+                {"url", Url(key)}};
 }
 
 // ---- scenes ------------------------------------------------------------------------------------
@@ -329,11 +339,11 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
     BEACON_TRY(job_dir, MakeDir(scratch_ / ("job-" + std::to_string(job.id))));
 
     struct Slot {
-        Json record;         // finished scene record, or null
+        Json record;  // finished scene record, or null
         bool voice_done = false;
         bool picture_done = false;
-        Json voice;          // {key, duration, words, hash}
-        Json picture;        // {key, layer_keys, hash}
+        Json voice;    // {key, duration, words, hash}
+        Json picture;  // {key, layer_keys, hash}
     };
     std::vector<Slot> slots(static_cast<std::size_t>(count));
     for (int n = 1; n <= count; ++n) {
@@ -358,14 +368,19 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
     auto voice_task = [&, this](int n) -> Status {
         const core::Scene& s = scenes[n - 1];
         engines::VoiceRequest req{Narration(s), job.request.voice, job.request.language};
-        const std::string hash = Sha256Hex(
-            Json{{"kind", "voice"}, {"engine", voice_prov.engine}, {"model", voice_prov.model},
-                 {"parameters", voice_prov.parameters}, {"text", req.text}, {"voice", req.voice},
-                 {"language", req.language}}
-                .dump());
+        const std::string hash = Sha256Hex(Json{
+            {"kind", "voice"},
+            {"engine", voice_prov.engine},
+            {"model", voice_prov.model},
+            {"parameters", voice_prov.parameters},
+            {"text", req.text},
+            {"voice", req.voice},
+            {"language", req.language}}.dump());
         if (auto hit = Cached(db_, store_, hash)) {
             std::lock_guard lock(mu);
-            slots[n - 1].voice = {{"key", hit->key}, {"hash", hash}, {"cached", true},
+            slots[n - 1].voice = {{"key", hit->key},
+                                  {"hash", hash},
+                                  {"cached", true},
                                   {"duration", hit->parameters.value("duration", 0.0)},
                                   {"words", hit->parameters.value("words", Json::array())}};
             return {};
@@ -375,18 +390,23 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
         auto res = engines_.voice->Speak(req, dir, local_stop.get_token());
         if (!res.ok()) return Named(std::move(res).error(), "voice engine " + voice_prov.engine);
         Json words = Json::array();
-        for (const auto& w : res->words) words.push_back({{"word", w.word}, {"start", w.start}, {"end", w.end}});
-        const std::string key = JobPrefix(job.id) + "scenes/" + std::to_string(n) + "/voice" +
-                                Ext(res->audio, ".wav");
-        BEACON_TRY(asset, StoreAsset(db_, store_, job.id, "voice", key, res->audio, hash,
-                                     res->provenance,
-                                     {{"duration", res->duration}, {"words", words}, {"scene", n}}));
+        for (const auto& w : res->words)
+            words.push_back({{"word", w.word}, {"start", w.start}, {"end", w.end}});
+        const std::string key =
+            JobPrefix(job.id) + "scenes/" + std::to_string(n) + "/voice" + Ext(res->audio, ".wav");
+        BEACON_TRY(asset,
+                   StoreAsset(db_, store_, job.id, "voice", key, res->audio, hash, res->provenance,
+                              {{"duration", res->duration}, {"words", words}, {"scene", n}}));
         (void)asset;
-        ctx.Log("scene " + std::to_string(n) + ": voice " + std::to_string(res->duration).substr(0, 5) +
-                " s by " + res->provenance.engine + " in " + std::to_string(Ms(t0)) + " ms");
+        ctx.Log("scene " + std::to_string(n) + ": voice " +
+                std::to_string(res->duration).substr(0, 5) + " s by " + res->provenance.engine +
+                " in " + std::to_string(Ms(t0)) + " ms");
         std::lock_guard lock(mu);
-        slots[n - 1].voice = {{"key", key}, {"hash", hash}, {"cached", false},
-                              {"duration", res->duration}, {"words", words}};
+        slots[n - 1].voice = {{"key", key},
+                              {"hash", hash},
+                              {"cached", false},
+                              {"duration", res->duration},
+                              {"words", words}};
         return {};
     };
 
@@ -402,43 +422,56 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
         req.seed = edited.seeds[n - 1];
         req.scene_index = n - 1;
         req.scene_count = count;
-        const std::string hash = Sha256Hex(
-            Json{{"kind", "picture"}, {"engine", picture_prov.engine}, {"model", picture_prov.model},
-                 {"parameters", picture_prov.parameters}, {"scene", core::ToJson(core::Script{"", "", {s}})},
-                 {"prompt", req.prompt}, {"style", req.style}, {"title", req.title},
-                 {"w", req.width}, {"h", req.height}, {"seed", req.seed},
-                 {"index", req.scene_index}, {"count", req.scene_count}}
-                .dump());
+        const std::string hash = Sha256Hex(Json{
+            {"kind", "picture"},
+            {"engine", picture_prov.engine},
+            {"model", picture_prov.model},
+            {"parameters", picture_prov.parameters},
+            {"scene", core::ToJson(core::Script{"", "", {s}})},
+            {"prompt", req.prompt},
+            {"style", req.style},
+            {"title", req.title},
+            {"w", req.width},
+            {"h", req.height},
+            {"seed", req.seed},
+            {"index", req.scene_index},
+            {"count", req.scene_count}}.dump());
         if (auto hit = Cached(db_, store_, hash)) {
             std::lock_guard lock(mu);
-            slots[n - 1].picture = {{"key", hit->key}, {"hash", hash}, {"cached", true},
-                                    {"layer_keys", hit->parameters.value("layer_keys", Json::array())}};
+            slots[n - 1].picture = {
+                {"key", hit->key},
+                {"hash", hash},
+                {"cached", true},
+                {"layer_keys", hit->parameters.value("layer_keys", Json::array())}};
             return {};
         }
         BEACON_TRY(dir, MakeDir(job_dir / ("scene-" + std::to_string(n)) / "picture"));
         auto t0 = Clock::now();
-        auto res = engines_.pictures->Paint(req, dir, [&ctx](const std::string& l) { ctx.Log(l); },
-                                            local_stop.get_token());
-        if (!res.ok()) return Named(std::move(res).error(), "picture engine " + picture_prov.engine);
+        auto res = engines_.pictures->Paint(
+            req, dir, [&ctx](const std::string& l) { ctx.Log(l); }, local_stop.get_token());
+        if (!res.ok())
+            return Named(std::move(res).error(), "picture engine " + picture_prov.engine);
         const std::string base = JobPrefix(job.id) + "scenes/" + std::to_string(n) + "/";
         Json layer_keys = Json::array();
         for (std::size_t i = 0; i < res->layers.size(); ++i) {
-            const std::string lk = base + "layer_" + std::to_string(i) + Ext(res->layers[i], ".png");
+            const std::string lk =
+                base + "layer_" + std::to_string(i) + Ext(res->layers[i], ".png");
             BEACON_TRY(la, StoreAsset(db_, store_, job.id, "picture_layer", lk, res->layers[i], "",
                                       res->provenance, {{"scene", n}, {"layer", i}}));
             (void)la;
             layer_keys.push_back(lk);
         }
         const std::string key = base + "picture" + Ext(res->image, ".png");
-        BEACON_TRY(asset, StoreAsset(db_, store_, job.id, "picture", key, res->image, hash,
-                                     res->provenance,
-                                     {{"layer_keys", layer_keys}, {"scene", n}, {"seed", req.seed}}));
+        BEACON_TRY(
+            asset,
+            StoreAsset(db_, store_, job.id, "picture", key, res->image, hash, res->provenance,
+                       {{"layer_keys", layer_keys}, {"scene", n}, {"seed", req.seed}}));
         (void)asset;
         ctx.Log("scene " + std::to_string(n) + ": picture by " + res->provenance.engine + " in " +
                 std::to_string(Ms(t0)) + " ms");
         std::lock_guard lock(mu);
-        slots[n - 1].picture = {{"key", key}, {"hash", hash}, {"cached", false},
-                                {"layer_keys", layer_keys}};
+        slots[n - 1].picture = {
+            {"key", key}, {"hash", hash}, {"cached", false}, {"layer_keys", layer_keys}};
         return {};
     };
 
@@ -485,7 +518,8 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
                                 {"layer_keys", s.picture.value("layer_keys", Json::array())},
                                 {"picture_hash", s.picture.value("hash", "")},
                                 {"seed", edited.seeds[n - 1]},
-                                {"cached", s.voice.value("cached", false) && s.picture.value("cached", false)}};
+                                {"cached", s.voice.value("cached", false) &&
+                                               s.picture.value("cached", false)}};
                     (void)db_.RecordStage(job.id, SceneRecordName(n), s.record);
                 }
             }
@@ -518,7 +552,8 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
                 const std::string key = JobPrefix(job.id) + "preview.mp4";
                 if (store_.PutFile(key, out).ok()) {
                     ctx.SetUrls({{"preview_url", Url(key)}});
-                    ctx.Log("preview (partial pictures) ready after " + std::to_string(Ms(started)) + " ms");
+                    ctx.Log("preview (partial pictures) ready after " +
+                            std::to_string(Ms(started)) + " ms");
                 }
             }
             lock.lock();
@@ -584,7 +619,8 @@ Result<std::vector<media::SceneMedia>> SceneMediaFor(jobs::StageContext& ctx,
         m.words = r.words;
         out.push_back(std::move(m));
     }
-    if (out.size() != script.scenes.size()) return Error::Internal("pipeline: scene records missing");
+    if (out.size() != script.scenes.size())
+        return Error::Internal("pipeline: scene records missing");
     return out;
 }
 
@@ -601,7 +637,8 @@ Result<Json> GenerationPipeline::RunPreview(jobs::StageContext& ctx) {
     BEACON_TRY(t, media::PlanTimeline(scenes, job.request.duration_target, media::kPreviewFps));
     const fs::path mp4 = dir / "preview.mp4";
     const fs::path thumb = dir / "preview_thumb.jpg";
-    Status st = media::MakePreview(media_, scenes, t, mp4.string(), RunFor(ctx, t.duration(), 45, 52));
+    Status st =
+        media::MakePreview(media_, scenes, t, mp4.string(), RunFor(ctx, t.duration(), 45, 52));
     if (!st.ok()) return Named(std::move(st).error(), "preview (ffmpeg)");
     const std::string key = JobPrefix(job.id) + "preview.mp4";
     BEACON_TRY(a1, StoreAsset(db_, store_, job.id, "preview", key, mp4, "",
@@ -622,8 +659,11 @@ Result<Json> GenerationPipeline::RunPreview(jobs::StageContext& ctx) {
     (void)a2;
     ctx.SetUrls({{"preview_url", Url(key)}, {"thumbnail_url", Url(thumb_key)}});
     ctx.Log("preview stage: " + std::to_string(Ms(started)) + " ms");
-    return Json{{"preview_key", key}, {"preview_url", Url(key)}, {"thumbnail_key", thumb_key},
-                {"thumbnail_url", Url(thumb_key)}, {"duration", t.duration()}};
+    return Json{{"preview_key", key},
+                {"preview_url", Url(key)},
+                {"thumbnail_key", thumb_key},
+                {"thumbnail_url", Url(thumb_key)},
+                {"duration", t.duration()}};
 }
 
 // ---- final -------------------------------------------------------------------------------------
@@ -654,7 +694,8 @@ Result<Json> GenerationPipeline::RunFinal(jobs::StageContext& ctx) {
         for (const auto& w : words) req.words.push_back({w.text, w.start, w.end});
         auto cap = engines_.captions->Caption(req, ctx.stop_token());
         if (!cap.ok()) {
-            return Named(std::move(cap).error(), "caption engine " + engines_.captions->Describe().engine);
+            return Named(std::move(cap).error(),
+                         "caption engine " + engines_.captions->Describe().engine);
         }
         std::vector<media::Cue> cues;
         for (const auto& c : cap->cues) {
@@ -666,18 +707,27 @@ Result<Json> GenerationPipeline::RunFinal(jobs::StageContext& ctx) {
     }
 
     // Content address of the encode: every input and setting that changes the bytes.
-    Json inputs = {{"v", 1}, {"size", {size.width, size.height}}, {"target", job.request.duration_target},
-                   {"fps", media_.fps}, {"crf", media_.crf}, {"seg", media_.segment_seconds},
-                   {"abr", media_.audio_bitrate_kbps}, {"lufs", media_.loudness_lufs},
-                   {"tp", media_.true_peak_db}, {"burn", cues_json}, {"scenes", Json::array()}};
+    Json inputs = {{"v", 1},
+                   {"size", {size.width, size.height}},
+                   {"target", job.request.duration_target},
+                   {"fps", media_.fps},
+                   {"crf", media_.crf},
+                   {"seg", media_.segment_seconds},
+                   {"abr", media_.audio_bitrate_kbps},
+                   {"lufs", media_.loudness_lufs},
+                   {"tp", media_.true_peak_db},
+                   {"burn", cues_json},
+                   {"scenes", Json::array()}};
     Json scene_records = ctx.StageOutputs(kScenesStage)["scenes"];
     for (std::size_t i = 0; i < scenes.size(); ++i) {
         const Json& r = scene_records[i];
-        inputs["scenes"].push_back({{"picture", r.value("picture_hash", r.value("picture_key", ""))},
-                                    {"voice", r.value("voice_hash", r.value("voice_key", ""))},
-                                    {"layers", r.value("layer_keys", Json::array())},
-                                    {"camera", scenes[i].camera}, {"duration", scenes[i].duration},
-                                    {"title", scenes[i].title}});
+        inputs["scenes"].push_back(
+            {{"picture", r.value("picture_hash", r.value("picture_key", ""))},
+             {"voice", r.value("voice_hash", r.value("voice_key", ""))},
+             {"layers", r.value("layer_keys", Json::array())},
+             {"camera", scenes[i].camera},
+             {"duration", scenes[i].duration},
+             {"title", scenes[i].title}});
     }
     const std::string hash = Sha256Hex(inputs.dump());
     const std::string key = JobPrefix(job.id) + "final.mp4";
@@ -709,9 +759,10 @@ Result<Json> GenerationPipeline::RunFinal(jobs::StageContext& ctx) {
         (void)fa;
     }
     ctx.Log("final stage: " + std::to_string(Ms(started)) + " ms" + (reused ? " (reused)" : ""));
-    return Json{{"encode_key", encode_key}, {"narration_key", narr_key}, {"hash", hash},
-                {"reused", reused}, {"duration", t.duration()}, {"words", WordsJson(words)},
-                {"cues", cues_json}};
+    return Json{
+        {"encode_key", encode_key}, {"narration_key", narr_key}, {"hash", hash},
+        {"reused", reused},         {"duration", t.duration()},  {"words", WordsJson(words)},
+        {"cues", cues_json}};
 }
 
 // ---- compose -----------------------------------------------------------------------------------
@@ -760,22 +811,27 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx) {
     auto work = [&]() -> Result<Json> {
         std::vector<media::Cue> cues;
         if (fin.contains("cues") && fin["cues"].is_array() && !fin["cues"].empty()) {
-            for (const auto& c : fin["cues"]) cues.push_back({c.value("start", 0.0), c.value("end", 0.0), c.value("text", "")});
+            for (const auto& c : fin["cues"])
+                cues.push_back({c.value("start", 0.0), c.value("end", 0.0), c.value("text", "")});
         } else {
-            if (!engines_.captions) return Error::Internal("pipeline: no caption engine configured");
+            if (!engines_.captions)
+                return Error::Internal("pipeline: no caption engine configured");
             BEACON_TRY(narration, Readable(store_, fin["narration_key"], dir));
             engines::CaptionRequest req;
             req.audio = narration;
             req.language = lang;
-            for (const auto& w : fin["words"]) req.words.push_back({w.value("word", ""), w.value("start", 0.0), w.value("end", 0.0)});
+            for (const auto& w : fin["words"])
+                req.words.push_back(
+                    {w.value("word", ""), w.value("start", 0.0), w.value("end", 0.0)});
             auto t0 = Clock::now();
             auto cap = engines_.captions->Caption(req, ctx.stop_token());
             if (!cap.ok()) {
-                return Named(std::move(cap).error(), "caption engine " + engines_.captions->Describe().engine);
+                return Named(std::move(cap).error(),
+                             "caption engine " + engines_.captions->Describe().engine);
             }
             for (const auto& c : cap->cues) cues.push_back({c.start, c.end, c.text});
-            ctx.Log("captions: " + std::to_string(cues.size()) + " cues by " + cap->provenance.engine +
-                    " in " + std::to_string(Ms(t0)) + " ms");
+            ctx.Log("captions: " + std::to_string(cues.size()) + " cues by " +
+                    cap->provenance.engine + " in " + std::to_string(Ms(t0)) + " ms");
         }
         if (ctx.stop_token().stop_requested()) return Error::Canceled("canceled while composing");
         ctx.SetProgress(87);
@@ -799,19 +855,22 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx) {
 
         BEACON_TRY(encoded, Readable(store_, fin["encode_key"], dir));
         const fs::path video = dir / "video.mp4";
-        Status st = media::RunFfmpeg(
-            media_, media::BuildMp4PackageCommand(media_, encoded, captions_vtt.string(), lang,
-                                                  ffmeta.string(), video.string()),
-            RunFor(ctx, 0, 0, 0));
+        Status st =
+            media::RunFfmpeg(media_,
+                             media::BuildMp4PackageCommand(media_, encoded, captions_vtt.string(),
+                                                           lang, ffmeta.string(), video.string()),
+                             RunFor(ctx, 0, 0, 0));
         if (!st.ok()) return Named(std::move(st).error(), "mp4 packaging (ffmpeg)");
         const fs::path poster = dir / "poster.jpg";
         const fs::path thumb = dir / "thumb.jpg";
         const double at = std::min(duration / 2, t.frames.empty() ? 0.0 : t.end(0) / 2);
-        st = media::RunFfmpeg(media_, media::BuildStillCommand(media_, video.string(), at, 0, poster.string()),
-                              RunFor(ctx, 0, 0, 0));
+        st = media::RunFfmpeg(
+            media_, media::BuildStillCommand(media_, video.string(), at, 0, poster.string()),
+            RunFor(ctx, 0, 0, 0));
         if (!st.ok()) return Named(std::move(st).error(), "poster (ffmpeg)");
-        st = media::RunFfmpeg(media_, media::BuildStillCommand(media_, video.string(), at, 320, thumb.string()),
-                              RunFor(ctx, 0, 0, 0));
+        st = media::RunFfmpeg(
+            media_, media::BuildStillCommand(media_, video.string(), at, 320, thumb.string()),
+            RunFor(ctx, 0, 0, 0));
         if (!st.ok()) return Named(std::move(st).error(), "thumbnail (ffmpeg)");
         ctx.SetProgress(90);
         auto hls = media::PackageHls(media_, video.string(), {{lang, "", cues, true}},
@@ -828,9 +887,11 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx) {
             transcript += n;
         }
         if (engines_.entities) {
-            auto ent = engines_.entities->Extract(transcript + "\n" + job.request.prompt, ctx.stop_token());
+            auto ent = engines_.entities->Extract(transcript + "\n" + job.request.prompt,
+                                                  ctx.stop_token());
             if (!ent.ok()) {
-                return Named(std::move(ent).error(), "entity extractor " + engines_.entities->Describe().engine);
+                return Named(std::move(ent).error(),
+                             "entity extractor " + engines_.entities->Describe().engine);
             }
             for (const auto& e : *ent) entities.push_back(e);
         }
@@ -853,11 +914,13 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx) {
         }
         puts.push_back({video, lib + "video.mp4", "mp4"});  // last: the item is whole once it lands
         for (const auto& p : puts) {
-            if (ctx.stop_token().stop_requested()) return Error::Canceled("canceled while composing");
+            if (ctx.stop_token().stop_requested())
+                return Error::Canceled("canceled while composing");
             if (p.kind.empty()) {
                 BEACON_CHECK(store_.PutFile(p.key, p.file));
             } else {
-                BEACON_TRY(a, StoreAsset(db_, store_, job.id, p.kind, p.key, p.file, "", media_prov));
+                BEACON_TRY(a,
+                           StoreAsset(db_, store_, job.id, p.kind, p.key, p.file, "", media_prov));
                 (void)a;
             }
         }
@@ -877,7 +940,8 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx) {
         content.entities = entities;
         BEACON_CHECK(db_.UpdateContent(content));
         BEACON_CHECK(db_.LinkJobAssetsToContent(job.id, cid));
-        ctx.SetUrls({{"final_url", content.mp4_url}, {"vtt_url", content.vtt_url},
+        ctx.SetUrls({{"final_url", content.mp4_url},
+                     {"vtt_url", content.vtt_url},
                      {"thumbnail_url", content.thumbnail}});
         return Json{{"content_id", cid}};
     };
@@ -903,14 +967,16 @@ Result<core::Job> RegenerateScene(storage::Database& db, std::int64_t job_id, in
     if (!edits.is_object()) return Error::Invalid("edits must be a JSON object");
     for (auto it = edits.begin(); it != edits.end(); ++it) {
         if (it.key() != "description" && it.key() != "lines" && it.key() != "seed") {
-            return Error::Invalid("unknown field '" + it.key() + "' (allowed: description, lines, seed)");
+            return Error::Invalid("unknown field '" + it.key() +
+                                  "' (allowed: description, lines, seed)");
         }
     }
     Json edit = Json::object();
     if (edits.contains("description")) {
         const Json& d = edits["description"];
         if (!d.is_string() || d.get<std::string>().empty() || d.get<std::string>().size() > 2000) {
-            return Error::Invalid("description must be a non-empty string of at most 2000 characters");
+            return Error::Invalid(
+                "description must be a non-empty string of at most 2000 characters");
         }
         edit["description"] = d;
     }
@@ -920,8 +986,10 @@ Result<core::Job> RegenerateScene(storage::Database& db, std::int64_t job_id, in
             return Error::Invalid("lines must be an array of 1..20 strings");
         }
         for (const auto& s : l) {
-            if (!s.is_string() || s.get<std::string>().empty() || s.get<std::string>().size() > 1000) {
-                return Error::Invalid("each line must be a non-empty string of at most 1000 characters");
+            if (!s.is_string() || s.get<std::string>().empty() ||
+                s.get<std::string>().size() > 1000) {
+                return Error::Invalid(
+                    "each line must be a non-empty string of at most 1000 characters");
             }
         }
         edit["lines"] = l;
@@ -931,7 +999,8 @@ Result<core::Job> RegenerateScene(storage::Database& db, std::int64_t job_id, in
         edit["seed"] = edits["seed"];
     } else {
         std::random_device rd;
-        edit["seed"] = static_cast<std::int64_t>((static_cast<std::uint64_t>(rd()) << 20) ^ rd()) & 0x7fffffffffff;
+        edit["seed"] = static_cast<std::int64_t>((static_cast<std::uint64_t>(rd()) << 20) ^ rd()) &
+                       0x7fffffffffff;
     }
     BEACON_TRY(job, db.GetJob(job_id));
     if (job.status != core::JobState::kCompleted && job.status != core::JobState::kFailed &&
@@ -945,7 +1014,8 @@ Result<core::Job> RegenerateScene(storage::Database& db, std::int64_t job_id, in
     }
     const Json& scenes = job.stages[kScriptStage]["script"]["scenes"];
     if (scene_n < 1 || !scenes.is_array() || scene_n > static_cast<int>(scenes.size())) {
-        return Error::Invalid("scene must be 1.." + std::to_string(scenes.is_array() ? scenes.size() : 0));
+        return Error::Invalid("scene must be 1.." +
+                              std::to_string(scenes.is_array() ? scenes.size() : 0));
     }
     Json all = job.stages.contains(kSceneEditsRecord) && job.stages[kSceneEditsRecord].is_object()
                    ? job.stages[kSceneEditsRecord]

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
         "scenes.";
     double duration = 7.0;
     std::string preset = "720p";
-    fs::path root = fs::temp_directory_path() / ("beacon-media-bench-" + std::to_string(::getpid()));
+    fs::path root =
+        fs::temp_directory_path() / ("beacon-media-bench-" + std::to_string(::getpid()));
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i];
         if (k == "--prompt") prompt = argv[i + 1];
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
 
     auto t0 = std::chrono::steady_clock::now();
     auto r = pipeline::testing::Drive(p, **db, job->id);
-    double total = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    double total =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!r.status.ok()) {
         std::fprintf(stderr, "job failed: %s\n", r.status.error().message.c_str());
         return 1;
@@ -62,13 +64,15 @@ int main(int argc, char** argv) {
     double preview_ms = -1;
     double final_ms = -1;
     for (std::size_t i = 0; i < r.url_events.size(); ++i) {
-        if (preview_ms < 0 && r.url_events[i].contains("preview_url")) preview_ms = r.url_event_ms[i];
+        if (preview_ms < 0 && r.url_events[i].contains("preview_url"))
+            preview_ms = r.url_event_ms[i];
         if (r.url_events[i].contains("final_url")) final_ms = r.url_event_ms[i];
     }
     for (const auto& [level, msg] : r.logs) {
         if (level != "cmd") std::printf("  log: %s\n", msg.c_str());
     }
-    std::printf("prompt: %s\nduration_target: %.1f s, preset %s\n", prompt.c_str(), duration, preset.c_str());
+    std::printf("prompt: %s\nduration_target: %.1f s, preset %s\n", prompt.c_str(), duration,
+                preset.c_str());
     std::printf("time_to_preview_ms: %.0f\n", preview_ms);
     std::printf("time_to_final_ms: %.0f\n", final_ms);
     std::printf("job_total_ms: %.0f\n", total);
@@ -76,7 +80,8 @@ int main(int argc, char** argv) {
     (void)(*db)->ForgetStages(job->id, {"final", "compose"});
     auto t1 = std::chrono::steady_clock::now();
     auto again = pipeline::testing::Drive(p, **db, job->id);
-    double rerun = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
+    double rerun =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
     auto j = (*db)->GetJob(job->id);
     bool reused = again.status.ok() && j.ok() && j->stages["final"].value("reused", false);
     std::printf("rerun_final_compose_ms: %.0f (encode reused: %s)\n", rerun, reused ? "yes" : "no");
@@ -84,12 +89,14 @@ int main(int argc, char** argv) {
     auto job2 = (*db)->CreateJob(user->id, req);
     auto t2 = std::chrono::steady_clock::now();
     auto second = pipeline::testing::Drive(p, **db, job2->id);
-    double second_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t2).count();
+    double second_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t2).count();
     auto j2 = (*db)->GetJob(job2->id);
     bool reused2 = second.status.ok() && j2.ok() && j2->stages["final"].value("reused", false);
     double preview2 = -1;
     for (std::size_t i = 0; i < second.url_events.size(); ++i) {
-        if (preview2 < 0 && second.url_events[i].contains("preview_url")) preview2 = second.url_event_ms[i];
+        if (preview2 < 0 && second.url_events[i].contains("preview_url"))
+            preview2 = second.url_event_ms[i];
     }
     std::printf("identical_job_total_ms: %.0f (preview at %.0f ms, encode reused: %s)\n", second_ms,
                 preview2, reused2 ? "yes" : "no");

@@ -55,8 +55,9 @@ TEST(PipelineBuiltinTest, LighthousePromptBecomesALibraryItem) {
 
     auto user = (*db)->GetOrCreateUser("e2e");
     core::GenerateRequest req;
-    req.prompt = "A short sci-fi animation about a lighthouse that controls storms. Emerald "
-                 "palette, 2 scenes.";
+    req.prompt =
+        "A short sci-fi animation about a lighthouse that controls storms. Emerald "
+        "palette, 2 scenes.";
     req.duration_target = 4.0;
     req.output_preset = "480p";
     auto job = (*db)->CreateJob(user->id, req);

@@ -188,7 +188,8 @@ TEST_F(PipelineTest, RegenerateSceneRedoesOnlyThatSceneAndReusesUnchangedEncodes
               std::string::npos);
 
     // Editing the lines makes a new voice.
-    ASSERT_TRUE(RegenerateScene(*db_, id, 1, {{"lines", {"Brand new words here."}}, {"seed", 7}}).ok());
+    ASSERT_TRUE(
+        RegenerateScene(*db_, id, 1, {{"lines", {"Brand new words here."}}, {"seed", 7}}).ok());
     auto fourth = testing::Drive(*pipeline_, *db_, id);
     ASSERT_TRUE(fourth.status.ok()) << fourth.status.error().message;
     EXPECT_EQ(voice_.calls, 3);

@@ -35,9 +35,9 @@ public:
     void SetUrls(const core::Json& urls) override {
         std::lock_guard lock(mu_);
         url_events.push_back(urls);
-        url_event_ms.push_back(std::chrono::duration<double, std::milli>(
-                                   std::chrono::steady_clock::now() - started_)
-                                   .count());
+        url_event_ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
+                .count());
         (void)db_.SetJobUrls(job_.id, urls);
     }
     void Record(const std::string& name, const core::Json& out) {
@@ -61,7 +61,7 @@ private:
 
 struct DriveResult {
     core::Status status;
-    std::vector<std::string> ran;                           // stages that ran this time
+    std::vector<std::string> ran;  // stages that ran this time
     std::vector<std::pair<std::string, std::string>> logs;
     std::vector<core::Json> url_events;
     std::vector<double> url_event_ms;

@@ -14,7 +14,8 @@
 namespace beacon::pipeline::testing {
 
 inline core::Status Lavfi(const std::vector<std::string>& args, std::stop_token stop) {
-    std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error"};
+    std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-nostdin",
+                                     "-y",     "-loglevel",    "error"};
     argv.insert(argv.end(), args.begin(), args.end());
     media::RunOptions run;
     run.stop = stop;
@@ -27,7 +28,8 @@ class FakeScriptWriter final : public engines::ScriptWriter {
 public:
     int scenes = 2;
     core::Result<engines::ScriptResult> Write(const engines::ScriptRequest& req,
-                                              const engines::LogSink& log, std::stop_token) override {
+                                              const engines::LogSink& log,
+                                              std::stop_token) override {
         if (log) log("fake planner: " + std::to_string(scenes) + " scenes");
         engines::ScriptResult r;
         r.script.title = req.title.empty() ? "Test story" : req.title;
@@ -69,10 +71,11 @@ public:
         engines::VoiceResult r;
         r.duration = 0.25 * static_cast<double>(words.size()) + 0.1;
         r.audio = out_dir / "voice.wav";
-        auto st = Lavfi({"-f", "lavfi", "-i",
-                         "sine=frequency=300:sample_rate=22050:duration=" + std::to_string(r.duration),
-                         "-af", "volume=0.1", "-ac", "1", r.audio.string()},
-                        stop);
+        auto st =
+            Lavfi({"-f", "lavfi", "-i",
+                   "sine=frequency=300:sample_rate=22050:duration=" + std::to_string(r.duration),
+                   "-af", "volume=0.1", "-ac", "1", r.audio.string()},
+                  stop);
         if (!st.ok()) return std::move(st).error();
         for (std::size_t i = 0; i < words.size(); ++i) {
             r.words.push_back({words[i], 0.05 + 0.25 * static_cast<double>(i),
@@ -81,7 +84,9 @@ public:
         r.provenance = Describe();
         return r;
     }
-    core::Result<std::vector<Voice>> ListVoices() override { return std::vector<Voice>{{"tone", "Tone", "en"}}; }
+    core::Result<std::vector<Voice>> ListVoices() override {
+        return std::vector<Voice>{{"tone", "Tone", "en"}};
+    }
     engines::Provenance Describe() const override { return {"fake-voice", "sine", {}, true}; }
 };
 
@@ -93,7 +98,8 @@ public:
     std::chrono::milliseconds later_scene_delay{0};  // scenes after the first wait this long
     core::Result<engines::PictureResult> Paint(const engines::PictureRequest& req,
                                                const std::filesystem::path& out_dir,
-                                               const engines::LogSink&, std::stop_token stop) override {
+                                               const engines::LogSink&,
+                                               std::stop_token stop) override {
         ++calls;
         if (fail) return core::Error::External("fake painter: canvas on fire");
         if (req.scene_index > 0 && later_scene_delay.count() > 0) {
@@ -112,7 +118,8 @@ public:
         if (layers) {
             for (int i = 0; i < 2; ++i) {
                 auto p = out_dir / ("layer" + std::to_string(i) + ".png");
-                auto ls = Lavfi({"-f", "lavfi", "-i", i == 0 ? "color=c=navy:s=320x180" : "color=c=white@0.5:s=320x180",
+                auto ls = Lavfi({"-f", "lavfi", "-i",
+                                 i == 0 ? "color=c=navy:s=320x180" : "color=c=white@0.5:s=320x180",
                                  "-vf", "format=rgba", "-frames:v", "1", p.string()},
                                 stop);
                 if (!ls.ok()) return std::move(ls).error();
