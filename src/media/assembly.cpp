@@ -130,18 +130,31 @@ std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input, lo
         const std::size_t m = scene.layers.size();
         std::string acc;
         for (std::size_t j = 0; j < m; ++j) {
-            double f = 1.04 + 0.10 * static_cast<double>(j) / static_cast<double>(m - 1);
-            std::vector<std::string> fl = cover(even(w * f), even(h * f));
+            // Layers keep their own width (a painter makes depth layers wider than the frame)
+            // at the frame's height; each slides across its spare width, back layers slower.
+            // A layer as wide as the frame (e.g. typography) stays put.
+            char speed[32];
+            std::snprintf(speed, sizeof speed, "%.3f",
+                          0.35 + 0.65 * static_cast<double>(j) / static_cast<double>(m - 1));
+            const std::string sw = std::to_string(w);
+            const std::string sh = std::to_string(h);
+            std::vector<std::string> fl = {
+                Filter("scale")
+                    .Set("w", "max(" + sw + ",2*ceil(iw*" + sh + "/ih/2))")
+                    .Set("h", "max(" + sh + ",2*ceil(ih*" + sw + "/iw/2))")
+                    .str()};
             if (j == 0) fl.push_back("format=yuv420p");
             fl.push_back(loop);
             fl.push_back(setpts);
-            fl.push_back(Filter("crop")
-                             .Set("w", w)
-                             .Set("h", h)
-                             .Set("x", moving_x(frac))
-                             .Set("y", "(ih-oh)/2")
-                             .Set("exact", 1)
-                             .str());
+            const std::string dir = leftwards ? "-" : "+";
+            fl.push_back(
+                Filter("crop")
+                    .Set("w", w)
+                    .Set("h", h)
+                    .Set("x", "(iw-ow)/2" + dir + "(iw-ow)/2*" + speed + "*(2*" + frac + "-1)")
+                    .Set("y", "(ih-oh)/2")
+                    .Set("exact", 1)
+                    .str());
             std::string label = out_label + "_l" + std::to_string(j);
             chains.push_back(
                 {{std::to_string(first_input + static_cast<int>(j)) + ":v"}, fl, {label}});

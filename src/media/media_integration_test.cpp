@@ -42,7 +42,7 @@ protected:
         return P(name);
     }
     std::string Layer(const std::string& name, const std::string& color) {
-        Ffmpeg({"-f", "lavfi", "-i", "color=c=" + color + ":s=640x360", "-vf",
+        Ffmpeg({"-f", "lavfi", "-i", "color=c=" + color + ":s=720x360", "-vf",
                 "format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(mod(X,80),40),255,0)'",
                 "-frames:v", "1", P(name)});
         return P(name);

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
         "scenes.";
     double duration = 7.0;
     std::string preset = "720p";
+    bool keep = false;
     fs::path root =
         fs::temp_directory_path() / ("beacon-media-bench-" + std::to_string(::getpid()));
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -31,9 +32,11 @@ int main(int argc, char** argv) {
         if (k == "--duration") duration = std::atof(argv[i + 1]);
         if (k == "--preset") preset = argv[i + 1];
         if (k == "--dir") root = argv[i + 1];
+        if (k == "--keep") keep = std::string(argv[i + 1]) == "1";
     }
     fs::remove_all(root);
     fs::create_directories(root);
+    std::printf("working in %s\n", root.c_str());
     auto db = storage::OpenSqlite((root / "beacon.db").string());
     auto store = storage::OpenFilesystemStore(root / "store");
     if (!db.ok() || !store.ok()) {
@@ -100,6 +103,6 @@ int main(int argc, char** argv) {
     }
     std::printf("identical_job_total_ms: %.0f (preview at %.0f ms, encode reused: %s)\n", second_ms,
                 preview2, reused2 ? "yes" : "no");
-    fs::remove_all(root);
+    if (!keep) fs::remove_all(root);
     return again.status.ok() && second.status.ok() ? 0 : 1;
 }
