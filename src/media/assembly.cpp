@@ -52,10 +52,17 @@ core::Result<Timeline> PlanTimeline(const std::vector<SceneMedia>& scenes, doubl
     for (long long f : t.frames) tf = std::min(tf, f);
     tf -= tf % 2;
     t.transition_frames = static_cast<int>(std::max<long long>(0, tf));
+    // Narration starts a little into its scene, but never over the previous scene's voice.
+    double previous_end = 0;
     for (std::size_t i = 0; i < scenes.size(); ++i) {
         double slot = static_cast<double>(t.frames[i]) / fps;
         double lead = std::clamp((slot - scenes[i].voice_duration) / 2.0, 0.0, 0.3);
-        t.voice_offset.push_back(t.start(i) + lead);
+        double offset = t.start(i) + lead;
+        if (i > 0 && previous_end > 0) offset = std::max(offset, previous_end + kVoiceGap);
+        t.voice_offset.push_back(offset);
+        if (!scenes[i].voice.empty() || scenes[i].voice_duration > 0) {
+            previous_end = offset + scenes[i].voice_duration;
+        }
     }
     return t;
 }
@@ -389,15 +396,18 @@ core::Result<FfmpegCommand> BuildFinalCommand(const MediaOptions& opts,
     std::vector<std::string> af;
     if (spec.measured) {
         const Loudness& m = *spec.measured;
+        auto clamp = [](double v, double lo, double hi) {
+            return std::isfinite(v) ? std::clamp(v, lo, hi) : lo;
+        };
         af.push_back(Filter("loudnorm")
                          .Set("I", opts.loudness_lufs)
                          .Set("TP", opts.true_peak_db)
                          .Set("LRA", 11)
-                         .Set("measured_I", m.integrated_lufs)
-                         .Set("measured_TP", m.true_peak_db)
-                         .Set("measured_LRA", m.lra)
-                         .Set("measured_thresh", m.threshold)
-                         .Set("offset", m.target_offset)
+                         .Set("measured_I", clamp(m.integrated_lufs, -99, 0))
+                         .Set("measured_TP", clamp(m.true_peak_db, -99, 99))
+                         .Set("measured_LRA", clamp(m.lra, 0, 99))
+                         .Set("measured_thresh", clamp(m.threshold, -99, 0))
+                         .Set("offset", clamp(m.target_offset, -99, 99))
                          .Set("linear", "true")
                          .str());
     }

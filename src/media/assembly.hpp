@@ -44,7 +44,12 @@ struct Timeline {
     }
 };
 
+/// Silence kept between one scene's narration and the next when a voice overruns its scene.
+inline constexpr double kVoiceGap = 0.15;
+
 /// Total length = duration_target rounded to whole frames; scene lengths scaled to fill it.
+/// Each scene's narration starts up to 0.3 s into its scene, and never before the previous
+/// narration ended plus kVoiceGap (narration that overruns the end is cut).
 /// Errors on no scenes or a non-positive target.
 core::Result<Timeline> PlanTimeline(const std::vector<SceneMedia>& scenes, double duration_target,
                                     int fps, double transition_seconds = 0.48);

@@ -92,6 +92,21 @@ TEST(TimelineTest, RoundsToWholeFramesAndKeepsSceneProportions) {
     EXPECT_EQ(odd->total_frames, 83);
 }
 
+TEST(TimelineTest, NarrationNeverOverlapsThePreviousScenesVoice) {
+    std::vector<SceneMedia> s(3);
+    for (auto& x : s) {
+        x.duration = 2.0;
+        x.voice = "v.wav";
+    }
+    s[0].voice_duration = 2.6;  // overruns scene 1
+    s[1].voice_duration = 1.0;
+    s[2].voice_duration = 1.0;
+    auto t = PlanTimeline(s, 6.0, 25).value();
+    EXPECT_DOUBLE_EQ(t.voice_offset[0], 0.0);
+    EXPECT_NEAR(t.voice_offset[1], 2.6 + kVoiceGap, 1e-9);
+    EXPECT_NEAR(t.voice_offset[2], 4.3, 1e-9);  // its own scene start + lead wins again
+}
+
 TEST(TimelineTest, RejectsNonsense) {
     auto scenes = ThreeScenes();
     EXPECT_FALSE(PlanTimeline({}, 7, 25).ok());
