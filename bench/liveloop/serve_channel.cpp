@@ -3,6 +3,7 @@
 // serves until stdin closes or the process is killed. Also writes <work dir>/media/... so that
 // nginx can serve the same files for comparison.
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     (void)(*db)->UpdatePlaylist(p);
     liveloop::LiveLoopOptions o;
     o.target_duration = seg;
+    if (const char* v = std::getenv("LIVELOOP_NUMBER_FROM_CLOCK")) o.number_from_clock = v[0] == '1';
     liveloop::LiveLoopService svc(**db, **store, o);
     liveloop::testing::TinyServer server(svc, **store);
     std::cout << server.base() << "/live/main/index.m3u8" << std::endl;

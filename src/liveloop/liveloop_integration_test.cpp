@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 #include <regex>
@@ -179,6 +180,24 @@ TEST_F(LiveLoopIntegration, ChannelListParsesWithAThirdPartyM3uParser) {
     auto r = testing::Run("node '" + (tools / "check_m3u.mjs").string() + "' '" + file.string() + "' '" +
                  server_->base() + "'");
     EXPECT_EQ(r.rc, 0) << r.output << m3u.body;
+}
+
+TEST_F(LiveLoopIntegration, HlsJsInChromiumPlaysAcrossBoundariesWithoutStalls) {
+    const fs::path tools = fs::path(BEACON_SOURCE_DIR) / "tests/e2e/liveloop_tools";
+    const fs::path web_modules = fs::path(BEACON_SOURCE_DIR) / "web/node_modules";
+    const char* chromium = std::getenv("CHROMIUM_BIN");
+    const fs::path browser = chromium ? chromium : "/usr/bin/chromium";
+    if (!fs::exists(browser) || !fs::exists(web_modules / "playwright-core") ||
+        !fs::exists(web_modules / "hls.js")) {
+        GTEST_SKIP() << "needs chromium and web/node_modules (playwright-core, hls.js)";
+    }
+    // 24 s of playback: about nine item boundaries (items of 3.2, 2.56 and 1.92 s).
+    auto r = testing::Run("timeout 120 node '" + (tools / "hlsjs_playback.mjs").string() + "' '" +
+                          server_->base() + "/live/main/index.m3u8' 24 " +
+                          std::to_string(kSegmentSeconds));
+    EXPECT_EQ(r.rc, 0) << r.output;
+    RecordProperty("hlsjs", r.output);
+    std::cout << "hls.js: " << r.output;
 }
 
 }  // namespace

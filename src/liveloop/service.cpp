@@ -126,16 +126,15 @@ core::Result<std::shared_ptr<LiveLoopService::Channel>> LiveLoopService::LoadCha
         }
     }
     if (fresh) {
-        // Numbering starts at the current Unix time in seconds, so a channel whose state was
-        // lost (or re-created under the same slug) still numbers above anything it published
-        // before (segments are at least a second long on average).
         std::random_device rd;
         const std::uint64_t seed = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
         ch->state = NewChannelState(wall, seed, td,
                                     static_cast<std::int64_t>(options_.window_segments) * td *
                                         1000);
-        ch->state.next_msn = wall / 1000;
-        ch->state.next_dsn = wall / 1000;
+        if (options_.number_from_clock) {
+            ch->state.next_msn = wall / 1000;
+            ch->state.next_dsn = wall / 1000;
+        }
     }
     channels_[id] = ch;
     slugs_[playlist.slug] = id;

@@ -35,6 +35,10 @@ struct LiveLoopOptions {
     int target_duration = 4;    // EXT-X-TARGETDURATION, s; = [media] segment_seconds
     int guide_hours = 24;       // how far guide.xml and Now() look ahead (projected), hours
     int slot_utc_offset_minutes = 0;  // scheduled slot times are in UTC + this
+    /// true: a new channel numbers its first segment and discontinuity with the Unix time in
+    /// seconds (numbers would stay above those of a lost state). Off by default: hls.js 1.7.4
+    /// never starts playing with sequence numbers that large (measured). false: from 0.
+    bool number_from_clock = false;
     /// "http://host:port" for absolute URLs when Handle is given none (e.g. from public_url).
     std::function<std::string()> public_base_url;
     /// The wall clock (ms since the epoch); NowMillis when empty. Tests inject their own.

@@ -140,8 +140,10 @@ TEST_F(ServiceTest, ServesAgreeingRenditionsWithKeysAndAFullWindow) {
     EXPECT_EQ(Tag(video, "#EXT-X-MEDIA-SEQUENCE"), Tag(fr, "#EXT-X-MEDIA-SEQUENCE"));
     EXPECT_EQ(Tag(video, "#EXT-X-DISCONTINUITY-SEQUENCE"),
               Tag(subs, "#EXT-X-DISCONTINUITY-SEQUENCE"));
-    // Numbering starts at the Unix time in seconds (never below a lost state's numbers).
-    EXPECT_GE(Tag(video, "#EXT-X-MEDIA-SEQUENCE"), kT0 / 1000);
+    // Numbering of a new channel starts at 0, 20 s back (a full window): A's segments at 0, 4,
+    // 8 s, B's at 11, 15 s, A again at 17 s = MSN 5 is on air; the window holds MSN 1..5.
+    EXPECT_EQ(Tag(video, "#EXT-X-MEDIA-SEQUENCE"), 1);
+    EXPECT_EQ(Tag(video, "#EXT-X-DISCONTINUITY-SEQUENCE"), 0);
     // A full window right away (the timeline is backdated), segments referenced directly.
     EXPECT_EQ(std::count(video.begin(), video.end(), '\n') -
                   std::count(video.begin(), video.end(), '#'),
