@@ -45,7 +45,7 @@ try {
     const hls = new window.Hls({ lowLatencyMode: false });
     hls.on(window.Hls.Events.FRAG_CHANGED, (_e, d) => log.ccs.add(`${d.frag.type}:${d.frag.cc}`));
     hls.on(window.Hls.Events.FRAG_LOADED, (_e, d) => log.ccs.add(`${d.frag.type}:${d.frag.cc}`));
-    hls.on(window.Hls.Events.ERROR, (_e, d) => log.errors.push(`${d.fatal ? 'FATAL ' : ''}${d.type}/${d.details}`));
+    hls.on(window.Hls.Events.ERROR, (_e, d) => log.errors.push(`${d.fatal ? "FATAL " : ""}${d.type}/${d.details} at ${v.currentTime.toFixed(2)} frag ${d.frag ? d.frag.type + ":" + d.frag.sn + "/cc" + d.frag.cc : "-"} ${d.error ? d.error.message : ""}`));
     hls.loadSource(src);
     hls.attachMedia(v);
     hls.on(window.Hls.Events.MANIFEST_PARSED, () => v.play().catch((e) => log.errors.push(`play: ${e}`)));
