@@ -357,6 +357,8 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("GET", "/live/{slug}/video.m3u8", K, &Api::Live);
     Add("GET", "/live/{slug}/audio_{lang}.m3u8", K, &Api::Live);
     Add("GET", "/live/{slug}/subs_{lang}.m3u8", K, &Api::Live);
+    Add("GET", "/live/logo.svg", K, &Api::Live);
+    Add("GET", "/live/{slug}/empty/{mpegts}/{msn}.vtt", K, &Api::Live);
 }
 
 void Api::Add(const char* method, const char* pattern, Access access, Method fn) {
@@ -460,7 +462,16 @@ Identity Api::Authenticate(const Request& req, bool allow_query_token, bool allo
 
 Identity Api::AuthenticateWebSocket(const Request& req) {
     try {
-        return Authenticate(req, true, false);
+        Identity who = Authenticate(req, true, false);
+        // Browsers send cookies on cross-site WebSocket handshakes too: a cookie-authenticated
+        // upgrade must come from a page of this server (Origin host == Host).
+        std::string origin = req.Header(http::field::origin);
+        if (who.via == Identity::Via::kSession && !origin.empty()) {
+            auto scheme = origin.find("://");
+            std::string origin_host = scheme == std::string::npos ? origin : origin.substr(scheme + 3);
+            if (origin_host != req.Header(http::field::host)) return {};
+        }
+        return who;
     } catch (const std::exception&) {
         return {};
     }
@@ -504,6 +515,10 @@ Reply Api::Dispatch(Request& req) {
         }
     }
     return (this->*route.method)(req);
+}
+
+bool Api::SecureCookies() const {
+    return options_.secure_cookies || options_.public_url.starts_with("https://");
 }
 
 std::string Api::BaseUrl(const Request& req) const {
@@ -703,7 +718,7 @@ Reply Api::StartSession(const core::User& user, const Request& req) {
     auto max_age = std::chrono::duration_cast<std::chrono::seconds>(options_.session_lifetime).count();
     std::string cookie = std::string(kSessionCookie) + "=" + session +
                          "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
-    if (options_.secure_cookies) cookie += "; Secure";
+    if (SecureCookies()) cookie += "; Secure";
     r.AddHeader("Set-Cookie", cookie);
     return r;
 }
@@ -767,7 +782,7 @@ Reply Api::AuthLogout(Request& req) {
     r.content_type.clear();
     std::string cookie = std::string(kSessionCookie) +
                          "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
-    if (options_.secure_cookies) cookie += "; Secure";
+    if (SecureCookies()) cookie += "; Secure";
     r.AddHeader("Set-Cookie", cookie);
     r.AddHeader("Cache-Control", "no-store");
     return r;

@@ -47,6 +47,8 @@ private:
     Reply Dispatch(Request& req);
     Reply Static(Request& req);
     std::string BaseUrl(const Request& req) const;
+    /// Secure cookies when configured or when the public URL is https.
+    bool SecureCookies() const;
     void PlaylistChanged(const core::Playlist& p);
 
     // health and auth

@@ -79,7 +79,7 @@ struct ServerOptions {
     int threads = 2;           // network threads
     int blocking_threads = 4;  // database / hook threads
     std::string public_url;    // e.g. "https://beacon.example"; empty: from the Host header
-    bool secure_cookies = false;  // add Secure to the session cookie (TLS in front)
+    bool secure_cookies = false;  // add Secure to the session cookie (also when public_url is https)
     PasswordParams password_params;  // for passwords set through the API
     int login_free_failures = 5;
     std::chrono::milliseconds login_lockout_base{1000};

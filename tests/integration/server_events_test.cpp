@@ -76,7 +76,12 @@ TEST_F(EventsTest, AuthenticatesWithCookieOrQueryTokenAndRejectsOthers) {
     Bearer();
     EXPECT_THROW(WsClient(port_, "/api/v1/events", {}), boost::system::system_error);
     EXPECT_THROW(WsClient(port_, "/api/v1/events?token=bcn_nope", {}), boost::system::system_error);
-    WsClient by_cookie(port_, "/api/v1/events", Cookie(false));
+    auto cross_site = Cookie(false);
+    cross_site.emplace_back("Origin", "http://evil.example");
+    EXPECT_THROW(WsClient(port_, "/api/v1/events", cross_site), boost::system::system_error);
+    auto same_site = Cookie(false);
+    same_site.emplace_back("Origin", "http://127.0.0.1:" + std::to_string(port_));
+    WsClient by_cookie(port_, "/api/v1/events", same_site);
     WsClient by_query(port_, "/api/v1/events?token=" + token_, {});
     events_.Publish("content.updated", Json{{"id", 5}});
     auto a = by_cookie.Next();
