@@ -128,13 +128,25 @@ Result<core::Asset> StoreAsset(storage::Database& db, storage::ObjectStore& stor
     return db.AddAsset(a);
 }
 
-/// A cached asset for this hash whose object still exists.
+/// A cached asset for this hash whose object still exists. A hit made by another job is
+/// recorded for this job too (same key, parameters.reused_from), so its content lists the
+/// provenance of everything it uses.
 std::optional<core::Asset> Cached(storage::Database& db, storage::ObjectStore& store,
-                                  const std::string& hash) {
+                                  const std::string& hash, std::int64_t job_id) {
     auto found = db.FindAssetByHash(hash);
     if (!found.ok() || !found->has_value()) return std::nullopt;
-    if (!store.Exists((*found)->key)) return std::nullopt;
-    return **found;
+    core::Asset hit = **found;
+    if (!store.Exists(hit.key)) return std::nullopt;
+    if (hit.job_id != job_id) {
+        core::Asset copy = hit;
+        copy.id = 0;
+        copy.job_id = job_id;
+        copy.content_id.reset();
+        if (!copy.parameters.is_object()) copy.parameters = Json::object();
+        copy.parameters["reused_from"] = hit.id;
+        (void)db.AddAsset(copy);
+    }
+    return hit;
 }
 
 engines::Provenance MediaProvenance(const media::MediaOptions& m, const std::string& what) {
@@ -376,7 +388,7 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
             {"text", req.text},
             {"voice", req.voice},
             {"language", req.language}}.dump());
-        if (auto hit = Cached(db_, store_, hash)) {
+        if (auto hit = Cached(db_, store_, hash, job.id)) {
             std::lock_guard lock(mu);
             slots[n - 1].voice = {{"key", hit->key},
                                   {"hash", hash},
@@ -436,7 +448,7 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
             {"seed", req.seed},
             {"index", req.scene_index},
             {"count", req.scene_count}}.dump());
-        if (auto hit = Cached(db_, store_, hash)) {
+        if (auto hit = Cached(db_, store_, hash, job.id)) {
             std::lock_guard lock(mu);
             slots[n - 1].picture = {
                 {"key", hit->key},
@@ -735,7 +747,7 @@ Result<Json> GenerationPipeline::RunFinal(jobs::StageContext& ctx) {
     std::string encode_key = key;
     std::string narr_key = narration_key;
     bool reused = false;
-    if (auto hit = Cached(db_, store_, hash)) {
+    if (auto hit = Cached(db_, store_, hash, job.id)) {
         std::string nk = hit->parameters.value("narration_key", "");
         if (!nk.empty() && store_.Exists(nk)) {
             encode_key = hit->key;

@@ -196,6 +196,33 @@ TEST_F(PipelineTest, RegenerateSceneRedoesOnlyThatSceneAndReusesUnchangedEncodes
     EXPECT_EQ(db_->GetContent(cid)->transcript, "Brand new words here.\nWords of scene 2.");
 }
 
+TEST_F(PipelineTest, AnIdenticalRequestComesFromTheCache) {
+    auto first = testing::Drive(*pipeline_, *db_, NewJob(3.0));
+    ASSERT_TRUE(first.status.ok()) << first.status.error().message;
+    const auto id2 = NewJob(3.0);
+    auto second = testing::Drive(*pipeline_, *db_, id2);
+    ASSERT_TRUE(second.status.ok()) << second.status.error().message;
+    EXPECT_EQ(voice_.calls, 2);  // no new engine calls
+    EXPECT_EQ(pictures_.calls, 2);
+    auto job = db_->GetJob(id2);
+    EXPECT_TRUE(job->stages["final"]["reused"].get<bool>());
+    EXPECT_TRUE(job->stages["scene:1"]["cached"].get<bool>());
+    EXPECT_NE(first.last_outputs["content_id"], second.last_outputs["content_id"]);
+    // The second item still lists the provenance of the voices and pictures it uses.
+    auto assets = db_->ListAssetsForContent(second.last_outputs["content_id"].get<std::int64_t>());
+    ASSERT_TRUE(assets.ok());
+    int voices = 0, pictures = 0;
+    for (const auto& a : *assets) {
+        voices += a.kind == "voice";
+        pictures += a.kind == "picture";
+        if (a.kind == "voice") {
+            EXPECT_EQ(a.engine, "fake-voice");
+        }
+    }
+    EXPECT_EQ(voices, 2);
+    EXPECT_EQ(pictures, 2);
+}
+
 TEST_F(PipelineTest, RegenerateSceneRejectsBadRequests) {
     const auto id = NewJob(3.0);
     // Not stopped yet (queued).
