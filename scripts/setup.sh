@@ -30,5 +30,5 @@ if [ -f web/package-lock.json ]; then
   (cd web && npm ci --no-audit --no-fund && npm run build)
 fi
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$(nproc)"
