@@ -67,8 +67,9 @@ public:
         : deps_(std::move(deps)),
           options_(std::move(options)),
           api_(deps_, options_),
-          ioc_(std::max(1, options_.threads)),
-          pool_(static_cast<std::size_t>(std::max(1, options_.blocking_threads))) {}
+          pool_(static_cast<std::size_t>(std::max(1, options_.blocking_threads))) {
+        ioc_.emplace(std::max(1, options_.threads));
+    }
 
     ~Impl() { Stop(); }
 
@@ -86,7 +87,7 @@ public:
         }
         tcp::endpoint ep(addr, options_.port);
         std::string where = options_.host + ":" + std::to_string(options_.port);
-        acceptor_.emplace(ioc_);
+        acceptor_.emplace(*ioc_);
         if (acceptor_->open(ep.protocol(), ec); ec) {
             return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
         }
@@ -105,10 +106,10 @@ public:
                          "and TLS in front (public_url https://...).\n",
                          addr.to_string().c_str(), static_cast<unsigned>(port_));
         }
-        asio::co_spawn(ioc_, Accept(), asio::detached);
+        asio::co_spawn(*ioc_, Accept(), asio::detached);
         started_ = true;
         for (int i = 0; i < std::max(1, options_.threads); ++i) {
-            threads_.emplace_back([this] { ioc_.run(); });
+            threads_.emplace_back([this] { ioc_->run(); });
         }
         return {};
     }
@@ -124,12 +125,14 @@ public:
             }
             for (const auto& ws : ws_) deps_.events.Unsubscribe(ws->sub_id);
         }
-        ioc_.stop();
+        ioc_->stop();
         for (auto& t : threads_) t.join();
         threads_.clear();
         pool_.join();
-        boost::system::error_code ec;
-        if (acceptor_) acceptor_->close(ec);
+        // Destroying the context destroys the suspended connection coroutines, which closes
+        // their sockets (clients see the connection end) and runs their clean-ups.
+        acceptor_.reset();
+        ioc_.reset();
     }
 
     std::uint16_t port() const { return port_; }
@@ -146,7 +149,7 @@ private:
 
     asio::awaitable<void> Accept() {
         for (;;) {
-            auto [ec, socket] = co_await acceptor_->async_accept(asio::make_strand(ioc_), kUseTuple);
+            auto [ec, socket] = co_await acceptor_->async_accept(asio::make_strand(*ioc_), kUseTuple);
             if (ec) {
                 if (ec == asio::error::operation_aborted || !acceptor_->is_open()) co_return;
                 continue;  // e.g. EMFILE: keep serving the connections we have
@@ -511,9 +514,9 @@ private:
     bool started_ = false;
     bool stopped_ = false;
     std::atomic<std::uint16_t> port_{0};
-    asio::io_context ioc_;  // after what its coroutines touch: destroyed first
+    asio::thread_pool pool_;  // joined before ioc_ is reset: its completions post into ioc_
+    std::optional<asio::io_context> ioc_;  // after what its coroutines touch; reset by Stop()
     std::optional<tcp::acceptor> acceptor_;
-    asio::thread_pool pool_;  // destroyed before ioc_: its completions post into ioc_
     std::vector<std::thread> threads_;
 };
 

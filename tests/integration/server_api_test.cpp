@@ -1,5 +1,8 @@
 // The HTTP API against a real server, SQLite database and object store.
+#include <atomic>
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -665,6 +668,47 @@ TEST_F(PlaylistTest, CrudWithValidation) {
     EXPECT_EQ(Get(url + "/now", h).status, 404u);
     std::lock_guard lock(mu_);
     EXPECT_GE(std::count(changed_.begin(), changed_.end(), id), 4);
+}
+
+}  // namespace
+}  // namespace beacon::server::testing
+
+namespace beacon::server::testing {
+namespace {
+
+TEST_F(ApiTest, ConcurrentClientsAllGetAnswers) {
+    auto h = Bearer();
+    ASSERT_EQ(Call("POST", "/api/v1/generate", R"({"prompt":"x"})", h).status, 202u);
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 25; ++i) {
+                if (Send(port_, "GET", "/api/v1/jobs/1", "", h).status == 200) ++ok;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 200);
+}
+
+TEST_F(ApiTest, StopClosesOpenConnectionsPromptly) {
+    auto h = Bearer();
+    WsClient ws(port_, "/api/v1/events", h);
+    namespace asio = boost::asio;
+    asio::io_context ioc;
+    asio::ip::tcp::socket idle(ioc);
+    idle.connect({asio::ip::make_address("127.0.0.1"), port_});  // keep-alive, no request yet
+    auto t0 = std::chrono::steady_clock::now();
+    server_->Stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+    EXPECT_FALSE(ws.Next(5000));  // the WebSocket ends rather than hangs
+    char byte;
+    boost::system::error_code ec;
+    idle.read_some(asio::buffer(&byte, 1), ec);
+    EXPECT_TRUE(ec);  // closed by the server
+    EXPECT_THROW(Send(port_, "GET", "/healthz"), boost::system::system_error);
+    server_->Stop();  // idempotent
 }
 
 }  // namespace
