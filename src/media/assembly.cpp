@@ -150,7 +150,8 @@ std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input, lo
                     .Set("w", "max(" + sw + ",2*ceil(iw*" + sh + "/ih/2))")
                     .Set("h", "max(" + sh + ",2*ceil(ih*" + sw + "/iw/2))")
                     .str()};
-            if (j == 0) fl.push_back("format=yuv420p");
+            // Convert once, before the loop, not per frame in overlay.
+            fl.push_back(j == 0 ? "format=yuv420p" : "format=yuva420p");
             fl.push_back(loop);
             fl.push_back(setpts);
             const std::string dir = leftwards ? "-" : "+";
