@@ -19,6 +19,11 @@ test.describe.configure({ mode: "serial" });
 let page: Page;
 let contentId = 0;
 
+/** Follows a link in the main navigation. */
+async function nav(p: Page, name: string) {
+  await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+}
+
 /** Screenshot of the current screen in the dark and the cream theme. */
 async function shootBoth(p: Page, name: string) {
   for (const theme of ["dark", "light"] as const) {
@@ -100,7 +105,7 @@ test("create a job: the log streams and the preview starts playing", async () =>
 });
 
 test("jobs list shows the finished job", async () => {
-  await page.getByRole("link", { name: "Jobs" }).click();
+  await nav(page, "Jobs");
   const table = page.getByTestId("jobs-table");
   await expect(table).toContainText(TITLE);
   await expect(table.getByRole("row", { name: new RegExp(TITLE) }).getByTestId("job-state")).toHaveText("completed");
@@ -108,7 +113,7 @@ test("jobs list shows the finished job", async () => {
 });
 
 test("the final appears in the library and search finds it", async () => {
-  await page.getByRole("link", { name: "Library" }).click();
+  await nav(page, "Library");
   const grid = page.getByTestId("library-grid");
   await expect(grid.getByRole("link", { name: TITLE, exact: true })).toBeVisible();
   await expect(grid.locator("img[loading=lazy]").first()).toBeAttached();
@@ -191,15 +196,8 @@ test("player: audio tracks, captions that persist, chapters", async () => {
   await shootBoth(page, "watch");
 });
 
-test("liveloop shows the channel on air", async () => {
-  await page.getByRole("link", { name: "LiveLoop" }).click();
-  await expect(page.getByRole("status", { name: "On air" })).toBeVisible();
-  await expect(page.getByTestId("playlist-items")).toContainText(TITLE);
-  await shootBoth(page, "liveloop");
-});
-
-test("theme switch persists, then log out", async () => {
-  await page.getByRole("link", { name: "Settings" }).click();
+test("theme switch persists", async () => {
+  await nav(page, "Settings");
   await expect(page.getByTestId("engines-table")).toContainText("built-in");
   await shootBoth(page, "settings");
   await page.getByTestId("theme-light").check();
@@ -208,9 +206,29 @@ test("theme switch persists, then log out", async () => {
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   await page.getByTestId("theme-toggle").click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+});
 
+test("log out", async () => {
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
   await page.goto("/library");
   await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
+});
+
+test("liveloop plays the channel on air", async () => {
+  test.setTimeout(120_000);
+  // After logging out: a fresh context logs in again (through the API) and opens the channel.
+  const ctx = await page.context().browser()!.newContext({ baseURL: BASE() });
+  const login = await ctx.request.post("/api/v1/auth/login", { data: { password: PASSWORD() } });
+  expect(login.ok()).toBe(true);
+  const live = await ctx.newPage();
+  try {
+    await live.goto("/live");
+    await expect(live.getByRole("status", { name: "On air" })).toBeVisible();
+    await expect(live.getByTestId("playlist-items")).toContainText(TITLE);
+    await live.waitForFunction(() => (document.querySelector<HTMLVideoElement>("[data-testid=live-video]")?.currentTime ?? 0) > 1, null, { timeout: 60_000 });
+    await shootBoth(live, "liveloop");
+  } finally {
+    await ctx.close();
+  }
 });

@@ -55,6 +55,7 @@ export const HlsVideo = forwardRef<HlsVideoHandle, Props>(function HlsVideo(
     const video = videoRef.current;
     if (!video || !src) return;
     let cancelled = false;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     if (!isHlsUrl(src)) {
       video.src = src;
       return () => {
@@ -85,10 +86,16 @@ export const HlsVideo = forwardRef<HlsVideoHandle, Props>(function HlsVideo(
       hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, report);
       hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, report);
       let mediaRecoveries = 0;
+      let networkRetries = 0;
+      hls.on(Hls.Events.FRAG_LOADED, () => {
+        networkRetries = 0;
+      });
       hls.on(Hls.Events.ERROR, (_e, data) => {
         if (!data.fatal) return;
-        if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
-          hls.startLoad();
+        if (data.type === Hls.ErrorTypes.NETWORK_ERROR && networkRetries < 6) {
+          // Back off (0.5 s … 16 s) so a server that is down is not hammered.
+          const delay = 500 * 2 ** networkRetries++;
+          retryTimer = setTimeout(() => hlsRef.current === hls && hls.startLoad(), delay);
         } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries++ < 3) {
           hls.recoverMediaError();
         } else {
@@ -102,6 +109,7 @@ export const HlsVideo = forwardRef<HlsVideoHandle, Props>(function HlsVideo(
     });
     return () => {
       cancelled = true;
+      clearTimeout(retryTimer);
       hlsRef.current?.destroy();
       hlsRef.current = null;
     };

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { api } from "../../api/client";
 import { qk } from "../../api/keys";
@@ -18,8 +18,22 @@ export default function LiveLoopPage() {
   const lists = useQuery({ queryKey: qk.playlists, queryFn: api.playlists });
   const [selected, setSelected] = useState<number | null>(null);
   const channel = lists.data?.items.find((p) => p.id === selected) ?? lists.data?.items[0];
-  const library = useQuery({ queryKey: qk.content({ sort: "title", limit: 500 }), queryFn: () => api.content({ sort: "title", limit: 500 }) });
-  const byId = useMemo(() => new Map((library.data?.items ?? []).map((c) => [c.id, c])), [library.data]);
+  // The picker offers the 200 newest items (the API's page limit); playlist entries older than
+  // that are looked up one by one so every row shows its title.
+  const library = useQuery({ queryKey: qk.content({ sort: "newest", limit: 200 }), queryFn: () => api.content({ sort: "newest", limit: 200 }) });
+  const listed = useMemo(() => new Map((library.data?.items ?? []).map((c) => [c.id, c])), [library.data]);
+  const missing = useMemo(() => {
+    if (!library.data) return [];
+    const ids = new Set<number>();
+    for (const p of lists.data?.items ?? []) for (const id of p.items) if (!listed.has(id)) ids.add(id);
+    return [...ids].slice(0, 100);
+  }, [lists.data, listed, library.data]);
+  const extra = useQueries({ queries: missing.map((id) => ({ queryKey: qk.contentItem(id), queryFn: () => api.contentItem(id), staleTime: 60_000 })) });
+  const byId = useMemo(() => {
+    const m = new Map(listed);
+    for (const q of extra) if (q.data) m.set(q.data.id, q.data);
+    return m;
+  }, [listed, extra]);
   const [title, setTitle] = useState("");
   const create = useMutation({
     mutationFn: () => api.createPlaylist(title.trim()),
