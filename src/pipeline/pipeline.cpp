@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -507,7 +508,12 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
         if (!slots[n - 1].picture_done) launch(false, n);
     }
 
-    bool early_preview = false;
+    bool early_started = false;
+    std::atomic<bool> early_published{false};
+    std::stop_source early_stop;
+    std::stop_callback forward_early(ctx.stop_token(),
+                                     [&early_stop] { early_stop.request_stop(); });
+    std::jthread early_thread;  // joined before the stage returns
     std::unique_lock lock(mu);
     for (;;) {
         // Record each scene the moment both parts exist (a resumed job skips it).
@@ -538,37 +544,45 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
         }
         ctx.SetProgress(15 + 30 * (voices + pictures) / std::max(1, 2 * count));
         if (failure || done == count) break;
-        // Preview-first: all voices and at least one picture → a preview now.
-        if (!early_preview && job.request.produce_preview && voices == count && pictures > 0 &&
+        // Preview-first: all voices and at least one picture → a preview now, made beside
+        // the painters; if every picture lands first it is abandoned (the preview stage then
+        // makes the full one at once).
+        if (!early_started && job.request.produce_preview && voices == count && pictures > 0 &&
             pictures < count) {
-            early_preview = true;
+            early_started = true;
             std::vector<media::SceneMedia> sm;
             for (int n = 1; n <= count; ++n) {
                 const Slot& s = slots[n - 1];
                 media::SceneMedia m;
                 m.duration = scenes[n - 1].duration;
-                auto voice = Readable(store_, s.voice["key"], job_dir);
-                if (voice.ok()) m.voice = *voice;
+                m.voice = s.voice.value("key", "");
                 m.voice_duration = s.voice.value("duration", 0.0);
-                if (s.picture_done) {
-                    auto pic = Readable(store_, s.picture["key"], job_dir);
-                    if (pic.ok()) m.picture = *pic;
-                }
+                if (s.picture_done) m.picture = s.picture.value("key", "");
                 sm.push_back(std::move(m));
             }
-            lock.unlock();
-            auto t = media::PlanTimeline(sm, job.request.duration_target, media::kPreviewFps);
-            const fs::path out = job_dir / "preview_early.mp4";
-            media::RunOptions run = RunFor(ctx, 0, 0, 0);
-            if (t.ok() && media::MakePreview(media_, sm, *t, out.string(), run).ok()) {
-                const std::string key = JobPrefix(job.id) + "preview.mp4";
-                if (store_.PutFile(key, out).ok()) {
-                    ctx.SetUrls({{"preview_url", Url(key)}});
-                    ctx.Log("preview (partial pictures) ready after " +
-                            std::to_string(Ms(started)) + " ms");
+            early_thread = std::jthread([&, this, sm = std::move(sm)]() mutable {
+                for (auto& m : sm) {
+                    if (!m.voice.empty()) {
+                        auto v = Readable(store_, m.voice, job_dir);
+                        m.voice = v.ok() ? *v : "";
+                    }
+                    if (!m.picture.empty()) {
+                        auto p = Readable(store_, m.picture, job_dir);
+                        m.picture = p.ok() ? *p : "";
+                    }
                 }
-            }
-            lock.lock();
+                auto t = media::PlanTimeline(sm, job.request.duration_target, media::kPreviewFps);
+                const fs::path out = job_dir / "preview_early.mp4";
+                media::RunOptions run = RunFor(ctx, 0, 0, 0);
+                run.stop = early_stop.get_token();
+                if (!t.ok() || !media::MakePreview(media_, sm, *t, out.string(), run).ok()) return;
+                const std::string key = JobPrefix(job.id) + "preview.mp4";
+                if (early_stop.stop_requested() || !store_.PutFile(key, out).ok()) return;
+                early_published = true;
+                ctx.SetUrls({{"preview_url", Url(key)}});
+                ctx.Log("preview (partial pictures) ready after " + std::to_string(Ms(started)) +
+                        " ms");
+            });
             continue;
         }
         cv.wait(lock, ctx.stop_token(), [&] {
@@ -586,10 +600,12 @@ Result<Json> GenerationPipeline::RunScenes(jobs::StageContext& ctx) {
     }
     lock.unlock();
     local_stop.request_stop();
+    early_stop.request_stop();
     threads.clear();  // joins
+    if (early_thread.joinable()) early_thread.join();
     if (failure) return *failure;
 
-    Json out = {{"scenes", Json::array()}, {"early_preview", early_preview}};
+    Json out = {{"scenes", Json::array()}, {"early_preview", early_published.load()}};
     for (const auto& s : slots) out["scenes"].push_back(s.record);
     ctx.Log("scenes: " + std::to_string(count) + " voices and pictures in " +
             std::to_string(Ms(started)) + " ms");
