@@ -210,6 +210,20 @@ void LiveLoopService::EnsureItemsLocked(Channel& ch) {
     for (const auto& ins : ch.schedule.inserts) ids.insert(ins.content_id);
     for (const auto& o : ch.state.occurrences) ids.insert(o.content_id);
     ids.insert(ch.state.slot_queue.begin(), ch.state.slot_queue.end());
+    // Items changed or deleted since the last refresh: read again; one that cannot be read any
+    // more stays described (gone) so that what was published keeps its numbering.
+    for (auto id : changed_items_) {
+        auto it = items_.find(id);
+        if (it == items_.end()) continue;
+        if (auto fresh = LoadItemLocked(id)) {
+            it->second = fresh;
+        } else if (!it->second->gone) {
+            auto gone = std::make_shared<CatalogItem>(*it->second);
+            gone->gone = true;
+            it->second = gone;
+        }
+    }
+    changed_items_.clear();
     const UnixMillis wall = Wall();
     Catalog cat;
     for (auto id : ids) {
@@ -484,17 +498,7 @@ void LiveLoopService::OnPlaylistChanged(std::int64_t playlist_id) {
 void LiveLoopService::OnContentChanged(std::int64_t content_id) {
     std::lock_guard lock(mu_);
     failed_.erase(content_id);
-    auto it = items_.find(content_id);
-    if (it != items_.end()) {
-        auto fresh = LoadItemLocked(content_id);
-        if (fresh) {
-            it->second = fresh;
-        } else {
-            auto gone = std::make_shared<CatalogItem>(*it->second);
-            gone->gone = true;  // keep describing what was published
-            it->second = gone;
-        }
-    }
+    if (items_.count(content_id)) changed_items_.insert(content_id);  // re-read at next refresh
     for (auto& [id, ch] : channels_) ch->window_until = 0;
     guide_cache_.clear();
 }

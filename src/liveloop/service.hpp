@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -84,8 +85,9 @@ public:
     /// A playlist was created, changed or deleted: caches are dropped; the next extension of the
     /// committed timeline uses the new schedule.
     void OnPlaylistChanged(std::int64_t playlist_id);
-    /// A library item was changed or deleted: its manifest is read again. A deleted item leaves
-    /// the future of every channel; segments already published stay listed.
+    /// A library item was changed or deleted: its manifest is read again at the next refresh
+    /// (this call does no I/O, so it may run on an event-publishing thread). A deleted item
+    /// leaves the future of every channel; segments already published stay listed.
     void OnContentChanged(std::int64_t content_id);
 
 private:
@@ -119,6 +121,8 @@ private:
     std::map<std::int64_t, std::shared_ptr<const CatalogItem>> items_;
     /// Items that could not be loaded, and when to try again.
     std::map<std::int64_t, core::UnixMillis> failed_;
+    /// Items to read again at the next refresh (OnContentChanged).
+    std::set<std::int64_t> changed_items_;
     std::map<std::string, CachedText, std::less<>> guide_cache_;
 };
 
