@@ -71,8 +71,9 @@ function Shell() {
       await api.logout();
     } finally {
       stream.stop();
-      qc.clear();
+      // Signed out: the gate shows the login form; every other cached answer is dropped.
       qc.setQueryData(qk.me, null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== qk.me[0] });
       navigate("/");
     }
   };

@@ -1,4 +1,25 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, type VideoHTMLAttributes } from "react";
+import type HlsType from "hls.js";
+import type { HlsConfig, LoaderCallbacks, LoaderConfiguration, LoaderContext } from "hls.js";
+import { rebaseDiscontinuitySequence, type RebaseState } from "./hlsRebase";
+
+/** hls.js's playlist loader, with each playlist's discontinuity sequence rebased (see hlsRebase). */
+function rebasingPlaylistLoader(Hls: typeof HlsType): HlsConfig["pLoader"] {
+  const Base = Hls.DefaultConfig.loader;
+  const state: RebaseState = { base: null };
+  return class RebasingLoader extends Base {
+    load(context: LoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<LoaderContext>) {
+      const onSuccess = callbacks.onSuccess;
+      super.load(context, config, {
+        ...callbacks,
+        onSuccess: (response, stats, ctx, details) => {
+          if (typeof response.data === "string") response.data = rebaseDiscontinuitySequence(response.data, state);
+          onSuccess(response, stats, ctx, details);
+        },
+      });
+    }
+  } as unknown as HlsConfig["pLoader"];
+}
 
 export interface AudioTrackInfo {
   id: number;
@@ -75,6 +96,7 @@ export const HlsVideo = forwardRef<HlsVideoHandle, Props>(function HlsVideo(
         lowLatencyMode: false,
         liveSyncDurationCount: live ? 3 : undefined,
         backBufferLength: live ? 30 : 90,
+        pLoader: rebasingPlaylistLoader(Hls),
       });
       hlsRef.current = hls;
       const report = () =>
