@@ -498,9 +498,10 @@ core::Result<FinalResult> MakeFinal(const MediaOptions& opts, const std::vector<
                                     const std::string& out_mp4, const RunOptions& run) {
     FinalResult r;
     r.narration_wav = (std::filesystem::path(scratch_dir) / "narration.wav").string();
-    BEACON_CHECK(RunFfmpeg(opts, BuildNarrationCommand(opts, scenes, t, r.narration_wav), run));
+    // Progress is reported for the final encode only (the audio passes are short).
     RunOptions quiet = run;
     quiet.on_progress = nullptr;
+    BEACON_CHECK(RunFfmpeg(opts, BuildNarrationCommand(opts, scenes, t, r.narration_wav), quiet));
     quiet.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout);
     BEACON_TRY(measured, MeasureLoudness(opts, r.narration_wav, quiet));
     r.measured = measured;
