@@ -26,6 +26,7 @@ async function nav(p: Page, name: string) {
 
 /** Screenshot of the current screen in the dark and the cream theme. */
 async function shootBoth(p: Page, name: string) {
+  await p.evaluate(() => window.scrollTo(0, 0));
   for (const theme of ["dark", "light"] as const) {
     await p.evaluate((t) => {
       localStorage.setItem("beacon.theme", t);
@@ -97,6 +98,7 @@ test("create a job: the log streams and the preview starts playing", async () =>
   const err = (await page.getByTestId("job-error").count()) ? await page.getByTestId("job-error").textContent() : "";
   expect(finalState, `job ended ${finalState}: ${err}`).toBe("completed");
   await expect(page.getByTestId("stage-timings")).toBeVisible();
+  await expect(page.getByTestId("scenes").locator("img").first()).toBeVisible();
   await expect(page.getByTestId("job-log")).toContainText("ffmpeg");
   const href = await page.getByRole("link", { name: "Watch final" }).getAttribute("href");
   contentId = Number(/\/watch\/(\d+)/.exec(href ?? "")?.[1]);

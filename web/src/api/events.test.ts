@@ -56,6 +56,16 @@ describe("applyEvent", () => {
     expect(inv).toHaveBeenCalledWith({ queryKey: qk.jobsAll });
   });
 
+  it("refetches the job detail (stage outputs) when the job moves on, not on repeats", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(qk.job(1), job({ status: "rendering_preview", progress: 30, stages: {} }));
+    const inv = vi.spyOn(qc, "invalidateQueries");
+    applyEvent(qc, { seq: 1, type: "job.updated", v: 1, data: job({ status: "rendering_preview", progress: 30 }) });
+    expect(inv).not.toHaveBeenCalledWith({ queryKey: qk.job(1), exact: true });
+    applyEvent(qc, { seq: 2, type: "job.updated", v: 1, data: job({ status: "rendering_final", progress: 60 }) });
+    expect(inv).toHaveBeenCalledWith({ queryKey: qk.job(1), exact: true });
+  });
+
   it("streams log lines into the job detail", () => {
     const qc = new QueryClient();
     qc.setQueryData(qk.job(1), job({ logs: [] }));

@@ -48,7 +48,13 @@ export function applyEvent(qc: QueryClient, ev: ServerEvent): number {
   switch (ev.type) {
     case "job.updated": {
       const job = ev.data;
+      const before = qc.getQueryData<Job>(qk.job(job.id));
       qc.setQueryData<Job>(qk.job(job.id), (old) => (old ? mergeJob(old, job) : old));
+      // Updates carry the job row, not its stage outputs: when it moves on, fetch the detail
+      // (script, scenes, timings) again. In-flight fetches are shared, so bursts cost one request.
+      if (before && !(job as Job).stages && (before.status !== job.status || before.progress !== job.progress || before.preview_url !== job.preview_url)) {
+        void qc.invalidateQueries({ queryKey: qk.job(job.id), exact: true });
+      }
       let missing = false;
       for (const [key, page] of qc.getQueriesData<Page<Job>>({ queryKey: qk.jobsAll })) {
         const r = replaceInPage(page, job);
