@@ -29,6 +29,9 @@ fi
 if [ -f web/package-lock.json ]; then
   (cd web && npm ci --no-audit --no-fund && npm run build)
 fi
+if [ -f tests/e2e/liveloop_tools/package-lock.json ]; then
+  (cd tests/e2e/liveloop_tools && npm ci --no-audit --no-fund)
+fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$(nproc)"

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <csignal>
+#include <ctime>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
@@ -167,8 +168,21 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     live_options.horizon_seconds = rt.cfg.liveloop.horizon_seconds;
     live_options.target_duration = rt.cfg.media.segment_seconds;
     live_options.public_base_url = [url = rt.cfg.server.public_url] { return url; };
+    // Slot times such as "20:00" are the user's local time.
+    {
+        std::time_t now = std::time(nullptr);
+        std::tm local{};
+        localtime_r(&now, &local);
+        live_options.slot_utc_offset_minutes = static_cast<int>(local.tm_gmtoff / 60);
+    }
     liveloop::LiveLoopService live(*rt.db, *rt.store, live_options);
     HealthCache health(*rt.engines);
+    // Library changes reach the channels at once (a deleted item leaves their future).
+    auto content_sub = rt.events.Subscribe([&live](const jobs::Event& e) {
+        if (e.type == "content.updated" || e.type == "content.deleted") {
+            live.OnContentChanged(e.data.value("id", std::int64_t{0}));
+        }
+    });
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
     deps.live_handler = [&live](const server::LiveRequest& r) -> core::Result<server::LiveResponse> {
@@ -223,6 +237,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     WaitForTerminationSignal();
     std::cerr << "beacon: stopping\n";
     http.Stop();
+    rt.events.Unsubscribe(content_sub);
     rt.workers->Stop();
     return 0;
 }

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "liveloop/ts_marker.hpp"
+#include "media/ts_marker.hpp"
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
 
@@ -131,7 +131,7 @@ inline std::int64_t MakeHouseItem(storage::Database& db, storage::ObjectStore& s
                 std::stringstream ss;
                 ss << in.rdbuf();
                 std::string bytes = ss.str();
-                MarkDiscontinuity(bytes);
+                media::MarkDiscontinuity(bytes);
                 std::ofstream(dir / folder / name, std::ios::binary | std::ios::trunc) << bytes;
             }
             list.push_back({{"uri", folder + "/" + name}, {"duration", dur}});

@@ -1,4 +1,5 @@
 #include "media/hls.hpp"
+#include "media/ts_marker.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -384,6 +385,18 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
     master.average_bandwidth =
         duration > 0 ? static_cast<int>(std::ceil(total_bits / duration)) : 0;
     manifest["first_pts"] = std::round(result.first_pts * 1e6) / 1e6;
+    // Each item is muxed on its own, so its TS continuity counters restart; flag the jump on
+    // each TS rendition's first segment so that clients reading a LiveLoop channel (items
+    // back to back) expect it instead of reporting corrupt packets.
+    for (const auto& entry : std::filesystem::directory_iterator(root)) {
+        auto first = entry.path() / "seg_00000.ts";
+        if (!entry.is_directory() || !std::filesystem::exists(first)) continue;
+        std::ifstream in(first, std::ios::binary);
+        std::string ts((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        in.close();
+        MarkDiscontinuity(ts);
+        BEACON_CHECK(WriteText(first, ts));
+    }
     BEACON_CHECK(WriteText(root / "master.m3u8", WriteMasterPlaylist(master)));
     result.files.push_back("master.m3u8");
     result.manifest_json = manifest.dump(2);

@@ -1,9 +1,9 @@
-#include "liveloop/ts_marker.hpp"
+#include "media/ts_marker.hpp"
 
 #include <cstring>
 #include <set>
 
-namespace beacon::liveloop {
+namespace beacon::media {
 
 MarkResult MarkDiscontinuity(std::string& ts) {
     constexpr std::size_t kPacket = 188;
@@ -43,4 +43,4 @@ MarkResult MarkDiscontinuity(std::string& ts) {
     return r;
 }
 
-}  // namespace beacon::liveloop
+}  // namespace beacon::media

@@ -9,7 +9,7 @@
 /// media/pipeline modules) on each rendition's seg_00000.ts; harmless for a lone item. Pure.
 #include <string>
 
-namespace beacon::liveloop {
+namespace beacon::media {
 
 struct MarkResult {
     int marked = 0;    // PIDs whose first packet now carries the indicator
@@ -24,4 +24,4 @@ struct MarkResult {
 /// (both counts 0).
 MarkResult MarkDiscontinuity(std::string& ts);
 
-}  // namespace beacon::liveloop
+}  // namespace beacon::media

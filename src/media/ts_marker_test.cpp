@@ -1,8 +1,8 @@
-#include "liveloop/ts_marker.hpp"
+#include "media/ts_marker.hpp"
 
 #include <gtest/gtest.h>
 
-namespace beacon::liveloop {
+namespace beacon::media {
 namespace {
 
 std::string Packet(int pid, int afc, int cc, std::string body) {
@@ -50,4 +50,4 @@ TEST(TsMarker, LeavesNonTsAlone) {
 }
 
 }  // namespace
-}  // namespace beacon::liveloop
+}  // namespace beacon::media
