@@ -69,11 +69,12 @@ TEST_F(SqliteDatabaseTest, ClaimsEachJobOnceUntilTheLeaseExpires) {
 TEST_F(SqliteDatabaseTest, ConcurrentClaimersNeverShareAJob) {
     for (int i = 0; i < 40; ++i) NewJob("job " + std::to_string(i));
     std::vector<std::int64_t> seen[4];
+    const std::string names[4] = {"w0", "w1", "w2", "w3"};
     std::vector<std::jthread> threads;
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&, t] {
             for (;;) {
-                auto c = db_->ClaimJob("w" + std::to_string(t), 10, 1'000'000);
+                auto c = db_->ClaimJob(names[t], 10, 1'000'000);
                 if (!c.ok() || !c->has_value()) break;
                 seen[t].push_back((*c)->id);
                 ASSERT_TRUE(db_->FinishJob((*c)->id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
