@@ -282,8 +282,9 @@ bool SecretEquals(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::int64_t> ParsePositiveId(std::string_view s) {
+    if (s.empty() || s.front() < '0' || s.front() > '9') return std::nullopt;
     auto v = ParseInt64(s);
-    if (!v || *v <= 0 || s.front() == '-' || s.front() == '+') return std::nullopt;
+    if (!v.has_value() || v.value() <= 0) return std::nullopt;
     return v;
 }
 

@@ -1,9 +1,11 @@
 #include "server/server.hpp"
 
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cerrno>
 #include <cstdio>
 #include <deque>
@@ -13,7 +15,6 @@
 #include <thread>
 
 #include <boost/asio.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -28,7 +29,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -87,7 +87,7 @@ public:
         }
         tcp::endpoint ep(addr, options_.port);
         std::string where = options_.host + ":" + std::to_string(options_.port);
-        acceptor_.emplace(*ioc_);
+        acceptor_.emplace(asio::make_strand(*ioc_));
         if (acceptor_->open(ep.protocol(), ec); ec) {
             return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
         }
@@ -106,7 +106,7 @@ public:
                          "and TLS in front (public_url https://...).\n",
                          addr.to_string().c_str(), static_cast<unsigned>(port_));
         }
-        asio::co_spawn(*ioc_, Accept(), asio::detached);
+        asio::co_spawn(acceptor_->get_executor(), Accept(), asio::detached);
         started_ = true;
         for (int i = 0; i < std::max(1, options_.threads); ++i) {
             threads_.emplace_back([this] { ioc_->run(); });
@@ -125,6 +125,18 @@ public:
             }
             for (const auto& ws : ws_) deps_.events.Unsubscribe(ws->sub_id);
         }
+        // Graceful: stop accepting, shut every connection down (their coroutines see the end of
+        // the stream and finish), wait for them, then stop the threads.
+        asio::post(acceptor_->get_executor(), [this] {
+            boost::system::error_code ec;
+            acceptor_->close(ec);
+        });
+        {
+            std::unique_lock lock(conn_mu_);
+            conn_stopping_ = true;
+            for (int fd : conn_fds_) ::shutdown(fd, SHUT_RDWR);
+            conn_cv_.wait_for(lock, std::chrono::seconds(5), [this] { return active_ == 0; });
+        }
         ioc_->stop();
         for (auto& t : threads_) t.join();
         threads_.clear();
@@ -139,12 +151,17 @@ public:
     std::vector<RouteInfo> Routes() const { return api_.Routes(); }
 
 private:
+    // Coroutine hygiene for GCC 12: objects with destructors are never created as temporaries
+    // inside a co_await expression (GCC 12 may destroy such temporaries twice). Lambdas and
+    // arguments are named locals, passed by reference to the awaited coroutine.
+
+    /// Runs f() on the blocking pool and resumes on the caller's strand with its result. f must
+    /// be a named local that outlives the co_await.
     template <class F>
-    asio::awaitable<std::invoke_result_t<F&>> RunOnPool(F f) {
+    asio::awaitable<std::invoke_result_t<F&>> RunOnPool(F& f) {
         using R = std::invoke_result_t<F&>;
-        co_return co_await asio::co_spawn(
-            pool_, [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); },
-            asio::use_awaitable);
+        auto task = [&f]() -> asio::awaitable<R> { co_return f(); };
+        co_return co_await asio::co_spawn(pool_, task, asio::use_awaitable);
     }
 
     asio::awaitable<void> Accept() {
@@ -153,6 +170,11 @@ private:
             if (ec) {
                 if (ec == asio::error::operation_aborted || !acceptor_->is_open()) co_return;
                 continue;  // e.g. EMFILE: keep serving the connections we have
+            }
+            {
+                std::lock_guard lock(conn_mu_);
+                if (conn_stopping_) co_return;
+                ++active_;  // counted here so Stop waits for it even before it first runs
             }
             auto ex = socket.get_executor();
             asio::co_spawn(ex, Session(tcp::socket(std::move(socket))), asio::detached);
@@ -215,18 +237,25 @@ private:
                 since_yield += static_cast<std::uint64_t>(n);
                 if (since_yield >= (16u << 20)) {  // let other connections on this thread run
                     since_yield = 0;
-                    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+                    auto executor = co_await asio::this_coro::executor;
+                    co_await asio::post(executor, asio::use_awaitable);
                 }
                 continue;
             }
             if (n == 0) co_return false;  // the file shrank under us
             if (errno == EINTR) continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
+            // A client that stops reading: the timer cancels the wait.
             timer.expires_after(kIoTimeout);
-            auto r = co_await (sock.async_wait(tcp::socket::wait_write, kUseTuple) ||
-                               timer.async_wait(kUseTuple));
-            if (r.index() == 1) co_return false;  // the client stopped reading
-            if (std::get<0>(std::get<0>(r))) co_return false;
+            timer.async_wait([&sock](const boost::system::error_code& tec) {
+                if (!tec) {
+                    boost::system::error_code ignored;
+                    sock.cancel(ignored);
+                }
+            });
+            auto [wec] = co_await sock.async_wait(tcp::socket::wait_write, kUseTuple);
+            timer.cancel();
+            if (wec) co_return false;
         }
         co_return true;
     }
@@ -234,7 +263,8 @@ private:
     /// Answers an error and closes (after a protocol error or an oversized body).
     // Callers pass named strings: GCC 12 mis-destroys some temporaries in co_await expressions.
     asio::awaitable<void> FailAndClose(beast::tcp_stream& stream, unsigned status,
-                                       std::string code, std::string message, bool drain) {
+                                       const std::string& code, const std::string& message,
+                                       bool drain) {
         Reply r = Api::Error(status, code, message);
         r.close = true;
         co_await WriteReply(stream, 11, false, false, r);
@@ -253,8 +283,28 @@ private:
         stream.socket().close(ec);
     }
 
+    /// Tracks a live connection (its fd, for Stop) or a helper coroutine (fd -1).
+    struct ConnectionGuard {
+        Impl* self;
+        int fd;
+        ~ConnectionGuard() {
+            std::lock_guard lock(self->conn_mu_);
+            if (fd >= 0) self->conn_fds_.erase(fd);
+            if (--self->active_ == 0) self->conn_cv_.notify_all();
+        }
+    };
+
     asio::awaitable<void> Session(tcp::socket socket) {
+        const int fd = socket.native_handle();
+        bool stopping = false;
+        {
+            std::lock_guard lock(conn_mu_);
+            conn_fds_.insert(fd);
+            stopping = conn_stopping_;
+        }
         beast::tcp_stream stream(std::move(socket));
+        ConnectionGuard guard{this, fd};  // after stream: unregistered before the fd closes
+        if (stopping) co_return;
         std::string client;
         {
             boost::system::error_code ec;
@@ -283,7 +333,7 @@ private:
                     std::string code = too_big ? "too_large" : "invalid_argument";
                     std::string message = too_big ? std::string("request headers are too large")
                                                   : "malformed HTTP request: " + ec.message();
-                    co_await FailAndClose(stream, status, std::move(code), std::move(message),
+                    co_await FailAndClose(stream, status, code, message,
                                           false);
                 }
                 co_return;
@@ -310,7 +360,7 @@ private:
                     if (IsHttpParseError(bec) && bec != http::error::partial_message) {
                         std::string code = "invalid_argument";
                         std::string message = "malformed HTTP request body: " + bec.message();
-                        co_await FailAndClose(stream, 400, std::move(code), std::move(message),
+                        co_await FailAndClose(stream, 400, code, message,
                                               false);
                     }
                     co_return;
@@ -340,10 +390,11 @@ private:
                 req.segments = std::move(*segments);
                 req.query = std::move(*parsed_query);
                 if (Api::IsEventsPath(req.raw_path) && websocket::is_upgrade(req.msg)) {
-                    co_await ServeWebSocket(std::move(stream), std::move(req));
+                    co_await ServeWebSocket(stream, req);
                     co_return;
                 }
-                reply = co_await RunOnPool([this, &req] { return api_.Handle(req); });
+                auto handle = [this, &req] { return api_.Handle(req); };
+                reply = co_await RunOnPool(handle);
             }
             keep_alive = keep_alive && !reply.close;
             bool ok = co_await WriteReply(stream, version, head, keep_alive, reply);
@@ -370,65 +421,53 @@ private:
         state->Wake(state);
     }
 
-    asio::awaitable<void> WsWriter(websocket::stream<beast::tcp_stream>& ws,
-                                   std::shared_ptr<WsState> state) {
+    using WebSocket = websocket::stream<beast::tcp_stream>;
+
+    /// Drains the queue into the socket until the reader ends (alive = false) or the client falls
+    /// too far behind. Runs as its own coroutine on the connection's strand.
+    static asio::awaitable<void> WsWriter(std::shared_ptr<WebSocket> ws,
+                                          std::shared_ptr<WsState> state, Impl* self) {
+        ConnectionGuard guard{self, -1};
         for (;;) {
             std::deque<std::pair<std::uint64_t, std::string>> batch;
             bool overflow = false;
             {
                 std::lock_guard lock(state->mu);
+                if (!state->alive) co_return;
                 batch.swap(state->queue);
                 overflow = state->overflow;
             }
             if (overflow) {
-                co_await ws.async_close(
-                    websocket::close_reason(websocket::close_code::policy_error,
-                                            "too far behind; reconnect with ?after=<last seq>"),
-                    kUseTuple);
+                websocket::close_reason reason(websocket::close_code::policy_error,
+                                               "too far behind; reconnect with ?after=<last seq>");
+                co_await ws->async_close(reason, kUseTuple);
                 co_return;
             }
             if (batch.empty()) {
                 state->timer.expires_at(asio::steady_timer::time_point::max());
                 co_await state->timer.async_wait(kUseTuple);
-                std::lock_guard lock(state->mu);
-                if (!state->alive) co_return;
                 continue;
             }
             for (auto& [seq, text] : batch) {
                 {
                     std::lock_guard lock(state->mu);
+                    if (!state->alive) co_return;
                     if (seq != 0 && seq <= state->last_sent) continue;
                     if (seq != 0) state->last_sent = seq;
                 }
-                ws.text(true);
-                auto [ec, n] = co_await ws.async_write(asio::buffer(text), kUseTuple);
-                if (ec) co_return;
-            }
-        }
-    }
-
-    asio::awaitable<void> WsReader(websocket::stream<beast::tcp_stream>& ws,
-                                   std::shared_ptr<WsState> state) {
-        beast::flat_buffer buffer;
-        ws.read_message_max(64 * 1024);
-        for (;;) {
-            buffer.clear();
-            auto [ec, n] = co_await ws.async_read(buffer, kUseTuple);
-            if (ec) co_return;
-            auto msg = core::Json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
-            if (msg.is_object() && msg.value("type", "") == "resume") {
-                auto it = msg.find("after");
-                if (it != msg.end() && it->is_number_unsigned()) {
-                    co_await RunOnPool([this, state, after = it->get<std::uint64_t>()] {
-                        Replay(state, after);
-                        return 0;
-                    });
+                ws->text(true);
+                auto [ec, n] = co_await ws->async_write(asio::buffer(text), kUseTuple);
+                if (ec) {
+                    boost::system::error_code ignored;
+                    beast::get_lowest_layer(*ws).socket().close(ignored);  // ends the reader
+                    co_return;
                 }
             }
         }
     }
 
-    asio::awaitable<void> ServeWebSocket(beast::tcp_stream stream, Request req) {
+    /// Takes over the connection (stream is moved from) for the events WebSocket.
+    asio::awaitable<void> ServeWebSocket(beast::tcp_stream& stream, Request& req) {
         unsigned version = req.msg.version();
         std::optional<std::uint64_t> after;
         if (req.HasQuery("after")) {
@@ -441,7 +480,8 @@ private:
             }
             after = static_cast<std::uint64_t>(*v);
         }
-        Identity who = co_await RunOnPool([this, &req] { return api_.AuthenticateWebSocket(req); });
+        auto authenticate = [this, &req] { return api_.AuthenticateWebSocket(req); };
+        Identity who = co_await RunOnPool(authenticate);
         if (!who.authenticated()) {
             Reply r = Api::Error(core::Error{core::ErrorCode::kUnauthorized,
                                              "sign in first (session cookie, Authorization: Bearer "
@@ -449,19 +489,17 @@ private:
             co_await WriteReply(stream, version, false, false, r);
             co_return;
         }
-        websocket::stream<beast::tcp_stream> ws(std::move(stream));
-        beast::get_lowest_layer(ws).expires_never();
+        auto ws = std::make_shared<WebSocket>(std::move(stream));
+        beast::get_lowest_layer(*ws).expires_never();
         websocket::stream_base::timeout timeouts{};
         timeouts.handshake_timeout = std::chrono::seconds(10);
         timeouts.idle_timeout = options_.ws_ping_interval * 2;
         timeouts.keep_alive_pings = true;
-        ws.set_option(timeouts);
-        ws.set_option(websocket::stream_base::decorator(
+        ws->set_option(timeouts);
+        ws->set_option(websocket::stream_base::decorator(
             [](websocket::response_type& res) { res.set(http::field::server, "beacon"); }));
-        auto [aec] = co_await ws.async_accept(req.msg, kUseTuple);
-        if (aec) co_return;
-
-        auto state = std::make_shared<WsState>(ws.get_executor());
+        ws->read_message_max(64 * 1024);
+        auto state = std::make_shared<WsState>(ws->get_executor());
         const std::size_t max_queue = options_.ws_max_queue;
         {
             std::lock_guard lock(ws_mu_);
@@ -495,15 +533,50 @@ private:
                 self->ws_.erase(state);
             }
         } cleanup{this, state};
+        // Subscribed before the 101 answer: every event published after the client sees the
+        // handshake reaches it.
+        auto [aec] = co_await ws->async_accept(req.msg, kUseTuple);
+        if (aec) co_return;
+
         if (after) {
-            co_await RunOnPool([this, state, a = *after] {
+            auto replay = [this, &state, a = *after] {
                 Replay(state, a);
                 return 0;
-            });
+            };
+            co_await RunOnPool(replay);
         }
-        co_await (WsReader(ws, state) || WsWriter(ws, state));
+        {
+            std::lock_guard lock(conn_mu_);
+            ++active_;
+        }
+        asio::co_spawn(ws->get_executor(), WsWriter(ws, state, this), asio::detached);
+
+        // Reader: client messages ({"type":"resume","after":N}); ends when the connection does.
+        beast::flat_buffer buffer;
+        for (;;) {
+            buffer.clear();
+            auto [ec, n] = co_await ws->async_read(buffer, kUseTuple);
+            if (ec) break;
+            auto msg = core::Json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
+            if (msg.is_object() && msg.value("type", "") == "resume") {
+                auto it = msg.find("after");
+                if (it != msg.end() && it->is_number_unsigned()) {
+                    std::uint64_t a = it->get<std::uint64_t>();
+                    auto replay = [this, &state, a] {
+                        Replay(state, a);
+                        return 0;
+                    };
+                    co_await RunOnPool(replay);
+                }
+            }
+        }
+        {
+            std::lock_guard lock(state->mu);
+            state->alive = false;
+        }
+        state->timer.cancel();  // on the strand: the writer wakes, sees !alive and ends
         boost::system::error_code ec;
-        beast::get_lowest_layer(ws).socket().close(ec);
+        beast::get_lowest_layer(*ws).socket().close(ec);
     }
 
     ServerDeps deps_;
@@ -511,6 +584,11 @@ private:
     Api api_;
     std::mutex ws_mu_;
     std::set<std::shared_ptr<WsState>> ws_;
+    std::mutex conn_mu_;  // guards the connection fields below
+    std::condition_variable conn_cv_;
+    std::set<int> conn_fds_;  // sockets of live connections (shut down by Stop)
+    int active_ = 0;          // live connection and writer coroutines
+    bool conn_stopping_ = false;
     bool started_ = false;
     bool stopped_ = false;
     std::atomic<std::uint16_t> port_{0};
