@@ -24,7 +24,36 @@ Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
     }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Connection::~Connection() {
+    for (auto& [_, stmt] : statements) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db);
+}
+
+Statement::Statement(Connection& conn, std::string_view sql) : db_(conn.db), cached_(true) {
+    auto it = conn.statements.find(std::string(sql));
+    if (it != conn.statements.end()) {
+        stmt_ = it->second;
+        return;
+    }
+    if (sqlite3_prepare_v3(conn.db, sql.data(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+        prepare_error_ = sqlite3_errmsg(conn.db);
+        stmt_ = nullptr;
+        return;
+    }
+    conn.statements.emplace(std::string(sql), stmt_);
+}
+
+Statement::~Statement() {
+    if (cached_) {
+        if (stmt_) {
+            sqlite3_reset(stmt_);
+            sqlite3_clear_bindings(stmt_);
+        }
+    } else {
+        sqlite3_finalize(stmt_);
+    }
+}
 
 Statement& Statement::Bind(int i, std::int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);

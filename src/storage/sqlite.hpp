@@ -1,7 +1,9 @@
 #pragma once
 /// A thin RAII layer over the SQLite C API: a connection and prepared statements with typed binds.
 #include <cstdint>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 
@@ -11,8 +13,22 @@
 
 namespace beacon::storage::sqlite {
 
+/// A connection with its prepared-statement cache. Callers hold `mu` while using it.
+struct Connection {
+    sqlite3* db = nullptr;
+    std::mutex mu;
+    std::unordered_map<std::string, sqlite3_stmt*> statements;
+    Connection() = default;
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection();  // finalizes the statements, closes the connection
+};
+
 class Statement {
 public:
+    /// Prepares `sql` once per connection and reuses it (reset when this Statement ends).
+    Statement(Connection& conn, std::string_view sql);
+    /// Prepares `sql` for this use only.
     Statement(sqlite3* db, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -42,6 +58,7 @@ public:
 private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
+    bool cached_ = false;
     std::string prepare_error_;
 };
 

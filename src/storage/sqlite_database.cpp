@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <sstream>
 
@@ -174,12 +175,12 @@ std::string FtsQuery(const std::string& text) {
 
 class SqliteDatabase final : public Database {
 public:
-    explicit SqliteDatabase(sqlite3* db) : db_(db) {}
-    ~SqliteDatabase() override { sqlite3_close_v2(db_); }
+    explicit SqliteDatabase(sqlite3* db) { writer_.db = db; }
 
     core::Status Migrate() {
-        std::lock_guard lock(mu_);
-        Statement v(db_, "PRAGMA user_version");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement v(conn, "PRAGMA user_version");
         BEACON_TRY(has, v.Step());
         std::int64_t version = has ? v.Int(0) : 0;
         const auto& migrations = SqliteMigrations();
@@ -189,69 +190,77 @@ public:
                                    std::to_string(migrations.size()) + "); upgrade beacon");
         }
         for (std::size_t i = static_cast<std::size_t>(version); i < migrations.size(); ++i) {
-            BEACON_CHECK(sqlite::Exec(db_, "BEGIN IMMEDIATE"));
-            auto st = sqlite::Exec(db_, migrations[i]);
-            if (st.ok()) st = sqlite::Exec(db_, "PRAGMA user_version = " + std::to_string(i + 1));
+            BEACON_CHECK(sqlite::Exec(conn.db, "BEGIN IMMEDIATE"));
+            auto st = sqlite::Exec(conn.db, migrations[i]);
+            if (st.ok()) st = sqlite::Exec(conn.db, "PRAGMA user_version = " + std::to_string(i + 1));
             if (!st.ok()) {
-                (void)sqlite::Exec(db_, "ROLLBACK");
+                (void)sqlite::Exec(conn.db, "ROLLBACK");
                 return Error::Internal("migration " + std::to_string(i + 1) + " failed: " +
                                        st.error().message);
             }
-            BEACON_CHECK(sqlite::Exec(db_, "COMMIT"));
+            BEACON_CHECK(sqlite::Exec(conn.db, "COMMIT"));
         }
         return {};
     }
 
     // ---- users ------------------------------------------------------------------------------
     Result<core::User> GetOrCreateUser(const std::string& name) override {
-        std::lock_guard lock(mu_);
-        Statement ins(db_, "INSERT OR IGNORE INTO users(name, created_at) VALUES(?, ?)");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement ins(conn, "INSERT OR IGNORE INTO users(name, created_at) VALUES(?, ?)");
         ins.Bind(1, name).Bind(2, core::NowMillis());
         BEACON_CHECK(ins.Run());
-        return UserWhere("name = ?", name);
+        return UserWhere(conn, "name = ?", name);
     }
     Result<core::User> GetUserById(std::int64_t id) override {
-        std::lock_guard lock(mu_);
-        return UserWhere("id = ?", std::to_string(id));
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        return UserWhere(conn, "id = ?", std::to_string(id));
     }
     Result<core::User> GetUserByName(const std::string& name) override {
-        std::lock_guard lock(mu_);
-        return UserWhere("name = ?", name);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        return UserWhere(conn, "name = ?", name);
     }
     Result<core::User> GetUserByStreamKey(const std::string& key) override {
         if (key.empty()) return Error::NotFound("no such stream key");
-        std::lock_guard lock(mu_);
-        return UserWhere("stream_key = ?", key);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        return UserWhere(conn, "stream_key = ?", key);
     }
     Status SetPasswordHash(std::int64_t user_id, const std::string& hash) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "UPDATE users SET password_hash = ? WHERE id = ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "UPDATE users SET password_hash = ? WHERE id = ?");
         s.Bind(1, hash).Bind(2, user_id);
         BEACON_CHECK(s.Run());
         // A new password ends every existing session.
-        Statement d(db_, "DELETE FROM sessions WHERE user_id = ?");
+        Statement d(conn, "DELETE FROM sessions WHERE user_id = ?");
         d.Bind(1, user_id);
         return d.Run();
     }
     Status SetStreamKey(std::int64_t user_id, const std::string& key) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "UPDATE users SET stream_key = ? WHERE id = ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "UPDATE users SET stream_key = ? WHERE id = ?");
         s.Bind(1, key).Bind(2, user_id);
         return s.Run();
     }
     Result<std::int64_t> CountUsersWithPassword() override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "SELECT COUNT(*) FROM users WHERE password_hash != ''");
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn, "SELECT COUNT(*) FROM users WHERE password_hash != ''");
         BEACON_TRY(row, s.Step());
         return row ? s.Int(0) : 0;
     }
     Status CreateSession(const std::string& id_hash, std::int64_t user_id,
                          const std::string& csrf_token, core::UnixMillis expires_at) override {
-        std::lock_guard lock(mu_);
-        Statement del(db_, "DELETE FROM sessions WHERE expires_at < ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement del(conn, "DELETE FROM sessions WHERE expires_at < ?");
         del.Bind(1, core::NowMillis());
         BEACON_CHECK(del.Run());
-        Statement s(db_,
+        Statement s(conn,
                     "INSERT INTO sessions(id_hash, user_id, csrf_token, expires_at, created_at) "
                     "VALUES(?, ?, ?, ?, ?)");
         s.Bind(1, id_hash).Bind(2, user_id).Bind(3, csrf_token).Bind(4, expires_at).Bind(
@@ -259,8 +268,9 @@ public:
         return s.Run();
     }
     Result<Session> GetSession(const std::string& id_hash, core::UnixMillis now) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn,
                     "SELECT user_id, csrf_token, expires_at FROM sessions "
                     "WHERE id_hash = ? AND expires_at > ?");
         s.Bind(1, id_hash).Bind(2, now);
@@ -269,39 +279,53 @@ public:
         return Session{s.Int(0), s.Text(1), s.Int(2)};
     }
     Status DeleteSession(const std::string& id_hash) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "DELETE FROM sessions WHERE id_hash = ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "DELETE FROM sessions WHERE id_hash = ?");
         s.Bind(1, id_hash);
         return s.Run();
     }
     Result<Token> CreateToken(std::int64_t user_id, const std::string& name,
                               const std::string& token_hash) override {
-        std::lock_guard lock(mu_);
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
         auto now = core::NowMillis();
-        Statement s(db_,
+        Statement s(conn,
                     "INSERT INTO api_tokens(user_id, name, token_hash, created_at) "
                     "VALUES(?, ?, ?, ?)");
         s.Bind(1, user_id).Bind(2, name).Bind(3, token_hash).Bind(4, now);
         BEACON_CHECK(s.Run());
-        return Token{sqlite3_last_insert_rowid(db_), user_id, name, now, 0};
+        return Token{sqlite3_last_insert_rowid(conn.db), user_id, name, now, 0};
     }
     Result<Token> GetTokenByHash(const std::string& token_hash) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
-                    "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens "
-                    "WHERE token_hash = ?");
-        s.Bind(1, token_hash);
-        BEACON_TRY(row, s.Step());
-        if (!row) return Error{core::ErrorCode::kUnauthorized, "unknown API token"};
-        Token t{s.Int(0), s.Int(1), s.Text(2), s.Int(3), s.Int(4)};
-        Statement u(db_, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
-        u.Bind(1, core::NowMillis()).Bind(2, t.id);
-        BEACON_CHECK(u.Run());
+        Token t;
+        {
+            ReaderLease lease(*this);
+            sqlite::Connection& conn = lease.conn;
+            Statement s(conn,
+                        "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens "
+                        "WHERE token_hash = ?");
+            s.Bind(1, token_hash);
+            BEACON_TRY(row, s.Step());
+            if (!row) return Error{core::ErrorCode::kUnauthorized, "unknown API token"};
+            t = Token{s.Int(0), s.Int(1), s.Text(2), s.Int(3), s.Int(4)};
+        }
+        // last_used_at is kept to the minute: a write on every request would serialise reads.
+        auto now = core::NowMillis();
+        if (now - t.last_used_at > 60'000) {
+            std::lock_guard lock(writer_.mu);
+            sqlite::Connection& conn = writer_;
+            Statement u(conn, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
+            u.Bind(1, now).Bind(2, t.id);
+            BEACON_CHECK(u.Run());
+            t.last_used_at = now;
+        }
         return t;
     }
     Result<std::vector<Token>> ListTokens(std::int64_t user_id) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn,
                     "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens "
                     "WHERE user_id = ? ORDER BY id");
         s.Bind(1, user_id);
@@ -314,19 +338,21 @@ public:
         return out;
     }
     Status DeleteToken(std::int64_t user_id, std::int64_t token_id) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "DELETE FROM api_tokens WHERE id = ? AND user_id = ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "DELETE FROM api_tokens WHERE id = ? AND user_id = ?");
         s.Bind(1, token_id).Bind(2, user_id);
         BEACON_CHECK(s.Run());
-        if (sqlite3_changes(db_) == 0) return Error::NotFound("no API token " + std::to_string(token_id));
+        if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no API token " + std::to_string(token_id));
         return {};
     }
 
     // ---- jobs -------------------------------------------------------------------------------
     Result<core::Job> CreateJob(std::int64_t user_id, const core::GenerateRequest& r) override {
-        std::lock_guard lock(mu_);
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
         auto now = core::NowMillis();
-        Statement s(db_,
+        Statement s(conn,
                     "INSERT INTO jobs(user_id, prompt_text, title, style, voice, language, "
                     "duration_target, output_preset, produce_preview, status, created_at, "
                     "updated_at) VALUES(?,?,?,?,?,?,?,?,?, 'queued', ?, ?)");
@@ -334,24 +360,26 @@ public:
         s.Bind(6, r.language).Bind(7, r.duration_target).Bind(8, r.output_preset);
         s.Bind(9, r.produce_preview).Bind(10, now).Bind(11, now);
         BEACON_CHECK(s.Run());
-        return JobById(sqlite3_last_insert_rowid(db_));
+        return JobById(conn, sqlite3_last_insert_rowid(conn.db));
     }
     Result<core::Job> GetJob(std::int64_t id) override {
-        std::lock_guard lock(mu_);
-        return JobById(id);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        return JobById(conn, id);
     }
     Result<Page<core::Job>> ListJobs(const JobQuery& q) override {
-        std::lock_guard lock(mu_);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
         int limit = std::clamp(q.limit, 1, 200);
         std::string where = q.state ? " WHERE status = ?" : "";
         Page<core::Job> page;
         {
-            Statement c(db_, "SELECT COUNT(*) FROM jobs" + where);
+            Statement c(conn, "SELECT COUNT(*) FROM jobs" + where);
             if (q.state) c.Bind(1, std::string(core::ToString(*q.state)));
             BEACON_TRY(row, c.Step());
             page.total = row ? c.Int(0) : 0;
         }
-        Statement s(db_, std::string("SELECT ") + kJobColumns + " FROM jobs" + where +
+        Statement s(conn, std::string("SELECT ") + kJobColumns + " FROM jobs" + where +
                              " ORDER BY id DESC LIMIT ? OFFSET ?");
         int i = 1;
         if (q.state) s.Bind(i++, std::string(core::ToString(*q.state)));
@@ -366,36 +394,40 @@ public:
     }
     Result<std::optional<core::Job>> ClaimJob(const std::string& worker_id, core::UnixMillis now,
                                               core::UnixMillis lease_until) override {
-        std::lock_guard lock(mu_);
-        BEACON_CHECK(sqlite::Exec(db_, "BEGIN IMMEDIATE"));
-        auto result = ClaimLocked(worker_id, now, lease_until);
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        BEACON_CHECK(sqlite::Exec(conn.db, "BEGIN IMMEDIATE"));
+        auto result = ClaimLocked(conn, worker_id, now, lease_until);
         if (!result.ok()) {
-            (void)sqlite::Exec(db_, "ROLLBACK");
+            (void)sqlite::Exec(conn.db, "ROLLBACK");
             return result;
         }
-        BEACON_CHECK(sqlite::Exec(db_, "COMMIT"));
+        BEACON_CHECK(sqlite::Exec(conn.db, "COMMIT"));
         return result;
     }
     Result<bool> RenewLease(std::int64_t job_id, const std::string& worker_id,
                             core::UnixMillis lease_until) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "UPDATE jobs SET lease_expires = ? WHERE id = ? AND lease_owner = ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "UPDATE jobs SET lease_expires = ? WHERE id = ? AND lease_owner = ?");
         s.Bind(1, lease_until).Bind(2, job_id).Bind(3, worker_id);
         BEACON_CHECK(s.Run());
-        return sqlite3_changes(db_) > 0;
+        return sqlite3_changes(conn.db) > 0;
     }
     Result<int> ReleaseLeases(const std::string& owner_prefix) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn,
                     "UPDATE jobs SET lease_owner = NULL, lease_expires = 0 WHERE "
                     "substr(lease_owner, 1, ?) = ?");
         s.Bind(1, static_cast<std::int64_t>(owner_prefix.size())).Bind(2, owner_prefix);
         BEACON_CHECK(s.Run());
-        return sqlite3_changes(db_);
+        return sqlite3_changes(conn.db);
     }
     Status UpdateJobProgress(std::int64_t job_id, JobState state, int progress) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn,
                     "UPDATE jobs SET status = ?, progress = ?, updated_at = ? WHERE id = ? "
                     "AND status NOT IN ('completed','failed','canceled')");
         s.Bind(1, std::string(core::ToString(state))).Bind(2, std::clamp(progress, 0, 100));
@@ -403,23 +435,26 @@ public:
         return s.Run();
     }
     Status RecordStage(std::int64_t job_id, const std::string& stage, const Json& outputs) override {
-        std::lock_guard lock(mu_);
-        BEACON_TRY(job, JobById(job_id));
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        BEACON_TRY(job, JobById(conn, job_id));
         job.stages[stage] = outputs;
-        return WriteStages(job_id, job.stages);
+        return WriteStages(conn, job_id, job.stages);
     }
     Status ForgetStages(std::int64_t job_id, const std::vector<std::string>& stages) override {
-        std::lock_guard lock(mu_);
-        BEACON_TRY(job, JobById(job_id));
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        BEACON_TRY(job, JobById(conn, job_id));
         for (const auto& s : stages) job.stages.erase(s);
-        return WriteStages(job_id, job.stages);
+        return WriteStages(conn, job_id, job.stages);
     }
     Status SetJobUrls(std::int64_t job_id, const Json& urls) override {
-        std::lock_guard lock(mu_);
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
         static const char* kCols[] = {"preview_url", "final_url", "thumbnail_url", "vtt_url"};
         for (const char* col : kCols) {
             if (!urls.contains(col) || !urls[col].is_string()) continue;
-            Statement s(db_, std::string("UPDATE jobs SET ") + col + " = ?, updated_at = ? WHERE id = ?");
+            Statement s(conn, std::string("UPDATE jobs SET ") + col + " = ?, updated_at = ? WHERE id = ?");
             s.Bind(1, urls[col].get<std::string>()).Bind(2, core::NowMillis()).Bind(3, job_id);
             BEACON_CHECK(s.Run());
         }
@@ -428,8 +463,9 @@ public:
     Status FinishJob(std::int64_t job_id, JobState final_state,
                      const std::optional<core::Error>& error,
                      std::optional<std::int64_t> content_id) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn,
                     "UPDATE jobs SET status = ?, progress = CASE WHEN ? THEN 100 ELSE progress END, "
                     "error_log = ?, error_code = ?, content_id = COALESCE(?, content_id), "
                     "lease_owner = NULL, lease_expires = 0, updated_at = ? WHERE id = ?");
@@ -442,23 +478,25 @@ public:
     }
     Status RequeueJob(std::int64_t job_id, core::UnixMillis run_after,
                       const std::string& reason) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn,
                     "UPDATE jobs SET status = 'queued', run_after = ?, error_log = ?, "
                     "lease_owner = NULL, lease_expires = 0, updated_at = ? WHERE id = ?");
         s.Bind(1, run_after).Bind(2, reason).Bind(3, core::NowMillis()).Bind(4, job_id);
         return s.Run();
     }
     Result<core::Job> RequestCancel(std::int64_t job_id) override {
-        std::lock_guard lock(mu_);
-        BEACON_TRY(job, JobById(job_id));
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        BEACON_TRY(job, JobById(conn, job_id));
         if (core::IsTerminal(job.status)) {
             return Error::Conflict("job " + std::to_string(job_id) + " is already " +
                                    std::string(core::ToString(job.status)));
         }
         auto now = core::NowMillis();
         // A job nobody holds is canceled at once; a running one is flagged for its worker.
-        Statement s(db_,
+        Statement s(conn,
                     "UPDATE jobs SET cancel_requested = 1, updated_at = ?, "
                     "status = CASE WHEN lease_owner IS NULL OR lease_expires < ? THEN 'canceled' "
                     "ELSE status END, "
@@ -466,62 +504,67 @@ public:
                     "ELSE lease_owner END WHERE id = ?");
         s.Bind(1, now).Bind(2, now).Bind(3, now).Bind(4, job_id);
         BEACON_CHECK(s.Run());
-        return JobById(job_id);
+        return JobById(conn, job_id);
     }
     Result<core::Job> RetryJob(std::int64_t job_id) override {
-        std::lock_guard lock(mu_);
-        BEACON_TRY(job, JobById(job_id));
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        BEACON_TRY(job, JobById(conn, job_id));
         if (job.status != JobState::kFailed && job.status != JobState::kCanceled) {
             return Error::Conflict("only failed or canceled jobs can be retried; job " +
                                    std::to_string(job_id) + " is " +
                                    std::string(core::ToString(job.status)));
         }
-        Statement s(db_,
+        Statement s(conn,
                     "UPDATE jobs SET status = 'queued', progress = 0, attempts = 0, run_after = 0, "
                     "cancel_requested = 0, error_log = '', error_code = '', lease_owner = NULL, "
                     "lease_expires = 0, updated_at = ? WHERE id = ?");
         s.Bind(1, core::NowMillis()).Bind(2, job_id);
         BEACON_CHECK(s.Run());
-        return JobById(job_id);
+        return JobById(conn, job_id);
     }
     Result<core::Job> ReopenJob(std::int64_t job_id) override {
-        std::lock_guard lock(mu_);
-        BEACON_TRY(job, JobById(job_id));
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        BEACON_TRY(job, JobById(conn, job_id));
         if (!core::IsTerminal(job.status)) {
             return Error::Conflict("job " + std::to_string(job_id) + " is still running");
         }
-        Statement s(db_,
+        Statement s(conn,
                     "UPDATE jobs SET status = 'queued', attempts = 0, run_after = 0, "
                     "cancel_requested = 0, error_log = '', error_code = '', lease_owner = NULL, "
                     "lease_expires = 0, updated_at = ? WHERE id = ?");
         s.Bind(1, core::NowMillis()).Bind(2, job_id);
         BEACON_CHECK(s.Run());
-        return JobById(job_id);
+        return JobById(conn, job_id);
     }
     Result<core::JobLogLine> AppendJobLog(std::int64_t job_id, const std::string& stage,
                                           const std::string& level,
                                           const std::string& message) override {
-        std::lock_guard lock(mu_);
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
         core::JobLogLine l{0, job_id, core::NowMillis(), stage, level, message};
-        Statement s(db_,
+        Statement s(conn,
                     "INSERT INTO job_logs(job_id, at, stage, level, message) VALUES(?,?,?,?,?)");
         s.Bind(1, job_id).Bind(2, l.at).Bind(3, stage).Bind(4, level).Bind(5, message);
         BEACON_CHECK(s.Run());
-        l.id = sqlite3_last_insert_rowid(db_);
+        l.id = sqlite3_last_insert_rowid(conn.db);
         return l;
     }
     Result<std::vector<core::JobLogLine>> GetJobLogs(std::int64_t job_id, std::int64_t after_id,
                                                      int limit) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn,
                     "SELECT id, job_id, at, stage, level, message FROM job_logs "
                     "WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?");
         s.Bind(1, job_id).Bind(2, after_id).Bind(3, std::clamp(limit, 1, 5000));
         return Logs(s);
     }
     Result<std::vector<core::JobLogLine>> GetRecentJobLogs(std::int64_t job_id, int limit) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn,
                     "SELECT * FROM (SELECT id, job_id, at, stage, level, message FROM job_logs "
                     "WHERE job_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id");
         s.Bind(1, job_id).Bind(2, std::clamp(limit, 1, 5000));
@@ -530,9 +573,10 @@ public:
 
     // ---- content ----------------------------------------------------------------------------
     Result<core::Content> CreateContent(const core::Content& c) override {
-        std::lock_guard lock(mu_);
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
         auto now = core::NowMillis();
-        Statement s(db_,
+        Statement s(conn,
                     "INSERT INTO content(owner_id, job_id, title, description, prompt, mp4_url, "
                     "hls_url, thumbnail, poster, preview_url, vtt_url, chapters_url, duration, "
                     "languages, published, visibility, transcript, script, entities, created_at, "
@@ -540,11 +584,12 @@ public:
         BindContent(s, c);
         s.Bind(20, now).Bind(21, now);
         BEACON_CHECK(s.Run());
-        return ContentById(sqlite3_last_insert_rowid(db_));
+        return ContentById(conn, sqlite3_last_insert_rowid(conn.db));
     }
     Status UpdateContent(const core::Content& c) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn,
                     "UPDATE content SET owner_id=?, job_id=?, title=?, description=?, prompt=?, "
                     "mp4_url=?, hls_url=?, thumbnail=?, poster=?, preview_url=?, vtt_url=?, "
                     "chapters_url=?, duration=?, languages=?, published=?, visibility=?, "
@@ -552,15 +597,17 @@ public:
         BindContent(s, c);
         s.Bind(20, core::NowMillis()).Bind(21, c.id);
         BEACON_CHECK(s.Run());
-        if (sqlite3_changes(db_) == 0) return Error::NotFound("no content " + std::to_string(c.id));
+        if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no content " + std::to_string(c.id));
         return {};
     }
     Result<core::Content> GetContent(std::int64_t id) override {
-        std::lock_guard lock(mu_);
-        return ContentById(id);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        return ContentById(conn, id);
     }
     Result<Page<core::Content>> ListContent(const ContentQuery& q) override {
-        std::lock_guard lock(mu_);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
         std::string fts = FtsQuery(q.search);
         std::string where = " WHERE 1=1";
         if (!fts.empty()) where += " AND id IN (SELECT rowid FROM content_fts WHERE content_fts MATCH ?)";
@@ -579,12 +626,12 @@ public:
         };
         Page<core::Content> page;
         {
-            Statement c(db_, "SELECT COUNT(*) FROM content" + where);
+            Statement c(conn, "SELECT COUNT(*) FROM content" + where);
             bind(c);
             BEACON_TRY(row, c.Step());
             page.total = row ? c.Int(0) : 0;
         }
-        Statement s(db_, std::string("SELECT ") + kContentColumns + " FROM content" + where +
+        Statement s(conn, std::string("SELECT ") + kContentColumns + " FROM content" + where +
                              " ORDER BY " + order + " LIMIT ? OFFSET ?");
         int i = bind(s);
         s.Bind(i, std::clamp(q.limit, 1, 500));
@@ -597,58 +644,64 @@ public:
         return page;
     }
     Result<core::Content> PatchContent(std::int64_t id, const ContentPatch& p) override {
-        std::lock_guard lock(mu_);
-        BEACON_TRY(c, ContentById(id));
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        BEACON_TRY(c, ContentById(conn, id));
         if (p.title) c.title = *p.title;
         if (p.description) c.description = *p.description;
         if (p.visibility) c.visibility = *p.visibility;
         if (p.published) c.published = *p.published;
-        Statement s(db_,
+        Statement s(conn,
                     "UPDATE content SET title=?, description=?, visibility=?, published=?, "
                     "updated_at=? WHERE id=?");
         s.Bind(1, c.title).Bind(2, c.description).Bind(3, c.visibility).Bind(4, c.published);
         s.Bind(5, core::NowMillis()).Bind(6, id);
         BEACON_CHECK(s.Run());
-        return ContentById(id);
+        return ContentById(conn, id);
     }
     Status DeleteContent(std::int64_t id) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "DELETE FROM content WHERE id = ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "DELETE FROM content WHERE id = ?");
         s.Bind(1, id);
         BEACON_CHECK(s.Run());
-        if (sqlite3_changes(db_) == 0) return Error::NotFound("no content " + std::to_string(id));
-        Statement a(db_, "UPDATE assets SET content_id = NULL WHERE content_id = ?");
+        if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no content " + std::to_string(id));
+        Statement a(conn, "UPDATE assets SET content_id = NULL WHERE content_id = ?");
         a.Bind(1, id);
         return a.Run();
     }
 
     // ---- assets -----------------------------------------------------------------------------
     Result<core::Asset> AddAsset(const core::Asset& a) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn,
                     "INSERT INTO assets(job_id, content_id, kind, hash, key, mime, size, engine, "
                     "model, parameters, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
         s.Bind(1, a.job_id).Bind(2, a.content_id).Bind(3, a.kind).Bind(4, a.hash).Bind(5, a.key);
         s.Bind(6, a.mime).Bind(7, a.size).Bind(8, a.engine).Bind(9, a.model);
         s.Bind(10, a.parameters.dump()).Bind(11, core::NowMillis());
         BEACON_CHECK(s.Run());
-        Statement g(db_, std::string("SELECT ") + kAssetColumns + " FROM assets WHERE id = ?");
-        g.Bind(1, static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_)));
+        Statement g(conn, std::string("SELECT ") + kAssetColumns + " FROM assets WHERE id = ?");
+        g.Bind(1, static_cast<std::int64_t>(sqlite3_last_insert_rowid(conn.db)));
         BEACON_TRY(row, g.Step());
         if (!row) return Error::Internal("asset vanished after insert");
         return ReadAsset(g);
     }
     Result<std::vector<core::Asset>> ListAssetsForJob(std::int64_t job_id) override {
-        std::lock_guard lock(mu_);
-        return AssetsWhere("job_id = ?", job_id);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        return AssetsWhere(conn, "job_id = ?", job_id);
     }
     Result<std::vector<core::Asset>> ListAssetsForContent(std::int64_t content_id) override {
-        std::lock_guard lock(mu_);
-        return AssetsWhere("content_id = ?", content_id);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        return AssetsWhere(conn, "content_id = ?", content_id);
     }
     Result<std::optional<core::Asset>> FindAssetByHash(const std::string& hash) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, std::string("SELECT ") + kAssetColumns +
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn, std::string("SELECT ") + kAssetColumns +
                              " FROM assets WHERE hash = ? ORDER BY id DESC LIMIT 1");
         s.Bind(1, hash);
         BEACON_TRY(row, s.Step());
@@ -656,28 +709,33 @@ public:
         return std::optional<core::Asset>(ReadAsset(s));
     }
     Status LinkJobAssetsToContent(std::int64_t job_id, std::int64_t content_id) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "UPDATE assets SET content_id = ? WHERE job_id = ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "UPDATE assets SET content_id = ? WHERE job_id = ?");
         s.Bind(1, content_id).Bind(2, job_id);
         return s.Run();
     }
 
     // ---- playlists --------------------------------------------------------------------------
     Result<core::Playlist> CreatePlaylist(const core::Playlist& p) override {
-        std::lock_guard lock(mu_);
-        return CreatePlaylistLocked(p);
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        return CreatePlaylistLocked(conn, p);
     }
     Result<core::Playlist> GetPlaylist(std::int64_t id) override {
-        std::lock_guard lock(mu_);
-        return PlaylistWhere("id = ?", id);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        return PlaylistWhere(conn, "id = ?", id);
     }
     Result<core::Playlist> GetPlaylistBySlug(const std::string& slug) override {
-        std::lock_guard lock(mu_);
-        return PlaylistWhere("slug = ?", slug);
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        return PlaylistWhere(conn, "slug = ?", slug);
     }
     Result<std::vector<core::Playlist>> ListPlaylists() override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, std::string("SELECT ") + kPlaylistColumns + " FROM playlists ORDER BY id");
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn, std::string("SELECT ") + kPlaylistColumns + " FROM playlists ORDER BY id");
         std::vector<core::Playlist> out;
         for (;;) {
             BEACON_TRY(row, s.Step());
@@ -687,86 +745,91 @@ public:
         return out;
     }
     Status UpdatePlaylist(const core::Playlist& p) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_,
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn,
                     "UPDATE playlists SET title=?, items=?, loop_mode=?, active=?, "
                     "scheduled_slots=?, inserts=?, updated_at=? WHERE id=?");
         s.Bind(1, p.title).Bind(2, Json(p.items).dump()).Bind(3, p.loop_mode).Bind(4, p.active);
         s.Bind(5, p.scheduled_slots.dump()).Bind(6, p.inserts.dump());
         s.Bind(7, core::NowMillis()).Bind(8, p.id);
         BEACON_CHECK(s.Run());
-        if (sqlite3_changes(db_) == 0) return Error::NotFound("no playlist " + std::to_string(p.id));
+        if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no playlist " + std::to_string(p.id));
         return {};
     }
     Status DeletePlaylist(std::int64_t id) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "DELETE FROM playlists WHERE id = ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "DELETE FROM playlists WHERE id = ?");
         s.Bind(1, id);
         BEACON_CHECK(s.Run());
-        if (sqlite3_changes(db_) == 0) return Error::NotFound("no playlist " + std::to_string(id));
+        if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no playlist " + std::to_string(id));
         return {};
     }
     Result<core::Playlist> DefaultPlaylist() override {
-        std::lock_guard lock(mu_);
-        auto existing = PlaylistWhere("slug = ?", std::string("main"));
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        auto existing = PlaylistWhere(conn, "slug = ?", std::string("main"));
         if (existing.ok()) return existing;
         core::Playlist p;
         p.slug = "main";
         p.title = "LiveLoop";
-        return CreatePlaylistLocked(p);
+        return CreatePlaylistLocked(conn, p);
     }
     Result<std::string> GetChannelState(std::int64_t playlist_id) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "SELECT state FROM playlists WHERE id = ?");
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn, "SELECT state FROM playlists WHERE id = ?");
         s.Bind(1, playlist_id);
         BEACON_TRY(row, s.Step());
         if (!row) return Error::NotFound("no playlist " + std::to_string(playlist_id));
         return s.Text(0);
     }
     Status PutChannelState(std::int64_t playlist_id, const std::string& state) override {
-        std::lock_guard lock(mu_);
-        Statement s(db_, "UPDATE playlists SET state = ? WHERE id = ?");
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "UPDATE playlists SET state = ? WHERE id = ?");
         s.Bind(1, state).Bind(2, playlist_id);
         BEACON_CHECK(s.Run());
-        if (sqlite3_changes(db_) == 0) {
+        if (sqlite3_changes(conn.db) == 0) {
             return Error::NotFound("no playlist " + std::to_string(playlist_id));
         }
         return {};
     }
 
 private:
-    Result<core::User> UserWhere(const char* cond, const std::string& value) {
-        Statement s(db_, std::string("SELECT id, name, password_hash, stream_key, created_at "
+    Result<core::User> UserWhere(sqlite::Connection& conn, const char* cond, const std::string& value) {
+        Statement s(conn, std::string("SELECT id, name, password_hash, stream_key, created_at "
                                      "FROM users WHERE ") + cond);
         s.Bind(1, value);
         BEACON_TRY(row, s.Step());
         if (!row) return Error::NotFound("no such user");
         return core::User{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4)};
     }
-    Result<core::Job> JobById(std::int64_t id) {
-        Statement s(db_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
+    Result<core::Job> JobById(sqlite::Connection& conn, std::int64_t id) {
+        Statement s(conn, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
         s.Bind(1, id);
         BEACON_TRY(row, s.Step());
         if (!row) return Error::NotFound("no job " + std::to_string(id));
         return ReadJob(s);
     }
-    Status WriteStages(std::int64_t job_id, const Json& stages) {
-        Statement s(db_, "UPDATE jobs SET stages = ?, updated_at = ? WHERE id = ?");
+    Status WriteStages(sqlite::Connection& conn, std::int64_t job_id, const Json& stages) {
+        Statement s(conn, "UPDATE jobs SET stages = ?, updated_at = ? WHERE id = ?");
         s.Bind(1, stages.dump()).Bind(2, core::NowMillis()).Bind(3, job_id);
         return s.Run();
     }
-    Result<std::optional<core::Job>> ClaimLocked(const std::string& worker_id,
+    Result<std::optional<core::Job>> ClaimLocked(sqlite::Connection& conn, const std::string& worker_id,
                                                  core::UnixMillis now,
                                                  core::UnixMillis lease_until) {
         // Jobs flagged for cancel whose worker died are finished as canceled.
-        Statement dead(db_,
+        Statement dead(conn,
                        "UPDATE jobs SET status = 'canceled', lease_owner = NULL, updated_at = ? "
                        "WHERE cancel_requested = 1 AND status NOT IN "
                        "('completed','failed','canceled') AND (lease_owner IS NULL OR "
                        "lease_expires < ?)");
         dead.Bind(1, now).Bind(2, now);
         BEACON_CHECK(dead.Run());
-        Statement pick(db_,
+        Statement pick(conn,
                        "SELECT id FROM jobs WHERE status NOT IN ('completed','failed','canceled') "
                        "AND cancel_requested = 0 AND run_after <= ? AND (lease_owner IS NULL OR "
                        "lease_expires < ?) ORDER BY run_after, id LIMIT 1");
@@ -774,12 +837,12 @@ private:
         BEACON_TRY(row, pick.Step());
         if (!row) return std::optional<core::Job>();
         std::int64_t id = pick.Int(0);
-        Statement claim(db_,
+        Statement claim(conn,
                         "UPDATE jobs SET lease_owner = ?, lease_expires = ?, "
                         "attempts = attempts + 1, updated_at = ? WHERE id = ?");
         claim.Bind(1, worker_id).Bind(2, lease_until).Bind(3, now).Bind(4, id);
         BEACON_CHECK(claim.Run());
-        BEACON_TRY(job, JobById(id));
+        BEACON_TRY(job, JobById(conn, id));
         return std::optional<core::Job>(std::move(job));
     }
     Result<std::vector<core::JobLogLine>> Logs(Statement& s) {
@@ -799,15 +862,15 @@ private:
         s.Bind(16, c.visibility).Bind(17, c.transcript).Bind(18, c.script.dump());
         s.Bind(19, c.entities.dump());
     }
-    Result<core::Content> ContentById(std::int64_t id) {
-        Statement s(db_, std::string("SELECT ") + kContentColumns + " FROM content WHERE id = ?");
+    Result<core::Content> ContentById(sqlite::Connection& conn, std::int64_t id) {
+        Statement s(conn, std::string("SELECT ") + kContentColumns + " FROM content WHERE id = ?");
         s.Bind(1, id);
         BEACON_TRY(row, s.Step());
         if (!row) return Error::NotFound("no content " + std::to_string(id));
         return ReadContent(s);
     }
-    Result<std::vector<core::Asset>> AssetsWhere(const char* cond, std::int64_t v) {
-        Statement s(db_, std::string("SELECT ") + kAssetColumns + " FROM assets WHERE " + cond +
+    Result<std::vector<core::Asset>> AssetsWhere(sqlite::Connection& conn, const char* cond, std::int64_t v) {
+        Statement s(conn, std::string("SELECT ") + kAssetColumns + " FROM assets WHERE " + cond +
                              " ORDER BY id");
         s.Bind(1, v);
         std::vector<core::Asset> out;
@@ -819,16 +882,16 @@ private:
         return out;
     }
     template <class V>
-    Result<core::Playlist> PlaylistWhere(const char* cond, const V& v) {
-        Statement s(db_, std::string("SELECT ") + kPlaylistColumns + " FROM playlists WHERE " + cond);
+    Result<core::Playlist> PlaylistWhere(sqlite::Connection& conn, const char* cond, const V& v) {
+        Statement s(conn, std::string("SELECT ") + kPlaylistColumns + " FROM playlists WHERE " + cond);
         s.Bind(1, v);
         BEACON_TRY(row, s.Step());
         if (!row) return Error::NotFound("no such playlist");
         return ReadPlaylist(s);
     }
-    Result<core::Playlist> CreatePlaylistLocked(const core::Playlist& p) {
+    Result<core::Playlist> CreatePlaylistLocked(sqlite::Connection& conn, const core::Playlist& p) {
         auto now = core::NowMillis();
-        Statement s(db_,
+        Statement s(conn,
                     "INSERT INTO playlists(slug, title, items, loop_mode, active, hls_endpoint, "
                     "scheduled_slots, inserts, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
         s.Bind(1, p.slug).Bind(2, p.title).Bind(3, Json(p.items).dump()).Bind(4, p.loop_mode);
@@ -841,11 +904,48 @@ private:
             }
             return std::move(st).error();
         }
-        return PlaylistWhere("id = ?", static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_)));
+        return PlaylistWhere(conn, "id = ?", static_cast<std::int64_t>(sqlite3_last_insert_rowid(conn.db)));
     }
 
-    std::mutex mu_;  // one connection, serialised: SQLite writes are serialised anyway
-    sqlite3* db_;
+    /// A read connection held for one call (WAL: readers never wait for the writer).
+    struct ReaderLease {
+        explicit ReaderLease(SqliteDatabase& self) : conn(self.PickReader()), lock(conn.mu) {}
+        sqlite::Connection& conn;
+        std::lock_guard<std::mutex> lock;
+    };
+    sqlite::Connection& PickReader() {
+        if (readers_.empty()) return writer_;
+        std::size_t n = readers_.size();
+        std::size_t start = next_reader_.fetch_add(1) % n;
+        for (std::size_t i = 0; i < n; ++i) {
+            auto& r = *readers_[(start + i) % n];
+            if (r.mu.try_lock()) {
+                r.mu.unlock();
+                return r;
+            }
+        }
+        return *readers_[start];
+    }
+
+public:
+    /// Opens `count` read connections on `path` (after migrations ran on the writer).
+    core::Status OpenReaders(const std::string& path, int count) {
+        for (int i = 0; i < count; ++i) {
+            auto r = std::make_unique<sqlite::Connection>();
+            if (sqlite3_open_v2(path.c_str(), &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                nullptr) != SQLITE_OK) {
+                return Error::Unavailable("cannot open a read connection to " + path, false);
+            }
+            sqlite3_busy_timeout(r->db, 5000);
+            readers_.push_back(std::move(r));
+        }
+        return {};
+    }
+
+private:
+    sqlite::Connection writer_;  // every write, serialised (SQLite serialises writers anyway)
+    std::vector<std::unique_ptr<sqlite::Connection>> readers_;
+    std::atomic<std::size_t> next_reader_{0};
 };
 
 }  // namespace
@@ -865,6 +965,7 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path) {
     BEACON_CHECK(sqlite::Exec(raw, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
                                    "PRAGMA foreign_keys = ON;"));
     BEACON_CHECK(db->Migrate());
+    BEACON_CHECK(db->OpenReaders(path, 4));
     return std::unique_ptr<Database>(std::move(db));
 }
 
