@@ -926,6 +926,20 @@ Reply Api::ListJobs(Request& req) {
 Reply Api::GetJob(Request& req) {
     auto id = PathId(req);
     if (!id.ok()) return Error(id.error());
+    // The detail (row, stages, logs, assets) is rebuilt only when the job changed: polling a
+    // job, or many viewers of one, costs one small query.
+    auto fingerprint = deps_.db.JobFingerprint(*id);
+    if (!fingerprint.ok()) return Error(fingerprint.error());
+    {
+        std::lock_guard lock(job_cache_mu_);
+        auto it = job_cache_.find(*id);
+        if (it != job_cache_.end() && it->second.first == *fingerprint) {
+            Reply r;
+            r.body = it->second.second;
+            r.AddHeader("Cache-Control", "no-store");
+            return r;
+        }
+    }
     auto job = deps_.db.GetJob(*id);
     if (!job.ok()) return Error(job.error());
     core::Json out = core::ToJson(*job);
@@ -940,7 +954,13 @@ Reply Api::GetJob(Request& req) {
     core::Json ja = core::Json::array();
     for (const auto& a : *assets) ja.push_back(core::ToJson(a));
     out["assets"] = std::move(ja);
-    return Json(200, out);
+    Reply reply = Json(200, out);
+    {
+        std::lock_guard lock(job_cache_mu_);
+        if (job_cache_.size() >= 256) job_cache_.clear();
+        job_cache_[*id] = {*fingerprint, reply.body};
+    }
+    return reply;
 }
 
 Reply Api::GetJobLogs(Request& req) {

@@ -2,6 +2,8 @@
 /// Internal: the route table and every handler. Handlers are blocking (database, hooks) and run on
 /// the server's blocking pool, never on network threads.
 #include <filesystem>
+#include <mutex>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -103,6 +105,9 @@ private:
     const ServerOptions& options_;
     LoginThrottle throttle_;
     Router<Route> router_;
+    /// GET /jobs/{id} bodies by job id, with the fingerprint they were built at.
+    std::mutex job_cache_mu_;
+    std::unordered_map<std::int64_t, std::pair<std::string, std::string>> job_cache_;
 };
 
 }  // namespace beacon::server

@@ -85,6 +85,9 @@ public:
     virtual Result<core::Job> CreateJob(std::int64_t user_id, const core::GenerateRequest& req) = 0;
     virtual Result<core::Job> GetJob(std::int64_t id) = 0;
     virtual Result<Page<core::Job>> ListJobs(const JobQuery& q) = 0;
+    /// A cheap fingerprint of everything GET /jobs/{id} shows (row, log lines, assets): equal
+    /// fingerprints mean an unchanged job. NotFound for an unknown job.
+    virtual Result<std::string> JobFingerprint(std::int64_t id) = 0;
     /// Atomically claims the oldest runnable job (queued, or non-terminal with an expired lease,
     /// run_after <= now, not cancel_requested) for `worker_id` until `lease_until`; increments
     /// attempts. nullopt when there is nothing to do.

@@ -367,6 +367,21 @@ public:
         sqlite::Connection& conn = lease.conn;
         return JobById(conn, id);
     }
+    Result<std::string> JobFingerprint(std::int64_t id) override {
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn,
+                    "SELECT updated_at, (SELECT COALESCE(MAX(id), 0) FROM job_logs WHERE job_id = "
+                    "?1), (SELECT COALESCE(MAX(id), 0) FROM assets WHERE job_id = ?1), "
+                    "length(stages), status || ':' || progress || ':' || attempts || ':' || "
+                    "cancel_requested || ':' || length(preview_url || final_url || thumbnail_url || "
+                    "vtt_url || error_log) || ':' || COALESCE(content_id, 0) FROM jobs WHERE id = ?1");
+        s.Bind(1, id);
+        BEACON_TRY(row, s.Step());
+        if (!row) return Error::NotFound("no job " + std::to_string(id));
+        return std::to_string(s.Int(0)) + "/" + std::to_string(s.Int(1)) + "/" +
+               std::to_string(s.Int(2)) + "/" + std::to_string(s.Int(3)) + "/" + s.Text(4);
+    }
     Result<Page<core::Job>> ListJobs(const JobQuery& q) override {
         ReaderLease lease(*this);
         sqlite::Connection& conn = lease.conn;

@@ -106,6 +106,27 @@ TEST_F(SqliteDatabaseTest, RecordsStagesAndRequeuesWithBackoff) {
     EXPECT_FALSE(db_->GetJob(job.id)->stages.contains("script"));
 }
 
+TEST_F(SqliteDatabaseTest, JobFingerprintChangesWithEverythingTheDetailShows) {
+    auto job = NewJob();
+    auto f0 = *db_->JobFingerprint(job.id);
+    EXPECT_EQ(*db_->JobFingerprint(job.id), f0);
+    ASSERT_TRUE(db_->AppendJobLog(job.id, "script", "info", "hello").ok());
+    auto f1 = *db_->JobFingerprint(job.id);
+    EXPECT_NE(f1, f0);
+    ASSERT_TRUE(db_->UpdateJobProgress(job.id, JobState::kGeneratingScript, 5).ok());
+    auto f2 = *db_->JobFingerprint(job.id);
+    EXPECT_NE(f2, f1);
+    ASSERT_TRUE(db_->SetJobUrls(job.id, {{"preview_url", "/media/jobs/1/preview.mp4"}}).ok());
+    auto f3 = *db_->JobFingerprint(job.id);
+    EXPECT_NE(f3, f2);
+    core::Asset a;
+    a.job_id = job.id;
+    a.kind = "voice";
+    ASSERT_TRUE(db_->AddAsset(a).ok());
+    EXPECT_NE(*db_->JobFingerprint(job.id), f3);
+    EXPECT_EQ(db_->JobFingerprint(999).error().code, core::ErrorCode::kNotFound);
+}
+
 TEST_F(SqliteDatabaseTest, CancelIsImmediateForQueuedAndFlaggedForRunning) {
     auto queued = NewJob();
     auto c = db_->RequestCancel(queued.id);
