@@ -18,6 +18,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 dur() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"; }
 
 echo "machine: $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+command -v melt >/dev/null || { echo "installing melt (Debian package) for the comparison"; apt-get install -y -qq melt >/dev/null; }
 echo "tools: $(ffmpeg -hide_banner -version | head -1 | cut -d' ' -f1-3); $(melt --version 2>&1 | head -1 || echo 'melt missing')"
 "$bin" prepare "$work"
 mapfile -t scenes < "$work/scenes.txt"   # "picture camera" per scene
