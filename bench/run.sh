@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Runs every benchmark and prints its figures (copy them into docs/BENCHMARKS.md).
+# Runs every benchmark and prints its figures (docs/BENCHMARKS.md records them).
+# Usage: bench/run.sh [--all]   (--all adds the ~10 minute 60 s/1080p assembly comparison)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for b in bench/*/run.sh; do
-  echo "=== $b"
-  "$b"
-done
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "=== serving (issues 2, 6): bench/api/run.sh";            bench/api/run.sh
+echo "=== engines (issue 3): bench/engines/run.sh";             bench/engines/run.sh
+echo "=== generation (issue 4): bench/media/media_bench.sh";     bench/media/media_bench.sh build
+echo "=== LiveLoop core (issue 6): liveloop_playlist_bench";
+cmake --build build --target liveloop_playlist_bench >/dev/null && build/src/liveloop/liveloop_playlist_bench
+echo "=== web (issue 5): bundle size and Library time to interactive"
+(cd web && npm run --silent size && npm run --silent bench:library)
+if [ "${1:-}" = "--all" ]; then
+  echo "=== final assembly comparison (issue 4): bench/media/compare/run.sh"
+  bench/media/compare/run.sh
+fi
