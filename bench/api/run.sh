@@ -38,10 +38,7 @@ rss_kb=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
 
 # --- API throughput vs nginx -------------------------------------------------------------------
 token=$("$BIN" token create --data "$work/data" --name bench 2>/dev/null | tail -n1)
-job=$(curl -fs -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"prompt":"benchmark job","produce_preview":false}' "http://127.0.0.1:$port/api/v1/generate" |
-  python3 -c 'import json,sys;print(json.load(sys.stdin)["job_id"])')
-curl -fs -H "Authorization: Bearer $token" -X POST "http://127.0.0.1:$port/api/v1/jobs/$job/cancel" >/dev/null || true
+job=1  # the completed generate job above: its full detail (stages, logs, assets)
 curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/jobs/$job" >"$work/job.json"
 
 nport=$(free_port)
@@ -60,8 +57,12 @@ http {
            location /media/ { alias $work/data/media/; types { video/mp2t ts; } } }
 }
 NGINX
+chmod -R a+rX "$work"  # nginx's workers run as www-data; mktemp makes a private folder
 nginx -c "$work/nginx.conf" -p "$work"
 sleep 0.3
+for u in /job.json /media/library/1/hls/video/seg_00000.ts; do
+  curl -fs -o /dev/null "http://127.0.0.1:$nport$u" || { echo "nginx baseline cannot serve $u"; exit 1; }
+done
 
 wrk_run() {  # url [header]
   if [ -n "${2:-}" ]; then
