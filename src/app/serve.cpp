@@ -8,6 +8,7 @@
 #include <ctime>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <mutex>
 
 #include "app/commands.hpp"
@@ -71,18 +72,29 @@ core::Result<std::string> FirstLineOf(const std::vector<std::string>& argv) {
 /// Hands out engine health with a short cache: the checks call remote services.
 class HealthCache {
 public:
-    explicit HealthCache(engines::Engines& engines) : engines_(engines) {}
+    explicit HealthCache(engines::Engines& engines) : engines_(engines) {
+        // Which capabilities run a built-in local engine (badged in the UI).
+        auto set = engines_.Set();
+        auto mark = [this](const char* capability, const auto* engine) {
+            if (engine) builtin_[capability] = engine->Describe().builtin;
+        };
+        mark("script", set.script);
+        mark("voice", set.voice);
+        mark("pictures", set.pictures);
+        mark("captions", set.captions);
+        mark("translation", set.translator);
+        mark("entities", set.entities);
+    }
     Json Get() {
         std::lock_guard lock(mu_);
         auto now = std::chrono::steady_clock::now();
         if (cached_.is_null() || now - at_ > std::chrono::seconds(10)) {
             Json items = Json::array();
             for (const auto& c : engines_.Check()) {
+                auto it = builtin_.find(c.capability);
                 items.push_back({{"capability", c.capability},
                                  {"engine", c.engine},
-                                 {"builtin", c.engine.rfind("builtin", 0) == 0 ||
-                                                 c.engine == "flite" || c.engine == "storyboard" ||
-                                                 c.engine == "apertium"},
+                                 {"builtin", it != builtin_.end() && it->second},
                                  {"ok", c.ok},
                                  {"detail", c.detail}});
             }
@@ -94,6 +106,7 @@ public:
 
 private:
     engines::Engines& engines_;
+    std::map<std::string, bool> builtin_;
     std::mutex mu_;
     Json cached_;
     std::chrono::steady_clock::time_point at_;
@@ -195,13 +208,9 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         out.file = std::move(a.file);
         return out;
     };
+    // The API notifies the workers and publishes job.updated after a regeneration.
     deps.regenerate_scene = [&rt](std::int64_t job, int scene, const Json& edits) {
-        auto j = pipeline::RegenerateScene(*rt.db, job, scene, edits);
-        if (j.ok()) {
-            rt.workers->Notify();
-            jobs::PublishJob(rt.events, *j);
-        }
-        return j;
+        return pipeline::RegenerateScene(*rt.db, job, scene, edits);
     };
     deps.engine_health = [&health]() -> core::Result<Json> { return health.Get(); };
     deps.list_voices = [&rt]() -> core::Result<Json> {
