@@ -9,7 +9,10 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <condition_variable>
 #include <mutex>
+#include <stop_token>
+#include <thread>
 
 #include "app/commands.hpp"
 #include "app/runtime.hpp"
@@ -236,6 +239,28 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     so.max_body_bytes = static_cast<std::size_t>(rt.cfg.server.max_body_bytes);
     so.threads = rt.cfg.server.threads;
     so.public_url = rt.cfg.server.public_url;
+    // Long enough for every channel to have moved past a deleted item's published segments.
+    so.media_delete_delay = std::chrono::seconds(
+        rt.cfg.liveloop.horizon_seconds +
+        rt.cfg.liveloop.window_segments * rt.cfg.media.segment_seconds * 2);
+    // Sweeps deferred media deletions (also those left by an earlier run).
+    std::jthread sweeper([&rt](std::stop_token stop) {
+        std::mutex m;
+        std::condition_variable_any cv;
+        while (!stop.stop_requested()) {
+            auto due = rt.db->TakeDueObjectDeletes(core::NowMillis());
+            if (due.ok()) {
+                for (const auto& prefix : *due) {
+                    if (auto st = rt.store->Delete(prefix); !st.ok()) {
+                        std::cerr << "beacon: cannot delete " << prefix << ": "
+                                  << st.error().message << "\n";
+                    }
+                }
+            }
+            std::unique_lock lock(m);
+            cv.wait_for(lock, stop, std::chrono::seconds(15), [] { return false; });
+        }
+    });
     server::Server http(deps, so);
     if (auto st = http.Start(); !st.ok()) {
         return std::cerr << "beacon: " << st.error().message << "\n", 1;

@@ -1173,7 +1173,13 @@ Reply Api::DeleteContent(Request& req) {
         if (auto s = deps_.db.UpdatePlaylist(p); !s.ok()) return Error(s.error());
         PlaylistChanged(p);
     }
-    if (auto s = deps_.store.Delete("library/" + std::to_string(*id) + "/"); !s.ok()) {
+    const std::string prefix = "library/" + std::to_string(*id) + "/";
+    if (options_.media_delete_delay.count() > 0) {
+        // Channels may still list this item's published segments for a while: its files go
+        // when nobody can be playing them any more (the app sweeps due deletions).
+        auto due = core::NowMillis() + options_.media_delete_delay.count() * 1000;
+        if (auto s = deps_.db.ScheduleObjectDelete(prefix, due); !s.ok()) return Error(s.error());
+    } else if (auto s = deps_.store.Delete(prefix); !s.ok()) {
         return Error(s.error());
     }
     if (auto s = deps_.db.DeleteContent(*id); !s.ok()) return Error(s.error());

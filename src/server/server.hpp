@@ -88,6 +88,9 @@ struct ServerOptions {
     std::chrono::seconds idle_timeout{60};  // keep-alive connections idle this long are closed
     std::size_t ws_max_queue = 1024;  // events queued for a slow WebSocket client before dropping it
     std::chrono::seconds ws_ping_interval{20};
+    /// A deleted library item's files stay this long (0: deleted at once) so that channels can
+    /// finish serving segments they already published; Database::TakeDueObjectDeletes says when.
+    std::chrono::seconds media_delete_delay{0};
 };
 
 /// One route as registered: for the spec check and for docs.

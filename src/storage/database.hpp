@@ -142,6 +142,12 @@ public:
     virtual Result<core::Content> PatchContent(std::int64_t id, const ContentPatch& p) = 0;
     virtual Status DeleteContent(std::int64_t id) = 0;
 
+    /// Remembers that an object-store prefix is to be deleted at `due_at` (files a LiveLoop
+    /// channel may still serve for a while after their library item was deleted).
+    virtual Status ScheduleObjectDelete(const std::string& prefix, core::UnixMillis due_at) = 0;
+    /// Takes (and forgets) the prefixes whose time has come.
+    virtual Result<std::vector<std::string>> TakeDueObjectDeletes(core::UnixMillis now) = 0;
+
     // ---- assets (content-addressed, with provenance) ----------------------------------------
     virtual Result<core::Asset> AddAsset(const core::Asset& a) = 0;
     virtual Result<std::vector<core::Asset>> ListAssetsForJob(std::int64_t job_id) = 0;

@@ -5,7 +5,8 @@ namespace beacon::storage {
 const std::vector<std::string_view>& SqliteMigrations() {
     static const std::vector<std::string_view> kMigrations = {
         // 1: the brief's job, content and playlist tables plus users, sessions, tokens, assets,
-        //    job logs, and the library's full-text index.
+        //    job logs, and the library's full-text index. Ids that name object-store folders
+        //    (jobs/<id>/, library/<id>/) are AUTOINCREMENT: never reused after a delete.
         R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -30,7 +31,7 @@ CREATE TABLE api_tokens (
   last_used_at INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE jobs (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id INTEGER NOT NULL,
   prompt_text TEXT NOT NULL,
   title TEXT NOT NULL DEFAULT '',
@@ -69,7 +70,7 @@ CREATE TABLE job_logs (
 );
 CREATE INDEX job_logs_job ON job_logs(job_id, id);
 CREATE TABLE content (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   owner_id INTEGER NOT NULL,
   job_id INTEGER,
   title TEXT NOT NULL DEFAULT '',
@@ -110,7 +111,7 @@ CREATE TRIGGER content_au AFTER UPDATE ON content BEGIN
   VALUES (new.id, new.title, new.description, new.prompt, new.transcript);
 END;
 CREATE TABLE assets (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   job_id INTEGER,
   content_id INTEGER,
   kind TEXT NOT NULL,
@@ -127,7 +128,7 @@ CREATE INDEX assets_hash ON assets(hash);
 CREATE INDEX assets_job ON assets(job_id);
 CREATE INDEX assets_content ON assets(content_id);
 CREATE TABLE playlists (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   slug TEXT NOT NULL UNIQUE,
   title TEXT NOT NULL,
   items TEXT NOT NULL DEFAULT '[]',
@@ -140,6 +141,14 @@ CREATE TABLE playlists (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
+)sql",
+        // 2: deferred deletion of object-store prefixes (media still on a channel's air).
+        R"sql(
+CREATE TABLE object_deletes (
+  prefix TEXT NOT NULL,
+  due_at INTEGER NOT NULL
+);
+CREATE INDEX object_deletes_due ON object_deletes(due_at);
 )sql",
     };
     return kMigrations;

@@ -686,6 +686,30 @@ public:
         return a.Run();
     }
 
+    Status ScheduleObjectDelete(const std::string& prefix, core::UnixMillis due_at) override {
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        Statement s(conn, "INSERT INTO object_deletes(prefix, due_at) VALUES(?, ?)");
+        s.Bind(1, prefix).Bind(2, due_at);
+        return s.Run();
+    }
+    Result<std::vector<std::string>> TakeDueObjectDeletes(core::UnixMillis now) override {
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        std::vector<std::string> out;
+        Statement s(conn, "SELECT prefix FROM object_deletes WHERE due_at <= ? ORDER BY due_at");
+        s.Bind(1, now);
+        for (;;) {
+            BEACON_TRY(row, s.Step());
+            if (!row) break;
+            out.push_back(s.Text(0));
+        }
+        Statement d(conn, "DELETE FROM object_deletes WHERE due_at <= ?");
+        d.Bind(1, now);
+        BEACON_CHECK(d.Run());
+        return out;
+    }
+
     // ---- assets -----------------------------------------------------------------------------
     Result<core::Asset> AddAsset(const core::Asset& a) override {
         std::lock_guard lock(writer_.mu);

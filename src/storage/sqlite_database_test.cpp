@@ -127,6 +127,23 @@ TEST_F(SqliteDatabaseTest, JobFingerprintChangesWithEverythingTheDetailShows) {
     EXPECT_EQ(db_->JobFingerprint(999).error().code, core::ErrorCode::kNotFound);
 }
 
+TEST_F(SqliteDatabaseTest, ContentIdsAreNeverReused) {
+    core::Content c;
+    c.title = "first";
+    auto a = db_->CreateContent(c);
+    ASSERT_TRUE(db_->DeleteContent(a->id).ok());
+    EXPECT_GT(db_->CreateContent(c)->id, a->id) << "library/<id>/ must not be handed out twice";
+}
+
+TEST_F(SqliteDatabaseTest, DeferredObjectDeletesComeDueOnce) {
+    ASSERT_TRUE(db_->ScheduleObjectDelete("library/7/", 5000).ok());
+    ASSERT_TRUE(db_->ScheduleObjectDelete("library/8/", 9000).ok());
+    EXPECT_TRUE(db_->TakeDueObjectDeletes(4999)->empty());
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(5000), (std::vector<std::string>{"library/7/"}));
+    EXPECT_TRUE(db_->TakeDueObjectDeletes(5000)->empty()) << "taken once";
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(10000), (std::vector<std::string>{"library/8/"}));
+}
+
 TEST_F(SqliteDatabaseTest, CancelIsImmediateForQueuedAndFlaggedForRunning) {
     auto queued = NewJob();
     auto c = db_->RequestCancel(queued.id);

@@ -164,6 +164,30 @@ TEST_F(ApiTest, AuthFlowSetupLoginCookieCsrfBearerLogout) {
     EXPECT_EQ(Get("/api/v1/jobs", bearer).status, 401u);
 }
 
+class DeferredDeleteTest : public ServerFixture {
+    void Configure(ServerOptions& o, ServerDeps&) override {
+        o.media_delete_delay = std::chrono::seconds(300);
+    }
+};
+
+TEST_F(DeferredDeleteTest, ADeletedItemsFilesStayUntilChannelsAreDoneWithThem) {
+    auto h = Bearer();
+    core::Content c;
+    c.owner_id = user_id_;
+    c.title = "On air";
+    auto id = db_->CreateContent(c)->id;
+    const std::string seg = "library/" + std::to_string(id) + "/hls/video/seg_00000.ts";
+    ASSERT_TRUE(store_->Put(seg, "ts").ok());
+    auto del = Call("DELETE", "/api/v1/content/" + std::to_string(id), "", h);
+    ASSERT_EQ(del.status, 204u) << del.body;
+    EXPECT_EQ(Get("/api/v1/content/" + std::to_string(id), h).status, 404u);
+    EXPECT_TRUE(store_->Exists(seg)) << "a channel may still serve this published segment";
+    EXPECT_TRUE(db_->TakeDueObjectDeletes(core::NowMillis())->empty());
+    auto due = db_->TakeDueObjectDeletes(core::NowMillis() + 301'000);
+    ASSERT_TRUE(due.ok());
+    EXPECT_EQ(*due, (std::vector<std::string>{"library/" + std::to_string(id) + "/"}));
+}
+
 class ThrottleTest : public ServerFixture {
     void Configure(ServerOptions& o, ServerDeps&) override {
         o.login_free_failures = 3;
