@@ -137,6 +137,26 @@ core::Result<std::int64_t> QueryInt(const Request& req, const char* name, std::i
     return *v;
 }
 
+/// Reads ?limit= (1..kMaxLimit, default 50) and ?offset= (default 0) into a query struct.
+template <class Query>
+core::Status ReadPaging(const Request& req, Query& q) {
+    auto limit = QueryInt(req, "limit", 50, 1, kMaxLimit);
+    if (!limit.ok()) return limit.error();
+    auto offset = QueryInt(req, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
+    if (!offset.ok()) return offset.error();
+    q.limit = static_cast<int>(*limit);
+    q.offset = *offset;
+    return {};
+}
+
+/// {"items":[...],"total","limit","offset"} for a page of rows.
+template <class Page, class Query>
+core::Json PageJson(const Page& page, const Query& q) {
+    core::Json items = core::Json::array();
+    for (const auto& row : page.items) items.push_back(core::ToJson(row));
+    return {{"items", items}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}};
+}
+
 core::Result<std::optional<bool>> QueryBool(const Request& req, const char* name) {
     if (!req.HasQuery(name)) return std::optional<bool>();
     std::string v = req.Query(name);
@@ -910,17 +930,10 @@ Reply Api::ListJobs(Request& req) {
         }
         q.state = st;
     }
-    auto limit = QueryInt(req, "limit", 50, 1, kMaxLimit);
-    if (!limit.ok()) return Error(limit.error());
-    auto offset = QueryInt(req, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
-    if (!offset.ok()) return Error(offset.error());
-    q.limit = static_cast<int>(*limit);
-    q.offset = *offset;
+    if (auto paging = ReadPaging(req, q); !paging.ok()) return Error(paging.error());
     auto page = deps_.db.ListJobs(q);
     if (!page.ok()) return Error(page.error());
-    core::Json items = core::Json::array();
-    for (const auto& j : page->items) items.push_back(core::ToJson(j));
-    return Json(200, {{"items", items}, {"total", page->total}, {"limit", q.limit}, {"offset", q.offset}});
+    return Json(200, PageJson(*page, q));
 }
 
 Reply Api::GetJob(Request& req) {
@@ -1062,17 +1075,10 @@ Reply Api::ListContent(Request& req) {
         }
         q.visibility = v;
     }
-    auto limit = QueryInt(req, "limit", 50, 1, kMaxLimit);
-    if (!limit.ok()) return Error(limit.error());
-    auto offset = QueryInt(req, "offset", 0, 0, std::numeric_limits<std::int64_t>::max());
-    if (!offset.ok()) return Error(offset.error());
-    q.limit = static_cast<int>(*limit);
-    q.offset = *offset;
+    if (auto paging = ReadPaging(req, q); !paging.ok()) return Error(paging.error());
     auto page = deps_.db.ListContent(q);
     if (!page.ok()) return Error(page.error());
-    core::Json items = core::Json::array();
-    for (const auto& c : page->items) items.push_back(core::ToJson(c));
-    return Json(200, {{"items", items}, {"total", page->total}, {"limit", q.limit}, {"offset", q.offset}});
+    return Json(200, PageJson(*page, q));
 }
 
 Reply Api::GetContent(Request& req) {
