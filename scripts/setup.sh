@@ -14,6 +14,8 @@ PACKAGES=(
   apertium apertium-eng-spa
   xmltv-util libxml2-utils
   chromium wrk nginx-light
+  mpv vlc-bin vlc-plugin-base gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad gstreamer1.0-libav
 
 )
 missing=()
