@@ -4,15 +4,30 @@ export type Theme = "dark" | "light";
 const KEY = "beacon.theme";
 const listeners = new Set<() => void>();
 
-export function readTheme(storage: Pick<Storage, "getItem"> = localStorage): Theme {
+/** The system's preference (prefers-color-scheme), dark when unknown. */
+export function systemTheme(): Theme {
   try {
-    return storage.getItem(KEY) === "light" ? "light" : "dark";
+    return typeof matchMedia === "function" && matchMedia("(prefers-color-scheme: light)").matches ? "light" : "dark";
   } catch {
     return "dark";
   }
 }
 
-/** Applies and persists the theme (dark teal is the default). */
+/** The user's own pick, or null while they have not picked one (then the system decides). */
+export function storedTheme(storage: Pick<Storage, "getItem"> = localStorage): Theme | null {
+  try {
+    const v = storage.getItem(KEY);
+    return v === "light" || v === "dark" ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+export function readTheme(storage: Pick<Storage, "getItem"> = localStorage, system: () => Theme = systemTheme): Theme {
+  return storedTheme(storage) ?? system();
+}
+
+/** Applies and persists the theme the user picked. */
 export function setTheme(t: Theme): void {
   try {
     localStorage.setItem(KEY, t);
@@ -23,8 +38,18 @@ export function setTheme(t: Theme): void {
   listeners.forEach((f) => f());
 }
 
+/** Applies the stored pick or the system's preference, and follows the system until the user picks. */
 export function applyStoredTheme(): void {
   document.documentElement.dataset.theme = readTheme();
+  try {
+    matchMedia("(prefers-color-scheme: light)").addEventListener("change", () => {
+      if (storedTheme() !== null) return;
+      document.documentElement.dataset.theme = systemTheme();
+      listeners.forEach((f) => f());
+    });
+  } catch {
+    /* no matchMedia */
+  }
 }
 
 export function useTheme(): Theme {

@@ -39,6 +39,13 @@ const TEXT_PAIRS: [string, string][] = [
   ["--color-on-cta", "--color-cta"], ["--color-on-cta", "--color-cta-hover"], ["--color-on-cta", "--color-cta-active"],
   ["--color-on-onair", "--color-onair"], ["--color-danger", "--color-danger-bg"], ["--color-danger", "--color-surface"],
   ["--color-success", "--color-surface"], ["--color-warning", "--color-surface-2"], ["--color-on-accent", "--color-accent"],
+  // Placeholders sit on the field's own background (surface-2).
+  ["--color-placeholder", "--color-surface-2"], ["--color-placeholder", "--color-surface"],
+];
+
+/** Non-text contrast (WCAG 1.4.11): a field's border against everything around and inside it. */
+const UI_PAIRS: [string, string][] = [
+  ["--color-field-border", "--color-bg"], ["--color-field-border", "--color-surface"], ["--color-field-border", "--color-surface-2"],
 ];
 
 describe("design tokens meet WCAG AA", () => {
@@ -46,6 +53,11 @@ describe("design tokens meet WCAG AA", () => {
     for (const [fg, bg] of TEXT_PAIRS) {
       it(`${theme}: ${fg} on ${bg} ≥ 4.5:1`, () => {
         expect(contrast(resolve(vars, fg), resolve(vars, bg))).toBeGreaterThanOrEqual(4.5);
+      });
+    }
+    for (const [fg, bg] of UI_PAIRS) {
+      it(`${theme}: ${fg} against ${bg} ≥ 3:1`, () => {
+        expect(contrast(resolve(vars, fg), resolve(vars, bg))).toBeGreaterThanOrEqual(3);
       });
     }
     it(`${theme}: focus ring stands out from the page (≥ 3:1)`, () => {

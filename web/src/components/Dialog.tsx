@@ -1,6 +1,9 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 
-/** A modal confirmation dialog on the native <dialog> (focus trap and Esc for free). */
+/**
+ * A modal confirmation dialog on the native <dialog> (focus trap and Esc for free); a click on
+ * the backdrop cancels it too.
+ */
 export function ConfirmDialog(props: {
   open: boolean;
   title: string;
@@ -11,6 +14,7 @@ export function ConfirmDialog(props: {
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -18,8 +22,16 @@ export function ConfirmDialog(props: {
     if (!props.open && d.open) d.close();
   }, [props.open]);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="dlg-title" onCancel={(e) => { e.preventDefault(); props.onCancel(); }}>
-      <h2 id="dlg-title" className="h3">{props.title}</h2>
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} data-testid="dialog"
+      onCancel={(e) => { e.preventDefault(); props.onCancel(); }}
+      onClick={(e) => {
+        // Clicks on the dialog's own box (not its content) land outside the card: the backdrop.
+        if (e.target !== ref.current) return;
+        const r = ref.current.getBoundingClientRect();
+        const inside = e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+        if (!inside || (e.clientX === 0 && e.clientY === 0 && r.width === 0)) props.onCancel();
+      }}>
+      <h2 id={titleId} className="h3">{props.title}</h2>
       <div className="stack">{props.children}</div>
       <div className="row" style={{ justifyContent: "flex-end", marginTop: "var(--space-4)" }}>
         <button type="button" className="btn btn--ghost" onClick={props.onCancel} autoFocus>Cancel</button>

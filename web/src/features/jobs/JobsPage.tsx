@@ -22,16 +22,23 @@ export function JobsPage() {
         <h1>Jobs</h1>
         <label className="field">
           <span>State</span>
-          <select className="input" value={state} onChange={(e) => { setState(e.target.value); setOffset(0); }}>
+          <select className="input" value={state} data-testid="jobs-state-filter" onChange={(e) => { setState(e.target.value); setOffset(0); }}>
             {STATES.map((s) => <option key={s} value={s}>{s ? s.replace(/_/g, " ") : "All states"}</option>)}
           </select>
         </label>
       </div>
       <ErrorNote error={jobs.error} />
-      {jobs.data && jobs.data.items.length === 0 && <Empty><p>No jobs yet.</p><Link className="btn btn--cta" to="/create">Create something</Link></Empty>}
+      {jobs.data && jobs.data.items.length === 0 && (state ? (
+        <Empty>
+          <p data-testid="jobs-empty">No {state.replace(/_/g, " ")} jobs.</p>
+          <button type="button" className="btn btn--primary" onClick={() => { setState(""); setOffset(0); }}>Show all jobs</button>
+        </Empty>
+      ) : (
+        <Empty><p data-testid="jobs-empty">No jobs yet.</p><Link className="btn btn--cta" to="/create">Create something</Link></Empty>
+      ))}
       {jobs.data && jobs.data.items.length > 0 && (
         <div className="card table-wrap">
-          <table className="table" data-testid="jobs-table">
+          <table className="table table--stack" data-testid="jobs-table">
             <thead><tr><th scope="col">Job</th><th scope="col">State</th><th scope="col" style={{ minWidth: "8rem" }}>Progress</th><th scope="col">Age</th></tr></thead>
             <tbody>
               {jobs.data.items.map((j) => (
@@ -40,9 +47,9 @@ export function JobsPage() {
                     <Link to={`/create?job=${j.id}`}>{j.title || j.prompt.slice(0, 60) || `Job ${j.id}`}</Link>
                     {j.status === "failed" && j.error && <p className="error-text" style={{ margin: 0 }}>{j.error.message}</p>}
                   </td>
-                  <td><StateBadge state={j.status} /></td>
-                  <td><ProgressBar value={j.progress} label={`Progress of job ${j.id}`} /><span className="small muted">{j.progress}%</span></td>
-                  <td className="small muted"><time dateTime={j.created_at}>{formatAge(j.created_at)}</time></td>
+                  <td data-label="State"><StateBadge state={j.status} /></td>
+                  <td data-label="Progress"><ProgressBar value={j.progress} label={`Progress of job ${j.id}`} /><span className="small muted">{j.progress}%</span></td>
+                  <td data-label="Age" className="small muted"><time dateTime={j.created_at}>{formatAge(j.created_at)}</time></td>
                 </tr>
               ))}
             </tbody>

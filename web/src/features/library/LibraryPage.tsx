@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { memo, useEffect, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { api } from "../../api/client";
 import { qk } from "../../api/keys";
@@ -54,15 +54,23 @@ export function LibraryPage() {
       }
       void qc.invalidateQueries({ queryKey: qk.contentAll });
       setToDelete(null);
+      // The tile (and the button that opened the dialog) is gone: keep focus on the page.
+      heading.current?.focus();
     },
   });
   const total = list.data?.total ?? 0;
+  const filtered = !!(dq || published || visibility);
+  const clearFilters = () => {
+    setQ("");
+    setSp(new URLSearchParams(sort !== "newest" ? { sort } : {}), { replace: true });
+  };
+  const heading = useRef<HTMLHeadingElement>(null);
   const pages = Math.max(1, Math.ceil(total / LIBRARY_PAGE));
 
   return (
     <div>
       <div className="page-head">
-        <h1>Library</h1>
+        <h1 ref={heading} tabIndex={-1}>Library</h1>
         <span className="muted small" data-testid="library-total">{list.data ? `${total} item${total === 1 ? "" : "s"}` : ""}</span>
       </div>
       <div className="toolbar" role="search">
@@ -91,7 +99,18 @@ export function LibraryPage() {
       </div>
       <ErrorNote error={list.error} />
       {list.data && list.data.items.length === 0 && (
-        <Empty>{dq ? <p>Nothing matches “{dq}”.</p> : <><p>The library is empty.</p><Link className="btn btn--cta" to="/create">Create your first video</Link></>}</Empty>
+        <Empty>
+          {filtered ? (
+            <>
+              <p data-testid="library-empty">{dq ? <>Nothing matches “{dq}”</> : <>No items match these filters</>}{page > 0 && total > 0 ? " on this page" : ""}.</p>
+              <button type="button" className="btn btn--primary" onClick={clearFilters}>Clear search and filters</button>
+            </>
+          ) : page > 0 && total > 0 ? (
+            <><p data-testid="library-empty">This page is empty.</p><button type="button" className="btn btn--primary" onClick={() => update("page", "")}>First page</button></>
+          ) : (
+            <><p data-testid="library-empty">The library is empty.</p><Link className="btn btn--cta" to="/create">Create your first video</Link></>
+          )}
+        </Empty>
       )}
       <div className="lib-grid" data-testid="library-grid" aria-busy={list.isFetching}>
         {list.data?.items.map((c) => <Tile key={c.id} item={c} onDelete={setToDelete} />)}
@@ -133,8 +152,9 @@ const Tile = memo(function Tile({ item, onDelete }: { item: Content; onDelete: (
   });
   return (
     <article className="tile" data-testid="library-item" aria-labelledby={`t-${item.id}`}>
-      <Link to={`/watch/${item.id}`} className="tile__thumb" aria-label={`Play ${item.title}`}>
+      <Link to={`/watch/${item.id}`} className="tile__thumb">
         {item.thumbnail ? <img src={item.thumbnail} alt="" loading="lazy" decoding="async" width={320} height={180} /> : null}
+        <span className="visually-hidden">Play {item.title || `Untitled #${item.id}`}, </span>
         <span className="tile__dur">{formatDuration(item.duration)}</span>
       </Link>
       <div className="tile__body">
