@@ -27,14 +27,15 @@ export function readTheme(storage: Pick<Storage, "getItem"> = localStorage, syst
   return storedTheme(storage) ?? system();
 }
 
-/** Applies and persists the theme the user picked. */
-export function setTheme(t: Theme): void {
+/** Applies and persists the theme the user picked; null goes back to following the system. */
+export function setTheme(t: Theme | null): void {
   try {
-    localStorage.setItem(KEY, t);
+    if (t) localStorage.setItem(KEY, t);
+    else localStorage.removeItem(KEY);
   } catch {
     /* private mode: theme lasts for this page only */
   }
-  document.documentElement.dataset.theme = t;
+  document.documentElement.dataset.theme = t ?? systemTheme();
   listeners.forEach((f) => f());
 }
 
@@ -59,5 +60,16 @@ export function useTheme(): Theme {
       return () => listeners.delete(f);
     },
     () => readTheme(),
+  );
+}
+
+/** What the user chose: a theme, or "system" while the system's preference decides. */
+export function useThemeChoice(): Theme | "system" {
+  return useSyncExternalStore(
+    (f) => {
+      listeners.add(f);
+      return () => listeners.delete(f);
+    },
+    () => storedTheme() ?? "system",
   );
 }

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { api } from "../../api/client";
+import { api, ApiError } from "../../api/client";
 import { qk } from "../../api/keys";
 import { BrandMark } from "../../components/icons";
-import { ErrorNote } from "../../components/ui";
+import { ErrorNote, humanMessage } from "../../components/ui";
 
 /** Log in, or — on first run, when no password exists yet — set one. */
 export function LoginPage() {
@@ -32,7 +32,7 @@ export function LoginPage() {
   };
 
   return (
-    <div className="login">
+    <main className="login" id="main">
       <form className="card stack" onSubmit={onSubmit} aria-labelledby="login-title">
         <div className="login__mark"><BrandMark size={64} /></div>
         <h1 id="login-title" style={{ textAlign: "center" }}>{setupMode ? "Welcome to Beacon" : "Beacon"}</h1>
@@ -52,12 +52,16 @@ export function LoginPage() {
           </label>
         )}
         {localError && <p className="error-text" role="alert">{localError}</p>}
-        <ErrorNote error={submit.error} />
+        {submit.error && (
+          <p className="alert" role="alert">
+            {submit.error instanceof ApiError && submit.error.status === 401 ? "Wrong password. Try again." : humanMessage(submit.error.message)}
+          </p>
+        )}
         <ErrorNote error={status.error} />
         <button className="btn btn--cta" type="submit" disabled={submit.isPending || status.isPending}>
           {setupMode ? "Set password and enter" : "Log in"}
         </button>
       </form>
-    </div>
+    </main>
   );
 }

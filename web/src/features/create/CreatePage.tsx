@@ -4,7 +4,8 @@ import { Link, useSearchParams } from "react-router";
 import { api } from "../../api/client";
 import { qk } from "../../api/keys";
 import { TERMINAL_STATES, type GenerateRequest, type Job } from "../../api/types";
-import { ErrorNote } from "../../components/ui";
+import { ErrorNote, isNotFound } from "../../components/ui";
+import { jobVersion, versioned } from "./fresh";
 import { JobPanel } from "./JobPanel";
 
 const STYLES = ["cinematic", "broadcast", "ambient", "documentary", "storybook", "noir"];
@@ -42,6 +43,35 @@ export function CreatePage() {
     refetchInterval: (q) => (q.state.data && TERMINAL_STATES.includes((q.state.data as Job).status) ? false : 10_000),
   });
 
+  // Opening a job (from Jobs, or a link) shows the prompt and settings it ran with.
+  const filledFor = useRef<number | null>(null);
+  useEffect(() => {
+    const j = job.data;
+    if (!j || jobId === null || filledFor.current === jobId || j.id !== jobId) return;
+    filledFor.current = jobId;
+    setForm((f) => ({
+      prompt: j.prompt ?? f.prompt,
+      title: j.title ?? "",
+      style: j.style || f.style,
+      voice: j.voice ?? "",
+      language: j.language || f.language,
+      duration_target: typeof j.duration_target === "number" && j.duration_target > 0 ? j.duration_target : f.duration_target,
+      output_preset: (j.output_preset as Required<GenerateRequest>["output_preset"]) || f.output_preset,
+      produce_preview: typeof j.produce_preview === "boolean" ? j.produce_preview : f.produce_preview,
+    }));
+  }, [job.data, jobId]);
+
+  // The job's video may have been deleted from the library since: then no links to it.
+  const contentId = job.data?.content_id ?? null;
+  const content = useQuery({
+    queryKey: qk.contentItem(contentId ?? 0),
+    queryFn: () => api.contentItem(contentId!),
+    enabled: !!contentId,
+    retry: false,
+  });
+  const contentGone = !!contentId && isNotFound(content.error);
+  const failing = (engines.data?.items ?? []).filter((e) => !e.ok);
+
   const generate = useMutation({
     mutationFn: () => {
       const body: GenerateRequest = { ...form, duration_target: Number(form.duration_target) };
@@ -50,6 +80,7 @@ export function CreatePage() {
       return api.generate(body);
     },
     onSuccess: (r) => {
+      filledFor.current = r.job_id;
       if (r.job) qc.setQueryData(qk.job(r.job_id), r.job);
       void qc.invalidateQueries({ queryKey: qk.jobsAll });
       setParams({ job: String(r.job_id) });
@@ -127,19 +158,28 @@ export function CreatePage() {
               ))}
             </ul>
           </fieldset>
+          {failing.length > 0 && (
+            <p className="alert" role="alert" data-testid="engine-failing">
+              {failing.map((e) => `${e.capability} (${e.engine})${e.detail ? `: ${e.detail}` : ""}`).join("; ")}.{" "}
+              {failing.length === 1 ? "This engine is" : "These engines are"} failing, so a job started now would fail. Fix {failing.length === 1 ? "it" : "them"} in the configuration, then check again.
+              {" "}<button type="button" className="btn btn--sm" onClick={() => void engines.refetch()} disabled={engines.isFetching}>Check again</button>
+            </p>
+          )}
           <ErrorNote error={generate.error} />
-          <button className="btn btn--cta" type="submit" disabled={generate.isPending || !form.prompt.trim()}>
+          <button className="btn btn--cta" type="submit" disabled={generate.isPending || !form.prompt.trim() || failing.length > 0}>
             {generate.isPending ? "Starting…" : "Generate"}
           </button>
         </form>
 
         <section className="card stack" aria-label="Preview">
           <h2>Preview</h2>
-          <Preview job={job.data} />
-          {job.data?.content_id ? (
+          <Preview job={job.data} gone={contentGone} />
+          {contentId && contentGone ? (
+            <p className="small muted" data-testid="content-deleted">The video this job made was deleted from the library.</p>
+          ) : contentId ? (
             <div className="row">
-              <Link className="btn btn--primary" to={`/watch/${job.data.content_id}`}>Watch final</Link>
-              <Link className="btn" to={`/library/${job.data.content_id}`}>Open in library</Link>
+              <Link className="btn btn--primary" to={`/watch/${contentId}`}>Watch final</Link>
+              <Link className="btn" to={`/library/${contentId}`}>Open in library</Link>
             </div>
           ) : null}
         </section>
@@ -149,7 +189,9 @@ export function CreatePage() {
             <><h2>Job</h2><p className="muted">Start a job to watch its log, script and scenes stream in here.</p></>
           ) : (
             <>
-              <ErrorNote error={job.error} />
+              {isNotFound(job.error) ? (
+                <div data-testid="not-found"><h2>Job #{jobId} not found</h2><p className="muted">It may have been deleted, or the link is wrong.</p><Link className="btn btn--primary" to="/jobs">Back to Jobs</Link></div>
+              ) : <ErrorNote error={job.error} />}
               {job.data && <JobPanel job={job.data} />}
             </>
           )}
@@ -159,10 +201,16 @@ export function CreatePage() {
   );
 }
 
-/** Starts playing (muted) the moment the job's preview appears; shows the final once there. */
-function Preview({ job }: { job: Job | undefined }) {
+/**
+ * Starts playing (muted) the moment the job's preview appears; once the job has finished it
+ * shows the final instead of the 480p preview.
+ */
+function Preview({ job, gone }: { job: Job | undefined; gone: boolean }) {
   const ref = useRef<HTMLVideoElement>(null);
-  const src = job?.preview_url ?? job?.final_url ?? null;
+  const done = job?.status === "completed";
+  const raw = gone ? null : done ? job?.final_url ?? job?.preview_url ?? null : job?.preview_url ?? job?.final_url ?? null;
+  const src = raw ? versioned(raw, jobVersion(job)) ?? null : null;
+  const kind = raw && done && raw === job?.final_url ? "final" : "preview";
   useEffect(() => {
     const v = ref.current;
     if (v && src) {
@@ -173,11 +221,15 @@ function Preview({ job }: { job: Job | undefined }) {
   return (
     <div className="preview-frame">
       {src ? (
-        <video ref={ref} key={src} src={src} muted autoPlay loop playsInline controls data-testid="preview-video"
-          poster={job?.thumbnail_url ?? undefined} aria-label="Preview video" />
+        <video ref={ref} key={src} src={src} muted autoPlay loop playsInline controls data-testid="preview-video" data-kind={kind}
+          poster={versioned(job?.thumbnail_url, jobVersion(job))} aria-label={kind === "final" ? "Final video" : "Preview video"} />
       ) : (
         <p className="small" style={{ padding: "var(--space-4)", textAlign: "center" }}>
-          {job ? "The preview will start here as soon as it is rendered." : "Your preview plays here."}
+          {!job ? "Your preview plays here."
+            : job.status === "canceled" ? "The job was canceled before a preview was made."
+            : job.status === "failed" ? "The job failed before a preview was made."
+            : gone ? "The video was deleted."
+            : "The preview will start here as soon as it is rendered."}
         </p>
       )}
     </div>

@@ -6,6 +6,7 @@ import { TERMINAL_STATES, type Job } from "../../api/types";
 import { formatMs } from "../../components/format";
 import { IconRetry, IconStop } from "../../components/icons";
 import { ErrorNote, ProgressBar, StateBadge } from "../../components/ui";
+import { sceneVersion, versioned } from "./fresh";
 import { collectScenes, findScript, stageTimings, type SceneView } from "./stages";
 
 /** The right-hand column: state, progress, streaming log, timings, script and scenes. */
@@ -64,11 +65,30 @@ export function JobPanel({ job }: { job: Job }) {
       {scenes.length > 0 && (
         <>
           <h3>Scenes</h3>
-          <div data-testid="scenes">{scenes.map((s) => <SceneRow key={s.n} jobId={job.id} scene={s} canEdit={terminal} />)}</div>
+          <div data-testid="scenes">{scenes.map((s) => <SceneRow key={s.n} job={job} scene={s} canEdit={terminal} />)}</div>
         </>
       )}
     </>
   );
+}
+
+/** The program a logged command runs ("ffmpeg"). */
+export function commandName(cmd: string): string {
+  const first = cmd.trim().split(/\s+/)[0] ?? "";
+  return first.split("/").pop() || "shell";
+}
+
+/**
+ * A logged command with absolute paths made relative to the data folder (its media/ and tmp/
+ * parts) and the program without its directory.
+ */
+export function relativeCommand(cmd: string): string {
+  return cmd
+    .replace(/^\s*\S*\/([^\s/]+)(?=\s|$)/, "$1")
+    .replace(/(['"]?)(\/[^\s'"]*)/g, (_m, q: string, path: string) => {
+      const cut = Math.max(path.lastIndexOf("/media/"), path.lastIndexOf("/tmp/"));
+      return q + (cut >= 0 ? path.slice(cut + 1) : path);
+    });
 }
 
 function LogView({ job }: { job: Job }) {
@@ -85,23 +105,52 @@ function LogView({ job }: { job: Job }) {
         const el = e.currentTarget;
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
       }}>
-      {logs.length === 0 && <p className="small muted">Waiting for the first log line…</p>}
+      {logs.length === 0 && (
+        <p className="small muted">
+          {job.status === "canceled" ? "No log: the job was canceled before it started."
+            : job.status === "failed" ? "No log: the job failed before it started."
+            : job.status === "completed" ? "No log lines were kept for this job."
+            : "Waiting for the first log line…"}
+        </p>
+      )}
       {logs.map((l) => (
         <div key={l.id} className="log__line" data-level={l.level}>
           <time className="muted" dateTime={l.at}>{l.at.slice(11, 19)}</time>
           <span className="log__stage">{l.stage}</span>
-          <span className="log__msg">{l.level === "cmd" ? <code>{l.message}</code> : l.message}</span>
+          <span className="log__msg">{l.level === "cmd" ? (
+            <details className="log__cmd"><summary>{commandName(l.message)} command</summary><code>{relativeCommand(l.message)}</code></details>
+          ) : l.message}</span>
         </div>
       ))}
     </div>
   );
 }
 
-function SceneRow({ jobId, scene, canEdit }: { jobId: number; scene: SceneView; canEdit: boolean }) {
+function SceneRow({ job, scene, canEdit }: { job: Job; scene: SceneView; canEdit: boolean }) {
   const qc = useQueryClient();
+  const jobId = job.id;
   const [editing, setEditing] = useState(false);
   const [description, setDescription] = useState(scene.description);
   const [lines, setLines] = useState(scene.lines.join("\n"));
+  const editBtn = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  // The scene as the job now has it (after a regeneration) replaces what the form started from.
+  const sceneLines = scene.lines.join("\n");
+  useEffect(() => {
+    if (editing) return;
+    setDescription(scene.description);
+    setLines(sceneLines);
+  }, [scene.description, sceneLines, editing]);
+  useEffect(() => {
+    if (!editing && refocus.current) {
+      refocus.current = false;
+      editBtn.current?.focus();
+    }
+  }, [editing]);
+  const stopEditing = () => {
+    refocus.current = true;
+    setEditing(false);
+  };
   const regen = useMutation({
     mutationFn: () => api.regenerateScene(jobId, scene.n, {
       description: description.trim() || undefined,
@@ -109,31 +158,34 @@ function SceneRow({ jobId, scene, canEdit }: { jobId: number; scene: SceneView; 
     }),
     onSuccess: (j) => {
       if (j && typeof j === "object" && "id" in j) qc.setQueryData<Job>(qk.job(jobId), (old) => ({ ...old, ...j }));
-      setEditing(false);
+      // The answer is the job row; its stages (scene text, pictures) come with the detail.
+      void qc.invalidateQueries({ queryKey: qk.job(jobId), exact: true });
+      stopEditing();
     },
   });
+  const picture = versioned(scene.pictureUrl, sceneVersion(job, scene));
   return (
-    <div className="scene">
-      {scene.pictureUrl ? <img src={scene.pictureUrl} alt={`Scene ${scene.n} picture`} loading="lazy" /> : <div className="scene-ph" aria-hidden="true" />}
+    <div className="scene" data-testid="scene">
+      {picture ? <img src={picture} alt={`Scene ${scene.n} picture`} loading="lazy" /> : <div className="scene-ph" aria-hidden="true" />}
       <div className="stack" style={{ gap: "var(--space-1)" }}>
         <strong className="small">Scene {scene.n}{scene.duration ? ` · ${scene.duration.toFixed(1)} s` : ""}</strong>
         {!editing ? (
           <>
-            <p className="small" style={{ margin: 0 }}>{scene.description}</p>
-            {scene.lines.map((l, i) => <p key={i} className="small muted" style={{ margin: 0 }}>“{l}”</p>)}
-            {scene.voiceUrl && <audio controls preload="none" src={scene.voiceUrl} aria-label={`Scene ${scene.n} voice`} style={{ width: "100%" }} />}
-            {canEdit && <button className="btn btn--sm" style={{ alignSelf: "start" }} onClick={() => setEditing(true)}>Regenerate…</button>}
+            <p className="small" style={{ margin: 0 }} data-testid="scene-description">{scene.description}</p>
+            {scene.lines.map((l, i) => <p key={i} className="small muted" style={{ margin: 0 }} data-testid="scene-line">“{l}”</p>)}
+            {scene.voiceUrl && <audio controls preload="none" src={versioned(scene.voiceUrl, sceneVersion(job, scene))} aria-label={`Scene ${scene.n} voice`} style={{ width: "100%" }} />}
+            {canEdit && <button ref={editBtn} className="btn btn--sm" style={{ alignSelf: "start" }} onClick={() => setEditing(true)} aria-label={`Regenerate scene ${scene.n}…`}>Regenerate…</button>}
           </>
         ) : (
           <form className="stack" onSubmit={(e) => { e.preventDefault(); regen.mutate(); }}>
             <label className="field"><span>Description</span>
-              <textarea className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></label>
+              <textarea className="input" value={description} onChange={(e) => setDescription(e.target.value)} autoFocus /></label>
             <label className="field"><span>Lines (one per line)</span>
               <textarea className="input" value={lines} onChange={(e) => setLines(e.target.value)} /></label>
             <ErrorNote error={regen.error} />
             <div className="row">
               <button className="btn btn--cta btn--sm" type="submit" disabled={regen.isPending}>Regenerate scene</button>
-              <button className="btn btn--ghost btn--sm" type="button" onClick={() => setEditing(false)}>Cancel</button>
+              <button className="btn btn--ghost btn--sm" type="button" onClick={stopEditing}>Cancel</button>
             </div>
           </form>
         )}

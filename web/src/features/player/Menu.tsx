@@ -1,13 +1,30 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 
-/** A control-bar popover: a button that opens a panel; Esc or a click outside closes it. */
-export function Menu({ label, icon, children, testId, text }: { label: string; icon: ReactNode; text?: string; testId?: string; children: (close: () => void) => ReactNode }) {
+const ITEMS = '[role="menuitem"], [role="menuitemradio"], [role="menuitemcheckbox"]';
+const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), select:not(:disabled), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A control-bar popover: a button that opens a panel. Opening moves focus into the panel;
+ * ↑/↓ (and Home/End) move between its items without reaching the page's shortcuts; Esc or a
+ * click outside closes it and focus returns to the button.
+ */
+export function Menu({ label, icon, children, testId, text, onOpenChange }: {
+  label: string; icon: ReactNode; text?: string; testId?: string;
+  children: (close: () => void) => ReactNode; onOpenChange?: (open: boolean) => void;
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
   const btn = useRef<HTMLButtonElement>(null);
   const id = useId();
+  const cb = useRef(onOpenChange);
+  cb.current = onOpenChange;
   useEffect(() => {
+    cb.current?.(open);
     if (!open) return;
+    const p = panel.current;
+    const first = p?.querySelector<HTMLElement>('[aria-checked="true"]') ?? p?.querySelector<HTMLElement>(ITEMS) ?? p?.querySelector<HTMLElement>(FOCUSABLE);
+    first?.focus();
     const onDown = (e: MouseEvent) => {
       if (!ref.current?.contains(e.target as Node)) setOpen(false);
     };
@@ -18,14 +35,42 @@ export function Menu({ label, icon, children, testId, text }: { label: string; i
     setOpen(false);
     btn.current?.focus();
   };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!open) return;
+    if (e.key === "Escape") {
+      e.stopPropagation();
+      close();
+      return;
+    }
+    const target = e.target as HTMLElement;
+    if (!panel.current?.contains(target)) return;
+    if (target.tagName === "SELECT" || target.tagName === "INPUT" && (target as HTMLInputElement).type !== "checkbox") {
+      e.stopPropagation(); // the field's own keys; never the page's shortcuts
+      return;
+    }
+    if (!["ArrowDown", "ArrowUp", "Home", "End", "ArrowLeft", "ArrowRight", " ", "k", "m", "f", "c"].includes(e.key)) return;
+    e.stopPropagation();
+    const items = [...panel.current.querySelectorAll<HTMLElement>(`${ITEMS}, ${FOCUSABLE}`)].filter((x, i, a) => a.indexOf(x) === i);
+    if (items.length === 0) return;
+    const i = items.indexOf(target);
+    let j = -1;
+    if (e.key === "ArrowDown") j = (i + 1) % items.length;
+    else if (e.key === "ArrowUp") j = (i - 1 + items.length) % items.length;
+    else if (e.key === "Home") j = 0;
+    else if (e.key === "End") j = items.length - 1;
+    if (j >= 0) {
+      e.preventDefault();
+      items[j].focus();
+    }
+  };
   return (
-    <div className="menu" ref={ref} onKeyDown={(e) => { if (e.key === "Escape" && open) { e.stopPropagation(); close(); } }}>
-      <button ref={btn} type="button" className="btn btn--sm" aria-haspopup="true" aria-expanded={open} aria-controls={id}
+    <div className="menu" ref={ref} onKeyDown={onKeyDown}>
+      <button ref={btn} type="button" className="btn btn--sm" aria-haspopup="true" aria-expanded={open} aria-controls={open ? id : undefined}
         aria-label={label} title={label} data-testid={testId} onClick={() => setOpen((o) => !o)}>
         {icon}{text ? <span>{text}</span> : null}
       </button>
       {open && (
-        <div id={id} className="menu__panel" role="group" aria-label={label} data-testid={testId ? `${testId}-panel` : undefined}>
+        <div id={id} ref={panel} className="menu__panel" role="group" aria-label={label} data-testid={testId ? `${testId}-panel` : undefined}>
           {children(close)}
         </div>
       )}

@@ -40,7 +40,41 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
   const [chapters, setChapters] = useState<Chapter[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [resumedAt, setResumedAt] = useState(0);
+  const [fullscreen, setFullscreen] = useState(false);
+  const [idle, setIdle] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(0);
+  const idleTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const video = () => handle.current?.video ?? null;
+
+  // Fullscreen puts the whole player (video and controls) on screen; the controls overlay the
+  // picture and hide after a few quiet seconds of playback, back on pointer move, tap or key.
+  useEffect(() => {
+    const on = () => setFullscreen(!!box.current && document.fullscreenElement === box.current);
+    document.addEventListener("fullscreenchange", on);
+    return () => document.removeEventListener("fullscreenchange", on);
+  }, []);
+  const wake = useCallback(() => {
+    setIdle(false);
+    clearTimeout(idleTimer.current);
+    idleTimer.current = setTimeout(() => setIdle(true), 3000);
+  }, []);
+  useEffect(() => () => clearTimeout(idleTimer.current), []);
+  const hideControls = fullscreen && idle && playing && menuOpen === 0;
+  const onMenu = useCallback((open: boolean) => setMenuOpen((n) => Math.max(0, n + (open ? 1 : -1))), []);
+
+  // An open menu sits over the bottom of the picture: captions move to the top meanwhile.
+  useEffect(() => {
+    const v = video();
+    if (!v) return;
+    for (let i = 0; i < v.textTracks.length; i++) {
+      const cues = v.textTracks[i].cues;
+      if (!cues) continue;
+      for (let j = 0; j < cues.length; j++) {
+        const c = cues[j] as VTTCue;
+        if ("line" in c) c.line = menuOpen > 0 ? 0 : "auto";
+      }
+    }
+  }, [menuOpen]);
 
   const updateCap = (p: Partial<CaptionSettings>) =>
     setCap((c) => {
@@ -127,6 +161,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
       if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || t?.isContentEditable) return;
       const v = video();
       if (!v) return;
+      wake();
       switch (e.key) {
         case " ":
         case "k":
@@ -169,7 +204,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [togglePlay, seekTo, toggleFullscreen]);
+  }, [togglePlay, seekTo, toggleFullscreen, wake]);
 
   // Continue watching: restore once metadata is known; save as playback moves.
   const lastSave = useRef(0);
@@ -205,7 +240,8 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
   );
 
   return (
-    <div ref={box} className="player" data-cap-size={cap.size} data-cap-style={cap.style} data-testid="player">
+    <div ref={box} className="player" data-cap-size={cap.size} data-cap-style={cap.style} data-testid="player"
+      data-fullscreen={fullscreen} data-idle={hideControls} onPointerMove={wake} onPointerDown={wake} onFocus={wake}>
       <HlsVideo
         ref={handle}
         src={src}
@@ -213,8 +249,12 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
         preload="metadata"
         aria-label={title}
         data-testid="watch-video"
-        onClick={togglePlay}
-        onPlay={() => setPlaying(true)}
+        onClick={() => {
+          // A tap on hidden controls only brings them back.
+          if (hideControls) return wake();
+          togglePlay();
+        }}
+        onPlay={() => { setPlaying(true); wake(); }}
         onPause={() => {
           setPlaying(false);
           const v = video();
@@ -232,11 +272,19 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
           <track key={c.lang} kind="subtitles" src={c.url} srcLang={c.lang} label={languageName(c.lang)} />
         ))}
       </HlsVideo>
-      <div className="player__controls">
+      <div className="player__controls" data-testid="player-controls">
         <div className="timeline">
           <input type="range" min={0} max={duration || 0} step={0.1} value={Math.min(time, duration || 0)} aria-label="Seek"
             aria-valuetext={`${formatDuration(time)} of ${formatDuration(duration)}`} data-testid="seek"
-            onChange={(e) => seekTo(Number(e.target.value))} />
+            onChange={(e) => seekTo(Number(e.target.value))}
+            onKeyDown={(e) => {
+              const v = video();
+              const step = seekStep(e.key, v?.currentTime ?? time, duration);
+              if (step === null) return;
+              e.preventDefault();
+              e.stopPropagation();
+              seekTo(step);
+            }} />
           {marks.map((m) => (
             <span key={m.start} className="timeline__mark" style={{ left: `${m.left}%` }} title={m.title} data-testid="chapter-mark" />
           ))}
@@ -249,14 +297,14 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
           {muted ? <IconMute size={18} /> : <IconVolume size={18} />}
         </button>
         <span className="player__time" data-testid="time">{formatDuration(time)} / {formatDuration(duration)}</span>
-        {currentChapter >= 0 && <span className="small" style={{ opacity: 0.85 }}>· {chapters[currentChapter].title}</span>}
+        {currentChapter >= 0 && <span className="small player__chapter" title={chapters[currentChapter].title} data-testid="current-chapter">· {shortChapterTitle(chapters[currentChapter].title)}</span>}
         <span style={{ flex: 1 }} />
         {chapters.length > 0 && (
-          <Menu label="Chapters" icon={<IconChapters size={18} />} testId="chapters-menu">
+          <Menu label="Chapters" icon={<IconChapters size={18} />} testId="chapters-menu" onOpenChange={onMenu}>
             {(close) => (
               <div role="menu">
                 {chapters.map((c, i) => (
-                  <button key={i} type="button" role="menuitem" data-testid="chapter-item" onClick={() => { seekTo(c.start); close(); }}>
+                  <button key={i} type="button" role="menuitem" data-testid="chapter-item" aria-current={i === currentChapter ? "true" : undefined} onClick={() => { seekTo(c.start); close(); }}>
                     <span>{c.title}</span><span className="muted">{formatDuration(c.start)}</span>
                   </button>
                 ))}
@@ -264,7 +312,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
             )}
           </Menu>
         )}
-        <Menu label="Audio track" icon={<IconAudio size={18} />} testId="audio-menu">
+        <Menu label="Audio track" icon={<IconAudio size={18} />} testId="audio-menu" onOpenChange={onMenu}>
           {(close) => (
             <div role="menu">
               <div className="menu__label">Audio</div>
@@ -278,7 +326,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
             </div>
           )}
         </Menu>
-        <Menu label="Captions" icon={<IconCaptions size={18} />} testId="captions-menu">
+        <Menu label="Captions" icon={<IconCaptions size={18} />} testId="captions-menu" onOpenChange={onMenu}>
           {() => (
             <div className="stack" style={{ gap: "var(--space-2)" }}>
               <label className="check"><input type="checkbox" checked={cap.enabled} data-testid="captions-enabled"
@@ -300,7 +348,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
             </div>
           )}
         </Menu>
-        <Menu label="Playback speed" icon={<IconSpeed size={18} />} text={`${rate}×`} testId="speed-menu">
+        <Menu label={`Playback speed ${rate}×`} icon={<IconSpeed size={18} />} text={`${rate}×`} testId="speed-menu" onOpenChange={onMenu}>
           {(close) => (
             <div role="menu">
               {SPEEDS.map((s) => (
@@ -312,7 +360,8 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
         {typeof document !== "undefined" && document.pictureInPictureEnabled && (
           <button type="button" className="btn btn--sm btn--icon" onClick={togglePip} aria-label="Picture-in-Picture"><IconPip size={18} /></button>
         )}
-        <button type="button" className="btn btn--sm btn--icon" onClick={toggleFullscreen} aria-label="Fullscreen"><IconFullscreen size={18} /></button>
+        <button type="button" className="btn btn--sm btn--icon" onClick={toggleFullscreen} aria-label={fullscreen ? "Exit fullscreen" : "Fullscreen"}
+          aria-pressed={fullscreen} data-testid="fullscreen"><IconFullscreen size={18} /></button>
       </div>
       {resumedAt > 0 && (
         <p className="small" style={{ color: "#fff", padding: "0 var(--space-3) var(--space-2)", margin: 0 }} data-testid="resumed">
@@ -323,6 +372,35 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
       {error && <p className="alert" role="alert" style={{ margin: "var(--space-2)" }}>{error}</p>}
     </div>
   );
+}
+
+/**
+ * The next position for a key on the seek slider: ←/→ (and ↓/↑) 5 s like the page shortcut,
+ * Page Up/Down 10 % of the length, Home/End the ends; null for other keys.
+ */
+export function seekStep(key: string, t: number, duration: number): number | null {
+  const d = Number.isFinite(duration) && duration > 0 ? duration : 0;
+  const clamp = (x: number) => Math.max(0, d ? Math.min(d, x) : x);
+  switch (key) {
+    case "ArrowLeft": case "ArrowDown": return clamp(t - 5);
+    case "ArrowRight": case "ArrowUp": return clamp(t + 5);
+    case "PageDown": return clamp(t - d * 0.1);
+    case "PageUp": return clamp(t + d * 0.1);
+    case "Home": return 0;
+    case "End": return d;
+    default: return null;
+  }
+}
+
+/** A chapter title short enough for the control bar ("Scene 2: The storm…" → "Scene 2"). */
+export function shortChapterTitle(title: string, max = 28): string {
+  const t = title.trim();
+  const head = /^([^:–—]{1,40})[:–—]\s/.exec(t)?.[1]?.trim();
+  if (head && head.length <= max) return head;
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max + 1);
+  const sp = cut.lastIndexOf(" ");
+  return `${(sp > max / 2 ? cut.slice(0, sp) : t.slice(0, max)).replace(/[\s,;.]+$/, "")}…`;
 }
 
 export function languageName(code: string): string {

@@ -2,14 +2,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api } from "../../api/client";
 import { qk } from "../../api/keys";
-import { setTheme, useTheme } from "../../app/theme";
+import { setTheme, useThemeChoice } from "../../app/theme";
 import { ConfirmDialog } from "../../components/Dialog";
-import { ErrorNote } from "../../components/ui";
+import { CopyButton, ErrorNote } from "../../components/ui";
+import type { ApiToken } from "../../api/types";
 import { CAPTION_SIZES, CAPTION_STYLES, loadCaptionSettings, saveCaptionSettings, type CaptionSettings } from "../player/captions";
 
 /** Settings: theme, caption defaults, engines status, account (password, API tokens, stream key). */
 export default function SettingsPage() {
-  const theme = useTheme();
+  const choice = useThemeChoice();
   const [cap, setCap] = useState<CaptionSettings>(() => loadCaptionSettings());
   const updateCap = (p: Partial<CaptionSettings>) => {
     const n = { ...cap, ...p };
@@ -25,8 +26,9 @@ export default function SettingsPage() {
           <h2 id="s-appearance">Appearance</h2>
           <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }}>
             <legend className="small muted">Theme</legend>
-            <label className="check"><input type="radio" name="theme" value="dark" checked={theme === "dark"} onChange={() => setTheme("dark")} data-testid="theme-dark" />Dark teal</label>
-            <label className="check"><input type="radio" name="theme" value="light" checked={theme === "light"} onChange={() => setTheme("light")} data-testid="theme-light" />Cream</label>
+            <label className="check"><input type="radio" name="theme" value="system" checked={choice === "system"} onChange={() => setTheme(null)} data-testid="theme-system" />Follow the system</label>
+            <label className="check"><input type="radio" name="theme" value="dark" checked={choice === "dark"} onChange={() => setTheme("dark")} data-testid="theme-dark" />Dark teal</label>
+            <label className="check"><input type="radio" name="theme" value="light" checked={choice === "light"} onChange={() => setTheme("light")} data-testid="theme-light" />Cream</label>
           </fieldset>
           <h3>Caption defaults</h3>
           <label className="check"><input type="checkbox" checked={cap.enabled} onChange={(e) => updateCap({ enabled: e.target.checked })} />Show captions</label>
@@ -105,6 +107,7 @@ function TokensCard() {
     onSuccess: (t) => { setFresh(t.token ?? null); setName(""); void qc.invalidateQueries({ queryKey: qk.tokens }); },
   });
   const revoke = useMutation({ mutationFn: (id: number) => api.revokeToken(id), onSuccess: () => qc.invalidateQueries({ queryKey: qk.tokens }) });
+  const [toRevoke, setToRevoke] = useState<ApiToken | null>(null);
   return (
     <section className="card stack" aria-labelledby="s-tokens">
       <h2 id="s-tokens">API tokens</h2>
@@ -113,15 +116,25 @@ function TokensCard() {
         <input id="tok-name" className="input" style={{ flex: 1 }} placeholder="Token name, e.g. laptop script" value={name} onChange={(e) => setName(e.target.value)} />
         <button className="btn btn--primary" type="submit" disabled={!name.trim() || create.isPending}>Create</button>
       </form>
-      {fresh && <div role="status"><p className="small">Copy this token now — it is shown once:</p><p className="secret" data-testid="new-token">{fresh}</p></div>}
+      {fresh && (
+        <div role="status" className="stack" style={{ gap: "var(--space-1)" }}>
+          <p className="small" style={{ margin: 0 }}>Copy this token now — it is shown once:</p>
+          <p className="secret" data-testid="new-token" style={{ margin: 0 }}>{fresh}</p>
+          <CopyButton text={fresh} label="token" />
+        </div>
+      )}
       <ErrorNote error={tokens.error ?? create.error ?? revoke.error} />
       <ul className="plist">
         {tokens.data?.items.map((t) => (
           <li key={t.id}><span className="plist__title">{t.name}{t.created_at ? <span className="muted small"> · {new Date(t.created_at).toLocaleDateString()}</span> : null}</span>
-            <button className="btn btn--danger btn--sm" onClick={() => revoke.mutate(t.id)}>Revoke</button></li>
+            <button className="btn btn--danger btn--sm" onClick={() => setToRevoke(t)} aria-label={`Revoke ${t.name}`}>Revoke</button></li>
         ))}
       </ul>
       {tokens.data?.items.length === 0 && <p className="small muted">No tokens.</p>}
+      <ConfirmDialog open={!!toRevoke} title={`Revoke “${toRevoke?.name ?? ""}”?`} confirmLabel="Revoke" danger
+        onCancel={() => setToRevoke(null)} onConfirm={() => { if (toRevoke) revoke.mutate(toRevoke.id); setToRevoke(null); }}>
+        <p>Scripts and tools using this token lose access at once. This cannot be undone.</p>
+      </ConfirmDialog>
     </section>
   );
 }
@@ -140,7 +153,10 @@ function StreamKeyCard() {
       {key.data && (
         <>
           <p className="secret" data-testid="stream-key">{shown ? key.data.key : "•".repeat(24)}</p>
-          <dl className="kv"><dt>M3U</dt><dd className="secret">{shown ? key.data.m3u_url : "hidden"}</dd><dt>Guide</dt><dd className="secret">{shown ? key.data.guide_url : "hidden"}</dd></dl>
+          <dl className="kv">
+            <dt>M3U</dt><dd><p className="secret" style={{ margin: 0 }}>{shown ? key.data.m3u_url : "hidden"}</p><CopyButton text={key.data.m3u_url} label="M3U URL" /></dd>
+            <dt>Guide</dt><dd><p className="secret" style={{ margin: 0 }}>{shown ? key.data.guide_url : "hidden"}</p><CopyButton text={key.data.guide_url} label="guide URL" /></dd>
+          </dl>
         </>
       )}
       <div className="row">
