@@ -123,6 +123,9 @@ struct Content {
     Json entities = Json::array();
     UnixMillis created_at = 0;
     UnixMillis updated_at = 0;
+    /// Being composed: its files are not all in place yet, so no list, search or lookup shows
+    /// it; only its job sees it (Database::BeginJobContent) until CompleteJobContent.
+    bool pending = false;
 };
 Json ToJson(const Content& c);
 

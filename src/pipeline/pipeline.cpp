@@ -811,30 +811,22 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx) {
     const std::string lang = job.request.language.empty() ? "en" : job.request.language;
     const double duration = fin.value("duration", 0.0);
 
-    // The library row first (its id names the folder); re-assembly reuses the job's row.
-    std::optional<core::Content> existing;
-    if (job.content_id) {
-        auto c = db_.GetContent(*job.content_id);
-        if (c.ok()) existing = *c;
-    }
-    core::Content content;
-    bool created = false;
-    if (existing) {
-        content = *existing;
-    } else {
-        core::Content c;
-        c.owner_id = job.user_id;
-        c.job_id = job.id;
-        c.title = job.request.title.empty() ? edited.script.title : job.request.title;
-        c.description = edited.script.description;
-        c.prompt = job.request.prompt;
-        c.visibility = "private";
-        BEACON_TRY(row, db_.CreateContent(c));
-        content = row;
-        created = true;
-    }
+    // The library row first (its id names the folder). It is created pending and recorded on
+    // the job in one transaction, so a compose killed half-way leaves no visible item and the
+    // resumed compose reuses its own row; re-assembly of a finished item reuses that item.
+    core::Content draft;
+    draft.owner_id = job.user_id;
+    draft.job_id = job.id;
+    draft.title = job.request.title.empty() ? edited.script.title : job.request.title;
+    draft.description = edited.script.description;
+    draft.prompt = job.request.prompt;
+    draft.visibility = "private";
+    BEACON_TRY(content, db_.BeginJobContent(job.id, draft));
+    const bool existing = !content.pending;  // a published item being re-assembled
     const std::int64_t cid = content.id;
     const std::string lib = LibraryPrefix(cid);
+    // Files an interrupted compose of this pending row left behind are not reused.
+    if (!existing) (void)store_.Delete(lib);
 
     auto work = [&]() -> Result<Json> {
         std::vector<media::Cue> cues;
@@ -966,8 +958,7 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx) {
         content.transcript = transcript;
         content.script = core::ToJson(edited.script);
         content.entities = entities;
-        BEACON_CHECK(db_.UpdateContent(content));
-        BEACON_CHECK(db_.LinkJobAssetsToContent(job.id, cid));
+        BEACON_CHECK(db_.CompleteJobContent(job.id, content));
         ctx.SetUrls({{"final_url", content.mp4_url},
                      {"vtt_url", content.vtt_url},
                      {"thumbnail_url", content.thumbnail}});
@@ -976,7 +967,7 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx) {
 
     auto result = work();
     if (!result.ok()) {
-        if (created) {
+        if (!existing) {
             // Nothing half-made stays in the library.
             (void)store_.Delete(lib);
             (void)db_.DeleteContent(cid);

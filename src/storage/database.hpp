@@ -134,12 +134,24 @@ public:
                                                                    int limit) = 0;
 
     // ---- content (the library) --------------------------------------------------------------
+    /// Inserts a finished (not pending) row.
     virtual Result<core::Content> CreateContent(const core::Content& c) = 0;
     /// Replaces every column of an existing row (used by the pipeline on re-assembly).
     virtual Status UpdateContent(const core::Content& c) = 0;
+    /// The library row a job composes into, in one transaction: the row recorded on the job
+    /// (jobs.content_id) when it still exists, pending or not, so that a resumed compose reuses
+    /// it; otherwise `c` inserted as a pending row and recorded on the job. NotFound: no job.
+    virtual Result<core::Content> BeginJobContent(std::int64_t job_id, const core::Content& c) = 0;
+    /// In one transaction: replaces every column of `c`, clears pending (the row appears in
+    /// lists and search) and links the job's assets to it.
+    virtual Status CompleteJobContent(std::int64_t job_id, const core::Content& c) = 0;
+    /// NotFound for a pending row: nobody but its job sees it.
     virtual Result<core::Content> GetContent(std::int64_t id) = 0;
+    /// Never lists pending rows.
     virtual Result<Page<core::Content>> ListContent(const ContentQuery& q) = 0;
     virtual Result<core::Content> PatchContent(std::int64_t id, const ContentPatch& p) = 0;
+    /// Deletes the row (pending or not), unlinks its assets and clears it from its job, in one
+    /// transaction.
     virtual Status DeleteContent(std::int64_t id) = 0;
 
     /// Remembers that an object-store prefix is to be deleted at `due_at` (files a LiveLoop
@@ -147,6 +159,10 @@ public:
     virtual Status ScheduleObjectDelete(const std::string& prefix, core::UnixMillis due_at) = 0;
     /// Takes (and forgets) the prefixes whose time has come.
     virtual Result<std::vector<std::string>> TakeDueObjectDeletes(core::UnixMillis now) = 0;
+    /// Deletes pending rows no live job will finish (their job failed, was canceled, or
+    /// records another row) and schedules their "library/<id>/" files for deletion now, in one
+    /// transaction. Also runs on open and whenever a job fails or is canceled. Returns how many.
+    virtual Result<int> SweepAbandonedContent() = 0;
 
     // ---- assets (content-addressed, with provenance) ----------------------------------------
     virtual Result<core::Asset> AddAsset(const core::Asset& a) = 0;

@@ -150,6 +150,13 @@ CREATE TABLE object_deletes (
 );
 CREATE INDEX object_deletes_due ON object_deletes(due_at);
 )sql",
+        // 3: a library row is "pending" while its job composes it (invisible to every list and
+        //    lookup until its files are in place). Rows left without media by a crash in an
+        //    earlier version are such rows; the sweep after migrating removes the abandoned ones.
+        R"sql(
+ALTER TABLE content ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+UPDATE content SET pending = 1 WHERE mp4_url = '';
+)sql",
     };
     return kMigrations;
 }

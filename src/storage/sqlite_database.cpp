@@ -56,7 +56,7 @@ core::Job ReadJob(const Statement& s) {
 constexpr const char* kContentColumns =
     "id, owner_id, job_id, title, description, prompt, mp4_url, hls_url, thumbnail, poster, "
     "preview_url, vtt_url, chapters_url, duration, languages, published, visibility, transcript, "
-    "script, entities, created_at, updated_at";
+    "script, entities, created_at, updated_at, pending";
 
 Json ParseOr(const std::string& text, Json fallback) {
     Json j = Json::parse(text, nullptr, false);
@@ -92,6 +92,7 @@ core::Content ReadContent(const Statement& s) {
     c.entities = ParseOr(s.Text(19), Json::array());
     c.created_at = s.Int(20);
     c.updated_at = s.Int(21);
+    c.pending = s.Int(22) != 0;
     return c;
 }
 
@@ -173,6 +174,28 @@ std::string FtsQuery(const std::string& text) {
     return out;
 }
 
+/// Runs `f` (which returns a Status or Result) inside BEGIN IMMEDIATE ... COMMIT: all of its
+/// writes land, or none (ROLLBACK on any error, the COMMIT's included).
+template <class F>
+auto InTransaction(sqlite::Connection& conn, F&& f) -> decltype(f()) {
+    BEACON_CHECK(sqlite::Exec(conn.db, "BEGIN IMMEDIATE"));
+    auto result = f();
+    if (!result.ok()) {
+        (void)sqlite::Exec(conn.db, "ROLLBACK");
+        return result;
+    }
+    if (auto committed = sqlite::Exec(conn.db, "COMMIT"); !committed.ok()) {
+        (void)sqlite::Exec(conn.db, "ROLLBACK");
+        return std::move(committed).error();
+    }
+    return result;
+}
+
+/// Pending rows that no live job will finish.
+constexpr const char* kAbandonedContent =
+    "pending = 1 AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.content_id = content.id AND "
+    "j.status NOT IN ('failed','canceled'))";
+
 class SqliteDatabase final : public Database {
 public:
     explicit SqliteDatabase(sqlite3* db) { writer_.db = db; }
@@ -200,6 +223,8 @@ public:
             }
             BEACON_CHECK(sqlite::Exec(conn.db, "COMMIT"));
         }
+        BEACON_TRY(swept, InTransaction(conn, [&] { return SweepAbandonedLocked(conn); }));
+        (void)swept;
         return {};
     }
 
@@ -231,13 +256,16 @@ public:
     Status SetPasswordHash(std::int64_t user_id, const std::string& hash) override {
         std::lock_guard lock(writer_.mu);
         sqlite::Connection& conn = writer_;
-        Statement s(conn, "UPDATE users SET password_hash = ? WHERE id = ?");
-        s.Bind(1, hash).Bind(2, user_id);
-        BEACON_CHECK(s.Run());
-        // A new password ends every existing session.
-        Statement d(conn, "DELETE FROM sessions WHERE user_id = ?");
-        d.Bind(1, user_id);
-        return d.Run();
+        // A new password ends every existing session: both or neither (a crash between them
+        // must not leave old sessions valid).
+        return InTransaction(conn, [&]() -> Status {
+            Statement s(conn, "UPDATE users SET password_hash = ? WHERE id = ?");
+            s.Bind(1, hash).Bind(2, user_id);
+            BEACON_CHECK(s.Run());
+            Statement d(conn, "DELETE FROM sessions WHERE user_id = ?");
+            d.Bind(1, user_id);
+            return d.Run();
+        });
     }
     Status SetStreamKey(std::int64_t user_id, const std::string& key) override {
         std::lock_guard lock(writer_.mu);
@@ -467,13 +495,16 @@ public:
         std::lock_guard lock(writer_.mu);
         sqlite::Connection& conn = writer_;
         static const char* kCols[] = {"preview_url", "final_url", "thumbnail_url", "vtt_url"};
-        for (const char* col : kCols) {
-            if (!urls.contains(col) || !urls[col].is_string()) continue;
-            Statement s(conn, std::string("UPDATE jobs SET ") + col + " = ?, updated_at = ? WHERE id = ?");
-            s.Bind(1, urls[col].get<std::string>()).Bind(2, core::NowMillis()).Bind(3, job_id);
-            BEACON_CHECK(s.Run());
-        }
-        return {};
+        return InTransaction(conn, [&]() -> Status {
+            for (const char* col : kCols) {
+                if (!urls.contains(col) || !urls[col].is_string()) continue;
+                Statement s(conn, std::string("UPDATE jobs SET ") + col +
+                                      " = ?, updated_at = ? WHERE id = ?");
+                s.Bind(1, urls[col].get<std::string>()).Bind(2, core::NowMillis()).Bind(3, job_id);
+                BEACON_CHECK(s.Run());
+            }
+            return {};
+        });
     }
     Status FinishJob(std::int64_t job_id, JobState final_state,
                      const std::optional<core::Error>& error,
@@ -489,7 +520,14 @@ public:
         s.Bind(3, error ? error->message : std::string());
         s.Bind(4, error ? std::string(core::ToString(error->code)) : std::string());
         s.Bind(5, content_id).Bind(6, core::NowMillis()).Bind(7, job_id);
-        return s.Run();
+        if (completed) return s.Run();
+        // A failed or canceled job's half-composed library row goes with it.
+        return InTransaction(conn, [&]() -> Status {
+            BEACON_CHECK(s.Run());
+            BEACON_TRY(swept, SweepAbandonedLocked(conn));
+            (void)swept;
+            return {};
+        });
     }
     Status RequeueJob(std::int64_t job_id, core::UnixMillis run_after,
                       const std::string& reason) override {
@@ -518,8 +556,12 @@ public:
                     "lease_owner = CASE WHEN lease_owner IS NULL OR lease_expires < ? THEN NULL "
                     "ELSE lease_owner END WHERE id = ?");
         s.Bind(1, now).Bind(2, now).Bind(3, now).Bind(4, job_id);
-        BEACON_CHECK(s.Run());
-        return JobById(conn, job_id);
+        return InTransaction(conn, [&]() -> Result<core::Job> {
+            BEACON_CHECK(s.Run());
+            BEACON_TRY(swept, SweepAbandonedLocked(conn));
+            (void)swept;
+            return JobById(conn, job_id);
+        });
     }
     Result<core::Job> RetryJob(std::int64_t job_id) override {
         std::lock_guard lock(writer_.mu);
@@ -615,6 +657,53 @@ public:
         if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no content " + std::to_string(c.id));
         return {};
     }
+    Result<core::Content> BeginJobContent(std::int64_t job_id, const core::Content& c) override {
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        return InTransaction(conn, [&]() -> Result<core::Content> {
+            BEACON_TRY(job, JobById(conn, job_id));
+            if (job.content_id) {
+                auto mine = ContentById(conn, *job.content_id, /*include_pending=*/true);
+                if (mine.ok() || mine.error().code != core::ErrorCode::kNotFound) return mine;
+            }
+            auto now = core::NowMillis();
+            Statement s(conn,
+                        "INSERT INTO content(owner_id, job_id, title, description, prompt, "
+                        "mp4_url, hls_url, thumbnail, poster, preview_url, vtt_url, chapters_url, "
+                        "duration, languages, published, visibility, transcript, script, entities, "
+                        "created_at, updated_at, pending) "
+                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)");
+            BindContent(s, c);
+            s.Bind(20, now).Bind(21, now);
+            BEACON_CHECK(s.Run());
+            const std::int64_t id = sqlite3_last_insert_rowid(conn.db);
+            Statement j(conn, "UPDATE jobs SET content_id = ?, updated_at = ? WHERE id = ?");
+            j.Bind(1, id).Bind(2, now).Bind(3, job_id);
+            BEACON_CHECK(j.Run());
+            return ContentById(conn, id, /*include_pending=*/true);
+        });
+    }
+    Status CompleteJobContent(std::int64_t job_id, const core::Content& c) override {
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        return InTransaction(conn, [&]() -> Status {
+            Statement s(conn,
+                        "UPDATE content SET owner_id=?, job_id=?, title=?, description=?, "
+                        "prompt=?, mp4_url=?, hls_url=?, thumbnail=?, poster=?, preview_url=?, "
+                        "vtt_url=?, chapters_url=?, duration=?, languages=?, published=?, "
+                        "visibility=?, transcript=?, script=?, entities=?, updated_at=?, "
+                        "pending=0 WHERE id=?");
+            BindContent(s, c);
+            s.Bind(20, core::NowMillis()).Bind(21, c.id);
+            BEACON_CHECK(s.Run());
+            if (sqlite3_changes(conn.db) == 0) {
+                return Error::NotFound("no content " + std::to_string(c.id));
+            }
+            Statement a(conn, "UPDATE assets SET content_id = ? WHERE job_id = ?");
+            a.Bind(1, c.id).Bind(2, job_id);
+            return a.Run();
+        });
+    }
     Result<core::Content> GetContent(std::int64_t id) override {
         ReaderLease lease(*this);
         sqlite::Connection& conn = lease.conn;
@@ -624,7 +713,7 @@ public:
         ReaderLease lease(*this);
         sqlite::Connection& conn = lease.conn;
         std::string fts = FtsQuery(q.search);
-        std::string where = " WHERE 1=1";
+        std::string where = " WHERE pending = 0";
         if (!fts.empty()) where += " AND id IN (SELECT rowid FROM content_fts WHERE content_fts MATCH ?)";
         if (q.published) where += " AND published = ?";
         if (q.visibility) where += " AND visibility = ?";
@@ -677,13 +766,12 @@ public:
     Status DeleteContent(std::int64_t id) override {
         std::lock_guard lock(writer_.mu);
         sqlite::Connection& conn = writer_;
-        Statement s(conn, "DELETE FROM content WHERE id = ?");
-        s.Bind(1, id);
-        BEACON_CHECK(s.Run());
-        if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no content " + std::to_string(id));
-        Statement a(conn, "UPDATE assets SET content_id = NULL WHERE content_id = ?");
-        a.Bind(1, id);
-        return a.Run();
+        return InTransaction(conn, [&] { return DeleteContentLocked(conn, id); });
+    }
+    Result<int> SweepAbandonedContent() override {
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        return InTransaction(conn, [&] { return SweepAbandonedLocked(conn); });
     }
 
     Status ScheduleObjectDelete(const std::string& prefix, core::UnixMillis due_at) override {
@@ -868,6 +956,10 @@ private:
                        "lease_expires < ?)");
         dead.Bind(1, now).Bind(2, now);
         BEACON_CHECK(dead.Run());
+        if (sqlite3_changes(conn.db) > 0) {
+            BEACON_TRY(swept, SweepAbandonedLocked(conn));
+            (void)swept;
+        }
         Statement pick(conn,
                        "SELECT id FROM jobs WHERE status NOT IN ('completed','failed','canceled') "
                        "AND cancel_requested = 0 AND run_after <= ? AND (lease_owner IS NULL OR "
@@ -901,8 +993,42 @@ private:
         s.Bind(16, c.visibility).Bind(17, c.transcript).Bind(18, c.script.dump());
         s.Bind(19, c.entities.dump());
     }
-    Result<core::Content> ContentById(sqlite::Connection& conn, std::int64_t id) {
-        Statement s(conn, std::string("SELECT ") + kContentColumns + " FROM content WHERE id = ?");
+    Status DeleteContentLocked(sqlite::Connection& conn, std::int64_t id) {
+        Statement s(conn, "DELETE FROM content WHERE id = ?");
+        s.Bind(1, id);
+        BEACON_CHECK(s.Run());
+        if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no content " + std::to_string(id));
+        Statement a(conn, "UPDATE assets SET content_id = NULL WHERE content_id = ?");
+        a.Bind(1, id);
+        BEACON_CHECK(a.Run());
+        Statement j(conn, "UPDATE jobs SET content_id = NULL WHERE content_id = ?");
+        j.Bind(1, id);
+        return j.Run();
+    }
+    /// Call inside a transaction.
+    Result<int> SweepAbandonedLocked(sqlite::Connection& conn) {
+        std::vector<std::int64_t> ids;
+        {
+            Statement s(conn, std::string("SELECT id FROM content WHERE ") + kAbandonedContent);
+            for (;;) {
+                BEACON_TRY(row, s.Step());
+                if (!row) break;
+                ids.push_back(s.Int(0));
+            }
+        }
+        const auto now = core::NowMillis();
+        for (std::int64_t id : ids) {
+            BEACON_CHECK(DeleteContentLocked(conn, id));
+            Statement d(conn, "INSERT INTO object_deletes(prefix, due_at) VALUES(?, ?)");
+            d.Bind(1, "library/" + std::to_string(id) + "/").Bind(2, now);
+            BEACON_CHECK(d.Run());
+        }
+        return static_cast<int>(ids.size());
+    }
+    Result<core::Content> ContentById(sqlite::Connection& conn, std::int64_t id,
+                                      bool include_pending = false) {
+        Statement s(conn, std::string("SELECT ") + kContentColumns + " FROM content WHERE id = ?" +
+                             (include_pending ? "" : " AND pending = 0"));
         s.Bind(1, id);
         BEACON_TRY(row, s.Step());
         if (!row) return Error::NotFound("no content " + std::to_string(id));
