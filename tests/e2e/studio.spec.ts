@@ -135,10 +135,28 @@ test("the final appears in the library and search finds it", async () => {
   await expect(tile.getByRole("button", { name: /On LiveLoop/ })).toHaveAttribute("aria-pressed", "true");
 });
 
-test("item page shows provenance and downloads", async () => {
+test("item page: provenance by stage, editing, downloads", async () => {
   await page.goto(`/library/${contentId}`);
   await expect(page.getByTestId("item-title")).toHaveText(TITLE);
-  await expect(page.getByTestId("provenance").locator("tbody tr").first()).toBeVisible();
+  await expect(page).toHaveTitle(`${TITLE} · Beacon`);
+  // Provenance: one group per pipeline stage, in pipeline order; every asset listed once.
+  const groups = page.getByTestId("provenance-group");
+  await expect(groups.first()).toContainText("Script");
+  const labels = await groups.locator("summary > span:first-child").allTextContents();
+  expect(labels.slice(0, 3)).toEqual(["Script", "Voices", "Pictures"]);
+  expect(new Set(labels).size).toBe(labels.length);
+  await expect(groups.first().getByTestId("provenance-asset").first()).toBeVisible();
+  const assets = (await (await page.request.get(`/api/v1/content/${contentId}/assets`)).json()).items as unknown[];
+  await expect(page.getByTestId("provenance-asset")).toHaveCount(assets.length);
+  await expect(page.getByTestId("revision")).toHaveText("Revision 1");
+  // Edit the description and visibility; they are saved and survive a reload.
+  await page.getByLabel("Description", { exact: true }).fill(`Edited on the item page ${WORD}.`);
+  await page.getByLabel("Visibility", { exact: true }).selectOption("public");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("item-description")).toHaveText(`Edited on the item page ${WORD}.`);
+  await expect(page.getByLabel("Visibility", { exact: true })).toHaveValue("public");
   await expect(page.getByRole("link", { name: "MP4" })).toHaveAttribute("href", /\.mp4$/);
   await shootBoth(page, "item");
 });

@@ -62,9 +62,10 @@ describe("ApiClient", () => {
     const c = new ApiClient(f.fn);
     const seen = vi.fn();
     c.onUnauthorized = seen;
-    await c.login("wrong-password").catch(() => undefined);
+    await expect(c.login("wrong-password")).rejects.toMatchObject({ name: "ApiError", status: 401, code: "unauthorized", message: "log in" });
     expect(seen).not.toHaveBeenCalled();
-    await c.content().catch(() => undefined);
+    expect(c.csrfToken).toBeNull();
+    await expect(c.content()).rejects.toMatchObject({ name: "ApiError", status: 401, code: "unauthorized" });
     expect(seen).toHaveBeenCalledTimes(1);
   });
 

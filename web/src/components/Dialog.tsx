@@ -14,11 +14,16 @@ export function ConfirmDialog(props: {
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (props.open && !d.open) d.showModal?.();
+    if (props.open && !d.open) {
+      d.showModal?.();
+      // The safe choice has focus when it opens (not on mount: a closed dialog takes no focus).
+      cancel.current?.focus();
+    }
     if (!props.open && d.open) d.close();
   }, [props.open]);
   return (
@@ -34,7 +39,7 @@ export function ConfirmDialog(props: {
       <h2 id={titleId} className="h3">{props.title}</h2>
       <div className="stack">{props.children}</div>
       <div className="row" style={{ justifyContent: "flex-end", marginTop: "var(--space-4)" }}>
-        <button type="button" className="btn btn--ghost" onClick={props.onCancel} autoFocus>Cancel</button>
+        <button ref={cancel} type="button" className="btn btn--ghost" onClick={props.onCancel}>Cancel</button>
         <button type="button" className={`btn ${props.danger ? "btn--danger" : "btn--cta"}`} onClick={props.onConfirm}>{props.confirmLabel}</button>
       </div>
     </dialog>

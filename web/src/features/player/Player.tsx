@@ -156,6 +156,11 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
+      // Esc always leaves fullscreen (where the browser does not already).
+      if (e.key === "Escape" && document.fullscreenElement && document.fullscreenElement === box.current) {
+        void document.exitFullscreen().catch(() => undefined);
+        return;
+      }
       const t = e.target as HTMLElement;
       const tag = t?.tagName;
       if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || t?.isContentEditable) return;

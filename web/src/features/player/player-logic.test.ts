@@ -33,9 +33,18 @@ describe("caption settings", () => {
     expect(loadCaptionSettings(s)).toEqual(DEFAULT_CAPTIONS);
   });
   it("survives a storage that throws", () => {
-    const broken = { getItem: () => { throw new Error("denied"); }, setItem: () => { throw new Error("full"); } };
+    const writes: [string, string][] = [];
+    const broken = {
+      getItem: () => { throw new Error("denied"); },
+      setItem: (k: string, v: string) => { writes.push([k, v]); throw new Error("full"); },
+    };
     expect(loadCaptionSettings(broken)).toEqual(DEFAULT_CAPTIONS);
-    expect(() => saveCaptionSettings(DEFAULT_CAPTIONS, broken)).not.toThrow();
+    const wanted = { enabled: false, size: "large", style: "light", language: "fr" } as const;
+    expect(() => saveCaptionSettings(wanted, broken)).not.toThrow();
+    // It did try to store the settings, under its key, as JSON that reads back the same.
+    expect(writes).toHaveLength(1);
+    expect(writes[0][0]).toBe(CAPTIONS_KEY);
+    expect(JSON.parse(writes[0][1])).toEqual(wanted);
   });
   it("derives one caption file per language", () => {
     expect(captionTracks("/media/library/3/captions_en.vtt", ["en", "es"])).toEqual([
