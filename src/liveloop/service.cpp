@@ -263,6 +263,7 @@ core::Status LiveLoopService::RefreshLocked(Channel& ch, UnixMillis wall) {
             options_.slot_utc_offset_minutes);
         if (sched.ok()) {
             ch.schedule = std::move(sched).value();
+            ch.schedule.zone = options_.time_zone;
             ch.schedule_error.clear();
         } else {
             ch.schedule_error = sched.error().message;  // keep playing the previous schedule

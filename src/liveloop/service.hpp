@@ -35,7 +35,10 @@ struct LiveLoopOptions {
     int horizon_seconds = 120;  // committed timeline ahead of now ([liveloop] horizon_seconds)
     int target_duration = 4;    // EXT-X-TARGETDURATION, s; = [media] segment_seconds
     int guide_hours = 24;       // how far guide.xml and Now() look ahead (projected), hours
-    int slot_utc_offset_minutes = 0;  // scheduled slot times are in UTC + this
+    int slot_utc_offset_minutes = 0;  // scheduled slot times are in UTC + this (no time_zone)
+    /// Scheduled slot times are wall-clock times in this zone ([liveloop] time_zone); null:
+    /// UTC + slot_utc_offset_minutes. Immutable, shared with every channel's schedule.
+    std::shared_ptr<const TimeZone> time_zone;
     /// true: a new channel numbers its first segment and discontinuity with the Unix time in
     /// seconds (numbers would stay above those of a lost state). Off by default: hls.js 1.7.4
     /// never starts playing with sequence numbers that large (measured). false: from 0.

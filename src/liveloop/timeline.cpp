@@ -141,16 +141,20 @@ const CatalogItem* NextLoopItem(ChannelState& s, const Schedule& sched, const Ca
 /// Slot instances in (after, upto], in time order, appended to the slot queue.
 void FireSlots(ChannelState& s, const Schedule& sched, UnixMillis upto) {
     if (upto <= s.slots_done_until) return;
-    const std::int64_t offset = static_cast<std::int64_t>(sched.utc_offset_minutes) * 60000;
+    // Slot times are wall-clock times in the schedule's zone (its rules for each date, so
+    // "20:00" stays 20:00 across a DST change); without a zone, UTC + utc_offset_minutes.
+    const auto fixed = sched.zone ? nullptr : TimeZone::Fixed(sched.utc_offset_minutes * 60);
+    const TimeZone& zone = sched.zone ? *sched.zone : *fixed;
     std::vector<std::pair<UnixMillis, std::size_t>> due;
-    const std::int64_t first_day = FloorDiv(s.slots_done_until + offset, kDayMs);
-    const std::int64_t last_day = FloorDiv(upto + offset, kDayMs);
+    const std::int64_t first_day =
+        FloorDiv(s.slots_done_until + zone.OffsetAt(s.slots_done_until) * 1000LL, kDayMs) - 1;
+    const std::int64_t last_day = FloorDiv(upto + zone.OffsetAt(upto) * 1000LL, kDayMs) + 1;
     for (std::int64_t d = first_day; d <= last_day && d - first_day < 400; ++d) {
         const int weekday = static_cast<int>(((d % 7) + 7 + 4) % 7);  // 1970-01-01: Thursday
         for (std::size_t i = 0; i < sched.slots.size(); ++i) {
             const Slot& slot = sched.slots[i];
             if (((slot.days >> weekday) & 1) == 0) continue;
-            UnixMillis t = d * kDayMs + slot.minute_of_day * 60000LL - offset;
+            const UnixMillis t = SlotInstantUtc(d, slot.minute_of_day, zone);
             if (t > s.slots_done_until && t <= upto) due.emplace_back(t, i);
         }
     }

@@ -23,6 +23,7 @@
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "liveloop/manifest.hpp"
+#include "liveloop/timezone.hpp"
 
 namespace beacon::liveloop {
 
@@ -35,7 +36,7 @@ enum class LoopMode { kInOrder, kShuffle };
 /// slot time (a slot never cuts the item on air); its items then play in order, after which
 /// the loop resumes where it left off.
 struct Slot {
-    int minute_of_day = 0;      // local to Schedule::utc_offset_minutes
+    int minute_of_day = 0;      // wall-clock time in Schedule::zone
     std::uint8_t days = 0x7f;   // bit d set = fires on weekday d (0 = Sunday)
     std::vector<std::int64_t> content_ids;
 };
@@ -53,7 +54,9 @@ struct Schedule {
     LoopMode mode = LoopMode::kInOrder;
     std::vector<Slot> slots;
     std::vector<Insert> inserts;
-    int utc_offset_minutes = 0;  // slot times are in UTC + this offset
+    int utc_offset_minutes = 0;  // slot times are in UTC + this offset (when zone is null)
+    /// Slot times are wall-clock times in this zone (immutable, shared between schedules).
+    std::shared_ptr<const TimeZone> zone;
 };
 
 /// Resolves another playlist's items (for slots naming a playlist); empty when unknown.
