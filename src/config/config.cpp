@@ -203,7 +203,10 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                          Str("ffmpeg", &c.media.ffmpeg), Str("ffprobe", &c.media.ffprobe),
                          Int("timeout_seconds", &c.media.timeout_seconds, 1, 86400)};
     sections["liveloop"] = {Int("window_segments", &c.liveloop.window_segments, 3, 100),
-                            Int("horizon_seconds", &c.liveloop.horizon_seconds, 10, 86400)};
+                            Int("horizon_seconds", &c.liveloop.horizon_seconds, 10, 86400),
+                            Int("guide_hours", &c.liveloop.guide_hours, 1, 24 * 14),
+                            Str("time_zone", &c.liveloop.time_zone),
+                            Bool("hdhomerun", &c.liveloop.hdhomerun)};
 
     toml::value root;
     try {
