@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -17,6 +18,7 @@ namespace {
 
 constexpr int kMaxScenes = 12;
 constexpr double kWordsPerSecond = 2.5;
+constexpr std::size_t kMaxTitleWords = 6;
 
 std::string Lower(std::string_view s) {
     std::string out(s);
@@ -99,11 +101,612 @@ bool IsPaletteWord(const std::string& w) {
     return std::find(v.begin(), v.end(), w) != v.end();
 }
 
-const std::set<std::string>& MinorWords() {
-    static const std::set<std::string> s = {"a", "an", "the", "and", "or", "of", "in", "on", "at",
-                                            "to", "for", "by", "with", "from", "over", "into",
-                                            "as", "but", "its", "their", "his", "her"};
+// ---- English text rules: just enough grammar to keep the planner's sentences whole -------------
+
+const std::set<std::string>& Determiners() {
+    static const std::set<std::string> s = {
+        "a",     "an",   "the",  "this",  "these", "those",   "some",    "every", "each",
+        "its",   "their", "his", "her",   "our",   "my",      "your",    "no",    "any",
+        "all",   "both",  "another", "several", "many", "few", "whose"};
     return s;
+}
+
+const std::set<std::string>& Prepositions() {
+    static const std::set<std::string> s = {
+        "of",     "in",      "on",      "at",     "to",      "for",     "by",      "with",
+        "from",   "over",    "into",    "onto",   "under",   "above",   "below",   "across",
+        "through", "toward", "towards", "between", "behind", "beside",  "near",    "around",
+        "along",  "against", "among",   "beneath", "beyond", "during",  "inside",  "outside",
+        "past",   "upon",    "within",  "without", "up",     "down",    "off",     "out",
+        "about",  "after",   "before",  "until",  "via",     "amid",    "amidst",  "throughout",
+        "underneath", "like", "than"};
+    return s;
+}
+
+const std::set<std::string>& Conjunctions() {
+    static const std::set<std::string> s = {
+        "and",  "or",   "but",  "nor",   "so",    "yet",   "while", "as",   "because",
+        "although", "though", "if", "when", "where", "whereas", "that", "which", "who",
+        "whom", "then", "once", "whenever", "unless", "since"};
+    return s;
+}
+
+const std::set<std::string>& Auxiliaries() {
+    static const std::set<std::string> s = {"is",   "are",   "was",   "were",  "be",    "been",
+                                            "being", "am",   "has",   "have",  "had",   "do",
+                                            "does", "did",   "will",  "would", "can",   "could",
+                                            "shall", "should", "may", "might", "must"};
+    return s;
+}
+
+const std::set<std::string>& SubjectPronouns() {
+    static const std::set<std::string> s = {"he", "she", "it", "they", "we", "i", "you"};
+    return s;
+}
+
+/// Words a sentence or title must never end on: articles, determiners, prepositions,
+/// conjunctions, auxiliaries.
+bool IsFunctionWord(const std::string& lower) {
+    return Determiners().count(lower) || Prepositions().count(lower) ||
+           Conjunctions().count(lower) || Auxiliaries().count(lower);
+}
+
+/// Request connectors that open a clause but carry no story ("and", "then", "finally").
+const std::set<std::string>& LeadingConnectors() {
+    static const std::set<std::string> s = {"and",   "but",     "so",        "then",  "finally",
+                                            "later", "meanwhile", "suddenly", "eventually",
+                                            "next",  "soon",    "now",       "also",  "or"};
+    return s;
+}
+
+enum class VerbForm { kBase, kS, kPast, kIng };
+
+struct VerbEntry {
+    std::string base;
+    VerbForm form;
+};
+
+/// Common verbs of visual stories: base forms. Forms are derived by rule; the doubling set and
+/// the irregular pasts cover the exceptions among them.
+const char* const kVerbs[] = {
+    "walk", "run", "fly", "swim", "climb", "dance", "sing", "play", "paint", "build", "learn",
+    "watch", "look", "see", "find", "discover", "explore", "cross", "chase", "follow", "lead",
+    "guide", "carry", "drift", "float", "fall", "rise", "grow", "glow", "shine", "burn", "light",
+    "flicker", "sweep", "sail", "drive", "ride", "race", "jump", "leap", "spin", "turn", "wander",
+    "roam", "travel", "search", "hunt", "hide", "seek", "wait", "stand", "sit", "sleep", "wake",
+    "dream", "fight", "escape", "return", "open", "close", "break", "crash", "fix", "repair",
+    "make", "create", "write", "read", "draw", "cook", "bake", "eat", "drink", "share", "help",
+    "save", "rescue", "protect", "defend", "control", "command", "summon", "call", "whisper",
+    "speak", "talk", "tell", "listen", "hear", "meet", "greet", "hug", "kiss", "love", "fear",
+    "face", "reach", "pull", "push", "lift", "drop", "throw", "catch", "hold", "keep", "leave",
+    "arrive", "enter", "stop", "start", "begin", "finish", "bloom", "melt", "freeze", "flow",
+    "pour", "roll", "swirl", "twist", "fade", "appear", "vanish", "disappear",
+    "emerge", "collapse", "shatter", "explode", "erupt", "glide", "soar", "hover", "circle",
+    "orbit", "land", "launch", "dive", "sink", "plant", "harvest", "gather", "collect", "sell",
+    "buy", "trade", "move", "shift", "change", "become", "transform", "remember", "forget", "try",
+    "decide", "notice", "stare", "gaze", "smile", "laugh", "cry", "weep", "scream", "shout",
+    "sigh", "breathe", "rest", "pause", "linger", "stay", "live", "die", "survive", "struggle",
+    "hike", "march", "stroll", "skate", "ski", "surf", "paddle", "row", "steer", "navigate",
+    "wash", "clean", "dig", "mend", "sew", "knit", "weave", "shape", "carve", "sculpt", "forge",
+    "hammer", "tend", "feed", "guard", "patrol", "scan", "send", "receive", "signal", "warn",
+    "illuminate", "reveal", "uncover", "cover", "wrap", "fill", "ignite", "spark", "power",
+    "hum", "buzz", "ring", "echo", "sparkle", "shimmer", "glitter", "twinkle", "wave", "go",
+    "come", "take", "give", "bring", "get", "put", "set", "cut", "hit", "win", "lose", "swing",
+    "sway", "shake", "tremble", "crawl", "creep", "sneak", "prowl", "stalk", "pounce", "bite",
+    "bark", "howl", "roar", "chirp", "nest", "hatch", "swoop", "perch", "graze", "gallop",
+    "trot", "wag", "purr", "nap", "chew", "sniff", "wade", "splash", "drip", "drizzle",
+    "pass", "rush", "hurry", "chart", "map", "invent", "design", "program", "code", "compute",
+    "dock", "depart", "unfold", "unfurl", "spread", "stretch", "bend", "bow", "kneel", "pray",
+    "celebrate", "welcome", "visit", "deliver", "wander", "blossom", "wither", "sprout",
+    "battle", "defeat", "conquer", "steal", "strike", "flood", "sparkle", "gleam",
+    "glisten", "beam", "blaze", "smoke", "smolder", "crackle", "brew", "grind", "stir",
+    "taste", "serve", "wipe", "polish", "sweep", "tidy", "fold", "pack", "unpack", "load",
+    "tow", "haul", "pilot", "fish", "row", "anchor", "moor", "slide", "slip", "trip", "stumble",
+    "tumble", "bounce", "wobble", "juggle", "perform", "practice", "rehearse", "train",
+    "study", "teach", "think", "know", "feel", "wonder", "imagine", "hope", "wish", "need",
+    "want", "like", "miss", "await", "guard", "question", "answer", "ask", "listen", "wear",
+    "blow", "dodge", "weave", "zoom", "speed", "crash", "park", "honk", "board", "ferry",
+};
+
+const std::set<std::string>& DoublingVerbs() {
+    static const std::set<std::string> s = {
+        "run", "swim", "spin", "sit", "drop", "stop", "begin", "forget", "control", "patrol",
+        "hug", "dig", "plan", "trap", "step", "skip", "cut", "hit", "get", "put", "set", "win",
+        "wag", "nap", "drip", "slip", "trip", "hum", "scan", "stir", "program", "map", "shop",
+        "plot", "chat", "clap", "jog", "nod", "rob", "rub", "spot", "swap", "tap", "trot", "zip"};
+    return s;
+}
+
+const std::map<std::string, std::string>& IrregularPasts() {
+    static const std::map<std::string, std::string> m = {
+        {"ran", "run"},       {"flew", "fly"},      {"fell", "fall"},      {"rose", "rise"},
+        {"grew", "grow"},     {"took", "take"},     {"made", "make"},      {"saw", "see"},
+        {"found", "find"},    {"came", "come"},     {"went", "go"},        {"broke", "break"},
+        {"built", "build"},   {"caught", "catch"},  {"drove", "drive"},    {"drew", "draw"},
+        {"sang", "sing"},     {"swam", "swim"},     {"threw", "throw"},    {"woke", "wake"},
+        {"won", "win"},       {"wrote", "write"},   {"held", "hold"},      {"led", "lead"},
+        {"left", "leave"},    {"lost", "lose"},     {"met", "meet"},       {"sat", "sit"},
+        {"stood", "stand"},   {"told", "tell"},     {"brought", "bring"},  {"fought", "fight"},
+        {"began", "begin"},   {"became", "become"}, {"gave", "give"},      {"hid", "hide"},
+        {"lit", "light"},     {"shone", "shine"},   {"spun", "spin"},      {"struck", "strike"},
+        {"swept", "sweep"},   {"slept", "sleep"},   {"kept", "keep"},      {"felt", "feel"},
+        {"heard", "hear"},    {"knew", "know"},     {"sank", "sink"},      {"shook", "shake"},
+        {"spoke", "speak"},   {"stole", "steal"},   {"dove", "dive"},      {"froze", "freeze"},
+        {"rode", "ride"},     {"sought", "seek"},   {"taught", "teach"},   {"thought", "think"},
+        {"wove", "weave"},    {"dug", "dig"},       {"ate", "eat"},        {"drank", "drink"},
+        {"blew", "blow"},     {"wore", "wear"},     {"slid", "slide"},     {"crept", "creep"},
+        {"knelt", "kneel"},   {"bent", "bend"},     {"sent", "send"},      {"spread", "spread"}};
+    return m;
+}
+
+bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+bool EndsWith(const std::string& s, std::string_view tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+std::string SForm(const std::string& base) {
+    if (base == "go") return "goes";
+    if (EndsWith(base, "s") || EndsWith(base, "sh") || EndsWith(base, "ch") || EndsWith(base, "x") ||
+        EndsWith(base, "z")) {
+        return base + "es";
+    }
+    if (base.size() > 1 && base.back() == 'y' && !IsVowel(base[base.size() - 2])) {
+        return base.substr(0, base.size() - 1) + "ies";
+    }
+    return base + "s";
+}
+
+std::string PastForm(const std::string& base) {
+    if (base.back() == 'e') return base + "d";
+    if (base.size() > 1 && base.back() == 'y' && !IsVowel(base[base.size() - 2])) {
+        return base.substr(0, base.size() - 1) + "ied";
+    }
+    if (DoublingVerbs().count(base)) return base + base.back() + "ed";
+    return base + "ed";
+}
+
+std::string IngForm(const std::string& base) {
+    if (EndsWith(base, "ie")) return base.substr(0, base.size() - 2) + "ying";
+    if (base.size() > 2 && base.back() == 'e' && !EndsWith(base, "ee") && !EndsWith(base, "oe") &&
+        !EndsWith(base, "ye")) {
+        return base.substr(0, base.size() - 1) + "ing";
+    }
+    if (DoublingVerbs().count(base)) return base + base.back() + "ing";
+    return base + "ing";
+}
+
+const std::map<std::string, VerbEntry>& VerbForms() {
+    static const std::map<std::string, VerbEntry> m = [] {
+        std::map<std::string, VerbEntry> out;
+        for (const char* v : kVerbs) out.emplace(v, VerbEntry{v, VerbForm::kBase});
+        for (const char* v : kVerbs) {
+            std::string b = v;
+            out.emplace(SForm(b), VerbEntry{b, VerbForm::kS});
+            out.emplace(PastForm(b), VerbEntry{b, VerbForm::kPast});
+            out.emplace(IngForm(b), VerbEntry{b, VerbForm::kIng});
+        }
+        for (const auto& [past, base] : IrregularPasts()) out.emplace(past, VerbEntry{base, VerbForm::kPast});
+        return out;
+    }();
+    return m;
+}
+
+const VerbEntry* Verb(const std::string& lower) {
+    auto it = VerbForms().find(lower);
+    return it == VerbForms().end() ? nullptr : &it->second;
+}
+
+const std::set<std::string>& ObjectPronounWords() {
+    static const std::set<std::string> s = {"him", "her", "them", "us", "me", "it", "itself",
+                                            "themselves", "himself", "herself"};
+    return s;
+}
+
+bool IsPluralNoun(const std::string& lower) {
+    static const std::set<std::string> irregular = {"children", "people", "men",  "women",
+                                                    "mice",     "geese",  "feet", "teeth",
+                                                    "sheep",    "fish",   "deer", "crowds"};
+    if (irregular.count(lower) || SubjectPronouns().count(lower)) {
+        return lower != "he" && lower != "she" && lower != "it";
+    }
+    return lower.size() > 2 && lower.back() == 's' && !EndsWith(lower, "ss") &&
+           !EndsWith(lower, "us") && !EndsWith(lower, "is") && !IsFunctionWord(lower);
+}
+
+/// A clause of the prompt as clean words, with its main (finite) verb found by position rules.
+struct Clause {
+    std::vector<std::string> words;  // as written, punctuation removed
+    int verb = -1;                   // index of the main verb, -1 for a noun phrase
+};
+
+std::vector<std::string> LowerAll(const std::vector<std::string>& ws) {
+    std::vector<std::string> out;
+    out.reserve(ws.size());
+    for (const auto& w : ws) out.push_back(Lower(w));
+    return out;
+}
+
+/// Index of the main verb or -1: an auxiliary, an -s or past form after a content word, or a
+/// base form after a plural subject; never inside a relative clause's first verb or after "to".
+int FindMainVerb(const std::vector<std::string>& words) {
+    const auto lw = LowerAll(words);
+    const std::size_t n = lw.size();
+    for (std::size_t i = 1; i < n; ++i) {
+        const std::string& w = lw[i];
+        const std::string& prev = lw[i - 1];
+        const std::string next = i + 1 < n ? lw[i + 1] : "";
+        if (prev == "that" || prev == "which" || prev == "who" || prev == "to") continue;
+        const bool prev_content = !IsFunctionWord(prev) || SubjectPronouns().count(prev);
+        if (!prev_content) continue;
+        if (Auxiliaries().count(w)) return static_cast<int>(i);
+        const VerbEntry* v = Verb(w);
+        if (!v) continue;
+        const VerbEntry* pv = Verb(prev);
+        if (pv && (pv->form == VerbForm::kS || pv->form == VerbForm::kPast) &&
+            v->form != VerbForm::kBase) {
+            continue;  // "controls storms": the object of the verb before
+        }
+        switch (v->form) {
+            case VerbForm::kS: {
+                const VerbEntry* nv = next.empty() ? nullptr : Verb(next);
+                if (nv && nv->form == VerbForm::kBase) continue;  // "lights flicker": a noun
+                if (next.empty() && !Determiners().count(lw[0]) && !SubjectPronouns().count(prev)) {
+                    continue;  // "neon lights": a plural noun ends the phrase
+                }
+                return static_cast<int>(i);
+            }
+            case VerbForm::kPast: {
+                static const std::set<std::string> participle_next = {"by", "in", "with", "under",
+                                                                      "from", "of"};
+                if (participle_next.count(next)) continue;  // "a forest covered in snow"
+                return static_cast<int>(i);
+            }
+            case VerbForm::kBase:
+                if (IsPluralNoun(prev)) return static_cast<int>(i);
+                continue;
+            case VerbForm::kIng:
+                continue;
+        }
+    }
+    return -1;
+}
+
+/// An -ing form after a content word that opens a phrase ("a fox crossing the ice", "a train
+/// leaving"), not one that modifies the next noun ("a lost fishing boat").
+bool IsParticipleAt(const std::vector<std::string>& lw, std::size_t i) {
+    if (i == 0 || i >= lw.size()) return false;
+    const VerbEntry* v = Verb(lw[i]);
+    if (!v || v->form != VerbForm::kIng || IsFunctionWord(lw[i - 1])) return false;
+    if (i + 1 == lw.size()) return true;
+    const std::string& next = lw[i + 1];
+    return IsFunctionWord(next) || SubjectPronouns().count(next) || ObjectPronounWords().count(next) ||
+           EndsWith(next, "ly");
+}
+
+/// Index of the first participle of a noun phrase, or -1.
+int FindParticiple(const std::vector<std::string>& words) {
+    const auto lw = LowerAll(words);
+    for (std::size_t i = 1; i < lw.size(); ++i) {
+        if (IsParticipleAt(lw, i)) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+/// A boundary where a phrase may be cut: before a preposition, conjunction, relative pronoun or
+/// participle (and never at position 0).
+bool IsBoundary(const std::vector<std::string>& lw, std::size_t i) {
+    if (i == 0 || i >= lw.size()) return false;
+    if (Prepositions().count(lw[i]) || Conjunctions().count(lw[i])) return true;
+    return IsParticipleAt(lw, i);
+}
+
+Clause MakeClause(std::vector<std::string> words) {
+    Clause c;
+    c.words = std::move(words);
+    c.verb = FindMainVerb(c.words);
+    return c;
+}
+
+/// Clean words of a text: punctuation dropped (apostrophes, hyphens and UTF-8 kept).
+std::vector<std::string> CleanWords(std::string_view text) {
+    std::vector<std::string> out;
+    std::string cur;
+    auto flush = [&] {
+        while (!cur.empty() && (cur.back() == '-' || cur.back() == '\'')) cur.pop_back();
+        while (!cur.empty() && (cur.front() == '-' || cur.front() == '\'')) cur.erase(0, 1);
+        if (!cur.empty()) out.push_back(std::move(cur));
+        cur.clear();
+    };
+    for (char ch : text) {
+        unsigned char c = static_cast<unsigned char>(ch);
+        if (std::isalnum(c) || c >= 0x80 || c == '\'' || c == '-') {
+            cur.push_back(ch);
+        } else {
+            flush();
+        }
+    }
+    flush();
+    return out;
+}
+
+/// Drops trailing function words and adjacent repeats ("the the").
+std::vector<std::string> Tidy(std::vector<std::string> ws) {
+    std::vector<std::string> out;
+    for (auto& w : ws) {
+        if (!out.empty() && Lower(out.back()) == Lower(w)) continue;
+        out.push_back(std::move(w));
+    }
+    // A phrasal verb's particle at the end: "the fog rolls in" -> "the fog rolls closer".
+    if (out.size() > 2 && Lower(out.back()) == "in" && Verb(Lower(out[out.size() - 2])) &&
+        Verb(Lower(out[out.size() - 2]))->base != "close") {
+        out.back() = "closer";
+    }
+    while (out.size() > 1 && IsFunctionWord(Lower(out.back()))) out.pop_back();
+    while (!out.empty() && LeadingConnectors().count(Lower(out.front())) && out.size() > 1) {
+        out.erase(out.begin());
+    }
+    return out;
+}
+
+std::string Capitalize(std::string s) {
+    if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return s;
+}
+
+/// A full sentence from words: tidied, capitalised, ending in a full stop.
+std::string Sentence(std::vector<std::string> ws) {
+    ws = Tidy(std::move(ws));
+    if (ws.empty()) return "";
+    return Capitalize(Join(ws, " ")) + ".";
+}
+
+/// Words that keep their capital letter inside a sentence: names and acronyms the prompt
+/// capitalises away from a sentence start, "I", all-caps words.
+class Casing {
+public:
+    explicit Casing(std::string_view prompt) {
+        bool start = true;
+        std::string cur;
+        auto flush = [&](char after) {
+            if (!cur.empty()) {
+                if (!start && std::isupper(static_cast<unsigned char>(cur[0]))) keep_.insert(cur);
+                start = false;
+                cur.clear();
+            }
+            if (after == '.' || after == '!' || after == '?' || after == ':' || after == ';' ||
+                after == '\n') {
+                start = true;
+            }
+        };
+        for (char c : prompt) {
+            if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80 ||
+                c == '\'' || c == '-') {
+                cur.push_back(c);
+            } else {
+                flush(c);
+            }
+        }
+        flush(' ');
+    }
+    /// The word as it reads inside a sentence.
+    std::string Inside(const std::string& w) const {
+        if (w.empty() || !std::isupper(static_cast<unsigned char>(w[0]))) return w;
+        if (w == "I" || keep_.count(w)) return w;
+        bool all_caps = w.size() > 1 && std::none_of(w.begin(), w.end(), [](unsigned char c) {
+                            return std::islower(c);
+                        });
+        return all_caps ? w : Lower(w);
+    }
+    std::vector<std::string> Inside(std::vector<std::string> ws) const {
+        if (!ws.empty()) ws[0] = Inside(ws[0]);
+        return ws;
+    }
+
+private:
+    std::set<std::string> keep_;
+};
+
+std::vector<std::string> Slice(const std::vector<std::string>& ws, std::size_t b, std::size_t e) {
+    e = std::min(e, ws.size());
+    b = std::min(b, e);
+    return {ws.begin() + static_cast<std::ptrdiff_t>(b), ws.begin() + static_cast<std::ptrdiff_t>(e)};
+}
+
+/// The subject's core noun phrase: the subject up to its first preposition, participle or
+/// relative pronoun ("a lighthouse keeper on a rocky island" -> "a lighthouse keeper").
+std::vector<std::string> CoreOf(const std::vector<std::string>& phrase) {
+    const auto lw = LowerAll(phrase);
+    for (std::size_t i = 1; i < lw.size(); ++i) {
+        if (IsBoundary(lw, i)) return Tidy(Slice(phrase, 0, i));
+    }
+    return Tidy(phrase);
+}
+
+std::string ObjectPronoun(const std::string& lower) {
+    static const std::map<std::string, std::string> m = {
+        {"he", "him"}, {"she", "her"}, {"they", "them"}, {"we", "us"}, {"i", "me"}};
+    auto it = m.find(lower);
+    return it == m.end() ? "" : it->second;
+}
+
+/// The clause as a noun phrase for "shot of ...": the finite verbs become participles ("a fox
+/// crosses the ice" -> "a fox crossing the ice"). Empty when the verb does not convert (a
+/// copula with an adjective, a modal).
+std::vector<std::string> AsNounPhrase(const Clause& c) {
+    if (c.verb < 0) return c.words;
+    const auto lw = LowerAll(c.words);
+    const auto v = static_cast<std::size_t>(c.verb);
+    std::vector<std::string> out = Slice(c.words, 0, v);
+    if (out.size() == 1) {
+        std::string obj = ObjectPronoun(Lower(out[0]));
+        if (!obj.empty()) out[0] = obj;
+    }
+    std::size_t rest = v;
+    if (Auxiliaries().count(lw[v])) {
+        static const std::set<std::string> be = {"is", "are", "was", "were"};
+        const VerbEntry* nv = v + 1 < lw.size() ? Verb(lw[v + 1]) : nullptr;
+        if (!be.count(lw[v]) || !nv || nv->form != VerbForm::kIng) return {};
+        rest = v + 1;
+    } else {
+        out.push_back(IngForm(Verb(lw[v])->base));
+        rest = v + 1;
+    }
+    for (std::size_t j = rest; j < c.words.size(); ++j) {
+        const VerbEntry* vj = Verb(lw[j]);
+        const bool after_and = j > v + 1 && (lw[j - 1] == "and" || lw[j - 1] == "or");
+        if (after_and && vj && (vj->form == VerbForm::kS || vj->form == VerbForm::kPast)) {
+            out.push_back(IngForm(vj->base));
+        } else {
+            out.push_back(c.words[j]);
+        }
+    }
+    return out;
+}
+
+/// Cuts trailing phrases (at boundaries after `from`) until at most max_words remain.
+std::vector<std::string> CutTail(std::vector<std::string> ws, std::size_t from, std::size_t max_words) {
+    while (ws.size() > max_words) {
+        const auto lw = LowerAll(ws);
+        std::size_t cut = 0;
+        for (std::size_t i = ws.size(); i-- > from + 1;) {
+            if (IsBoundary(lw, i) && !IsFunctionWord(lw[i - 1])) {
+                cut = i;
+                break;
+            }
+        }
+        if (cut == 0) break;
+        ws.resize(cut);
+    }
+    return ws;
+}
+
+/// The clause as a complete narration sentence of at most about max_words words: a clause keeps
+/// its verb; a noun phrase gets one ("a fox crossing the ice" -> "A fox crosses the ice.";
+/// "sunrise over the river" -> "Sunrise over the river fills the frame.").
+std::string NarrationSentence(const Clause& c, std::size_t max_words, std::uint64_t h) {
+    std::vector<std::string> ws = c.words;
+    if (c.verb >= 0) {
+        auto v = static_cast<std::size_t>(c.verb);
+        if (ws.size() > max_words) {
+            // Drop the subject's trailing phrases first, then the predicate's.
+            auto core = CoreOf(Slice(ws, 0, v));
+            if (core.size() < v) {
+                auto rest = Slice(ws, v, ws.size());
+                ws = core;
+                ws.insert(ws.end(), rest.begin(), rest.end());
+                v = core.size();
+            }
+            ws = CutTail(std::move(ws), v + 1, max_words);
+        }
+        return Sentence(std::move(ws));
+    }
+    const auto lw = LowerAll(ws);
+    int p = FindParticiple(ws);
+    if (p > 0 && !(lw[static_cast<std::size_t>(p) - 1] == "that" || lw[static_cast<std::size_t>(p) - 1] == "who")) {
+        const auto pi = static_cast<std::size_t>(p);
+        const bool plural = IsPluralNoun(lw[pi - 1]);
+        auto finite = [&](const std::string& lower) {
+            const std::string& base = Verb(lower)->base;
+            return plural ? base : SForm(base);
+        };
+        ws[pi] = finite(lw[pi]);
+        for (std::size_t j = pi + 2; j < ws.size(); ++j) {
+            const VerbEntry* vj = Verb(lw[j]);
+            if ((lw[j - 1] == "and" || lw[j - 1] == "or") && vj && vj->form == VerbForm::kIng) {
+                ws[j] = finite(lw[j]);
+            }
+        }
+        return Sentence(CutTail(std::move(ws), pi + 1, max_words));
+    }
+    // A bare noun phrase: give it a verb.
+    const std::size_t tail_words = 3;
+    ws = CutTail(std::move(ws), 1, max_words > tail_words + 1 ? max_words - tail_words : 1);
+    ws = Tidy(std::move(ws));
+    if (ws.empty()) return "";
+    const auto core = CoreOf(ws);
+    const bool plural = !core.empty() && IsPluralNoun(Lower(core.back()));
+    static const std::array<std::array<const char*, 2>, 3> kTails = {{
+        {"fills the frame", "fill the frame"},
+        {"comes into view", "come into view"},
+        {"waits in the light", "wait in the light"},
+    }};
+    const auto& tail = kTails[h % kTails.size()];
+    return Capitalize(Join(ws, " ")) + " " + (plural ? tail[1] : tail[0]) + ".";
+}
+
+const std::set<std::string>& TitleLowerWords() {
+    static const std::set<std::string> s = {"a",  "an",  "the", "and",  "or",   "nor", "but",
+                                            "of", "in",  "on",  "at",   "to",   "for", "by",
+                                            "with", "from", "as", "into", "onto", "over", "up",
+                                            "off", "out", "via"};
+    return s;
+}
+
+std::string TitleCase(const std::vector<std::string>& ws) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < ws.size(); ++i) {
+        const std::string l = Lower(ws[i]);
+        out.push_back(i > 0 && TitleLowerWords().count(l) ? l : Capitalize(ws[i]));
+    }
+    return Join(out, " ");
+}
+
+/// "a robot" -> "The robot": a title names its subject definitely.
+std::vector<std::string> Definite(std::vector<std::string> ws) {
+    if (!ws.empty() && (Lower(ws[0]) == "a" || Lower(ws[0]) == "an")) ws[0] = "The";
+    return ws;
+}
+
+/// The longest prefix of at most max_words words that ends at a phrase boundary on a content
+/// word; when even the first phrase is longer, its head (the last words of that phrase).
+std::vector<std::string> PhrasePrefix(const std::vector<std::string>& ws, std::size_t max_words) {
+    auto t = Tidy(ws);
+    if (t.size() <= max_words) return t;
+    const auto lw = LowerAll(ws);
+    for (std::size_t i = std::min(max_words, ws.size() - 1); i >= 1; --i) {
+        if (IsBoundary(lw, i) && !IsFunctionWord(lw[i - 1])) return Tidy(Slice(ws, 0, i));
+    }
+    auto core = CoreOf(ws);
+    if (core.size() <= max_words) return core;
+    std::vector<std::string> head;
+    if (!core.empty() && Determiners().count(Lower(core[0]))) head.push_back(core[0]);
+    auto tail = Slice(core, core.size() - (max_words - head.size()), core.size());
+    head.insert(head.end(), tail.begin(), tail.end());
+    return Tidy(head);
+}
+
+/// A title of at most max_words words naming the clause's subject: the whole noun phrase when
+/// it fits, else the subject with its verb as a relative clause ("a robot learns to paint" ->
+/// "The Robot That Learns to Paint"), else with a participle, else the subject's core.
+std::string TitleOf(const Clause& c, std::size_t max_words) {
+    if (c.words.empty()) return "";
+    if (c.verb < 0) return TitleCase(Definite(PhrasePrefix(c.words, max_words)));
+    const auto v = static_cast<std::size_t>(c.verb);
+    const auto subject = Slice(c.words, 0, v);
+    const bool pronoun = v == 1 && SubjectPronouns().count(Lower(subject[0]));
+    if (!pronoun) {
+        auto core = CoreOf(subject);
+        const auto lw = LowerAll(c.words);
+        if (!Auxiliaries().count(lw[v]) && core.size() + 2 <= max_words) {
+            std::vector<std::string> rel = core;
+            rel.push_back("that");
+            auto pred = Slice(c.words, v, c.words.size());
+            rel.insert(rel.end(), pred.begin(), pred.end());
+            auto cut = Tidy(CutTail(rel, core.size() + 1, max_words));
+            if (cut.size() <= max_words && cut.size() >= core.size() + 2) return TitleCase(Definite(cut));
+        }
+        auto np = AsNounPhrase(c);
+        if (!np.empty()) {
+            auto cut = Tidy(CutTail(np, core.size(), max_words));
+            if (cut.size() <= max_words && cut.size() > core.size()) return TitleCase(Definite(cut));
+        }
+        return TitleCase(Definite(PhrasePrefix(core, max_words)));
+    }
+    auto np = AsNounPhrase(c);
+    if (np.empty()) return "";
+    np.erase(np.begin());  // "it finding a den" -> "Finding a Den"
+    return TitleCase(PhrasePrefix(np, max_words));
 }
 
 struct Motif {
@@ -159,13 +762,58 @@ std::vector<const Motif*> MotifsIn(const std::string& lower_text) {
     return out;
 }
 
-/// Removes "make a video about", the scene-count phrase and similar request scaffolding.
-std::string StripScaffolding(std::string text) {
+
+/// What the prompt asks for once the request scaffolding is gone.
+struct ParsedPrompt {
+    std::vector<Clause> beats;  // story beats in order
+    std::string genre;          // "sci-fi" from "a short sci-fi animation about ..."
+    std::string style;          // "watercolor" from "... in a watercolor style"
+};
+
+/// Removes "make a short sci-fi animation about", scene counts, durations and inline styles.
+std::string StripScaffolding(std::string text, ParsedPrompt* info) {
     text = std::regex_replace(text, SceneCountRegex(), " ");
-    static const std::regex lead(
-        R"(^\s*(?:please\s+)?(?:make|create|generate|render|produce|show|film|write|give)(?:\s+me)?\s+(?:an?\s+)?(?:short\s+|little\s+|quick\s+)?(?:video|film|clip|story|movie|animation|piece|sequence|scene)?\s*(?:about|of|showing|where|with|that\s+shows)?\s*)",
+    static const std::regex duration(
+        R"(\b(?:for\s+|in\s+|of\s+|lasting\s+)?(?:about\s+|around\s+)?\d+(?:\.\d+)?[\s-]*(?:seconds?|secs?|minutes?|mins?)(?:\s+long)?\b)",
         std::regex::icase);
-    text = std::regex_replace(text, lead, "");
+    text = std::regex_replace(text, duration, " ");
+    static const std::regex style_of(R"(\s*\bin\s+(?:the\s+)?style\s+of\s+([^,.;!?]+))", std::regex::icase);
+    static const std::regex style_adj(R"(\s*\bin\s+(?:an?\s+)?([\w-]+(?:\s+[\w-]+)?)\s+style\b)", std::regex::icase);
+    std::smatch m;
+    if (std::regex_search(text, m, style_of) || std::regex_search(text, m, style_adj)) {
+        if (info && info->style.empty()) {
+            auto ws = CleanWords(m[1].str());
+            if (!ws.empty() && Determiners().count(Lower(ws[0]))) ws.erase(ws.begin());
+            info->style = Join(ws, " ");
+        }
+        text = m.prefix().str() + " " + m.suffix().str();
+    }
+    static const std::regex lead(
+        R"(^\s*(?:please\s+)?(?:(?:can\s+you\s+)?(?:make|create|generate|render|produce|show|film|write|give|animate|draw|paint|imagine|picture|depict|visuali[sz]e|tell)(?:\s+(?:me|us))?\s+)?)",
+        std::regex::icase);
+    static const std::regex media(
+        R"(^(?:(?:an?|the|one|my)\s+)?((?:[\w'-]+\s+){0,4}?)(?:video|film|clip|story|movie|animation|piece|sequence|montage|documentary|trailer|cartoon|commercial|reel|teaser|vignette|tale|short)s?\s+(?:about|of|showing|where|with|that\s+shows|in\s+which|featuring|depicting|following|on)\s+)",
+        std::regex::icase);
+    std::string rest = std::regex_replace(text, lead, "", std::regex_constants::format_first_only);
+    if (std::regex_search(rest, m, media)) {
+        std::vector<std::string> genre;
+        static const std::set<std::string> plain = {"short", "little", "quick", "brief", "tiny",
+                                                    "long", "new", "nice", "simple", "second",
+                                                    "seconds", "minute"};
+        for (auto& w : CleanWords(m[1].str())) {
+            std::string l = Lower(w);
+            if (plain.count(l) || std::isdigit(static_cast<unsigned char>(l[0])) ||
+                EndsWith(l, "-second") || EndsWith(l, "-minute")) {
+                continue;
+            }
+            genre.push_back(l);
+        }
+        if (info) info->genre = Join(genre, " ");
+        rest = m.suffix().str();
+        text = rest;
+    } else if (rest.size() != text.size() && !Trim(rest).empty()) {
+        text = rest;
+    }
     static const std::regex spaces(R"(\s{2,})");
     return Trim(std::regex_replace(text, spaces, " "));
 }
@@ -174,104 +822,115 @@ std::string StripScaffolding(std::string text) {
 bool IsInstructionClause(const std::string& clause) {
     std::string l = Lower(clause);
     static const std::regex instr(
-        R"(\b(palette|colou?rs?|tones?|style|styled|aesthetic|look|mood|seconds?|secs?|minutes?|duration|aspect|resolution|fps)\b)",
+        R"(\b(palette|colou?rs?|tones?|style|styled|aesthetic|look|mood|seconds?|secs?|minutes?|duration|aspect|resolution|fps|scenes?|shots?)\b)",
         std::regex::icase);
-    if (std::regex_search(l, instr)) return true;
-    auto ws = Words(l);
+    auto ws = CleanWords(l);
     if (ws.empty()) return true;
+    if (std::regex_search(l, instr) && ws.size() <= 6) return true;
     for (auto& w : ws) {
-        std::string s = StripPunct(w);
-        if (!IsPaletteWord(s) && !MinorWords().count(s)) return false;
+        if (!IsPaletteWord(w) && !IsFunctionWord(w)) return false;
     }
     return true;
 }
 
-std::vector<std::string> SplitBeats(const std::string& prompt) {
-    std::string text = StripScaffolding(prompt);
-    static const std::regex sentence_end(R"([.!?;]+\s*|\s+(?:and\s+)?then\s+|,\s*(?:and\s+)?then\s+|\s+finally\s+|\s+before\s+|\s+after\s+that\s+)",
-                                         std::regex::icase);
-    std::vector<std::string> sentences;
+/// Splits "A and B" where both sides are clauses with their own verb.
+void SplitCoordinated(std::vector<std::string> ws, std::vector<Clause>& out) {
+    const auto lw = LowerAll(ws);
+    for (std::size_t k = 2; k + 2 < ws.size(); ++k) {
+        if (lw[k] != "and" && lw[k] != "while" && lw[k] != "as") continue;
+        auto left = Slice(ws, 0, k), right = Slice(ws, k + 1, ws.size());
+        if (FindMainVerb(left) >= 0 && FindMainVerb(right) > 0 &&
+            !Verb(Lower(right[0]))) {
+            out.push_back(MakeClause(Tidy(std::move(left))));
+            SplitCoordinated(std::move(right), out);
+            return;
+        }
+    }
+    ws = Tidy(std::move(ws));
+    if (!ws.empty()) out.push_back(MakeClause(std::move(ws)));
+}
+
+ParsedPrompt ParsePrompt(const std::string& prompt) {
+    ParsedPrompt out;
+    std::string text = StripScaffolding(prompt, &out);
+    static const std::regex sentence_end(
+        R"([.!?;:]+\s*|\s+(?:and\s+)?then\s+|,\s*(?:and\s+)?then\s+|\s+finally\s+|\s+before\s+|\s+after\s+that\s+)",
+        std::regex::icase);
     std::sregex_token_iterator it(text.begin(), text.end(), sentence_end, -1), end;
     for (; it != end; ++it) {
-        std::string s = Trim(it->str());
-        if (!s.empty()) sentences.push_back(s);
-    }
-    std::vector<std::string> beats;
-    for (const auto& s : sentences) {
-        // Split on commas; short fragments join the previous clause.
-        std::vector<std::string> clauses;
+        std::string s = it->str();
+        std::vector<std::vector<std::string>> clauses;
         std::string cur;
         for (char c : s + ",") {
-            if (c == ',') {
-                std::string t = Trim(cur);
-                cur.clear();
-                if (t.empty()) continue;
-                if (IsInstructionClause(t)) continue;
-                if (!clauses.empty() && Words(t).size() < 3) {
-                    clauses.back() += ", " + t;
-                } else {
-                    clauses.push_back(t);
-                }
-            } else {
+            if (c != ',') {
                 cur.push_back(c);
+                continue;
+            }
+            std::string t = Trim(cur);
+            cur.clear();
+            if (t.empty() || IsInstructionClause(t)) continue;
+            auto ws = CleanWords(StripScaffolding(t, nullptr));
+            if (ws.empty()) continue;
+            // A short fragment opened by a preposition ("at dusk") belongs to the clause before.
+            if (!clauses.empty() && ws.size() < 3 && Prepositions().count(Lower(ws[0]))) {
+                clauses.back().insert(clauses.back().end(), ws.begin(), ws.end());
+            } else {
+                clauses.push_back(std::move(ws));
             }
         }
-        for (auto& c : clauses) beats.push_back(StripScaffolding(c));
+        for (auto& c : clauses) SplitCoordinated(std::move(c), out.beats);
     }
-    beats.erase(std::remove_if(beats.begin(), beats.end(), [](const std::string& b) { return b.empty(); }),
-                beats.end());
-    return beats;
-}
-
-std::string Capitalize(std::string s) {
-    if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-    return s;
-}
-
-std::string Decapitalize(std::string s) {
-    // Keep proper nouns and acronyms: only lower a leading article/common word.
-    auto ws = Words(s);
-    if (!ws.empty() && MinorWords().count(Lower(ws[0]))) {
-        s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-    }
-    return s;
-}
-
-std::string TitleCase(const std::string& text, std::size_t max_words) {
-    auto ws = Words(text);
-    if (ws.size() > max_words) ws.resize(max_words);
-    while (ws.size() > 1 && MinorWords().count(Lower(StripPunct(ws.back())))) ws.pop_back();
-    for (std::size_t i = 0; i < ws.size(); ++i) {
-        std::string w = StripPunct(ws[i]);
-        if (w.empty()) continue;
-        std::string l = Lower(w);
-        if (i > 0 && MinorWords().count(l)) {
-            ws[i] = l;
-        } else {
-            ws[i] = Capitalize(w);
-        }
-    }
-    ws.erase(std::remove_if(ws.begin(), ws.end(), [](const std::string& w) { return w.empty(); }),
-             ws.end());
-    return Join(ws, " ");
-}
-
-/// Shortens text to at most max_words words as a sentence ending in a full stop.
-std::string AsSentence(const std::string& text, std::size_t max_words) {
-    auto ws = Words(text);
-    if (ws.empty()) return "";
-    if (ws.size() > max_words) {
-        ws.resize(max_words);
-        while (ws.size() > 1 && MinorWords().count(Lower(StripPunct(ws.back())))) ws.pop_back();
-    }
-    std::string s = Join(ws, " ");
-    while (!s.empty() && (s.back() == ',' || s.back() == ';' || s.back() == ':' || s.back() == '-'))
-        s.pop_back();
-    if (!s.empty() && s.back() != '.' && s.back() != '!' && s.back() != '?') s += '.';
-    return Capitalize(s);
+    return out;
 }
 
 std::size_t WordCount(const std::string& s) { return Words(s).size(); }
+
+/// Removes a word that repeats the word before it ("of of"), keeping punctuation.
+std::string DropAdjacentRepeats(const std::string& s) {
+    auto ws = Words(s);
+    std::vector<std::string> out;
+    for (auto& w : ws) {
+        if (!out.empty()) {
+            const std::string& p = out.back();
+            const bool joined = !p.empty() && !std::ispunct(static_cast<unsigned char>(p.back()));
+            if (joined && Lower(StripPunct(p)) == Lower(StripPunct(w)) && !StripPunct(w).empty()) {
+                out.back() = w;  // keep the later punctuation
+                continue;
+            }
+        }
+        out.push_back(std::move(w));
+    }
+    return Join(out, " ");
+}
+
+std::string WithArticle(const std::string& word) {
+    if (word.empty()) return word;
+    return (IsVowel(static_cast<char>(std::tolower(static_cast<unsigned char>(word[0])))) ? "an " : "a ") + word;
+}
+
+/// The clause with a leading subject pronoun replaced by the subject named before ("it finds a
+/// den" -> "the fox finds a den"), for descriptions that stand alone.
+Clause ResolvePronoun(const Clause& c, const std::vector<std::string>& last_subject) {
+    if (c.verb != 1 || last_subject.empty()) return c;
+    static const std::set<std::string> third = {"it", "he", "she", "they"};
+    if (!third.count(Lower(c.words[0]))) return c;
+    Clause out;
+    out.words = last_subject;
+    out.words.insert(out.words.end(), c.words.begin() + 1, c.words.end());
+    out.verb = static_cast<int>(last_subject.size());
+    return out;
+}
+
+/// The subject's core, definite ("a lighthouse keeper" -> "the lighthouse keeper"); empty for
+/// a pronoun subject.
+std::vector<std::string> DefiniteCore(const Clause& c) {
+    std::vector<std::string> subject =
+        c.verb >= 0 ? Slice(c.words, 0, static_cast<std::size_t>(c.verb)) : c.words;
+    if (subject.size() == 1 && SubjectPronouns().count(Lower(subject[0]))) return {};
+    auto core = CoreOf(subject);
+    if (!core.empty() && (Lower(core[0]) == "a" || Lower(core[0]) == "an")) core[0] = "the";
+    return core;
+}
 
 std::string PaletteFromStyle(const std::string& style) {
     std::string l = Lower(style);
@@ -299,9 +958,16 @@ const std::array<const char*, 6> kClosingLines = {
     "And so the moment passes.", "Then all is quiet again.", "The scene fades, but it stays with us.",
     "And the story rests here, for now.", "It ends as softly as it began.", "Hold on to this light."};
 
-const std::array<const char*, 6> kBridgeLines = {
-    "Look closer.", "Every detail matters here.", "Time slows down.",
-    "Something is about to change.", "Stay with it a moment.", "Here the story turns."};
+const std::array<const char*, 12> kBridgeLines = {
+    "Look closer.", "Every detail matters here.", "Time seems to slow.",
+    "Something is about to change.", "Stay with it a moment.", "Here the story turns.",
+    "Nothing here is by chance.", "The world holds its breath.", "Listen to the quiet.",
+    "Small things tell the story.", "The moment stretches.", "Keep watching."};
+
+/// How a repeated subject is shown again: clauses after "Medium shot of the robot, ...".
+const std::array<const char*, 6> kDetailClauses = {
+    "as the light shifts",      "in quiet detail",        "as the moment stretches",
+    "as the air grows still",   "from a new angle",       "as the scene breathes"};
 
 }  // namespace
 
@@ -390,8 +1056,33 @@ std::vector<std::string> PaletteWords(std::string_view text) {
     return out;
 }
 
+std::string SceneTitle(const core::Scene& scene) {
+    auto from_text = [](std::string text) -> std::string {
+        // The first sentence, then its first clause.
+        static const std::regex sentence_end(R"([.!?](\s|$))");
+        std::smatch m;
+        if (std::regex_search(text, m, sentence_end)) text = m.prefix().str();
+        auto colon = text.find(':');
+        if (colon != std::string::npos) {
+            std::string after = Trim(text.substr(colon + 1));
+            text = after.empty() ? text.substr(0, colon) : after;
+        }
+        text = text.substr(0, text.find_first_of(",;"));
+        static const std::regex shot(
+            R"(^\s*(?:(?:an?|the)\s+)?(?:(?:extreme|wide|medium|close|closing|establishing|aerial|tracking|long|static|low|high|angle|overhead|over-the-shoulder|full|two|point-of-view|pov)[\s-]+)*(?:shot|close-up|closeup|view|angle)\s+(?:of|on)\s+)",
+            std::regex::icase);
+        text = std::regex_replace(text, shot, "", std::regex_constants::format_first_only);
+        auto ws = Tidy(CleanWords(text));
+        if (ws.empty()) return "";
+        return TitleOf(MakeClause(std::move(ws)), kMaxTitleWords);
+    };
+    std::string t = from_text(scene.description);
+    if (t.empty() && !scene.lines.empty()) t = from_text(scene.lines.front());
+    return t;
+}
+
 Provenance BuiltinPlanner::Describe() const {
-    return Provenance{"builtin-planner", "rules-v1", Json::object(), true};
+    return Provenance{"builtin-planner", "rules-v2", Json::object(), true};
 }
 
 Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSink& log,
@@ -403,9 +1094,18 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
         return Error::Invalid("built-in planner: duration_target must be a positive number");
     }
     const int n = PlannedSceneCount(prompt, req.duration_target);
-    std::vector<std::string> beats = SplitBeats(prompt);
-    if (beats.empty()) beats.push_back(StripScaffolding(prompt).empty() ? prompt : StripScaffolding(prompt));
+    ParsedPrompt parsed = ParsePrompt(prompt);
+    std::vector<Clause> beats = std::move(parsed.beats);
+    if (beats.empty()) {
+        auto ws = Tidy(CleanWords(prompt));
+        if (ws.size() > 12) ws = PhrasePrefix(ws, 12);
+        if (ws.empty()) ws = {"a", "quiet", "moment"};
+        beats.push_back(MakeClause(std::move(ws)));
+    }
+    std::string style = Trim(req.style);
+    if (style.empty()) style = !parsed.style.empty() ? parsed.style : parsed.genre;
     const std::uint64_t h = Hash(prompt + "|" + req.style);
+    const Casing casing(prompt);
 
     std::vector<std::string> palette = PaletteWords(prompt + " " + req.style);
     if (palette.empty()) {
@@ -419,21 +1119,36 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
                                            : Join(std::vector<std::string>(shown.begin(), shown.end() - 1), ", ") +
                                                  " and " + shown.back();
     }
-    std::string style = Trim(Lower(req.style));
+    const std::string style_lower = Lower(style);
+    std::string look;  // ", in emerald and gold tones, noir style"
+    if (!palette_phrase.empty()) look += ", in " + palette_phrase + " tones";
+    if (!style_lower.empty() && style_lower != palette_phrase) look += ", " + style_lower + " style";
 
     Script script;
-    const std::string subject = beats.front();
-    script.title = !Trim(req.title).empty() ? Trim(req.title) : TitleCase(subject, 8);
+    script.title = Trim(req.title);
+    for (std::size_t b = 0; script.title.empty() && b < beats.size(); ++b) {
+        script.title = TitleOf(beats[b], kMaxTitleWords);
+    }
     if (script.title.empty()) script.title = "Untitled";
-    script.description = (style.empty() ? std::string("A short") : Capitalize(style) + " short") +
-                         " in " + std::to_string(n) + (n == 1 ? " scene: " : " scenes: ") +
-                         Decapitalize(AsSentence(subject, 30));
-    if (!palette_phrase.empty()) script.description += " Palette: " + palette_phrase + ".";
 
-    const std::string lower_prompt = Lower(prompt);
-    std::vector<const Motif*> all_motifs = MotifsIn(lower_prompt);
+    // "A noir short in 2 scenes about a lighthouse on a stormy coast at dusk."
+    {
+        std::string opening = (style_lower.empty() ? std::string("A") : Capitalize(WithArticle(style_lower))) +
+                              " short in " + std::to_string(n) + (n == 1 ? " scene" : " scenes");
+        auto np = AsNounPhrase(beats.front());
+        if (!np.empty()) {
+            np = Tidy(CutTail(std::move(np), 1, 16));
+            script.description = opening + " about " + Join(casing.Inside(np), " ") + ".";
+        } else {
+            script.description = opening + ". " + NarrationSentence(beats.front(), 16, h);
+        }
+        if (!palette_phrase.empty()) script.description += " Palette: " + palette_phrase + ".";
+    }
 
+    std::vector<const Motif*> all_motifs = MotifsIn(Lower(prompt));
     std::vector<bool> beat_used(beats.size(), false);
+    std::vector<std::string> last_subject;
+    std::set<std::string> spoken;  // narration already used: no scene repeats an earlier line
     for (int i = 0; i < n; ++i) {
         Scene sc;
         sc.id = i + 1;
@@ -462,22 +1177,52 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
         } else {
             idx.push_back(beats.size() * i / n);
         }
-        std::vector<std::string> texts;
-        bool fresh = false;
+        std::vector<std::size_t> fresh;
+        std::string scene_text;
         for (auto b : idx) {
-            texts.push_back(beats[b]);
-            if (!beat_used[b]) fresh = true;
+            if (!beat_used[b]) fresh.push_back(b);
             beat_used[b] = true;
+            scene_text += Join(beats[b].words, " ") + " ";
         }
-        std::string scene_text = Join(texts, ", then ");
-        std::string lower_scene = Lower(scene_text);
-        auto motifs = MotifsIn(lower_scene);
+        auto motifs = MotifsIn(Lower(scene_text));
         if (motifs.empty()) motifs = all_motifs;
+        const Motif* motif = motifs.empty() ? nullptr : motifs[static_cast<std::size_t>(i) % motifs.size()];
 
-        sc.description = ShotPhrase(sc.shot_type, first, last) + " of " + Decapitalize(scene_text);
-        if (!palette_phrase.empty()) sc.description += ", in " + palette_phrase + " tones";
-        if (!style.empty()) sc.description += ", " + style + " style";
-        sc.description += ".";
+        // Description: what the shot shows, as one grammatical sentence (plus any clause that
+        // cannot become a noun phrase as its own sentence).
+        const std::string shot = ShotPhrase(sc.shot_type, first, last);
+        if (!fresh.empty()) {
+            std::vector<std::string> nps, extra;
+            for (auto b : fresh) {
+                Clause c = ResolvePronoun(beats[b], last_subject);
+                auto np = AsNounPhrase(c);
+                if (!np.empty()) {
+                    nps.push_back(Join(casing.Inside(Tidy(np)), " "));
+                } else {
+                    extra.push_back(Sentence(beats[b].words));
+                }
+                auto core = DefiniteCore(c);
+                if (!core.empty()) last_subject = core;
+            }
+            if (!nps.empty()) {
+                sc.description = shot + " of " + Join(nps, ", then ") + look + ".";
+                for (const auto& e : extra) sc.description += " " + e;
+            } else {
+                sc.description = shot + look + ". " + Join(extra, " ");
+            }
+        } else {
+            auto core = DefiniteCore(ResolvePronoun(beats[idx.front()], last_subject));
+            if (core.empty()) core = last_subject;
+            std::string what = core.empty() ? "the scene" : Join(casing.Inside(core), " ");
+            sc.description = shot + " of " + what;
+            if (motif && i % 2 == 0) {
+                sc.description += std::string(", as ") + motif->action;
+            } else {
+                sc.description += std::string(", ") + kDetailClauses[(h + static_cast<std::uint64_t>(i)) % kDetailClauses.size()];
+            }
+            sc.description += look + ".";
+        }
+        sc.description = DropAdjacentRepeats(sc.description);
 
         sc.actions.push_back(CameraAction(sc.camera));
         for (std::size_t k = 0; k < motifs.size() && k < 2; ++k) {
@@ -485,28 +1230,31 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
         }
         if (sc.actions.size() == 1) sc.actions.push_back("the scene settles into stillness");
 
-        // Narration sized to the scene: ~2.5 words per second, one or two lines.
+        // Narration sized to the scene: ~2.5 words per second, one or two whole sentences.
         sc.duration = req.duration_target / n;  // normalised below
         const std::size_t budget =
             std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(sc.duration * kWordsPerSecond)));
         std::vector<std::string> candidates;
-        if (fresh) candidates.push_back(AsSentence(scene_text, budget));
+        for (auto b : fresh) candidates.push_back(NarrationSentence(beats[b], budget + 1, h + b));
         for (std::size_t k = 0; k < motifs.size(); ++k) candidates.push_back(motifs[(k + i) % motifs.size()]->line);
         if (last) candidates.push_back(kClosingLines[h % kClosingLines.size()]);
-        if (!fresh && !first) candidates.push_back(kBridgeLines[(h + i) % kBridgeLines.size()]);
-        candidates.push_back(AsSentence(scene_text, budget));
-        std::size_t used = 0;
-        for (const auto& c : candidates) {
-            if (sc.lines.size() >= 2) break;
-            if (std::find(sc.lines.begin(), sc.lines.end(), c) != sc.lines.end()) continue;
-            std::size_t wc = WordCount(c);
-            if (sc.lines.empty() || used + wc <= budget + 1) {
-                if (!sc.lines.empty() && budget - std::min(budget, used) < 3) break;
-                std::string line = sc.lines.empty() && wc > budget ? AsSentence(c, budget) : c;
-                used += WordCount(line);
-                sc.lines.push_back(line);
+        if (fresh.empty() && !first) {
+            for (std::size_t k = 0; k < 3; ++k) {
+                candidates.push_back(kBridgeLines[(h + static_cast<std::uint64_t>(i) + k * 5) % kBridgeLines.size()]);
             }
         }
+        if (candidates.empty()) candidates.push_back(NarrationSentence(beats[idx.front()], budget + 1, h));
+        std::size_t used = 0;
+        for (const auto& c : candidates) {
+            if (c.empty() || sc.lines.size() >= 2 || spoken.count(c)) continue;
+            if (std::find(sc.lines.begin(), sc.lines.end(), c) != sc.lines.end()) continue;
+            const std::size_t wc = WordCount(c);
+            if (!sc.lines.empty() && used + wc > budget + 1) continue;
+            used += wc;
+            sc.lines.push_back(DropAdjacentRepeats(c));
+        }
+        if (sc.lines.empty()) sc.lines.push_back(candidates.front().empty() ? "The moment holds." : candidates.front());
+        spoken.insert(sc.lines.begin(), sc.lines.end());
         script.scenes.push_back(std::move(sc));
     }
     NormalizeDurations(script, req.duration_target);

@@ -34,6 +34,12 @@ int PlannedSceneCount(std::string_view prompt, double duration_target);
 /// e.g. "emerald", "gold", "noir", "sunset".
 std::vector<std::string> PaletteWords(std::string_view text);
 
+/// A title of at most 6 words naming what the scene shows, for the storyboard picture and the
+/// chapter list: the subject of the description's first clause with the shot phrase removed
+/// ("Close-up of the lighthouse keeper, as the beam sweeps" -> "The Lighthouse Keeper"), never
+/// cut mid-phrase; else from the first narration line; empty when neither names anything.
+std::string SceneTitle(const core::Scene& scene);
+
 /// Deterministic rule-based planner. Thread-safe (stateless).
 class BuiltinPlanner final : public ScriptWriter {
 public:
