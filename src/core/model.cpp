@@ -1,6 +1,7 @@
 #include "core/model.hpp"
 
 #include <chrono>
+#include <cctype>
 #include <cmath>
 #include <ctime>
 #include <regex>
@@ -124,6 +125,47 @@ Result<GenerateRequest> ParseGenerateRequest(const Json& body) {
         r.produce_preview = it->get<bool>();
     }
     return r;
+}
+
+namespace {
+std::string PrimaryLanguage(std::string_view code) {
+    std::string out(code.substr(0, code.find_first_of("-_")));
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+}  // namespace
+
+Status CheckVoiceAndLanguage(const GenerateRequest& r, const Json& voices) {
+    if (!voices.is_array()) return {};
+    std::set<std::string> languages;
+    bool every_voice_says = true;
+    std::string ids;
+    bool voice_found = r.voice.empty();
+    for (const auto& v : voices) {
+        if (!v.is_object()) continue;
+        const std::string id = v.value("id", "");
+        const std::string lang = PrimaryLanguage(v.value("language", ""));
+        if (lang.empty()) {
+            every_voice_says = false;
+        } else {
+            languages.insert(lang);
+        }
+        if (id == r.voice) voice_found = true;
+        if (ids.size() < 400) ids += (ids.empty() ? "" : ", ") + id;
+    }
+    if (!voice_found) {
+        return Error::Invalid("unknown voice '" + r.voice + "'; available voices: " +
+                              (ids.empty() ? "none" : ids) + " (GET /api/v1/voices)");
+    }
+    if (every_voice_says && !languages.empty() &&
+        !languages.contains(PrimaryLanguage(r.language))) {
+        std::string list;
+        for (const auto& l : languages) list += (list.empty() ? "" : ", ") + l;
+        return Error::Invalid("language '" + r.language +
+                              "' is not supported by the voice engine; supported languages: " +
+                              list);
+    }
+    return {};
 }
 
 Json ToJson(const GenerateRequest& r) {

@@ -56,6 +56,11 @@ struct GenerateRequest {
 /// Validates a JSON object: unknown fields, wrong types and out-of-range values are errors
 /// naming the field.
 Result<GenerateRequest> ParseGenerateRequest(const Json& body);
+/// Checks the request's voice and language against what the voice engine offers: `voices` is
+/// GET /api/v1/voices' item array [{id, name, language}]. A named voice must be one of the ids;
+/// the language (its primary subtag) must be one the voices speak, unless no voice says which
+/// language it speaks. The error names what is available.
+Status CheckVoiceAndLanguage(const GenerateRequest& r, const Json& voices);
 Json ToJson(const GenerateRequest& r);
 
 struct Job {

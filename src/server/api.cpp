@@ -229,7 +229,29 @@ std::optional<core::UnixMillis> ParseRfc3339(const std::string& s) {
 }
 
 /// Validates scheduled_slots and returns them normalised.
-core::Result<Json> ValidateSlots(storage::Database& db, const Json& slots) {
+/// Follows playlist slots from `start` through the stored schedules; true when they lead back to
+/// `self` (a channel that would play itself forever).
+bool SlotsLeadBackTo(storage::Database& db, std::int64_t start, std::int64_t self) {
+    std::set<std::int64_t> seen;
+    std::vector<std::int64_t> todo{start};
+    while (!todo.empty() && seen.size() < 10000) {
+        std::int64_t id = todo.back();
+        todo.pop_back();
+        if (id == self) return true;
+        if (!seen.insert(id).second) continue;
+        auto p = db.GetPlaylist(id);
+        if (!p.ok() || !p->scheduled_slots.is_array()) continue;
+        for (const auto& s : p->scheduled_slots) {
+            if (s.is_object() && s.contains("playlist_id") && s["playlist_id"].is_number_integer()) {
+                todo.push_back(s["playlist_id"].get<std::int64_t>());
+            }
+        }
+    }
+    return false;
+}
+
+/// `self_id`: the playlist whose slots these are (slots that lead back to it are refused).
+core::Result<Json> ValidateSlots(storage::Database& db, const Json& slots, std::int64_t self_id) {
     if (!slots.is_array()) return core::Error::Invalid("field 'scheduled_slots' must be an array");
     if (slots.size() > 500) return core::Error::Invalid("field 'scheduled_slots' holds more than 500 slots");
     static const std::regex kTime("^([01][0-9]|2[0-3]):[0-5][0-9]$");
@@ -263,10 +285,14 @@ core::Result<Json> ValidateSlots(storage::Database& db, const Json& slots) {
         } else if (days->is_array()) {
             std::set<int> set;
             for (const auto& d : *days) {
-                if (!d.is_number_integer() || d.get<int>() < 0 || d.get<int>() > 6) {
+                // Compared at full width: 4294967296 must not wrap to 0 (Sunday).
+                bool in_range = (d.is_number_unsigned() && d.get<std::uint64_t>() <= 6) ||
+                                (d.is_number_integer() && !d.is_number_unsigned() &&
+                                 d.get<std::int64_t>() >= 0 && d.get<std::int64_t>() <= 6);
+                if (!in_range) {
                     return core::Error::Invalid(where + "'days' entries must be integers 0 (Sunday) to 6");
                 }
-                set.insert(d.get<int>());
+                set.insert(static_cast<int>(d.get<std::int64_t>()));
             }
             if (set.empty()) return core::Error::Invalid(where + "'days' must not be empty");
             norm["days"] = Json(std::vector<int>(set.begin(), set.end()));
@@ -296,6 +322,13 @@ core::Result<Json> ValidateSlots(storage::Database& db, const Json& slots) {
                     return core::Error::Invalid(where + "playlist " + std::to_string(id) + " does not exist");
                 }
                 return p.error();
+            }
+            if (SlotsLeadBackTo(db, id, self_id)) {
+                return core::Error::Invalid(
+                    where + "playlist " + std::to_string(id) +
+                    (id == self_id ? " is this channel itself"
+                                   : "'s schedule leads back to this channel") +
+                    ": a channel cannot schedule itself (cycle)");
             }
             norm["playlist_id"] = id;
         }
@@ -909,6 +942,15 @@ Reply Api::Generate(Request& req) {
     if (!body.ok()) return Error(body.error());
     auto gen = core::ParseGenerateRequest(*body);
     if (!gen.ok()) return Error(gen.error());
+    if (deps_.list_voices && (body->contains("voice") || body->contains("language"))) {
+        // Refused up front rather than in the voice stage. When the voice list cannot be read,
+        // the job goes ahead and its voice stage reports the service's own error.
+        if (auto voices = deps_.list_voices(); voices.ok()) {
+            if (auto s = core::CheckVoiceAndLanguage(*gen, *voices); !s.ok()) {
+                return Error(422, "invalid_argument", s.error().message);
+            }
+        }
+    }
     auto job = deps_.db.CreateJob(req.who.user_id, *gen);
     if (!job.ok()) return Error(job.error());
     jobs::PublishJob(deps_.events, *job);
@@ -1351,7 +1393,7 @@ Reply Api::PatchPlaylist(Request& req) {
     if (!active.ok()) return Error(active.error());
     if (*active) p->active = **active;
     if (auto it = body->find("scheduled_slots"); it != body->end()) {
-        auto slots = ValidateSlots(deps_.db, *it);
+        auto slots = ValidateSlots(deps_.db, *it, *id);
         if (!slots.ok()) return Error(slots.error());
         p->scheduled_slots = std::move(*slots);
     }
