@@ -294,6 +294,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
             <span key={m.start} className="timeline__mark" style={{ left: `${m.left}%` }} title={m.title} data-testid="chapter-mark" />
           ))}
         </div>
+        <span className="player__break" aria-hidden="true" />
         <button type="button" className="btn btn--sm btn--icon" onClick={togglePlay} aria-label={playing ? "Pause" : "Play"} data-testid="play">
           {playing ? <IconPause size={18} /> : <IconPlay size={18} />}
         </button>

@@ -1,0 +1,42 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { $, byText, click, FakeApi, renderRoute, waitFor, type Rendered } from "../../test/harness";
+import SettingsPage from "./SettingsPage";
+
+describe("SettingsPage tokens", () => {
+  let fake: FakeApi;
+  let r: Rendered;
+  beforeEach(() => {
+    fake = new FakeApi().install();
+    let tokens = [{ id: 3, name: "laptop script", created_at: "2026-01-01T00:00:00Z" }];
+    fake.on("GET", "/engines", () => ({ items: [] }));
+    fake.on("GET", "/stream-key", () => ({ key: "sk", m3u_url: "http://b/m3u?key=sk", guide_url: "http://b/guide?key=sk" }));
+    fake.on("GET", "/tokens", () => ({ items: tokens }));
+    fake.on("DELETE", "/tokens/3", () => ((tokens = []), { status: 204 }));
+  });
+  afterEach(async () => {
+    await r?.unmount();
+    fake.uninstall();
+  });
+
+  it("asks before revoking a token; cancel keeps it, confirm revokes it", async () => {
+    r = await renderRoute(<SettingsPage />, { path: "/settings", at: "/settings" });
+    const revoke = await waitFor(() => $(r.container, "[aria-label='Revoke laptop script']"));
+    await click(revoke);
+    const dialog = $(r.container, "dialog");
+    expect(dialog.open).toBe(true);
+    expect(dialog.textContent).toContain("Revoke “laptop script”?");
+    await click(byText(dialog, "button", "Cancel"));
+    expect(dialog.open).toBe(false);
+    expect(fake.writes()).toEqual([]);
+    await click(revoke);
+    await click(byText(dialog, "button", "Revoke"));
+    await waitFor(() => expect(fake.writes()).toEqual([{ method: "DELETE", path: "/tokens/3", body: undefined }]));
+    await waitFor(() => byText(r.container, "p", "No tokens."));
+  });
+
+  it("offers copy buttons for the tune-in links", async () => {
+    r = await renderRoute(<SettingsPage />, { path: "/settings", at: "/settings" });
+    await waitFor(() => $(r.container, "[aria-label='Copy M3U URL']"));
+    expect(r.container.querySelector("[aria-label='Copy guide URL']")).not.toBeNull();
+  });
+});
