@@ -1,8 +1,8 @@
 #include "liveloop/guide.hpp"
 
 #include <cctype>
-#include <cstdio>
-#include <ctime>
+
+#include "liveloop/timezone.hpp"
 
 namespace beacon::liveloop {
 
@@ -12,15 +12,59 @@ std::string KeyQuery(std::string_view key) {
     return key.empty() ? std::string() : "?key=" + UrlEncode(key);
 }
 
-/// M3U attribute values and the title after the comma: no quotes, commas or line breaks.
-std::string M3uText(std::string_view s) {
+/// Appends XmlEscape(s) to out without a temporary.
+void AppendXml(std::string& out, std::string_view s) {
+    for (unsigned char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default:
+                if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') break;  // not allowed
+                out += static_cast<char>(c);
+        }
+    }
+}
+
+/// Appends "YYYYMMDDhhmmss +0000" (no gmtime_r, no snprintf: the guide writes two per programme).
+void AppendXmltvTime(std::string& out, core::UnixMillis t) {
+    std::int64_t secs = t / 1000;
+    if (t % 1000 < 0) --secs;
+    std::int64_t days = secs / 86400;
+    std::int64_t rem = secs % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        --days;
+    }
+    int y = 0, m = 0, d = 0;
+    CivilFromDays(days, y, m, d);
+    if (y < 0 || y > 9999) y = 0;
+    char buf[20];
+    auto put = [&buf](int at, unsigned v, int digits) {
+        for (int i = digits - 1; i >= 0; --i, v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
+    };
+    put(0, static_cast<unsigned>(y), 4);
+    put(4, static_cast<unsigned>(m), 2);
+    put(6, static_cast<unsigned>(d), 2);
+    put(8, static_cast<unsigned>(rem / 3600), 2);
+    put(10, static_cast<unsigned>(rem / 60 % 60), 2);
+    put(12, static_cast<unsigned>(rem % 60), 2);
+    out.append(buf, 14);
+    out += " +0000";
+}
+
+}  // namespace
+
+std::string ChannelId(std::string_view slug) { return std::string(slug) + ".beacon"; }
+
+std::string ChannelName(std::string_view title, std::string_view slug) {
     std::string out;
-    for (char c : s) {
+    for (char c : title.empty() ? slug : title) {
         if (c == '"') {
             out += '\'';
-        } else if (c == '\n' || c == '\r' || static_cast<unsigned char>(c) < 0x20) {
-            out += ' ';
-        } else if (c == ',') {
+        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
             out += ' ';
         } else {
             out += c;
@@ -28,10 +72,6 @@ std::string M3uText(std::string_view s) {
     }
     return out;
 }
-
-}  // namespace
-
-std::string ChannelId(std::string_view slug) { return std::string(slug) + ".beacon"; }
 
 std::string UrlEncode(std::string_view s) {
     static const char* kHex = "0123456789ABCDEF";
@@ -51,75 +91,77 @@ std::string UrlEncode(std::string_view s) {
 std::string XmlEscape(std::string_view s) {
     std::string out;
     out.reserve(s.size());
-    for (unsigned char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default:
-                if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') break;  // not allowed
-                out += static_cast<char>(c);
-        }
-    }
+    AppendXml(out, s);
     return out;
 }
 
 std::string XmltvTime(core::UnixMillis t) {
-    std::time_t secs = static_cast<std::time_t>(t / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d +0000", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    return buf;
+    std::string out;
+    AppendXmltvTime(out, t);
+    return out;
 }
 
 std::string RenderM3u(const std::vector<ChannelListing>& channels, std::string_view base_url,
                       std::string_view key) {
     const std::string q = KeyQuery(key);
     const std::string guide = std::string(base_url) + "/live/guide.xml" + q;
+    const std::string logo = std::string(base_url) + "/live/logo.svg";
     std::string out = "#EXTM3U url-tvg=\"" + guide + "\" x-tvg-url=\"" + guide + "\"\n";
     for (const auto& ch : channels) {
-        const std::string name = M3uText(ch.title.empty() ? ch.slug : ch.title);
+        const std::string name = ChannelName(ch.title, ch.slug);
         out += "#EXTINF:-1 tvg-id=\"" + ChannelId(ch.slug) + "\" tvg-chno=\"" +
-               std::to_string(ch.number) + "\" tvg-name=\"" + name + "\" tvg-logo=\"" +
-               std::string(base_url) + "/live/logo.svg" + q + "\" group-title=\"Beacon\"," +
-               name + "\n";
+               std::to_string(ch.number) + "\" tvg-name=\"" + name + "\" tvg-logo=\"" + logo +
+               "\" group-title=\"Beacon\"," + name + "\n";
         out += std::string(base_url) + "/live/" + ch.slug + "/index.m3u8" + q + "\n";
     }
     return out;
 }
 
-std::string RenderXmltv(const std::vector<ChannelListing>& channels, std::string_view base_url,
-                        std::string_view key) {
-    const std::string q = KeyQuery(key);
-    std::string out =
+std::string RenderXmltv(const std::vector<ChannelListing>& channels, std::string_view base_url) {
+    std::size_t programmes = 0;
+    for (const auto& ch : channels) programmes += ch.programmes.size();
+    std::string out;
+    out.reserve(512 + channels.size() * 256 + programmes * 160);
+    out +=
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<!DOCTYPE tv SYSTEM \"xmltv.dtd\">\n"
         "<tv source-info-name=\"Beacon LiveLoop\" generator-info-name=\"Beacon\">\n";
     for (const auto& ch : channels) {
-        out += "  <channel id=\"" + XmlEscape(ChannelId(ch.slug)) + "\">\n";
-        out += "    <display-name>" + XmlEscape(ch.title.empty() ? ch.slug : ch.title) +
-               "</display-name>\n";
-        out += "    <display-name>" + std::to_string(ch.number) + "</display-name>\n";
-        out += "    <icon src=\"" + XmlEscape(std::string(base_url) + "/live/logo.svg" + q) +
-               "\"/>\n";
-        out += "    <url>" + XmlEscape(std::string(base_url) + "/live/" + ch.slug +
-                                       "/index.m3u8") +
-               "</url>\n";
-        out += "  </channel>\n";
+        out += "  <channel id=\"";
+        AppendXml(out, ChannelId(ch.slug));
+        out += "\">\n    <display-name>";
+        AppendXml(out, ChannelName(ch.title, ch.slug));
+        out += "</display-name>\n    <display-name>" + std::to_string(ch.number) +
+               "</display-name>\n    <icon src=\"";
+        AppendXml(out, std::string(base_url) + "/live/logo.svg");
+        out += "\"/>\n    <url>";
+        AppendXml(out, std::string(base_url) + "/live/" + ch.slug + "/index.m3u8");
+        out += "</url>\n  </channel>\n";
     }
     for (const auto& ch : channels) {
         const std::string id = XmlEscape(ChannelId(ch.slug));
+        // Items repeat: escape each distinct title/description once.
+        std::int64_t last_id = -1;
+        std::string title_xml, desc_xml;
         for (const auto& p : ch.programmes) {
-            out += "  <programme start=\"" + XmltvTime(p.start) + "\" stop=\"" +
-                   XmltvTime(p.stop) + "\" channel=\"" + id + "\">\n";
-            out += "    <title>" + XmlEscape(p.title.empty() ? "Untitled" : p.title) +
-                   "</title>\n";
-            if (!p.description.empty()) {
-                out += "    <desc>" + XmlEscape(p.description) + "</desc>\n";
+            if (p.content_id != last_id || p.content_id == 0) {
+                title_xml = XmlEscape(p.title.empty() ? "Untitled" : p.title);
+                desc_xml = XmlEscape(p.description);
+                last_id = p.content_id;
+            }
+            out += "  <programme start=\"";
+            AppendXmltvTime(out, p.start);
+            out += "\" stop=\"";
+            AppendXmltvTime(out, p.stop);
+            out += "\" channel=\"";
+            out += id;
+            out += "\">\n    <title>";
+            out += title_xml;
+            out += "</title>\n";
+            if (!desc_xml.empty()) {
+                out += "    <desc>";
+                out += desc_xml;
+                out += "</desc>\n";
             }
             out += "  </programme>\n";
         }

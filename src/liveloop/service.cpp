@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -385,16 +386,16 @@ std::vector<Programme> LiveLoopService::ProjectLocked(Channel& ch, UnixMillis fr
 LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view /*query*/,
                                    bool authenticated, std::string_view key,
                                    std::string_view base_url) {
-    if (!authenticated) {
-        LiveAnswer a = Text(401, "sign in, or add ?key=<stream key> (Settings → Stream key)");
-        a.cache_control = "no-store";
-        return a;
-    }
-    if (path == "logo.svg") {
+    if (path == "logo.svg") {  // public: guide.xml and the M3U link it without a key
         LiveAnswer a;
         a.content_type = "image/svg+xml";
         a.cache_control = "public, max-age=86400";
         a.body = std::string(LogoSvg());
+        return a;
+    }
+    if (!authenticated) {
+        LiveAnswer a = Text(401, "sign in, or add ?key=<stream key> (Settings → Stream key)");
+        a.cache_control = "no-store";
         return a;
     }
     const UnixMillis wall = Wall();
@@ -422,14 +423,16 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view /*que
                     (*ch)->dirty = true;  // the listing came from the database just now
                     if (RefreshLocked(**ch, wall).ok()) {
                         const UnixMillis now = (*ch)->state.clock_floor;
-                        l.programmes = ProjectLocked(**ch, now,
-                                                     now + options_.guide_hours * 3600000LL, 5000);
+                        // guide_hours of programmes, however short the items.
+                        l.programmes =
+                            ProjectLocked(**ch, now, now + options_.guide_hours * 3600000LL,
+                                          std::numeric_limits<std::size_t>::max());
                     }
                 }
             }
             listings.push_back(std::move(l));
         }
-        a.body = guide ? RenderXmltv(listings, base, key) : RenderM3u(listings, base, key);
+        a.body = guide ? RenderXmltv(listings, base) : RenderM3u(listings, base, key);
         if (guide_cache_.size() > 32) guide_cache_.clear();
         guide_cache_[cache_key] = CachedText{a.body, wall + kGuideCacheMs};
         return a;
@@ -502,6 +505,21 @@ void LiveLoopService::OnContentChanged(std::int64_t content_id) {
     if (items_.count(content_id)) changed_items_.insert(content_id);  // re-read at next refresh
     for (auto& [id, ch] : channels_) ch->window_until = 0;
     guide_cache_.clear();
+}
+
+core::Result<std::vector<TunerChannel>> LiveLoopService::TunerChannels(std::string_view base_url,
+                                                                       std::string_view key) {
+    auto playlists = db_.ListPlaylists();
+    if (!playlists.ok()) return playlists.error();
+    const std::string base = BaseUrl(base_url);
+    const std::string q = key.empty() ? std::string() : "?key=" + UrlEncode(key);
+    std::vector<TunerChannel> out;
+    for (const auto& p : *playlists) {  // the channels of channels.m3u, numbered alike
+        if (!p.active || !IsSlug(p.slug)) continue;
+        out.push_back({static_cast<int>(p.id), ChannelName(p.title, p.slug), p.slug,
+                       base + "/live/" + p.slug + "/stream.ts" + q});
+    }
+    return out;
 }
 
 }  // namespace beacon::liveloop

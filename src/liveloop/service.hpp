@@ -20,6 +20,7 @@
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "liveloop/guide.hpp"
+#include "liveloop/hdhomerun.hpp"
 #include "liveloop/playlist.hpp"
 #include "liveloop/timeline.hpp"
 
@@ -92,6 +93,12 @@ public:
     /// (this call does no I/O, so it may run on an event-publishing thread). A deleted item
     /// leaves the future of every channel; segments already published stay listed.
     void OnContentChanged(std::int64_t content_id);
+
+    /// The channels of channels.m3u as an HDHomeRun lineup lists them: number, name, slug and
+    /// the absolute URL of /live/<slug>/stream.ts (+ ?key=`key` when non-empty). `base_url` as
+    /// for Handle. Reads the database only.
+    core::Result<std::vector<TunerChannel>> TunerChannels(std::string_view base_url,
+                                                          std::string_view key);
 
 private:
     struct Channel;
