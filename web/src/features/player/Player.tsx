@@ -364,7 +364,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
           )}
         </Menu>
         {typeof document !== "undefined" && document.pictureInPictureEnabled && (
-          <button type="button" className="btn btn--sm btn--icon" onClick={togglePip} aria-label="Picture-in-Picture"><IconPip size={18} /></button>
+          <button type="button" className="btn btn--sm btn--icon player__pip" onClick={togglePip} aria-label="Picture-in-Picture"><IconPip size={18} /></button>
         )}
         <button type="button" className="btn btn--sm btn--icon" onClick={toggleFullscreen} aria-label={fullscreen ? "Exit fullscreen" : "Fullscreen"}
           aria-pressed={fullscreen} data-testid="fullscreen"><IconFullscreen size={18} /></button>

@@ -22,7 +22,7 @@ describe("SettingsPage tokens", () => {
     r = await renderRoute(<SettingsPage />, { path: "/settings", at: "/settings" });
     const revoke = await waitFor(() => $(r.container, "[aria-label='Revoke laptop script']"));
     await click(revoke);
-    const dialog = $(r.container, "dialog");
+    const dialog = $<HTMLDialogElement>(r.container, "dialog");
     expect(dialog.open).toBe(true);
     expect(dialog.textContent).toContain("Revoke “laptop script”?");
     await click(byText(dialog, "button", "Cancel"));
