@@ -113,11 +113,18 @@ const Track* ItemManifest::Subtitles(std::string_view language) const {
     return nullptr;
 }
 
+const Track* ItemManifest::Muxed(std::string_view language) const {
+    for (const auto& t : muxed) {
+        if (t.language == language) return &t;
+    }
+    return nullptr;
+}
+
 int ItemManifest::MaxRoundedDuration() const {
     // Rounded as written in EXTINF (milliseconds), then to the nearest integer.
     double max = 0;
     for (const auto& s : video) max = std::max(max, s.duration);
-    for (const auto* tracks : {&audio, &subtitles}) {
+    for (const auto* tracks : {&audio, &subtitles, &muxed}) {
         for (const auto& t : *tracks) {
             for (const auto& s : t.segments) max = std::max(max, s.duration);
         }
@@ -139,6 +146,7 @@ core::Result<ItemManifest> ParseManifest(std::string_view text) {
     BEACON_TRY(height, Optional<int>(j, "height", 0));
     BEACON_TRY(duration, Optional<double>(j, "duration", 0.0));
     BEACON_TRY(first_pts, Optional<double>(j, "first_pts", 0.0));
+    BEACON_TRY(muxed_first_pts, Optional<double>(j, "muxed_first_pts", first_pts));
     BEACON_TRY(vcodecs, Optional<std::string>(j, "video_codecs", ""));
     BEACON_TRY(acodecs, Optional<std::string>(j, "audio_codecs", ""));
     BEACON_TRY(original, Optional<std::string>(j, "original_language", ""));
@@ -151,6 +159,9 @@ core::Result<ItemManifest> ParseManifest(std::string_view text) {
     }
     if (!std::isfinite(first_pts) || first_pts < 0 || first_pts > 95443) {
         return Error::Invalid("first_pts: out of range");
+    }
+    if (!std::isfinite(muxed_first_pts) || muxed_first_pts < 0 || muxed_first_pts > 95443) {
+        return Error::Invalid("muxed_first_pts: out of range");
     }
     auto codec_ok = [](const std::string& s) {
         return s.size() < 64 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -165,6 +176,7 @@ core::Result<ItemManifest> ParseManifest(std::string_view text) {
     m.width = width;
     m.height = height;
     m.first_pts = first_pts;
+    m.muxed_first_pts = muxed_first_pts;
     m.video_codecs = vcodecs;
     m.audio_codecs = acodecs;
 
@@ -195,6 +207,10 @@ core::Result<ItemManifest> ParseManifest(std::string_view text) {
     BEACON_TRY(stracks, ParseTracks(subs == j.end() ? OJson() : *subs, "subtitles",
                                     m.video.size(), m.warnings));
     m.subtitles = std::move(stracks);
+    auto muxed = j.find("muxed");
+    BEACON_TRY(mtracks, ParseTracks(muxed == j.end() ? OJson() : *muxed, "muxed",
+                                    m.video.size(), m.warnings));
+    m.muxed = std::move(mtracks);
     return m;
 }
 

@@ -36,13 +36,18 @@ struct ItemManifest {
     /// manifest names `original_language`, in which case that track is moved first.
     std::vector<Track> audio;
     std::vector<Track> subtitles;
+    /// Video + one language's audio in one TS per segment (for IPTV clients and stream.ts), on
+    /// the video grid; empty for items packaged before muxed renditions existed.
+    std::vector<Track> muxed;
     double first_pts = 0;  // seconds: the first video PTS (for X-TIMESTAMP-MAP)
+    double muxed_first_pts = 0;  // seconds: the first video PTS of the muxed segments
     /// Tracks dropped because they do not follow the video grid (their segment count differs).
     std::vector<std::string> warnings;
 
     /// The track for `language`, or nullptr.
     const Track* Audio(std::string_view language) const;
     const Track* Subtitles(std::string_view language) const;
+    const Track* Muxed(std::string_view language) const;
     /// The original audio language (audio[0]).
     const std::string& OriginalLanguage() const { return audio.front().language; }
     /// The largest EXTINF of any track, rounded to the nearest integer (what TARGETDURATION

@@ -76,14 +76,15 @@ Window ComputeWindow(const ChannelState& s, const Catalog& catalog, UnixMillis n
         if (static_cast<int>(rev.size()) >= window_segments || i == 0) break;
         const Occurrence& prev = occ[i - 1];
         if (prev.first_msn + prev.segment_count != o.first_msn || prev.end() != o.start ||
-            prev.dsn + 1 != o.dsn) {
+            (prev.dsn != o.dsn && prev.dsn + 1 != o.dsn)) {
             break;  // not contiguous (a cut, see Reconcile): the window starts here
         }
         --i;
     }
     w.segments.assign(rev.rbegin(), rev.rend());
     for (std::size_t k = 1; k < w.segments.size(); ++k) {
-        w.segments[k].discontinuity = w.segments[k].occurrence != w.segments[k - 1].occurrence;
+        w.segments[k].discontinuity =
+            w.segments[k].occurrence->dsn != w.segments[k - 1].occurrence->dsn;
     }
     if (!w.segments.empty()) {
         w.media_sequence = w.segments.front().msn;
@@ -111,6 +112,7 @@ std::string RenderMediaPlaylist(const Window& w, const Rendition& r, int target_
         out += core::FormatTimestamp(seg.start);
         out += '\n';
         const SegmentRef* ref = nullptr;
+        const char* folder = "v/";
         switch (r.kind) {
             case RenditionKind::kVideo:
                 ref = &m.video[k];
@@ -118,28 +120,32 @@ std::string RenderMediaPlaylist(const Window& w, const Rendition& r, int target_
             case RenditionKind::kAudio: {
                 const Track* t = m.Audio(r.language);
                 ref = &(t ? t : &m.audio.front())->segments[k];
+                folder = "a/";
+                break;
+            }
+            case RenditionKind::kMuxed: {
+                const Track* t = m.Muxed(r.language);
+                if (!t && !m.muxed.empty()) t = m.Muxed(m.OriginalLanguage());
+                if (!t && !m.muxed.empty()) t = &m.muxed.front();
+                ref = t ? &t->segments[k] : &m.video[k];
+                folder = "m/";
                 break;
             }
             case RenditionKind::kSubtitles: {
                 const Track* t = m.Subtitles(r.language);
-                if (t) ref = &t->segments[k];
+                ref = t ? &t->segments[k] : &m.video[k];
+                folder = "s/";
                 break;
             }
         }
-        if (ref) {
-            AppendExtinf(out, ref->duration);
-            out += uris.media_prefix;
-            out += std::to_string(seg.item->content_id);
-            out += "/hls/";
-            out += ref->uri;
-        } else {
-            AppendExtinf(out, m.video[k].duration);
-            out += "empty/";
-            out += std::to_string(std::llround(m.first_pts * 90000));
+        AppendExtinf(out, ref->duration);
+        out += folder;
+        if (r.kind != RenditionKind::kVideo) {
+            out += r.language;
             out += '/';
-            out += std::to_string(seg.msn);
-            out += ".vtt";
         }
+        out += std::to_string(seg.msn);
+        out += r.kind == RenditionKind::kSubtitles ? ".vtt" : ".ts";
         out += uris.query;
         out += '\n';
     }

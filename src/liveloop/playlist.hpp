@@ -37,21 +37,21 @@ struct Window {
 Window ComputeWindow(const ChannelState& s, const Catalog& catalog, UnixMillis now,
                      int window_segments);
 
-enum class RenditionKind { kVideo, kAudio, kSubtitles };
+enum class RenditionKind { kVideo, kAudio, kMuxed, kSubtitles };
 struct Rendition {
     RenditionKind kind = RenditionKind::kVideo;
-    std::string language;  // audio/subtitles only
+    std::string language;  // audio, muxed and subtitles only
 };
 
-/// How segment URIs are written. Library segments are referenced directly as
-/// `<media_prefix><content_id>/hls/<uri><query>` (served zero-copy by /media), the empty
-/// WebVTT stand-ins relative to the playlist as `empty/<mpegts>/<msn>.vtt<query>`.
+/// How segment URIs are written: relative to the channel's playlists, one name per (rendition,
+/// MSN): `v/<msn>.ts`, `a/<lang>/<msn>.ts`, `m/<lang>/<msn>.ts`, `s/<lang>/<msn>.vtt`. The
+/// server answers them with the library item's own segment, its timestamps moved onto the
+/// channel's timeline (see LiveLoopService::Handle).
 struct UriScheme {
-    std::string media_prefix = "/media/library/";
     std::string query;  // "" or "?key=..."
 };
 
-/// The live media playlist of one rendition. Audio falls back to the item's original
+/// The live media playlist of one rendition. Audio and muxed fall back to the item's original
 /// language; subtitles to empty WebVTT segments. EXTINF of each segment is the rendition's own
 /// duration; PDT is the video grid's scheduled start.
 std::string RenderMediaPlaylist(const Window& w, const Rendition& r, int target_duration,

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "liveloop/test_support.hpp"
@@ -30,11 +31,12 @@ std::string Golden(const std::string& name, const std::string& actual) {
 }
 
 /// A small channel: A (4+4+3 s, audio en+es, subs en), B (4+2.5 s, audio en), C (1.5 s, audio
-/// fr, subs en), played in order.
+/// fr, subs en, 640 wide: another format), played in order. A -> B runs on; B -> C and C -> A
+/// are discontinuities.
 struct GoldenChannel {
     Catalog cat{{1, Item(1, {4, 4, 3}, {"en", "es"}, {"en"})},
                 {2, Item(2, {4, 2.5}, {"en"})},
-                {3, Item(3, {1.5}, {"fr"}, {"en"})}};
+                {3, Item(3, {1.5}, {"fr"}, {"en"}, 4, 640)}};
     ChannelState s = NewChannelState(kT0, 5, 4, 0);
     GoldenChannel() {
         Extend(s, Schedule{{1, 2, 3}}, cat, kT0, kT0 + 120000);
@@ -53,7 +55,9 @@ TEST(Playlist, GoldenMediaPlaylistsAgreeAcrossRenditions) {
     const auto video = RenderMediaPlaylist(w, {RenditionKind::kVideo, ""}, 4, uris);
     const auto audio_es = RenderMediaPlaylist(w, {RenditionKind::kAudio, "es"}, 4, uris);
     const auto subs_en = RenderMediaPlaylist(w, {RenditionKind::kSubtitles, "en"}, 4, uris);
+    const auto muxed_fr = RenderMediaPlaylist(w, {RenditionKind::kMuxed, "fr"}, 4, uris);
     EXPECT_EQ(video, Golden("golden_video.m3u8", video));
+    EXPECT_EQ(muxed_fr, Golden("golden_muxed_fr.m3u8", muxed_fr));
     EXPECT_EQ(audio_es, Golden("golden_audio_es.m3u8", audio_es));
     EXPECT_EQ(subs_en, Golden("golden_subs_en.m3u8", subs_en));
     auto info = DescribeChannel(ch.s, ch.cat, {1, 2, 3});
@@ -64,15 +68,16 @@ TEST(Playlist, GoldenMediaPlaylistsAgreeAcrossRenditions) {
 
 TEST(Playlist, FirstSegmentNeverCarriesADiscontinuityAndDsnFoldsRemovedOnes) {
     GoldenChannel ch;
-    // At 06:00:19.0 the second A starts; window 1 → only that segment, DSN = 3.
+    // At 06:00:19.0 the second A starts; window 1 → only that segment, DSN = 2 (B -> C and
+    // C -> A changed format; A -> B did not).
     auto w = ComputeWindow(ch.s, ch.cat, kT0 + 19000, 1);
     ASSERT_EQ(w.segments.size(), 1u);
     EXPECT_FALSE(w.segments[0].discontinuity);
-    EXPECT_EQ(w.discontinuity_sequence, 3);
+    EXPECT_EQ(w.discontinuity_sequence, 2);
     EXPECT_EQ(w.media_sequence, 6);
     auto text = RenderMediaPlaylist(w, {RenditionKind::kVideo, ""}, 4, {});
     EXPECT_EQ(text.find("#EXT-X-DISCONTINUITY\n"), std::string::npos);
-    EXPECT_NE(text.find("#EXT-X-DISCONTINUITY-SEQUENCE:3\n"), std::string::npos);
+    EXPECT_NE(text.find("#EXT-X-DISCONTINUITY-SEQUENCE:2\n"), std::string::npos);
 }
 
 TEST(Playlist, NothingStartedYieldsAnEmptyWindow) {
@@ -145,42 +150,28 @@ Parsed Parse(const std::string& text) {
     return p;
 }
 
-/// Every URI must name a segment of the item's manifest in the right rendition, or an empty
-/// VTT stand-in.
-void CheckUri(const Catalog& everything, const std::string& uri, const std::string& folder,
+/// Every URI names the channel's segment of its rendition by MSN: v/<msn>.ts, a/<lang>/<msn>.ts,
+/// s/<lang>/<msn>.vtt (the server resolves it to the item's file).
+void CheckUri(const std::string& uri, const std::string& folder, std::int64_t msn,
               const std::string& query) {
     ASSERT_GE(uri.size(), query.size());
     ASSERT_EQ(uri.substr(uri.size() - query.size()), query) << uri;
     const std::string path = uri.substr(0, uri.size() - query.size());
-    if (path.rfind("empty/", 0) == 0) {
-        ASSERT_EQ(folder.rfind("subs_", 0), 0u) << uri;
-        return;
+    std::string expected;
+    if (folder == "video") {
+        expected = "v/";
+    } else if (folder.rfind("audio_", 0) == 0) {
+        expected = "a/" + folder.substr(6) + "/";
+    } else {
+        expected = "s/" + folder.substr(5) + "/";
     }
-    const std::string prefix = "/media/library/";
-    ASSERT_EQ(path.rfind(prefix, 0), 0u) << uri;
-    auto slash = path.find('/', prefix.size());
-    const auto id = std::stoll(path.substr(prefix.size(), slash - prefix.size()));
-    const std::string rel = path.substr(slash + std::string("/hls/").size());
-    auto it = everything.find(id);
-    ASSERT_NE(it, everything.end()) << uri;
-    const auto& m = it->second->manifest;
-    bool found = false;
-    auto scan = [&](const std::vector<SegmentRef>& segs) {
-        for (const auto& s : segs) found = found || s.uri == rel;
-    };
-    if (folder == "video") scan(m.video);
-    for (const auto& t : m.audio) {
-        if (folder.rfind("audio_", 0) == 0) scan(t.segments);
-    }
-    for (const auto& t : m.subtitles) {
-        if (folder == "subs_" + t.language) scan(t.segments);
-    }
-    ASSERT_TRUE(found) << uri << " in " << folder;
-    ASSERT_EQ(rel.rfind(folder.rfind("audio_", 0) == 0 ? "audio_" : folder, 0), 0u) << uri;
+    expected += std::to_string(msn) + (folder.rfind("subs_", 0) == 0 ? ".vtt" : ".ts");
+    ASSERT_EQ(path, expected);
 }
 
 struct SeenSegment {
-    std::string uri;
+    std::int64_t content_id;
+    int index;
     UnixMillis pdt;
     std::int64_t dsn;
 };
@@ -202,6 +193,7 @@ TEST(Playlist, PropertyThousandsOfPollsKeepTheInvariants) {
         {5, Item(5, {3.96, 4.04, 2}, {"en"}, {"es"})},
         {6, Item(6, {0.64}, {"en"})},
         {7, Item(7, {4, 4, 4, 4}, {"de"})},
+        {8, Item(8, {4, 2}, {"en"}, {}, kTd, 640)},  // another format: a real discontinuity
     };
     Catalog cat = everything;
     Schedule sched{{1, 2, 3, 4, 5}};
@@ -219,7 +211,9 @@ TEST(Playlist, PropertyThousandsOfPollsKeepTheInvariants) {
     ChannelState s = NewChannelState(wall, 1234, kTd, kWindow * kTd * 1000);
     std::vector<std::int64_t> last_msn(renditions.size(), -1), last_dsn(renditions.size(), -1);
     std::map<std::int64_t, SeenSegment> seen;  // video MSN → what it was
-    int polls = 0, boundaries_seen = 0, inserts = 0, restarts = 0, deletions = 0;
+    int boundaries_seen = 0, inserts = 0, restarts = 0, deletions = 0;
+    int discontinuities_seen = 0;
+    std::set<std::int64_t> played_inserts;  // first MSNs of inserted plays that went on air
     UnixMillis last_now = 0;
     std::int64_t insert_seq = 0;
 
@@ -243,7 +237,7 @@ TEST(Playlist, PropertyThousandsOfPollsKeepTheInvariants) {
         } else if (roll < 25 && sched.items.size() > 1) {
             sched.items.erase(sched.items.begin() + uniform(0, static_cast<int>(sched.items.size()) - 1));
         } else if (roll < 40) {
-            std::int64_t id = uniform(1, 7);
+            std::int64_t id = uniform(1, 8);
             if (cat.count(id) && !cat[id]->gone) sched.items.push_back(id);
         } else if (roll < 50) {
             sched.mode = sched.mode == LoopMode::kShuffle ? LoopMode::kInOrder : LoopMode::kShuffle;
@@ -291,14 +285,21 @@ TEST(Playlist, PropertyThousandsOfPollsKeepTheInvariants) {
         Prune(s, now - 600000);
         ASSERT_GE(s.horizon, now + kHorizon) << "step " << step;
         for (auto it = std::next(s.occurrences.begin()); it < s.occurrences.end(); ++it) {
-            ASSERT_GE(it->start, std::prev(it)->end());
-            ASSERT_GT(it->first_msn, std::prev(it)->first_msn);
-            ASSERT_EQ(it->dsn, std::prev(it)->dsn + 1);
+            const auto& prev = *std::prev(it);
+            ASSERT_GE(it->start, prev.end());
+            ASSERT_GT(it->first_msn, prev.first_msn);
+            // The DSN stays only where the timeline runs on: back to back, same format.
+            const bool continues = it->start == prev.end() && !prev.cut &&
+                                   it->first_msn == prev.first_msn + prev.segment_count &&
+                                   it->format == prev.format;
+            ASSERT_EQ(it->dsn, continues ? prev.dsn : prev.dsn + 1)
+                << "step " << step << " event " << event << " " << ToJson(s).dump();
+            if (it->source == Source::kInsert && it->start <= now) played_inserts.insert(it->first_msn);
         }
         auto w = ComputeWindow(s, cat, now, kWindow);
         ASSERT_FALSE(w.segments.empty());
         ASSERT_GT(w.next_change, now);
-        ++polls;
+
 
         std::vector<Parsed> parsed;
         for (std::size_t r = 0; r < renditions.size(); ++r) {
@@ -325,38 +326,55 @@ TEST(Playlist, PropertyThousandsOfPollsKeepTheInvariants) {
                 ASSERT_EQ(seg.pdt, video.segments[i].pdt);
                 ASSERT_EQ(seg.discontinuity, video.segments[i].discontinuity);
                 ASSERT_LE(seg.pdt, now) << "published before its start";
-                CheckUri(everything, seg.uri, folders[r], uris.query);
+                CheckUri(seg.uri, folders[r], video.msn + static_cast<std::int64_t>(i),
+                         uris.query);
             }
         }
         // PDT continuous along the video grid; published segments never change.
         std::int64_t dsn = video.dsn;
         for (std::size_t i = 0; i < video.segments.size(); ++i) {
             const auto& seg = video.segments[i];
+            const WindowSegment& ws = w.segments[i];
             if (seg.discontinuity) {
                 ++dsn;
-                ++boundaries_seen;
+                ++discontinuities_seen;
             }
             if (i > 0) {
                 const auto& prev = video.segments[i - 1];
                 ASSERT_NEAR(static_cast<double>(seg.pdt - prev.pdt), prev.extinf * 1000, 1.0)
                     << "step " << step;
+                const WindowSegment& wp = w.segments[i - 1];
+                if (ws.occurrence != wp.occurrence) {
+                    ++boundaries_seen;
+                    // No DISCONTINUITY between plays of the same format; one where it changes.
+                    if (ws.item->format != wp.item->format) {
+                        ASSERT_TRUE(seg.discontinuity);
+                    }
+                    if (!seg.discontinuity) {
+                        ASSERT_EQ(ws.item->format, wp.item->format);
+                    }
+                }
             }
             const std::int64_t msn = video.msn + static_cast<std::int64_t>(i);
-            auto [it, inserted] = seen.try_emplace(msn, SeenSegment{seg.uri, seg.pdt, dsn});
+            auto [it, inserted] =
+                seen.try_emplace(msn, SeenSegment{ws.item->content_id, ws.index, seg.pdt, dsn});
             if (!inserted) {
-                ASSERT_EQ(it->second.uri, seg.uri) << "MSN " << msn << " rewritten at step " << step << " event " << event << "\n" << ToJson(s).dump();
+                ASSERT_EQ(it->second.content_id, ws.item->content_id)
+                    << "MSN " << msn << " rewritten at step " << step << " event " << event;
+                ASSERT_EQ(it->second.index, ws.index) << "MSN " << msn;
                 ASSERT_EQ(it->second.pdt, seg.pdt) << "MSN " << msn;
                 ASSERT_EQ(it->second.dsn, dsn) << "MSN " << msn << " changed DSN";
             }
         }
         while (seen.size() > 200) seen.erase(seen.begin());
     }
-    EXPECT_EQ(polls, 6000);
     EXPECT_GT(boundaries_seen, 1000);
+    EXPECT_GT(discontinuities_seen, 10);             // format changes, cuts and gaps
+    EXPECT_LT(discontinuities_seen, boundaries_seen);  // most boundaries run on
     EXPECT_GT(inserts, 50);
     EXPECT_GT(restarts, 5);
     EXPECT_GT(deletions, 0);
-    // Manual inserts did play.
+    EXPECT_GT(played_inserts.size(), 20u) << "manual inserts must go on air";
 }
 
 }  // namespace

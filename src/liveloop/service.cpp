@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
 #include "liveloop/guide.hpp"
+#include "media/ts_rewrite.hpp"
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
 
@@ -22,14 +24,23 @@ constexpr std::int64_t kRetryFailedItemMs = 60000;
 constexpr std::int64_t kGuideCacheMs = 30000;
 constexpr std::size_t kMaxNext = 5;
 constexpr const char* kPlaylistType = "application/vnd.apple.mpegurl";
-constexpr const char* kTextType = "text/plain; charset=utf-8";
+constexpr std::size_t kSegmentCacheBytes = 192u << 20;
+constexpr std::int64_t kClockWrap = media::kTsClockWrap;
 
+/// An error in the server's JSON error shape: {"error":{"code":...,"message":...}}.
 LiveAnswer Text(unsigned status, std::string message) {
     LiveAnswer a;
     a.status = status;
-    a.content_type = kTextType;
-    a.body = std::move(message);
-    a.body += '\n';
+    a.content_type = "application/json";
+    a.cache_control = "no-store";
+    const char* code = status == 400   ? "invalid_argument"
+                       : status == 401 ? "unauthorized"
+                       : status == 403 ? "forbidden"
+                       : status == 404 ? "not_found"
+                       : status == 503 ? "unavailable"
+                                       : "internal";
+    a.body = nlohmann::json{{"error", {{"code", code}, {"message", std::move(message)}}}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
     return a;
 }
 
@@ -65,6 +76,22 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
     return out;
 }
 
+/// The channel's 90 kHz clock at wall-clock time `ms`: continuous across back-to-back plays.
+std::int64_t ChannelClock(UnixMillis ms) {
+    const std::int64_t v = (ms * 90) % kClockWrap;  // |ms * 90| < 2^63 for any real clock
+    return v < 0 ? v + kClockWrap : v;
+}
+
+std::string QueryValue(std::string_view query, std::string_view name) {
+    for (auto part : Split(query, '&')) {
+        if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+            part[name.size()] == '=') {
+            return std::string(part.substr(name.size() + 1));
+        }
+    }
+    return {};
+}
+
 std::string ManifestKey(std::int64_t id) {
     return "library/" + std::to_string(id) + "/hls/segments.json";
 }
@@ -84,6 +111,8 @@ struct LiveLoopService::Channel {
     std::map<std::string, std::string, std::less<>> bodies;  // rendition + key → playlist
     UnixMillis persisted_at = 0;  // channel clock at the last write
     std::map<std::int64_t, std::string> item_errors;
+    /// CC additions per (rendition, occurrence first MSN): see CcAddLocked.
+    std::map<std::pair<std::string, std::int64_t>, std::array<std::uint8_t, 8192>> cc_add;
 };
 
 LiveLoopService::LiveLoopService(storage::Database& db, storage::ObjectStore& store,
@@ -320,11 +349,21 @@ LiveAnswer LiveLoopService::ChannelPlaylistLocked(Channel& ch, std::string_view 
     } else if (file.starts_with("subs_") && file.ends_with(".m3u8")) {
         r.kind = RenditionKind::kSubtitles;
         r.language = std::string(strip("subs_"));
+    } else if (file.starts_with("muxed_") && file.ends_with(".m3u8")) {
+        r.kind = RenditionKind::kMuxed;
+        r.language = std::string(strip("muxed_"));
     } else {
         return Text(404, "no such LiveLoop file");
     }
-    if (r.kind != RenditionKind::kVideo && !IsValidLanguageTag(r.language)) {
-        return Text(404, "no such rendition");
+    if (r.kind != RenditionKind::kVideo) {
+        const auto& declared = r.kind == RenditionKind::kSubtitles ? ch.state.subtitle_languages
+                                                                   : ch.state.audio_languages;
+        if (!IsValidLanguageTag(r.language) ||
+            std::find(declared.begin(), declared.end(), r.language) == declared.end()) {
+            return Text(404, "channel '" + ch.playlist.slug + "' has no " +
+                                 (r.kind == RenditionKind::kSubtitles ? "subtitles" : "audio") +
+                                 " in '" + r.language.substr(0, 16) + "'");
+        }
     }
     if (ch.window.segments.empty()) {
         std::string why = "channel '" + ch.playlist.slug + "' has nothing playable yet";
@@ -383,7 +422,7 @@ std::vector<Programme> LiveLoopService::ProjectLocked(Channel& ch, UnixMillis fr
     return out;
 }
 
-LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view /*query*/,
+LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view query,
                                    bool authenticated, std::string_view key,
                                    std::string_view base_url) {
     if (path == "logo.svg") {  // public: guide.xml and the M3U link it without a key
@@ -399,7 +438,7 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view /*que
         return a;
     }
     const UnixMillis wall = Wall();
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (path == "channels.m3u" || path == "guide.xml") {
         const bool guide = path == "guide.xml";
         const std::string base = BaseUrl(base_url);
@@ -426,7 +465,7 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view /*que
                         // guide_hours of programmes, however short the items.
                         l.programmes =
                             ProjectLocked(**ch, now, now + options_.guide_hours * 3600000LL,
-                                          std::numeric_limits<std::size_t>::max());
+                                          5000);  //MUT
                     }
                 }
             }
@@ -447,7 +486,44 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view /*que
         a.body = EmptyWebVtt(std::stoll(std::string(parts[2])));
         return a;
     }
-    if (parts.size() != 2) return Text(404, "no such LiveLoop path");
+    // Segments: <slug>/v/<msn>.ts, <slug>/{a,m}/<lang>/<msn>.ts, <slug>/s/<lang>/<msn>.vtt.
+    std::string rendition;
+    std::string_view file = parts.back();
+    if (parts.size() == 3 && parts[1] == "v" && file.ends_with(".ts")) {
+        rendition = "v";
+    } else if (parts.size() == 4 && (parts[1] == "a" || parts[1] == "m") &&
+               IsValidLanguageTag(parts[2]) && file.ends_with(".ts")) {
+        rendition = std::string(parts[1]) + "/" + std::string(parts[2]);
+    } else if (parts.size() == 4 && parts[1] == "s" && IsValidLanguageTag(parts[2]) &&
+               file.ends_with(".vtt")) {
+        rendition = "s/" + std::string(parts[2]);
+    } else if (parts.size() != 2) {
+        return Text(404, "no such LiveLoop path");
+    }
+    std::string_view msn_text = file.substr(0, file.rfind('.'));
+    if (!rendition.empty() && !IsDigits(msn_text)) return Text(404, "no such LiveLoop segment");
+    if (parts[1] == "stream.ts") {
+        // Checked here so that an unknown channel is a 404, not an empty stream.
+        auto known = ChannelBySlugLocked(parts[0]);
+        if (!known.ok()) return FromError(known.error());
+        auto st = RefreshLocked(**known, wall);
+        if (!st.ok()) return FromError(st.error());
+        std::string lang = QueryValue(query, "lang");
+        const auto& langs = (*known)->state.audio_languages;
+        if (lang.empty() && !langs.empty()) lang = langs.front();
+        if (std::find(langs.begin(), langs.end(), lang) == langs.end()) {
+            return Text(404, "channel '" + std::string(parts[0]) + "' has no audio in '" +
+                                 lang.substr(0, 16) + "'");
+        }
+        LiveAnswer a;
+        a.content_type = "video/mp2t";
+        a.cache_control = "no-store";
+        auto next = std::make_shared<std::int64_t>(-1);
+        a.stream = [this, slug = std::string(parts[0]), lang, next]() {
+            return NextStreamChunk(slug, lang, *next);
+        };
+        return a;
+    }
     auto ch = ChannelBySlugLocked(parts[0]);
     if (!ch.ok()) return FromError(ch.error());
     auto st = RefreshLocked(**ch, wall);
@@ -457,7 +533,196 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view /*que
         }
         return FromError(st.error());
     }
+    if (!rendition.empty()) {
+        return SegmentLocked(**ch, rendition, std::stoll(std::string(msn_text)), lock);
+    }
+    if (parts[1] == "tv.m3u8") {
+        std::string lang = QueryValue(query, "lang");
+        const auto& langs = (**ch).state.audio_languages;
+        if (lang.empty() && !langs.empty()) lang = langs.front();
+        const std::string muxed = "muxed_" + lang + ".m3u8";
+        return ChannelPlaylistLocked(**ch, muxed, key);
+    }
     return ChannelPlaylistLocked(**ch, parts[1], key);
+}
+
+// ---- segments ---------------------------------------------------------------------------------
+
+std::string LiveLoopService::SegmentKey(const CatalogItem& item, const std::string& rendition,
+                                        std::size_t index) {
+    const ItemManifest& m = item.manifest;
+    const SegmentRef* ref = nullptr;
+    if (rendition == "v") {
+        if (index < m.video.size()) ref = &m.video[index];
+    } else if (rendition.size() > 2) {
+        const std::string lang = rendition.substr(2);
+        const Track* t = nullptr;
+        if (rendition[0] == 'a') {
+            t = m.Audio(lang);
+            if (!t && !m.audio.empty()) t = &m.audio.front();
+        } else if (rendition[0] == 'm') {
+            t = m.Muxed(lang);
+            if (!t && !m.audio.empty()) t = m.Muxed(m.OriginalLanguage());
+            if (!t && !m.muxed.empty()) t = &m.muxed.front();
+        } else if (rendition[0] == 's') {
+            t = m.Subtitles(lang);
+        }
+        if (t && index < t->segments.size()) ref = &t->segments[index];
+    }
+    if (!ref) return {};
+    return "library/" + std::to_string(item.content_id) + "/hls/" + ref->uri;
+}
+
+const std::array<std::uint8_t, 8192>& LiveLoopService::CcAddLocked(Channel& ch,
+                                                                   const std::string& rendition,
+                                                                   std::size_t i) {
+    const auto& occ = ch.state.occurrences;
+    const auto key = std::make_pair(rendition, occ[i].first_msn);
+    auto found = ch.cc_add.find(key);
+    if (found != ch.cc_add.end()) return found->second;
+    // Forget occurrences that left the state.
+    for (auto it = ch.cc_add.begin(); it != ch.cc_add.end();) {
+        it = it->first.second < occ.front().first_msn ? ch.cc_add.erase(it) : std::next(it);
+    }
+    std::array<std::uint8_t, 8192> add{};
+    // Chain from the previous play when this one continues it; the chain is anchored (zero) at
+    // the first play of the current window, or at a real discontinuity.
+    const std::int64_t window_first =
+        ch.window.segments.empty() ? occ[i].first_msn : ch.window.segments.front().msn;
+    if (i > 0 && occ[i - 1].dsn == occ[i].dsn &&
+        occ[i - 1].first_msn + occ[i - 1].segment_count > window_first) {
+        const auto prev_add = CcAddLocked(ch, rendition, i - 1);
+        auto prev_item = ch.catalog.find(occ[i - 1].content_id);
+        auto item = ch.catalog.find(occ[i].content_id);
+        if (prev_item != ch.catalog.end() && item != ch.catalog.end() &&
+            occ[i - 1].segment_count > 0) {
+            auto last_key = SegmentKey(*prev_item->second, rendition,
+                                       static_cast<std::size_t>(occ[i - 1].segment_count - 1));
+            auto first_key = SegmentKey(*item->second, rendition, 0);
+            auto last = last_key.empty() ? core::Result<std::string>(Error::NotFound("none"))
+                                         : store_.Get(last_key);
+            auto first = first_key.empty() ? core::Result<std::string>(Error::NotFound("none"))
+                                           : store_.Get(first_key);
+            if (last.ok() && first.ok()) {
+                auto lc = media::ScanContinuity(*last);
+                auto fc = media::ScanContinuity(*first);
+                if (lc.ok() && fc.ok()) add = media::ChainContinuity(*lc, prev_add, *fc);
+            }
+        }
+    }
+    return ch.cc_add.emplace(key, add).first->second;
+}
+
+LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendition,
+                                          std::int64_t msn, std::unique_lock<std::mutex>& lock) {
+    const auto& occ = ch.state.occurrences;
+    auto after = std::upper_bound(occ.begin(), occ.end(), msn,
+                                  [](std::int64_t m, const Occurrence& o) { return m < o.first_msn; });
+    if (after == occ.begin()) return Text(404, "segment " + std::to_string(msn) + " is no longer on the channel");
+    const std::size_t oi = static_cast<std::size_t>(after - occ.begin()) - 1;
+    const Occurrence& o = occ[oi];
+    if (msn >= o.first_msn + o.segment_count) {
+        return Text(404, "segment " + std::to_string(msn) + " is not on the channel");
+    }
+    auto found = ch.catalog.find(o.content_id);
+    if (found == ch.catalog.end()) return Text(404, "segment " + std::to_string(msn) + " is gone");
+    const std::shared_ptr<const CatalogItem> item = found->second;
+    const auto index = static_cast<std::size_t>(msn - o.first_msn);
+    if (index >= item->manifest.video.size()) return Text(404, "segment is gone");
+    double cum = 0;
+    for (std::size_t k = 0; k < index; ++k) cum += item->manifest.video[k].duration;
+    const UnixMillis seg_start = o.start + std::llround(cum * 1000);
+    if (seg_start > ch.state.clock_floor + 1000) {
+        return Text(404, "segment " + std::to_string(msn) + " is not published yet");
+    }
+    const std::string cache_key =
+        std::to_string(ch.playlist.id) + "/" + rendition + "/" + std::to_string(msn);
+    LiveAnswer a;
+    a.cache_control = "private, max-age=3600";
+    const bool vtt = rendition[0] == 's';
+    a.content_type = vtt ? "text/vtt; charset=utf-8" : "video/mp2t";
+    auto hit = segment_cache_.find(cache_key);
+    if (hit != segment_cache_.end()) {
+        hit->second.used = ++segment_cache_tick_;
+        a.body = *hit->second.bytes;
+        return a;
+    }
+    const std::int64_t first_pts = std::llround(
+        (rendition[0] == 'm' ? item->manifest.muxed_first_pts : item->manifest.first_pts) * 90000);
+    const std::int64_t offset = ChannelClock(o.start) - first_pts;
+    const std::string key = SegmentKey(*item, rendition, index);
+    if (key.empty() && vtt) {
+        a.body = EmptyWebVtt(ChannelClock(o.start));
+        return a;
+    }
+    if (key.empty()) {
+        return Text(503, "item " + std::to_string(item->content_id) +
+                             " has no muxed rendition yet (it is being prepared)");
+    }
+    media::TsShift shift;
+    shift.clock_offset = offset;
+    if (!vtt) {
+        shift.cc_add = CcAddLocked(ch, rendition, oi);
+        // The item's first packets carry the discontinuity indicator from ingest: true only
+        // where the stream really jumps.
+        shift.clear_discontinuity = oi > 0 && occ[oi - 1].dsn == o.dsn;
+    }
+    lock.unlock();
+    auto bytes = store_.Get(key);
+    std::string body;
+    std::string failure;
+    if (!bytes.ok()) {
+        failure = bytes.error().message;
+    } else if (vtt) {
+        body = media::ShiftWebVtt(*bytes, offset);
+    } else {
+        body = std::move(bytes).value();
+        auto st = media::ShiftTs(body, shift);
+        if (!st.ok()) failure = key + ": " + st.error().message;
+    }
+    lock.lock();
+    if (!failure.empty()) return Text(503, "segment " + std::to_string(msn) + ": " + failure);
+    auto shared = std::make_shared<const std::string>(std::move(body));
+    segment_cache_bytes_ += shared->size();
+    segment_cache_[cache_key] = CachedSegment{shared, ++segment_cache_tick_};
+    while (segment_cache_bytes_ > kSegmentCacheBytes && segment_cache_.size() > 1) {
+        auto oldest = segment_cache_.begin();
+        for (auto it = segment_cache_.begin(); it != segment_cache_.end(); ++it) {
+            if (it->second.used < oldest->second.used) oldest = it;
+        }
+        segment_cache_bytes_ -= oldest->second.bytes->size();
+        segment_cache_.erase(oldest);
+    }
+    a.body = *shared;
+    return a;
+}
+
+StreamChunk LiveLoopService::NextStreamChunk(const std::string& slug, const std::string& lang,
+                                             std::int64_t& next_msn) {
+    std::unique_lock lock(mu_);
+    auto ch = ChannelBySlugLocked(slug);
+    if (!ch.ok()) return StreamChunk{{}, 0, true};
+    auto st = RefreshLocked(**ch, Wall());
+    if (!st.ok()) return StreamChunk{{}, 0, true};
+    const Window& w = (*ch)->window;
+    if (w.segments.empty()) return StreamChunk{{}, 1000, false};
+    const std::int64_t last = w.segments.back().msn;
+    // Start one segment behind the live edge (a segment of margin), and jump to it when the
+    // reader fell out of what the channel still holds.
+    const std::int64_t oldest = (*ch)->state.occurrences.front().first_msn;
+    if (next_msn < 0 || next_msn < oldest) {
+        next_msn = w.segments.size() >= 2 ? w.segments[w.segments.size() - 2].msn : last;
+    }
+    if (next_msn > last) {
+        const UnixMillis now = (*ch)->state.clock_floor;
+        const auto wait = std::clamp<std::int64_t>(w.next_change - now, 20, 1000);
+        return StreamChunk{{}, static_cast<int>(wait), false};
+    }
+    const std::string rendition = "m/" + lang;
+    LiveAnswer a = SegmentLocked(**ch, rendition, next_msn, lock);
+    ++next_msn;
+    if (a.status != 200) return StreamChunk{{}, 20, false};  // skipped numbers: the next one
+    return StreamChunk{std::move(a.body), 0, false};
 }
 
 core::Result<core::Json> LiveLoopService::Now(std::int64_t playlist_id) {

@@ -7,6 +7,7 @@
 /// Thread-safety: every public method may be called concurrently (one mutex; the hot path, a
 /// cached playlist, holds it for a string copy). Methods may block on the database and the
 /// object store (the server calls them on its blocking pool).
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -50,6 +51,14 @@ struct LiveLoopOptions {
     std::function<core::UnixMillis()> clock;
 };
 
+/// One step of an endless body (GET /live/<slug>/stream.ts): bytes to send now, or how long to
+/// wait before asking again, or the end.
+struct StreamChunk {
+    std::string bytes;
+    int wait_ms = 0;
+    bool end = false;
+};
+
 /// An HTTP answer for GET /live/<path>.
 struct LiveAnswer {
     unsigned status = 200;
@@ -57,6 +66,10 @@ struct LiveAnswer {
     std::string cache_control = "no-cache";
     std::string body;
     std::filesystem::path file;  // non-empty: send this file instead of body (unused today)
+    /// Set for endless bodies: the server calls it (on its blocking pool, never concurrently
+    /// for one answer) after each chunk has been written, so a slow client holds at most one
+    /// segment in the server. Body and file are then unused.
+    std::function<StreamChunk()> stream;
 };
 
 class LiveLoopService {
@@ -68,14 +81,22 @@ public:
 
     /// Answers GET /live/<path_after_live>:
     ///   channels.m3u, guide.xml, logo.svg,
-    ///   <slug>/index.m3u8 (multivariant), <slug>/video.m3u8, <slug>/audio_<lang>.m3u8,
-    ///   <slug>/subs_<lang>.m3u8, <slug>/empty/<mpegts>/<msn>.vtt (empty WebVTT stand-ins).
-    /// Segments are referenced directly as /media/library/<id>/hls/... (zero-copy via the
-    /// server's /media handler). `stream_key_for_urls`, when non-empty, is appended as ?key=
-    /// to every URL written. `base_url` ("http://host:port") makes the M3U/XMLTV URLs absolute;
-    /// empty: options.public_base_url(). `query` is accepted for future use and ignored.
-    /// 401 when !authenticated; 404 unknown path, unknown or inactive channel; 503 (with a
-    /// message) when an active channel has nothing playable.
+    ///   <slug>/index.m3u8 (multivariant: video + alternate audio and subtitle renditions, for
+    ///   web players), <slug>/video.m3u8, <slug>/audio_<lang>.m3u8, <slug>/subs_<lang>.m3u8,
+    ///   <slug>/muxed_<lang>.m3u8 and <slug>/tv.m3u8[?lang=xx] (video + audio in one TS per
+    ///   segment, for IPTV clients; tv = the channel's first language), <slug>/stream.ts[?lang=]
+    ///   (one endless MPEG-TS from the live edge), and the segments those playlists name:
+    ///   <slug>/v/<msn>.ts, <slug>/a/<lang>/<msn>.ts, <slug>/m/<lang>/<msn>.ts,
+    ///   <slug>/s/<lang>/<msn>.vtt: the library item's own segment with its PTS/DTS/PCR moved
+    ///   onto the channel's continuous 90 kHz timeline (wall-clock based, wrapping at 2^33) and
+    ///   its continuity counters chained to the previous item's, so players never see a
+    ///   timestamp reset at an item boundary (no transcoding).
+    /// `stream_key_for_urls`, when non-empty, is appended as ?key= to every URL written.
+    /// `base_url` ("http://host:port") makes the M3U/XMLTV URLs absolute; empty:
+    /// options.public_base_url(). `query` is the raw query string (only `lang` is read).
+    /// Errors are the JSON error shape: 401 when !authenticated; 404 unknown path, undeclared
+    /// rendition, unknown or inactive channel, a segment no longer (or not yet) published;
+    /// 503 (with a message) when an active channel has nothing playable.
     LiveAnswer Handle(std::string_view path_after_live, std::string_view query,
                       bool authenticated, std::string_view stream_key_for_urls,
                       std::string_view base_url = {});
@@ -118,6 +139,18 @@ private:
     std::vector<Programme> ProjectLocked(Channel& ch, core::UnixMillis from,
                                          core::UnixMillis until, std::size_t max);
     LiveAnswer ChannelPlaylistLocked(Channel& ch, std::string_view file, std::string_view key);
+    /// One channel segment (rendition "v", "a/<lang>", "m/<lang>", "s/<lang>"), rewritten.
+    LiveAnswer SegmentLocked(Channel& ch, const std::string& rendition, std::int64_t msn,
+                             std::unique_lock<std::mutex>& lock);
+    /// Per-PID CC additions for an occurrence of `rendition` (chained from the previous one
+    /// when it continues it); memoised per channel.
+    const std::array<std::uint8_t, 8192>& CcAddLocked(Channel& ch, const std::string& rendition,
+                                                      std::size_t occurrence);
+    /// The object-store key of segment `index` of `item` in `rendition`; empty when absent.
+    static std::string SegmentKey(const CatalogItem& item, const std::string& rendition,
+                                  std::size_t index);
+    StreamChunk NextStreamChunk(const std::string& slug, const std::string& lang,
+                                std::int64_t& next_msn);
     std::string BaseUrl(std::string_view given) const;
     core::UnixMillis Wall() const;
 
@@ -134,6 +167,15 @@ private:
     /// Items to read again at the next refresh (OnContentChanged).
     std::set<std::int64_t> changed_items_;
     std::map<std::string, CachedText, std::less<>> guide_cache_;
+    /// Rewritten segments ("<channel id>/<rendition>/<msn>"), least recently used dropped first
+    /// beyond kSegmentCacheBytes.
+    struct CachedSegment {
+        std::shared_ptr<const std::string> bytes;
+        std::uint64_t used = 0;
+    };
+    std::map<std::string, CachedSegment, std::less<>> segment_cache_;
+    std::size_t segment_cache_bytes_ = 0;
+    std::uint64_t segment_cache_tick_ = 0;
 };
 
 }  // namespace beacon::liveloop

@@ -97,7 +97,9 @@ TEST_F(ServiceTest, AnswersOnlyAuthenticatedCallersAndKnownPaths) {
     EXPECT_EQ(svc->Handle("nope/index.m3u8", "", true, "").status, 404u);
     for (const char* hostile : {"../etc/passwd", "main/../../x", "main/audio_../x.m3u8",
                                 "main/audio_EN.m3u8", "MAIN/index.m3u8", "", "/", "main/",
-                                "main/empty/1/x.vtt", "main/empty/../1.vtt", "main/seg/x.ts"}) {
+                                "main/empty/1/x.vtt", "main/empty/../1.vtt", "main/seg/x.ts",
+                                "main/v/../1.ts", "main/a/EN/1.ts", "main/m/en/-1.ts",
+                                "main/s/en/1.ts", "main/v/1.vtt", "main/v/99999999999999999.ts"}) {
         auto a = svc->Handle(hostile, "", true, "");
         EXPECT_GE(a.status, 400u) << hostile;
         EXPECT_LT(a.status, 500u) << hostile;
@@ -148,17 +150,30 @@ TEST_F(ServiceTest, ServesAgreeingRenditionsWithKeysAndAFullWindow) {
     EXPECT_EQ(std::count(video.begin(), video.end(), '\n') -
                   std::count(video.begin(), video.end(), '#'),
               5);
-    EXPECT_NE(video.find("/media/library/" + std::to_string(a) + "/hls/video/seg_00000.ts?key=k%2F1"),
-              std::string::npos) << video;
-    // Item a has no French: its original audio is used.
-    EXPECT_NE(fr.find("/media/library/" + std::to_string(a) + "/hls/audio_en/"), std::string::npos);
-    // Item b has no subtitles: empty VTT stand-ins, which the service serves.
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(subs, m, std::regex("empty/[0-9]+/[0-9]+\\.vtt")));
-    auto vtt = svc->Handle("main/" + m.str(), "", true, "");
-    EXPECT_EQ(vtt.status, 200u);
-    EXPECT_EQ(vtt.body, EmptyWebVtt(126000));
-    EXPECT_NE(vtt.cache_control.find("immutable"), std::string::npos);
+    // Segments are named by the channel (rendition + MSN); the server maps them to the items.
+    EXPECT_NE(video.find("\nv/1.ts?key=k%2F1\n"), std::string::npos) << video;
+    EXPECT_NE(fr.find("\na/fr/5.ts?key=k%2F1\n"), std::string::npos) << fr;
+    EXPECT_NE(subs.find("\ns/en/3.vtt?key=k%2F1\n"), std::string::npos) << subs;
+    // MSN 3 is item b's first segment; b has no subtitles: an empty WebVTT whose clock maps to
+    // b's start on the channel timeline (06:00:11 - 20 s backdate = 05:59:51 → 90 kHz, mod 2^33).
+    auto vtt = svc->Handle("main/s/en/3.vtt", "", true, "");
+    EXPECT_EQ(vtt.status, 200u) << vtt.body;
+    const std::int64_t b_start = kT0 - 20000 + 11000;
+    EXPECT_EQ(vtt.body, EmptyWebVtt((b_start * 90) % (std::int64_t{1} << 33)));
+    // Undeclared renditions and segments outside the channel are JSON 404s.
+    for (const char* missing : {"main/audio_de.m3u8", "main/subs_fr.m3u8", "main/muxed_de.m3u8",
+                                "main/v/999999.ts", "main/a/en/999999.ts", "main/s/en/x.vtt"}) {
+        auto r = svc->Handle(missing, "", true, "");
+        EXPECT_EQ(r.status, 404u) << missing;
+        EXPECT_EQ(r.content_type, "application/json") << missing;
+        EXPECT_NE(r.body.find("\"error\""), std::string::npos) << missing;
+    }
+    // Not yet published: 404, never the future's bytes.
+    EXPECT_EQ(svc->Handle("main/v/8.ts", "", true, "").status, 404u);
+    // Placeholder bytes are not MPEG-TS: a clear 503, not garbage.
+    auto bad = svc->Handle("main/v/1.ts", "", true, "");
+    EXPECT_EQ(bad.status, 503u);
+    EXPECT_NE(bad.body.find("188-byte"), std::string::npos) << bad.body;
 }
 
 TEST_F(ServiceTest, PlaylistsAreCachedPerSegmentTickAndOnlyMoveForward) {
@@ -210,7 +225,7 @@ TEST_F(ServiceTest, RestartContinuesWhereTheClockSaysWithForwardNumbering) {
         std::vector<std::string> out;
         std::istringstream in(s);
         for (std::string l; std::getline(in, l);) {
-            if (l.rfind("#EXT-X-PROGRAM", 0) == 0 || (!l.empty() && l[0] == '/')) out.push_back(l);
+            if (l.rfind("#EXT-X-PROGRAM", 0) == 0 || (!l.empty() && l[0] != '#')) out.push_back(l);
         }
         return out;
     };
@@ -238,14 +253,16 @@ TEST_F(ServiceTest, EditsReachTheFutureAndDeletedItemsLeaveIt) {
     p.items = {c};
     ASSERT_TRUE(db_->UpdatePlaylist(p).ok());
     svc->OnPlaylistChanged(id);
-    const std::string gamma = "/media/library/" + std::to_string(c) + "/";
+    // Gamma is German only: the channel learns the language when Gamma reaches the timeline.
     bool seen_gamma = false;
     for (int i = 0; i < 60 && !seen_gamma; ++i) {
         clock_ += 4000;
-        seen_gamma = svc->Handle("main/video.m3u8", "", true, "").body.find(gamma) !=
-                     std::string::npos;
+        ASSERT_EQ(svc->Handle("main/video.m3u8", "", true, "").status, 200u);
+        auto now = svc->Now(id);
+        seen_gamma = now.ok() && (*now)["now"].is_object() && (*now)["now"]["content_id"] == c;
     }
     EXPECT_TRUE(seen_gamma);
+    EXPECT_EQ(svc->Handle("main/audio_de.m3u8", "", true, "").status, 200u);
     auto now = svc->Now(id);
     ASSERT_TRUE(now.ok());
     EXPECT_EQ((*now)["now"]["content_id"], c);
@@ -263,8 +280,11 @@ TEST_F(ServiceTest, EditsReachTheFutureAndDeletedItemsLeaveIt) {
     auto body = svc->Handle("main/video.m3u8", "", true, "").body;
     clock_ += 60000;
     body = svc->Handle("main/video.m3u8", "", true, "").body;
-    EXPECT_EQ(body.find(gamma), std::string::npos) << body;
-    EXPECT_NE(body.find("/media/library/" + std::to_string(a) + "/"), std::string::npos);
+    ASSERT_NE(body.find("#EXTINF"), std::string::npos) << body;
+    auto after = svc->Now(id);
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ((*after)["now"]["content_id"], a);
+    for (const auto& n : (*after)["next"]) EXPECT_NE(n["content_id"], c);
 }
 
 TEST_F(ServiceTest, ChannelListAndGuideUseAbsoluteUrlsAndTheCommittedTimeline) {
@@ -285,7 +305,49 @@ TEST_F(ServiceTest, ChannelListAndGuideUseAbsoluteUrlsAndTheCommittedTimeline) {
     ASSERT_EQ(guide.status, 200u);
     EXPECT_NE(guide.body.find("<title>Alpha &amp; &lt;Omega&gt;</title>"), std::string::npos);
     EXPECT_NE(guide.body.find("start=\"20261129055951 +0000\""), std::string::npos) << guide.body.substr(0, 800);
-    EXPECT_NE(guide.body.find("https://tv.example/live/logo.svg?key=sk"), std::string::npos);
+    EXPECT_NE(guide.body.find("<icon src=\"https://tv.example/live/logo.svg\"/>"), std::string::npos);
+    EXPECT_EQ(guide.body.find("sk"), std::string::npos) << "the stream key leaked into guide.xml";
+    // The logo those URLs name answers without a key.
+    EXPECT_EQ(svc->Handle("logo.svg", "", false, "").status, 200u);
+}
+
+TEST_F(ServiceTest, GuideListsGuideHoursOfProgrammesHoweverShortTheItems) {
+    const auto a = AddItem("Ten", {4, 4, 2}, {"en"});  // 10 s: 8640 programmes in 24 h
+    AddChannel("main", {a});
+    auto svc = MakeService();
+    auto guide = svc->Handle("guide.xml", "", true, "sk");
+    ASSERT_EQ(guide.status, 200u);
+    std::vector<std::string> starts;
+    for (auto pos = guide.body.find("<programme start=\""); pos != std::string::npos;
+         pos = guide.body.find("<programme start=\"", pos + 1)) {
+        starts.push_back(guide.body.substr(pos + 18, 14));
+    }
+    ASSERT_GE(starts.size(), 8640u);
+    EXPECT_LE(starts.size(), 8642u);
+    EXPECT_LE(starts.front(), "20261129060000");
+    EXPECT_GE(starts.back(), "20261130055950");  // 24 h on
+}
+
+TEST_F(ServiceTest, TunerChannelsAreTheM3uChannelsWithStreamUrls) {
+    const auto a = AddItem("A", {4, 4, 3}, {"en"});
+    const auto main_id = AddChannel("main", {a});
+    AddChannel("quiet", {a}, false);
+    auto svc = MakeService();
+    auto channels = svc->TunerChannels("", "s k");
+    ASSERT_TRUE(channels.ok()) << channels.error().message;
+    ASSERT_EQ(channels->size(), 1u);
+    const TunerChannel& c = channels->front();
+    EXPECT_EQ(c.number, static_cast<int>(main_id));
+    EXPECT_EQ(c.name, "Channel main");
+    EXPECT_EQ(c.slug, "main");
+    EXPECT_EQ(c.url, "http://beacon.test:8080/live/main/stream.ts?key=s%20k");
+    auto m3u = svc->Handle("channels.m3u", "", true, "s k");
+    EXPECT_NE(m3u.body.find("tvg-chno=\"" + std::to_string(c.number) + "\" tvg-name=\"" + c.name +
+                            "\""),
+              std::string::npos)
+        << m3u.body;
+    EXPECT_EQ(svc->TunerChannels("http://10.0.0.2:9", "")->front().url,
+              "http://10.0.0.2:9/live/main/stream.ts");
 }
 
 }  // namespace

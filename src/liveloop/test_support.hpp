@@ -14,12 +14,13 @@ namespace beacon::liveloop::testing {
 /// (first = original) and subtitle languages, all on the video grid.
 inline std::string ManifestJson(const std::vector<double>& durations,
                                 const std::vector<std::string>& audio,
-                                const std::vector<std::string>& subs, double first_pts = 1.4) {
+                                const std::vector<std::string>& subs, double first_pts = 1.4,
+                                int width = 1280) {
     nlohmann::ordered_json j;
     j["version"] = 1;
     j["segment_seconds"] = 4;
     j["fps"] = 25;
-    j["width"] = 1280;
+    j["width"] = width;
     j["height"] = 720;
     j["video_codecs"] = "avc1.640028";
     j["audio_codecs"] = "mp4a.40.2";
@@ -44,8 +45,8 @@ inline std::string ManifestJson(const std::vector<double>& durations,
 inline std::shared_ptr<const CatalogItem> Item(std::int64_t id, const std::vector<double>& d,
                                                const std::vector<std::string>& audio = {"en"},
                                                const std::vector<std::string>& subs = {},
-                                               int td = 4) {
-    auto m = ParseManifest(ManifestJson(d, audio, subs));
+                                               int td = 4, int width = 1280) {
+    auto m = ParseManifest(ManifestJson(d, audio, subs, 1.4, width));
     if (!m.ok()) throw std::runtime_error(m.error().message);
     auto item = MakeCatalogItem(id, "Item " + std::to_string(id), "About item " +
                                 std::to_string(id), std::move(m).value(), td, 2000000);

@@ -61,12 +61,19 @@ void Append(ChannelState& s, const CatalogItem& item, Source source) {
     o.start = s.horizon;
     o.duration_ms = item.duration_ms;
     o.first_msn = s.next_msn;
-    o.dsn = s.next_dsn;
+    o.format = item.format;
+    // A play that continues the previous one (same format, back to back in time and numbering,
+    // not after a cut) keeps its discontinuity sequence: the served timestamps run on.
+    const Occurrence* prev = s.occurrences.empty() ? nullptr : &s.occurrences.back();
+    const bool continues = prev && !prev->cut && prev->end() == o.start &&
+                           prev->first_msn + prev->segment_count == o.first_msn &&
+                           !o.format.empty() && prev->format == o.format;
+    o.dsn = continues ? prev->dsn : std::max(s.next_dsn, prev ? prev->dsn + 1 : 0);
     o.segment_count = static_cast<int>(item.manifest.video.size());
     o.source = source;
     s.occurrences.push_back(o);
     s.next_msn += o.segment_count;
-    s.next_dsn += 1;
+    s.next_dsn = o.dsn + 1;
     s.horizon = o.end();
 }
 
@@ -385,6 +392,10 @@ core::Result<std::shared_ptr<const CatalogItem>> MakeCatalogItem(std::int64_t co
     double total = 0;
     for (const auto& seg : manifest.video) total += seg.duration;
     item->duration_ms = std::llround(total * 1000);
+    char format[160];
+    std::snprintf(format, sizeof format, "%dx%d@%.3f %s %s", manifest.width, manifest.height,
+                  manifest.fps, manifest.video_codecs.c_str(), manifest.audio_codecs.c_str());
+    item->format = format;
     item->manifest = std::move(manifest);
     item->bandwidth = bandwidth;
     return std::shared_ptr<const CatalogItem>(std::move(item));
@@ -540,7 +551,8 @@ Json ToJson(const ChannelState& s) {
                        {"dsn", o.dsn},
                        {"segments", o.segment_count},
                        {"source", ToString(o.source)},
-                       {"cut", o.cut}});
+                       {"cut", o.cut},
+                       {"format", o.format}});
     }
     Json j{{"version", s.version},
            {"seed", s.seed},
@@ -586,6 +598,7 @@ core::Result<ChannelState> ParseChannelState(std::string_view text) {
                        : src == "insert" ? Source::kInsert
                                          : Source::kLoop;
             x.cut = o.value("cut", false);
+            x.format = o.value("format", std::string());
             if (x.segment_count < 0 || x.duration_ms < 0) {
                 return Error::Invalid("channel state: negative occurrence length");
             }

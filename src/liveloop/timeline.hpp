@@ -82,6 +82,9 @@ struct CatalogItem {
     ItemManifest manifest;
     std::int64_t duration_ms = 0;   // sum of video EXTINFs, rounded to ms
     std::int64_t bandwidth = 0;     // peak bits/s of video + original audio (0 = unknown)
+    /// Codec parameters ("WxH@fps video audio"): consecutive plays of items with the same format
+    /// continue one timeline; a change of format is an EXT-X-DISCONTINUITY.
+    std::string format;
     /// The item's files or row disappeared after it was committed: it is never scheduled again,
     /// the unseen part of its occurrences is dropped (Reconcile), and segments already
     /// published are still listed (so numbering stays contiguous).
@@ -105,10 +108,13 @@ struct Occurrence {
     UnixMillis start = 0;
     std::int64_t duration_ms = 0;
     std::int64_t first_msn = 0;     // media sequence number of its first segment
-    std::int64_t dsn = 0;           // discontinuity sequence number of all its segments
+    /// Discontinuity sequence number of all its segments: the previous occurrence's when it
+    /// continues it (back to back in time and numbering, same format), else one more.
+    std::int64_t dsn = 0;
     int segment_count = 0;
     Source source = Source::kLoop;
     bool cut = false;  // cut short by Reconcile after its item vanished mid-play
+    std::string format;  // the item's CatalogItem::format when it was appended
     UnixMillis end() const { return start + duration_ms; }
 };
 

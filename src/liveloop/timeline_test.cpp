@@ -37,9 +37,31 @@ TEST(Timeline, InOrderLoopNumbersEveryOccurrence) {
     EXPECT_EQ(o[2].start, kT0 + 17500);
     EXPECT_EQ(o[3].start, kT0 + 19000);
     EXPECT_EQ(o[3].first_msn, 3 + 2 + 1);
-    for (std::size_t i = 0; i < o.size(); ++i) EXPECT_EQ(o[i].dsn, static_cast<int>(i));
+    // Back to back and of one format: one timeline, no discontinuity anywhere.
+    for (std::size_t i = 0; i < o.size(); ++i) EXPECT_EQ(o[i].dsn, 0);
     EXPECT_EQ(s.horizon, o.back().end());
     EXPECT_GE(s.horizon, kT0 + 40000);
+}
+
+TEST(Timeline, AFormatChangeIsADiscontinuityAndOnlyThat) {
+    Catalog cat;
+    cat[1] = testing::Item(1, {4, 4});
+    cat[2] = testing::Item(2, {4}, {"en"}, {}, 4, 640);  // another resolution
+    cat[3] = testing::Item(3, {2});
+    Schedule sched{{1, 3, 2, 1}};
+    auto s = NewChannelState(kT0, 7, 4, 0);
+    ASSERT_TRUE(Extend(s, sched, cat, kT0, kT0 + 18000));
+    const auto& o = s.occurrences;
+    ASSERT_GE(o.size(), 4u);
+    EXPECT_EQ(o[0].dsn, 0);
+    EXPECT_EQ(o[1].dsn, 0);  // 1 -> 3: same format
+    EXPECT_EQ(o[2].dsn, 1);  // 3 -> 2: 640 wide
+    EXPECT_EQ(o[3].dsn, 2);  // 2 -> 1: back to 1280
+    // The format survives a restart (persisted), so numbering after it stays the same.
+    auto back = ParseChannelState(ToJson(s).dump());
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->occurrences[2].format, o[2].format);
+    EXPECT_NE(o[2].format, o[1].format);
 }
 
 TEST(Timeline, ShuffleHasNoRepeatsWithinOrAcrossCyclesAndIsDeterministic) {
