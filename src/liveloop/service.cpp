@@ -465,7 +465,7 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view query
                         // guide_hours of programmes, however short the items.
                         l.programmes =
                             ProjectLocked(**ch, now, now + options_.guide_hours * 3600000LL,
-                                          5000);  //MUT
+                                          std::numeric_limits<std::size_t>::max());
                     }
                 }
             }
