@@ -14,6 +14,7 @@
 
 #include "app/runtime.hpp"
 #include "app/serve.hpp"
+#include "jobs/disk_space.hpp"
 #include "server/auth.hpp"
 
 namespace beacon::app {
@@ -114,6 +115,15 @@ int Doctor(const CommonOptions& common) {
     checks.push_back({"storage", "sqlite + files", rt.ok(),
                       rt.ok() ? "data folder " + fs::absolute(cfg->data_dir).string() + " is writable"
                               : rt.error().message});
+    // Free space per folder Beacon writes, against the reserve that refuses new jobs.
+    const jobs::DiskGuard disk(
+        {cfg->data_dir, cfg->data_dir / "media", cfg->data_dir / "tmp"}, cfg->storage.min_free_mb);
+    for (const auto& d : disk.Measure()) {
+        checks.push_back({"disk", d.dir.filename().string(), d.free_mb >= cfg->storage.min_free_mb,
+                          std::to_string(d.free_mb) + " MB free of " + std::to_string(d.total_mb) +
+                              " MB in " + d.dir.string() + " (reserve " +
+                              std::to_string(cfg->storage.min_free_mb) + " MB)"});
+    }
     for (auto& c : CheckTools(*cfg)) checks.push_back(std::move(c));
     auto eng = BuildEngines(*cfg);
     if (!eng.ok()) {
@@ -154,6 +164,9 @@ int Generate(const CommonOptions& common, const GenerateOptions& o) {
     if (o.no_preview) body["produce_preview"] = false;
     auto req = core::ParseGenerateRequest(body);
     if (!req.ok()) return PrintError(req.error().message), 2;
+    const jobs::DiskGuard disk({rt.cfg.data_dir, rt.cfg.data_dir / "media"},
+                               rt.cfg.storage.min_free_mb);
+    if (auto room = disk.AdmitNewJob(); !room.ok()) return PrintError(room.error().message), 1;
     auto user = rt.db->GetOrCreateUser("admin");
     if (!user.ok()) return PrintError(user.error().message), 1;
     auto job = rt.db->CreateJob(user->id, *req);

@@ -71,6 +71,8 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
     o.backoff_base = std::chrono::milliseconds(rt.cfg.jobs.backoff_base_ms);
     o.backoff_cap = std::chrono::milliseconds(rt.cfg.jobs.backoff_cap_ms);
     o.worker_id = worker_id;
+    o.disk_dirs = {rt.cfg.data_dir, rt.cfg.data_dir / "media", rt.cfg.data_dir / "tmp"};
+    o.min_free_mb = rt.cfg.storage.min_free_mb;
     rt.workers = std::make_unique<jobs::WorkerPool>(*rt.db, rt.events, *rt.pipeline, o);
     rt.workers->Start();
     return {};

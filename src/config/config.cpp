@@ -159,6 +159,7 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                           Url("public_url", &c.server.public_url),
                           Str("web_root", &c.server.web_root),
                           Int("threads", &c.server.threads, 1, 64)};
+    sections["storage"] = {Int64("min_free_mb", &c.storage.min_free_mb, 0, 1LL << 40)};
     sections["jobs"] = {Int("workers", &c.jobs.workers, 1, 64),
                         Int("lease_seconds", &c.jobs.lease_seconds, 2, 3600),
                         Int("max_attempts", &c.jobs.max_attempts, 1, 100),

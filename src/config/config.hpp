@@ -98,8 +98,13 @@ struct LiveLoopConfig {
     bool hdhomerun = false;     // serve the HDHomeRun tuner API (/discover.json ...) without sign-in
 };
 
+struct StorageConfig {
+    std::int64_t min_free_mb = 1024;  // MiB; below this free in the data folder new jobs get 503
+};
+
 struct Config {
     std::filesystem::path data_dir = "data";  // database + media (--data overrides)
+    StorageConfig storage;
     ServerConfig server;
     JobsConfig jobs;
     EnginesConfig engines;

@@ -45,6 +45,9 @@ class JobDefinition {
 public:
     virtual ~JobDefinition() = default;
     virtual std::vector<Stage> StagesFor(const core::Job& job) = 0;
+    /// Called when a job stops short of completion (failed, canceled, waiting to retry): frees
+    /// its working files (a job that failed on a full disk gives the space back at once).
+    virtual void Release(const core::Job& job) { (void)job; }
 };
 
 }  // namespace beacon::jobs

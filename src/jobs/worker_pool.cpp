@@ -100,6 +100,7 @@ WorkerPool::WorkerPool(storage::Database& db, EventBus& events, JobDefinition& d
     : db_(db), events_(events), definition_(definition), options_(std::move(options)) {
     if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();
     options_.workers = std::max(1, options_.workers);
+    disk_ = DiskGuard(options_.disk_dirs, options_.min_free_mb);
 }
 
 WorkerPool::~WorkerPool() { Stop(); }
@@ -143,16 +144,29 @@ core::Result<core::Job> WorkerPool::Cancel(std::int64_t job_id) {
 
 void WorkerPool::Loop(std::stop_token stop, int index) {
     const std::string worker = options_.worker_id + "#" + std::to_string(index);
+    int errors = 0;  // consecutive failed claims
     while (!stop.stop_requested()) {
         auto now = core::NowMillis();
         auto claimed = db_.ClaimJob(worker, now, now + options_.lease.count());
         if (claimed.ok() && claimed->has_value()) {
+            errors = 0;
             RunJob(std::move(**claimed), worker, stop);
             continue;
         }
-        if (!claimed.ok()) std::cerr << "beacon: worker: " << claimed.error().message << "\n";
+        auto wait = options_.poll;
+        if (claimed.ok()) {
+            errors = 0;
+        } else {
+            // A database that refuses work (e.g. on a full disk) is retried with doubling
+            // delays, not several times a second.
+            wait = std::min<milliseconds>(options_.poll * (1LL << std::min(errors, 16)),
+                                          std::max(options_.poll, options_.error_backoff_cap));
+            ++errors;
+            std::cerr << "beacon: worker: " << disk_.ExplainFailure(claimed.error()).message
+                      << " (next try in " << wait.count() << " ms)\n";
+        }
         std::unique_lock lock(mu_);
-        wake_.wait_for(lock, stop, options_.poll, [] { return false; });
+        wake_.wait_for(lock, stop, wait, [] { return false; });
     }
 }
 
@@ -219,7 +233,8 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
         }
         auto ms = duration_cast<milliseconds>(steady_clock::now() - started).count();
         if (!result.ok()) {
-            const Error& err = result.error();
+            // A write that found no room says so: "disk full: N MB free in DIR (...)".
+            const Error err = disk_.ExplainFailure(result.error());
             if (source.stop_requested() || err.code == core::ErrorCode::kCanceled) {
                 break;  // handled below
             }
@@ -227,6 +242,15 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
                         err.message,
                     "error");
             finish_running();
+            definition_.Release(job);
+            if (IsNoSpaceError(err)) {
+                // Fails at once (never retried into the same full disk), and the failure is
+                // recorded even if the database cannot write for a while.
+                FinishUntilRecorded(id, JobState::kFailed, err, std::nullopt, pool_stop);
+                if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
+                Notify();
+                return;
+            }
             if (err.retryable && job.attempts < options_.max_attempts) {
                 auto delay = options_.backoff_base * (1LL << std::min(job.attempts - 1, 20));
                 delay = std::min<milliseconds>(delay, options_.backoff_cap);
@@ -264,6 +288,7 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
         } else {
             // Shutting down: the job stays claimed-then-released and resumes on the next start.
             (void)db_.RequeueJob(id, 0, "");
+            definition_.Release(job);
             ctx.Log("interrupted by shutdown; will resume after the last finished stage", "warn");
         }
     } else {
@@ -274,3 +299,22 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
 }
 
 }  // namespace beacon::jobs
+void WorkerPool::FinishUntilRecorded(std::int64_t id, JobState state,
+                                     const std::optional<core::Error>& error,
+                                     std::optional<std::int64_t> content_id,
+                                     std::stop_token stop) {
+    auto wait = std::max(milliseconds(100), options_.poll);
+    for (;;) {
+        auto st = db_.FinishJob(id, state, error, content_id);
+        if (st.ok() || stop.stop_requested()) return;
+        std::cerr << "beacon: worker: cannot record the end of job " << id << ": "
+                  << disk_.ExplainFailure(st.error()).message << " (next try in " << wait.count()
+                  << " ms)\n";
+        std::mutex m;
+        std::condition_variable_any cv;
+        std::unique_lock lock(m);
+        cv.wait_for(lock, stop, wait, [] { return false; });
+        wait = std::min<milliseconds>(wait * 2, std::max(options_.poll, options_.error_backoff_cap));
+    }
+}
+

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "jobs/disk_space.hpp"
 #include "jobs/event_bus.hpp"
 #include "jobs/stage.hpp"
 #include "storage/database.hpp"
@@ -28,6 +29,11 @@ struct WorkerPoolOptions {
     /// Lease owner prefix. Default host:pid. A process that owns its data folder (beacon serve)
     /// passes a stable id so that after a crash it frees its old leases at start.
     std::string worker_id;
+    /// Folders jobs write (database, media, scratch): a failure on a full one says
+    /// "disk full: N MB free in DIR".
+    std::vector<std::filesystem::path> disk_dirs;
+    std::int64_t min_free_mb = 0;  // MiB; below it AdmitNewJob refuses new jobs (0: never)
+    std::chrono::milliseconds error_backoff_cap{30'000};  // database errors: retry delay cap
 };
 
 /// Publishes a job.updated event with the job's current row.
@@ -48,15 +54,23 @@ public:
     void Notify();
     /// Cancels a job: flags it in the database and stops it at once if it runs here.
     core::Result<core::Job> Cancel(std::int64_t job_id);
+    /// Free space in the job folders and the reserve (AdmitNewJob before enqueuing).
+    const DiskGuard& disk() const { return disk_; }
 
 private:
     void Loop(std::stop_token stop, int index);
     void RunJob(core::Job job, const std::string& worker, std::stop_token pool_stop);
+    /// Records a job's end, retrying with capped backoff while the database refuses the write
+    /// (e.g. a full disk) so the job never stays shown as running.
+    void FinishUntilRecorded(std::int64_t id, core::JobState state,
+                             const std::optional<core::Error>& error,
+                             std::optional<std::int64_t> content_id, std::stop_token stop);
 
     storage::Database& db_;
     EventBus& events_;
     JobDefinition& definition_;
     WorkerPoolOptions options_;
+    DiskGuard disk_;
     std::mutex mu_;
     std::condition_variable_any wake_;
     std::map<std::int64_t, std::stop_source> running_;

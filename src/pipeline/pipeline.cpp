@@ -306,6 +306,11 @@ std::vector<jobs::Stage> GenerationPipeline::StagesFor(const core::Job& job) {
     return stages;
 }
 
+void GenerationPipeline::Release(const core::Job& job) {
+    std::error_code ec;
+    fs::remove_all(scratch_ / ("job-" + std::to_string(job.id)), ec);
+}
+
 // ---- script ------------------------------------------------------------------------------------
 
 Result<Json> GenerationPipeline::RunScript(jobs::StageContext& ctx) {

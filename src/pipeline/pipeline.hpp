@@ -38,6 +38,8 @@ public:
                        std::filesystem::path scratch_dir);
 
     std::vector<jobs::Stage> StagesFor(const core::Job& job) override;
+    /// Removes the job's scratch folder (its recorded outputs live in the store).
+    void Release(const core::Job& job) override;
 
 private:
     core::Result<core::Json> RunScript(jobs::StageContext& ctx);

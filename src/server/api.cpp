@@ -410,6 +410,7 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("GET", "/live/{slug}/video.m3u8", K, &Api::Live);
     Add("GET", "/live/{slug}/audio_{lang}.m3u8", K, &Api::Live);
     Add("GET", "/live/{slug}/subs_{lang}.m3u8", K, &Api::Live);
+    Add("GET", "/api/v1/system", U, &Api::System);
     Add("GET", "/live/logo.svg", K, &Api::Live);
     Add("GET", "/live/{slug}/empty/{mpegts}/{msn}.vtt", K, &Api::Live);
 }
@@ -1235,6 +1236,10 @@ Reply Api::DeleteContent(Request& req) {
     Reply r;
     r.status = 204;
     r.content_type.clear();
+    if (deps_.workers) {
+        // Below the disk reserve no new job is taken (503 naming the folder and its space).
+        if (auto room = deps_.workers->disk().AdmitNewJob(); !room.ok()) return Error(room.error());
+    }
     return r;
 }
 
@@ -1475,3 +1480,7 @@ Reply Api::PlaylistNow(Request& req) {
 }
 
 }  // namespace beacon::server
+Reply Api::System(Request&) {
+    return Json(200, {{"disk", deps_.workers ? deps_.workers->disk().ToJson() : core::Json()}});
+}
+

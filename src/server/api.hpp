@@ -107,6 +107,7 @@ private:
     Router<Route> router_;
     /// GET /jobs/{id} bodies by job id, with the fingerprint they were built at.
     std::mutex job_cache_mu_;
+    Reply System(Request& req);
     std::unordered_map<std::int64_t, std::pair<std::string, std::string>> job_cache_;
 };
 
