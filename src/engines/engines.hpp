@@ -95,6 +95,9 @@ struct PictureRequest {
     std::int64_t seed = 0;
     int scene_index = 0;     // 0-based
     int scene_count = 1;
+    /// The narration is shown as captions (the default: every final has a caption track), so
+    /// text painted on the picture is limited to the scene title and never repeats a line.
+    bool captions = true;
 };
 struct PictureResult {
     std::filesystem::path image;  // PNG written into out_dir: the full frame

@@ -179,7 +179,7 @@ const char* const kVerbs[] = {
     "save", "rescue", "protect", "defend", "control", "command", "summon", "call", "whisper",
     "speak", "talk", "tell", "listen", "hear", "meet", "greet", "hug", "kiss", "love", "fear",
     "face", "reach", "pull", "push", "lift", "drop", "throw", "catch", "hold", "keep", "leave",
-    "arrive", "enter", "stop", "start", "begin", "finish", "bloom", "melt", "freeze", "flow",
+    "arrive", "enter", "stop", "start", "begin", "finish", "bloom", "wilt", "melt", "freeze", "flow",
     "pour", "roll", "swirl", "twist", "fade", "appear", "vanish", "disappear",
     "emerge", "collapse", "shatter", "explode", "erupt", "glide", "soar", "hover", "circle",
     "orbit", "land", "launch", "dive", "sink", "plant", "harvest", "gather", "collect", "sell",
@@ -206,6 +206,8 @@ const char* const kVerbs[] = {
     "study", "teach", "think", "know", "feel", "wonder", "imagine", "hope", "wish", "need",
     "want", "like", "miss", "await", "guard", "question", "answer", "ask", "listen", "wear",
     "blow", "dodge", "weave", "zoom", "speed", "crash", "park", "honk", "board", "ferry",
+    "tie", "release", "untie", "hang", "pick", "kick", "toss", "spill", "clear", "fetch",
+    "shelter", "comfort", "drag", "pet", "flee",
 };
 
 const std::set<std::string>& DoublingVerbs() {
@@ -235,7 +237,7 @@ const std::map<std::string, std::string>& IrregularPasts() {
         {"rode", "ride"},     {"sought", "seek"},   {"taught", "teach"},   {"thought", "think"},
         {"wove", "weave"},    {"dug", "dig"},       {"ate", "eat"},        {"drank", "drink"},
         {"blew", "blow"},     {"wore", "wear"},     {"slid", "slide"},     {"crept", "creep"},
-        {"knelt", "kneel"},   {"bent", "bend"},     {"sent", "send"},      {"spread", "spread"}};
+        {"knelt", "kneel"},   {"fled", "flee"},   {"bent", "bend"},     {"sent", "send"},      {"spread", "spread"}};
     return m;
 }
 
@@ -332,11 +334,19 @@ std::vector<std::string> LowerAll(const std::vector<std::string>& ws) {
 int FindMainVerb(const std::vector<std::string>& words) {
     const auto lw = LowerAll(words);
     const std::size_t n = lw.size();
+    static const std::set<std::string> relative = {"that", "which", "who", "where", "when", "whose"};
+    bool in_relative = false;  // the next verb belongs to a relative clause
     for (std::size_t i = 1; i < n; ++i) {
         const std::string& w = lw[i];
         const std::string& prev = lw[i - 1];
         const std::string next = i + 1 < n ? lw[i + 1] : "";
-        if (prev == "that" || prev == "which" || prev == "who" || prev == "to") continue;
+        if (relative.count(prev)) in_relative = true;
+        if (prev == "to") continue;
+        if (in_relative) {
+            const VerbEntry* rv = Verb(w);
+            if (Auxiliaries().count(w) || (rv && rv->form != VerbForm::kIng)) in_relative = false;
+            continue;
+        }
         const bool prev_content = !IsFunctionWord(prev) || SubjectPronouns().count(prev);
         if (!prev_content) continue;
         if (Auxiliaries().count(w)) return static_cast<int>(i);
@@ -381,7 +391,8 @@ bool IsParticipleAt(const std::vector<std::string>& lw, std::size_t i) {
     if (i + 1 == lw.size()) return true;
     const std::string& next = lw[i + 1];
     return IsFunctionWord(next) || SubjectPronouns().count(next) || ObjectPronounWords().count(next) ||
-           EndsWith(next, "ly");
+           EndsWith(next, "ly") || IsPluralNoun(lw[i - 1]) || IsPluralNoun(next) ||
+           (i + 2 < lw.size() && IsPluralNoun(lw[i + 2]));
 }
 
 /// Index of the first participle of a noun phrase, or -1.
@@ -570,7 +581,9 @@ std::vector<std::string> CutTail(std::vector<std::string> ws, std::size_t from, 
         const auto lw = LowerAll(ws);
         std::size_t cut = 0;
         for (std::size_t i = ws.size(); i-- > from + 1;) {
-            if (IsBoundary(lw, i) && !IsFunctionWord(lw[i - 1])) {
+            const bool infinitive = lw[i] == "to" && i + 1 < lw.size() && Verb(lw[i + 1]) &&
+                                    Verb(lw[i + 1])->form == VerbForm::kBase && Verb(lw[i - 1]);
+            if (IsBoundary(lw, i) && !IsFunctionWord(lw[i - 1]) && !infinitive) {
                 cut = i;
                 break;
             }
@@ -688,19 +701,39 @@ std::string TitleOf(const Clause& c, std::size_t max_words) {
     if (!pronoun) {
         auto core = CoreOf(subject);
         const auto lw = LowerAll(c.words);
-        if (!Auxiliaries().count(lw[v]) && core.size() + 2 <= max_words) {
-            std::vector<std::string> rel = core;
-            rel.push_back("that");
-            auto pred = Slice(c.words, v, c.words.size());
-            rel.insert(rel.end(), pred.begin(), pred.end());
-            auto cut = Tidy(CutTail(rel, core.size() + 1, max_words));
-            if (cut.size() <= max_words && cut.size() >= core.size() + 2) return TitleCase(Definite(cut));
+        // Candidates: core or its head alone ("a tiny dragon" -> "a dragon"), with the predicate
+        // as a relative clause or a participle; the one keeping most of the predicate wins.
+        std::vector<std::vector<std::string>> heads = {core};
+        if (core.size() > 2 && Determiners().count(Lower(core[0]))) heads.push_back({core[0], core.back()});
+        std::vector<std::string> best;
+        std::size_t best_kept = 0;
+        for (const auto& head : heads) {
+            const auto pred = Slice(c.words, v, c.words.size());
+            std::vector<std::vector<std::string>> forms;
+            if (!Auxiliaries().count(lw[v])) {
+                std::vector<std::string> rel = head;
+                rel.push_back("that");
+                rel.insert(rel.end(), pred.begin(), pred.end());
+                forms.push_back(std::move(rel));
+            }
+            Clause short_clause;
+            short_clause.words = head;
+            short_clause.words.insert(short_clause.words.end(), pred.begin(), pred.end());
+            short_clause.verb = static_cast<int>(head.size());
+            forms.push_back(AsNounPhrase(short_clause));
+            for (auto& f : forms) {
+                if (f.empty()) continue;
+                const std::size_t lead = head.size() + (f.size() > head.size() && Lower(f[head.size()]) == "that" ? 1 : 0);
+                auto cut = Tidy(CutTail(std::move(f), lead, max_words));
+                if (cut.size() > max_words || cut.size() <= lead) continue;
+                const std::size_t kept = cut.size() - lead;
+                if (kept > best_kept) {
+                    best_kept = kept;
+                    best = std::move(cut);
+                }
+            }
         }
-        auto np = AsNounPhrase(c);
-        if (!np.empty()) {
-            auto cut = Tidy(CutTail(np, core.size(), max_words));
-            if (cut.size() <= max_words && cut.size() > core.size()) return TitleCase(Definite(cut));
-        }
+        if (!best.empty()) return TitleCase(Definite(best));
         return TitleCase(Definite(PhrasePrefix(core, max_words)));
     }
     auto np = AsNounPhrase(c);
@@ -792,7 +825,7 @@ std::string StripScaffolding(std::string text, ParsedPrompt* info) {
         R"(^\s*(?:please\s+)?(?:(?:can\s+you\s+)?(?:make|create|generate|render|produce|show|film|write|give|animate|draw|paint|imagine|picture|depict|visuali[sz]e|tell)(?:\s+(?:me|us))?\s+)?)",
         std::regex::icase);
     static const std::regex media(
-        R"(^(?:(?:an?|the|one|my)\s+)?((?:[\w'-]+\s+){0,4}?)(?:video|film|clip|story|movie|animation|piece|sequence|montage|documentary|trailer|cartoon|commercial|reel|teaser|vignette|tale|short)s?\s+(?:about|of|showing|where|with|that\s+shows|in\s+which|featuring|depicting|following|on)\s+)",
+        R"(^(?:(?:an?|the|one|my)\s+)?((?:[\w'-]+\s+){0,4}?)(?:video|film|clip|story|movie|animation|piece|sequence|montage|documentary|trailer|cartoon|commercial|reel|teaser|vignette|tale|short)s?\s+(?:about|of|showing|where|with|that\s+shows|in\s+which|featuring|depicting|following|on|for)\s+)",
         std::regex::icase);
     std::string rest = std::regex_replace(text, lead, "", std::regex_constants::format_first_only);
     if (std::regex_search(rest, m, media)) {
@@ -802,7 +835,8 @@ std::string StripScaffolding(std::string text, ParsedPrompt* info) {
                                                     "seconds", "minute"};
         for (auto& w : CleanWords(m[1].str())) {
             std::string l = Lower(w);
-            if (plain.count(l) || std::isdigit(static_cast<unsigned char>(l[0])) ||
+            if (EndsWith(l, "-style")) l.resize(l.size() - 6);
+            if (l.empty() || plain.count(l) || std::isdigit(static_cast<unsigned char>(l[0])) ||
                 EndsWith(l, "-second") || EndsWith(l, "-minute")) {
                 continue;
             }
@@ -854,12 +888,13 @@ ParsedPrompt ParsePrompt(const std::string& prompt) {
     ParsedPrompt out;
     std::string text = StripScaffolding(prompt, &out);
     static const std::regex sentence_end(
-        R"([.!?;:]+\s*|\s+(?:and\s+)?then\s+|,\s*(?:and\s+)?then\s+|\s+finally\s+|\s+before\s+|\s+after\s+that\s+)",
+        R"([.!?;:]+\s*|\s+(?:and\s+)?then\s+|,\s*(?:and\s+)?then\s+|\s+finally\s+|\s+after\s+that\s+)",
         std::regex::icase);
     std::sregex_token_iterator it(text.begin(), text.end(), sentence_end, -1), end;
     for (; it != end; ++it) {
         std::string s = it->str();
         std::vector<std::vector<std::string>> clauses;
+        std::vector<std::string> intro;
         std::string cur;
         for (char c : s + ",") {
             if (c != ',') {
@@ -871,6 +906,17 @@ ParsedPrompt ParsePrompt(const std::string& prompt) {
             if (t.empty() || IsInstructionClause(t)) continue;
             auto ws = CleanWords(StripScaffolding(t, nullptr));
             if (ws.empty()) continue;
+            if (!intro.empty()) {
+                intro[0] = Lower(intro[0]);
+                ws.insert(ws.end(), intro.begin(), intro.end());
+                intro.clear();
+            }
+            // An opening phrase ("In a quiet library, a girl ...") ends the clause after it.
+            if (clauses.empty() && ws.size() < 6 && Prepositions().count(Lower(ws[0])) &&
+                FindMainVerb(ws) < 0) {
+                intro = std::move(ws);
+                continue;
+            }
             // A short fragment opened by a preposition ("at dusk") belongs to the clause before.
             if (!clauses.empty() && ws.size() < 3 && Prepositions().count(Lower(ws[0]))) {
                 clauses.back().insert(clauses.back().end(), ws.begin(), ws.end());
@@ -878,7 +924,21 @@ ParsedPrompt ParsePrompt(const std::string& prompt) {
                 clauses.push_back(std::move(ws));
             }
         }
+        if (!intro.empty()) clauses.push_back(std::move(intro));
         for (auto& c : clauses) SplitCoordinated(std::move(c), out.beats);
+    }
+    // "a flower blooming, then wilting": a bare participle continues the beat before it.
+    for (std::size_t i = 1; i < out.beats.size();) {
+        const VerbEntry* v = Verb(Lower(out.beats[i].words[0]));
+        if (v && v->form == VerbForm::kIng) {
+            auto ws = out.beats[i - 1].words;
+            ws.push_back("and");
+            ws.insert(ws.end(), out.beats[i].words.begin(), out.beats[i].words.end());
+            out.beats[i - 1] = MakeClause(std::move(ws));
+            out.beats.erase(out.beats.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+            ++i;
+        }
     }
     return out;
 }

@@ -700,7 +700,7 @@ StoryMotifs MotifsFor(const std::string& text) {
 }
 
 Provenance StoryboardPainter::Describe() const {
-    return Provenance{"storyboard", "cairo-procedural-v1", Json::object(), true};
+    return Provenance{"storyboard", "cairo-procedural-v2", Json::object(), true};
 }
 
 Result<PictureResult> StoryboardPainter::Paint(const PictureRequest& req,
@@ -772,14 +772,22 @@ Result<PictureResult> StoryboardPainter::Paint(const PictureRequest& req,
     if (stop.stop_requested()) return Error::Canceled();
     {
         cairo_t* cr = cairo_create(text.get());
-        std::string heading = req.scene.lines.empty() ? req.scene.description : req.scene.lines.front();
-        if (req.scene_index == 0 && !req.title.empty()) heading = req.title;
+        // With captions on, the picture carries only the scene title: the captions speak the lines.
+        std::string heading;
+        std::string sub;
+        if (req.captions) {
+            heading = req.scene_index == 0 && !req.title.empty() ? req.title : SceneTitle(req.scene);
+        } else {
+            heading = req.scene.lines.empty() ? req.scene.description : req.scene.lines.front();
+            if (req.scene_index == 0 && !req.title.empty()) heading = req.title;
+            sub = req.scene.description;
+        }
         char label[160];
         std::snprintf(label, sizeof label, "STORYBOARD  \xC2\xB7  SCENE %d/%d  \xC2\xB7  %s",
                       req.scene_index + 1, std::max(1, req.scene_count),
                       Lower(req.scene.shot_type + " / " + req.scene.camera).c_str());
         for (char* q = label; *q; ++q) *q = static_cast<char>(std::toupper(static_cast<unsigned char>(*q)));
-        DrawText(cr, opts_, pal, w, h, heading, req.scene.description, label);
+        DrawText(cr, opts_, pal, w, h, heading, sub, label);
         cairo_destroy(cr);
     }
     SurfacePtr frame = NewSurface(w, h);

@@ -1,5 +1,7 @@
 #include "engines/storyboard.hpp"
 
+#include "engines/planner.hpp"
+
 #include <cairo.h>
 #include <gtest/gtest.h>
 
@@ -130,6 +132,40 @@ TEST(StoryboardTest, FullSizeFrameAndBadInput) {
     auto m = MotifsFor("a lighthouse on a stormy coast at night");
     EXPECT_TRUE(m.lighthouse && m.storm && m.sea && m.night);
     std::filesystem::remove_all(dir);
+}
+
+/// Pixels of the text layer covered by lettering (opaque; the scrim stays below alpha 0.62).
+std::size_t InkedPixels(const Png& p) {
+    std::size_t n = 0;
+    for (std::size_t i = 3; i < p.bytes.size(); i += 4) n += p.bytes[i] > 200;
+    return n;
+}
+
+TEST(StoryboardTest, WithCaptionsThePictureShowsTheSceneTitleNotTheLines) {
+    StoryboardPainter p;
+    auto req = Req(640, 360, 5);
+    req.scene_index = 1;
+    req.scene_count = 2;
+    req.scene.description = "Close-up of the lighthouse keeper, as the beam sweeps across the dark.";
+    req.scene.lines = {"The keeper climbs the stairs while thunder rolls in over the water."};
+    EXPECT_EQ(SceneTitle(req.scene), "The Lighthouse Keeper");
+    auto d1 = TempDir("story_cap1"), d2 = TempDir("story_cap2"), d3 = TempDir("story_cap3"),
+         d4 = TempDir("story_cap4");
+    auto on = p.Paint(req, d1, {}, {});
+    auto other = req;
+    other.scene.lines = {"A completely different narration line, much longer than the first one was."};
+    auto on_other_line = p.Paint(other, d2, {}, {});
+    req.captions = false;
+    auto off = p.Paint(req, d3, {}, {});
+    other.captions = false;
+    auto off_other_line = p.Paint(other, d4, {}, {});
+    ASSERT_TRUE(on.ok() && on_other_line.ok() && off.ok() && off_other_line.ok());
+    // Captions on: the narration never reaches the picture; captions off: it is the heading.
+    EXPECT_EQ(Load(on->layers[3]).bytes, Load(on_other_line->layers[3]).bytes);
+    EXPECT_NE(Load(off->layers[3]).bytes, Load(off_other_line->layers[3]).bytes);
+    // The title alone is less text than the line plus the description.
+    EXPECT_LT(InkedPixels(Load(on->layers[3])), InkedPixels(Load(off->layers[3])));
+    for (auto& d : {d1, d2, d3, d4}) std::filesystem::remove_all(d);
 }
 
 }  // namespace
