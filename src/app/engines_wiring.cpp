@@ -1,5 +1,7 @@
 #include "app/runtime.hpp"
 
+#include <iostream>
+
 namespace beacon::app {
 
 core::Result<std::unique_ptr<engines::Engines>> BuildEngines(const config::Config& cfg) {
@@ -35,6 +37,7 @@ core::Result<std::unique_ptr<engines::Engines>> BuildEngines(const config::Confi
     o.whisper.api = cfg.whisper.api;
     o.whisper.model = cfg.whisper.model;
     o.whisper.timeout = seconds(cfg.whisper.timeout_seconds);
+    o.service_log = [](const std::string& line) { std::cerr << "beacon: " << line << "\n"; };
     return engines::Engines::Create(o);
 }
 

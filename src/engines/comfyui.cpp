@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -224,6 +225,85 @@ Status ComfyPictureEngine::CheckCheckpoint(std::stop_token stop) const {
                  false};
 }
 
+Result<std::optional<std::string>> ComfyPictureEngine::FindQueuedPrompt(const std::string& client_id,
+                                                                        std::stop_token stop) const {
+    RetryPolicy once = opts_.retry;
+    once.max_attempts = 1;
+    auto owned = [&](const Json& extra) {
+        return extra.is_object() && extra.value("client_id", "") == client_id;
+    };
+    HttpRequest q;
+    q.url = JoinUrl(opts_.host, "/queue");
+    q.timeout = std::chrono::milliseconds(10000);
+    BEACON_TRY(qr, CallWithRetry(http_, ComfyService(), q, once, stop));
+    Json qj = Json::parse(qr.body, nullptr, false);
+    if (!qj.is_object()) return Error::External("ComfyUI (" + q.url + "): the queue is not JSON");
+    for (const char* list : {"queue_running", "queue_pending"}) {
+        if (!qj.contains(list) || !qj[list].is_array()) continue;
+        for (const auto& e : qj[list]) {
+            if (e.is_array() && e.size() >= 4 && e[1].is_string() && owned(e[3])) return std::optional(e[1].get<std::string>());
+        }
+    }
+    HttpRequest h;
+    h.url = JoinUrl(opts_.host, "/history") + "?max_items=200";
+    h.timeout = std::chrono::milliseconds(10000);
+    BEACON_TRY(hr, CallWithRetry(http_, ComfyService(), h, once, stop));
+    Json hj = Json::parse(hr.body, nullptr, false);
+    if (!hj.is_object()) return Error::External("ComfyUI (" + h.url + "): the history is not JSON");
+    for (const auto& [id, entry] : hj.items()) {
+        if (entry.is_object() && entry.contains("prompt") && entry["prompt"].is_array() &&
+            entry["prompt"].size() >= 4 && owned(entry["prompt"][3])) {
+            return std::optional(id);
+        }
+    }
+    return std::optional<std::string>();
+}
+
+Result<std::string> ComfyPictureEngine::QueuePrompt(const HttpRequest& post, const std::string& client_id,
+                                                    const LogSink& say, std::stop_token stop) const {
+    // POST /prompt is not idempotent: a lost answer may hide a queued prompt. Before sending it
+    // again, look for it (by our client_id) in /queue and /history; send again only when it is
+    // known not to be there, so a prompt never runs twice.
+    RetryPolicy once = opts_.retry;
+    once.max_attempts = 1;
+    std::chrono::milliseconds delay = opts_.retry.base_delay;
+    for (int sent = 1;; ++sent) {
+        auto r = CallWithRetry(http_, ComfyService(), post, once, stop);
+        if (r.ok()) {
+            Json qj = Json::parse(r->body, nullptr, false);
+            if (!qj.is_object() || !qj.contains("prompt_id") || !qj["prompt_id"].is_string()) {
+                return Error::External("ComfyUI (" + post.url + "): unexpected answer: " + Truncate(r->body, 200));
+            }
+            if (qj.contains("node_errors") && !qj["node_errors"].empty()) {
+                say("comfyui: warning: " + FormatNodeErrors(qj["node_errors"]));
+            }
+            return qj["prompt_id"].get<std::string>();
+        }
+        Error err = std::move(r).error();
+        auto counted = [&](Error e) {
+            if (sent > 1) e.message += " (" + std::to_string(sent) + " requests sent, all failed)";
+            return e;
+        };
+        if (err.code == ErrorCode::kCanceled || !err.retryable) return counted(std::move(err));
+        auto found = FindQueuedPrompt(client_id, stop);
+        if (!found.ok()) {
+            err.message += "; not sent again, because whether ComfyUI queued it is unknown (" + found.error().message + ")";
+            err.retryable = false;
+            return counted(std::move(err));
+        }
+        if (found->has_value()) {
+            say("comfyui: the answer to POST /prompt was lost (" + err.message + "), but the prompt was queued as " + **found);
+            return **found;
+        }
+        if (sent >= opts_.retry.max_attempts) return counted(std::move(err));
+        say("comfyui: " + err.message + "; the prompt is not in the queue, sending it again");
+        auto wait = std::min(delay, opts_.retry.max_delay);
+        if (err.retry_after.count() > 0) wait = std::min(err.retry_after, opts_.retry.max_retry_after);
+        if (!SleepFor(wait, stop)) return Error::Canceled("ComfyUI: canceled while waiting to retry");
+        delay = std::min(delay * 2, opts_.retry.max_delay);
+    }
+}
+
 Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
                                                 const std::filesystem::path& out_dir,
                                                 const LogSink& log, std::stop_token stop) {
@@ -269,25 +349,22 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
     post.headers = {{"Content-Type", "application/json"}};
     post.body = Json{{"prompt", graph}, {"client_id", client_id}}.dump(-1, ' ', false, Json::error_handler_t::replace);
     post.timeout = std::chrono::milliseconds(30000);
-    BEACON_TRY(queued, CallWithRetry(http_, ComfyService(), post, opts_.retry, stop));
-    Json qj = Json::parse(queued.body, nullptr, false);
-    if (!qj.is_object() || !qj.contains("prompt_id") || !qj["prompt_id"].is_string()) {
-        return Error::External("ComfyUI (" + post.url + "): unexpected answer: " + Truncate(queued.body, 200));
-    }
-    const std::string prompt_id = qj["prompt_id"].get<std::string>();
-    if (qj.contains("node_errors") && !qj["node_errors"].empty()) {
-        say("comfyui: warning: " + FormatNodeErrors(qj["node_errors"]));
-    }
+    BEACON_TRY(prompt_id, QueuePrompt(post, client_id, say, stop));
     say("comfyui: queued prompt " + prompt_id + " on " + opts_.host);
 
+    // Cancel or give up: drop the prompt from the queue if it still waits there, and interrupt it
+    // if it runs ({"prompt_id"} interrupts only that prompt).
     auto interrupt = [&] {
-        HttpRequest ir;
-        ir.method = "POST";
-        ir.url = JoinUrl(opts_.host, "/interrupt");
-        ir.headers = {{"Content-Type", "application/json"}};
-        ir.body = Json{{"prompt_id", prompt_id}}.dump();
-        ir.timeout = std::chrono::milliseconds(3000);
-        (void)http_.Send(ir, {});
+        for (const char* path : {"/queue", "/interrupt"}) {
+            HttpRequest ir;
+            ir.method = "POST";
+            ir.url = JoinUrl(opts_.host, path);
+            ir.headers = {{"Content-Type", "application/json"}};
+            ir.body = std::string(path) == "/queue" ? Json{{"delete", {prompt_id}}}.dump()
+                                                    : Json{{"prompt_id", prompt_id}}.dump();
+            ir.timeout = std::chrono::milliseconds(3000);
+            (void)http_.Send(ir, {});
+        }
     };
     const auto deadline = std::chrono::steady_clock::now() + opts_.timeout;
     std::string ws_error;
@@ -295,7 +372,7 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
     while (sock) {
         if (stop.stop_requested()) {
             interrupt();
-            return Error::Canceled("ComfyUI: canceled; interrupt sent for prompt " + prompt_id);
+            return Error::Canceled("ComfyUI: canceled; prompt " + prompt_id + " removed from the queue or interrupted");
         }
         if (std::chrono::steady_clock::now() > deadline) {
             interrupt();
@@ -352,7 +429,7 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
         }
         if (!SleepFor(opts_.poll_interval, stop)) {
             interrupt();
-            return Error::Canceled("ComfyUI: canceled; interrupt sent for prompt " + prompt_id);
+            return Error::Canceled("ComfyUI: canceled; prompt " + prompt_id + " removed from the queue or interrupted");
         }
     }
     if (entry.contains("status") && entry["status"].is_object() &&

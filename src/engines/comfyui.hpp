@@ -5,6 +5,7 @@
 /// /history/{id} and /view. The checkpoint must exist (/object_info/CheckpointLoaderSimple).
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "engines/engines.hpp"
@@ -42,6 +43,13 @@ public:
 
 private:
     Status CheckCheckpoint(std::stop_token stop) const;
+    /// POST /prompt; on a retryable failure, sends again only if /queue and /history show that
+    /// the prompt (found by client_id) was not queued. Returns the prompt id.
+    Result<std::string> QueuePrompt(const HttpRequest& post, const std::string& client_id,
+                                    const LogSink& say, std::stop_token stop) const;
+    /// The id of a prompt sent with client_id that waits, runs or has run; nullopt if none.
+    Result<std::optional<std::string>> FindQueuedPrompt(const std::string& client_id,
+                                                        std::stop_token stop) const;
     ComfyOptions opts_;
     const HttpClient& http_;
 };

@@ -32,11 +32,7 @@ PictureRequest Req(int w = 64, int h = 48) {
     return r;
 }
 
-std::filesystem::path Dir() {
-    auto d = std::filesystem::temp_directory_path() / ("beacon_comfy_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-}
+std::filesystem::path Dir() { return testing::ScratchDir("beacon_comfy"); }
 
 std::pair<int, int> PngSize(const std::filesystem::path& p) {
     std::ifstream f(p, std::ios::binary);

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 
 namespace beacon::engines {
@@ -253,9 +254,41 @@ HealthCheck CheckElevenLabs(const ElevenLabsOptions& opts, const HttpClient& htt
         return h;
     }
     Json j = Json::parse(r->body, nullptr, false);
-    h.ok = true;
     h.detail = "ElevenLabs at " + opts.base_url + ": key accepted, voice '" +
                (j.is_object() ? j.value("name", opts.voice_id) : opts.voice_id) + "' exists";
+    // The character quota: an exhausted key fails every job, so say so here.
+    HttpRequest sub;
+    sub.url = JoinUrl(opts.base_url, "/v1/user/subscription");
+    sub.headers = {{"xi-api-key", opts.api_key}};
+    sub.timeout = std::chrono::milliseconds(10000);
+    auto s = CallWithRetry(http, ElevenService(opts.api_key), sub, once, {});
+    if (!s.ok()) {
+        h.detail += "; the quota is unknown (" + Scrub(s.error().message, opts.api_key) + ")";
+        h.ok = true;
+        return h;
+    }
+    Json q = Json::parse(s->body, nullptr, false);
+    if (!q.is_object() || !q.contains("character_count") || !q["character_count"].is_number() ||
+        !q.contains("character_limit") || !q["character_limit"].is_number()) {
+        h.detail += "; the quota is unknown (unexpected /v1/user/subscription answer)";
+        h.ok = true;
+        return h;
+    }
+    const auto used = q["character_count"].get<std::int64_t>();
+    const auto limit = q["character_limit"].get<std::int64_t>();
+    const auto left = std::max<std::int64_t>(0, limit - used);
+    std::string reset;
+    if (q.contains("next_character_count_reset_unix") && q["next_character_count_reset_unix"].is_number_integer()) {
+        std::time_t t = q["next_character_count_reset_unix"].get<std::int64_t>();
+        char buf[32];
+        std::tm tm{};
+        if (gmtime_r(&t, &tm) && std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm)) reset = buf;
+    }
+    h.detail += "; " + std::to_string(left) + " of " + std::to_string(limit) + " characters left" +
+                (q.value("tier", "").empty() ? "" : " (" + q.value("tier", "") + " tier)") +
+                (reset.empty() ? "" : ", resets " + reset);
+    h.ok = left > 0;
+    if (!h.ok) h.detail += ": the quota is used up, so every job would fail";
     return h;
 }
 

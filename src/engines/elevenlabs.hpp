@@ -45,7 +45,9 @@ private:
     const HttpClient& http_;
 };
 
-/// `beacon doctor`: GET /v1/voices/{voice_id} with the key (key accepted, voice exists).
+/// `beacon doctor`: GET /v1/voices/{voice_id} with the key (key accepted, voice exists), then
+/// GET /v1/user/subscription: fails when no characters are left; an unreadable quota (a key
+/// without the user_read permission) is reported but does not fail the check.
 HealthCheck CheckElevenLabs(const ElevenLabsOptions& opts, const HttpClient& http);
 
 }  // namespace beacon::engines

@@ -25,11 +25,7 @@ ElevenLabsOptions Opts(const DoubleProcess& d, std::string key = kKey) {
     return o;
 }
 
-std::filesystem::path Dir() {
-    auto d = std::filesystem::temp_directory_path() / ("beacon_eleven_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-}
+std::filesystem::path Dir() { return testing::ScratchDir("beacon_eleven"); }
 
 TEST(ElevenLabsTest, AudioAndWordTimings) {
     DoubleProcess d("elevenlabs_double.py");
@@ -73,8 +69,15 @@ TEST(ElevenLabsTest, ErrorClassesNeverLeakTheKey) {
         ElevenLabsVoiceEngine e(Opts(d, "sk_wrong_key_999"), http);
         auto r = e.Speak({"hello", "", "en"}, Dir(), {});
         ASSERT_FALSE(r.ok());
-        EXPECT_EQ(r.error().code, core::ErrorCode::kUnauthorized);
+        // The service refused our key: an external failure naming the service, never Beacon's own 401.
+        EXPECT_EQ(r.error().code, core::ErrorCode::kExternal);
+        EXPECT_FALSE(r.error().retryable);
+        EXPECT_NE(r.error().message.find("ElevenLabs"), std::string::npos);
+        EXPECT_NE(r.error().message.find("HTTP 401"), std::string::npos);
         EXPECT_NE(r.error().message.find("invalid_api_key"), std::string::npos);
+        auto voices = e.ListVoices();
+        ASSERT_FALSE(voices.ok());
+        EXPECT_EQ(voices.error().code, core::ErrorCode::kExternal);
         EXPECT_EQ(r.error().message.find("sk_wrong_key_999"), std::string::npos);
         auto h = CheckElevenLabs(Opts(d, "sk_wrong_key_999"), http);
         EXPECT_FALSE(h.ok);

@@ -56,7 +56,7 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     if (s.translation == "builtin") {
         e->translator_ = std::make_unique<ApertiumTranslator>(opts.builtin.apertium);
     } else if (s.translation == "ollama") {
-        e->translator_ = std::make_unique<OllamaTranslator>(opts.ollama, e->http_);
+        e->translator_ = std::make_unique<OllamaTranslator>(opts.ollama, e->http_, opts.service_log);
     } else if (s.translation != "none") {
         return bad("translation", s.translation, "builtin, ollama or none");
     }
@@ -65,7 +65,7 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     if (s.entities == "builtin") {
         e->entities_ = std::make_unique<HeuristicEntityExtractor>();
     } else if (s.entities == "ollama") {
-        e->entities_ = std::make_unique<OllamaEntityExtractor>(opts.ollama, e->http_);
+        e->entities_ = std::make_unique<OllamaEntityExtractor>(opts.ollama, e->http_, opts.service_log);
     } else if (s.entities != "none") {
         return bad("entities", s.entities, "builtin, ollama or none");
     }

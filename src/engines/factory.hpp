@@ -45,6 +45,8 @@ struct EngineOptions {
     ComfyOptions comfyui;
     ElevenLabsOptions elevenlabs;
     WhisperOptions whisper;
+    /// Notes from engines that have no job log at hand (e.g. an unwrapped Ollama answer); may be empty.
+    LogSink service_log;
 };
 
 /// Owns the chosen engines (with their concurrency wrappers) and the shared HttpClient.

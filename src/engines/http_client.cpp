@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <condition_variable>
 #include <ctime>
@@ -69,6 +70,15 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t n, void* user) {
 int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     auto* st = static_cast<TransferState*>(user);
     return st->stop.stop_requested() ? 1 : 0;
+}
+
+/// "no answer within 30 s": the limit that ran out (connecting, or the whole exchange).
+std::string NoAnswerWithin(const HttpRequest& req, bool connected) {
+    auto ms = (connected ? req.timeout : std::min(req.connect_timeout, req.timeout)).count();
+    char secs[32];
+    if (ms % 1000 == 0) std::snprintf(secs, sizeof secs, "%lld", static_cast<long long>(ms / 1000));
+    else std::snprintf(secs, sizeof secs, "%.1f", static_cast<double>(ms) / 1000.0);
+    return std::string(connected ? "no answer" : "no connection") + " within " + secs + " s";
 }
 
 std::string Trim(std::string s) {
@@ -139,6 +149,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& req, std::stop_token st
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_off_t connect_us = 0;
+    curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_us);
     resp.status = status;
     curl_slist_free_all(headers);
     if (mime) curl_mime_free(mime);
@@ -153,10 +165,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& req, std::stop_token st
         return Error::Canceled("request to " + req.url + " stopped by the reader");
     }
     if (rc == CURLE_OPERATION_TIMEDOUT) {
-        Error e{ErrorCode::kTimeout, req.url + ": no complete answer within " +
-                                         std::to_string(req.timeout.count()) + " ms",
-                true};
-        return e;
+        return Error{ErrorCode::kTimeout, req.url + ": " + NoAnswerWithin(req, connect_us > 0), true};
     }
     if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
         rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
@@ -201,8 +210,10 @@ Error ErrorFromResponse(const ServiceCall& svc, const std::string& url, const Ht
     switch (resp.status) {
         case 400:
         case 422: e.code = ErrorCode::kInvalidArgument; break;
-        case 401: e.code = ErrorCode::kUnauthorized; break;
-        case 403: e.code = ErrorCode::kForbidden; break;
+        // 401/403 stay kExternal: the service refused *our* credentials; Beacon's own
+        // authentication is the only source of kUnauthorized (a 401 to Beacon's caller).
+        case 401:
+        case 403: break;
         case 404: e.code = ErrorCode::kNotFound; break;
         case 408: e.code = ErrorCode::kTimeout; e.retryable = true; break;
         case 429: e.code = ErrorCode::kRateLimited; e.retryable = true; break;
@@ -232,11 +243,13 @@ Result<HttpResponse> CallWithRetry(const HttpClient& http, const ServiceCall& sv
                 err.message = svc.service + ": " + err.message;
                 return err;
             }
-            err.message = svc.service + " (" + req.url + ") unreachable: " +
-                          err.message.substr(std::min(err.message.size(), req.url.size() + 2));
+            const std::string cause = err.message.substr(std::min(err.message.size(), req.url.size() + 2));
+            err.message = svc.service + " (" + req.url + ")" +
+                          (err.code == ErrorCode::kTimeout ? ": " : " unreachable: ") + cause;
         }
         if (!err.retryable || attempt >= policy.max_attempts) {
-            if (attempt > 1) err.message += " (after " + std::to_string(attempt) + " attempts)";
+            // Counts the requests this call really sent (each attempt is exactly one request).
+            if (attempt > 1) err.message += " (" + std::to_string(attempt) + " requests sent, all failed)";
             return err;
         }
         auto wait = std::min(delay, policy.max_delay);

@@ -35,7 +35,65 @@ bool SameModel(const std::string& a, const std::string& b) {
     return norm(a) == norm(b);
 }
 
+std::string TrimSpace(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    auto e = s.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+/// The end of the balanced {...} or [...] that starts at `open`, honouring JSON strings; npos if none.
+std::size_t BalancedEnd(const std::string& s, std::size_t open) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = open; i < s.size(); ++i) {
+        const char c = s[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '{' || c == '[') ++depth;
+        else if ((c == '}' || c == ']') && --depth == 0) return i;
+    }
+    return std::string::npos;
+}
+
+std::string ErrorText(const Json& e) { return e.is_string() ? e.get<std::string>() : e.dump(); }
+
+/// Notes an unwrapped answer in the log (when there is one).
+void NoteUnwrapped(const LogSink& log, const std::string& what, const UnwrappedJson& u) {
+    if (log && !u.how.empty()) log("ollama: the " + what + " answer came wrapped in " + u.how + "; using the JSON inside");
+}
+
 }  // namespace
+
+UnwrappedJson UnwrapJsonAnswer(const std::string& reply) {
+    const std::string trimmed = TrimSpace(reply);
+    if (Json::accept(trimmed)) return {trimmed, ""};
+    // A markdown fence: ```json\n...\n``` (the language tag is optional), maybe amid prose.
+    if (auto open = trimmed.find("```"); open != std::string::npos) {
+        auto body = trimmed.find('\n', open);
+        auto close = body == std::string::npos ? std::string::npos : trimmed.find("```", body);
+        if (close != std::string::npos) {
+            std::string tag = TrimSpace(trimmed.substr(open + 3, body - open - 3));
+            std::string inner = TrimSpace(trimmed.substr(body + 1, close - body - 1));
+            if (Json::accept(inner)) {
+                return {inner, "a ```" + tag + " fence" +
+                                   (open > 0 || close + 3 < trimmed.size() ? " with prose around it" : "")};
+            }
+        }
+    }
+    // Prose before or after: the first balanced object (or array) that parses.
+    for (std::size_t p = trimmed.find_first_of("{["); p != std::string::npos;
+         p = trimmed.find_first_of("{[", p + 1)) {
+        auto end = BalancedEnd(trimmed, p);
+        if (end == std::string::npos) continue;
+        std::string inner = trimmed.substr(p, end - p + 1);
+        if (Json::accept(inner)) return {inner, "prose"};
+    }
+    return {reply, ""};
+}
 
 Result<std::string> OllamaChat::Chat(const std::vector<ChatMessage>& messages, const Json& format,
                                      const std::function<void(const std::string&)>& on_token,
@@ -60,6 +118,7 @@ Result<std::string> OllamaChat::Chat(const std::vector<ChatMessage>& messages, c
     std::string content;
     std::string pending;
     std::string stream_error;
+    std::string done_reason;
     bool done = false;
     bool garbage = false;
     if (stream) {
@@ -77,9 +136,10 @@ Result<std::string> OllamaChat::Chat(const std::vector<ChatMessage>& messages, c
                     return false;
                 }
                 if (j.contains("error")) {
-                    stream_error = j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
+                    stream_error = ErrorText(j["error"]);
                     return false;
                 }
+                if (j.contains("done_reason") && j["done_reason"].is_string()) done_reason = j["done_reason"];
                 if (j.contains("message") && j["message"].is_object() &&
                     j["message"].contains("content") && j["message"]["content"].is_string()) {
                     std::string frag = j["message"]["content"].get<std::string>();
@@ -108,22 +168,32 @@ Result<std::string> OllamaChat::Chat(const std::vector<ChatMessage>& messages, c
             Json j = Json::parse(pending, nullptr, false);
             if (j.is_object() && j.contains("error")) {
                 return Error::External("Ollama (" + req.url + "): model '" + opts_.model +
-                                       "' failed mid-answer: " + j["error"].dump(), true);
+                                       "' failed mid-answer: " + ErrorText(j["error"]), true);
             }
-            if (j.is_object() && j.value("done", false)) done = true;
+            if (j.is_object() && j.value("done", false)) {
+                done = true;
+                if (j.contains("done_reason") && j["done_reason"].is_string()) done_reason = j["done_reason"];
+            }
         }
         if (!done) {
             return Error::External("Ollama (" + req.url + "): the stream ended without a final done line", true);
         }
-        return content;
+    } else {
+        Json j = Json::parse(r->body, nullptr, false);
+        if (!j.is_object() || !j.contains("message") || !j["message"].is_object() ||
+            !j["message"].contains("content") || !j["message"]["content"].is_string()) {
+            return Error::External("Ollama (" + req.url + "): unexpected answer (no message.content): " +
+                                   Truncate(r->body, 300));
+        }
+        content = j["message"]["content"].get<std::string>();
+        if (j.contains("done_reason") && j["done_reason"].is_string()) done_reason = j["done_reason"];
     }
-    Json j = Json::parse(r->body, nullptr, false);
-    if (!j.is_object() || !j.contains("message") || !j["message"].is_object() ||
-        !j["message"].contains("content") || !j["message"]["content"].is_string()) {
-        return Error::External("Ollama (" + req.url + "): unexpected answer (no message.content): " +
-                               Truncate(r->body, 300));
+    if (done_reason == "length") {
+        return Error::External("Ollama (" + req.url + "): model '" + opts_.model +
+                               "' stopped at its length limit (done_reason \"length\"), so the answer is cut off: " +
+                               Truncate(content, 300) + " (raise num_ctx/num_predict or ask for less)");
     }
-    return j["message"]["content"].get<std::string>();
+    return content;
 }
 
 Provenance OllamaScriptWriter::Describe() const {
@@ -172,7 +242,9 @@ Result<ScriptResult> OllamaScriptWriter::Write(const ScriptRequest& req, const L
     if (log) log("ollama: writing the script with model '" + chat_.options().model + "' at " + url);
     BEACON_TRY(raw, chat_.Chat(msgs, schema, on_token, stop));
     flush();
-    auto parsed = ValidateScriptAnswer(raw, req.duration_target, true);
+    auto unwrapped = UnwrapJsonAnswer(raw);
+    NoteUnwrapped(log, "script", unwrapped);
+    auto parsed = ValidateScriptAnswer(unwrapped.json, req.duration_target, true);
     std::string final_raw = raw;
     if (!parsed.ok()) {
         if (log) log("ollama: the answer failed validation (" + parsed.error().message + "); one repair attempt");
@@ -182,7 +254,9 @@ Result<ScriptResult> OllamaScriptWriter::Write(const ScriptRequest& req, const L
         BEACON_TRY(raw2, chat_.Chat(msgs, schema, on_token, stop));
         flush();
         final_raw = raw2;
-        parsed = ValidateScriptAnswer(raw2, req.duration_target, true);
+        auto unwrapped2 = UnwrapJsonAnswer(raw2);
+        NoteUnwrapped(log, "script", unwrapped2);
+        parsed = ValidateScriptAnswer(unwrapped2.json, req.duration_target, true);
         if (!parsed.ok()) {
             return Error::External("Ollama (" + url + ") model '" + chat_.options().model +
                                    "': the script failed validation after one repair attempt: " +
@@ -217,7 +291,9 @@ Result<std::string> OllamaTranslator::Translate(const std::string& text, const s
                        "{\"translation\": \"...\"}."},
         {"user", text}};
     BEACON_TRY(raw, chat_.Chat(msgs, schema, nullptr, stop));
-    Json j = Json::parse(raw, nullptr, false);
+    auto unwrapped = UnwrapJsonAnswer(raw);
+    NoteUnwrapped(log_, "translation", unwrapped);
+    Json j = Json::parse(unwrapped.json, nullptr, false);
     if (!j.is_object() || !j.contains("translation") || !j["translation"].is_string()) {
         return Error::External("Ollama (" + chat_.Url("/api/chat") + ") model '" + chat_.options().model +
                                "': translation answer does not match the schema: " + Truncate(raw, 300));
@@ -240,7 +316,9 @@ Result<std::vector<std::string>> OllamaEntityExtractor::Extract(const std::strin
                    "user's text, each once, as written. Answer as JSON: {\"entities\": [...]}."},
         {"user", text}};
     BEACON_TRY(raw, chat_.Chat(msgs, schema, nullptr, stop));
-    Json j = Json::parse(raw, nullptr, false);
+    auto unwrapped = UnwrapJsonAnswer(raw);
+    NoteUnwrapped(log_, "entities", unwrapped);
+    Json j = Json::parse(unwrapped.json, nullptr, false);
     if (!j.is_object() || !j.contains("entities") || !j["entities"].is_array()) {
         return Error::External("Ollama (" + chat_.Url("/api/chat") + ") model '" + chat_.options().model +
                                "': entities answer does not match the schema: " + Truncate(raw, 300));

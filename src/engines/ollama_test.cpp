@@ -102,11 +102,19 @@ TEST(OllamaTest, TranslatorEntitiesAndHealth) {
     OllamaTranslator t(Opts(d), http);
     auto tr = t.Translate("hello", "en", "es", {});
     ASSERT_TRUE(tr.ok()) << tr.error().message;
-    EXPECT_EQ(*tr, "value of translation");  // the double's schema-shaped answer, passed through
+    EXPECT_EQ(*tr, "hola");  // the double translates what it was sent, so this checks our request too
     OllamaEntityExtractor e(Opts(d), http);
-    auto en = e.Extract("Paris", {});
-    ASSERT_TRUE(en.ok());
-    ASSERT_EQ(en->size(), 1u);
+    auto en = e.Extract("Marie Curie moved from Warsaw to Paris, then back to Paris.", {});
+    ASSERT_TRUE(en.ok()) << en.error().message;
+    // The double names the capitalised words of the text it was sent; duplicates are dropped.
+    EXPECT_EQ(*en, (std::vector<std::string>{"Marie Curie", "Warsaw", "Paris"}));
+    const auto chats = d.RequestsTo("/api/chat", "POST");
+    ASSERT_EQ(chats.size(), 2u);
+    EXPECT_EQ(chats[0]["json"]["messages"][1]["content"], "hello");
+    EXPECT_EQ(chats[0]["json"]["stream"], false);
+    EXPECT_EQ(chats[0]["json"]["think"], false);
+    EXPECT_EQ(chats[0]["json"]["format"]["required"][0], "translation");
+    EXPECT_EQ(chats[1]["json"]["format"]["required"][0], "entities");
     EXPECT_TRUE(CheckOllama(Opts(d), http, "script").ok);
 }
 

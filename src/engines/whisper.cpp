@@ -13,6 +13,19 @@ ServiceCall WhisperService() {
                                if (j.contains("error") && j["error"].is_string()) return j["error"].get<std::string>();
                                if (j.contains("error") && j["error"].is_object()) return j["error"].value("message", j["error"].dump());
                                if (j.contains("detail") && j["detail"].is_string()) return j["detail"].get<std::string>();
+                               if (j.contains("detail") && j["detail"].is_array()) {
+                                   // FastAPI validation: [{"loc":["body","file"],"msg":"Field required"}]
+                                   std::string out;
+                                   for (const auto& e : j["detail"]) {
+                                       if (!e.is_object()) continue;
+                                       std::string loc;
+                                       if (e.contains("loc") && e["loc"].is_array()) {
+                                           for (const auto& l : e["loc"]) loc += (loc.empty() ? "" : ".") + (l.is_string() ? l.get<std::string>() : l.dump());
+                                       }
+                                       out += (out.empty() ? "" : "; ") + loc + ": " + e.value("msg", "");
+                                   }
+                                   if (!out.empty()) return "validation failed: " + out;
+                               }
                                if (j.contains("detail")) return j["detail"].dump();
                            }
                            return r.body.substr(0, 300);
@@ -27,6 +40,13 @@ std::string Trim(const std::string& s) {
 
 }  // namespace
 
+bool IsNonSpeechMarker(const std::string& text) {
+    std::string t = Trim(text);
+    if (t.size() < 2) return false;
+    // whisper.cpp writes [BLANK_AUDIO], [MUSIC], [ Silence ], (wind blowing) for what is not speech.
+    return (t.front() == '[' && t.back() == ']') || (t.front() == '(' && t.back() == ')');
+}
+
 Result<std::vector<Cue>> CuesFromVerboseJson(const Json& j) {
     if (!j.is_object() || !j.contains("segments") || !j["segments"].is_array()) {
         return Error::Invalid("verbose_json answer has no 'segments' array");
@@ -38,7 +58,7 @@ Result<std::vector<Cue>> CuesFromVerboseJson(const Json& j) {
             return Error::Invalid("a segment lacks numeric start/end");
         }
         std::string text = Trim(s.value("text", ""));
-        if (text.empty()) continue;
+        if (text.empty() || IsNonSpeechMarker(text)) continue;
         double start = s["start"].get<double>(), end = s["end"].get<double>();
         if (start < 0 || end < start) return Error::Invalid("a segment has bad times");
         cues.push_back({start, end, text});
@@ -76,6 +96,14 @@ Result<CaptionResult> WhisperCaptionEngine::Caption(const CaptionRequest& req, s
     if (!cues.ok()) {
         return Error::External("Whisper (" + hr.url + "): unexpected answer: " + cues.error().message +
                                ": " + r->body.substr(0, 200));
+    }
+    if (cues->empty()) {
+        // The narration always speaks; an empty transcript is the service failing, not silence.
+        const std::size_t n = j["segments"].size();
+        return Error::External("Whisper (" + hr.url + "): no speech recognised in the narration (" +
+                               std::to_string(n) + " segment" + (n == 1 ? "" : "s") +
+                               (n ? ", none with words: " + Trim(j["segments"][0].value("text", "")) : "") +
+                               "); check the model and the language '" + lang + "'");
     }
     CaptionResult out;
     out.cues = std::move(cues).value();

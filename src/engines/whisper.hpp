@@ -29,7 +29,11 @@ private:
     const HttpClient& http_;
 };
 
-/// Segments of a verbose_json answer (either server) as cues; empty texts are dropped.
+/// True for whisper's non-speech segment texts: "[BLANK_AUDIO]", "[MUSIC]", "(silence)".
+bool IsNonSpeechMarker(const std::string& text);
+
+/// Segments of a verbose_json answer (either server) as cues; empty texts and non-speech markers
+/// are dropped. (Caption() fails when nothing is left: the narration always speaks.)
 Result<std::vector<Cue>> CuesFromVerboseJson(const Json& j);
 
 /// `beacon doctor`: whisper.cpp GET /health (503 while loading); OpenAI-style GET /v1/models.

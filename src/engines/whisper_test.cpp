@@ -13,9 +13,7 @@ namespace {
 using testing::DoubleProcess;
 
 std::filesystem::path Wav() {
-    auto dir = std::filesystem::temp_directory_path() / ("beacon_whisper_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    auto p = dir / "a.wav";
+    auto p = testing::ScratchDir("beacon_whisper") / "a.wav";
     std::vector<short> s(16000 * 2, 0);
     EXPECT_TRUE(WriteWav16(p, s.data(), s.size(), 16000).ok());
     return p;
@@ -69,7 +67,7 @@ TEST(WhisperTest, ErrorClasses) {
     }
     {
         DoubleProcess d("whisper_double.py", {"--api", "openai"});
-        auto bad = std::filesystem::temp_directory_path() / ("beacon_whisper_bad_" + std::to_string(::getpid()) + ".wav");
+        auto bad = testing::ScratchDir("beacon_whisper") / "bad.wav";
         std::ofstream(bad) << "not audio";
         WhisperCaptionEngine e(Opts(d, "openai"), http);
         auto r = e.Caption({bad, "en", {}}, {});

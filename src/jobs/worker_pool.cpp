@@ -263,7 +263,11 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
                             std::to_string(options_.max_attempts) + ")",
                         "warn");
             } else {
-                (void)db_.FinishJob(id, JobState::kFailed, err, std::nullopt);
+                Error final_err = err;
+                if (job.attempts > 1) {  // each job attempt sent its own requests: count the attempts too
+                    final_err.message += " (gave up after " + std::to_string(job.attempts) + " job attempts)";
+                }
+                (void)db_.FinishJob(id, JobState::kFailed, final_err, std::nullopt);
             }
             if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
             Notify();

@@ -1279,7 +1279,15 @@ Reply Api::Engines(Request&) {
 Reply Api::Voices(Request&) {
     if (!deps_.list_voices) return Error(503, "unavailable", "the voice list is not available in this server");
     auto items = deps_.list_voices();
-    if (!items.ok()) return Error(items.error());
+    if (!items.ok()) {
+        // The voice service failed (a wrong or exhausted key, a 404...): that is a bad gateway,
+        // never Beacon's own 401/403/404, which the web client reads as "signed out".
+        core::Error e = items.error();
+        if (e.code != core::ErrorCode::kTimeout && e.code != core::ErrorCode::kUnavailable) {
+            e.code = core::ErrorCode::kExternal;
+        }
+        return Error(e);
+    }
     return Json(200, {{"items", *items}});
 }
 

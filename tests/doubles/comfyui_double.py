@@ -9,6 +9,7 @@ executing{node:null}) only to the socket whose clientId matches. /history/{id} s
 the prompt is done; /view serves real PNG bytes of the latent's size; /interrupt interrupts.
 """
 import json
+import struct
 import threading
 import time
 import uuid
@@ -24,25 +25,65 @@ OUTPUT_NODES = {"SaveImage", "PreviewImage"}
 class State:
     def __init__(self):
         self.lock = threading.Lock()
-        self.sockets = {}      # client_id -> (wfile, lock)
+        self.sockets = {}      # client_id -> (wfile, lock, connection)
         self.history = {}      # prompt_id -> entry
         self.files = {}        # (subfolder, filename) -> bytes
         self.interrupted = set()
         self.number = 0
         self.prompts = []
+        # The real server runs one prompt at a time from a queue (PromptQueue + one worker).
+        self.pending = []      # [number, prompt_id, graph, extra_data, outputs] waiting
+        self.running = None    # the entry being executed
+        self.wake = threading.Condition(self.lock)
+        self.worker = None
+        self.done_graphs = {}  # json of an executed graph -> its outputs (the node cache)
 
 
-def send_ws(st, client_id, msg):
+def worker_loop(server):
+    st = server.state
+    while True:
+        with st.wake:
+            while not st.pending:
+                st.wake.wait()
+            item = st.pending.pop(0)
+            st.running = item
+        number, prompt_id, graph, extra, _ = item
+        try:
+            run_prompt(server, prompt_id, extra.get("client_id", ""), graph, number)
+        finally:
+            with st.lock:
+                st.running = None
+                st.interrupted.discard(prompt_id)
+
+
+def preview_frame(width, height, seed):
+    """A binary /ws frame as the server sends while sampling: type 1 (PREVIEW_IMAGE), format 2 (PNG)."""
+    return struct.pack(">II", 1, 2) + common.png_bytes(min(width, 32), min(height, 32), seed % 256)
+
+
+def send_ws(st, client_id, msg, opcode=0x1):
     with st.lock:
         sock = st.sockets.get(client_id)
     if not sock:
         return
-    wfile, lock = sock
+    wfile, lock, _ = sock
     try:
         with lock:
-            common.ws_send(wfile, msg)
+            common.ws_send(wfile, msg, opcode)
     except OSError:
         pass
+
+
+def drop_ws(st, client_id):
+    """Closes the client's socket without a close frame (a dropped connection)."""
+    import socket
+    with st.lock:
+        sock = st.sockets.pop(client_id, None)
+    if sock:
+        try:
+            sock[2].shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def run_prompt(server, prompt_id, client_id, graph, number):
@@ -50,9 +91,27 @@ def run_prompt(server, prompt_id, client_id, graph, number):
     now = lambda: int(time.time() * 1000)
     send_ws(st, client_id, {"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 1}}}})
     send_ws(st, client_id, {"type": "execution_start", "data": {"prompt_id": prompt_id, "timestamp": now()}})
+    key = json.dumps(graph, sort_keys=True)
+    with st.lock:
+        cached = st.done_graphs.get(key)
+    if cached is not None:
+        # An identical resubmission: every node comes from the cache, nothing is sampled, the UI
+        # output is re-sent and history lists the earlier files.
+        nodes = list(graph.keys())
+        send_ws(st, client_id, {"type": "execution_cached", "data": {"nodes": nodes, "prompt_id": prompt_id, "timestamp": now()}})
+        messages = [["execution_start", {"prompt_id": prompt_id, "timestamp": now()}],
+                    ["execution_cached", {"nodes": nodes, "prompt_id": prompt_id, "timestamp": now()}]]
+        for nid, ui in cached.items():
+            send_ws(st, client_id, {"type": "executed", "data": {"node": nid, "display_node": nid, "output": ui, "prompt_id": prompt_id}})
+        messages.append(["execution_success", {"prompt_id": prompt_id, "timestamp": now()}])
+        send_ws(st, client_id, {"type": "execution_success", "data": {"prompt_id": prompt_id, "timestamp": now()}})
+        finish(st, client_id, prompt_id, graph, number, dict(cached), messages, "success")
+        return
     send_ws(st, client_id, {"type": "execution_cached", "data": {"nodes": [], "prompt_id": prompt_id, "timestamp": now()}})
     messages = [["execution_start", {"prompt_id": prompt_id, "timestamp": now()}]]
     outputs = {}
+    with st.lock:
+        st.started = getattr(st, "started", []) + [prompt_id]
     width = height = 64
     seed = 0
     for nid, node in graph.items():
@@ -75,6 +134,12 @@ def run_prompt(server, prompt_id, client_id, graph, number):
                     return
                 time.sleep(a.step_delay)
                 send_ws(st, client_id, {"type": "progress", "data": {"value": v, "max": steps, "prompt_id": prompt_id, "node": nid}})
+                send_ws(st, client_id, {"type": "progress_state", "data": {"prompt_id": prompt_id, "nodes": {
+                    nid: {"value": v, "max": steps, "state": "running", "node_id": nid, "prompt_id": prompt_id,
+                          "display_node_id": nid, "parent_node_id": None, "real_node_id": nid}}}})
+                send_ws(st, client_id, preview_frame(width, height, seed + v), opcode=0x2)
+                if a.drop_ws_after and v == a.drop_ws_after:
+                    drop_ws(st, client_id)
             if a.exec_error:
                 data = {"prompt_id": prompt_id, "node_id": nid, "node_type": "KSampler", "executed": [],
                         "exception_message": "CUDA out of memory. Tried to allocate 2.00 GiB",
@@ -96,6 +161,8 @@ def run_prompt(server, prompt_id, client_id, graph, number):
             send_ws(st, client_id, {"type": "executed", "data": {"node": nid, "display_node": nid, "output": ui, "prompt_id": prompt_id}})
     messages.append(["execution_success", {"prompt_id": prompt_id, "timestamp": now()}])
     send_ws(st, client_id, {"type": "execution_success", "data": {"prompt_id": prompt_id, "timestamp": now()}})
+    with st.lock:
+        st.done_graphs[key] = dict(outputs)
     finish(st, client_id, prompt_id, graph, number, outputs, messages, "success")
 
 
@@ -133,6 +200,16 @@ class H(common.Handler):
             return self.send(200, self.object_info())
         if path == "/system_stats":
             return self.send(200, {"system": {"os": "posix", "comfyui_version": "0.3.40"}, "devices": []})
+        if path == "/queue":
+            with st.lock:
+                running = [st.running] if st.running else []
+                pending = list(st.pending)
+            return self.send(200, {"queue_running": running, "queue_pending": pending})
+        if path == "/history":
+            n = int(q.get("max_items", ["10000"])[0])
+            with st.lock:
+                items = list(st.history.items())[-n:]
+            return self.send(200, dict(items))
         if path.startswith("/history/"):
             with st.lock:
                 entry = st.history.get(path[len("/history/"):])
@@ -159,7 +236,7 @@ class H(common.Handler):
                 return
             lock = threading.Lock()
             with st.lock:
-                st.sockets[client_id] = (self.wfile, lock)
+                st.sockets[client_id] = (self.wfile, lock, self.connection)
             with lock:
                 common.ws_send(self.wfile, {"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 0}}, "sid": client_id}})
             try:
@@ -176,7 +253,8 @@ class H(common.Handler):
             except OSError:
                 pass
             with st.lock:
-                st.sockets.pop(client_id, None)
+                if client_id in st.sockets and st.sockets[client_id][2] is self.connection:
+                    st.sockets.pop(client_id, None)
             self.close_connection = True
             return
         self.send(404, "404: Not Found", "text/plain")
@@ -188,17 +266,27 @@ class H(common.Handler):
         if path == "/interrupt":
             req = self.json_body() or {}
             with st.lock:
-                if "prompt_id" in req:
-                    st.interrupted.add(req["prompt_id"])
-                else:
-                    st.interrupted.update(st.history.keys())
+                running = st.running[1] if st.running else None
+                # {"prompt_id": id} interrupts only when that prompt is the one running.
+                if running and req.get("prompt_id", running) == running:
+                    st.interrupted.add(running)
+            return self.send(200, "", "text/plain")
+        if path == "/queue":
+            req = self.json_body() or {}
+            with st.lock:
+                if req.get("clear"):
+                    st.deleted = getattr(st, "deleted", []) + [e[1] for e in st.pending]
+                    st.pending = []
+                for pid in req.get("delete", []):
+                    if any(e[1] == pid for e in st.pending):
+                        st.pending = [e for e in st.pending if e[1] != pid]
             return self.send(200, "", "text/plain")
         if path != "/prompt":
             return self.send(404, "404: Not Found", "text/plain")
         req = self.json_body()
         if a.delay:
             time.sleep(a.delay)
-        if common.should_fail(self.server):
+        if not a.fail_after_queue and common.should_fail(self.server):
             return self.send(a.fail, "500 Internal Server Error", "text/plain")
         if a.garbage:
             return self.send(200, "not json at all", "text/plain")
@@ -230,12 +318,22 @@ class H(common.Handler):
                                              "message": "Prompt outputs failed validation", "details": "",
                                              "extra_info": {}}, "node_errors": node_errors})
         prompt_id = str(uuid.uuid4())
-        with st.lock:
+        extra = dict(req.get("extra_data") or {})
+        if "client_id" in req:
+            extra["client_id"] = req["client_id"]
+        with st.wake:
             st.number += 1
             number = st.number
             st.prompts.append(req)
-        t = threading.Thread(target=run_prompt, args=(self.server, prompt_id, req.get("client_id", ""), graph, number), daemon=True)
-        t.start()
+            st.pending.append([number, prompt_id, graph, extra, [k for k, n in graph.items() if n["class_type"] in OUTPUT_NODES]])
+            if st.worker is None:
+                st.worker = threading.Thread(target=worker_loop, args=(self.server,), daemon=True)
+                st.worker.start()
+            st.wake.notify()
+        if a.fail_after_queue and common.should_fail(self.server):
+            # Queued, but the answer is lost (a proxy's 502, a reset): the client must not send it again.
+            return self.send(a.fail, "502 Bad Gateway", "text/plain")
+        # Newer servers add fields; clients ignore unknown keys.
         self.send(200, {"prompt_id": prompt_id, "number": number, "node_errors": {}})
 
 
@@ -246,4 +344,7 @@ if __name__ == "__main__":
     p.add_argument("--exec-error", action="store_true", help="fail in KSampler with execution_error")
     p.add_argument("--no-ws", action="store_true", help="no WebSocket endpoint (client must poll)")
     p.add_argument("--view-garbage", action="store_true", help="/view returns non-image bytes")
+    p.add_argument("--drop-ws-after", type=int, default=0, help="drop the /ws connection after N sampler steps")
+    p.add_argument("--fail-after-queue", action="store_true",
+                   help="--fail applies after the prompt was queued (the answer is lost, the prompt runs)")
     common.serve(H, State(), p)

@@ -24,14 +24,47 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "BeaconDouble/1"
+    _raw_body = None
 
     def log_message(self, fmt, *args):  # quiet unless asked
         if getattr(self.server, "verbose", False):
             sys.stderr.write("%s\n" % (fmt % args))
 
+    def parse_request(self):
+        """Answers GET /__double/requests (the request log) before the double's own routes."""
+        if not super().parse_request():
+            return False
+        self._raw_body = None
+        if self.command == "GET" and self.path.split("?")[0] == LOG_PATH:
+            with self.server.lock:
+                log = list(self.server.request_log)
+            self.send(200, log, record=False)
+            return False
+        return True
+
     def body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n else b""
+        if self._raw_body is None:
+            n = int(self.headers.get("Content-Length") or 0)
+            self._raw_body = self.rfile.read(n) if n else b""
+        return self._raw_body
+
+    def record(self, status):
+        """Appends what this request was and what it got to the log that tests read."""
+        raw = self.body()
+        entry = {"method": self.command, "path": self.path, "status": status,
+                 "headers": {k.lower(): v for k, v in self.headers.items()}}
+        ctype = self.headers.get("Content-Type", "")
+        if "multipart/form-data" in ctype:
+            fields = parse_multipart(self) or {}
+            entry["form"] = {k: [fn if fn else v.decode("utf-8", "replace") for fn, v in vals]
+                             for k, vals in fields.items()}
+        elif raw:
+            try:
+                entry["json"] = json.loads(raw)
+            except ValueError:
+                entry["body"] = raw[:2000].decode("utf-8", "replace")
+        with self.server.lock:
+            self.server.request_log.append(entry)
 
     def json_body(self):
         raw = self.body()
@@ -40,7 +73,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except ValueError:
             return None
 
-    def send(self, status, payload, ctype="application/json", headers=None):
+    def send(self, status, payload, ctype="application/json", headers=None, record=True):
+        if record:
+            self.record(status)
         if isinstance(payload, (dict, list)):
             payload = json.dumps(payload).encode()
         elif isinstance(payload, str):
@@ -55,6 +90,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     def start_chunked(self, status, ctype):
+        self.record(status)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Transfer-Encoding", "chunked")
@@ -71,13 +107,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
+LOG_PATH = "/__double/requests"
+
+
 def parse_multipart(handler):
     """Returns {name: (filename or None, bytes)} for a multipart/form-data body (repeated names
     keep a list under name + '[]' as sent, e.g. 'timestamp_granularities[]')."""
     ctype = handler.headers.get("Content-Type", "")
     if "multipart/form-data" not in ctype or "boundary=" not in ctype:
         return None
-    boundary = ctype.split("boundary=", 1)[1].strip().strip('"').encode()
+    boundary = ctype.split("boundary=", 1)[1].split(";")[0].strip().strip('"').encode()
     data = handler.body()
     fields = {}
     for part in data.split(b"--" + boundary):
@@ -143,6 +182,7 @@ def ws_accept(handler):
         handler.send(400, {"error": "not a websocket request"})
         return False
     accept = base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest()).decode()
+    handler.record(101)
     handler.send_response(101, "Switching Protocols")
     handler.send_header("Upgrade", "websocket")
     handler.send_header("Connection", "Upgrade")
@@ -174,6 +214,8 @@ def serve(handler_cls, state, argv_parser):
     srv.args = args
     srv.state = state
     srv.lock = threading.Lock()
+    srv.request_log = []
+    srv.counters = {}  # should_fail() and count(), apart from each double's own state
     srv.verbose = getattr(args, "verbose", False)
     print("PORT %d" % srv.server_address[1], flush=True)
     try:
@@ -200,14 +242,14 @@ def should_fail(server):
     if not a.fail:
         return False
     with server.lock:
-        n = server.state.setdefault("fail_count", 0)
+        n = server.counters.get("fail_count", 0)
         if a.fail_times >= 0 and n >= a.fail_times:
             return False
-        server.state["fail_count"] = n + 1
+        server.counters["fail_count"] = n + 1
         return True
 
 
 def count(server, key):
     with server.lock:
-        server.state[key] = server.state.get(key, 0) + 1
-        return server.state[key]
+        server.counters[key] = server.counters.get(key, 0) + 1
+        return server.counters[key]

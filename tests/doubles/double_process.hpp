@@ -1,7 +1,12 @@
 #pragma once
 /// Starts a stand-in server (tests/doubles/*.py) as a child process and reads its port from the
 /// first stdout line ("PORT <n>"). The child is killed (by its pid) when the object dies.
+/// Requests() reads what the double received (its GET /__double/requests log), so tests can
+/// assert on Beacon's requests as well as on its handling of the answers.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -9,9 +14,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -64,6 +73,44 @@ public:
     DoubleProcess(const DoubleProcess&) = delete;
     DoubleProcess& operator=(const DoubleProcess&) = delete;
     int port() const { return port_; }
+
+    /// The double's request log: [{method, path, status, headers, json|form|body}], oldest first.
+    nlohmann::json Requests() const {
+        int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0) throw std::runtime_error("socket");
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(port_));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        timeval tv{10, 0};
+        setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        if (connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+            close(s);
+            throw std::runtime_error("cannot reach the double");
+        }
+        const std::string req = "GET /__double/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        if (write(s, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
+            close(s);
+            throw std::runtime_error("cannot ask the double");
+        }
+        std::string resp;
+        char buf[8192];
+        for (ssize_t n; (n = read(s, buf, sizeof buf)) > 0;) resp.append(buf, static_cast<std::size_t>(n));
+        close(s);
+        auto p = resp.find("\r\n\r\n");
+        if (p == std::string::npos) throw std::runtime_error("bad answer from the double");
+        return nlohmann::json::parse(resp.substr(p + 4));
+    }
+
+    /// The logged requests whose path starts with prefix (and whose method is method, if given).
+    std::vector<nlohmann::json> RequestsTo(const std::string& prefix, const std::string& method = "") const {
+        std::vector<nlohmann::json> out;
+        for (const auto& r : Requests()) {
+            if (r["path"].get<std::string>().rfind(prefix, 0) == 0 && (method.empty() || r["method"] == method))
+                out.push_back(r);
+        }
+        return out;
+    }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
 private:
@@ -71,5 +118,26 @@ private:
     int fd_ = -1;
     int port_ = 0;
 };
+
+/// A scratch folder under the system temp folder ("<name>_<pid>"), removed with everything in
+/// it at program exit; tests of the engines share one per name.
+inline const std::filesystem::path& ScratchDir(const std::string& name) {
+    struct Dir {
+        std::filesystem::path path;
+        ~Dir() {
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
+        }
+    };
+    static std::vector<std::unique_ptr<Dir>> dirs;
+    for (const auto& d : dirs) {
+        if (d->path.filename() == name + "_" + std::to_string(::getpid())) return d->path;
+    }
+    auto d = std::make_unique<Dir>();
+    d->path = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d->path);
+    dirs.push_back(std::move(d));
+    return dirs.back()->path;
+}
 
 }  // namespace beacon::testing

@@ -10,6 +10,7 @@ and per-character alignment, one entry per character of `text`), .../stream/with
 import base64
 import json
 import re
+import subprocess
 import threading
 import time
 from urllib.parse import urlparse, parse_qs
@@ -20,6 +21,29 @@ VOICES = [{"voice_id": "21m00Tcm4TlvDq8ikWAM", "name": "Rachel", "category": "pr
            "labels": {"accent": "american", "language": "en"}, "description": "calm",
            "preview_url": "", "settings": None,
            "verified_languages": [{"language": "en", "model_id": "eleven_multilingual_v2"}]}]
+
+
+AUDIO_CACHE = {}
+
+
+def mp3_tone(seconds, rate, kbps):
+    """Real, decodable MP3 (a 440 Hz tone) of the given length, encoded by ffmpeg (cached)."""
+    key = (round(seconds, 2), rate, kbps)
+    if key not in AUDIO_CACHE:
+        out = subprocess.run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+             "sine=frequency=440:sample_rate=%d:duration=%.2f" % (rate, key[0]),
+             "-c:a", "libmp3lame", "-b:a", "%dk" % kbps, "-ar", str(rate), "-ac", "1",
+             "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "-"],
+            stdout=subprocess.PIPE, check=True)
+        AUDIO_CACHE[key] = out.stdout
+    return AUDIO_CACHE[key]
+
+
+def spoken(text):
+    """ElevenLabs' text normalisation, in small: digits are read out."""
+    names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    return "".join(names[int(c)] if c.isdigit() else c for c in text)
 
 
 def err(status, code, message):
@@ -48,6 +72,13 @@ class H(common.Handler):
                     return self.send(200, v)
             return self.send(404, {"detail": {"status": "voice_not_found",
                                               "message": "A voice with the voice_id %s was not found." % m.group(1)}})
+        if path == "/v1/user/subscription":
+            a = self.server.args
+            return self.send(200, {"tier": "creator", "character_count": 100000 - a.characters_left,
+                                   "character_limit": 100000, "can_extend_character_limit": False,
+                                   "allowed_to_extend_character_limit": False,
+                                   "next_character_count_reset_unix": 1767225600, "voice_limit": 30,
+                                   "status": "active", "currency": "usd"})
         if path == "/v1/models":
             return self.send(200, [{"model_id": "eleven_multilingual_v2", "name": "Multilingual v2",
                                     "can_do_text_to_speech": True, "languages": [{"language_id": "en", "name": "English"}]}])
@@ -68,6 +99,10 @@ class H(common.Handler):
         if not isinstance(req, dict) or not isinstance(req.get("text"), str) or not req["text"]:
             return self.send(422, {"detail": [{"loc": ["body", "text"], "msg": "field required",
                                                "type": "value_error.missing"}]})
+        if a.max_chars and len(req["text"]) > a.max_chars:
+            return self.send(400, {"detail": {"status": "max_character_limit_exceeded", "message":
+                                              "You can send at most %d characters in one request; this one has %d."
+                                              % (a.max_chars, len(req["text"]))}})
         if m.group(1) not in [v["voice_id"] for v in VOICES]:
             return self.send(400, {"detail": {"status": "voice_not_found", "message": "A voice with the voice_id %s was not found." % m.group(1)}})
         with self.server.lock:
@@ -75,7 +110,6 @@ class H(common.Handler):
             over = active >= a.concurrency
             if not over:
                 self.server.state["active"] = active + 1
-            self.server.state.setdefault("requests", []).append({"path": self.path, "body": req})
         if over:
             hdr = {"Retry-After": a.retry_after} if a.retry_after else None
             return self.send(429, err(429, "too_many_concurrent_requests",
@@ -97,20 +131,29 @@ class H(common.Handler):
             if fmt.startswith("wav_"):
                 audio = common.wav_bytes(duration, int(fmt.split("_")[1]))
             else:
-                # Bytes of the right size for a CBR stream of that length (the client only stores them).
-                kbps = int(fmt.split("_")[2]) if fmt.count("_") == 2 else 128
-                audio = b"\xff\xfb\x90\x64" + b"\x00" * int(duration * kbps * 1000 / 8 - 4)
-            starts = [round(0.1 + i * per_char, 3) for i in range(len(text))]
-            ends = [round(s + per_char, 3) for s in starts]
-            alignment = {"characters": list(text), "character_start_times_seconds": starts,
-                         "character_end_times_seconds": ends}
+                parts = fmt.split("_")
+                rate = int(parts[1]) if len(parts) > 1 else 44100
+                kbps = int(parts[2]) if len(parts) > 2 else 128
+                audio = mp3_tone(duration, rate, kbps)
+
+            def align(chars):
+                starts = [round(0.1 + i * per_char, 3) for i in range(len(chars))]
+                return {"characters": list(chars), "character_start_times_seconds": starts,
+                        "character_end_times_seconds": [round(x + per_char, 3) for x in starts]}
+            alignment = align(text)
+            # The normalised text reads digits out, so its arrays differ from the text sent.
+            normalized = align(spoken(text))
             if a.bad_alignment:
-                alignment["character_end_times_seconds"] = ends[:-1]
+                alignment["character_end_times_seconds"] = alignment["character_end_times_seconds"][:-1]
+            if a.alignment in ("null", "both-null"):
+                alignment = None
+            if a.alignment == "both-null":
+                normalized = None
             if not m.group(3):
                 return self.send(200, audio, "audio/mpeg" if fmt.startswith("mp3") else "audio/wav",
                                  headers={"request-id": "req_abc"})
             body = {"audio_base64": base64.b64encode(audio).decode(), "alignment": alignment,
-                    "normalized_alignment": alignment}
+                    "normalized_alignment": normalized}
             if m.group(2):
                 self.start_chunked(200, "application/x-ndjson")
                 self.chunk(json.dumps(body) + "\n")
@@ -127,4 +170,8 @@ if __name__ == "__main__":
     p.add_argument("--quota", action="store_true", help="answer 401 quota_exceeded")
     p.add_argument("--concurrency", type=int, default=2)
     p.add_argument("--bad-alignment", action="store_true")
+    p.add_argument("--alignment", default="both", choices=["both", "null", "both-null"],
+                   help="null: alignment is null (normalized_alignment only); both-null: neither")
+    p.add_argument("--max-chars", type=int, default=0, help="400 max_character_limit_exceeded above this")
+    p.add_argument("--characters-left", type=int, default=91000, help="for GET /v1/user/subscription")
     common.serve(H, {}, p)

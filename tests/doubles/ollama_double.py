@@ -41,6 +41,43 @@ def shaped(schema, name="value"):
     return "value of %s" % name
 
 
+WORDS = {"hello": "hola", "good night": "buenas noches", "the sea": "el mar"}
+
+
+def user_text(req):
+    msgs = [m for m in req.get("messages", []) if isinstance(m, dict) and m.get("role") == "user"]
+    return msgs[-1].get("content", "") if msgs else ""
+
+
+def answer_for(req, fmt):
+    """What a model answers: it reads the request (translation, entities) or follows the schema."""
+    props = fmt.get("properties", {}) if isinstance(fmt, dict) else {}
+    text = user_text(req)
+    if "translation" in props:
+        return {"translation": WORDS.get(text.strip().lower(), "[%s] %s" % ("es", text))}
+    if "entities" in props:
+        # Runs of capitalised words, as written (a crude but honest NER over what was sent).
+        out, run = [], []
+        for w in text.replace(",", " ").replace(".", " ").split() + [""]:
+            if w[:1].isupper():
+                run.append(w)
+            elif run:
+                out.append(" ".join(run))
+                run = []
+        return {"entities": out}
+    return shaped(fmt)
+
+
+def wrap(content, how):
+    if how == "fence":
+        return "```json\n" + content + "\n```"
+    if how == "fence-prose":
+        return "Here is the JSON you asked for:\n\n```json\n" + content + "\n```\nLet me know if you need changes."
+    if how == "prose":
+        return "Sure! Here it is: " + content + " Hope this helps."
+    return content
+
+
 class H(common.Handler):
     def do_HEAD(self):
         if self.path == "/":
@@ -103,26 +140,63 @@ class H(common.Handler):
         elif a.answer == "prose":
             content = "Sure! Here is your script: a lighthouse, some waves."
         elif isinstance(fmt, dict):
-            content = json.dumps(shaped(fmt))
+            content = json.dumps(answer_for(req, fmt), ensure_ascii=False)
         else:
             content = "value of content"
-        with self.server.lock:
-            self.server.state.setdefault("requests", []).append(req)
+        content = wrap(content, a.wrap)
+        done_reason = "stop"
+        if a.done_reason_length:
+            content, done_reason = content[:len(content) // 2], "length"
         base = {"model": req["model"], "created_at": "2024-08-04T08:52:19.385406455-07:00"}
+        stats = dict(STATS)
+        if a.minimal:
+            base, stats = {"model": req["model"]}, {}  # optional fields left out
+        if a.extra_fields:
+            base = dict(base, id="0193f5c2-7d6e-7b1a-9c1e-2f3a4b5c6d7e", system_fingerprint="fp_ollama",
+                        remote_host="", logprobs=None)
+        thinking = "The user wants JSON. Shape: {\"draft\": [1, 2} ... let me think." if a.thinking else None
+
+        def msg(text, think=None):
+            m = {"role": "assistant", "content": text}
+            if think is not None:
+                m["thinking"] = think
+            if a.extra_fields:
+                m["images"] = None
+                m["tool_calls"] = []
+            return m
+
         if req.get("stream", True) is False:
-            out = dict(base, message={"role": "assistant", "content": content}, done=True, done_reason="stop", **STATS)
+            out = dict(base, message=msg(content, thinking), done=True, **stats)
+            if not a.minimal or done_reason != "stop":
+                out["done_reason"] = done_reason
             return self.send(200, out)
         self.start_chunked(200, "application/x-ndjson")
+        lines = []
+        if thinking:
+            lines += [dict(base, message=msg("", thinking[i:i + 9]), done=False) for i in range(0, len(thinking), 9)]
         pieces = [content[i:i + 7] for i in range(0, len(content), 7)]
         for i, p in enumerate(pieces):
             if a.midstream_error and i == len(pieces) // 2:
-                self.chunk(json.dumps({"error": "an error was encountered while running the model"}) + "\n")
-                return self.end_chunks()
-            self.chunk(json.dumps(dict(base, message={"role": "assistant", "content": p}, done=False)) + "\n")
+                lines.append({"error": "an error was encountered while running the model"})
+                break
+            lines.append(dict(base, message=msg(p), done=False))
+        else:
+            final = dict(base, message=msg(""), done=True, **stats)
+            if not a.minimal or done_reason != "stop":
+                final["done_reason"] = done_reason
+            lines.append(final)
+        for line in lines:
+            data = (json.dumps(line, ensure_ascii=False) + "\n").encode()
+            if a.split_lines:
+                # One NDJSON line across two reads: the client must join them.
+                half = len(data) // 2
+                self.chunk(data[:half])
+                time.sleep(0.01)
+                self.chunk(data[half:])
+            else:
+                self.chunk(data)
             if a.token_delay:
                 time.sleep(a.token_delay)
-        self.chunk(json.dumps(dict(base, message={"role": "assistant", "content": ""}, done=True,
-                                   done_reason="stop", **STATS)) + "\n")
         self.end_chunks()
 
 
@@ -134,4 +208,12 @@ if __name__ == "__main__":
     p.add_argument("--midstream-error", action="store_true")
     p.add_argument("--token-delay", type=float, default=0.0)
     p.add_argument("--garbage-tags", action="store_true")
+    p.add_argument("--wrap", default="none", choices=["none", "fence", "fence-prose", "prose"],
+                   help="wrap the JSON answer in a markdown fence and/or prose, as models often do")
+    p.add_argument("--thinking", action="store_true", help="add a `thinking` field (reasoning models)")
+    p.add_argument("--extra-fields", action="store_true", help="add fields the client does not know")
+    p.add_argument("--minimal", action="store_true", help="leave out optional fields (stats, created_at)")
+    p.add_argument("--done-reason-length", action="store_true",
+                   help="stop halfway with done_reason \"length\" (num_predict reached)")
+    p.add_argument("--split-lines", action="store_true", help="split every NDJSON line across two writes")
     common.serve(H, {}, p)

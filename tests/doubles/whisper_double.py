@@ -54,8 +54,32 @@ def segments_for(text, duration):
     return segs
 
 
+def subword(segs):
+    """whisper.cpp's verbose_json "words" are tokens: long words come in pieces."""
+    for s in segs:
+        pieces = []
+        for w in s["words"]:
+            word = w["word"]
+            if len(word.strip()) > 5:
+                mid = (w["start"] + w["end"]) / 2
+                pieces.append(dict(w, word=word[:4], end=round(mid, 2)))
+                pieces.append(dict(w, word=word[4:], start=round(mid, 2)))
+            else:
+                pieces.append(w)
+        s["words"] = pieces
+    return segs
+
+
 def render(handler, fmt, text, duration, language, words_wanted, api):
+    mode = handler.server.args.segments
     segs = segments_for(text, duration)
+    if mode == "empty":
+        text, segs = "", []
+    elif mode == "blank":
+        text = " [BLANK_AUDIO]"
+        segs = [dict(segments_for("x", duration)[0], text=text, words=[])]
+    elif mode == "subword":
+        segs = subword(segs)
     if fmt == "json":
         return handler.send(200, {"text": text})
     if fmt == "text":
@@ -128,8 +152,6 @@ class H(common.Handler):
         duration = wav_duration(data)
         if duration is None:
             return self.send(400, {"error": "failed to read audio data"})
-        with self.server.lock:
-            self.server.state.setdefault("fields", []).append({k: [v.decode("utf-8", "replace") if k != "file" else f for f, v in vals] for k, vals in fields.items()})
         fmt = fields.get("response_format", [(None, b"json")])[0][1].decode()
         lang = fields.get("language", [(None, b"en")])[0][1].decode()
         render(self, fmt, self.server.args.text, duration, lang, True, "whispercpp")
@@ -155,8 +177,6 @@ class H(common.Handler):
         duration = wav_duration(data)
         if duration is None:
             return self.send(415, {"detail": "Failed to decode audio. The provided file type is not supported."})
-        with self.server.lock:
-            self.server.state.setdefault("fields", []).append({k: [v.decode("utf-8", "replace") if k != "file" else f for f, v in vals] for k, vals in fields.items()})
         fmt = fields.get("response_format", [(None, b"json")])[0][1].decode()
         grans = [v.decode() for _, v in fields.get("timestamp_granularities[]", [])]
         lang = fields.get("language", [(None, b"")])[0][1].decode()
@@ -171,4 +191,6 @@ if __name__ == "__main__":
     p.add_argument("--key", default="")
     p.add_argument("--loading", action="store_true")
     p.add_argument("--wrong-schema", action="store_true", help="verbose_json without segments")
+    p.add_argument("--segments", default="speech", choices=["speech", "empty", "blank", "subword"],
+                   help="empty: no segments; blank: only [BLANK_AUDIO]; subword: words are token pieces")
     common.serve(H, {}, p)
