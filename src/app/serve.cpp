@@ -184,13 +184,13 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     live_options.horizon_seconds = rt.cfg.liveloop.horizon_seconds;
     live_options.target_duration = rt.cfg.media.segment_seconds;
     live_options.public_base_url = [url = rt.cfg.server.public_url] { return url; };
-    // Slot times such as "20:00" are the user's local time.
-    {
-        std::time_t now = std::time(nullptr);
-        std::tm local{};
-        localtime_r(&now, &local);
-        live_options.slot_utc_offset_minutes = static_cast<int>(local.tm_gmtoff / 60);
+    live_options.guide_hours = rt.cfg.liveloop.guide_hours;
+    // Slot times such as "20:00" are wall-clock times in this zone, with its rules for each date.
+    auto zone = liveloop::TimeZone::Load(rt.cfg.liveloop.time_zone);
+    if (!zone.ok()) {
+        return std::cerr << "beacon: liveloop.time_zone: " << zone.error().message << "\n", 1;
     }
+    live_options.time_zone = *zone;
     liveloop::LiveLoopService live(*rt.db, *rt.store, live_options);
     HealthCache health(*rt.engines);
     // Library changes reach the channels at once (a deleted item leaves their future).
@@ -211,6 +211,24 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         out.file = std::move(a.file);
         return out;
     };
+    if (rt.cfg.liveloop.hdhomerun) {
+        // The tuner's identity stays the same as long as the data folder does.
+        deps.tuner_handler = [&live, device = liveloop::MakeTunerDevice(
+                                         fs::absolute(rt.cfg.data_dir).string())](
+                                 const server::LiveRequest& r) -> core::Result<server::LiveResponse> {
+            BEACON_TRY(channels, live.TunerChannels(r.base_url, r.stream_key));
+            liveloop::TunerDevice d = device;
+            d.base_url = r.base_url;
+            auto scan = r.query.find("scan");
+            auto a = liveloop::AnswerTuner(r.path, scan == r.query.end() ? "" : scan->second, d,
+                                           channels);
+            server::LiveResponse out;
+            out.status = a.status;
+            out.content_type = a.content_type;
+            out.body = std::move(a.body);
+            return out;
+        };
+    }
     // The API notifies the workers and publishes job.updated after a regeneration.
     deps.regenerate_scene = [&rt](std::int64_t job, int scene, const Json& edits) {
         return pipeline::RegenerateScene(*rt.db, job, scene, edits);

@@ -411,7 +411,13 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("GET", "/live/{slug}/audio_{lang}.m3u8", K, &Api::Live);
     Add("GET", "/live/{slug}/subs_{lang}.m3u8", K, &Api::Live);
     Add("GET", "/api/v1/system", U, &Api::System);
-    Add("GET", "/live/logo.svg", K, &Api::Live);
+    Add("GET", "/live/logo.svg", P, &Api::Live);  // public: guide.xml names it without a key
+    // HDHomeRun tuner emulation (Plex and Jellyfin send no credentials); 404 unless switched on.
+    Add("GET", "/discover.json", P, &Api::Tuner);
+    Add("GET", "/lineup_status.json", P, &Api::Tuner);
+    Add("GET", "/lineup.json", P, &Api::Tuner);
+    Add("GET", "/device.xml", P, &Api::Tuner);
+    Add("POST", "/lineup.post", P, &Api::Tuner);
     Add("GET", "/live/{slug}/empty/{mpegts}/{msn}.vtt", K, &Api::Live);
 }
 
@@ -742,6 +748,38 @@ Reply Api::Live(Request& req) {
     r.content_type = lr.content_type;
     r.body = std::move(lr.body);
     if (!lr.cache_control.empty()) r.AddHeader("Cache-Control", lr.cache_control);
+    return r;
+}
+
+Reply Api::Tuner(Request& req) {
+    if (!deps_.tuner_handler) {
+        return Error(404, "not_found",
+                     "no route for " + req.method + " " + req.raw_path +
+                         " (the HDHomeRun tuner is off: [liveloop] hdhomerun = true turns it on)");
+    }
+    LiveRequest tuner;
+    tuner.path = req.segments.empty() ? std::string() : req.segments.back();
+    tuner.query = req.query;
+    tuner.base_url = BaseUrl(req);
+    // The lineup's stream URLs carry the owner's stream key (made on first use, as in Settings).
+    auto owner = deps_.db.GetUserByName("admin");
+    if (owner.ok()) {
+        if (owner->stream_key.empty()) {
+            owner->stream_key = RandomToken(24);
+            if (auto s = deps_.db.SetStreamKey(owner->id, owner->stream_key); !s.ok()) {
+                return Error(s.error());
+            }
+        }
+        tuner.user_id = owner->id;
+        tuner.stream_key = owner->stream_key;
+    }
+    auto res = deps_.tuner_handler(tuner);
+    if (!res.ok()) return Error(res.error());
+    Reply r;
+    r.status = res->status;
+    r.content_type = res->content_type;
+    r.body = std::move(res->body);
+    r.AddHeader("Cache-Control", "no-store");
     return r;
 }
 

@@ -100,6 +100,7 @@ private:
     Reply EventsWithoutUpgrade(Request& req);
     Reply Media(Request& req);
     Reply Live(Request& req);
+    Reply Tuner(Request& req);
 
     ServerDeps& deps_;
     const ServerOptions& options_;

@@ -57,6 +57,11 @@ struct ServerDeps {
 
     /// GET /live/* (LiveLoop): playlists, M3U, XMLTV.
     std::function<core::Result<LiveResponse>(const LiveRequest&)> live_handler;
+    /// The HDHomeRun tuner API (GET /discover.json, /lineup_status.json, /lineup.json,
+    /// /device.xml; POST /lineup.post), answered without sign-in: `path` is the file name,
+    /// `stream_key` the owner's (for the lineup's URLs), `query` holds ?scan=. Empty: those
+    /// routes answer 404 ([liveloop] hdhomerun is off).
+    std::function<core::Result<LiveResponse>(const LiveRequest&)> tuner_handler;
     /// POST /api/v1/jobs/{id}/scenes/{n}/regenerate; edits is a validated object with any of
     /// description (string), lines (array of strings), seed (integer).
     std::function<core::Result<core::Job>(std::int64_t job_id, int scene, const core::Json& edits)>
