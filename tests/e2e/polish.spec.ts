@@ -385,6 +385,32 @@ test("theme follows the system until the user picks one", async ({ browser }) =>
   }
 });
 
+test("Create after Regenerate: the scene shows its new lines and picture, focus stays on the scene", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const ctx = await loggedIn(browser);
+  const p = await ctx.newPage();
+  try {
+    await p.goto(`/create?job=${jobId}`);
+    const scene = p.getByTestId("scene").first();
+    await expect(scene.locator("img")).toBeVisible();
+    const before = await scene.locator("img").getAttribute("src");
+    await scene.getByRole("button", { name: /Regenerate scene \d+…/ }).click();
+    const line = `The ${WORD} lamp turns once more for the late boat.`;
+    await scene.getByLabel("Lines (one per line)").fill(line);
+    await scene.getByRole("button", { name: "Regenerate scene" }).click();
+    await expect(scene.getByRole("button", { name: /Regenerate scene \d+…/ })).toBeFocused();
+    await expect(scene.getByTestId("scene-line").first()).toHaveText(`“${line}”`, { timeout: 180_000 });
+    await expect(p.getByTestId("job-state")).toHaveText("completed", { timeout: 180_000 });
+    await expect.poll(async () => scene.locator("img").getAttribute("src"), { timeout: 30_000 }).not.toBe(before);
+    // The new picture is served under its new address.
+    const src = (await scene.locator("img").getAttribute("src"))!;
+    expect((await ctx.request.get(src)).ok()).toBe(true);
+    await expect(p.getByTestId("preview-video")).toHaveAttribute("data-kind", "final");
+  } finally {
+    await ctx.close();
+  }
+});
+
 test("after deleting an item on its page, its job no longer offers to watch it", async ({ browser }) => {
   const ctx = await loggedIn(browser);
   const p = await ctx.newPage();

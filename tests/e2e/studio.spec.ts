@@ -150,13 +150,14 @@ test("item page: provenance by stage, editing, downloads", async () => {
   await expect(page.getByTestId("provenance-asset")).toHaveCount(assets.length);
   await expect(page.getByTestId("revision")).toHaveText("Revision 1");
   // Edit the description and visibility; they are saved and survive a reload.
-  await page.getByLabel("Description", { exact: true }).fill(`Edited on the item page ${WORD}.`);
-  await page.getByLabel("Visibility", { exact: true }).selectOption("public");
-  await page.getByRole("button", { name: "Save changes" }).click();
+  const edit = page.getByTestId("item-edit");
+  await edit.getByRole("textbox", { name: "Description" }).fill(`Edited on the item page ${WORD}.`, { timeout: 15_000 });
+  await edit.getByRole("combobox", { name: "Visibility" }).selectOption("public", { timeout: 15_000 });
+  await edit.getByRole("button", { name: "Save changes" }).click({ timeout: 15_000 });
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("item-description")).toHaveText(`Edited on the item page ${WORD}.`);
-  await expect(page.getByLabel("Visibility", { exact: true })).toHaveValue("public");
+  await expect(page.getByTestId("item-edit").getByRole("combobox", { name: "Visibility" })).toHaveValue("public");
   await expect(page.getByRole("link", { name: "MP4" })).toHaveAttribute("href", /\.mp4$/);
   await shootBoth(page, "item");
 });
