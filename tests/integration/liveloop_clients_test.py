@@ -53,7 +53,8 @@ LOG_PATTERNS = {
                r"Packet corrupt", r"Queue input is backward in time"],
     "mpv": [r"Invalid audio PTS", r"Invalid video timestamp", r"timestamp reset",
             r"Reset playback", r"Non-monotonous DTS", r"non monotonically increasing dts",
-            r"DTS discontinuity", r"timestamp discontinuity", r"Timestamp jump"],
+            r"DTS discontinuity", r"timestamp discontinuity", r"Timestamp jump",
+            r"Audio/Video desynchronisation detected"],
     "vlc": [r"buffer too late", r"too late to be displayed", r"dropped as too late",
             r"Timestamp conversion failed", r"no reference clock", r"Could not convert timestamp",
             r"is called too late", r"late frames, dropping frame", r"clock gap",
@@ -451,8 +452,8 @@ class Client:
         hits = {}
         if os.path.exists(self.log_path):
             with open(self.log_path, "rb") as f:
-                for raw in f:
-                    line = raw.decode(errors="replace")
+                text = f.read().decode(errors="replace").replace("\r", "\n")
+                for line in text.split("\n"):
                     if self.name == "gstreamer" and "last-message" in line:
                         continue
                     for pat in pats:
