@@ -288,11 +288,11 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
         if (cancel_requested()) {
             (void)db_.FinishJob(id, JobState::kCanceled,
                                 Error::Canceled("canceled by the user"), std::nullopt);
+            definition_.Release(job);
             ctx.Log("canceled", "warn");
         } else {
             // Shutting down: the job stays claimed-then-released and resumes on the next start.
             (void)db_.RequeueJob(id, 0, "");
-            definition_.Release(job);
             ctx.Log("interrupted by shutdown; will resume after the last finished stage", "warn");
         }
     } else {
@@ -302,7 +302,6 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
     if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
 }
 
-}  // namespace beacon::jobs
 void WorkerPool::FinishUntilRecorded(std::int64_t id, JobState state,
                                      const std::optional<core::Error>& error,
                                      std::optional<std::int64_t> content_id,
@@ -322,3 +321,4 @@ void WorkerPool::FinishUntilRecorded(std::int64_t id, JobState state,
     }
 }
 
+}  // namespace beacon::jobs

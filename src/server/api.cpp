@@ -395,6 +395,7 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("GET", "/api/v1/content/{id}/assets", U, &Api::ContentAssets);
     Add("GET", "/api/v1/engines", U, &Api::Engines);
     Add("GET", "/api/v1/voices", U, &Api::Voices);
+    Add("GET", "/api/v1/system", U, &Api::System);
     Add("GET", "/api/v1/playlists", U, &Api::ListPlaylists);
     Add("POST", "/api/v1/playlists", U, &Api::CreatePlaylist);
     Add("GET", "/api/v1/playlists/{id}", U, &Api::GetPlaylist);
@@ -410,7 +411,6 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("GET", "/live/{slug}/video.m3u8", K, &Api::Live);
     Add("GET", "/live/{slug}/audio_{lang}.m3u8", K, &Api::Live);
     Add("GET", "/live/{slug}/subs_{lang}.m3u8", K, &Api::Live);
-    Add("GET", "/api/v1/system", U, &Api::System);
     Add("GET", "/live/logo.svg", P, &Api::Live);  // public: guide.xml names it without a key
     // HDHomeRun tuner emulation (Plex and Jellyfin send no credentials); 404 unless switched on.
     Add("GET", "/discover.json", P, &Api::Tuner);
@@ -981,6 +981,10 @@ Reply Api::Generate(Request& req) {
     if (!body.ok()) return Error(body.error());
     auto gen = core::ParseGenerateRequest(*body);
     if (!gen.ok()) return Error(gen.error());
+    if (deps_.workers) {
+        // Below the disk reserve no new job is taken (503 naming the folder and its space).
+        if (auto room = deps_.workers->disk().AdmitNewJob(); !room.ok()) return Error(room.error());
+    }
     if (deps_.list_voices && (body->contains("voice") || body->contains("language"))) {
         // Refused up front rather than in the voice stage. When the voice list cannot be read,
         // the job goes ahead and its voice stage reports the service's own error.
@@ -1274,10 +1278,6 @@ Reply Api::DeleteContent(Request& req) {
     Reply r;
     r.status = 204;
     r.content_type.clear();
-    if (deps_.workers) {
-        // Below the disk reserve no new job is taken (503 naming the folder and its space).
-        if (auto room = deps_.workers->disk().AdmitNewJob(); !room.ok()) return Error(room.error());
-    }
     return r;
 }
 
@@ -1312,6 +1312,10 @@ Reply Api::Engines(Request&) {
     auto items = deps_.engine_health();
     if (!items.ok()) return Error(items.error());
     return Json(200, {{"items", *items}});
+}
+
+Reply Api::System(Request&) {
+    return Json(200, {{"disk", deps_.workers ? deps_.workers->disk().ToJson() : core::Json()}});
 }
 
 Reply Api::Voices(Request&) {
@@ -1526,7 +1530,3 @@ Reply Api::PlaylistNow(Request& req) {
 }
 
 }  // namespace beacon::server
-Reply Api::System(Request&) {
-    return Json(200, {{"disk", deps_.workers ? deps_.workers->disk().ToJson() : core::Json()}});
-}
-

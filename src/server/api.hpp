@@ -88,6 +88,7 @@ private:
     // engines
     Reply Engines(Request& req);
     Reply Voices(Request& req);
+    Reply System(Request& req);
     // playlists
     Reply ListPlaylists(Request& req);
     Reply CreatePlaylist(Request& req);
@@ -108,7 +109,6 @@ private:
     Router<Route> router_;
     /// GET /jobs/{id} bodies by job id, with the fingerprint they were built at.
     std::mutex job_cache_mu_;
-    Reply System(Request& req);
     std::unordered_map<std::int64_t, std::pair<std::string, std::string>> job_cache_;
 };
 
