@@ -156,5 +156,24 @@ TEST(OllamaAnswersTest, MidStreamErrorShowsTheServiceText) {
     EXPECT_EQ(r.error().message.find("{\""), std::string::npos) << r.error().message;  // no raw JSON
 }
 
+TEST(OllamaAnswersTest, ATimeoutSaysNoAnswerWithinTheLimit) {
+    DoubleProcess d("ollama_double.py", {"--delay", "30"});
+    HttpClient http;
+    auto o = Opts(d);
+    o.timeout = std::chrono::seconds(1);
+    o.retry.max_attempts = 2;
+    OllamaTranslator t(o, http);
+    auto r = t.Translate("hello", "en", "es", {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, core::ErrorCode::kTimeout);
+    EXPECT_NE(r.error().message.find("Ollama (" + d.url() + "/api/chat): no answer within 1 s"), std::string::npos)
+        << r.error().message;
+    EXPECT_EQ(r.error().message.find("unreachable"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("(2 requests sent, all failed)"), std::string::npos) << r.error().message;
+    const auto sent = d.RequestsTo("/api/chat", "POST");  // the double logs on arrival
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_TRUE(sent[0]["status"].is_null());  // never answered
+}
+
 }  // namespace
 }  // namespace beacon::engines

@@ -7,6 +7,9 @@ on a worker thread that sends the per-prompt WebSocket events (status, execution
 execution_cached, executing, progress, executed, execution_success | execution_error,
 executing{node:null}) only to the socket whose clientId matches. /history/{id} stays {} until
 the prompt is done; /view serves real PNG bytes of the latent's size; /interrupt interrupts.
+Like the server, prompts run one at a time from a queue (GET /queue, POST /queue {"delete"}),
+sampling sends binary preview frames and progress_state, an identical resubmission is served
+from the node cache (execution_cached lists every node), and GET /history lists all entries.
 """
 import json
 import struct

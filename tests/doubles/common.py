@@ -3,6 +3,10 @@
 Each double listens on 127.0.0.1 with an OS-chosen port and prints `PORT <n>` on its first
 stdout line, so a test can start it as a child process and connect. Misbehaviour is chosen
 with command-line switches (see each double's --help).
+
+Every double logs each request on arrival and the status it got; GET /__double/requests returns
+that log as JSON ([{method, path, status, headers, json | form | body}]), so tests assert on what
+Beacon sent (DoubleProcess::Requests() in double_process.hpp; `curl` in shell tests).
 """
 import argparse
 import base64
@@ -37,9 +41,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._raw_body = None
         if self.command == "GET" and self.path.split("?")[0] == LOG_PATH:
             with self.server.lock:
-                log = list(self.server.request_log)
+                log = json.loads(json.dumps(self.server.request_log))
             self.send(200, log, record=False)
             return False
+        # Logged on arrival (status null until answered), so requests that time out still count.
+        self._entry = {"method": self.command, "path": self.path, "status": None,
+                       "headers": {k.lower(): v for k, v in self.headers.items()}}
+        with self.server.lock:
+            self.server.request_log.append(self._entry)
         return True
 
     def body(self):
@@ -51,8 +60,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def record(self, status):
         """Appends what this request was and what it got to the log that tests read."""
         raw = self.body()
-        entry = {"method": self.command, "path": self.path, "status": status,
-                 "headers": {k.lower(): v for k, v in self.headers.items()}}
+        entry = {"status": status}
         ctype = self.headers.get("Content-Type", "")
         if "multipart/form-data" in ctype:
             fields = parse_multipart(self) or {}
@@ -64,7 +72,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except ValueError:
                 entry["body"] = raw[:2000].decode("utf-8", "replace")
         with self.server.lock:
-            self.server.request_log.append(entry)
+            self._entry.update(entry)
 
     def json_body(self):
         raw = self.body()
