@@ -62,6 +62,10 @@ LOG_PATTERNS = {
     "gstreamer": [r"WARNING", r"ERROR", r"discont.*(backward|jump)", r"Timestamp.*(backward|jump)"],
 }
 LOG_PATTERNS["ffprobe"] = LOG_PATTERNS["ffmpeg"]
+# VLC also says these when a starved CPU (2 shared cores in CI) makes a frame late: a few are
+# load, not timestamps (the broken channel of issue 9 gave thousands). Every other pattern: 0.
+LOG_TOLERATED = {r"buffer too late": 10, r"too late to be displayed": 10,
+                 r"late frames, dropping frame": 10}
 
 
 def log(msg):
@@ -107,12 +111,14 @@ class StreamSeries:
         self.units = []                # capture: (wall, pts, dur)
         self.samples = []              # player: (wall, position)
 
-    def analyse(self, t_start, t_end, td):
+    def analyse(self, t_start, t_end):
+        """Coverage, resets, forward jumps, lag behind the wall clock (and, for a player, the
+        longest time its position stood still), measured from the stream's start."""
         if self.kind == "capture":
-            return self._analyse_capture(t_start, t_end, td)
-        return self._analyse_player(t_end, td)
+            return self._analyse_capture(t_start, t_end)
+        return self._analyse_player()
 
-    def _analyse_capture(self, t_start, t_end, td):
+    def _analyse_capture(self, t_start, t_end):
         r = {"units": len(self.units), "media": 0.0, "resets": 0, "skips": 0,
              "first_pts": None, "last_pts": None, "max_gap": 0.0, "lag": t_end - t_start,
              "wall": t_end - t_start}
@@ -141,7 +147,7 @@ class StreamSeries:
                  coverage=received / r["wall"])
         return r
 
-    def _analyse_player(self, t_end, td):
+    def _analyse_player(self):
         r = {"units": len(self.samples), "media": 0.0, "resets": 0, "skips": 0,
              "first_pts": None, "last_pts": None, "max_gap": 0.0, "freeze": 0.0,
              "lag": 0.0, "wall": 0.0, "coverage": 0.0}
@@ -151,7 +157,7 @@ class StreamSeries:
         start = next((i for i in range(1, len(pts)) if pts[i][1] >= pts[0][1] + 1.0), None)
         if start is None:
             r["wall"] = 0.0
-            r["freeze"] = t_end - (pts[0][0] if pts else t_end)
+            r["freeze"] = (pts[-1][0] - pts[0][0]) if pts else 0.0
             return r
         t0 = pts[start][0]
         r["startup"] = t0
@@ -190,6 +196,7 @@ class Client:
         self.notes = []
         self.error = None
         self.t_start = self.t_end = 0.0
+        self.procs = []
 
     def run(self):
         try:
@@ -197,12 +204,21 @@ class Client:
         except Exception as e:  # reported in the table, never swallowed
             self.error = f"{type(e).__name__}: {e}"
             self.t_end = self.t_end or time.monotonic()
+        finally:
+            for p in self.procs:
+                if p.poll() is None:
+                    os.killpg(p.pid, signal.SIGKILL)
+                    p.wait()
+            if getattr(self, "logf", None):
+                self.logf.close()
 
     # helpers
     def _spawn(self, argv, stdout=subprocess.PIPE, env=None):
         self.logf = open(self.log_path, "wb")
-        return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout,
-                                stderr=self.logf, env=env, start_new_session=True)
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout,
+                             stderr=self.logf, env=env, start_new_session=True)
+        self.procs.append(p)
+        return p
 
     def _stop(self, p, sig=signal.SIGINT, grace=10):
         if p.poll() is None:
@@ -450,6 +466,7 @@ class Client:
             failures.append(self.error)
         pats = LOG_PATTERNS[self.name]
         hits = {}
+        per_pattern = {}
         if os.path.exists(self.log_path):
             with open(self.log_path, "rb") as f:
                 text = f.read().decode(errors="replace").replace("\r", "\n")
@@ -458,14 +475,20 @@ class Client:
                         continue
                     for pat in pats:
                         if re.search(pat, line):
-                            key = re.sub(r"\d+", "N", line.strip())[:110]
+                            key = (pat, re.sub(r"\d+", "N", line.strip())[:110])
                             hits[key] = hits.get(key, 0) + 1
+                            per_pattern[pat] = per_pattern.get(pat, 0) + 1
                             break
-        for key, n in sorted(hits.items(), key=lambda kv: -kv[1])[:4]:
-            failures.append(f"log x{n}: {key}")
+        over = [(key, n) for key, n in hits.items()
+                if per_pattern[key[0]] > LOG_TOLERATED.get(key[0], 0)]
+        for (pat, line), n in sorted(over, key=lambda kv: -kv[1])[:4]:
+            failures.append(f"log x{n}: {line}")
+        for (pat, line), n in hits.items():
+            if (pat, line) not in dict(over):
+                self.notes.append(f"tolerated x{n}: {line[:60]}")
         for kind in ("video", "audio"):
             s = self.streams.get(kind)
-            r = s.analyse(self.t_start, self.t_end, td) if s else {"coverage": 0.0, "units": 0}
+            r = s.analyse(self.t_start, self.t_end) if s else {"coverage": 0.0, "units": 0}
             problems = []
             if r["coverage"] < MIN_COVERAGE:
                 problems.append(f"coverage {r['coverage']:.1%} < {MIN_COVERAGE:.0%}")
@@ -714,11 +737,12 @@ def main():
         failed.append("set-up")
     finally:
         if server is not None:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             try:
                 server.wait(15)
             except subprocess.TimeoutExpired:
-                server.kill()
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
         if args.keep or os.environ.get("LIVELOOP_CLIENTS_KEEP"):
             log(f"logs and captures kept in {work}")
         else:
