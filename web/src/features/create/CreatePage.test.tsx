@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { $, byLabel, byText, FakeApi, renderRoute, waitFor, type Rendered } from "../../test/harness";
+import { $, byLabel, byText, click, FakeApi, renderRoute, type, waitFor, type Rendered } from "../../test/harness";
 import { CreatePage } from "./CreatePage";
 
 const job = (over: object = {}) => ({
@@ -71,5 +71,29 @@ describe("CreatePage", () => {
     expect(warn.textContent).toContain("voice (elevenlabs): 401 invalid api key");
     expect(warn.textContent).toContain("would fail");
     expect(byText<HTMLButtonElement>(r.container, "button", "Generate").disabled).toBe(true);
+  });
+
+  it("Regenerate: the scene shows its new lines once the job has them, and focus stays on the scene", async () => {
+    let current = job({ stages: { script: { scenes: [{ n: 1, description: "Old harbour", lines: ["Old line."], picture_url: "/media/jobs/5/scene1.png" }] } } });
+    fake.on("GET", "/jobs/5", () => current);
+    fake.on("POST", "/jobs/5/scenes/1/regenerate", ({ body }) => {
+      const b = body as { description: string; lines: string[] };
+      current = job({ status: "rendering_final", progress: 50, attempts: 1, stages: { script: { scenes: [{ n: 1, description: b.description, lines: b.lines, picture_url: "/media/jobs/5/scene1.png" }] } } });
+      // The answer is the job row (no stages), like the API's Job.
+      const { stages: _s, logs: _l, assets: _a, ...row } = current;
+      return row;
+    });
+    r = await renderRoute(<CreatePage />, { path: "/create", at: "/create?job=5" });
+    const scene = await waitFor(() => $(r.container, "[data-testid=scene]"));
+    const before = $<HTMLImageElement>(scene, "img").getAttribute("src");
+    await click(byText(scene, "button", "Regenerate…"));
+    await type(byLabel<HTMLTextAreaElement>(scene, "Lines (one per line)"), "A brand new line.");
+    await click(byText(scene, "button", "Regenerate scene"));
+    await waitFor(() => expect($(scene, "[data-testid=scene-line]").textContent).toBe("“A brand new line.”"));
+    const again = byText<HTMLButtonElement>(scene, "button", "Regenerate…");
+    expect(document.activeElement).toBe(again);
+    expect(again.getAttribute("aria-disabled")).toBe("true");
+    expect($<HTMLImageElement>(scene, "img").getAttribute("src")).not.toBe(before);
+    expect(fake.writes()).toEqual([{ method: "POST", path: "/jobs/5/scenes/1/regenerate", body: { description: "Old harbour", lines: ["A brand new line."] } }]);
   });
 });

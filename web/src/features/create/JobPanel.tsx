@@ -174,7 +174,10 @@ function SceneRow({ job, scene, canEdit }: { job: Job; scene: SceneView; canEdit
             <p className="small" style={{ margin: 0 }} data-testid="scene-description">{scene.description}</p>
             {scene.lines.map((l, i) => <p key={i} className="small muted" style={{ margin: 0 }} data-testid="scene-line">“{l}”</p>)}
             {scene.voiceUrl && <audio controls preload="none" src={versioned(scene.voiceUrl, sceneVersion(job, scene))} aria-label={`Scene ${scene.n} voice`} style={{ width: "100%" }} />}
-            {canEdit && <button ref={editBtn} className="btn btn--sm" style={{ alignSelf: "start" }} onClick={() => setEditing(true)} aria-label={`Regenerate scene ${scene.n}…`}>Regenerate…</button>}
+            {/* Stays in place while the job runs (aria-disabled keeps focus on it after a regeneration). */}
+            <button ref={editBtn} className="btn btn--sm" style={{ alignSelf: "start" }} aria-disabled={!canEdit}
+              title={canEdit ? undefined : "Available when the job has finished"}
+              onClick={() => canEdit && setEditing(true)} aria-label={`Regenerate scene ${scene.n}…`}>Regenerate…</button>
           </>
         ) : (
           <form className="stack" onSubmit={(e) => { e.preventDefault(); regen.mutate(); }}>
