@@ -677,8 +677,15 @@ LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendit
         body = media::ShiftWebVtt(*bytes, offset);
     } else {
         body = std::move(bytes).value();
+        if (index == 0 && rendition[0] != 'v') {
+            // AAC's priming frame sits before the first video frame; on a channel it would
+            // overlap the previous item's last audio frame (audio DTS going back at every
+            // boundary). Dropped here, so audio runs on exactly as video does.
+            auto dropped = media::DropLeadingAudio(body, first_pts);
+            if (!dropped.ok()) failure = key + ": " + dropped.error().message;
+        }
         auto st = media::ShiftTs(body, shift);
-        if (!st.ok()) failure = key + ": " + st.error().message;
+        if (failure.empty() && !st.ok()) failure = key + ": " + st.error().message;
     }
     lock.lock();
     if (!failure.empty()) return Text(503, "segment " + std::to_string(msn) + ": " + failure);

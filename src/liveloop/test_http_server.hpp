@@ -79,6 +79,20 @@ private:
             }
             if (target.rfind("/live/", 0) == 0) {
                 auto a = svc_.Handle(target.substr(6), query, true, "", base());
+                if (a.stream && a.status == 200) {
+                    // An endless body: chunks until the client goes away, then close.
+                    const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: " +
+                                             a.content_type + "\r\nConnection: close\r\n\r\n";
+                    boost::asio::write(socket, boost::asio::buffer(head), ec);
+                    ++requests_;
+                    while (!ec && !stop_) {
+                        StreamChunk c = a.stream();
+                        if (c.end) break;
+                        if (!c.bytes.empty()) boost::asio::write(socket, boost::asio::buffer(c.bytes), ec);
+                        if (c.wait_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(c.wait_ms));
+                    }
+                    break;
+                }
                 res.result(a.status);
                 res.set(http::field::content_type, a.content_type);
                 res.set(http::field::cache_control, a.cache_control);

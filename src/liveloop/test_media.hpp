@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "media/hls.hpp"
 #include "media/ts_marker.hpp"
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
@@ -141,6 +142,25 @@ inline std::int64_t MakeHouseItem(storage::Database& db, storage::ObjectStore& s
     };
     j["video"] = add("video");
     j["audio"][spec.language] = add(audio_folder);
+    {
+        // The muxed (IPTV) rendition, made by the same code that upgrades old items.
+        std::ofstream(dir / "segments.json", std::ios::binary | std::ios::trunc) << j.dump(2);
+        media::MediaOptions opts;
+        opts.segment_seconds = segment_seconds;
+        auto muxed = media::AddMuxedRenditions(opts, dir.string(), media::RunOptions{});
+        if (!muxed.ok()) {
+            error = "muxed rendition: " + muxed.error().message;
+            return -1;
+        }
+        std::ifstream in(dir / "segments.json");
+        auto upgraded = nlohmann::ordered_json::parse(in);
+        j["muxed"] = upgraded["muxed"];
+        j["muxed_first_pts"] = upgraded["muxed_first_pts"];
+        for (const auto& seg : j["muxed"][spec.language]) {
+            const std::string uri = seg["uri"];
+            (void)store.PutFile(prefix + uri, dir / uri);
+        }
+    }
     if (spec.subtitles) {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         const auto mpegts = static_cast<long long>(first_pts * 90000 + 0.5);

@@ -48,17 +48,22 @@ std::string Quoted(const std::string& s) {
     return "\"" + out + "\"";
 }
 
-/// Cuts one stream of `input` into TS segments under dir, returns the segments.
-core::Result<std::vector<Segment>> Segment1(const MediaOptions& opts, const std::string& input,
-                                            const std::string& map, bool encode_audio,
-                                            const fs::path& dir, const RunOptions& run,
-                                            std::size_t grid_count = 0, double ts_offset = 0) {
+/// Cuts the mapped streams of `inputs` into TS segments under dir, returns the segments.
+/// `copyts`: keep the inputs' timestamps (inputs that are already cut TS renditions).
+core::Result<std::vector<Segment>> SegmentStreams(const MediaOptions& opts,
+                                                  const std::vector<std::string>& inputs,
+                                                  const std::vector<std::string>& maps,
+                                                  bool encode_audio, bool copyts,
+                                                  const fs::path& dir, const RunOptions& run,
+                                                  std::size_t grid_count = 0,
+                                                  double ts_offset = 0) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return Error::Unavailable("media: cannot create " + dir.string() + ": " + ec.message());
     FfmpegCommand cmd(opts.ffmpeg);
-    cmd.AddInput(input);
-    cmd.Map(map);
+    if (copyts) cmd.Flag("-copyts");
+    for (const auto& input : inputs) cmd.AddInput(input);
+    for (const auto& map : maps) cmd.Map(map);
     if (encode_audio) {
         AudioCodec ac;
         ac.bitrate_kbps = opts.audio_bitrate_kbps;
@@ -112,6 +117,15 @@ core::Result<std::vector<Segment>> Segment1(const MediaOptions& opts, const std:
     return segments;
 }
 
+/// Cuts one stream of `input` into TS segments under dir, returns the segments.
+core::Result<std::vector<Segment>> Segment1(const MediaOptions& opts, const std::string& input,
+                                            const std::string& map, bool encode_audio,
+                                            const fs::path& dir, const RunOptions& run,
+                                            std::size_t grid_count = 0, double ts_offset = 0) {
+    return SegmentStreams(opts, {input}, {map}, encode_audio, false, dir, run, grid_count,
+                          ts_offset);
+}
+
 /// Presentation time of the first packet of one stream ("v:0", "a:0") of a file.
 core::Result<double> FirstPacketPts(const MediaOptions& opts, const std::string& file,
                                     const std::string& stream, const RunOptions& run) {
@@ -134,6 +148,49 @@ core::Result<double> FirstPacketPts(const MediaOptions& opts, const std::string&
         return Error::External("ffprobe: no " + stream + " packet in " + file);
     }
     return v;
+}
+
+/// "concat:a|b|..." of a rendition's TS segments (one mux's segments concatenate byte-wise).
+std::string ConcatInput(const fs::path& dir, const std::vector<Segment>& segments) {
+    std::string in = "concat:";
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        in += (i ? "|" : "") + (dir / segments[i].uri).string();
+    }
+    return in;
+}
+
+struct Muxed {
+    std::vector<Segment> segments;
+    double first_pts = 0;  // first video PTS of the muxed segments
+};
+
+/// muxed_<lang>/: the video rendition and the language's audio rendition (already cut and
+/// aligned) in one TS per segment, stream copy with their timestamps kept, on the video grid.
+core::Result<Muxed> MakeMuxed(const MediaOptions& opts, const fs::path& root,
+                              const std::vector<Segment>& video, const std::string& adir,
+                              const std::vector<Segment>& audio, const std::string& mdir,
+                              const RunOptions& run) {
+    std::error_code ec;
+    fs::remove_all(root / mdir, ec);
+    BEACON_TRY(segments,
+               SegmentStreams(opts, {ConcatInput(root / "video", video),
+                                     ConcatInput(root / adir, audio)},
+                              {"0:v:0", "1:a:0"}, false, true, root / mdir, run, video.size()));
+    if (segments.size() != video.size()) {
+        return Error::External("HLS packaging: " + mdir + " has " +
+                               std::to_string(segments.size()) + " segments, video has " +
+                               std::to_string(video.size()));
+    }
+    Muxed m;
+    BEACON_TRY(pts, FirstPacketPts(opts, (root / mdir / segments[0].uri).string(), "v:0", run));
+    m.first_pts = pts;
+    m.segments = std::move(segments);
+    // The item's CC jump at a channel boundary, flagged as for the other renditions.
+    const fs::path first = root / mdir / m.segments[0].uri;
+    BEACON_TRY(bytes, ReadText(first));
+    MarkDiscontinuity(bytes);
+    BEACON_CHECK(WriteText(first, bytes));
+    return m;
 }
 
 }  // namespace
@@ -351,6 +408,21 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
         }
         result.files.push_back(adir + "/index.m3u8");
         manifest["audio"][lang.code] = aj;
+        {
+            const std::string mdir = "muxed_" + lang.code;
+            BEACON_TRY(muxed, MakeMuxed(opts, root, video, adir, audio, mdir, quiet));
+            nlohmann::json mj = nlohmann::json::array();
+            for (const auto& seg : muxed.segments) {
+                result.files.push_back(mdir + "/" + seg.uri);
+                mj.push_back({{"uri", mdir + "/" + seg.uri}, {"duration", seg.duration}});
+            }
+            result.files.push_back(mdir + "/index.m3u8");
+            if (!manifest.contains("muxed")) {
+                manifest["muxed"] = nlohmann::json::object();
+                manifest["muxed_first_pts"] = std::round(muxed.first_pts * 1e6) / 1e6;
+            }
+            manifest["muxed"][lang.code] = mj;
+        }
         master.audio.push_back(
             {lang.code, LanguageName(lang.code), original, adir + "/index.m3u8"});
 
@@ -403,6 +475,66 @@ core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& 
     BEACON_CHECK(WriteText(root / "segments.json", result.manifest_json));
     result.files.push_back("segments.json");
     return result;
+}
+
+core::Result<bool> AddMuxedRenditions(const MediaOptions& opts, const std::string& hls_dir,
+                                      const RunOptions& run) {
+    const fs::path root(hls_dir);
+    BEACON_TRY(text, ReadText(root / "segments.json"));
+    nlohmann::json manifest = nlohmann::json::parse(text, nullptr, false);
+    if (manifest.is_discarded() || !manifest.is_object()) {
+        return Error::Invalid("media: " + (root / "segments.json").string() + " is not JSON");
+    }
+    if (manifest.contains("muxed") && manifest["muxed"].is_object() && !manifest["muxed"].empty()) {
+        return false;
+    }
+    // Segments of one rendition, relative to its folder, from the manifest's "<dir>/<file>" URIs.
+    auto segments_of = [](const nlohmann::json& list, const std::string& dir)
+        -> core::Result<std::vector<Segment>> {
+        std::vector<Segment> out;
+        if (!list.is_array()) return Error::Invalid("media: segments.json: " + dir + " is not a list");
+        for (const auto& e : list) {
+            const std::string uri = e.value("uri", "");
+            if (!uri.starts_with(dir + "/") || uri.find("..") != std::string::npos) {
+                return Error::Invalid("media: segments.json: unexpected URI " + uri);
+            }
+            out.push_back({uri.substr(dir.size() + 1), e.value("duration", 0.0)});
+        }
+        return out;
+    };
+    BEACON_TRY(video, segments_of(manifest.value("video", nlohmann::json()), "video"));
+    if (video.empty()) return Error::Invalid("media: segments.json has no video");
+    if (!manifest.contains("audio") || !manifest["audio"].is_object()) {
+        return Error::Invalid("media: segments.json has no audio");
+    }
+    RunOptions quiet = run;
+    quiet.on_progress = nullptr;
+    nlohmann::json muxed_all = nlohmann::json::object();
+    double first_pts = -1;
+    for (const auto& [lang, list] : manifest["audio"].items()) {
+        if (lang.empty() || lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") !=
+                                std::string::npos) {
+            return Error::Invalid("media: segments.json: bad language '" + lang + "'");
+        }
+        const std::string adir = "audio_" + lang;
+        BEACON_TRY(audio, segments_of(list, adir));
+        const std::string mdir = "muxed_" + lang;
+        BEACON_TRY(muxed, MakeMuxed(opts, root, video, adir, audio, mdir, quiet));
+        nlohmann::json mj = nlohmann::json::array();
+        for (const auto& seg : muxed.segments) {
+            mj.push_back({{"uri", mdir + "/" + seg.uri}, {"duration", seg.duration}});
+        }
+        muxed_all[lang] = mj;
+        if (first_pts < 0) first_pts = muxed.first_pts;
+    }
+    manifest["muxed"] = muxed_all;
+    manifest["muxed_first_pts"] = std::round(first_pts * 1e6) / 1e6;
+    // Replaced atomically: a crash leaves the old manifest (and unused muxed files), never half.
+    BEACON_CHECK(WriteText(root / "segments.json.tmp", manifest.dump(2)));
+    std::error_code ec;
+    fs::rename(root / "segments.json.tmp", root / "segments.json", ec);
+    if (ec) return Error::Unavailable("media: cannot replace segments.json: " + ec.message());
+    return true;
 }
 
 }  // namespace beacon::media

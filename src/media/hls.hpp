@@ -74,9 +74,16 @@ struct HlsResult {
 };
 
 /// Packages `mp4` (house format) into `out_dir` (created; should be empty): video/, audio_<l>/,
-/// subs_<l>/, master.m3u8, segments.json.
+/// subs_<l>/, muxed_<l>/ (video + that language's audio in one TS per segment, for IPTV
+/// clients), master.m3u8, segments.json.
 core::Result<HlsResult> PackageHls(const MediaOptions& opts, const std::string& mp4,
                                    const std::vector<HlsLanguage>& languages,
                                    const std::string& out_dir, const RunOptions& run);
+
+/// Upgrades an item packaged before muxed renditions existed: adds muxed_<lang>/ for every audio
+/// language of `hls_dir`/segments.json (stream copy of its own video and audio segments, no
+/// re-encode) and rewrites segments.json. Returns false when the item already has them.
+core::Result<bool> AddMuxedRenditions(const MediaOptions& opts, const std::string& hls_dir,
+                                      const RunOptions& run);
 
 }  // namespace beacon::media

@@ -1,6 +1,8 @@
 #include "media/ts_rewrite.hpp"
 
 #include <cstddef>
+#include <cstring>
+#include <vector>
 
 namespace beacon::media {
 namespace {
@@ -184,6 +186,123 @@ std::int64_t FirstPts(std::string_view ts, int pid) {
         return ReadTimestamp(p + at + 9);
     }
     return -1;
+}
+
+core::Result<int> DropLeadingAudio(std::string& ts, std::int64_t until_pts) {
+    if (!Aligned(ts)) return Error::Invalid("TS: not whole 188-byte packets with sync bytes");
+    // The first PES start whose stream_id is audio (0xC0-0xDF) with a PTS.
+    int pid = -1;
+    std::size_t first = 0;
+    for (std::size_t i = 0; i < ts.size() && pid < 0; i += kPacket) {
+        const auto* p = reinterpret_cast<const unsigned char*>(ts.data() + i);
+        if (!(p[1] & 0x40)) continue;
+        const std::size_t at = PayloadStart(p);
+        if (at + 14 > kPacket || p[at] != 0 || p[at + 1] != 0 || p[at + 2] != 1) continue;
+        if ((p[at + 3] & 0xe0) != 0xc0 || !((p[at + 7] >> 6) & 2)) continue;
+        pid = Pid(p);
+        first = i;
+    }
+    if (pid < 0) return 0;
+    // Its packets: from `first` to the next payload start on the same PID.
+    std::vector<std::size_t> packets;
+    std::string pes;
+    for (std::size_t i = first; i < ts.size(); i += kPacket) {
+        const auto* p = reinterpret_cast<const unsigned char*>(ts.data() + i);
+        if (Pid(p) != pid) continue;
+        if (i != first && (p[1] & 0x40)) break;
+        const std::size_t at = PayloadStart(p);
+        if (at >= kPacket) continue;  // adaptation only: carries nothing of the PES
+        packets.push_back(i);
+        pes.append(reinterpret_cast<const char*>(p + at), kPacket - at);
+    }
+    const auto* h = reinterpret_cast<const unsigned char*>(pes.data());
+    const std::size_t header = 9 + static_cast<std::size_t>(h[8]);
+    if (pes.size() < header + 7) return 0;
+    const std::int64_t pts = ReadTimestamp(h + 9);
+    const bool has_dts = (h[7] >> 6) == 3;
+    std::size_t cut = header;
+    std::int64_t next_pts = pts;
+    int dropped = 0;
+    while (cut + 7 <= pes.size()) {
+        const auto* f = reinterpret_cast<const unsigned char*>(pes.data() + cut);
+        if (f[0] != 0xff || (f[1] & 0xf0) != 0xf0) break;  // not ADTS
+        static constexpr int kRates[] = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
+                                         22050, 16000, 12000, 11025, 8000,  7350};
+        const int rate_index = (f[2] >> 2) & 0x0f;
+        if (rate_index > 12) break;
+        const std::size_t length = (static_cast<std::size_t>(f[3] & 3) << 11) |
+                                   (static_cast<std::size_t>(f[4]) << 3) | (f[5] >> 5);
+        const int blocks = (f[6] & 3) + 1;
+        if (length < 7 || cut + length > pes.size()) break;
+        const std::int64_t duration = 1024LL * blocks * 90000 / kRates[rate_index];
+        if (next_pts + duration > until_pts + 45) break;  // ends after the video starts: keep
+        next_pts += duration;
+        cut += length;
+        ++dropped;
+    }
+    if (dropped == 0) return 0;
+    // The new PES: same header (PTS/DTS moved to the first kept frame, length shortened).
+    std::string out = pes.substr(0, header) + pes.substr(cut);
+    auto* o = reinterpret_cast<unsigned char*>(out.data());
+    WriteTimestamp(o + 9, next_pts);
+    if (has_dts) WriteTimestamp(o + 14, next_pts);
+    const std::size_t old_length = (static_cast<std::size_t>(h[4]) << 8) | h[5];
+    if (old_length != 0) {
+        const std::size_t length = old_length - (cut - header);
+        o[4] = static_cast<unsigned char>(length >> 8);
+        o[5] = static_cast<unsigned char>(length & 0xff);
+    }
+    // The original PES filled its packets exactly (ffmpeg pads its last packet with
+    // adaptation-field stuffing); its real length tells where the payload ended.
+    const std::size_t real = old_length != 0 ? 6 + old_length : pes.size();
+    out.resize(std::min(out.size(), real - (cut - header)));
+    if (out.size() < packets.size()) return 0;  // cannot give every packet a byte
+    // Spread over the same packets: each keeps its header and adaptation field, gets stuffing
+    // for what it no longer carries, and at least one byte (so CCs stay valid).
+    std::string rebuilt = ts;
+    std::size_t pos = 0;
+    for (std::size_t k = 0; k < packets.size(); ++k) {
+        auto* p = reinterpret_cast<unsigned char*>(rebuilt.data() + packets[k]);
+        const bool has_af = (p[3] >> 4) & 2;
+        const std::size_t af_total = has_af ? 1 + static_cast<std::size_t>(p[4]) : 0;
+        const std::size_t capacity = kPacket - 4 - af_total;
+        const std::size_t left_packets = packets.size() - k - 1;
+        std::size_t take = std::min(capacity, out.size() - pos - left_packets);
+        if (take == 0) take = 1;
+        std::size_t stuffing = capacity - take;
+        unsigned char af[kPacket];
+        std::size_t af_len = 0;
+        if (has_af) {
+            std::memcpy(af, p + 4, af_total);
+            af_len = af_total;
+        }
+        if (stuffing > 0) {
+            if (af_len == 0) {
+                af[0] = 0;
+                af_len = 1;
+                --stuffing;
+                if (stuffing > 0) {
+                    af[1] = 0x00;  // flags
+                    af_len = 2;
+                    --stuffing;
+                }
+            } else if (af_len == 1) {
+                af[1] = 0x00;
+                af_len = 2;
+                --stuffing;
+            }
+            std::memset(af + af_len, 0xff, stuffing);
+            af_len += stuffing;
+            af[0] = static_cast<unsigned char>(af_len - 1);
+        }
+        if (af_len > 0) p[3] = static_cast<unsigned char>(p[3] | 0x20);
+        std::memcpy(p + 4, af, af_len);
+        std::memcpy(p + 4 + af_len, out.data() + pos, take);
+        pos += take;
+    }
+    if (pos != out.size()) return Error::Invalid("TS: audio PES does not fit its packets");
+    ts = std::move(rebuilt);
+    return dropped;
 }
 
 }  // namespace beacon::media

@@ -70,4 +70,13 @@ std::int64_t AddClock(std::int64_t a, std::int64_t b);
 /// The first PTS (90 kHz, 33 bits) of the PES stream on `pid`, or -1.
 std::int64_t FirstPts(std::string_view ts, int pid);
 
+/// Drops the AAC frames (ADTS) at the start of the first audio PES that end at or before
+/// `until_pts` (90 kHz): the encoder's priming frame that AAC puts before the first video frame,
+/// which would overlap the previous item's last audio frame on a channel. The PES keeps its
+/// TS packets (the payload is spread over them again, with adaptation-field stuffing), so
+/// continuity counters and packet counts are unchanged; its PTS moves to the first kept frame.
+/// Returns the number of frames dropped (0 when nothing ends that early or the PES is not ADTS);
+/// Invalid, with `ts` unchanged, on malformed input.
+core::Result<int> DropLeadingAudio(std::string& ts, std::int64_t until_pts);
+
 }  // namespace beacon::media

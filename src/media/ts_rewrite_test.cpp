@@ -234,6 +234,44 @@ TEST(TsRewrite, WebVttTimestampMapMovesWithTheMedia) {
     EXPECT_EQ(ShiftWebVtt("WEBVTT\n\nno map\n", 5), "WEBVTT\n\nno map\n");
 }
 
+TEST(TsRewrite, DropsTheAacPrimingFrameBeforeTheFirstVideoFrameKeepingPacketsAndCcs) {
+    const std::string original = Segment(0);
+    const std::int64_t video = FirstPts(original, 0x100);
+    const std::int64_t audio = FirstPts(original, 0x101);
+    ASSERT_GE(video, 0);
+    ASSERT_GE(audio, 0);
+    ASSERT_LT(audio, video) << "the fixture's AAC starts with its priming frame";
+    std::string ts = original;
+    auto dropped = DropLeadingAudio(ts, video);
+    ASSERT_TRUE(dropped.ok()) << dropped.error().message;
+    EXPECT_GE(*dropped, 1);
+    EXPECT_EQ(FirstPts(ts, 0x101), audio + *dropped * 1920);  // 1024 samples at 48 kHz
+    EXPECT_GE(FirstPts(ts, 0x101) + 45, video);
+    EXPECT_EQ(FirstPts(ts, 0x100), video);
+    ASSERT_EQ(ts.size(), original.size());
+    auto before = ScanContinuity(original), after = ScanContinuity(ts);
+    ASSERT_TRUE(before.ok() && after.ok());
+    EXPECT_EQ(before->first, after->first);
+    EXPECT_EQ(before->last, after->last);
+    // The rebuilt PES still starts with an ADTS frame right after its header.
+    for (std::size_t i = 0; i < ts.size(); i += 188) {
+        const auto* p = reinterpret_cast<const unsigned char*>(ts.data() + i);
+        if ((((p[1] & 0x1f) << 8) | p[2]) != 0x101 || !(p[1] & 0x40)) continue;
+        const std::size_t at = ((p[3] >> 4) & 2) ? 5 + p[4] : 4;
+        const std::size_t es = at + 9 + p[at + 8];
+        ASSERT_LT(es + 1, 188u);
+        EXPECT_EQ(p[es], 0xff);
+        EXPECT_EQ(p[es + 1] & 0xf0, 0xf0);
+        break;
+    }
+    // Nothing to drop when the audio already starts with the video; a second pass is a no-op.
+    std::string again = ts;
+    auto none = DropLeadingAudio(again, video);
+    ASSERT_TRUE(none.ok());
+    EXPECT_EQ(*none, 0);
+    EXPECT_EQ(again, ts);
+}
+
 /// Property: any schedule of back-to-back plays of the item, each shifted by (its start on the
 /// channel clock - the item's first PTS), gives frame-continuous video timestamps across every
 /// boundary, wrapping correctly at 2^33.
