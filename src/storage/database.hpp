@@ -44,6 +44,9 @@ struct ContentPatch {
     std::optional<bool> published;
 };
 
+/// How long after a prefix was first handed out for deletion it is handed out once more.
+inline constexpr core::UnixMillis kObjectDeleteRetakeMs = 10 * 60 * 1000;
+
 class Database {
 public:
     virtual ~Database() = default;
@@ -157,7 +160,9 @@ public:
     /// Remembers that an object-store prefix is to be deleted at `due_at` (files a LiveLoop
     /// channel may still serve for a while after their library item was deleted).
     virtual Status ScheduleObjectDelete(const std::string& prefix, core::UnixMillis due_at) = 0;
-    /// Takes (and forgets) the prefixes whose time has come.
+    /// Hands out the prefixes whose time has come, at least once: each is handed out again
+    /// kObjectDeleteRetakeMs later and only then forgotten, so a process that dies between
+    /// taking and deleting loses nothing (deleting a prefix twice is harmless).
     virtual Result<std::vector<std::string>> TakeDueObjectDeletes(core::UnixMillis now) = 0;
     /// Deletes pending rows no live job will finish (their job failed, was canceled, or
     /// records another row) and schedules their "library/<id>/" files for deletion now, in one

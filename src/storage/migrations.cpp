@@ -157,6 +157,10 @@ CREATE INDEX object_deletes_due ON object_deletes(due_at);
 ALTER TABLE content ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
 UPDATE content SET pending = 1 WHERE mp4_url = '';
 )sql",
+        // 4: deferred deletions are handed out at least once (see TakeDueObjectDeletes).
+        R"sql(
+ALTER TABLE object_deletes ADD COLUMN taken INTEGER NOT NULL DEFAULT 0;
+)sql",
     };
     return kMigrations;
 }

@@ -784,18 +784,25 @@ public:
     Result<std::vector<std::string>> TakeDueObjectDeletes(core::UnixMillis now) override {
         std::lock_guard lock(writer_.mu);
         sqlite::Connection& conn = writer_;
-        std::vector<std::string> out;
-        Statement s(conn, "SELECT prefix FROM object_deletes WHERE due_at <= ? ORDER BY due_at");
-        s.Bind(1, now);
-        for (;;) {
-            BEACON_TRY(row, s.Step());
-            if (!row) break;
-            out.push_back(s.Text(0));
-        }
-        Statement d(conn, "DELETE FROM object_deletes WHERE due_at <= ?");
-        d.Bind(1, now);
-        BEACON_CHECK(d.Run());
-        return out;
+        return InTransaction(conn, [&]() -> Result<std::vector<std::string>> {
+            std::vector<std::string> out;
+            Statement s(conn,
+                        "SELECT prefix FROM object_deletes WHERE due_at <= ? ORDER BY due_at");
+            s.Bind(1, now);
+            for (;;) {
+                BEACON_TRY(row, s.Step());
+                if (!row) break;
+                out.push_back(s.Text(0));
+            }
+            Statement d(conn, "DELETE FROM object_deletes WHERE due_at <= ? AND taken = 1");
+            d.Bind(1, now);
+            BEACON_CHECK(d.Run());
+            Statement again(conn,
+                            "UPDATE object_deletes SET taken = 1, due_at = ? WHERE due_at <= ?");
+            again.Bind(1, now + kObjectDeleteRetakeMs).Bind(2, now);
+            BEACON_CHECK(again.Run());
+            return out;
+        });
     }
 
     // ---- assets -----------------------------------------------------------------------------

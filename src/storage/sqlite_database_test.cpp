@@ -127,6 +127,48 @@ TEST_F(SqliteDatabaseTest, JobFingerprintChangesWithEverythingTheDetailShows) {
     EXPECT_EQ(db_->JobFingerprint(999).error().code, core::ErrorCode::kNotFound);
 }
 
+TEST_F(SqliteDatabaseTest, AJobsLibraryRowIsPendingAndInvisibleUntilCompleted) {
+    auto job = NewJob("A lighthouse that controls storms");
+    core::Content draft;
+    draft.title = "Lighthouse";
+    draft.prompt = job.request.prompt;
+    auto row = db_->BeginJobContent(job.id, draft);
+    ASSERT_TRUE(row.ok()) << row.error().message;
+    EXPECT_TRUE(row->pending);
+    EXPECT_EQ(db_->GetJob(job.id)->content_id, row->id) << "recorded on the job at once";
+    EXPECT_EQ(db_->BeginJobContent(job.id, draft)->id, row->id) << "a resumed compose reuses it";
+    EXPECT_EQ(db_->GetContent(row->id).error().code, core::ErrorCode::kNotFound);
+    storage::ContentQuery search;
+    search.search = "lighthouse";
+    EXPECT_EQ(db_->ListContent(search)->total, 0);
+    EXPECT_EQ(db_->ListContent({})->total, 0);
+
+    core::Content done = *row;
+    done.mp4_url = "/media/library/1/video.mp4";
+    done.duration = 7;
+    ASSERT_TRUE(db_->CompleteJobContent(job.id, done).ok());
+    EXPECT_EQ(db_->ListContent(search)->total, 1);
+    auto shown = db_->GetContent(row->id);
+    ASSERT_TRUE(shown.ok());
+    EXPECT_FALSE(shown->pending);
+    EXPECT_EQ(db_->BeginJobContent(job.id, draft)->id, row->id) << "re-assembly reuses the item";
+    ASSERT_TRUE(db_->FinishJob(job.id, JobState::kFailed, core::Error::Internal("x"), {}).ok());
+    EXPECT_TRUE(db_->GetContent(row->id).ok()) << "a finished item outlives a failed re-run";
+}
+
+TEST_F(SqliteDatabaseTest, AFailedJobTakesItsPendingRowWithIt) {
+    auto job = NewJob();
+    auto row = db_->BeginJobContent(job.id, core::Content{});
+    ASSERT_TRUE(row.ok());
+    ASSERT_TRUE(db_->FinishJob(job.id, JobState::kFailed, core::Error::Internal("x"), {}).ok());
+    EXPECT_FALSE(db_->GetJob(job.id)->content_id.has_value());
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(core::NowMillis()),
+              (std::vector<std::string>{"library/" + std::to_string(row->id) + "/"}));
+    auto again = db_->BeginJobContent(job.id, core::Content{});
+    ASSERT_TRUE(again.ok());
+    EXPECT_GT(again->id, row->id) << "a retry starts a new row; the old id is never reused";
+}
+
 TEST_F(SqliteDatabaseTest, ContentIdsAreNeverReused) {
     core::Content c;
     c.title = "first";
@@ -135,13 +177,19 @@ TEST_F(SqliteDatabaseTest, ContentIdsAreNeverReused) {
     EXPECT_GT(db_->CreateContent(c)->id, a->id) << "library/<id>/ must not be handed out twice";
 }
 
-TEST_F(SqliteDatabaseTest, DeferredObjectDeletesComeDueOnce) {
+TEST_F(SqliteDatabaseTest, DeferredObjectDeletesComeDueAtLeastOnce) {
     ASSERT_TRUE(db_->ScheduleObjectDelete("library/7/", 5000).ok());
     ASSERT_TRUE(db_->ScheduleObjectDelete("library/8/", 9000).ok());
     EXPECT_TRUE(db_->TakeDueObjectDeletes(4999)->empty());
     EXPECT_EQ(*db_->TakeDueObjectDeletes(5000), (std::vector<std::string>{"library/7/"}));
     EXPECT_TRUE(db_->TakeDueObjectDeletes(5000)->empty()) << "taken once";
     EXPECT_EQ(*db_->TakeDueObjectDeletes(10000), (std::vector<std::string>{"library/8/"}));
+    // At least once: a process that died between taking and deleting gets them again later.
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(5000 + kObjectDeleteRetakeMs),
+              (std::vector<std::string>{"library/7/"}));
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(10000 + kObjectDeleteRetakeMs),
+              (std::vector<std::string>{"library/8/"}));
+    EXPECT_TRUE(db_->TakeDueObjectDeletes(10 * kObjectDeleteRetakeMs)->empty()) << "then forgotten";
 }
 
 TEST_F(SqliteDatabaseTest, CancelIsImmediateForQueuedAndFlaggedForRunning) {
