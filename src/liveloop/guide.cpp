@@ -112,7 +112,9 @@ std::string RenderM3u(const std::vector<ChannelListing>& channels, std::string_v
         out += "#EXTINF:-1 tvg-id=\"" + ChannelId(ch.slug) + "\" tvg-chno=\"" +
                std::to_string(ch.number) + "\" tvg-name=\"" + name + "\" tvg-logo=\"" + logo +
                "\" group-title=\"Beacon\"," + name + "\n";
-        out += std::string(base_url) + "/live/" + ch.slug + "/index.m3u8" + q + "\n";
+        // IPTV apps (and Kodi/Jellyfin/Plex through ffmpeg) get the muxed variant: video and
+        // the channel's first audio language in one TS (tv.m3u8?lang=xx for another).
+        out += std::string(base_url) + "/live/" + ch.slug + "/tv.m3u8" + q + "\n";
     }
     return out;
 }

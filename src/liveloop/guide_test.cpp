@@ -29,7 +29,7 @@ TEST(Guide, M3uTitlesCannotBreakOutOfAttributesOrLines) {
               "#EXTINF:-1 tvg-id=\"main.beacon\" tvg-chno=\"3\" tvg-name=\"Evil' tvg-id='x, next\" "
               "tvg-logo=\"http://h/live/logo.svg\" group-title=\"Beacon\","
               "Evil' tvg-id='x, next\n"
-              "http://h/live/main/index.m3u8?key=a%20b%26c\n");
+              "http://h/live/main/tv.m3u8?key=a%20b%26c\n");
 }
 
 TEST(Guide, AChannelHasOneNameInTheM3uAndTheXmltv) {

@@ -298,7 +298,7 @@ TEST_F(ServiceTest, ChannelListAndGuideUseAbsoluteUrlsAndTheCommittedTimeline) {
         << m3u.body;
     EXPECT_NE(m3u.body.find("tvg-id=\"main.beacon\""), std::string::npos);
     EXPECT_NE(m3u.body.find("group-title=\"Beacon\",Channel main\n"
-                            "http://beacon.test:8080/live/main/index.m3u8?key=sk\n"),
+                            "http://beacon.test:8080/live/main/tv.m3u8?key=sk\n"),
               std::string::npos) << m3u.body;
     EXPECT_EQ(m3u.body.find("quiet"), std::string::npos);
     auto guide = svc->Handle("guide.xml", "", true, "sk", "https://tv.example");

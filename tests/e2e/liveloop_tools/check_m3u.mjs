@@ -22,7 +22,7 @@ for (const item of playlist.items) {
   check(item.tvg.name === item.name, `tvg-name ${item.tvg.name} vs ${item.name}`);
   check(item.tvg.logo.startsWith(`${base}/live/logo.svg`), `tvg-logo ${item.tvg.logo}`);
   check(item.group.title === 'Beacon', `group-title ${item.group.title}`);
-  check(/^https?:\/\/[^/]+\/live\/[a-z0-9_-]+\/index\.m3u8(\?key=.+)?$/.test(item.url),
+  check(/^https?:\/\/[^/]+\/live\/[a-z0-9_-]+\/tv\.m3u8(\?key=.+)?$/.test(item.url),
         `channel url ${item.url}`);
   check(item.url.startsWith(base), `channel url not absolute under ${base}: ${item.url}`);
   const res = await fetch(item.url);
