@@ -17,9 +17,15 @@ Per client and per stream (audio, video; never their total) it passes only if:
   log         no timestamp warning or reset in the client's own log (patterns below)
 and the channel crossed >= 20 boundaries (counted from /api/v1/playlists/{id}/now).
 
+Coverage and lag count from each stream's first packet (a capture) or from the moment a player's
+position is 1 s in (start-up, reported apart, must stay under 20 s).
+
 usage: liveloop_clients_test.py path/to/beacon [--parts hls,stream_ts] [--clients a,b]
-       [--seconds N] [--keep]
-Environment: LIVELOOP_CLIENTS_PARTS, LIVELOOP_CLIENTS (same as the options).
+       [--seconds N] [--keep] [--url URL]
+Environment: LIVELOOP_CLIENTS_PARTS, LIVELOOP_CLIENTS (same as the options),
+LIVELOOP_CLIENTS_KEEP=1 (= --keep). --url reads any stream instead (no beacon, no boundary
+count): a healthy reference live stream passes with every client, which is how the thresholds
+were checked.
 """
 import argparse
 import http.cookiejar
@@ -429,7 +435,6 @@ class Client:
         p = self._spawn(argv)
         pat = re.compile(rb"GstBin:(vbin|abin)/GstFakeSink:\w+: last-message = chain .*?"
                          rb"pts: (\d+):(\d+):([\d.]+), duration: (\d+):(\d+):([\d.]+)")
-        seen = set()
         rest = open(self.log_path + ".out", "wb")
 
         def reader():
@@ -443,10 +448,10 @@ class Client:
                 g = [float(x) for x in m.groups()[1:]]
                 pts = g[0] * 3600 + g[1] * 60 + g[2]
                 dur = g[3] * 3600 + g[4] * 60 + g[5]
-                if (kind, pts) in seen:    # the notify can repeat for one buffer
+                units = self.streams[kind].units
+                if units and units[-1][1:] == (pts, dur):   # the notify can repeat a buffer
                     continue
-                seen.add((kind, pts))
-                self.streams[kind].units.append((wall, pts, dur))
+                units.append((wall, pts, dur))
 
         th = threading.Thread(target=reader)
         th.start()
