@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace beacon::engines {
@@ -29,17 +33,34 @@ TEST(ApertiumTest, UnsupportedPairListsSupportedOnes) {
 }
 
 TEST(ApertiumTest, RunProcessHonoursStop) {
+    // The child records its pid, then sleeps far longer than the test may take; the stop comes
+    // once it runs.
+    const auto pid_file = std::filesystem::temp_directory_path() /
+                          ("beacon-apertium-test-" + std::to_string(::getpid()) + ".pid");
+    std::filesystem::remove(pid_file);
     std::stop_source stop;
     std::thread th([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        auto written = [&] {
+            std::error_code ec;
+            return std::filesystem::file_size(pid_file, ec) > 0 && !ec;
+        };
+        auto guard = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (!written() && std::chrono::steady_clock::now() < guard) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
         stop.request_stop();
     });
-    auto t0 = std::chrono::steady_clock::now();
-    auto r = RunProcess({"sleep", "30"}, "", std::chrono::seconds(60), stop.get_token());
+    auto r = RunProcess({"sh", "-c", "echo $$ > '" + pid_file.string() + "'; exec sleep 300"}, "",
+                        std::chrono::seconds(60), stop.get_token());  // 60 s: hang guard
     th.join();
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, core::ErrorCode::kCanceled);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+    pid_t child = 0;
+    std::ifstream(pid_file) >> child;
+    std::filesystem::remove(pid_file);
+    ASSERT_GT(child, 0);
+    EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(child)))
+        << "the canceled child still runs";
     auto missing = RunProcess({"/nonexistent/binary"}, "", std::chrono::seconds(5), {});
     EXPECT_FALSE(missing.ok() && missing->exit_code == 0);
 }

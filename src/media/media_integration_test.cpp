@@ -1,6 +1,10 @@
 // Real ffmpeg/ffprobe: assembly, house format, loudness, HLS packaging, runner failure modes.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -69,6 +73,27 @@ protected:
                 1.0,
                 {{"Storms", 0.0, 0.5}, {"obey.", 0.5, 1.0}}};
         return s;
+    }
+
+    /// The flags of the first video packet of a media file ("K__" for a key frame).
+    std::string FirstVideoPacket(const std::string& path) {
+        auto r = RunProcess({"ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals",
+                             "%+#1", "-show_entries", "packet=flags", "-of", "csv=p=0", path},
+                            {});
+        EXPECT_TRUE(r.ok()) << r.error().message;
+        if (!r.ok()) return "";
+        std::string flags = r->stdout_text.substr(0, r->stdout_text.find('\n'));
+        EXPECT_FALSE(flags.empty()) << path << " has no video packet";
+        return flags;
+    }
+    /// The frame at `seconds` as 8-bit grey pixels, row by row.
+    std::string GrayFrame(const std::string& video, double seconds, const std::string& out) {
+        Ffmpeg({"-ss", std::to_string(seconds), "-i", video, "-frames:v", "1", "-f", "rawvideo",
+                "-pix_fmt", "gray", out});
+        std::ifstream f(out, std::ios::binary);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
     }
 
     fs::path dir_;
@@ -223,10 +248,21 @@ TEST_F(MediaIntegrationTest, PreviewPackagingStillsAndHls) {
     EXPECT_EQ(manifest["audio"]["en"].size(), manifest["video"].size());
     EXPECT_EQ(manifest["subtitles"]["en"].size(), manifest["video"].size());
     EXPECT_TRUE(fs::exists(P("hls/segments.json")));
-    // Each video segment starts with a key frame (stream copy of the closed-GOP encode).
-    auto k = KeyframeTimes(o, P("hls/video/seg_00001.ts"));
-    ASSERT_TRUE(k.ok());
-    ASSERT_FALSE(k->empty());
+    // Every video segment starts with a key frame (stream copy of the closed-GOP encode), so a
+    // player can start decoding at any segment.
+    {
+        std::ifstream f(P("hls/video/index.m3u8"));
+        std::stringstream ss;
+        ss << f.rdbuf();
+        auto segs = ParseMediaPlaylist(ss.str());
+        ASSERT_TRUE(segs.ok());
+        ASSERT_EQ(segs->size(), 3u);
+        for (const auto& seg : *segs) {
+            auto first = FirstVideoPacket(P("hls/video/" + seg.uri));
+            EXPECT_NE(first.find('K'), std::string::npos)
+                << seg.uri << " starts with a non-key frame (packet flags '" << first << "')";
+        }
+    }
     // Audio and video renditions keep the MP4's A/V relation (audio leads by the AAC priming).
     auto vs = Probe(o, P("hls/video/seg_00000.ts"));
     auto as = Probe(o, P("hls/audio_en/seg_00000.ts"));
@@ -253,6 +289,31 @@ TEST_F(MediaIntegrationTest, BurnedInCaptionsSurviveAnAwkwardFileName) {
     auto info = Probe(o, P("burn.mp4"));
     ASSERT_TRUE(info.ok());
     EXPECT_NEAR(info->First("video")->duration, 1.0, 0.04);
+
+    // The same final without captions: the pictures differ in the caption band at the bottom
+    // (the text is really drawn) and nowhere else.
+    auto plain = MakeFinal(o, s, t, PresetSize("480p"), dir_.string(), "", P("plain.mp4"), {});
+    ASSERT_TRUE(plain.ok()) << plain.error().message;
+    constexpr int kW = 854, kH = 480;
+    const std::string burned = GrayFrame(P("burn.mp4"), 0.5, P("burn.gray"));
+    const std::string clean = GrayFrame(P("plain.mp4"), 0.5, P("plain.gray"));
+    ASSERT_EQ(burned.size(), std::size_t(kW * kH));
+    ASSERT_EQ(clean.size(), std::size_t(kW * kH));
+    auto changed = [&](int y0, int y1) {
+        int n = 0;
+        for (int y = y0; y < y1; ++y) {
+            for (int x = 0; x < kW; ++x) {
+                const int a = static_cast<unsigned char>(burned[y * kW + x]);
+                const int b = static_cast<unsigned char>(clean[y * kW + x]);
+                if (std::abs(a - b) > 48) ++n;
+            }
+        }
+        return n;
+    };
+    const int caption_band = changed(kH * 2 / 3, kH);
+    const int picture_area = changed(0, kH / 2);
+    EXPECT_GT(caption_band, 400) << "no caption text drawn in the bottom third";
+    EXPECT_LT(picture_area, kW * (kH / 2) / 100) << "the picture above the captions changed";
 }
 
 TEST_F(MediaIntegrationTest, FailedRunReportsStderrTail) {
@@ -274,16 +335,41 @@ TEST_F(MediaIntegrationTest, MissingBinaryIsUnavailable) {
     EXPECT_NE(r.error().message.find("ffmpeg-beacon"), std::string::npos);
 }
 
-TEST_F(MediaIntegrationTest, TimeoutKillsTheChild) {
+/// True when no live process has this pid (it exited, or is a zombie awaiting its reaper).
+bool ProcessGone(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return true;
+    std::string line;
+    std::getline(stat, line);
+    auto close = line.rfind(')');
+    return close != std::string::npos && line.size() > close + 2 && line[close + 2] == 'Z';
+}
+
+TEST_F(MediaIntegrationTest, TimeoutKillsTheChildAndWhatItStarted) {
     RunOptions run;
     run.timeout = std::chrono::milliseconds(300);
-    auto started = std::chrono::steady_clock::now();
-    auto r = RunProcess({"ffmpeg", "-hide_banner", "-nostdin", "-re", "-f", "lavfi", "-i",
-                         "testsrc2=s=64x64:r=25", "-f", "null", "-"},
-                        run);
+    // A shell that records its pid and starts an endless real-time encode, then waits on it:
+    // only the timeout ends them.
+    const std::string script = "echo $$ > '" + P("shell.pid") +
+                               "'; ffmpeg -hide_banner -nostdin -re -f lavfi -i "
+                               "testsrc2=s=64x64:r=25 -f null - >/dev/null 2>&1 & echo $! > '" +
+                               P("ffmpeg.pid") + "'; wait";
+    auto r = RunProcess({"sh", "-c", script}, run);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, core::ErrorCode::kTimeout);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    pid_t shell = 0, ffmpeg = 0;
+    std::ifstream(P("shell.pid")) >> shell;
+    std::ifstream(P("ffmpeg.pid")) >> ffmpeg;
+    ASSERT_GT(shell, 0);
+    ASSERT_GT(ffmpeg, 0);
+    EXPECT_TRUE(ProcessGone(shell)) << "the timed-out child still runs";
+    // The grandchild dies with its process group; its reaper may take a moment (hang guard).
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!ProcessGone(ffmpeg) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(ProcessGone(ffmpeg)) << "the encode the child started still runs";
+    if (!ProcessGone(ffmpeg)) ::kill(ffmpeg, SIGKILL);
 }
 
 TEST_F(MediaIntegrationTest, StopTokenCancelsARunningEncode) {
