@@ -43,3 +43,13 @@ describe("stageTimings", () => {
     ]);
   });
 });
+
+describe("regenerated scenes", () => {
+  it("show the user's edits (scene_edits) over the script's original text, whatever the stage order", () => {
+    const scenes = collectScenes({
+      scene_edits: { "2": { lines: ["A new line."], seed: 7 }, "1": { description: "Now at dusk" } },
+      script: { script: { scenes: [{ description: "At noon", lines: ["Old one."] }, { description: "Storm", lines: ["Old two."] }] } },
+    });
+    expect(scenes.map((s) => [s.n, s.description, s.lines])).toEqual([[1, "Now at dusk", ["Old one."]], [2, "Storm", ["A new line."]]]);
+  });
+});

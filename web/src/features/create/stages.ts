@@ -53,6 +53,19 @@ export function collectScenes(stages: Record<string, unknown> | undefined): Scen
     if (isObj(out.script) && Array.isArray(out.script.scenes)) visit(out.script.scenes);
     for (const k of ["pictures", "voices", "items"]) if (Array.isArray(out[k])) visit(out[k] as unknown[]);
   }
+  // Regenerated scenes: the user's edits (stage "scene_edits", keyed by scene number) replace the
+  // script's original text, as they do in the pipeline.
+  const edits = stages?.scene_edits;
+  if (isObj(edits)) {
+    for (const [k, e] of Object.entries(edits)) {
+      const n = Number(k);
+      if (!Number.isFinite(n) || !isObj(e)) continue;
+      const s = get(n);
+      const d = str(e.description);
+      if (d) s.description = d;
+      if (Array.isArray(e.lines)) s.lines = e.lines.filter((l): l is string => typeof l === "string");
+    }
+  }
   return [...byN.values()].filter((s) => s.description || s.lines.length || s.pictureUrl || s.voiceUrl).sort((a, b) => a.n - b.n);
 }
 
