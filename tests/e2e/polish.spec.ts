@@ -201,6 +201,18 @@ test("phone (390 px): jobs fit, every destination is in the bottom bar, the watc
     // Every button of the bar sits in one row.
     const tops = await p.getByTestId("player-controls").locator(":scope > button, :scope > .menu > button").evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).filter((b) => b.height > 0).map((b) => Math.round(b.top)));
     expect(new Set(tops).size, `button rows at ${tops.join(",")}`).toBe(1);
+    // With the captions menu open over the bottom of the picture, the captions move to the top.
+    const cueLines = () => vprop(p, (v) => {
+      const out: string[] = [];
+      for (let i = 0; i < v.textTracks.length; i++) for (const c of Array.from(v.textTracks[i].cues ?? [])) out.push(String((c as VTTCue).line));
+      return out;
+    });
+    await expect.poll(async () => (await cueLines()).length, { message: "captions loaded" }).toBeGreaterThan(0);
+    await p.getByTestId("captions-menu").tap();
+    await expect(p.getByTestId("captions-menu-panel")).toBeVisible();
+    await expect.poll(async () => [...new Set(await cueLines())]).toEqual(["0"]);
+    await p.getByTestId("captions-menu").tap();
+    await expect.poll(async () => [...new Set(await cueLines())]).toEqual(["auto"]);
   } finally {
     await ctx.close();
   }
