@@ -22,6 +22,19 @@ describe("route errors", () => {
     const same = vi.fn(async () => new Response('<script type="module" crossorigin src="/assets/index-1.js"></script>'));
     expect(await checkNewVersion(same as unknown as typeof fetch, doc)).toBe("same");
   });
+  it("reloads once onto a new build whose chunk names changed", async () => {
+    const reload = vi.fn();
+    vi.stubGlobal("location", { ...window.location, reload });
+    sessionStorage.clear();
+    const doc = new DOMParser().parseFromString('<html><head><script type="module" src="/assets/index-1.js"></script></head></html>', "text/html");
+    const upgraded = vi.fn(async () => new Response('<script type="module" crossorigin src="/assets/index-2.js"></script>'));
+    expect(await checkNewVersion(upgraded as unknown as typeof fetch, doc)).toBe("reloading");
+    expect(reload).toHaveBeenCalledTimes(1);
+    // The same new build failing again does not reload in a loop.
+    expect(await checkNewVersion(upgraded as unknown as typeof fetch, doc)).toBe("same");
+    expect(reload).toHaveBeenCalledTimes(1);
+    vi.unstubAllGlobals();
+  });
 });
 
 describe("titles, messages and theme", () => {
