@@ -400,11 +400,15 @@ class Client:
         last = {}
         while time.monotonic() < end and p.poll() is None:
             conn.sendall(b"stats\n")
-            while b"end of statistical info" not in buf:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                buf += chunk
+            try:
+                while b"end of statistical info" not in buf:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    buf += chunk
+            except socket.timeout:     # no input open (e.g. the URL failed): no counters
+                self.notes.append("VLC printed no stats (no input playing)")
+                break
             wall = time.monotonic()
             text, _, buf = buf.partition(b"end of statistical info")
             text = text.decode(errors="replace")
