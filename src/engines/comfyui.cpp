@@ -398,7 +398,7 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
             }
         } else if (type == "execution_error") {
             ws_error = d.value("exception_type", "") + ": " + d.value("exception_message", "") +
-                       " (node " + (d.contains("node_id") ? d["node_id"].dump() : "?") + " " +
+                       " (node " + (d.contains("node_id") && d["node_id"].is_string() ? d["node_id"].get<std::string>() : "?") + " " +
                        d.value("node_type", "") + ")";
         } else if (type == "execution_interrupted") {
             return Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " was interrupted on the server");

@@ -244,9 +244,11 @@ check "the voice list comes from ElevenLabs ($voices)" contains "$voices" "Rache
 kill "$spid"; wait "$spid" 2>/dev/null
 
 # The same server with a key ElevenLabs refuses: /voices is a bad gateway, never Beacon's 401.
+# (Its own data folder: the first server's cached voice would spare the call to ElevenLabs.)
 KEY=sk_refused_key_999 write_config "$work/refused.toml"
 port=$(free_port)
-"${clean[@]}" "$BIN" serve --config "$work/refused.toml" --data "$work/serve-data" --listen "127.0.0.1:$port" \
+tok=$("${clean[@]}" "$BIN" token create --config "$work/refused.toml" --data "$work/refused-data" --name e2e 2>/dev/null | tail -n1)
+"${clean[@]}" "$BIN" serve --config "$work/refused.toml" --data "$work/refused-data" --listen "127.0.0.1:$port" \
   >"$work/serve2.log" 2>&1 &
 spid=$!; pids+=("$spid")
 for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -259,6 +261,14 @@ check "no WWW-Authenticate for a service's refusal" lacks "$(tr 'A-Z' 'a-z' <<<"
 check "the error is external_error naming ElevenLabs ($body)" \
   test "$(jq -r '.error.code' <<<"$body")" = "external_error" -a -n "$(jq -r '.error.message | select(contains("ElevenLabs"))' <<<"$body")"
 check "the refused key never appears in the answer" lacks "$body" "sk_refused_key_999"
+# A job on this server fails at the voice stage, in ElevenLabs' words, without the key.
+job=$(api -X POST "$base/generate" -d '{"prompt":"A quiet library at night.","duration_target":4}')
+id=$(jq -r '.job_id // empty' <<<"$job")
+wait_job "$id"
+msg=$(jq -r '(.error.message // .job.error.message // .error_log // .job.error_log // "")' <<<"$detail")
+check "a server job with a refused key fails ($state)" test "$state" = "failed"
+check "its error names ElevenLabs and its refusal ($msg)" contains "$msg" "ElevenLabs (http://127.0.0.1:[0-9]*/v1/text-to-speech/.*HTTP 401: invalid_api_key"
+check "its error never shows the key" lacks "$detail" "sk_refused_key_999"
 kill "$spid"; wait "$spid" 2>/dev/null
 
 # --- 4. beacon doctor reads the ElevenLabs quota ------------------------------------------------
