@@ -1,5 +1,6 @@
 /// `beacon`: the one binary. Subcommands: serve, worker, generate, doctor, user set-password,
 /// token create. Errors are printed in words with a non-zero exit status, never as stack traces.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -17,9 +18,22 @@ namespace {
 
 using namespace beacon;
 
+/// Lets the process use every descriptor its hard limit allows (the soft limit is often 1024):
+/// the server keeps its connection cap below whatever limit results.
+void RaiseOpenFileLimit() {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    RaiseOpenFileLimit();
+    // A write past a file-size limit fails with EFBIG (reported like a full disk) instead of
+    // killing the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App cli{"Beacon: a local-first personal studio (prompt to narrated video, library, "
                  "LiveLoop channel)."};
     cli.require_subcommand(1);

@@ -9,6 +9,7 @@
 #include "engines/factory.hpp"
 #include "jobs/event_bus.hpp"
 #include "jobs/worker_pool.hpp"
+#include "media/options.hpp"
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
 
@@ -37,5 +38,7 @@ struct Runtime {
 core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg);
 /// Builds engines and the pipeline and starts `workers` worker threads with the given pool id.
 core::Status StartWorkers(Runtime& rt, const std::string& worker_id);
+/// The media module's options from [media].
+media::MediaOptions MediaOptionsFrom(const config::MediaConfig& m);
 
 }  // namespace beacon::app

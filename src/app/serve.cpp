@@ -1,6 +1,5 @@
 #include "app/serve.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -17,9 +16,13 @@
 #include "app/commands.hpp"
 #include "app/runtime.hpp"
 #include "liveloop/service.hpp"
+#include "media/hls.hpp"
+#include "media/runner.hpp"
 #include "pipeline/pipeline.hpp"
 #include "server/auth.hpp"
 #include "server/server.hpp"
+#include "storage/database.hpp"
+#include "storage/object_store.hpp"
 
 #ifndef BEACON_DEFAULT_WEB_ROOT
 #define BEACON_DEFAULT_WEB_ROOT "web/dist"
@@ -41,35 +44,14 @@ void WaitForTerminationSignal() {
 
 namespace {
 
-/// Runs `argv` and returns the first line of its output, or an error.
+/// Runs `argv` and returns the first line of its output, or an error. Through the media
+/// runner: the child gets no descriptor of ours and dies with the server.
 core::Result<std::string> FirstLineOf(const std::vector<std::string>& argv) {
-    int fds[2];
-    if (pipe(fds) != 0) return core::Error::Internal("pipe failed");
-    pid_t pid = fork();
-    if (pid < 0) return core::Error::Internal("fork failed");
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    close(fds[1]);
-    std::string out;
-    std::array<char, 4096> buf{};
-    ssize_t n;
-    while ((n = read(fds[0], buf.data(), buf.size())) > 0) out.append(buf.data(), static_cast<std::size_t>(n));
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        return core::Error::Unavailable(argv[0] + " is missing or failed", false);
-    }
-    return out.substr(0, out.find('\n'));
+    media::RunOptions opts;
+    opts.timeout = std::chrono::seconds(30);
+    auto out = media::RunProcess(argv, opts);
+    if (!out.ok()) return core::Error::Unavailable(argv[0] + " is missing or failed", false);
+    return out->stdout_text.substr(0, out->stdout_text.find('\n'));
 }
 
 /// Hands out engine health with a short cache: the checks call remote services.
@@ -202,13 +184,21 @@ int Serve(const CommonOptions& common, const std::string& listen) {
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
     deps.live_handler = [&live](const server::LiveRequest& r) -> core::Result<server::LiveResponse> {
-        auto a = live.Handle(r.path, "", r.authenticated, r.stream_key, r.base_url);
+        std::string query;
+        if (auto lang = r.query.find("lang"); lang != r.query.end()) query = "lang=" + lang->second;
+        auto a = live.Handle(r.path, query, r.authenticated, r.stream_key, r.base_url);
         server::LiveResponse out;
         out.status = a.status;
         out.content_type = a.content_type;
         out.cache_control = a.cache_control;
         out.body = std::move(a.body);
         out.file = std::move(a.file);
+        if (a.stream) {
+            out.stream = [next = std::move(a.stream)]() {
+                liveloop::StreamChunk c = next();
+                return server::BodyChunk{std::move(c.bytes), c.wait_ms, c.end};
+            };
+        }
         return out;
     };
     if (rt.cfg.liveloop.hdhomerun) {
@@ -252,10 +242,13 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     so.host = rt.cfg.server.listen.substr(0, colon);
     if (so.host.size() > 2 && so.host.front() == '[') so.host = so.host.substr(1, so.host.size() - 2);
     so.port = static_cast<std::uint16_t>(std::stoi(rt.cfg.server.listen.substr(colon + 1)));
+    so.live_cors_origins = rt.cfg.liveloop.cors_origins;
     so.web_root = rt.cfg.server.web_root.empty() ? fs::path(BEACON_DEFAULT_WEB_ROOT)
                                                  : fs::path(rt.cfg.server.web_root);
     so.max_body_bytes = static_cast<std::size_t>(rt.cfg.server.max_body_bytes);
     so.threads = rt.cfg.server.threads;
+    so.max_connections = static_cast<std::size_t>(rt.cfg.server.max_connections);
+    so.allowed_hosts = rt.cfg.server.allowed_hosts;
     so.public_url = rt.cfg.server.public_url;
     // Long enough for every channel to have moved past a deleted item's published segments.
     so.media_delete_delay = std::chrono::seconds(
@@ -277,6 +270,43 @@ int Serve(const CommonOptions& common, const std::string& listen) {
             }
             std::unique_lock lock(m);
             cv.wait_for(lock, stop, std::chrono::seconds(15), [] { return false; });
+        }
+    });
+    // Items packaged before muxed renditions existed get them once (stream copy, oldest
+    // first), so that IPTV clients and stream.ts can play every item.
+    std::jthread upgrader([&rt, &live](std::stop_token stop) {
+        const media::MediaOptions opts = MediaOptionsFrom(rt.cfg.media);
+        int upgraded = 0;
+        std::int64_t offset = 0;
+        while (!stop.stop_requested()) {
+            storage::ContentQuery q;
+            q.sort = "oldest";
+            q.limit = 100;
+            q.offset = offset;
+            auto page = rt.db->ListContent(q);
+            if (!page.ok() || page->items.empty()) break;
+            for (const auto& c : page->items) {
+                if (stop.stop_requested()) break;
+                auto manifest = rt.store->LocalPath("library/" + std::to_string(c.id) +
+                                                    "/hls/segments.json");
+                std::error_code ec;
+                if (manifest.empty() || !fs::exists(manifest, ec)) continue;
+                media::RunOptions run;
+                run.stop = stop;
+                auto done = media::AddMuxedRenditions(opts, manifest.parent_path().string(), run);
+                if (!done.ok()) {
+                    std::cerr << "beacon: item " << c.id << ": cannot add muxed renditions: "
+                              << done.error().message << "\n";
+                } else if (*done) {
+                    ++upgraded;
+                    live.OnContentChanged(c.id);
+                }
+            }
+            offset += static_cast<std::int64_t>(page->items.size());
+        }
+        if (upgraded > 0) {
+            std::cerr << "beacon: added muxed (IPTV) renditions to " << upgraded
+                      << " library item(s)\n";
         }
     });
     server::Server http(deps, so);

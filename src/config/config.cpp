@@ -92,6 +92,21 @@ Field Num(std::string name, double* out, double lo, double hi) {
             }};
 }
 
+Field StrList(std::string name, std::vector<std::string>* out) {
+    return {name, [out](const toml::value& v) -> std::string {
+                if (!v.is_array()) return "must be an array of strings, not " + TypeName(v);
+                std::vector<std::string> items;
+                for (const auto& item : v.as_array()) {
+                    if (!item.is_string() || item.as_string().str.empty()) {
+                        return "must hold non-empty strings";
+                    }
+                    items.push_back(item.as_string().str);
+                }
+                *out = std::move(items);
+                return "";
+            }};
+}
+
 Field Bool(std::string name, bool* out) {
     return {name, [out](const toml::value& v) -> std::string {
                 if (!v.is_boolean()) return "must be true or false, not " + TypeName(v);
@@ -158,7 +173,9 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                           Int64("max_body_bytes", &c.server.max_body_bytes, 1024, 1LL << 32),
                           Url("public_url", &c.server.public_url),
                           Str("web_root", &c.server.web_root),
-                          Int("threads", &c.server.threads, 1, 64)};
+                          Int("threads", &c.server.threads, 1, 64),
+                          Int("max_connections", &c.server.max_connections, 16, 1'000'000),
+                          StrList("allowed_hosts", &c.server.allowed_hosts)};
     sections["storage"] = {Int64("min_free_mb", &c.storage.min_free_mb, 0, 1LL << 40)};
     sections["jobs"] = {Int("workers", &c.jobs.workers, 1, 64),
                         Int("lease_seconds", &c.jobs.lease_seconds, 2, 3600),
@@ -207,7 +224,8 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                             Int("horizon_seconds", &c.liveloop.horizon_seconds, 10, 86400),
                             Int("guide_hours", &c.liveloop.guide_hours, 1, 24 * 14),
                             Str("time_zone", &c.liveloop.time_zone),
-                            Bool("hdhomerun", &c.liveloop.hdhomerun)};
+                            Bool("hdhomerun", &c.liveloop.hdhomerun),
+                            StrList("cors_origins", &c.liveloop.cors_origins)};
 
     toml::value root;
     try {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -17,6 +18,8 @@ struct ServerConfig {
     std::string public_url;                 // absolute base URL for M3U/XMLTV links; "" = from Host
     std::string web_root;                   // built web UI folder; "" = web/dist beside the binary's repo
     int threads = 2;                        // HTTP I/O threads
+    int max_connections = 1000;  // connections at once (also kept below the open-file limit)
+    std::vector<std::string> allowed_hosts;  // extra Host names accepted; "*" = any
 };
 
 struct JobsConfig {
@@ -96,6 +99,9 @@ struct LiveLoopConfig {
     int guide_hours = 24;       // h of programmes listed in guide.xml (and looked ahead by /now)
     std::string time_zone;      // IANA zone of slot times ("Europe/Berlin"); "" = system local
     bool hdhomerun = false;     // serve the HDHomeRun tuner API (/discover.json ...) without sign-in
+    /// Web origins allowed to read /live/* cross-origin (CORS); "*" = any. Playlists and segments
+    /// still need a stream key or a session.
+    std::vector<std::string> cors_origins = {"*"};
 };
 
 struct StorageConfig {

@@ -5,13 +5,23 @@
 #include <chrono>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 namespace beacon::engines {
 namespace {
 
+/// A scratch folder, removed with everything in it when the test program exits.
 std::filesystem::path TempDir(const std::string& name) {
+    static struct Cleanup {
+        std::vector<std::filesystem::path> dirs;
+        ~Cleanup() {
+            std::error_code ec;
+            for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+        }
+    } cleanup;
     auto d = std::filesystem::temp_directory_path() / ("beacon_engines_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
+    cleanup.dirs.push_back(d);
     return d;
 }
 

@@ -1,13 +1,17 @@
 #include "media/runner.hpp"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -53,6 +57,35 @@ void ParseProgress(std::string& pending, const std::function<void(double)>& cb) 
     }
 }
 
+/// The program's path as execvp would find it (looked up before fork: the child may only make
+/// async-signal-safe calls). Empty when not found.
+std::string ResolveProgram(const std::string& name) {
+    if (name.find('/') != std::string::npos) return name;
+    const char* env = std::getenv("PATH");
+    std::string_view path = env && *env ? env : "/usr/local/bin:/usr/bin:/bin";
+    while (true) {
+        auto colon = path.find(':');
+        std::string dir(path.substr(0, colon));
+        std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+        if (colon == std::string_view::npos) return {};
+        path.remove_prefix(colon + 1);
+    }
+}
+
+/// In the forked child: marks every descriptor from 3 up close-on-exec, so the child gets
+/// stdin/stdout/stderr and nothing else (no listening socket, connection, database or other
+/// child's pipe), whoever opened them and however.
+void CloseOnExecFrom3() {
+    if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+    rlimit lim{};
+    int max = 65536;
+    if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < static_cast<rlim_t>(max)) {
+        max = static_cast<int>(lim.rlim_cur);
+    }
+    for (int fd = 3; fd < max; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 }  // namespace
 
 core::Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOptions& opts) {
@@ -72,42 +105,75 @@ core::Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const R
     }
     Fd out_r{out_pipe[0]}, out_w{out_pipe[1]}, err_r{err_pipe[0]}, err_w{err_pipe[1]};
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_w.fd, 1);
-    posix_spawn_file_actions_adddup2(&actions, err_w.fd, 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(
-        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    posix_spawnattr_setpgroup(&attr, 0);
-    sigset_t empty;
-    sigemptyset(&empty);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    sigset_t def;
-    sigemptyset(&def);
-    sigaddset(&def, SIGPIPE);
-    sigaddset(&def, SIGTERM);
-    sigaddset(&def, SIGINT);
-    posix_spawnattr_setsigdefault(&attr, &def);
-
+    const std::string program = ResolveProgram(argv[0]);
+    if (program.empty()) {
+        return Error::Unavailable(
+            tool + " could not be started (" + argv[0] + "): " + std::strerror(ENOENT), false);
+    }
     std::vector<char*> cargv;
     cargv.reserve(argv.size() + 1);
     for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
     cargv.push_back(nullptr);
+    int exec_pipe[2];  // the child reports a failed exec here; closed by a successful one
+    if (::pipe2(exec_pipe, O_CLOEXEC) != 0) {
+        return Error::Internal("pipe: " + std::string(std::strerror(errno)));
+    }
+    Fd exec_r{exec_pipe[0]}, exec_w{exec_pipe[1]};
 
     const auto started = Clock::now();
-    pid_t pid = -1;
-    int rc = ::posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) {
-        return Error::Unavailable(
-            tool + " could not be started (" + argv[0] + "): " + std::strerror(rc), false);
+    const pid_t parent = ::getpid();
+    // fork + exec rather than posix_spawn: the child must ask for PR_SET_PDEATHSIG itself.
+    // Only async-signal-safe calls between fork and exec.
+    pid_t pid = ::fork();
+    if (pid < 0) return Error::Internal("fork: " + std::string(std::strerror(errno)));
+    if (pid == 0) {
+        // Its own process group: a timeout or cancellation kills it and anything it started.
+        ::setpgid(0, 0);
+        // Dies with Beacon: a killed server leaves no encode running that holds files (or, had
+        // it inherited it, the listening port). The signal follows the forking thread, which
+        // waits here for the child until it ends.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127);
+        int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(out_w.fd, 1) < 0 ||
+            ::dup2(err_w.fd, 2) < 0) {
+            int e = errno;
+            [[maybe_unused]] auto n = ::write(exec_w.fd, &e, sizeof e);
+            ::_exit(127);
+        }
+        CloseOnExecFrom3();
+        for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGXFSZ, SIGCHLD}) {
+            struct sigaction dfl {};
+            dfl.sa_handler = SIG_DFL;
+            ::sigaction(sig, &dfl, nullptr);
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::execve(program.c_str(), cargv.data(), environ);
+        int e = errno;
+        [[maybe_unused]] auto n = ::write(exec_w.fd, &e, sizeof e);
+        ::_exit(127);
     }
+    ::setpgid(pid, pid);  // also from here: no race with kill(-pid) below
     out_w.Close();
     err_w.Close();
+    exec_w.Close();
+    {
+        int child_errno = 0;
+        ssize_t got;
+        do {
+            got = ::read(exec_r.fd, &child_errno, sizeof child_errno);
+        } while (got < 0 && errno == EINTR);
+        if (got == static_cast<ssize_t>(sizeof child_errno)) {
+            int status = 0;
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+            return Error::Unavailable(tool + " could not be started (" + argv[0] +
+                                          "): " + std::strerror(child_errno),
+                                      false);
+        }
+    }
 
     RunOutput result;
     std::string pending;

@@ -1,6 +1,8 @@
 #pragma once
-/// Runs ffmpeg/ffprobe as a child process from an argv vector (posix_spawn, never a shell), in
+/// Runs ffmpeg/ffprobe as a child process from an argv vector (fork + exec, never a shell), in
 /// its own process group so that a timeout or cancellation kills it and anything it started.
+/// The child inherits only stdin (/dev/null), stdout and stderr, and is killed when Beacon dies
+/// (PR_SET_PDEATHSIG), so a crashed server leaves no orphaned encode behind.
 #include <chrono>
 #include <functional>
 #include <stop_token>

@@ -1,7 +1,10 @@
 #include "server/api.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,13 +54,24 @@ core::Result<Json> BodyObject(const Request& req, bool empty_ok = false) {
         return core::Error::Invalid("the request body must be a JSON object");
     }
     Json j;
+    std::string last_key;  // the field being parsed, to name it in an error
+    Json::parser_callback_t track = [&last_key](int, Json::parse_event_t event, Json& parsed) {
+        if (event == Json::parse_event_t::key && parsed.is_string()) {
+            last_key = parsed.get<std::string>();
+        }
+        return true;
+    };
     try {
-        j = Json::parse(body);
+        j = Json::parse(body, track);
     } catch (const Json::parse_error& e) {
         std::string what = e.what();
         auto pos = what.find("] ");
         if (pos != std::string::npos) what = what.substr(pos + 2);
         return core::Error::Invalid("malformed JSON body: " + what);
+    } catch (const Json::out_of_range&) {  // e.g. 1e309 or a 400-digit integer
+        if (last_key.empty()) return core::Error::Invalid("a number in the body is out of range");
+        return core::Error::Invalid("field '" + last_key.substr(0, 100) +
+                                    "' holds a number out of range");
     }
     if (!j.is_object()) return core::Error::Invalid("the request body must be a JSON object");
     return j;
@@ -363,7 +377,8 @@ std::string HexU64(std::uint64_t v) {
 Api::Api(ServerDeps& deps, const ServerOptions& options)
     : deps_(deps),
       options_(options),
-      throttle_(options.login_free_failures, options.login_lockout_base, options.login_lockout_cap) {
+      throttle_(options.login_free_failures, options.login_lockout_base, options.login_lockout_cap,
+                options.login_global_failures_per_minute) {
     const auto P = Access::kPublic;
     const auto U = Access::kUser;
     const auto K = Access::kUserOrStreamKey;
@@ -419,6 +434,13 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("GET", "/device.xml", P, &Api::Tuner);
     Add("POST", "/lineup.post", P, &Api::Tuner);
     Add("GET", "/live/{slug}/empty/{mpegts}/{msn}.vtt", K, &Api::Live);
+    Add("GET", "/live/{slug}/muxed_{lang}.m3u8", K, &Api::Live);
+    Add("GET", "/live/{slug}/tv.m3u8", K, &Api::Live);
+    Add("GET", "/live/{slug}/stream.ts", K, &Api::Live);
+    Add("GET", "/live/{slug}/v/{file}", K, &Api::Live);
+    Add("GET", "/live/{slug}/a/{lang}/{file}", K, &Api::Live);
+    Add("GET", "/live/{slug}/m/{lang}/{file}", K, &Api::Live);
+    Add("GET", "/live/{slug}/s/{lang}/{file}", K, &Api::Live);
 }
 
 void Api::Add(const char* method, const char* pattern, Access access, Method fn) {
@@ -465,28 +487,116 @@ Reply Api::Json(unsigned status, const core::Json& body) {
 }
 
 Reply Api::Handle(Request& req) {
+    const bool live = req.raw_path.starts_with("/live/");
+    Reply r;
     try {
-        return Dispatch(req);
+        r = live && req.method == "OPTIONS" ? Reply{204, ""} : Dispatch(req);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "beacon: %s %s: unexpected exception: %s\n", req.method.c_str(),
                      req.raw_path.c_str(), e.what());
-        return Error(500, "internal", std::string("internal error: ") + e.what());
+        r = Error(500, "internal", std::string("internal error: ") + e.what());
     }
+    if (live) AddLiveCors(req, r);
+    return r;
 }
 
-Identity Api::Authenticate(const Request& req, bool allow_query_token, bool allow_stream_key) {
+void Api::AddLiveCors(const Request& req, Reply& r) const {
+    // Web players on another origin read channels with ?key= (never cookies: no credentials).
+    const std::string origin = req.Header(http::field::origin);
+    const auto& allowed = options_.live_cors_origins;
+    const bool any = std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
+    const bool listed = !origin.empty() &&
+                        std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+    if (req.method == "OPTIONS") {
+        r.AddHeader("Allow", "GET, HEAD, OPTIONS");
+        if (!any && !listed) return;
+        r.AddHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        r.AddHeader("Access-Control-Allow-Headers", "Range");
+        r.AddHeader("Access-Control-Max-Age", "86400");
+    }
+    if (any) {
+        r.AddHeader("Access-Control-Allow-Origin", "*");
+    } else if (listed) {
+        r.AddHeader("Access-Control-Allow-Origin", origin);
+        r.AddHeader("Vary", "Origin");
+    } else {
+        return;
+    }
+    r.AddHeader("Access-Control-Expose-Headers", "Content-Length, Content-Range");
+}
+
+namespace {
+
+/// "Wrong credentials" (the caller is simply not signed in) as opposed to storage failing.
+bool IsNoSuchCredential(const core::Error& e) {
+    return e.code == core::ErrorCode::kUnauthorized || e.code == core::ErrorCode::kNotFound;
+}
+
+/// A storage failure while checking credentials: 503 saying so, never "sign in first".
+core::Error CredentialCheckFailed(const core::Error& e) {
+    return core::Error{core::ErrorCode::kUnavailable,
+                       "cannot check your credentials right now (storage failed: " + e.message +
+                           "); try again later",
+                       true};
+}
+
+/// "host" of a Host header value (port and IPv6 brackets removed, lowercase).
+std::string HostName(std::string_view host) {
+    std::string name;
+    if (!host.empty() && host.front() == '[') {
+        auto close = host.find(']');
+        name = std::string(host.substr(1, close == std::string_view::npos ? host.size() : close - 1));
+    } else {
+        auto colon = host.find(':');
+        name = std::string(host.substr(0, colon));
+    }
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return name;
+}
+
+bool IsIpLiteral(const std::string& name, bool* loopback) {
+    in_addr v4{};
+    in6_addr v6{};
+    if (::inet_pton(AF_INET, name.c_str(), &v4) == 1) {
+        *loopback = (ntohl(v4.s_addr) >> 24) == 127;
+        return true;
+    }
+    if (::inet_pton(AF_INET6, name.c_str(), &v6) == 1) {
+        *loopback = IN6_IS_ADDR_LOOPBACK(&v6);
+        return true;
+    }
+    return false;
+}
+
+/// The host of an origin or URL ("http://a.b:8080/x" → "a.b:8080"), as sent in Host.
+std::string_view UrlAuthority(std::string_view url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string_view::npos) return {};
+    url.remove_prefix(scheme + 3);
+    return url.substr(0, url.find('/'));
+}
+
+}  // namespace
+
+core::Result<Identity> Api::Authenticate(const Request& req, bool allow_query_token,
+                                         bool allow_stream_key) {
     Identity who;
-    auto token_identity = [&](const std::string& token) {
+    // Reads only: a database that cannot be written (disk full) still lets callers in.
+    auto token_identity = [&](const std::string& token) -> core::Status {
         auto t = deps_.db.GetTokenByHash(HashToken(token));
         if (t.ok()) {
             who.via = Identity::Via::kBearer;
             who.user_id = t->user_id;
+        } else if (!IsNoSuchCredential(t.error())) {
+            return CredentialCheckFailed(t.error());
         }
+        return {};
     };
     std::string authz = req.Header(http::field::authorization);
     if (!authz.empty()) {
         if (authz.size() > 7 && (authz.starts_with("Bearer ") || authz.starts_with("bearer "))) {
-            token_identity(authz.substr(7));
+            BEACON_CHECK(token_identity(authz.substr(7)));
         }
         return who;  // a wrong Authorization header never falls back to other credentials
     }
@@ -501,9 +611,10 @@ Identity Api::Authenticate(const Request& req, bool allow_query_token, bool allo
             who.session_hash = hash;
             return who;
         }
+        if (!IsNoSuchCredential(s.error())) return CredentialCheckFailed(s.error());
     }
     if (allow_query_token && req.HasQuery("token")) {
-        token_identity(req.Query("token"));
+        BEACON_CHECK(token_identity(req.Query("token")));
         if (who.authenticated()) return who;
     }
     if (allow_stream_key && req.HasQuery("key")) {
@@ -514,30 +625,94 @@ Identity Api::Authenticate(const Request& req, bool allow_query_token, bool allo
                 who.via = Identity::Via::kStreamKey;
                 who.user_id = u->id;
                 who.stream_key = key;
+            } else if (!IsNoSuchCredential(u.error())) {
+                return CredentialCheckFailed(u.error());
             }
         }
     }
     return who;
 }
 
-Identity Api::AuthenticateWebSocket(const Request& req) {
+core::Result<Identity> Api::AuthenticateWebSocket(const Request& req) {
     try {
-        Identity who = Authenticate(req, true, false);
+        if (auto bad = HostProblem(req)) return core::Error::Invalid(*bad);
+        BEACON_TRY(who, Authenticate(req, true, false));
         // Browsers send cookies on cross-site WebSocket handshakes too: a cookie-authenticated
         // upgrade must come from a page of this server (Origin host == Host).
         std::string origin = req.Header(http::field::origin);
         if (who.via == Identity::Via::kSession && !origin.empty()) {
             auto scheme = origin.find("://");
             std::string origin_host = scheme == std::string::npos ? origin : origin.substr(scheme + 3);
-            if (origin_host != req.Header(http::field::host)) return {};
+            if (origin_host != req.Header(http::field::host)) return Identity{};
         }
         return who;
-    } catch (const std::exception&) {
-        return {};
+    } catch (const std::exception& e) {
+        return core::Error::Internal(std::string("internal error: ") + e.what());
     }
 }
 
+std::optional<Reply> Api::CheckHost(const Request& req) const {
+    if (auto bad = HostProblem(req)) return Error(400, "invalid_argument", *bad);
+    return std::nullopt;
+}
+
+std::optional<std::string> Api::HostProblem(const Request& req) const {
+    std::string host = req.Header(http::field::host);
+    std::string name = HostName(host);
+    auto allowed = [&] {
+        bool loopback = false;
+        bool ip = IsIpLiteral(name, &loopback);
+        if (name == "localhost" || loopback) return true;
+        std::string listen = HostName(options_.host);
+        if (name == listen) return true;
+        // On a wildcard address any of the machine's addresses may be used; an IP address
+        // cannot be rebound to another site's name.
+        if (ip && (listen == "0.0.0.0" || listen == "::" || listen.empty())) return true;
+        if (!options_.public_url.empty() && name == HostName(UrlAuthority(options_.public_url))) {
+            return true;
+        }
+        for (const auto& h : options_.allowed_hosts) {
+            if (h == "*" || HostName(h) == name) return true;
+        }
+        return false;
+    };
+    if (!name.empty() && allowed()) return std::nullopt;
+    return "the Host header '" + host.substr(0, 100) +
+           "' is not a name of this server; add it to server.allowed_hosts";
+}
+
+std::optional<Reply> Api::CheckCredentialPost(const Request& req) const {
+    std::string type = req.Header(http::field::content_type);
+    std::string media = HostName(type.substr(0, type.find(';')));  // lowercase, trimmed of ';...'
+    while (!media.empty() && media.back() == ' ') media.pop_back();
+    if (media != "application/json") {
+        return Error(415, "unsupported_media_type",
+                     "send the credentials as JSON (Content-Type: application/json)");
+    }
+    // A browser names the page that sent the request: only this server's own pages may sign in
+    // or set the first password (a cross-site form or fetch could otherwise take the server
+    // over before its owner sets a password).
+    std::string site = req.Header("Sec-Fetch-Site");
+    std::string origin = req.Header(http::field::origin);
+    bool same_origin = origin.empty() || UrlAuthority(origin) == req.Header(http::field::host) ||
+                       (!options_.public_url.empty() &&
+                        UrlAuthority(origin) == UrlAuthority(options_.public_url));
+    if (!same_origin || site == "cross-site" || site == "same-site") {
+        return Error(403, "forbidden",
+                     "credentials may only be sent from this server's own pages (Origin '" +
+                         origin.substr(0, 100) + "')");
+    }
+    return std::nullopt;
+}
+
 Reply Api::Dispatch(Request& req) {
+    // Players reach /live and /media by address with a key of their own; everything else
+    // answers only to this server's names (a rebound DNS name reaches no page or API).
+    bool by_key = req.raw_path.starts_with("/live/") || req.raw_path.starts_with("/media/") ||
+                  req.raw_path == "/healthz";
+    if (!by_key) {
+        if (auto bad = CheckHost(req)) return std::move(*bad);
+    }
     auto match = router_.Find(req.method, req.segments);
     if (!match.route) {
         bool api_like = req.raw_path == "/api" || req.raw_path.starts_with("/api/") ||
@@ -559,8 +734,10 @@ Reply Api::Dispatch(Request& req) {
     req.params = std::move(match.params);
     const Route& route = match.route->handler;
     if (route.access != Access::kPublic) {
-        req.who = Authenticate(req, false, route.access == Access::kUserOrStreamKey &&
-                                               (req.method == "GET" || req.method == "HEAD"));
+        auto who = Authenticate(req, false, route.access == Access::kUserOrStreamKey &&
+                                                (req.method == "GET" || req.method == "HEAD"));
+        if (!who.ok()) return Error(who.error());
+        req.who = std::move(*who);
         if (!req.who.authenticated()) {
             return Error(core::Error{core::ErrorCode::kUnauthorized,
                                      "sign in first (session cookie or Authorization: Bearer "
@@ -601,11 +778,46 @@ std::string Api::BaseUrl(const Request& req) const {
 
 // ---- files -----------------------------------------------------------------------------------
 
+FileDescriptor Api::OpenBeneath(const std::filesystem::path& root, std::string_view relative) {
+    int dir = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return FileDescriptor();
+    FileDescriptor root_fd(dir);
+    // The kernel resolves the path and refuses any step (a symlink or "..") that leaves root.
+    open_how how{};
+    how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    std::string rel(relative);
+    long fd = ::syscall(SYS_openat2, dir, rel.c_str(), &how, sizeof how);
+    if (fd >= 0) return FileDescriptor(static_cast<int>(fd));
+    if (errno != ENOSYS) return FileDescriptor();
+    // Kernels before 5.6: no symlink is followed at all.
+    int at = dir;
+    FileDescriptor step;
+    std::string_view rest = relative;
+    while (!rest.empty()) {
+        auto slash = rest.find('/');
+        std::string part(rest.substr(0, slash));
+        rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+        int flags = O_CLOEXEC | O_NOFOLLOW | (rest.empty() ? O_RDONLY : (O_PATH | O_DIRECTORY));
+        int next = ::openat(at, part.c_str(), flags);
+        if (next < 0) return FileDescriptor();
+        step = FileDescriptor(next);
+        at = next;
+    }
+    return step;
+}
+
 Reply Api::ServeFile(const std::filesystem::path& path, const Request& req,
                      std::string cache_control, std::string content_type) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return Error(404, "not_found", "no such file");
-    FileDescriptor file(fd);
+    return ServeOpenFile(FileDescriptor(fd), path, req, std::move(cache_control),
+                         std::move(content_type));
+}
+
+Reply Api::ServeOpenFile(FileDescriptor file, const std::filesystem::path& path,
+                         const Request& req, std::string cache_control, std::string content_type) {
+    const int fd = file.get();
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return Error(404, "not_found", "no such file");
     auto size = static_cast<std::uint64_t>(st.st_size);
@@ -699,12 +911,18 @@ Reply Api::Media(Request& req) {
     if (!ValidMediaKey(key)) {
         return Error(400, "invalid_argument", "invalid media key (lowercase a-z 0-9 / . _ - only)");
     }
-    if (req.who.via == Identity::Via::kStreamKey && !key.starts_with("library/")) {
-        return Error(core::Error{core::ErrorCode::kUnauthorized,
-                                 "the stream key opens library media only; sign in for this file"});
+    if (req.who.via == Identity::Via::kStreamKey) {
+        // The key grants the channels' playlists and segments under /live/ (which serve only
+        // what a channel published), never the library's files themselves.
+        return Error(403, "forbidden",
+                     "the stream key opens /live/ channels only; sign in for library media");
     }
     auto path = deps_.store.LocalPath(key);
     if (path.empty()) return Error(404, "not_found", "media is not stored on this machine: " + key);
+    std::filesystem::path root = path;  // LocalPath is root/key
+    for (auto n = std::count(key.begin(), key.end(), '/') + 1; n > 0; --n) root = root.parent_path();
+    auto opened = OpenBeneath(root, key);
+    if (!opened.valid()) return Error(404, "not_found", "no media at " + key);
     std::string ext = std::filesystem::path(key).extension().string();
     std::string cache;
     if (ext == ".m3u8") {
@@ -714,7 +932,7 @@ Reply Api::Media(Request& req) {
     } else {
         cache = "private, no-cache";
     }
-    Reply r = ServeFile(path, req, cache);
+    Reply r = ServeOpenFile(std::move(opened), path, req, cache);
     if (r.status == 404) return Error(404, "not_found", "no media at " + key);
     return r;
 }
@@ -747,6 +965,7 @@ Reply Api::Live(Request& req) {
     r.status = lr.status;
     r.content_type = lr.content_type;
     r.body = std::move(lr.body);
+    r.stream = std::move(lr.stream);
     if (!lr.cache_control.empty()) r.AddHeader("Cache-Control", lr.cache_control);
     return r;
 }
@@ -754,8 +973,7 @@ Reply Api::Live(Request& req) {
 Reply Api::Tuner(Request& req) {
     if (!deps_.tuner_handler) {
         return Error(404, "not_found",
-                     "no route for " + req.method + " " + req.raw_path +
-                         " (the HDHomeRun tuner is off: [liveloop] hdhomerun = true turns it on)");
+                     "the HDHomeRun tuner is off ([liveloop] hdhomerun = true turns it on)");
     }
     LiveRequest tuner;
     tuner.path = req.segments.empty() ? std::string() : req.segments.back();
@@ -816,6 +1034,7 @@ Reply Api::StartSession(const core::User& user, const Request& req) {
 }
 
 Reply Api::AuthSetup(Request& req) {
+    if (auto bad = CheckCredentialPost(req)) return std::move(*bad);
     auto body = BodyObject(req);
     if (!body.ok()) return Error(body.error());
     if (auto s = OnlyFields(*body, {"password"}); !s.ok()) return Error(s.error());
@@ -837,6 +1056,13 @@ Reply Api::AuthSetup(Request& req) {
 }
 
 Reply Api::AuthLogin(Request& req) {
+    if (auto bad = CheckCredentialPost(req)) return std::move(*bad);
+    // Cheap refusals before any hashing: a login body is a password and a name.
+    constexpr std::size_t kMaxLoginBody = 4 * kMaxPasswordBytes + 1024;
+    if (req.msg.body().size() > kMaxLoginBody) {
+        return Error(413, "too_large", "a login body is at most " +
+                                           std::to_string(kMaxLoginBody) + " bytes");
+    }
     auto wait = throttle_.RetryAfter(req.client, LoginThrottle::Clock::now());
     if (wait.count() > 0) {
         core::Error e{core::ErrorCode::kRateLimited,
@@ -853,6 +1079,10 @@ Reply Api::AuthLogin(Request& req) {
     auto name = OptString(*body, "username", 1, 100);
     if (!name.ok()) return Error(name.error());
     std::string username = name->value_or("admin");
+    if ((*pw)->empty()) {
+        throttle_.RecordFailure(req.client, LoginThrottle::Clock::now());
+        return Error(core::Error{core::ErrorCode::kUnauthorized, "wrong user name or password"});
+    }
     auto user = deps_.db.GetUserByName(username);
     bool ok = user.ok() && !user->password_hash.empty() &&
               VerifyPassword(**pw, user->password_hash);
@@ -890,11 +1120,21 @@ Reply Api::AuthMe(Request& req) {
 }
 
 Reply Api::AuthPassword(Request& req) {
+    auto wait = throttle_.RetryAfter(req.client, LoginThrottle::Clock::now());
+    if (wait.count() > 0) {
+        core::Error e{core::ErrorCode::kRateLimited,
+                      "too many wrong passwords from this address; try again later"};
+        e.retry_after = wait;
+        return Error(e);
+    }
     auto body = BodyObject(req);
     if (!body.ok()) return Error(body.error());
-    if (auto s = OnlyFields(*body, {"current_password", "new_password"}); !s.ok()) {
+    if (auto s = OnlyFields(*body, {"current_password", "new_password", "revoke_tokens"});
+        !s.ok()) {
         return Error(s.error());
     }
+    auto revoke = OptBool(*body, "revoke_tokens");
+    if (!revoke.ok()) return Error(revoke.error());
     auto cur = OptString(*body, "current_password", 0, kMaxPasswordBytes);
     if (!cur.ok()) return Error(cur.error());
     auto next = OptString(*body, "new_password", 0, 1 << 20);
@@ -911,10 +1151,24 @@ Reply Api::AuthPassword(Request& req) {
     }
     auto hash = HashPassword(**next, options_.password_params);
     if (!hash.ok()) return Error(hash.error());
+    // Every session ends with the old password; the caller's own continues as a new one.
     if (auto s = deps_.db.SetPasswordHash(user->id, *hash); !s.ok()) return Error(s.error());
-    Reply r;
-    r.status = 204;
-    r.content_type.clear();
+    int revoked = 0;
+    if (revoke->value_or(false)) {
+        auto tokens = deps_.db.ListTokens(user->id);
+        if (!tokens.ok()) return Error(tokens.error());
+        for (const auto& t : *tokens) {
+            if (auto s = deps_.db.DeleteToken(user->id, t.id); !s.ok()) return Error(s.error());
+            ++revoked;
+        }
+    }
+    Reply r = req.who.via == Identity::Via::kSession
+                  ? StartSession(*user, req)
+                  : Json(200, {{"user", UserJson(*user)}, {"csrf_token", nullptr}});
+    if (r.status != 200) return r;
+    auto out = core::Json::parse(r.body);
+    out["revoked_tokens"] = revoked;
+    r.body = Dump(out);
     return r;
 }
 

@@ -3,6 +3,7 @@
 /// the server's blocking pool, never on network threads.
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <string>
 #include <vector>
@@ -20,8 +21,10 @@ public:
 
     /// Routes, authenticates and answers one request. Never throws.
     Reply Handle(Request& req);
-    /// Authenticates an events WebSocket upgrade (cookie, bearer header or ?token=).
-    Identity AuthenticateWebSocket(const Request& req);
+    /// Authenticates an events WebSocket upgrade (cookie, bearer header or ?token=). An
+    /// unauthenticated Identity for wrong credentials; an error (503) when storage fails or the
+    /// Host header is not one of this server's names.
+    core::Result<Identity> AuthenticateWebSocket(const Request& req);
     /// True when the request targets the events WebSocket route.
     static bool IsEventsPath(std::string_view raw_path);
 
@@ -35,6 +38,13 @@ public:
     /// Serves a local file with ETag/Last-Modified, conditional GET and single Range.
     static Reply ServeFile(const std::filesystem::path& path, const Request& req,
                            std::string cache_control, std::string content_type = {});
+    /// The same for a file already open; `path` names it (content type by extension).
+    static Reply ServeOpenFile(FileDescriptor file, const std::filesystem::path& path,
+                               const Request& req, std::string cache_control,
+                               std::string content_type = {});
+    /// Opens root/relative for reading without ever leaving root: a symlink or ".." that
+    /// points outside it is refused (openat2 RESOLVE_BENEATH). Invalid when refused or absent.
+    static FileDescriptor OpenBeneath(const std::filesystem::path& root, std::string_view relative);
 
 private:
     enum class Access { kPublic, kUser, kUserOrStreamKey };
@@ -45,12 +55,21 @@ private:
     };
 
     void Add(const char* method, const char* pattern, Access access, Method fn);
-    Identity Authenticate(const Request& req, bool allow_query_token, bool allow_stream_key);
+    /// Who is calling. Never writes: a storage failure is an error (503), never "signed out".
+    core::Result<Identity> Authenticate(const Request& req, bool allow_query_token,
+                                        bool allow_stream_key);
+    /// An error reply when the Host header names none of this server's names (DNS rebinding).
+    std::optional<Reply> CheckHost(const Request& req) const;
+    std::optional<std::string> HostProblem(const Request& req) const;
+    /// Setup and login: a JSON body from a page of this server (or from no page at all).
+    std::optional<Reply> CheckCredentialPost(const Request& req) const;
     Reply Dispatch(Request& req);
     Reply Static(Request& req);
     std::string BaseUrl(const Request& req) const;
     /// Secure cookies when configured or when the public URL is https.
     bool SecureCookies() const;
+    /// CORS headers for /live/* (options.live_cors_origins); answers preflights.
+    void AddLiveCors(const Request& req, Reply& r) const;
     void PlaylistChanged(const core::Playlist& p);
 
     // health and auth

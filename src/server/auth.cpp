@@ -107,15 +107,23 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 LoginThrottle::LoginThrottle(int free_failures, std::chrono::milliseconds base,
-                             std::chrono::milliseconds cap)
-    : free_failures_(free_failures), base_(base), cap_(cap) {}
+                             std::chrono::milliseconds cap, int global_per_minute)
+    : free_failures_(free_failures),
+      base_(base),
+      cap_(cap),
+      global_per_minute_(static_cast<std::size_t>(std::max(0, global_per_minute))) {}
 
 std::chrono::milliseconds LoginThrottle::RetryAfter(const std::string& client,
                                                     Clock::time_point now) {
     std::lock_guard lock(mu_);
+    Clock::time_point until = now;
+    if (global_per_minute_ > 0 && recent_failures_.size() >= global_per_minute_) {
+        until = std::max(until, recent_failures_.front() + std::chrono::minutes(1));
+    }
     auto it = entries_.find(client);
-    if (it == entries_.end() || it->second.locked_until <= now) return std::chrono::milliseconds(0);
-    return std::chrono::ceil<std::chrono::milliseconds>(it->second.locked_until - now);
+    if (it != entries_.end()) until = std::max(until, it->second.locked_until);
+    if (until <= now) return std::chrono::milliseconds(0);
+    return std::chrono::ceil<std::chrono::milliseconds>(until - now);
 }
 
 void LoginThrottle::RecordFailure(const std::string& client, Clock::time_point now) {
@@ -124,6 +132,10 @@ void LoginThrottle::RecordFailure(const std::string& client, Clock::time_point n
         std::erase_if(entries_, [&](const auto& kv) {
             return kv.second.locked_until <= now && now - kv.second.last > std::chrono::hours(1);
         });
+    }
+    if (global_per_minute_ > 0) {
+        recent_failures_.push_back(now);
+        while (recent_failures_.size() > global_per_minute_) recent_failures_.pop_front();
     }
     Entry& e = entries_[client];
     ++e.failures;

@@ -4,6 +4,7 @@
 /// and the CLI (`beacon user set-password`, `beacon token create`).
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -46,13 +47,16 @@ inline std::string HashToken(std::string_view token) { return Sha256Hex(token); 
 
 /// Failed-login throttle per client address: after `free_failures` failures in a row the client
 /// is locked out for `base`, doubling with each further failure up to `cap`; a success resets.
-/// Thread-safe.
+/// Beside it a global budget: after `global_per_minute` failures from all addresses together
+/// within a minute, every client waits until the oldest of them is a minute old (0: no global
+/// budget). Thread-safe.
 class LoginThrottle {
 public:
     using Clock = std::chrono::steady_clock;
     explicit LoginThrottle(int free_failures = 5,
                            std::chrono::milliseconds base = std::chrono::seconds(1),
-                           std::chrono::milliseconds cap = std::chrono::minutes(15));
+                           std::chrono::milliseconds cap = std::chrono::minutes(15),
+                           int global_per_minute = 0);
     /// Zero when the client may try now; otherwise how long it must wait.
     std::chrono::milliseconds RetryAfter(const std::string& client, Clock::time_point now);
     void RecordFailure(const std::string& client, Clock::time_point now);
@@ -67,7 +71,9 @@ private:
     int free_failures_;
     std::chrono::milliseconds base_;
     std::chrono::milliseconds cap_;
+    std::size_t global_per_minute_;
     std::mutex mu_;
+    std::deque<Clock::time_point> recent_failures_;  // at most global_per_minute_, oldest first
     std::map<std::string, Entry> entries_;
 };
 

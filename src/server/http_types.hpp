@@ -1,6 +1,7 @@
 #pragma once
 /// Internal: the request/reply shapes handlers work with (Beast message inside, our fields around).
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -8,6 +9,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "server/body_chunk.hpp"
 #include "server/router.hpp"
 
 namespace beacon::server {
@@ -76,6 +78,10 @@ struct Reply {
     std::uint64_t file_offset = 0;
     std::uint64_t file_length = 0;
     bool close = false;  // close the connection after this reply
+    /// When set (status 200): an endless body with no length, sent until `stream` says end or
+    /// the client goes away, then the connection closes. Called on the blocking pool, once per
+    /// chunk and only after the previous chunk was written (a slow client holds one chunk).
+    std::function<BodyChunk()> stream;
 
     void AddHeader(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

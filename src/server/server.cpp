@@ -1,5 +1,7 @@
 #include "server/server.hpp"
 
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
@@ -9,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -34,6 +37,50 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kIoTimeout{30};
+
+/// Descriptors kept free for everything but connections (database, media files, children's
+/// pipes): the connection cap never goes above the open-file limit minus this.
+constexpr std::size_t kReservedDescriptors = 64;
+
+/// Marks a descriptor close-on-exec: children (ffmpeg, tools) never inherit sockets.
+void SetCloseOnExec(int fd) {
+    int flags = ::fcntl(fd, F_GETFD);
+    if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+/// True when the paths hash a password (login, setup, password change): these run on their
+/// own bounded pool.
+bool HashesPassword(const Request& req) {
+    return req.method == "POST" &&
+           (req.raw_path == "/api/v1/auth/login" || req.raw_path == "/api/v1/auth/setup" ||
+            req.raw_path == "/api/v1/auth/password");
+}
+
+/// Checks an upgrade request the way RFC 6455 §4.2.1 asks, so that a bad handshake gets the
+/// JSON error shape rather than Beast's plain-text answer. Empty when acceptable.
+std::optional<Reply> CheckWebSocketHandshake(const Request& req) {
+    if (req.msg.version() != 11) {
+        return Api::Error(400, "invalid_argument", "a WebSocket handshake must use HTTP/1.1");
+    }
+    std::string version(req.Header(http::field::sec_websocket_version));
+    if (version != "13") {
+        Reply r = Api::Error(426, "upgrade_required",
+                             "unsupported Sec-WebSocket-Version '" + version + "': use 13");
+        r.AddHeader("Sec-WebSocket-Version", "13");
+        return r;
+    }
+    std::string key(req.Header(http::field::sec_websocket_key));
+    bool key_ok = key.size() == 24 && key.ends_with("==");
+    for (std::size_t i = 0; key_ok && i < 22; ++i) {
+        char c = key[i];
+        key_ok = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/';
+    }
+    if (!key_ok) {
+        return Api::Error(400, "invalid_argument",
+                          "missing or malformed Sec-WebSocket-Key (base64 of 16 bytes)");
+    }
+    return std::nullopt;
+}
 
 /// True for errors of Beast's HTTP parser (malformed requests), not transport errors.
 bool IsHttpParseError(const boost::system::error_code& ec) {
@@ -67,7 +114,8 @@ public:
         : deps_(std::move(deps)),
           options_(std::move(options)),
           api_(deps_, options_),
-          pool_(static_cast<std::size_t>(std::max(1, options_.blocking_threads))) {
+          pool_(static_cast<std::size_t>(std::max(1, options_.blocking_threads))),
+          password_pool_(static_cast<std::size_t>(std::max(1, options_.password_threads))) {
         ioc_.emplace(std::max(1, options_.threads));
     }
 
@@ -91,6 +139,7 @@ public:
         if (acceptor_->open(ep.protocol(), ec); ec) {
             return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
         }
+        SetCloseOnExec(acceptor_->native_handle());
         acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
         if (acceptor_->bind(ep, ec); ec) {
             return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
@@ -105,6 +154,12 @@ public:
                          "Anyone on the network can reach the login page; use a strong password "
                          "and TLS in front (public_url https://...).\n",
                          addr.to_string().c_str(), static_cast<unsigned>(port_));
+        }
+        max_connections_ = std::max<std::size_t>(1, options_.max_connections);
+        if (rlimit lim{}; ::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
+            auto fds = static_cast<std::size_t>(lim.rlim_cur);
+            std::size_t room = fds > 2 * kReservedDescriptors ? fds - kReservedDescriptors : fds / 2;
+            max_connections_ = std::max<std::size_t>(1, std::min(max_connections_, room));
         }
         asio::co_spawn(acceptor_->get_executor(), Accept(), asio::detached);
         started_ = true;
@@ -141,6 +196,7 @@ public:
         for (auto& t : threads_) t.join();
         threads_.clear();
         pool_.join();
+        password_pool_.join();
         // Destroying the context destroys the suspended connection coroutines, which closes
         // their sockets (clients see the connection end) and runs their clean-ups.
         acceptor_.reset();
@@ -159,25 +215,100 @@ private:
     /// be a named local that outlives the co_await.
     template <class F>
     asio::awaitable<std::invoke_result_t<F&>> RunOnPool(F& f) {
+        co_return co_await RunOn(pool_, f);
+    }
+    template <class F>
+    asio::awaitable<std::invoke_result_t<F&>> RunOn(asio::thread_pool& pool, F& f) {
         using R = std::invoke_result_t<F&>;
         auto task = [&f]() -> asio::awaitable<R> { co_return f(); };
-        co_return co_await asio::co_spawn(pool_, task, asio::use_awaitable);
+        co_return co_await asio::co_spawn(pool, task, asio::use_awaitable);
+    }
+
+    /// Closes the connection that has waited longest for a request (conn_mu_ held). False when
+    /// no connection is idle.
+    bool ShedIdleLocked() {
+        auto oldest = idle_since_.end();
+        for (auto it = idle_since_.begin(); it != idle_since_.end(); ++it) {
+            if (oldest == idle_since_.end() || it->second < oldest->second) oldest = it;
+        }
+        if (oldest == idle_since_.end()) return false;
+        ::shutdown(oldest->first, SHUT_RDWR);  // its read fails and the session ends
+        shed_fds_.insert(oldest->first);
+        idle_since_.erase(oldest);
+        return true;
+    }
+
+    /// Answers 503 on a connection over the cap, without reading from it, and closes it.
+    template <class Socket>
+    static void RefuseBusy(Socket& socket) {
+        static const std::string kBusy = [] {
+            std::string body = ErrorJson("unavailable",
+                                         "the server is at its connection limit; try again");
+            return "HTTP/1.1 503 Service Unavailable\r\nServer: beacon\r\n"
+                   "Content-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
+                   "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+        }();
+        [[maybe_unused]] auto sent =
+            ::send(socket.native_handle(), kBusy.data(), kBusy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        boost::system::error_code ec;
+        socket.close(ec);
     }
 
     asio::awaitable<void> Accept() {
+        asio::steady_timer backoff(acceptor_->get_executor());
+        constexpr std::chrono::milliseconds kMinDelay{10}, kMaxDelay{1000};
+        auto delay = kMinDelay;
         for (;;) {
             auto [ec, socket] = co_await acceptor_->async_accept(asio::make_strand(*ioc_), kUseTuple);
             if (ec) {
                 if (ec == asio::error::operation_aborted || !acceptor_->is_open()) co_return;
-                continue;  // e.g. EMFILE: keep serving the connections we have
+                // Out of descriptors (EMFILE, ENFILE) or buffers: retrying at once would spin
+                // (the listening socket stays readable). Close the connection idle longest to
+                // make room, and wait a little longer each time nothing frees up.
+                bool exhausted = ec == asio::error::no_descriptors || ec.value() == ENFILE ||
+                                 ec == asio::error::no_buffer_space ||
+                                 ec == asio::error::no_memory;
+                bool shed = false;
+                if (exhausted) {
+                    std::lock_guard lock(conn_mu_);
+                    shed = ShedIdleLocked();
+                }
+                backoff.expires_after(shed ? kMinDelay : delay);
+                co_await backoff.async_wait(kUseTuple);
+                if (!shed) delay = std::min(delay * 2, kMaxDelay);
+                continue;
             }
+            delay = kMinDelay;
+            SetCloseOnExec(socket.native_handle());
+            bool over = false;
             {
                 std::lock_guard lock(conn_mu_);
                 if (conn_stopping_) co_return;
-                ++active_;  // counted here so Stop waits for it even before it first runs
+                if (conn_fds_.size() - shed_fds_.size() >= max_connections_ && !ShedIdleLocked()) {
+                    over = true;
+                } else {
+                    ++active_;  // counted here so Stop waits for it even before it first runs
+                    conn_fds_.insert(socket.native_handle());
+                    idle_since_[socket.native_handle()] = std::chrono::steady_clock::now();
+                }
+            }
+            if (over) {
+                RefuseBusy(socket);
+                continue;
             }
             auto ex = socket.get_executor();
             asio::co_spawn(ex, Session(tcp::socket(std::move(socket))), asio::detached);
+        }
+    }
+
+    /// Marks a connection as waiting for its next request (sheddable) or busy.
+    void SetIdle(int fd, bool idle) {
+        std::lock_guard lock(conn_mu_);
+        if (shed_fds_.contains(fd)) return;
+        if (idle) {
+            idle_since_[fd] = std::chrono::steady_clock::now();
+        } else {
+            idle_since_.erase(fd);
         }
     }
 
@@ -192,6 +323,7 @@ private:
                                      bool keep_alive, Reply& reply) {
         stream.expires_after(kIoTimeout);
         auto status = static_cast<http::status>(reply.status);
+        if (reply.stream && reply.status == 200) co_return co_await WriteStream(stream, version, head, reply);
         if (reply.file.valid() && reply.status != 304) {
             http::response<http::empty_body> res{status, version};
             SetCommonHeaders(res);
@@ -217,6 +349,39 @@ private:
         }
         auto [ec, n] = co_await http::async_write(stream, res, kUseTuple);
         co_return !ec;
+    }
+
+    /// An endless body (e.g. /live/<slug>/stream.ts): no length, chunks as the producer makes
+    /// them, each written before the next is asked for (back-pressure), then the connection
+    /// closes. Always returns false (the connection is done).
+    asio::awaitable<bool> WriteStream(beast::tcp_stream& stream, unsigned version, bool head,
+                                      Reply& reply) {
+        http::response<http::empty_body> res{http::status::ok, version};
+        SetCommonHeaders(res);
+        if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
+        for (const auto& [k, v] : reply.headers) res.insert(k, v);
+        res.keep_alive(false);
+        http::response_serializer<http::empty_body> sr{res};
+        auto [ec, n] = co_await http::async_write_header(stream, sr, kUseTuple);
+        if (ec || head) co_return false;
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        auto next = reply.stream;
+        while (true) {  // Stop() shuts the socket down: the next write fails
+            BodyChunk chunk = co_await RunOnPool(next);
+            if (chunk.end) break;
+            if (!chunk.bytes.empty()) {
+                stream.expires_after(kIoTimeout);
+                auto buffer = asio::buffer(chunk.bytes);
+                auto [wec, wn] = co_await asio::async_write(stream, buffer, kUseTuple);
+                if (wec) break;
+            }
+            if (chunk.wait_ms > 0) {
+                timer.expires_after(std::chrono::milliseconds(chunk.wait_ms));
+                auto [tec] = co_await timer.async_wait(kUseTuple);
+                if (tec) break;
+            }
+        }
+        co_return false;
     }
 
     /// Zero-copy body: sendfile(2) from the file to the socket, waiting for writability.
@@ -289,17 +454,20 @@ private:
         int fd;
         ~ConnectionGuard() {
             std::lock_guard lock(self->conn_mu_);
-            if (fd >= 0) self->conn_fds_.erase(fd);
+            if (fd >= 0) {
+                self->conn_fds_.erase(fd);
+                self->idle_since_.erase(fd);
+                self->shed_fds_.erase(fd);
+            }
             if (--self->active_ == 0) self->conn_cv_.notify_all();
         }
     };
 
     asio::awaitable<void> Session(tcp::socket socket) {
-        const int fd = socket.native_handle();
+        const int fd = socket.native_handle();  // registered by Accept
         bool stopping = false;
         {
             std::lock_guard lock(conn_mu_);
-            conn_fds_.insert(fd);
             stopping = conn_stopping_;
         }
         beast::tcp_stream stream(std::move(socket));
@@ -317,7 +485,9 @@ private:
             parser.header_limit(16 * 1024);
             parser.body_limit(options_.max_body_bytes);
             stream.expires_after(options_.idle_timeout);
+            SetIdle(fd, true);
             auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
+            SetIdle(fd, false);
             const std::string too_large_code = "too_large";
             const std::string too_large = "the request body is larger than " +
                                           std::to_string(options_.max_body_bytes) + " bytes";
@@ -339,6 +509,10 @@ private:
                 co_return;
             }
             auto& header = parser.get();
+            if (auto bad = CheckFraming(header)) {
+                co_await FailAndClose(stream, 400, "invalid_argument", *bad, false);
+                co_return;
+            }
             if (auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
                 co_await FailAndClose(stream, 413, too_large_code, too_large, true);
                 co_return;
@@ -394,7 +568,11 @@ private:
                     co_return;
                 }
                 auto handle = [this, &req] { return api_.Handle(req); };
-                reply = co_await RunOnPool(handle);
+                if (HashesPassword(req)) {
+                    reply = co_await HandleOnPasswordPool(handle);
+                } else {
+                    reply = co_await RunOnPool(handle);
+                }
             }
             keep_alive = keep_alive && !reply.close;
             bool ok = co_await WriteReply(stream, version, head, keep_alive, reply);
@@ -404,6 +582,61 @@ private:
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     }
 
+    /// Runs a password-hashing handler on its own bounded pool: argon2 never occupies the
+    /// threads that serve everything else, and a flood beyond the queue gets 503 at once.
+    template <class F>
+    asio::awaitable<Reply> HandleOnPasswordPool(F& handle) {
+        const std::size_t limit = static_cast<std::size_t>(std::max(1, options_.password_threads)) +
+                                  options_.password_queue;
+        bool admitted = false;
+        {
+            std::lock_guard lock(conn_mu_);
+            if (password_inflight_ < limit) {
+                ++password_inflight_;
+                admitted = true;
+            }
+        }
+        if (!admitted) {
+            Reply busy = Api::Error(503, "unavailable",
+                                    "too many sign-in requests at once; try again in a moment");
+            busy.AddHeader("Retry-After", "1");
+            co_return busy;
+        }
+        struct Release {
+            Impl* self;
+            ~Release() {
+                std::lock_guard lock(self->conn_mu_);
+                --self->password_inflight_;
+            }
+        } release{this};
+        co_return co_await RunOn(password_pool_, handle);
+    }
+
+    /// RFC 9112 §6.3 and §3.2: a request whose body length cannot be known for certain, or
+    /// without exactly one Host, is refused (and the connection closed) so that nothing of it
+    /// is read as a second request. A message when refused.
+    static std::optional<std::string> CheckFraming(const http::request_parser<http::string_body>::value_type& h) {
+        auto te = h.count(http::field::transfer_encoding);
+        if (te > 0) {
+            std::string value(h[http::field::transfer_encoding]);
+            auto trim = [](std::string& v) {
+                while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.pop_back();
+                while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.erase(0, 1);
+            };
+            trim(value);
+            if (te > 1 || !beast::iequals(value, "chunked")) {
+                return "unsupported Transfer-Encoding '" + value.substr(0, 100) +
+                       "': only 'chunked' is accepted";
+            }
+            if (h.count(http::field::content_length) > 0) {
+                return "a request must not have both Transfer-Encoding and Content-Length";
+            }
+            if (h.version() < 11) return "Transfer-Encoding needs HTTP/1.1";
+        }
+        if (h.count(http::field::host) != 1) return "a request needs exactly one Host header";
+        return std::nullopt;
+    }
+
     // ---- events WebSocket ------------------------------------------------------------------
 
     void Replay(const std::shared_ptr<WsState>& state, std::uint64_t after) {
@@ -411,7 +644,25 @@ private:
         auto events = deps_.events.Since(after, &complete);
         bool resync = !complete || after > deps_.events.LastSeq();
         std::deque<std::pair<std::uint64_t, std::string>> front;
-        if (resync) front.emplace_back(0, R"({"type":"resync","v":1})");
+        if (events.size() > options_.ws_max_replay) {
+            // Too far behind to replay: the client refetches its state instead, and live
+            // events continue from here.
+            core::Json msg = {{"type", "resync"},
+                              {"v", 1},
+                              {"reason", std::to_string(events.size()) +
+                                             " events were missed (more than " +
+                                             std::to_string(options_.ws_max_replay) +
+                                             " are not replayed): refetch"}};
+            front.emplace_back(0, msg.dump());
+            after = events.back().seq;
+            events.clear();
+        } else if (resync) {
+            core::Json msg = {{"type", "resync"},
+                              {"v", 1},
+                              {"reason", "events after " + std::to_string(after) +
+                                             " are no longer kept: refetch"}};
+            front.emplace_back(0, msg.dump());
+        }
         for (const auto& e : events) front.emplace_back(e.seq, e.ToJson().dump(-1, ' ', false, core::Json::error_handler_t::replace));
         {
             std::lock_guard lock(state->mu);
@@ -480,8 +731,22 @@ private:
             }
             after = static_cast<std::uint64_t>(*v);
         }
-        auto authenticate = [this, &req] { return api_.AuthenticateWebSocket(req); };
-        Identity who = co_await RunOnPool(authenticate);
+        if (auto bad = CheckWebSocketHandshake(req)) {
+            co_await WriteReply(stream, version, false, false, *bad);
+            co_return;
+        }
+        // optional: what the pool hands back must be default-constructible
+        auto authenticate = [this, &req] {
+            return std::optional<core::Result<Identity>>(api_.AuthenticateWebSocket(req));
+        };
+        auto authenticated = co_await RunOnPool(authenticate);
+        core::Result<Identity> auth = std::move(*authenticated);
+        if (!auth.ok()) {
+            Reply r = Api::Error(auth.error());
+            co_await WriteReply(stream, version, false, false, r);
+            co_return;
+        }
+        Identity who = *auth;
         if (!who.authenticated()) {
             Reply r = Api::Error(core::Error{core::ErrorCode::kUnauthorized,
                                              "sign in first (session cookie, Authorization: Bearer "
@@ -536,7 +801,7 @@ private:
         // Subscribed before the 101 answer: every event published after the client sees the
         // handshake reaches it.
         auto [aec] = co_await ws->async_accept(req.msg, kUseTuple);
-        if (aec) co_return;
+        if (aec) co_return;  // checked above: only a transport failure gets here
 
         if (after) {
             auto replay = [this, &state, a = *after] {
@@ -587,12 +852,17 @@ private:
     std::mutex conn_mu_;  // guards the connection fields below
     std::condition_variable conn_cv_;
     std::set<int> conn_fds_;  // sockets of live connections (shut down by Stop)
+    std::map<int, std::chrono::steady_clock::time_point> idle_since_;  // waiting for a request
+    std::set<int> shed_fds_;  // shut down to make room, not yet ended
+    std::size_t max_connections_ = 1;
+    std::size_t password_inflight_ = 0;  // password requests running or queued
     int active_ = 0;          // live connection and writer coroutines
     bool conn_stopping_ = false;
     bool started_ = false;
     bool stopped_ = false;
     std::atomic<std::uint16_t> port_{0};
     asio::thread_pool pool_;  // joined before ioc_ is reset: its completions post into ioc_
+    asio::thread_pool password_pool_;  // argon2 only (see HandleOnPasswordPool)
     std::optional<asio::io_context> ioc_;  // after what its coroutines touch; reset by Stop()
     std::optional<tcp::acceptor> acceptor_;
     std::vector<std::thread> threads_;

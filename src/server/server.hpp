@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "server/body_chunk.hpp"
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "server/auth.hpp"
@@ -44,6 +45,7 @@ struct LiveResponse {
     std::string cache_control = "no-cache";
     std::string body;
     std::filesystem::path file;  // when non-empty, sent instead of body (Range supported)
+    std::function<BodyChunk()> stream;  // when set: an endless body (see Reply::stream)
 };
 
 /// What the server works on. References must outlive the Server. Hooks belong to other modules;
@@ -80,6 +82,8 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
     std::filesystem::path web_root;  // the built web UI (web/dist); empty or missing: no UI
+    /// Origins allowed to read /live/* cross-origin ("*" = any); empty: no CORS headers.
+    std::vector<std::string> live_cors_origins = {"*"};
     std::size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
     int threads = 2;           // network threads
     int blocking_threads = 4;  // database / hook threads
@@ -92,6 +96,22 @@ struct ServerOptions {
     std::chrono::hours session_lifetime{24 * 30};
     std::chrono::seconds idle_timeout{60};  // keep-alive connections idle this long are closed
     std::size_t ws_max_queue = 1024;  // events queued for a slow WebSocket client before dropping it
+    /// A `resume` (or ?after=) further behind than this many events is not replayed: the client
+    /// gets {"type":"resync"} and refetches.
+    std::size_t ws_max_replay = 1000;
+    /// HTTP connections at once. At the cap (or when the process runs out of descriptors) the
+    /// connection idle the longest is closed to make room; with none idle a new one gets 503.
+    std::size_t max_connections = 1000;
+    /// Host header values accepted besides loopback names, the listen address (any IP address
+    /// when listening on a wildcard address) and public_url's host. Others get 400 (DNS
+    /// rebinding). Entries are host names without port; "*" accepts any.
+    std::vector<std::string> allowed_hosts;
+    /// Password hashing (login, setup, password change) runs on its own threads; requests beyond
+    /// `password_threads + password_queue` waiting get 503 at once.
+    int password_threads = 2;
+    std::size_t password_queue = 16;
+    /// Failed logins per minute from all addresses together before every login waits (429).
+    int login_global_failures_per_minute = 60;
     std::chrono::seconds ws_ping_interval{20};
     /// A deleted library item's files stay this long (0: deleted at once) so that channels can
     /// finish serving segments they already published; Database::TakeDueObjectDeletes says when.

@@ -6,13 +6,32 @@ using core::Error;
 using core::ErrorCode;
 
 namespace {
+/// SQLite result code → Error. Storage that cannot be used right now (full disk, I/O error,
+/// read-only file, busy) is kUnavailable, so the API answers 503 saying so; only a bad
+/// statement, a broken file or a constraint is anything else.
+Error ErrorFor(int code, const std::string& text) {
+    switch (code & 0xff) {
+        case SQLITE_CONSTRAINT:
+            return Error{ErrorCode::kConflict, text, false};
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return Error{ErrorCode::kUnavailable, text, true};
+        case SQLITE_FULL:
+            return Error{ErrorCode::kUnavailable, text + " (disk full)", true};
+        case SQLITE_IOERR:
+        case SQLITE_READONLY:
+        case SQLITE_CANTOPEN:
+        case SQLITE_NOMEM:
+        case SQLITE_PROTOCOL:
+            return Error{ErrorCode::kUnavailable, text, true};
+        default:
+            return Error{ErrorCode::kInternal, text, false};
+    }
+}
+
 Error SqliteError(sqlite3* db, const char* what) {
-    int code = sqlite3_errcode(db);
-    bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
-    ErrorCode ec = code == SQLITE_CONSTRAINT ? ErrorCode::kConflict
-                   : busy                    ? ErrorCode::kUnavailable
-                                             : ErrorCode::kInternal;
-    return Error{ec, std::string("database: ") + what + ": " + sqlite3_errmsg(db), busy};
+    return ErrorFor(sqlite3_extended_errcode(db),
+                    std::string("database: ") + what + ": " + sqlite3_errmsg(db));
 }
 }  // namespace
 
@@ -105,10 +124,10 @@ std::optional<std::int64_t> Statement::OptInt(int col) const {
 core::Status Exec(sqlite3* db, std::string_view sql) {
     char* err = nullptr;
     std::string s(sql);
-    if (sqlite3_exec(db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : "unknown error";
+    if (int rc = sqlite3_exec(db, s.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
-        return Error::Internal("database: " + msg);
+        return ErrorFor(rc, "database: " + msg);
     }
     return {};
 }
