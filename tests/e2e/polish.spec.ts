@@ -344,6 +344,7 @@ test("design tokens as rendered: field borders â‰¥ 3:1, placeholders and text â‰
     const ctx = await loggedIn(browser, { theme });
     const p = await ctx.newPage();
     await p.goto("/create");
+    await expect(p.locator("textarea[name=prompt]")).toBeVisible();
     const r = await p.evaluate(() => {
       const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
       const lum = (c: string) => {
