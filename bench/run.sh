@@ -9,6 +9,10 @@ echo "=== engines (issue 3): bench/engines/run.sh";             bench/engines/ru
 echo "=== generation (issue 4): bench/media/media_bench.sh";     bench/media/media_bench.sh build
 echo "=== LiveLoop core (issue 6): liveloop_playlist_bench";
 cmake --build build --target liveloop_playlist_bench >/dev/null && build/src/liveloop/liveloop_playlist_bench
+echo "=== LiveLoop timestamp rewrite (issue 9): liveloop_ts_rewrite_bench"
+cmake --build build --target liveloop_ts_rewrite_bench >/dev/null && build/src/liveloop/liveloop_ts_rewrite_bench
+echo "=== LiveLoop serving vs nginx, stream.ts viewers (issue 9): bench/liveloop/live_serving.py"
+python3 bench/liveloop/live_serving.py build/src/app/beacon
 echo "=== web (issue 5): bundle size and Library time to interactive"
 (cd web && npm run --silent size && npm run --silent bench:library)
 if [ "${1:-}" = "--all" ]; then
