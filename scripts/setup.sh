@@ -12,7 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   ffmpeg flite1-dev libcairo2-dev libpango1.0-dev
   apertium apertium-eng-spa
-  xmltv-util libxml2-utils
+  xmltv-util libxml2-utils tzdata
   chromium wrk nginx-light
   mpv vlc-bin vlc-plugin-base gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-libav
