@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <curl/curl.h>
 
 namespace beacon::engines {
 
@@ -285,7 +286,11 @@ Result<std::string> ComfyPictureEngine::QueuePrompt(const HttpRequest& post, con
             return e;
         };
         if (err.code == ErrorCode::kCanceled || !err.retryable) return counted(std::move(err));
-        auto found = FindQueuedPrompt(client_id, stop);
+        // No connection at all: nothing was sent, so sending again is safe (and so is a later job retry).
+        const bool never_sent = err.message.find(curl_easy_strerror(CURLE_COULDNT_CONNECT)) != std::string::npos ||
+                                err.message.find(curl_easy_strerror(CURLE_COULDNT_RESOLVE_HOST)) != std::string::npos;
+        auto found = never_sent ? Result<std::optional<std::string>>(std::optional<std::string>())
+                                : FindQueuedPrompt(client_id, stop);
         if (!found.ok()) {
             err.message += "; not sent again, because whether ComfyUI queued it is unknown (" + found.error().message + ")";
             err.retryable = false;
