@@ -350,5 +350,36 @@ TEST_F(ServiceTest, TunerChannelsAreTheM3uChannelsWithStreamUrls) {
               "http://10.0.0.2:9/live/main/stream.ts");
 }
 
+TEST_F(ServiceTest, SlotsFollowTheConfiguredTimeZoneAcrossADstChange) {
+    const auto loop = AddItem("Loop", {4, 4, 2}, {"en"});
+    const auto news = AddItem("News", {4}, {"en"});
+    const auto id = AddChannel("main", {loop});
+    auto p = db_->GetPlaylist(id).value();
+    p.scheduled_slots = Json::parse(
+        R"([{"time":"20:00","days":"daily","content_id":)" + std::to_string(news) + "}]");
+    ASSERT_TRUE(db_->UpdatePlaylist(p).ok());
+    clock_ = 1774699200000;  // 2026-03-28T12:00:00Z; Berlin moves to CEST on the 29th
+    LiveLoopOptions o;
+    o.clock = [this] { return clock_.load(); };
+    o.guide_hours = 48;
+    o.time_zone = TimeZone::Load("Europe/Berlin").value();
+    LiveLoopService svc(*db_, *store_, o);
+    auto guide = svc.Handle("guide.xml", "", true, "k", "http://h");
+    ASSERT_EQ(guide.status, 200u);
+    std::vector<std::string> news_starts;
+    const std::string title = "<title>News</title>";
+    for (auto pos = guide.body.find(title); pos != std::string::npos;
+         pos = guide.body.find(title, pos + 1)) {
+        const auto start = guide.body.rfind("<programme start=\"", pos);
+        news_starts.push_back(guide.body.substr(start + 18, 14));
+    }
+    // 20:00 CET = 19:00Z, then 20:00 CEST = 18:00Z (at the first boundary after: 10 s items).
+    ASSERT_EQ(news_starts.size(), 2u) << guide.body.substr(0, 2000);
+    EXPECT_GE(news_starts[0], "20260328190000");
+    EXPECT_LE(news_starts[0], "20260328190010");
+    EXPECT_GE(news_starts[1], "20260329180000");
+    EXPECT_LE(news_starts[1], "20260329180010");
+}
+
 }  // namespace
 }  // namespace beacon::liveloop
