@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -22,7 +23,6 @@
 
 #include <nlohmann/json.hpp>
 
-extern char** environ;
 
 namespace beacon::testing {
 
@@ -42,7 +42,16 @@ public:
         std::vector<char*> cargv;
         for (auto& a : argv) cargv.push_back(a.data());
         cargv.push_back(nullptr);
-        if (posix_spawnp(&pid_, "python3", &fa, nullptr, cargv.data(), environ) != 0) {
+        // A clean, explicit environment: nothing of the caller's (OLLAMA_HOST, ELEVEN_API_KEY...)
+        // reaches the double; PATH finds python3 and ffmpeg, PYENV_ROOT serves pyenv shims.
+        std::vector<std::string> env = {"LANG=C.UTF-8"};
+        for (const char* k : {"PATH", "HOME", "TMPDIR", "PYENV_ROOT"}) {
+            if (const char* v = std::getenv(k)) env.push_back(std::string(k) + "=" + v);
+        }
+        std::vector<char*> cenv;
+        for (auto& e : env) cenv.push_back(e.data());
+        cenv.push_back(nullptr);
+        if (posix_spawnp(&pid_, "python3", &fa, nullptr, cargv.data(), cenv.data()) != 0) {
             throw std::runtime_error("cannot start python3");
         }
         posix_spawn_file_actions_destroy(&fa);
