@@ -120,7 +120,10 @@ assets() {  # NAME: "kind engine model" per asset, from the run's database
 }
 
 # --- 1. beacon generate: everything through the doubles ------------------------------------------
-all_doubles "--wrap fence-prose" "" "" "" || exit 1
+# The services' odd-but-legal answers all at once: a fenced answer amid prose with a thinking
+# field, unknown fields and NDJSON lines split across reads; a dropped progress socket; sub-word
+# Whisper tokens.
+all_doubles "--wrap fence-prose --thinking --extra-fields --split-lines" "--drop-ws-after 2" "" "--segments subword" || exit 1
 generate ok; rc=$?
 check "generate completes with every engine on its double (rc $rc: $(tail -c 400 "$work/ok.err"))" test "$rc" -eq 0
 check "the MP4 decodes end to end" bash -c "ffmpeg -nostdin -v error -xerror -i '$work/ok.mp4' -f null - 2>&1 | (! grep -q .)"
@@ -138,6 +141,8 @@ check "the voice's provenance is elevenlabs ($short)" contains "$a" "|elevenlabs
 check "the pictures' provenance is comfyui ($short)" contains "$a" "|comfyui|v1-5-pruned-emaonly.safetensors"
 # The captions file is stored by the compose step (ffmpeg provenance); the job log names its engine.
 check "the captions came from Whisper" contains "$(cat "$work/ok.json")" "cues by whisper"
+check "ComfyUI's dropped socket was survived by polling" contains "$(cat "$work/ok.json")" "progress socket closed"
+check "the model's reasoning never reached the job log" lacks "$(cat "$work/ok.json")" "let me think"
 check "no built-in engine made any asset ($short)" lacks "$a" "builtin"
 log=$(cat "$work/ok.json")
 check "the fenced Ollama answer was accepted and the unwrapping logged" contains "$log" "answer came wrapped in"
