@@ -345,8 +345,8 @@ public:
             sqlite::Connection& conn = writer_;
             Statement u(conn, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
             u.Bind(1, now).Bind(2, t.id);
-            BEACON_CHECK(u.Run());
-            t.last_used_at = now;
+            // Bookkeeping only: a failed write (disk full) never makes a valid token invalid.
+            if (u.Run().ok()) t.last_used_at = now;
         }
         return t;
     }

@@ -1858,7 +1858,59 @@ export interface operations {
                     };
                 };
             };
+            /** @description The voice service failed or refused Beacon's key (external_error, naming the service); never a 401, which only Beacon's own sign-in answers */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             503: components["responses"]["Unavailable"];
+            /** @description The voice service gave no answer in time (timeout) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    systemStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Storage status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description null when this server runs no job workers */
+                        disk: {
+                            /** Format: int64 */
+                            min_free_mb: number;
+                            accepting_jobs: boolean;
+                            folders: {
+                                path: string;
+                                /** Format: int64 */
+                                free_mb: number;
+                                /** Format: int64 */
+                                total_mb: number;
+                            }[];
+                        } | null;
+                    };
+                };
+            };
         };
     };
     listPlaylists: {
