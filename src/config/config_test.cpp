@@ -88,6 +88,26 @@ TEST(Config, ElevenLabsWithoutAKeyIsAStartupError) {
 namespace beacon::config {
 namespace {
 
+TEST(Config, LiveLoopTunerZoneAndGuideKeys) {
+    auto d = Parse("", {});
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_FALSE(d->liveloop.hdhomerun);  // the tuner answers without sign-in: opt in only
+    EXPECT_EQ(d->liveloop.time_zone, "");
+    EXPECT_EQ(d->liveloop.guide_hours, 24);
+    auto c = Parse("[liveloop]\nhdhomerun = true\ntime_zone = \"Europe/Berlin\"\nguide_hours = 48\n",
+                   {});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_TRUE(c->liveloop.hdhomerun);
+    EXPECT_EQ(c->liveloop.time_zone, "Europe/Berlin");
+    EXPECT_EQ(c->liveloop.guide_hours, 48);
+    auto bad = Parse("[liveloop]\nhdhomerun = \"yes\"\n", {});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("liveloop.hdhomerun"), std::string::npos);
+    auto hours = Parse("[liveloop]\nguide_hours = 0\n", {});
+    ASSERT_FALSE(hours.ok());
+    EXPECT_NE(hours.error().message.find("liveloop.guide_hours"), std::string::npos);
+}
+
 TEST(Config, TheExampleFileListsValidKeysOnly) {
     auto c = Load(std::filesystem::path(BEACON_SOURCE_DIR) / "beacon.example.toml", {}, true);
     ASSERT_TRUE(c.ok()) << c.error().message;
