@@ -3,9 +3,12 @@
 
 POST /v1/text-to-speech/{voice_id} (raw audio), .../with-timestamps (JSON with audio_base64
 and per-character alignment, one entry per character of `text`), .../stream/with-timestamps
-(NDJSON), GET /v1/voices, GET /v1/voices/{id}, GET /v1/models. Auth: xi-api-key must equal
---key (401 invalid_api_key otherwise). Errors: 401 quota_exceeded, 422 list-shaped detail,
-429 too_many_concurrent_requests / system_busy (with Retry-After), 5xx; a concurrency limit.
+(NDJSON), GET /v1/voices, GET /v1/voices/{id}, GET /v1/models, GET /v1/user/subscription
+(character quota). Auth: xi-api-key must equal --key (401 invalid_api_key otherwise). Errors:
+401 quota_exceeded, 400 max_character_limit_exceeded, 422 list-shaped detail, 429
+too_many_concurrent_requests / system_busy (with Retry-After), 5xx; a concurrency limit. The
+audio is real MP3 (a tone encoded by ffmpeg) or WAV of the spoken length; normalized_alignment
+follows the normalised text (digits read out), and either alignment may be null.
 """
 import base64
 import json

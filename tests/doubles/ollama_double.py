@@ -5,7 +5,10 @@ Routes: GET / and HEAD / ("Ollama is running"), GET /api/version, GET /api/tags,
 POST /api/show, POST /api/chat (NDJSON stream by default, one JSON object with stream:false).
 The answer's message.content is a JSON string shaped by the request's `format` schema.
 Errors use {"error": "..."}: 404 unknown model, 400 missing model, 503 busy, mid-stream error
-line. Switches choose misbehaviour (see --help).
+line. The answer reads the request where a model would (translations, entities of the text
+sent). Switches choose misbehaviour and odd-but-legal answers (see --help): a markdown fence or
+prose around the JSON, a `thinking` field, unknown or missing optional fields, NDJSON lines split
+across writes, done_reason "length".
 """
 import json
 import time

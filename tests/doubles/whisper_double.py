@@ -7,7 +7,8 @@ vtt|verbose_json with their content types), GET /health (503 {"status":"loading 
 --api openai: POST /v1/audio/transcriptions (speaches): `file` and `model` required (422
 list-shaped detail), model must be installed (404), undecodable audio 415, optional Bearer key
 (403), verbose_json with segments and words when timestamp_granularities[]=word; GET /v1/models.
-The transcript is --text spread over the audio's duration (read from the WAV header).
+The transcript is --text spread over the audio's duration (read from the WAV header);
+--segments gives none, only [BLANK_AUDIO], or whisper.cpp's sub-word "words".
 """
 import json
 import struct
