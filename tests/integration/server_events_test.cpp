@@ -106,16 +106,81 @@ class SlowClientTest : public EventsTest {
     void Configure(ServerOptions& o, ServerDeps&) override { o.ws_max_queue = 4; }
 };
 
-TEST_F(SlowClientTest, AClientTooFarBehindIsDisconnectedAndTheServerCarriesOn) {
+TEST_F(SlowClientTest, AClientTooFarBehindIsDisconnectedAndResumesWhereItLeftOff) {
     auto h = Bearer();
+    const std::uint64_t before = events_.LastSeq();
     WsClient ws(port_, "/api/v1/events", h);
     // Published in one burst from this thread: far more than the queue bound.
+    constexpr int kEvents = 200;
     std::string big(200 * 1024, 'x');
-    for (int i = 0; i < 200; ++i) events_.Publish("content.updated", Json{{"id", i}, {"pad", big}});
+    for (int i = 0; i < kEvents; ++i) events_.Publish("content.updated", Json{{"id", i}, {"pad", big}});
     int received = 0;
-    while (auto m = ws.Next(5000)) ++received;
-    EXPECT_LT(received, 200);  // dropped before the end
+    std::uint64_t last = before;
+    while (auto m = ws.Next(30000)) {
+        ++received;
+        EXPECT_EQ((*m)["seq"], last + 1) << "events arrive in order, none skipped";
+        last = (*m)["seq"];
+    }
+    // The server closed the connection itself, saying why, before the end of the burst.
+    EXPECT_TRUE(ws.closed()) << "the slow client was not disconnected";
+    EXPECT_EQ(ws.close_code(), 1008) << "policy error: too far behind";
+    EXPECT_LT(received, kEvents);
+    // Reconnecting after the last event it saw, the client gets every remaining event once.
+    WsClient again(port_, "/api/v1/events?after=" + std::to_string(last), h);
+    int rest = 0;
+    while (last < before + kEvents) {
+        auto m = again.Next(30000);
+        ASSERT_TRUE(m) << "the resumed stream stopped after seq " << last;
+        ASSERT_EQ((*m)["seq"], last + 1);
+        last = (*m)["seq"];
+        ++rest;
+    }
+    EXPECT_EQ(received + rest, kEvents);
     EXPECT_TRUE(Healthy());
+}
+
+/// Replays as far back as the history reaches (the default caps a replay at 1000 events).
+class FullReplayTest : public EventsTest {
+    void Configure(ServerOptions& o, ServerDeps&) override { o.ws_max_replay = 1 << 20; }
+};
+
+TEST_F(FullReplayTest, ResumingFromASequenceThatLeftTheHistoryAsksForAResync) {
+    auto h = Bearer();
+    // More events than the bus keeps (4096 by default): the first ones leave the history.
+    const std::uint64_t first = events_.Publish("content.updated", Json{{"id", 0}});
+    for (int i = 1; i < 4200; ++i) events_.Publish("content.updated", Json{{"id", i}});
+    const std::uint64_t newest = events_.LastSeq();
+    bool complete = true;
+    auto kept = events_.Since(first, &complete);
+    ASSERT_FALSE(complete) << "the history still holds the first event; publish more";
+    ASSERT_FALSE(kept.empty());
+    for (const std::string& target :
+         {"/api/v1/events?after=" + std::to_string(first), std::string("/api/v1/events")}) {
+        WsClient ws(port_, target, h);
+        if (target.find("after=") == std::string::npos) {
+            ws.Send(Json{{"type", "resume"}, {"after", first}}.dump());
+        }
+        // First a resync (some events are gone: refetch state), then what the history still
+        // holds, oldest first, up to the newest; then live events.
+        auto r = ws.Next();
+        ASSERT_TRUE(r) << target;
+        EXPECT_EQ((*r)["type"], "resync") << target;
+        auto m = ws.Next();
+        ASSERT_TRUE(m) << target;
+        EXPECT_EQ((*m)["seq"], kept.front().seq) << target;
+        std::uint64_t last = (*m)["seq"];
+        while (last < newest) {
+            auto n = ws.Next();
+            ASSERT_TRUE(n) << target << " stopped after seq " << last;
+            ASSERT_EQ((*n)["seq"], last + 1) << target;
+            last = (*n)["seq"];
+        }
+    }
+    // A client that is only a little behind gets no resync.
+    WsClient near(port_, "/api/v1/events?after=" + std::to_string(newest - 1), h);
+    auto n = near.Next();
+    ASSERT_TRUE(n);
+    EXPECT_EQ((*n)["seq"], newest);
 }
 
 }  // namespace

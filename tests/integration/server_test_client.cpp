@@ -96,7 +96,14 @@ std::optional<core::Json> WsClient::Next(int timeout_ms) {
     beast::flat_buffer buffer;
     beast::error_code ec;
     ws_.read(buffer, ec);
-    if (ec) return std::nullopt;
+    if (ec) {
+        if (ec == beast::websocket::error::closed || ec == asio::error::eof ||
+            ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
+            closed_ = true;
+            close_code_ = ws_.reason().code;
+        }
+        return std::nullopt;
+    }
     return core::Json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
 }
 

@@ -53,8 +53,14 @@ public:
     /// The next text message, or nullopt after `timeout_ms` or on close.
     std::optional<core::Json> Next(int timeout_ms = 10000);
     void Send(const std::string& text);
+    /// True once the server ended the connection (close frame, end of stream or reset).
+    bool closed() const { return closed_; }
+    /// The code of the server's close frame (0 when it sent none).
+    int close_code() const { return close_code_; }
 
 private:
+    bool closed_ = false;
+    int close_code_ = 0;
     boost::asio::io_context ioc_;
     boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
 };
