@@ -16,11 +16,21 @@ std::string KeyQuery(std::string_view key) {
 void AppendXml(std::string& out, std::string_view s) {
     for (unsigned char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
             default:
                 if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') break;  // not allowed
                 out += static_cast<char>(c);
@@ -43,7 +53,8 @@ void AppendXmltvTime(std::string& out, core::UnixMillis t) {
     if (y < 0 || y > 9999) y = 0;
     char buf[20];
     auto put = [&buf](int at, unsigned v, int digits) {
-        for (int i = digits - 1; i >= 0; --i, v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
+        for (int i = digits - 1; i >= 0; --i, v /= 10)
+            buf[at + i] = static_cast<char>('0' + v % 10);
     };
     put(0, static_cast<unsigned>(y), 4);
     put(4, static_cast<unsigned>(m), 2);

@@ -17,7 +17,9 @@ TEST(Guide, XmltvTimesCarryAnExplicitOffset) {
 }
 
 TEST(Guide, EscapesXmlAndDropsForbiddenCharacters) {
-    EXPECT_EQ(XmlEscape("a<b>&\"c'\x01\x1f" "d\n"), "a&lt;b&gt;&amp;&quot;c&apos;d\n");
+    EXPECT_EQ(XmlEscape("a<b>&\"c'\x01\x1f"
+                        "d\n"),
+              "a&lt;b&gt;&amp;&quot;c&apos;d\n");
 }
 
 TEST(Guide, M3uTitlesCannotBreakOutOfAttributesOrLines) {
@@ -76,7 +78,8 @@ TEST(Guide, NamesAgreeWhenAThirdPartyParserReadsTheM3u) {
 }
 
 TEST(Guide, XmltvCarriesNoKeyAndAPublicLogo) {
-    std::vector<ChannelListing> ch{{"main", "Main", 1, {{1, 1795932000000, 1795932011000, "A", ""}}}};
+    std::vector<ChannelListing> ch{
+        {"main", "Main", 1, {{1, 1795932000000, 1795932011000, "A", ""}}}};
     const auto xml = RenderXmltv(ch, "http://h");
     EXPECT_NE(xml.find("<icon src=\"http://h/live/logo.svg\"/>"), std::string::npos) << xml;
     EXPECT_EQ(xml.find("key"), std::string::npos) << xml;
@@ -99,7 +102,8 @@ TEST(Guide, XmltvListsEveryProgrammeItIsGiven) {
     ChannelListing l{"main", "Main", 1, {}};
     for (int i = 0; i < 8640; ++i) {
         const core::UnixMillis start = 1795932000000 + i * 10000LL;
-        l.programmes.push_back({1 + i % 4, start, start + 10000, "Item " + std::to_string(i % 4), ""});
+        l.programmes.push_back(
+            {1 + i % 4, start, start + 10000, "Item " + std::to_string(i % 4), ""});
     }
     const auto xml = RenderXmltv({l}, "http://h");
     std::size_t count = 0;

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "liveloop/guide.hpp"
@@ -116,19 +115,27 @@ std::string LineupJson(const std::vector<TunerChannel>& channels) {
 
 std::string DeviceXml(const TunerDevice& d) {
     return "<root xmlns=\"urn:schemas-upnp-org:device-1-0\">\n"
-           "  <URLBase>" + XmlEscape(d.base_url) + "</URLBase>\n"
+           "  <URLBase>" +
+           XmlEscape(d.base_url) +
+           "</URLBase>\n"
            "  <specVersion>\n"
            "    <major>1</major>\n"
            "    <minor>0</minor>\n"
            "  </specVersion>\n"
            "  <device>\n"
            "    <deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType>\n"
-           "    <friendlyName>" + XmlEscape(d.friendly_name) + "</friendlyName>\n"
+           "    <friendlyName>" +
+           XmlEscape(d.friendly_name) +
+           "</friendlyName>\n"
            "    <manufacturer>Silicondust</manufacturer>\n"
            "    <modelName>HDTC-2US</modelName>\n"
            "    <modelNumber>HDTC-2US</modelNumber>\n"
-           "    <serialNumber>" + XmlEscape(d.device_id) + "</serialNumber>\n"
-           "    <UDN>uuid:" + XmlEscape(d.uuid) + "</UDN>\n"
+           "    <serialNumber>" +
+           XmlEscape(d.device_id) +
+           "</serialNumber>\n"
+           "    <UDN>uuid:" +
+           XmlEscape(d.uuid) +
+           "</UDN>\n"
            "  </device>\n"
            "</root>\n";
 }

@@ -20,7 +20,7 @@ struct TunerChannel {
     int number = 1;    // GuideNumber (= tvg-chno in channels.m3u)
     std::string name;  // GuideName (= the M3U/XMLTV channel name)
     std::string slug;
-    std::string url;   // absolute URL of the channel's MPEG-TS stream, with ?key= when needed
+    std::string url;  // absolute URL of the channel's MPEG-TS stream, with ?key= when needed
 };
 
 /// What discover.json and device.xml say about the device.
@@ -28,7 +28,7 @@ struct TunerDevice {
     std::string device_id;  // 8 hex digits (upper case) with a valid HDHomeRun checksum
     std::string uuid;       // UPnP UDN without "uuid:", derived from the same seed
     std::string friendly_name = "Beacon";
-    std::string base_url;   // "http://host:port", no trailing slash
+    std::string base_url;  // "http://host:port", no trailing slash
     int tuner_count = 4;
     std::string firmware_version = "20240101";
     std::string device_auth;  // Plex sends it back to api.hdhomerun.com only; any token works

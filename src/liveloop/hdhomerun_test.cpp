@@ -98,10 +98,11 @@ TEST(HdHomeRun, LineupListsGuideNumbersAsStringsNamesAndStreamUrls) {
     std::vector<TunerChannel> ch{
         {1, "Main", "main", "http://h:8/live/main/stream.ts?key=K"},
         {12, "News, Weather & \"Sport\"", "news", "http://h:8/live/news/stream.ts?key=K"}};
-    EXPECT_EQ(LineupJson(ch),
-              R"([{"GuideNumber":"1","GuideName":"Main","URL":"http://h:8/live/main/stream.ts?key=K"},)"
-              R"({"GuideNumber":"12","GuideName":"News, Weather & \"Sport\"",)"
-              R"("URL":"http://h:8/live/news/stream.ts?key=K"}])");
+    EXPECT_EQ(
+        LineupJson(ch),
+        R"([{"GuideNumber":"1","GuideName":"Main","URL":"http://h:8/live/main/stream.ts?key=K"},)"
+        R"({"GuideNumber":"12","GuideName":"News, Weather & \"Sport\"",)"
+        R"("URL":"http://h:8/live/news/stream.ts?key=K"}])");
     EXPECT_EQ(LineupJson({}), "[]");
 }
 

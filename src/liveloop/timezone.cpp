@@ -126,7 +126,9 @@ std::int64_t LocalSecondsOf(const PosixTzRule::Date& d, int year) {
             day = DaysFromCivil(year, 1, 1) + n - 1;
             break;
         }
-        case Kind::kJulian0: day = DaysFromCivil(year, 1, 1) + d.day; break;
+        case Kind::kJulian0:
+            day = DaysFromCivil(year, 1, 1) + d.day;
+            break;
     }
     return day * kDaySeconds + d.time_seconds;
 }
@@ -252,8 +254,8 @@ core::Result<std::shared_ptr<const TimeZone>> TimeZone::FromTzif(std::string_vie
         at += static_cast<std::size_t>(block_size(c, 4));
         if (b.size() < at + 44 || b.substr(at, 4) != "TZif") return bad("truncated");
         c = counts_at(at);
-        if (c.time < 0 || c.type < 1 || c.type > 256 || c.chars < 0 || c.leap < 0 ||
-            c.isstd < 0 || c.isut < 0 || c.time > 100000) {
+        if (c.time < 0 || c.type < 1 || c.type > 256 || c.chars < 0 || c.leap < 0 || c.isstd < 0 ||
+            c.isut < 0 || c.time > 100000) {
             return bad("bad version 2 header counts");
         }
         at += 44;
@@ -271,8 +273,8 @@ core::Result<std::shared_ptr<const TimeZone>> TimeZone::FromTzif(std::string_vie
     }
     for (std::int64_t i = 0; i < c.time; ++i) {
         const std::int64_t t = ReadBe(b, at + static_cast<std::size_t>(i * time_bytes), time_bytes);
-        const auto type = static_cast<unsigned char>(
-            b[at + static_cast<std::size_t>(c.time * time_bytes + i)]);
+        const auto type =
+            static_cast<unsigned char>(b[at + static_cast<std::size_t>(c.time * time_bytes + i)]);
         if (type >= type_offsets.size()) return bad("transition to an unknown type");
         if (!zone->transitions_.empty() && t <= zone->transitions_.back()) {
             return bad("transitions out of order");

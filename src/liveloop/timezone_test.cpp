@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "liveloop/test_support.hpp"
 #include "liveloop/timeline.hpp"
@@ -84,8 +83,7 @@ TEST(TimeZone, PosixRulesAgreeWithTheDatabaseHourByHour) {
     for (const Pair& p : {Pair{"Europe/Berlin", "CET-1CEST,M3.5.0,M10.5.0/3"},
                           Pair{"America/New_York", "EST5EDT,M3.2.0,M11.1.0"},
                           Pair{"Australia/Sydney", "AEST-10AEDT,M10.1.0,M4.1.0/3"},
-                          Pair{"Asia/Kolkata", "IST-5:30"},
-                          Pair{"America/Sao_Paulo", "<-03>3"}}) {
+                          Pair{"Asia/Kolkata", "IST-5:30"}, Pair{"America/Sao_Paulo", "<-03>3"}}) {
         auto file = Zone(p.zone);
         auto rule = TimeZone::FromPosix(p.rule);
         ASSERT_TRUE(rule.ok()) << rule.error().message;
@@ -159,8 +157,8 @@ std::set<UnixMillis> SlotStarts(const std::shared_ptr<const TimeZone>& zone, Uni
     cat[1] = testing::Item(1, std::vector<double>(15, 4.0));  // a 60 s loop item
     cat[9] = testing::Item(9, {4});
     Schedule sched{{1}};
-    sched.slots = ParseSlots(nlohmann::json::parse(R"([{"time":"20:00","content_id":9}])"), {})
-                      .value();
+    sched.slots =
+        ParseSlots(nlohmann::json::parse(R"([{"time":"20:00","content_id":9}])"), {}).value();
     sched.zone = zone;
     auto s = NewChannelState(from, 1, 4, 0);
     std::set<UnixMillis> starts;
@@ -185,23 +183,23 @@ void ExpectStartsNear(const std::set<UnixMillis>& starts, const std::vector<Unix
 }
 
 TEST(TimeZone, ChannelSlotsStayAtTheWallClockTimeAcrossBerlinsSpringChange) {
-    auto starts = SlotStarts(Zone("Europe/Berlin"), Utc(2026, 3, 27, 12, 0),
-                             Utc(2026, 3, 30, 12, 0));
-    ExpectStartsNear(starts, {Utc(2026, 3, 27, 19, 0), Utc(2026, 3, 28, 19, 0),
-                              Utc(2026, 3, 29, 18, 0)});
+    auto starts =
+        SlotStarts(Zone("Europe/Berlin"), Utc(2026, 3, 27, 12, 0), Utc(2026, 3, 30, 12, 0));
+    ExpectStartsNear(starts,
+                     {Utc(2026, 3, 27, 19, 0), Utc(2026, 3, 28, 19, 0), Utc(2026, 3, 29, 18, 0)});
 }
 
 TEST(TimeZone, ChannelSlotsStayAtTheWallClockTimeAcrossNewYorksFallChange) {
-    auto starts = SlotStarts(Zone("America/New_York"), Utc(2026, 10, 31, 12, 0),
-                             Utc(2026, 11, 3, 12, 0));
-    ExpectStartsNear(starts, {Utc(2026, 11, 1, 0, 0), Utc(2026, 11, 2, 1, 0),
-                              Utc(2026, 11, 3, 1, 0)});
+    auto starts =
+        SlotStarts(Zone("America/New_York"), Utc(2026, 10, 31, 12, 0), Utc(2026, 11, 3, 12, 0));
+    ExpectStartsNear(starts,
+                     {Utc(2026, 11, 1, 0, 0), Utc(2026, 11, 2, 1, 0), Utc(2026, 11, 3, 1, 0)});
 }
 
 TEST(TimeZone, WithoutAZoneSlotsKeepTheFixedOffset) {
     auto starts = SlotStarts(nullptr, Utc(2026, 3, 27, 12, 0), Utc(2026, 3, 30, 12, 0));
-    ExpectStartsNear(starts, {Utc(2026, 3, 27, 20, 0), Utc(2026, 3, 28, 20, 0),
-                              Utc(2026, 3, 29, 20, 0)});
+    ExpectStartsNear(starts,
+                     {Utc(2026, 3, 27, 20, 0), Utc(2026, 3, 28, 20, 0), Utc(2026, 3, 29, 20, 0)});
 }
 
 }  // namespace
