@@ -97,7 +97,8 @@ TEST(ComfyAnswersTest, PreviewFramesProgressStateAndTheNodeCache) {
     const std::string client = posts[0]["json"]["client_id"];
     bool socket_for_it = false;
     for (const auto& r : d.RequestsTo("/ws")) {
-        socket_for_it |= r["path"].get<std::string>().find("clientId=" + client) != std::string::npos;
+        socket_for_it |=
+            r["path"].get<std::string>().find("clientId=" + client) != std::string::npos;
     }
     EXPECT_TRUE(socket_for_it);
 }
@@ -114,8 +115,10 @@ TEST(ComfyAnswersTest, ADroppedSocketFallsBackToHistory) {
 }
 
 TEST(ComfyAnswersTest, ALostAnswerIsNotSentAgain) {
-    // The prompt is queued, but the answer to POST /prompt is a 502: sending it again would run it twice.
-    DoubleProcess d("comfyui_double.py", {"--fail", "502", "--fail-times", "1", "--fail-after-queue"});
+    // The prompt is queued, but the answer to POST /prompt is a 502: sending it again would run it
+    // twice.
+    DoubleProcess d("comfyui_double.py",
+                    {"--fail", "502", "--fail-times", "1", "--fail-after-queue"});
     HttpClient http;
     ComfyPictureEngine e(Opts(d), http);
     Log log;
@@ -136,9 +139,11 @@ TEST(ComfyAnswersTest, AFailureBeforeQueueingIsSentAgainAfterLooking) {
     std::vector<std::string> seq;
     for (const auto& q : d.Requests()) {
         std::string p = q["path"].get<std::string>();
-        if (p == "/prompt" || p == "/queue" || p.rfind("/history?", 0) == 0) seq.push_back(q["method"].get<std::string>() + " " + p.substr(0, p.find('?')));
+        if (p == "/prompt" || p == "/queue" || p.rfind("/history?", 0) == 0)
+            seq.push_back(q["method"].get<std::string>() + " " + p.substr(0, p.find('?')));
     }
-    EXPECT_EQ(seq, (std::vector<std::string>{"POST /prompt", "GET /queue", "GET /history", "POST /prompt"}));
+    EXPECT_EQ(seq, (std::vector<std::string>{"POST /prompt", "GET /queue", "GET /history",
+                                             "POST /prompt"}));
 }
 
 TEST(ComfyAnswersTest, AlwaysFailingPromptCountsTheRequestsSent) {
@@ -150,7 +155,8 @@ TEST(ComfyAnswersTest, AlwaysFailingPromptCountsTheRequestsSent) {
     auto r = e.Paint(Req(), testing::ScratchDir("beacon_comfy_answers"), {}, {});
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(d.RequestsTo("/prompt", "POST").size(), 3u);
-    EXPECT_NE(r.error().message.find("(3 requests sent, all failed)"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("(3 requests sent, all failed)"), std::string::npos)
+        << r.error().message;
     EXPECT_NE(r.error().message.find("HTTP 500"), std::string::npos);
 }
 
@@ -163,15 +169,21 @@ TEST(ComfyAnswersTest, CancelRemovesAQueuedPromptAndInterruptsARunningOne) {
     const auto dir = testing::ScratchDir("beacon_comfy_answers");
     std::stop_source stop_a;
     Log log_a;
-    auto a = std::async(std::launch::async, [&] { return e.Paint(Req(1), dir / "qa", log_a.Sink(), stop_a.get_token()); });
-    for (int i = 0; i < 400 && !log_a.Has("queued prompt"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    auto a = std::async(std::launch::async, [&] {
+        return e.Paint(Req(1), dir / "qa", log_a.Sink(), stop_a.get_token());
+    });
+    for (int i = 0; i < 400 && !log_a.Has("queued prompt"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
     ASSERT_TRUE(log_a.Has("queued prompt"));
     std::stop_source stop_b;
     Log log_b;
-    auto b = e.Paint(Req(2), dir / "qb", [&](const std::string& l) {
-        log_b.Sink()(l);
-        if (l.find("queued prompt") != std::string::npos) stop_b.request_stop();
-    }, stop_b.get_token());
+    auto b = e.Paint(
+        Req(2), dir / "qb",
+        [&](const std::string& l) {
+            log_b.Sink()(l);
+            if (l.find("queued prompt") != std::string::npos) stop_b.request_stop();
+        },
+        stop_b.get_token());
     ASSERT_FALSE(b.ok());
     EXPECT_EQ(b.error().code, core::ErrorCode::kCanceled);
     const std::string id_b = log_b.After("queued prompt ");
@@ -187,7 +199,8 @@ TEST(ComfyAnswersTest, CancelRemovesAQueuedPromptAndInterruptsARunningOne) {
     EXPECT_EQ(ra.error().code, core::ErrorCode::kCanceled);
     const std::string id_a = log_a.After("queued prompt ");
     bool interrupted = false;
-    for (const auto& q : d.RequestsTo("/interrupt", "POST")) interrupted |= q["json"]["prompt_id"] == id_a;
+    for (const auto& q : d.RequestsTo("/interrupt", "POST"))
+        interrupted |= q["json"]["prompt_id"] == id_a;
     EXPECT_TRUE(interrupted);
     // B never ran: the server has no history for it, now or after A has stopped.
     std::this_thread::sleep_for(std::chrono::milliseconds(500));

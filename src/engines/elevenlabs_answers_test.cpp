@@ -49,7 +49,10 @@ TEST(ElevenLabsAnswersTest, TheAudioIsRealMp3ThatDecodes) {
     auto [err, rc] = RunCommand("ffmpeg -nostdin -v error -xerror -i '" + f + "' -f null - 2>&1");
     EXPECT_EQ(rc, 0) << err;
     EXPECT_EQ(err, "");
-    auto [probe, prc] = RunCommand("ffprobe -v error -show_entries stream=codec_name,sample_rate:format=duration -of default=nw=1 '" + f + "'");
+    auto [probe, prc] = RunCommand(
+        "ffprobe -v error -show_entries stream=codec_name,sample_rate:format=duration -of "
+        "default=nw=1 '" +
+        f + "'");
     ASSERT_EQ(prc, 0);
     EXPECT_NE(probe.find("codec_name=mp3"), std::string::npos) << probe;
     EXPECT_NE(probe.find("sample_rate=44100"), std::string::npos) << probe;
@@ -62,7 +65,8 @@ TEST(ElevenLabsAnswersTest, TheAudioIsRealMp3ThatDecodes) {
     auto posts = d.RequestsTo("/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM/with-timestamps", "POST");
     ASSERT_EQ(posts.size(), 1u);
     EXPECT_EQ(posts[0]["headers"]["xi-api-key"], kKey);
-    EXPECT_NE(posts[0]["path"].get<std::string>().find("output_format=mp3_44100_128"), std::string::npos);
+    EXPECT_NE(posts[0]["path"].get<std::string>().find("output_format=mp3_44100_128"),
+              std::string::npos);
     EXPECT_EQ(posts[0]["json"]["text"], "The lighthouse keeps the storms at bay.");
     EXPECT_EQ(posts[0]["json"]["model_id"], "eleven_multilingual_v2");
     EXPECT_TRUE(posts[0]["json"]["voice_settings"].contains("stability"));
@@ -107,10 +111,12 @@ TEST(ElevenLabsAnswersTest, TooLongTextIsNotRetriedAndSaysWhy) {
     auto r = e.Speak({"This sentence is longer than twenty characters.", "", "en"}, Dir(), {});
     ASSERT_FALSE(r.ok());
     EXPECT_FALSE(r.error().retryable);
-    EXPECT_NE(r.error().message.find("max_character_limit_exceeded: You can send at most 20 characters"),
-              std::string::npos)
+    EXPECT_NE(
+        r.error().message.find("max_character_limit_exceeded: You can send at most 20 characters"),
+        std::string::npos)
         << r.error().message;
-    EXPECT_EQ(r.error().message.find("{\""), std::string::npos) << r.error().message;  // not raw JSON
+    EXPECT_EQ(r.error().message.find("{\""), std::string::npos)
+        << r.error().message;  // not raw JSON
     EXPECT_EQ(d.RequestsTo("/v1/text-to-speech/").size(), 1u);
 }
 
@@ -122,8 +128,12 @@ TEST(ElevenLabsAnswersTest, ConcurrencyLimitIsWaitedOut) {
     o.retry.max_attempts = 6;
     o.retry.base_delay = std::chrono::milliseconds(200);
     ElevenLabsVoiceEngine e(o, http);
-    auto a = std::async(std::launch::async, [&] { return e.Speak({"First scene.", "", "en"}, Dir() / "a", {}); });
-    auto b = std::async(std::launch::async, [&] { return e.Speak({"Second scene.", "", "en"}, Dir() / "b", {}); });
+    auto a = std::async(std::launch::async, [&] {
+        return e.Speak({"First scene.", "", "en"}, Dir() / "a", {});
+    });
+    auto b = std::async(std::launch::async, [&] {
+        return e.Speak({"Second scene.", "", "en"}, Dir() / "b", {});
+    });
     auto ra = a.get();
     auto rb = b.get();
     ASSERT_TRUE(ra.ok()) << ra.error().message;

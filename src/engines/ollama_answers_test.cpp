@@ -83,8 +83,10 @@ TEST(OllamaAnswersTest, PlainJsonIsNotReportedAsUnwrapped) {
 
 TEST(OllamaAnswersTest, ThinkingExtraAndMissingFieldsAndSplitLines) {
     HttpClient http;
-    for (std::vector<std::string> args : {std::vector<std::string>{"--thinking"}, {"--extra-fields"},
-                                          {"--minimal"}, {"--split-lines"},
+    for (std::vector<std::string> args : {std::vector<std::string>{"--thinking"},
+                                          {"--extra-fields"},
+                                          {"--minimal"},
+                                          {"--split-lines"},
                                           {"--split-lines", "--thinking", "--extra-fields"}}) {
         std::string name;
         for (auto& a : args) name += a + " ";
@@ -112,7 +114,8 @@ TEST(OllamaAnswersTest, LengthLimitedAnswerFailsSayingSo) {
     auto r = w.Write({"a fox", "", "", "en", 7}, [](const std::string&) {}, {});
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, core::ErrorCode::kExternal);
-    EXPECT_NE(r.error().message.find("done_reason \"length\""), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("done_reason \"length\""), std::string::npos)
+        << r.error().message;
     EXPECT_NE(r.error().message.find("llama3.2"), std::string::npos);
     OllamaTranslator t(Opts(d), http);
     auto tr = t.Translate("hello", "en", "es", {});
@@ -126,7 +129,8 @@ TEST(OllamaAnswersTest, TheScriptRequestCarriesModelSchemaAndStreaming) {
     DoubleProcess d("ollama_double.py");
     HttpClient http;
     OllamaScriptWriter w(Opts(d), http);
-    auto r = w.Write({"A lighthouse at dusk in 3 scenes", "", "noir", "en", 9}, [](const std::string&) {}, {});
+    auto r = w.Write({"A lighthouse at dusk in 3 scenes", "", "noir", "en", 9},
+                     [](const std::string&) {}, {});
     ASSERT_TRUE(r.ok()) << r.error().message;
     auto chats = d.RequestsTo("/api/chat", "POST");
     ASSERT_EQ(chats.size(), 1u);
@@ -139,8 +143,10 @@ TEST(OllamaAnswersTest, TheScriptRequestCarriesModelSchemaAndStreaming) {
     EXPECT_EQ(body["format"]["type"], "object");
     ASSERT_EQ(body["messages"].size(), 2u);
     EXPECT_EQ(body["messages"][0]["role"], "system");
-    EXPECT_NE(body["messages"][0]["content"].get<std::string>().find("3 scene(s)"), std::string::npos);
-    EXPECT_NE(body["messages"][1]["content"].get<std::string>().find("A lighthouse at dusk"), std::string::npos);
+    EXPECT_NE(body["messages"][0]["content"].get<std::string>().find("3 scene(s)"),
+              std::string::npos);
+    EXPECT_NE(body["messages"][1]["content"].get<std::string>().find("A lighthouse at dusk"),
+              std::string::npos);
     EXPECT_NE(body["messages"][1]["content"].get<std::string>().find("noir"), std::string::npos);
 }
 
@@ -150,10 +156,12 @@ TEST(OllamaAnswersTest, MidStreamErrorShowsTheServiceText) {
     OllamaScriptWriter w(Opts(d), http);
     auto r = w.Write({"a fox", "", "", "en", 7}, [](const std::string&) {}, {});
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("failed mid-answer: an error was encountered while running the model"),
+    EXPECT_NE(r.error().message.find(
+                  "failed mid-answer: an error was encountered while running the model"),
               std::string::npos)
         << r.error().message;
-    EXPECT_EQ(r.error().message.find("{\""), std::string::npos) << r.error().message;  // no raw JSON
+    EXPECT_EQ(r.error().message.find("{\""), std::string::npos)
+        << r.error().message;  // no raw JSON
 }
 
 TEST(OllamaAnswersTest, ATimeoutSaysNoAnswerWithinTheLimit) {
@@ -166,10 +174,12 @@ TEST(OllamaAnswersTest, ATimeoutSaysNoAnswerWithinTheLimit) {
     auto r = t.Translate("hello", "en", "es", {});
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, core::ErrorCode::kTimeout);
-    EXPECT_NE(r.error().message.find("Ollama (" + d.url() + "/api/chat): no answer within 1 s"), std::string::npos)
+    EXPECT_NE(r.error().message.find("Ollama (" + d.url() + "/api/chat): no answer within 1 s"),
+              std::string::npos)
         << r.error().message;
     EXPECT_EQ(r.error().message.find("unreachable"), std::string::npos) << r.error().message;
-    EXPECT_NE(r.error().message.find("(2 requests sent, all failed)"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("(2 requests sent, all failed)"), std::string::npos)
+        << r.error().message;
     const auto sent = d.RequestsTo("/api/chat", "POST");  // the double logs on arrival
     ASSERT_EQ(sent.size(), 2u);
     EXPECT_TRUE(sent[0]["status"].is_null());  // never answered

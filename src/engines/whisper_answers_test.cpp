@@ -39,7 +39,8 @@ TEST(WhisperAnswersTest, NoSpeechFailsTheCaptions) {
             auto r = e.Caption({Wav(), "en", {}}, {});
             ASSERT_FALSE(r.ok()) << api << " " << mode << ": an empty caption track was accepted";
             EXPECT_EQ(r.error().code, core::ErrorCode::kExternal);
-            EXPECT_NE(r.error().message.find("no speech recognised"), std::string::npos) << r.error().message;
+            EXPECT_NE(r.error().message.find("no speech recognised"), std::string::npos)
+                << r.error().message;
             EXPECT_NE(r.error().message.find(d.url()), std::string::npos);
             if (mode == "blank") {
                 EXPECT_NE(r.error().message.find("[BLANK_AUDIO]"), std::string::npos);
@@ -67,7 +68,9 @@ TEST(WhisperAnswersTest, MultibyteTextSurvives) {
 
 TEST(WhisperAnswersTest, SubwordTokensDoNotSplitCaptionWords) {
     HttpClient http;
-    DoubleProcess d("whisper_double.py", {"--api", "whispercpp", "--text", "Lighthouses everywhere tonight", "--segments", "subword"});
+    DoubleProcess d("whisper_double.py",
+                    {"--api", "whispercpp", "--text", "Lighthouses everywhere tonight",
+                     "--segments", "subword"});
     WhisperCaptionEngine e(Opts(d, "whispercpp"), http);
     auto r = e.Caption({Wav(), "en", {}}, {});
     ASSERT_TRUE(r.ok()) << r.error().message;
@@ -100,7 +103,8 @@ TEST(WhisperAnswersTest, OurRequestsAndTheServicesErrorText) {
         WhisperCaptionEngine e(Opts(d, "whispercpp"), http);
         auto r = e.Caption({bad, "en", {}}, {});
         ASSERT_FALSE(r.ok());
-        EXPECT_NE(r.error().message.find("HTTP 400: failed to read audio data"), std::string::npos) << r.error().message;
+        EXPECT_NE(r.error().message.find("HTTP 400: failed to read audio data"), std::string::npos)
+            << r.error().message;
         EXPECT_EQ(r.error().message.find("{\""), std::string::npos) << r.error().message;
     }
 }
