@@ -16,6 +16,7 @@ PACKAGES=(
   chromium wrk nginx-light
   mpv vlc-bin vlc-plugin-base gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-libav
+  python3 curl jq
 
 )
 missing=()
