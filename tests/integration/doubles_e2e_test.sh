@@ -145,7 +145,8 @@ check "ComfyUI's dropped socket was survived by polling" contains "$(cat "$work/
 check "the model's reasoning never reached the job log" lacks "$(cat "$work/ok.json")" "let me think"
 check "no built-in engine made any asset ($short)" lacks "$a" "builtin"
 log=$(cat "$work/ok.json")
-check "the fenced Ollama answer was accepted and the unwrapping logged" contains "$log" "answer came wrapped in"
+check "the fenced Ollama answer was accepted and the unwrapping logged" contains "$log" "script answer came wrapped in"
+check "the entity extractor's unwrapping is in beacon's own log" contains "$(cat "$work/ok.err")" "entities answer came wrapped in"
 chat=$(requests "$OL" | jq -c '[.[] | select(.path == "/api/chat")][0].json')
 check "our script request asks llama3.2 for the schema, streamed, no thinking" \
   test "$(jq -r '[.model, .stream, .think, .format.type] | join(",")' <<<"$chat")" = "llama3.2,true,false,object"
