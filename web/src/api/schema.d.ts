@@ -432,6 +432,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Free disk space in the folders jobs write, and the reserve below which new jobs are refused */
+        get: operations["systemStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/playlists": {
         parameters: {
             query?: never;
@@ -570,6 +587,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/discover.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** HDHomeRun device identity ([liveloop] hdhomerun; no sign-in, as Plex and Jellyfin call it) */
+        get: operations["getTunerDiscover"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lineup_status.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** HDHomeRun scan status: {"ScanInProgress":0,"ScanPossible":1,"Source":"Cable","SourceList":["Cable"]} */
+        get: operations["getTunerLineupStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lineup.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channels of channels.m3u as an HDHomeRun lineup (URLs of stream.ts carrying the owner's stream key) */
+        get: operations["getTunerLineup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/device.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** UPnP device description of the emulated HDHomeRun */
+        get: operations["getTunerDeviceXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lineup.post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts or aborts a channel scan (nothing to scan; the lineup is always current) */
+        post: operations["postTunerLineupScan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/live/channels.m3u": {
         parameters: {
             query?: never;
@@ -689,7 +791,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The channel logo referenced by the M3U and XMLTV guide */
+        /** The channel logo referenced by the M3U and XMLTV guide (public, no key) */
         get: operations["getLiveLogo"];
         put?: never;
         post?: never;
@@ -1467,6 +1569,24 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             413: components["responses"]["TooLarge"];
+            /** @description An unknown voice or a language the voice engine does not speak; the message names what GET /api/v1/voices offers */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Less free disk space than the reserve ([storage] min_free_mb); the message names the folder and its free space */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listJobs: {
@@ -2195,6 +2315,139 @@ export interface operations {
             };
         };
     };
+    getTunerDiscover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device as an HDHomeRun describes itself. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        FriendlyName: string;
+                        Manufacturer?: string;
+                        ManufacturerURL?: string;
+                        /** @example HDTC-2US */
+                        ModelNumber: string;
+                        /** @example hdhomeruntc_atsc */
+                        FirmwareName: string;
+                        FirmwareVersion: string;
+                        /** @description 8 hex digits with libhdhomerun's checksum */
+                        DeviceID: string;
+                        DeviceAuth: string;
+                        BaseURL: string;
+                        LineupURL: string;
+                        TunerCount: number;
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getTunerLineupStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No scan is running; one may start. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ScanInProgress?: number;
+                        ScanPossible?: number;
+                        Source?: string;
+                        SourceList?: string[];
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getTunerLineup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per active channel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description = tvg-chno */
+                        GuideNumber: string;
+                        /** @description = tvg-name and the XMLTV display-name */
+                        GuideName: string;
+                        /** @description absolute /live/<slug>/stream.ts?key=... */
+                        URL: string;
+                    }[];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getTunerDeviceXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UPnP MediaServer device description. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    postTunerLineupScan: {
+        parameters: {
+            query: {
+                scan: "start" | "abort";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     getChannelsM3u: {
         parameters: {
             query?: never;
@@ -2311,7 +2564,6 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
-            401: components["responses"]["Unauthorized"];
             503: components["responses"]["Unavailable"];
         };
     };

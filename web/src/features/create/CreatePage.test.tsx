@@ -46,6 +46,13 @@ describe("CreatePage", () => {
     expect(r.container.textContent).not.toContain("no content 8");
   });
 
+  it("a completed job whose item was unlinked by the delete says so", async () => {
+    fake.on("GET", "/jobs/5", () => job({ content_id: null }));
+    r = await renderRoute(<CreatePage />, { path: "/create", at: "/create?job=5" });
+    await waitFor(() => $(r.container, "[data-testid=content-deleted]"));
+    expect(r.container.querySelector("[data-testid=preview-video]")).toBeNull();
+  });
+
   it("a canceled job does not wait for a first log line", async () => {
     fake.on("GET", "/jobs/5", () => job({ status: "canceled", content_id: null, final_url: null, preview_url: null }));
     r = await renderRoute(<CreatePage />, { path: "/create", at: "/create?job=5" });

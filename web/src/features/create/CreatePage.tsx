@@ -69,7 +69,8 @@ export function CreatePage() {
     enabled: !!contentId,
     retry: false,
   });
-  const contentGone = !!contentId && isNotFound(content.error);
+  // Deleted: the item answers 404, or a completed job no longer names one (the server unlinks it).
+  const contentGone = (!!contentId && isNotFound(content.error)) || (job.data?.status === "completed" && !contentId);
   const failing = (engines.data?.items ?? []).filter((e) => !e.ok);
 
   const generate = useMutation({
@@ -174,7 +175,7 @@ export function CreatePage() {
         <section className="card stack" aria-label="Preview">
           <h2>Preview</h2>
           <Preview job={job.data} gone={contentGone} />
-          {contentId && contentGone ? (
+          {contentGone ? (
             <p className="small muted" data-testid="content-deleted">The video this job made was deleted from the library.</p>
           ) : contentId ? (
             <div className="row">
