@@ -142,16 +142,17 @@ void ReadLikeAViewer(const std::string& url, const std::string& out, int seconds
     EXPECT_GE(span, min_span) << url;
     for (const auto* c : {&v, &a}) {
         const char* name = c == &v ? "video" : "audio";
-        // Each stream covers the capture on its own (the bug: audio stopped after one item).
-        EXPECT_GE(c->covered, 0.98 * span) << url << " " << name << " covers " << c->covered
-                                           << " s of " << span << " s";
-        EXPECT_GE(c->last_end - c->first, 0.98 * span) << url << " " << name;
+        // Each stream covers the capture on its own (the bug: audio stopped after one item),
+        // give or take the interleaving depth where ffmpeg was stopped (0.5 s).
+        EXPECT_GE(c->covered, 0.98 * span - 0.5) << url << " " << name << " covers "
+                                                 << c->covered << " s of " << span << " s";
+        EXPECT_GE(c->last_end - c->first, 0.98 * span - 0.5) << url << " " << name;
         EXPECT_EQ(c->backwards, 0) << url << " " << name << ": DTS went back";
         EXPECT_LE(c->max_step, 0.25) << url << " " << name << ": a timestamp jump";
     }
-    // The two streams start and end together (within one AAC frame and a video frame or two).
+    // The two streams start and end together (within the muxer's interleaving).
     EXPECT_NEAR(a.first, v.first, 0.1) << url;
-    EXPECT_NEAR(a.last_end, v.last_end, 0.15) << url;
+    EXPECT_NEAR(a.last_end, v.last_end, 0.5) << url;
     EXPECT_GT(a.packets, static_cast<int>(span * 46.875 * 0.97)) << url;  // 48 kHz / 1024
 }
 
@@ -270,7 +271,7 @@ TEST_F(LiveLoopIntegration, HlsJsInChromiumPlaysAcrossBoundariesWithoutStalls) {
     // 24 s of playback: about nine item boundaries (items of 3.2, 2.56 and 1.92 s).
     auto r = testing::Run("timeout 120 node '" + (tools / "hlsjs_playback.mjs").string() + "' '" +
                           server_->base() + "/live/main/index.m3u8' 24 " +
-                          std::to_string(kSegmentSeconds));
+                          std::to_string(kSegmentSeconds) + " 3.2");
     EXPECT_EQ(r.rc, 0) << r.output;
     RecordProperty("hlsjs", r.output);
     std::cout << "hls.js: " << r.output;

@@ -111,34 +111,16 @@ std::string RenderMediaPlaylist(const Window& w, const Rendition& r, int target_
         out += "#EXT-X-PROGRAM-DATE-TIME:";
         out += core::FormatTimestamp(seg.start);
         out += '\n';
-        const SegmentRef* ref = nullptr;
-        const char* folder = "v/";
-        switch (r.kind) {
-            case RenditionKind::kVideo:
-                ref = &m.video[k];
-                break;
-            case RenditionKind::kAudio: {
-                const Track* t = m.Audio(r.language);
-                ref = &(t ? t : &m.audio.front())->segments[k];
-                folder = "a/";
-                break;
-            }
-            case RenditionKind::kMuxed: {
-                const Track* t = m.Muxed(r.language);
-                if (!t && !m.muxed.empty()) t = m.Muxed(m.OriginalLanguage());
-                if (!t && !m.muxed.empty()) t = &m.muxed.front();
-                ref = t ? &t->segments[k] : &m.video[k];
-                folder = "m/";
-                break;
-            }
-            case RenditionKind::kSubtitles: {
-                const Track* t = m.Subtitles(r.language);
-                ref = t ? &t->segments[k] : &m.video[k];
-                folder = "s/";
-                break;
-            }
-        }
-        AppendExtinf(out, ref->duration);
+        // Served segments run on the video's grid (the audio's priming frame is dropped and
+        // every rendition moves by the same offset), so every rendition lists the video's
+        // durations: players' fragment-time estimates never drift between renditions. Which
+        // file a name stands for (a language the item lacks falls back to its original, a
+        // missing subtitle to an empty WebVTT) is the server's business.
+        const char* folder = r.kind == RenditionKind::kAudio       ? "a/"
+                             : r.kind == RenditionKind::kMuxed     ? "m/"
+                             : r.kind == RenditionKind::kSubtitles ? "s/"
+                                                                   : "v/";
+        AppendExtinf(out, m.video[k].duration);
         out += folder;
         if (r.kind != RenditionKind::kVideo) {
             out += r.language;

@@ -2,7 +2,10 @@
 // checks what a viewer would notice at item boundaries: playback crosses several discontinuities
 // (hls.js `cc` = DSN), currentTime only moves forward, no stall lasts longer than one segment,
 // and hls.js reports no fatal error.
-// usage: node hlsjs_playback.mjs <master playlist url> <seconds> <target duration s>
+// usage: node hlsjs_playback.mjs <master playlist url> <seconds> <target duration s> [boundary s]
+// Items of one format run on one timeline with no discontinuity (one cc); then pass the longest
+// item's duration as [boundary s] and the check is that playback ran through at least three
+// items' worth of time without a stall or a step back.
 // playwright-core and hls.js are taken from web/node_modules (or from here when installed).
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -21,6 +24,7 @@ const hlsPath = path.join(path.dirname(resolve('hls.js/package.json')), 'dist/hl
 const [url, secondsArg, tdArg] = process.argv.slice(2);
 const seconds = Number(secondsArg ?? 25);
 const td = Number(tdArg ?? 4);
+const boundarySeconds = Number(process.argv[5] ?? 0);
 const origin = new URL(url).origin;
 
 const browser = await chromium.launch({
@@ -86,8 +90,12 @@ try {
   const problems = [];
   if (started < 0) problems.push('never started playing');
   if (played < seconds * 0.5) problems.push(`played only ${played.toFixed(1)} s in ${seconds} s`);
-  if (mainCcs.size < 4) problems.push(`crossed ${mainCcs.size - 1} boundaries (< 3)`);
-  if (audioCcs.size < 4) problems.push(`audio crossed ${audioCcs.size - 1} boundaries (< 3)`);
+  if (boundarySeconds > 0) {
+    if (played < 3 * boundarySeconds + td) problems.push(`played ${played.toFixed(1)} s: fewer than 3 item boundaries`);
+  } else {
+    if (mainCcs.size < 4) problems.push(`crossed ${mainCcs.size - 1} boundaries (< 3)`);
+    if (audioCcs.size < 4) problems.push(`audio crossed ${audioCcs.size - 1} boundaries (< 3)`);
+  }
   if (backwards > 0) problems.push(`currentTime went back ${backwards} times`);
   if (longestStall > td * 1000 + 250) problems.push(`stalled ${Math.round(longestStall)} ms`);
   if (fatal.length) problems.push(`fatal hls.js errors: ${fatal.join(', ')}`);
