@@ -824,6 +824,157 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/live/{slug}/tv.m3u8": {
+        parameters: {
+            query?: {
+                /** @description audio language (default: the channel's first) */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        /** The channel as one muxed (video + audio) media playlist, for IPTV apps (what channels.m3u lists) */
+        get: operations["getLiveTv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/live/{slug}/muxed_{lang}.m3u8": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                lang: components["parameters"]["Lang"];
+            };
+            cookie?: never;
+        };
+        /** The channel's muxed (video + audio in one TS) media playlist for a language */
+        get: operations["getLiveMuxed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/live/{slug}/stream.ts": {
+        parameters: {
+            query?: {
+                /** @description audio language (default: the channel's first) */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        /** One endless MPEG-TS of the channel from one segment behind the live edge (video + one audio language), until the client disconnects */
+        get: operations["getLiveStreamTs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/live/{slug}/v/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                /** @description <msn>.ts (or <msn>.vtt for subtitles): the segment with that media sequence number */
+                file: string;
+            };
+            cookie?: never;
+        };
+        /** A video segment of the channel, its timestamps on the channel's continuous clock */
+        get: operations["getLiveVideoSegment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/live/{slug}/a/{lang}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                lang: components["parameters"]["Lang"];
+                /** @description <msn>.ts (or <msn>.vtt for subtitles): the segment with that media sequence number */
+                file: string;
+            };
+            cookie?: never;
+        };
+        /** An audio segment of the channel in a language (the item's original where it lacks it) */
+        get: operations["getLiveAudioSegment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/live/{slug}/m/{lang}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                lang: components["parameters"]["Lang"];
+                /** @description <msn>.ts (or <msn>.vtt for subtitles): the segment with that media sequence number */
+                file: string;
+            };
+            cookie?: never;
+        };
+        /** A muxed (video + audio) segment of the channel */
+        get: operations["getLiveMuxedSegment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/live/{slug}/s/{lang}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                lang: components["parameters"]["Lang"];
+                /** @description <msn>.ts (or <msn>.vtt for subtitles): the segment with that media sequence number */
+                file: string;
+            };
+            cookie?: never;
+        };
+        /** A WebVTT segment of the channel (empty where the item has no subtitles in the language) */
+        get: operations["getLiveSubtitleSegment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2583,6 +2734,182 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description WebVTT */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/vtt": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLiveTv: {
+        parameters: {
+            query?: {
+                /** @description audio language (default: the channel's first) */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["LiveText"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLiveMuxed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                lang: components["parameters"]["Lang"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["LiveText"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLiveStreamTs: {
+        parameters: {
+            query?: {
+                /** @description audio language (default: the channel's first) */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description MPEG transport stream with no length (the connection closes at its end) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp2t": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getLiveVideoSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                /** @description <msn>.ts (or <msn>.vtt for subtitles): the segment with that media sequence number */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp2t": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLiveAudioSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                lang: components["parameters"]["Lang"];
+                /** @description <msn>.ts (or <msn>.vtt for subtitles): the segment with that media sequence number */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp2t": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLiveMuxedSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                lang: components["parameters"]["Lang"];
+                /** @description <msn>.ts (or <msn>.vtt for subtitles): the segment with that media sequence number */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp2t": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLiveSubtitleSegment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["parameters"]["Slug"];
+                lang: components["parameters"]["Lang"];
+                /** @description <msn>.ts (or <msn>.vtt for subtitles): the segment with that media sequence number */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segment */
             200: {
                 headers: {
                     [name: string]: unknown;
