@@ -37,6 +37,8 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const std
     posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
+    // Nothing else of the server's (sockets, database, other children's pipes) reaches it.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     // Own process group, so a kill reaches the whole pipeline the script starts.

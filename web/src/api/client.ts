@@ -83,8 +83,12 @@ export class ApiClient {
     await this.request<unknown>("POST", "/auth/logout");
     this.csrf = null;
   };
-  changePassword = (current_password: string, new_password: string) =>
-    this.request<unknown>("POST", "/auth/password", { current_password, new_password });
+  // The server ends every session with the old password and hands this one a new session and
+  // CSRF token, so the caller stays signed in.
+  changePassword = async (current_password: string, new_password: string, revoke_tokens = false) =>
+    this.remember(
+      await this.request<Session>("POST", "/auth/password", { current_password, new_password, revoke_tokens }),
+    );
   private remember(s: Session): Session {
     if (s?.csrf_token) this.csrf = s.csrf_token;
     return s;
