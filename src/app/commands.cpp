@@ -141,6 +141,13 @@ int Doctor(const CommonOptions& common) {
 }
 
 int Worker(const CommonOptions& common) {
+    // Block the termination signals before any thread starts, so that SIGTERM reaches
+    // WaitForTerminationSignal and the pool stops cleanly (its jobs resume elsewhere).
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
     auto rt = Open(common);
     if (!rt.ok()) return PrintError(rt.error().message), 1;
     if (auto st = StartWorkers(**rt, ""); !st.ok()) return PrintError(st.error().message), 1;
