@@ -1010,10 +1010,13 @@ Reply Api::EventsWithoutUpgrade(Request&) {
 
 Reply Api::Health(Request&) { return Json(200, {{"status", "ok"}}); }
 
-Reply Api::AuthStatus(Request&) {
+Reply Api::AuthStatus(Request& req) {
     auto n = deps_.db.CountUsersWithPassword();
     if (!n.ok()) return Error(n.error());
-    return Json(200, {{"password_set", *n > 0}});
+    // Whether this caller is signed in, so that a page can skip /auth/me (and its 401) when not.
+    auto who = Authenticate(req, false, false);
+    return Json(200, {{"password_set", *n > 0},
+                      {"authenticated", who.ok() && who->authenticated()}});
 }
 
 Reply Api::StartSession(const core::User& user, const Request& req) {
@@ -1769,7 +1772,20 @@ Reply Api::InsertIntoPlaylist(Request& req) {
     auto fresh = deps_.db.GetPlaylist(*id);
     if (!fresh.ok()) return Error(fresh.error());
     PlaylistChanged(*fresh);
-    return Json(200, core::ToJson(*fresh));
+    core::Json out = core::ToJson(*fresh);
+    // When the insert will air: its first place in the channel's schedule from now on.
+    if (deps_.channel_now && fresh->active) {
+        auto now_next = deps_.channel_now(*id);
+        if (now_next.ok()) {
+            for (const auto& n : (*now_next)["next"]) {
+                if (n.value("content_id", std::int64_t{0}) == *cid) {
+                    out["airs_at"] = n.value("start", std::string());
+                    break;
+                }
+            }
+        }
+    }
+    return Json(200, out);
 }
 
 Reply Api::PlaylistNow(Request& req) {

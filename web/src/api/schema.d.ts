@@ -111,7 +111,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Changes the password */
+        /** Changes the password; every other session ends, the caller's continues */
         post: operations["changePassword"];
         delete?: never;
         options?: never;
@@ -540,7 +540,9 @@ export interface paths {
          *     streams live events. Each server message is one JSON `Event` (see the schema: a union
          *     discriminated by `type`: job.updated, job.log, content.updated, content.deleted,
          *     playlist.updated), or `{"type":"resync","v":1}` when events after the requested sequence
-         *     number were already dropped from history (or the server restarted): refetch state.
+         *     number were already dropped from history (or the server restarted), or when more
+         *     events were missed than one replay sends (1000 by default): refetch state. A resync
+         *     carries a `reason`; what it did not replay is not sent afterwards.
          *     The client may send `{"type":"resume","after":N}` at any time to replay from N.
          *     Sequence numbers only grow; clients keep the last `seq` seen and ignore duplicates.
          *     A client that falls too far behind is disconnected (close code 1008) and should
@@ -1294,6 +1296,8 @@ export interface components {
             type: "resync";
             /** @constant */
             v: 1;
+            /** @description why (history gone, or more missed events than a resume replays) */
+            reason?: string;
         };
         /** @description Client → server. */
         ResumeMessage: {
@@ -1435,6 +1439,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         password_set: boolean;
+                        /** @description whether this request is signed in (session cookie or bearer token) */
+                        authenticated: boolean;
                     };
                 };
             };
@@ -1466,8 +1472,26 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            /** @description Sent from another site's page (Origin or Sec-Fetch-Site not this server). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A password is already set. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as application/json. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1506,7 +1530,34 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description Sent from another site's page (Origin or Sec-Fetch-Site not this server). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["RateLimited"];
+            /** @description Too many sign-ins are being checked at once (Retry-After says when to try again). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     logout: {
@@ -1561,16 +1612,27 @@ export interface operations {
                 "application/json": {
                     current_password: string;
                     new_password: string;
+                    /**
+                     * @description also revoke every API token
+                     * @default false
+                     */
+                    revoke_tokens?: boolean;
                 };
             };
         };
         responses: {
-            /** @description Changed. */
-            204: {
+            /** @description Changed. A cookie caller gets a new `beacon_session` cookie and CSRF token (its old session ended with the old password); a bearer caller gets csrf_token null. */
+            200: {
                 headers: {
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"] & {
+                        /** @description API tokens revoked (0 unless revoke_tokens) */
+                        revoked_tokens: number;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -2342,7 +2404,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Playlist"];
+                    "application/json": components["schemas"]["Playlist"] & {
+                        /**
+                         * Format: date-time
+                         * @description when the inserted item starts on the channel, when it is among the next five programmes
+                         */
+                        airs_at?: string;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2395,7 +2463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
-            /** @description Not a WebSocket upgrade request. */
+            /** @description Not a WebSocket upgrade request, or a malformed handshake (Sec-WebSocket-Key, HTTP/1.1). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2405,6 +2473,15 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description Unsupported Sec-WebSocket-Version (the answer names 13 in Sec-WebSocket-Version). */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getMedia: {
