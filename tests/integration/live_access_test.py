@@ -127,6 +127,38 @@ def main():
         check(status == 204 and "GET" in headers.get("Access-Control-Allow-Methods", "") and
               "Range" in headers.get("Access-Control-Allow-Headers", ""),
               f"preflight: {status} {headers.get('Access-Control-Allow-Methods')}")
+
+        # An item packaged before muxed renditions existed is upgraded when the server starts.
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        hls = os.path.join(work, "data", "media", "library", str(published), "hls")
+        with open(os.path.join(hls, "segments.json")) as f:
+            manifest = json.load(f)
+        check("muxed" in manifest, "new items are packaged with a muxed rendition")
+        manifest.pop("muxed", None)
+        manifest.pop("muxed_first_pts", None)
+        with open(os.path.join(hls, "segments.json"), "w") as f:
+            json.dump(manifest, f)
+        for name in os.listdir(hls):
+            if name.startswith("muxed_"):
+                shutil.rmtree(os.path.join(hls, name))
+        proc, base = lc.start_server(beacon, work)
+        upgraded = False
+        for _ in range(240):
+            with open(os.path.join(hls, "segments.json")) as f:
+                if "muxed" in json.load(f):
+                    upgraded = True
+                    break
+            lc.time.sleep(0.25)
+        check(upgraded, "an old item gets its muxed rendition at start-up")
+        with open(os.path.join(work, "serve.log")) as f:
+            check("added muxed (IPTV) renditions to 1 library item" in f.read(),
+                  "serve says so in its log")
+        status, _, body = fetch(f"{base}/live/{slug}/tv.m3u8{q}")
+        segs = [ln for ln in body.decode().splitlines() if ln and not ln.startswith("#")]
+        ok = status == 200 and segs and all(
+            fetch(f"{base}/live/{slug}/{u}")[0] == 200 for u in segs)
+        check(bool(ok), f"after the upgrade every muxed segment is served ({len(segs)})")
     finally:
         if proc and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
