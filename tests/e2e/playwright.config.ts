@@ -1,18 +1,24 @@
 import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 /**
  * Browser journeys: Debian's chromium (no browser download) driven by Playwright against a real
  * `beacon serve` that global-setup.ts starts on a free port with a fresh data directory.
  * Run from web/: `npm run e2e` (BEACON_BIN overrides the binary, default build/src/app/beacon).
+ * Everything the run writes (traces, screenshots, the server's log) goes to a temporary folder,
+ * BEACON_E2E_OUT (made here when unset, printed by global-setup.ts), never into the repository.
  */
-const root = path.resolve(__dirname, "../..");
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
+// Set once in the runner; the worker processes inherit it and load this file again.
+process.env.BEACON_E2E_OUT ??= mkdtempSync(path.join(os.tmpdir(), "beacon-e2e-out-"));
+const out = process.env.BEACON_E2E_OUT;
 
 export default defineConfig({
   testDir: __dirname,
   testMatch: /.*\.spec\.ts$/,
-  outputDir: path.join(root, "test-results/playwright"),
+  outputDir: path.join(out, "playwright"),
   globalSetup: path.join(__dirname, "global-setup.ts"),
   fullyParallel: false,
   workers: 1,

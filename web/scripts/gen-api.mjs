@@ -1,6 +1,6 @@
 // Generates src/api/schema.d.ts from ../api/openapi.yaml with openapi-typescript.
 // When the contract file is absent the hand-written src/api/types.ts stand alone and this is a no-op.
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
@@ -14,5 +14,11 @@ if (!existsSync(spec)) {
 }
 const ast = await openapiTS(new URL(`file://${spec}`));
 const header = "// Generated from api/openapi.yaml by `npm run gen:api`. Do not edit.\n";
-writeFileSync(out, header + astToString(ast));
-console.log(`gen:api: wrote ${out}`);
+const text = header + astToString(ast);
+// Leaves the tracked file untouched (contents and timestamp) when the contract did not change.
+if (existsSync(out) && readFileSync(out, "utf8") === text) {
+  console.log(`gen:api: ${out} is up to date`);
+} else {
+  writeFileSync(out, text);
+  console.log(`gen:api: wrote ${out}`);
+}
