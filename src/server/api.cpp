@@ -39,7 +39,6 @@ FileDescriptor::~FileDescriptor() {
 namespace {
 
 constexpr std::string_view kSessionCookie = "beacon_session";
-constexpr std::string_view kImmutable = "private, max-age=31536000, immutable";
 constexpr int kMaxLimit = 200;
 
 std::string Dump(const Json& j) {
@@ -924,14 +923,10 @@ Reply Api::Media(Request& req) {
     auto opened = OpenBeneath(root, key);
     if (!opened.valid()) return Error(404, "not_found", "no media at " + key);
     std::string ext = std::filesystem::path(key).extension().string();
-    std::string cache;
-    if (ext == ".m3u8") {
-        cache = "no-cache";
-    } else if (key.starts_with("library/") || ext == ".ts" || ext == ".m4s") {
-        cache = std::string(kImmutable);
-    } else {
-        cache = "private, no-cache";
-    }
+    // Library files are rewritten in place when a scene is regenerated (same key, new bytes),
+    // so nothing here may be cached as immutable: browsers revalidate (ETag/Last-Modified,
+    // a 304 without a body when unchanged) and get the new bytes after a change.
+    std::string cache = ext == ".m3u8" ? "no-cache" : "private, no-cache";
     Reply r = ServeOpenFile(std::move(opened), path, req, cache);
     if (r.status == 404) return Error(404, "not_found", "no media at " + key);
     return r;
@@ -1015,8 +1010,8 @@ Reply Api::AuthStatus(Request& req) {
     if (!n.ok()) return Error(n.error());
     // Whether this caller is signed in, so that a page can skip /auth/me (and its 401) when not.
     auto who = Authenticate(req, false, false);
-    return Json(200, {{"password_set", *n > 0},
-                      {"authenticated", who.ok() && who->authenticated()}});
+    if (!who.ok()) return Error(who.error());  // storage failing is not "signed out"
+    return Json(200, {{"password_set", *n > 0}, {"authenticated", who->authenticated()}});
 }
 
 Reply Api::StartSession(const core::User& user, const Request& req) {

@@ -346,7 +346,21 @@ TEST_F(ApiTest, MediaServesRangesTypesAndCachingHeaders) {
     EXPECT_EQ(full.Header("accept-ranges"), "bytes");
     EXPECT_FALSE(full.Header("etag").empty());
     EXPECT_FALSE(full.Header("last-modified").empty());
-    EXPECT_NE(full.Header("cache-control").find("immutable"), std::string::npos);
+    // Library files change in place (scene regeneration): revalidated, never immutable.
+    EXPECT_EQ(full.Header("cache-control"), "private, no-cache");
+    {
+        ASSERT_TRUE(store_->Put("library/2/video.mp4", data).ok());
+        auto first = Get("/media/library/2/video.mp4", h);
+        const std::string etag = first.Header("etag");
+        EXPECT_EQ(Get("/media/library/2/video.mp4", {h[0], {"If-None-Match", etag}}).status, 304u);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        const std::string regenerated = Bytes(1200);
+        ASSERT_TRUE(store_->Put("library/2/video.mp4", regenerated).ok());
+        auto after = Get("/media/library/2/video.mp4", {h[0], {"If-None-Match", etag}});
+        EXPECT_EQ(after.status, 200u) << "a browser holding the old bytes must get the new ones";
+        EXPECT_EQ(after.body, regenerated);
+        EXPECT_NE(after.Header("etag"), etag);
+    }
 
     auto part = Get("/media/library/1/video.mp4", {h[0], {"Range", "bytes=10-19"}});
     EXPECT_EQ(part.status, 206u);

@@ -576,8 +576,10 @@ export interface paths {
         /**
          * A stored file, with Range support
          * @description Content-Type by extension (mp4, m3u8, ts, m4s, vtt, jpg, png, json, wav, mp3). ETag and
-         *     Last-Modified; If-None-Match gives 304. Cache-Control: `no-cache` for m3u8, long and
-         *     immutable for segments and library files. A single `Range: bytes=a-b` gives 206 with
+         *     Last-Modified; If-None-Match gives 304. Cache-Control: `no-cache` for m3u8 and
+         *     `private, no-cache` for everything else (library files are rewritten in place when a scene
+         *     is regenerated, so they are revalidated, never cached as immutable). A single
+         *     `Range: bytes=a-b` gives 206 with
          *     Content-Range; an unsatisfiable range gives 416.
          */
         get: operations["getMedia"];
