@@ -173,6 +173,35 @@ TEST_F(LiveLoopIntegration, FfmpegReadsEveryVariantAcrossItemBoundariesWithBothS
     EXPECT_NE(video_before, video_after);  // the live edge moved while ffmpeg read
 }
 
+TEST_F(LiveLoopIntegration, FfmpegReadsAcrossThe33BitClockWrap) {
+    // A second channel on a service whose clock puts the 2^33 wrap of the 90 kHz channel clock
+    // about 30 s into the backlog a reader starts from.
+    core::Playlist p;
+    p.slug = "wrap";
+    p.title = "Wrap";
+    auto row = db_->CreatePlaylist(p);
+    ASSERT_TRUE(row.ok());
+    p = row.value();
+    p.items = items_;
+    p.active = true;
+    ASSERT_TRUE(db_->UpdatePlaylist(p).ok());
+    constexpr std::int64_t kWrapMs = (std::int64_t{1} << 33) / 90;  // 95,443,717 ms
+    const auto real0 = core::NowMillis();
+    // Channel time now = the next wrap + 5 s: the 30 s window behind the live edge crosses it.
+    const std::int64_t shift = ((real0 / kWrapMs) + 1) * kWrapMs + 5000 - real0;
+    LiveLoopOptions o;
+    o.target_duration = kSegmentSeconds;
+    o.window_segments = 15;
+    o.horizon_seconds = 60;
+    o.clock = [shift] { return core::NowMillis() + shift; };
+    LiveLoopService svc(*db_, *store_, o);
+    testing::TinyServer server(svc, *store_);
+    ReadLikeAViewer(server.base() + "/live/wrap/tv.m3u8", (*dir_ / "wrap_tv.ts").string(), 14,
+                    "-live_start_index 0", 30.0);
+    ReadLikeAViewer(server.base() + "/live/wrap/index.m3u8", (*dir_ / "wrap_alt.ts").string(), 14,
+                    "-live_start_index 0", 30.0);
+}
+
 TEST_F(LiveLoopIntegration, ServedSegmentsRunOnOneContinuousClockAcrossItems) {
     // Consecutive segments of the channel (several items): each one's first video PTS is the
     // previous one's first PTS + its EXTINF, to within a frame, in every TS rendition.
