@@ -227,11 +227,12 @@ if unshare -rm true 2>/dev/null; then
 BIN=$1; work=$2; port=$3
 mkdir -p "$work/full" && mount -t tmpfs -o size=48m tmpfs "$work/full" || { echo "NOMOUNT"; exit 0; }
 data="$work/full/data"
-tok=$("$BIN" token create --data "$data" --name full 2>/dev/null | tail -n1)
+tok=$("$BIN" token create --data "$data" --name full 2>/dev/null | tail -n1)  # first used when full
+warm=$("$BIN" token create --data "$data" --name warm 2>/dev/null | tail -n1)
 "$BIN" serve --data "$data" --listen 127.0.0.1:$port >"$work/s5.log" 2>&1 &
 spid=$!
 for _ in $(seq 1 500); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.02; done
-curl -s -o /dev/null -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+curl -s -o /dev/null -H "Authorization: Bearer $warm" -H 'Content-Type: application/json' \
   -d '{"title":"before"}' "http://127.0.0.1:$port/api/v1/playlists"
 dd if=/dev/zero of="$work/full/filler" bs=1M >/dev/null 2>&1
 echo "free=$(df --output=avail -k "$work/full" | tail -n1)"
