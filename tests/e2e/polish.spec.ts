@@ -1,74 +1,33 @@
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { csrf, finished, itemOnFirstUse, loggedIn as login, serverForThisFile } from "./fixtures";
 import { BeaconServer } from "./server";
 
 /**
  * Studio polish journeys (issue 12): fullscreen controls, keyboard-only seek and menus, phone
  * layouts, honest empty states, LiveLoop's live player, axe on every page in both themes, the
  * contrast of the design tokens as rendered, and an app shell that survives a stopped server.
- * Every test logs in on its own; one short video made in beforeAll serves the player tests.
+ * One server for this file; every journey logs in on its own, and one short video, made through
+ * the API on first use, serves the player journeys.
  */
-const BASE = () => process.env.BEACON_E2E_URL!;
-const PASSWORD = () => process.env.BEACON_E2E_PASSWORD!;
+const srv = serverForThisFile();
 const WORD = `Quillon${Date.now().toString(36)}`;
 const AXE = readFileSync(createRequire(path.join(__dirname, "../../web/package.json")).resolve("axe-core/axe.min.js"), "utf8");
 
-let contentId = 0;
-let jobId = 0;
+/** The short video the player journeys use: made through the API on first use. */
+const item = itemOnFirstUse(srv, { prompt: `The ${WORD} harbour at night: a keeper lights the lamp, a storm rolls in, a boat comes home.`, title: `${WORD} harbour`, duration_target: 8, output_preset: "480p" });
 
-/** A browser context with a session (logged in through the API) and the theme set. */
-async function loggedIn(browser: Browser, opts: { viewport?: { width: number; height: number }; theme?: "dark" | "light"; hasTouch?: boolean } = {}): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ baseURL: BASE(), viewport: opts.viewport, hasTouch: opts.hasTouch });
-  const r = await ctx.request.post("/api/v1/auth/login", { data: { password: PASSWORD() } });
-  expect(r.ok(), await r.text()).toBe(true);
-  if (opts.theme) await ctx.addInitScript((t) => localStorage.setItem("beacon.theme", t), opts.theme);
-  return ctx;
-}
-
-async function csrf(req: APIRequestContext): Promise<Record<string, string>> {
-  const me = await (await req.get("/api/v1/auth/me")).json();
-  return { "X-CSRF-Token": me.csrf_token };
-}
-
-/** Waits for a job to finish (generous hang guard) and returns it. */
-async function finished(req: APIRequestContext, id: number) {
-  let job: { status: string; content_id?: number; error?: unknown } = { status: "" };
-  await expect
-    .poll(async () => {
-      job = await (await req.get(`/api/v1/jobs/${id}`)).json();
-      return job.status;
-    }, { timeout: 300_000, intervals: [1000] })
-    .toMatch(/completed|failed|canceled/);
-  expect(job.status, JSON.stringify(job.error)).toBe("completed");
-  return job;
-}
+/** A logged-in context (see fixtures.ts) on this file's server. */
+const loggedIn = (browser: Browser, opts: Parameters<typeof login>[2] = {}) => login(browser, srv, opts);
 
 const video = (p: Page, id = "watch-video") => p.locator(`[data-testid=${id}]`);
 const vprop = <T,>(p: Page, expr: (v: HTMLVideoElement) => T, id = "watch-video") =>
   p.locator(`[data-testid=${id}]`).evaluate(expr as (v: Element) => T);
 
-test.beforeAll(async ({ browser }) => {
-  test.setTimeout(360_000);
-  const ctx = await loggedIn(browser);
-  try {
-    const h = await csrf(ctx.request);
-    const r = await ctx.request.post("/api/v1/generate", {
-      headers: h,
-      data: { prompt: `The ${WORD} harbour at night: a keeper lights the lamp, a storm rolls in, a boat comes home.`, title: `${WORD} harbour`, duration_target: 8, output_preset: "480p", produce_preview: false },
-    });
-    expect(r.ok(), await r.text()).toBe(true);
-    jobId = (await r.json()).job_id;
-    const job = await finished(ctx.request, jobId);
-    contentId = job.content_id!;
-    expect(contentId).toBeGreaterThan(0);
-  } finally {
-    await ctx.close();
-  }
-});
-
 async function openWatch(p: Page) {
+  const { contentId } = await item(p.context().request);
   await p.goto(`/watch/${contentId}`);
   await p.waitForFunction(() => {
     const v = document.querySelector<HTMLVideoElement>("[data-testid=watch-video]");
@@ -222,6 +181,7 @@ test("empty and error states tell the truth and offer a way on", async ({ browse
   const ctx = await loggedIn(browser);
   const p = await ctx.newPage();
   try {
+    await item(ctx.request); // the library is not empty
     await p.goto(`/library?q=${WORD}zzz`);
     await expect(p.getByTestId("library-empty")).toHaveText(`Nothing matches “${WORD}zzz”.`);
     await p.goto("/library?published=true&visibility=private&q=" + WORD);
@@ -257,6 +217,7 @@ test("LiveLoop: ON AIR only when airing, LIVE instead of a clock, unmute prompt,
   const ctx = await loggedIn(browser);
   const p = await ctx.newPage();
   try {
+    const { contentId } = await item(ctx.request);
     const h = await csrf(ctx.request);
     const empty = await (await ctx.request.post("/api/v1/playlists", { headers: h, data: { title: `${WORD} quiet` } })).json();
     const ch = await (await ctx.request.post("/api/v1/playlists", { headers: h, data: { title: `${WORD} air` } })).json();
@@ -306,8 +267,11 @@ const PAGES = ["/create", "/jobs", "/library", "/library/{id}", "/watch/{id}", "
 test("axe: no serious or critical violations on any page, in both themes", async ({ browser }) => {
   test.setTimeout(240_000);
   const found: string[] = [];
+  const maker = await loggedIn(browser);
+  const { contentId } = await item(maker.request);
+  await maker.close();
   for (const theme of ["dark", "light"] as const) {
-    const anon = await browser.newContext({ baseURL: BASE() });
+    const anon = await browser.newContext({ baseURL: srv.url });
     await anon.addInitScript((t) => localStorage.setItem("beacon.theme", t), theme);
     const lp = await anon.newPage();
     await lp.goto("/");
@@ -403,6 +367,7 @@ test("Create after Regenerate: the scene shows its new lines and picture, focus 
   const ctx = await loggedIn(browser);
   const p = await ctx.newPage();
   try {
+    const { jobId } = await item(ctx.request);
     await p.goto(`/create?job=${jobId}`);
     const scene = p.getByTestId("scene").first();
     await expect(scene.locator("img")).toBeVisible();
@@ -424,10 +389,83 @@ test("Create after Regenerate: the scene shows its new lines and picture, focus 
   }
 });
 
+test("regenerate → reload: the new captions, thumbnail and segments are served, not the cached ones", async ({ browser }) => {
+  const ctx = await loggedIn(browser);
+  const p = await ctx.newPage();
+  try {
+    const { contentId, jobId } = await item(ctx.request);
+    // Every body the browser receives, by path (the same file may come back under a new query).
+    // (A body still unread when the page reloads is gone: kept as null.)
+    const bodies = new Map<string, Promise<Buffer | null>[]>();
+    p.on("response", (r) => {
+      if (r.request().method() !== "GET" || r.status() >= 300) return;
+      const key = new URL(r.url()).pathname;
+      bodies.set(key, [...(bodies.get(key) ?? []), r.body().catch(() => null)]);
+    });
+    const received = async (key: string, n: number) => {
+      await expect.poll(() => bodies.get(key)?.length ?? 0, { message: `${key} received ${n}×` }).toBeGreaterThanOrEqual(n);
+      const body = await bodies.get(key)![n - 1];
+      expect(body, `${key}'s body was read`).not.toBeNull();
+      return body!.toString("latin1");
+    };
+    /** Opens the Watch page and names what it loaded: captions, poster and the first segment. */
+    const watched = async () => {
+      await p.waitForFunction(() => {
+        const v = document.querySelector<HTMLVideoElement>("[data-testid=watch-video]");
+        return !!v && v.readyState >= 2 && v.duration > 0 && !!v.querySelector("track");
+      });
+      const urls = await p.locator("[data-testid=watch-video]").evaluate((v: HTMLVideoElement) => ({
+        captions: v.querySelector("track")!.src,
+        poster: v.poster,
+      }));
+      await expect.poll(() => [...bodies.keys()].some((k) => /\.(ts|m4s)$/.test(k)), { message: "a media segment arrives" }).toBe(true);
+      const segment = [...bodies.keys()].find((k) => /\.(ts|m4s)$/.test(k))!;
+      expect(urls.poster, "the player shows a poster").toBeTruthy();
+      return { captions: new URL(urls.captions).pathname, poster: new URL(urls.poster).pathname, segment };
+    };
+
+    await p.goto(`/watch/${contentId}`);
+    const before = await watched();
+    const old = { captions: await received(before.captions, 1), poster: await received(before.poster, 1), segment: await received(before.segment, 1) };
+    expect(old.captions).toContain("WEBVTT");
+    const line = `${WORD} the lamp keeper sings to the gulls at dawn`;
+    expect(old.captions.replace(/\s+/g, " ")).not.toContain(line);
+
+    // Scene 1 (the first seconds, the poster's frame) gets new lines and a new picture.
+    const r = await ctx.request.post(`/api/v1/jobs/${jobId}/scenes/1/regenerate`, {
+      headers: await csrf(ctx.request),
+      data: { lines: [line], description: `A ${WORD} gull circles a red lamp at dawn`, seed: 4242 },
+    });
+    expect(r.status(), await r.text()).toBe(202);
+    await finished(ctx.request, jobId);
+
+    // The same tab, the same HTTP cache: a reload must bring the new bytes.
+    const seen = new Map([...bodies].map(([k, v]) => [k, v.length]));
+    await p.reload();
+    const after = await watched();
+    expect(after).toEqual(before);
+    const fresh = {
+      captions: await received(after.captions, (seen.get(after.captions) ?? 0) + 1),
+      poster: await received(after.poster, (seen.get(after.poster) ?? 0) + 1),
+      segment: await received(after.segment, (seen.get(after.segment) ?? 0) + 1),
+    };
+    // Cues wrap long lines: compare the words.
+    const words = (vtt: string) => vtt.replace(/\s+/g, " ");
+    expect(words(fresh.captions)).toContain(line);
+    expect(fresh.poster.length).toBeGreaterThan(0);
+    expect(fresh.poster === old.poster, "the poster's bytes changed").toBe(false);
+    expect(fresh.segment.length).toBeGreaterThan(0);
+    expect(fresh.segment === old.segment, "the first segment's bytes changed").toBe(false);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test("after deleting an item on its page, its job no longer offers to watch it", async ({ browser }) => {
   const ctx = await loggedIn(browser);
   const p = await ctx.newPage();
   try {
+    const { contentId, jobId } = await item(ctx.request);
     await p.goto(`/library/${contentId}`);
     await p.getByRole("button", { name: "Delete item" }).click();
     const dialog = p.getByTestId("dialog");

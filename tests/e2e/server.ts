@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
 /**
- * A private `beacon serve` for a journey that must stop and restart its server (the shared one
- * from global-setup stays up for the others): temp data dir, a free port on 127.0.0.1, and a
- * clean environment (no engine hosts or keys inherited from the caller).
+ * A private `beacon serve`: one per spec file (see fixtures.ts), or for a journey that must stop
+ * and restart its server. Temp data dir, a free port on 127.0.0.1, a clean environment (no
+ * engine hosts or keys inherited from the caller), the web UI that global-setup.ts found or
+ * built (BEACON_E2E_WEB_ROOT), and its log copied into the output folder when it is disposed.
  */
 const root = path.resolve(__dirname, "../..");
 
@@ -50,7 +51,13 @@ export class BeaconServer {
       BEACON_DATA: data,
       BEACON_LISTEN: `127.0.0.1:${this.port}`,
     };
-    const child = spawn(bin, ["serve", "--listen", `127.0.0.1:${this.port}`, "--data", data], { cwd: this.dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const args = ["serve", "--listen", `127.0.0.1:${this.port}`, "--data", data];
+    if (process.env.BEACON_E2E_WEB_ROOT) {
+      const config = path.join(this.dir, "beacon.toml");
+      writeFileSync(config, `[server]\nweb_root = ${JSON.stringify(process.env.BEACON_E2E_WEB_ROOT)}\n`);
+      args.push("--config", config);
+    }
+    const child = spawn(bin, args, { cwd: this.dir, env, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     child.stdout?.on("data", (b) => (this.log += b));
     child.stderr?.on("data", (b) => (this.log += b));
@@ -86,6 +93,7 @@ export class BeaconServer {
 
   async dispose(): Promise<void> {
     await this.down();
+    if (process.env.BEACON_E2E_OUT) writeFileSync(path.join(process.env.BEACON_E2E_OUT, `beacon-serve-${this.port}.log`), this.log);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

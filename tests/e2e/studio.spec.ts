@@ -1,23 +1,36 @@
 import { expect, test, type Page } from "@playwright/test";
 import path from "node:path";
+import { csrf, itemOnFirstUse, loggedIn, serverForThisFile } from "./fixtures";
 
 /**
- * The studio's user journeys against a real `beacon serve` (built-in engines):
- * log in → create a job, watch its log stream and its preview play → the final lands in the
- * library → search finds it → the player's caption settings survive a reload, its audio menu
- * lists what the HLS master declares, chapters seek → theme switch → log out.
- * Every screen is photographed in both themes into test-results/screenshots/.
+ * The studio's user journeys against a real `beacon serve` (built-in engines, one server for this
+ * file): log in → create a job, watch its log stream and its preview play → the jobs list → the
+ * library and search → the item page → the player's caption settings survive a reload, its audio
+ * menu lists what the HLS master declares, chapters seek → theme switch → log out → LiveLoop.
+ * Each journey stands alone: its own browser context and login, and the item it needs made
+ * through the API on first use. Every screen is photographed in both themes into the output
+ * folder's screenshots/.
  */
-const BASE = () => process.env.BEACON_E2E_URL!;
-const PASSWORD = () => process.env.BEACON_E2E_PASSWORD!;
+const srv = serverForThisFile();
 const SHOTS = () => process.env.BEACON_E2E_SHOTS!;
 const WORD = `Zephyrine${Date.now().toString(36)}`;
 const TITLE = `The ${WORD} lighthouse`;
+/** The job the create journey makes through the form (its own words, so searches stay exact). */
+const MADE_WORD = `Halcyon${Date.now().toString(36)}`;
+const MADE_TITLE = `The ${MADE_WORD} harbour`;
 
-test.describe.configure({ mode: "serial" });
+const item = itemOnFirstUse(srv, { prompt: `A keeper climbs the ${WORD} lighthouse as a storm rolls in over the harbour.`, title: TITLE, duration_target: 7 });
 
-let page: Page;
-let contentId = 0;
+/** Runs a journey in a fresh, logged-in browser context with the item made (on first use). */
+async function withPage(browser: import("@playwright/test").Browser, fn: (p: Page, contentId: number) => Promise<void>, needsItem = true) {
+  const ctx = await loggedIn(browser, srv);
+  try {
+    const contentId = needsItem ? (await item(ctx.request)).contentId : 0;
+    await fn(await ctx.newPage(), contentId);
+  } finally {
+    await ctx.close();
+  }
+}
 
 /** Follows a link in the main navigation. */
 async function nav(p: Page, name: string) {
@@ -40,16 +53,10 @@ async function shootBoth(p: Page, name: string) {
   });
 }
 
-test.beforeAll(async ({ browser }) => {
-  const ctx = await browser.newContext({ baseURL: BASE() });
-  page = await ctx.newPage();
-});
-
-test.afterAll(async () => {
-  await page?.context().close();
-});
-
-test("log in", async () => {
+test("log in", async ({ browser }) => {
+  const ctx = await browser.newContext({ baseURL: srv.url });
+  const page = await ctx.newPage();
+  try {
   await page.goto("/");
   const pw = page.getByLabel("Password", { exact: true });
   await expect(pw).toBeVisible();
@@ -57,17 +64,22 @@ test("log in", async () => {
   await pw.fill("not-the-password");
   await page.getByRole("button", { name: /log in/i }).click();
   await expect(page.getByRole("alert")).toBeVisible();
-  await pw.fill(PASSWORD());
+  await pw.fill(srv.password);
   await page.getByRole("button", { name: /log in/i }).click();
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   await expect(page).toHaveURL(/\/create$/);
   await expect(page.getByTestId("events-state")).toHaveAttribute("data-state", "open");
+  } finally {
+    await ctx.close();
+  }
 });
 
-test("create a job: the log streams and the preview starts playing", async () => {
+test("create a job: the log streams and the preview starts playing", async ({ browser }) => {
+  await withPage(browser, async (page) => {
+  await page.goto("/create");
   await expect(page.getByTestId("engines")).toContainText("built-in");
-  await page.getByLabel("What should Beacon make?").fill(`A keeper climbs the ${WORD} lighthouse as a storm rolls in over the harbour.`);
-  await page.getByLabel("Title (optional)").fill(TITLE);
+  await page.getByLabel("What should Beacon make?").fill(`A boat comes home to the ${MADE_WORD} harbour as a storm rolls in over the lighthouse.`);
+  await page.getByLabel("Title (optional)").fill(MADE_TITLE);
   await page.getByLabel("Duration (s)").fill("7");
   await shootBoth(page, "create-form");
   await page.getByRole("button", { name: "Generate" }).click();
@@ -101,20 +113,29 @@ test("create a job: the log streams and the preview starts playing", async () =>
   await expect(page.getByTestId("scenes").locator("img").first()).toBeVisible();
   await expect(page.getByTestId("job-log")).toContainText("ffmpeg");
   const href = await page.getByRole("link", { name: "Watch final" }).getAttribute("href");
-  contentId = Number(/\/watch\/(\d+)/.exec(href ?? "")?.[1]);
-  expect(contentId).toBeGreaterThan(0);
+  const madeId = Number(/\/watch\/(\d+)/.exec(href ?? "")?.[1]);
+  expect(madeId).toBeGreaterThan(0);
+  expect((await page.request.get(`/api/v1/content/${madeId}`)).ok()).toBe(true);
   await shootBoth(page, "create-done");
+  }, false);
 });
 
-test("jobs list shows the finished job", async () => {
+test("jobs list shows the finished job", async ({ browser }) => {
+  await withPage(browser, async (page) => {
+  await page.goto("/create");
   await nav(page, "Jobs");
   const table = page.getByTestId("jobs-table");
   await expect(table).toContainText(TITLE);
   await expect(table.getByRole("row", { name: new RegExp(TITLE) }).getByTestId("job-state")).toHaveText("completed");
   await shootBoth(page, "jobs");
+  });
 });
 
-test("the final appears in the library and search finds it", async () => {
+test("the final appears in the library and search finds it", async ({ browser }) => {
+  await withPage(browser, async (page, contentId) => {
+  // Start from not on LiveLoop, whatever an earlier journey did.
+  await page.request.delete(`/api/v1/content/${contentId}/publish`, { headers: await csrf(page.request) });
+  await page.goto("/create");
   await nav(page, "Library");
   const grid = page.getByTestId("library-grid");
   await expect(grid.getByRole("link", { name: TITLE, exact: true })).toBeVisible();
@@ -133,9 +154,12 @@ test("the final appears in the library and search finds it", async () => {
   const tile = page.getByTestId("library-item").filter({ hasText: TITLE });
   await tile.getByRole("button", { name: /Add to LiveLoop/ }).click();
   await expect(tile.getByRole("button", { name: /On LiveLoop/ })).toHaveAttribute("aria-pressed", "true");
+  expect((await (await page.request.get(`/api/v1/content/${contentId}`)).json()).published).toBe(true);
+  });
 });
 
-test("item page: provenance by stage, editing, downloads", async () => {
+test("item page: provenance by stage, editing, downloads", async ({ browser }) => {
+  await withPage(browser, async (page, contentId) => {
   await page.goto(`/library/${contentId}`);
   await expect(page.getByTestId("item-title")).toHaveText(TITLE);
   await expect(page).toHaveTitle(`${TITLE} · Beacon`);
@@ -160,9 +184,11 @@ test("item page: provenance by stage, editing, downloads", async () => {
   await expect(page.getByTestId("item-edit").getByRole("combobox", { name: "Visibility" })).toHaveValue("public");
   await expect(page.getByRole("link", { name: "MP4" })).toHaveAttribute("href", /\.mp4$/);
   await shootBoth(page, "item");
+  });
 });
 
-test("player: audio tracks, captions that persist, chapters", async () => {
+test("player: audio tracks, captions that persist, chapters", async ({ browser }) => {
+  await withPage(browser, async (page, contentId) => {
   const item = await (await page.request.get(`/api/v1/content/${contentId}`)).json();
   await page.goto(`/watch/${contentId}`);
   await page.waitForFunction(() => {
@@ -215,9 +241,12 @@ test("player: audio tracks, captions that persist, chapters", async () => {
   await page.keyboard.press("m");
   await page.waitForFunction(() => document.querySelector<HTMLVideoElement>("[data-testid=watch-video]")?.muted === true);
   await shootBoth(page, "watch");
+  });
 });
 
-test("theme switch persists", async () => {
+test("theme switch persists", async ({ browser }) => {
+  await withPage(browser, async (page) => {
+  await page.goto("/create");
   await nav(page, "Settings");
   await expect(page.getByTestId("engines-table")).toContainText("built-in");
   await shootBoth(page, "settings");
@@ -227,23 +256,30 @@ test("theme switch persists", async () => {
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   await page.getByTestId("theme-toggle").click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  }, false);
 });
 
-test("log out", async () => {
+test("log out", async ({ browser }) => {
+  await withPage(browser, async (page) => {
+  await page.goto("/create");
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
   await page.goto("/library");
   await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
+  expect((await page.request.get("/api/v1/auth/me")).ok()).toBe(false);
+  }, false);
 });
 
-test("liveloop plays the channel on air", async () => {
-  test.setTimeout(120_000);
-  // After logging out: a fresh context logs in again (through the API) and opens the channel.
-  const ctx = await page.context().browser()!.newContext({ baseURL: BASE() });
-  const login = await ctx.request.post("/api/v1/auth/login", { data: { password: PASSWORD() } });
-  expect(login.ok()).toBe(true);
-  const live = await ctx.newPage();
+test("liveloop plays the channel on air", async ({ browser }) => {
+  const ctx = await loggedIn(browser, srv);
   try {
+    const { contentId } = await item(ctx.request);
+    // On LiveLoop (the library's "Add to LiveLoop"), unless an earlier journey put it there.
+    if (!(await (await ctx.request.get(`/api/v1/content/${contentId}`)).json()).published) {
+      const r = await ctx.request.post(`/api/v1/content/${contentId}/publish`, { headers: await csrf(ctx.request) });
+      expect(r.ok(), await r.text()).toBe(true);
+    }
+    const live = await ctx.newPage();
     await live.goto("/live");
     await expect(live.getByRole("status", { name: "On air" })).toBeVisible();
     await expect(live.getByTestId("playlist-items")).toContainText(TITLE);
