@@ -2,6 +2,9 @@
 // tells the client to refetch, handshake errors have the JSON error shape, idle connections make
 // room at the connection cap, password hashing has its own bounded pool, and failed logins have
 // a budget across all addresses.
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -79,7 +82,10 @@ TEST_F(HardeningTest, WebSocketHandshakeErrorsHaveTheJsonErrorShape) {
 }
 
 class ConnectionCapTest : public ServerFixture {
-    void Configure(ServerOptions& o, ServerDeps&) override { o.max_connections = 4; }
+    void Configure(ServerOptions& o, ServerDeps&) override {
+        o.max_connections = 4;
+        o.idle_timeout = std::chrono::seconds(600);  // only making room closes them here
+    }
 };
 
 TEST_F(ConnectionCapTest, AtTheCapTheLongestIdleConnectionMakesRoom) {
@@ -94,8 +100,10 @@ TEST_F(ConnectionCapTest, AtTheCapTheLongestIdleConnectionMakesRoom) {
     // Four idle connections hold every slot: new requests are still answered, each closing
     // the connection that waited longest.
     for (int i = 0; i < 6; ++i) EXPECT_TRUE(Healthy()) << i;
-    // The first idle connection was closed by the server.
+    // The first idle connection was closed by the server (the read's timeout is a hang guard).
     idle.front().non_blocking(false);
+    timeval guard{20, 0};
+    ::setsockopt(idle.front().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof guard);
     char byte;
     boost::system::error_code ec;
     idle.front().read_some(asio::buffer(&byte, 1), ec);
