@@ -46,6 +46,17 @@ describe("CreatePage", () => {
     expect(r.container.textContent).not.toContain("no content 8");
   });
 
+  it("a composing job's unpublished item is not taken for a deleted one", async () => {
+    // While compose runs the job already names its item, which answers 404 until published.
+    fake.on("GET", "/jobs/5", () => job({ status: "composing", progress: 95 }));
+    fake.on("GET", "/content/8", () => ({ status: 404, body: { error: { code: "not_found", message: "no content 8" } } }));
+    r = await renderRoute(<CreatePage />, { path: "/create", at: "/create?job=5" });
+    await waitFor(() => expect(byLabel<HTMLTextAreaElement>(r.container, "What should Beacon make?").value).toBe("A lighthouse in fog"));
+    await waitFor(() => $(r.container, "[data-testid=preview-video]"));
+    expect(r.container.querySelector("[data-testid=content-deleted]")).toBeNull();
+    expect(fake.sent.some((x) => x.path === "/content/8")).toBe(false);
+  });
+
   it("a completed job whose item was unlinked by the delete says so", async () => {
     fake.on("GET", "/jobs/5", () => job({ content_id: null }));
     r = await renderRoute(<CreatePage />, { path: "/create", at: "/create?job=5" });

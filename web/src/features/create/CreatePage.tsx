@@ -63,14 +63,17 @@ export function CreatePage() {
 
   // The job's video may have been deleted from the library since: then no links to it.
   const contentId = job.data?.content_id ?? null;
+  const completed = job.data?.status === "completed";
+  // Asked only once the job has completed: while it composes, its item exists but is not
+  // published yet (the server answers 404 for it), and a cached 404 must not outlive that.
   const content = useQuery({
     queryKey: qk.contentItem(contentId ?? 0),
     queryFn: () => api.contentItem(contentId!),
-    enabled: !!contentId,
+    enabled: !!contentId && completed,
     retry: false,
   });
   // Deleted: the item answers 404, or a completed job no longer names one (the server unlinks it).
-  const contentGone = (!!contentId && isNotFound(content.error)) || (job.data?.status === "completed" && !contentId);
+  const contentGone = completed && ((!!contentId && isNotFound(content.error)) || !contentId);
   const failing = (engines.data?.items ?? []).filter((e) => !e.ok);
 
   const generate = useMutation({
