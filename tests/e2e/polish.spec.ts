@@ -134,6 +134,7 @@ test("phone (390 px): jobs fit, every destination is in the bottom bar, the watc
   const ctx = await loggedIn(browser, { viewport: { width: 390, height: 844 }, hasTouch: true });
   const p = await ctx.newPage();
   try {
+    await item(ctx.request); // a job to list
     await p.goto("/jobs");
     const cells = p.getByTestId("jobs-table").locator("tbody tr").first().locator("td");
     await expect(cells.first()).toBeVisible();

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import path from "node:path";
 import { csrf, itemOnFirstUse, loggedIn, serverForThisFile } from "./fixtures";
 
@@ -22,7 +22,7 @@ const MADE_TITLE = `The ${MADE_WORD} harbour`;
 const item = itemOnFirstUse(srv, { prompt: `A keeper climbs the ${WORD} lighthouse as a storm rolls in over the harbour.`, title: TITLE, duration_target: 7 });
 
 /** Runs a journey in a fresh, logged-in browser context with the item made (on first use). */
-async function withPage(browser: import("@playwright/test").Browser, fn: (p: Page, contentId: number) => Promise<void>, needsItem = true) {
+async function withPage(browser: Browser, fn: (p: Page, contentId: number) => Promise<void>, needsItem = true) {
   const ctx = await loggedIn(browser, srv);
   try {
     const contentId = needsItem ? (await item(ctx.request)).contentId : 0;
@@ -57,18 +57,18 @@ test("log in", async ({ browser }) => {
   const ctx = await browser.newContext({ baseURL: srv.url });
   const page = await ctx.newPage();
   try {
-  await page.goto("/");
-  const pw = page.getByLabel("Password", { exact: true });
-  await expect(pw).toBeVisible();
-  await shootBoth(page, "login");
-  await pw.fill("not-the-password");
-  await page.getByRole("button", { name: /log in/i }).click();
-  await expect(page.getByRole("alert")).toBeVisible();
-  await pw.fill(srv.password);
-  await page.getByRole("button", { name: /log in/i }).click();
-  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-  await expect(page).toHaveURL(/\/create$/);
-  await expect(page.getByTestId("events-state")).toHaveAttribute("data-state", "open");
+    await page.goto("/");
+    const pw = page.getByLabel("Password", { exact: true });
+    await expect(pw).toBeVisible();
+    await shootBoth(page, "login");
+    await pw.fill("not-the-password");
+    await page.getByRole("button", { name: /log in/i }).click();
+    await expect(page.getByRole("alert")).toBeVisible();
+    await pw.fill(srv.password);
+    await page.getByRole("button", { name: /log in/i }).click();
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+    await expect(page).toHaveURL(/\/create$/);
+    await expect(page.getByTestId("events-state")).toHaveAttribute("data-state", "open");
   } finally {
     await ctx.close();
   }
@@ -76,124 +76,126 @@ test("log in", async ({ browser }) => {
 
 test("create a job: the log streams and the preview starts playing", async ({ browser }) => {
   await withPage(browser, async (page) => {
-  await page.goto("/create");
-  await expect(page.getByTestId("engines")).toContainText("built-in");
-  await page.getByLabel("What should Beacon make?").fill(`A boat comes home to the ${MADE_WORD} harbour as a storm rolls in over the lighthouse.`);
-  await page.getByLabel("Title (optional)").fill(MADE_TITLE);
-  await page.getByLabel("Duration (s)").fill("7");
-  await shootBoth(page, "create-form");
-  await page.getByRole("button", { name: "Generate" }).click();
-  await expect(page).toHaveURL(/\/create\?job=\d+/);
+    await page.goto("/create");
+    await expect(page.getByTestId("engines")).toContainText("built-in");
+    await page.getByLabel("What should Beacon make?").fill(`A boat comes home to the ${MADE_WORD} harbour as a storm rolls in over the lighthouse.`);
+    await page.getByLabel("Title (optional)").fill(MADE_TITLE);
+    await page.getByLabel("Duration (s)").fill("7");
+    await shootBoth(page, "create-form");
+    await page.getByRole("button", { name: "Generate" }).click();
+    await expect(page).toHaveURL(/\/create\?job=\d+/);
 
-  const lines = page.getByTestId("job-log").locator(".log__line");
-  await expect(lines.first()).toBeVisible({ timeout: 60_000 });
-  const firstCount = await lines.count();
-  // Lines keep arriving over the events socket without a reload (unless the job already ended).
-  await expect
-    .poll(async () => (await lines.count()) > firstCount || /completed|failed|canceled/.test((await page.getByTestId("job-state").textContent()) ?? ""), {
-      timeout: 120_000,
-      message: "more log lines stream in",
-    })
-    .toBe(true);
+    const lines = page.getByTestId("job-log").locator(".log__line");
+    await expect(lines.first()).toBeVisible({ timeout: 60_000 });
+    const firstCount = await lines.count();
+    // Lines keep arriving over the events socket without a reload (unless the job already ended).
+    await expect
+      .poll(async () => (await lines.count()) > firstCount || /completed|failed|canceled/.test((await page.getByTestId("job-state").textContent()) ?? ""), {
+        timeout: 120_000,
+        message: "more log lines stream in",
+      })
+      .toBe(true);
 
-  const preview = page.getByTestId("preview-video");
-  await expect(preview).toBeVisible({ timeout: 240_000 });
-  await page.waitForFunction(() => {
-    const v = document.querySelector<HTMLVideoElement>("[data-testid=preview-video]");
-    return !!v && v.currentTime > 0.5;
-  }, null, { timeout: 60_000 });
-  await shootBoth(page, "create-running");
+    const preview = page.getByTestId("preview-video");
+    await expect(preview).toBeVisible({ timeout: 240_000 });
+    await page.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>("[data-testid=preview-video]");
+      return !!v && v.currentTime > 0.5;
+    }, null, { timeout: 60_000 });
+    await shootBoth(page, "create-running");
 
-  const state = page.getByTestId("job-state");
-  await expect(state).toHaveText(/completed|failed|canceled/, { timeout: 300_000 });
-  const finalState = await state.textContent();
-  const err = (await page.getByTestId("job-error").count()) ? await page.getByTestId("job-error").textContent() : "";
-  expect(finalState, `job ended ${finalState}: ${err}`).toBe("completed");
-  await expect(page.getByTestId("stage-timings")).toBeVisible();
-  await expect(page.getByTestId("scenes").locator("img").first()).toBeVisible();
-  await expect(page.getByTestId("job-log")).toContainText("ffmpeg");
-  const href = await page.getByRole("link", { name: "Watch final" }).getAttribute("href");
-  const madeId = Number(/\/watch\/(\d+)/.exec(href ?? "")?.[1]);
-  expect(madeId).toBeGreaterThan(0);
-  expect((await page.request.get(`/api/v1/content/${madeId}`)).ok()).toBe(true);
-  await shootBoth(page, "create-done");
+    const state = page.getByTestId("job-state");
+    await expect(state).toHaveText(/completed|failed|canceled/, { timeout: 300_000 });
+    const finalState = await state.textContent();
+    const err = (await page.getByTestId("job-error").count()) ? await page.getByTestId("job-error").textContent() : "";
+    expect(finalState, `job ended ${finalState}: ${err}`).toBe("completed");
+    await expect(page.getByTestId("stage-timings")).toBeVisible();
+    await expect(page.getByTestId("scenes").locator("img").first()).toBeVisible();
+    await expect(page.getByTestId("job-log")).toContainText("ffmpeg");
+    await expect(page.getByTestId("content-deleted"), "a new final is not shown as deleted").toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Watch final" })).toBeVisible();
+    const href = await page.getByRole("link", { name: "Watch final" }).getAttribute("href");
+    const madeId = Number(/\/watch\/(\d+)/.exec(href ?? "")?.[1]);
+    expect(madeId).toBeGreaterThan(0);
+    expect((await page.request.get(`/api/v1/content/${madeId}`)).ok()).toBe(true);
+    await shootBoth(page, "create-done");
   }, false);
 });
 
 test("jobs list shows the finished job", async ({ browser }) => {
   await withPage(browser, async (page) => {
-  await page.goto("/create");
-  await nav(page, "Jobs");
-  const table = page.getByTestId("jobs-table");
-  await expect(table).toContainText(TITLE);
-  await expect(table.getByRole("row", { name: new RegExp(TITLE) }).getByTestId("job-state")).toHaveText("completed");
-  await shootBoth(page, "jobs");
+    await page.goto("/create");
+    await nav(page, "Jobs");
+    const table = page.getByTestId("jobs-table");
+    await expect(table).toContainText(TITLE);
+    await expect(table.getByRole("row", { name: new RegExp(TITLE) }).getByTestId("job-state")).toHaveText("completed");
+    await shootBoth(page, "jobs");
   });
 });
 
 test("the final appears in the library and search finds it", async ({ browser }) => {
   await withPage(browser, async (page, contentId) => {
-  // Start from not on LiveLoop, whatever an earlier journey did.
-  await page.request.delete(`/api/v1/content/${contentId}/publish`, { headers: await csrf(page.request) });
-  await page.goto("/create");
-  await nav(page, "Library");
-  const grid = page.getByTestId("library-grid");
-  await expect(grid.getByRole("link", { name: TITLE, exact: true })).toBeVisible();
-  await expect(grid.locator("img[loading=lazy]").first()).toBeAttached();
-  await shootBoth(page, "library");
+    // Start from not on LiveLoop, whatever an earlier journey did.
+    await page.request.delete(`/api/v1/content/${contentId}/publish`, { headers: await csrf(page.request) });
+    await page.goto("/create");
+    await nav(page, "Library");
+    const grid = page.getByTestId("library-grid");
+    await expect(grid.getByRole("link", { name: TITLE, exact: true })).toBeVisible();
+    await expect(grid.locator("img[loading=lazy]").first()).toBeAttached();
+    await shootBoth(page, "library");
 
-  const search = page.getByRole("searchbox");
-  await search.fill(WORD);
-  await expect(page).toHaveURL(new RegExp(`q=${WORD}`));
-  await expect(page.getByTestId("library-item")).toHaveCount(1);
-  await expect(grid).toContainText(TITLE);
-  await search.fill(`${WORD}qqq`);
-  await expect(page.getByText(/Nothing matches/)).toBeVisible();
-  await search.fill("");
+    const search = page.getByRole("searchbox");
+    await search.fill(WORD);
+    await expect(page).toHaveURL(new RegExp(`q=${WORD}`));
+    await expect(page.getByTestId("library-item")).toHaveCount(1);
+    await expect(grid).toContainText(TITLE);
+    await search.fill(`${WORD}qqq`);
+    await expect(page.getByText(/Nothing matches/)).toBeVisible();
+    await search.fill("");
 
-  const tile = page.getByTestId("library-item").filter({ hasText: TITLE });
-  await tile.getByRole("button", { name: /Add to LiveLoop/ }).click();
-  await expect(tile.getByRole("button", { name: /On LiveLoop/ })).toHaveAttribute("aria-pressed", "true");
-  expect((await (await page.request.get(`/api/v1/content/${contentId}`)).json()).published).toBe(true);
+    const tile = page.getByTestId("library-item").filter({ hasText: TITLE });
+    await tile.getByRole("button", { name: /Add to LiveLoop/ }).click();
+    await expect(tile.getByRole("button", { name: /On LiveLoop/ })).toHaveAttribute("aria-pressed", "true");
+    expect((await (await page.request.get(`/api/v1/content/${contentId}`)).json()).published).toBe(true);
   });
 });
 
 test("item page: provenance by stage, editing, downloads", async ({ browser }) => {
   await withPage(browser, async (page, contentId) => {
-  await page.goto(`/library/${contentId}`);
-  await expect(page.getByTestId("item-title")).toHaveText(TITLE);
-  await expect(page).toHaveTitle(`${TITLE} · Beacon`);
-  // Provenance: one group per pipeline stage, in pipeline order; every asset listed once.
-  const groups = page.getByTestId("provenance-group");
-  await expect(groups.first()).toContainText("Script");
-  const labels = await groups.locator("summary > span:first-child").allTextContents();
-  expect(labels.slice(0, 3)).toEqual(["Script", "Voices", "Pictures"]);
-  expect(new Set(labels).size).toBe(labels.length);
-  await expect(groups.first().getByTestId("provenance-asset").first()).toBeVisible();
-  const assets = (await (await page.request.get(`/api/v1/content/${contentId}/assets`)).json()).items as unknown[];
-  await expect(page.getByTestId("provenance-asset")).toHaveCount(assets.length);
-  await expect(page.getByTestId("revision")).toHaveText("Revision 1");
-  // Edit the description and visibility; they are saved and survive a reload.
-  const edit = page.getByTestId("item-edit");
-  await edit.getByRole("textbox", { name: "Description" }).fill(`Edited on the item page ${WORD}.`, { timeout: 15_000 });
-  await edit.getByRole("combobox", { name: "Visibility" }).selectOption("public", { timeout: 15_000 });
-  await edit.getByRole("button", { name: "Save changes" }).click({ timeout: 15_000 });
-  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
-  await page.reload();
-  await expect(page.getByTestId("item-description")).toHaveText(`Edited on the item page ${WORD}.`);
-  await expect(page.getByTestId("item-edit").getByRole("combobox", { name: "Visibility" })).toHaveValue("public");
-  await expect(page.getByRole("link", { name: "MP4" })).toHaveAttribute("href", /\.mp4$/);
-  await shootBoth(page, "item");
+    await page.goto(`/library/${contentId}`);
+    await expect(page.getByTestId("item-title")).toHaveText(TITLE);
+    await expect(page).toHaveTitle(`${TITLE} · Beacon`);
+    // Provenance: one group per pipeline stage, in pipeline order; every asset listed once.
+    const groups = page.getByTestId("provenance-group");
+    await expect(groups.first()).toContainText("Script");
+    const labels = await groups.locator("summary > span:first-child").allTextContents();
+    expect(labels.slice(0, 3)).toEqual(["Script", "Voices", "Pictures"]);
+    expect(new Set(labels).size).toBe(labels.length);
+    await expect(groups.first().getByTestId("provenance-asset").first()).toBeVisible();
+    const assets = (await (await page.request.get(`/api/v1/content/${contentId}/assets`)).json()).items as unknown[];
+    await expect(page.getByTestId("provenance-asset")).toHaveCount(assets.length);
+    await expect(page.getByTestId("revision")).toHaveText("Revision 1");
+    // Edit the description and visibility; they are saved and survive a reload.
+    const edit = page.getByTestId("item-edit");
+    await edit.getByRole("textbox", { name: "Description" }).fill(`Edited on the item page ${WORD}.`, { timeout: 15_000 });
+    await edit.getByRole("combobox", { name: "Visibility" }).selectOption("public", { timeout: 15_000 });
+    await edit.getByRole("button", { name: "Save changes" }).click({ timeout: 15_000 });
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await page.reload();
+    await expect(page.getByTestId("item-description")).toHaveText(`Edited on the item page ${WORD}.`);
+    await expect(page.getByTestId("item-edit").getByRole("combobox", { name: "Visibility" })).toHaveValue("public");
+    await expect(page.getByRole("link", { name: "MP4" })).toHaveAttribute("href", /\.mp4$/);
+    await shootBoth(page, "item");
   });
 });
 
 test("player: audio tracks, captions that persist, chapters", async ({ browser }) => {
   await withPage(browser, async (page, contentId) => {
-  const item = await (await page.request.get(`/api/v1/content/${contentId}`)).json();
-  await page.goto(`/watch/${contentId}`);
-  await page.waitForFunction(() => {
-    const v = document.querySelector<HTMLVideoElement>("[data-testid=watch-video]");
-    return !!v && v.readyState >= 1 && v.duration > 0;
+    const item = await (await page.request.get(`/api/v1/content/${contentId}`)).json();
+    await page.goto(`/watch/${contentId}`);
+    await page.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>("[data-testid=watch-video]");
+      return !!v && v.readyState >= 1 && v.duration > 0;
   });
   await page.getByTestId("play").click();
   await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>("[data-testid=watch-video]")?.currentTime ?? 0) > 0.3);
@@ -246,27 +248,27 @@ test("player: audio tracks, captions that persist, chapters", async ({ browser }
 
 test("theme switch persists", async ({ browser }) => {
   await withPage(browser, async (page) => {
-  await page.goto("/create");
-  await nav(page, "Settings");
-  await expect(page.getByTestId("engines-table")).toContainText("built-in");
-  await shootBoth(page, "settings");
-  await page.getByTestId("theme-light").check();
-  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
-  await page.reload();
-  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
-  await page.getByTestId("theme-toggle").click();
-  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+    await page.goto("/create");
+    await nav(page, "Settings");
+    await expect(page.getByTestId("engines-table")).toContainText("built-in");
+    await shootBoth(page, "settings");
+    await page.getByTestId("theme-light").check();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+    await page.reload();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+    await page.getByTestId("theme-toggle").click();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   }, false);
 });
 
 test("log out", async ({ browser }) => {
   await withPage(browser, async (page) => {
-  await page.goto("/create");
-  await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
-  await page.goto("/library");
-  await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
-  expect((await page.request.get("/api/v1/auth/me")).ok()).toBe(false);
+    await page.goto("/create");
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
+    await page.goto("/library");
+    await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
+    expect((await page.request.get("/api/v1/auth/me")).ok()).toBe(false);
   }, false);
 });
 
