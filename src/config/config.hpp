@@ -95,7 +95,7 @@ struct MediaConfig {
 
 struct LiveLoopConfig {
     int window_segments = 15;   // segments in a live playlist
-    int horizon_seconds = 120;  // s of committed schedule ahead of now
+    int horizon_seconds = 30;   // s of committed schedule ahead of now ("Play next" airs within about this)
     int guide_hours = 24;       // h of programmes listed in guide.xml (and looked ahead by /now)
     std::string time_zone;      // IANA zone of slot times ("Europe/Berlin"); "" = system local
     bool hdhomerun = false;     // serve the HDHomeRun tuner API (/discover.json ...) without sign-in

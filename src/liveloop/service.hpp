@@ -34,7 +34,7 @@ namespace beacon::liveloop {
 
 struct LiveLoopOptions {
     int window_segments = 15;   // segments per live media playlist ([liveloop] window_segments)
-    int horizon_seconds = 120;  // committed timeline ahead of now ([liveloop] horizon_seconds)
+    int horizon_seconds = 30;   // committed timeline ahead of now ([liveloop] horizon_seconds)
     int target_duration = 4;    // EXT-X-TARGETDURATION, s; = [media] segment_seconds
     int guide_hours = 24;       // how far guide.xml and Now() look ahead (projected), hours
     int slot_utc_offset_minutes = 0;  // scheduled slot times are in UTC + this (no time_zone)
