@@ -44,21 +44,25 @@ protected:
             ASSERT_GT(id, 0) << error;
             items_.push_back(id);
         }
-        core::Playlist p;
-        p.slug = "main";
-        p.title = "Beacon Main";
-        auto row = db_->CreatePlaylist(p);
-        ASSERT_TRUE(row.ok());
-        p = row.value();
-        p.items = items_;
-        p.active = true;
-        ASSERT_TRUE(db_->UpdatePlaylist(p).ok());
+        ASSERT_TRUE(AddChannel("main", "Beacon Main"));
         LiveLoopOptions o;
         o.target_duration = kSegmentSeconds;
         o.window_segments = 15;
         o.horizon_seconds = 60;
         svc_ = new LiveLoopService(*db_, *store_, o);
         server_ = new testing::TinyServer(*svc_, *store_);
+    }
+    /// An active channel looping every test item.
+    static bool AddChannel(const std::string& slug, const std::string& title) {
+        core::Playlist p;
+        p.slug = slug;
+        p.title = title;
+        auto row = db_->CreatePlaylist(p);
+        if (!row.ok()) return false;
+        p = row.value();
+        p.items = items_;
+        p.active = true;
+        return db_->UpdatePlaylist(p).ok();
     }
     static void TearDownTestSuite() {
         delete server_;
@@ -176,15 +180,7 @@ TEST_F(LiveLoopIntegration, FfmpegReadsEveryVariantAcrossItemBoundariesWithBothS
 TEST_F(LiveLoopIntegration, FfmpegReadsAcrossThe33BitClockWrap) {
     // A second channel on a service whose clock puts the 2^33 wrap of the 90 kHz channel clock
     // about 30 s into the backlog a reader starts from.
-    core::Playlist p;
-    p.slug = "wrap";
-    p.title = "Wrap";
-    auto row = db_->CreatePlaylist(p);
-    ASSERT_TRUE(row.ok());
-    p = row.value();
-    p.items = items_;
-    p.active = true;
-    ASSERT_TRUE(db_->UpdatePlaylist(p).ok());
+    ASSERT_TRUE(AddChannel("wrap", "Wrap"));
     constexpr std::int64_t kWrapMs = (std::int64_t{1} << 33) / 90;  // 95,443,717 ms
     const auto real0 = core::NowMillis();
     // Channel time now = the next wrap + 5 s: the 30 s window behind the live edge crosses it.
