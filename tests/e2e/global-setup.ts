@@ -5,7 +5,7 @@ import path from "node:path";
 
 /**
  * Prepares the journeys: checks the beacon binary (BEACON_BIN, default build/src/app/beacon),
- * finds the built web UI or, when it is not built, builds it into a temporary folder without
+ * finds the built web UI (BEACON_E2E_WEB_ROOT, else web/dist) or, when it is not built, builds it into a temporary folder without
  * regenerating tracked sources, and makes the screenshot folder under the output folder
  * (BEACON_E2E_OUT, see playwright.config.ts). Starts no server: every spec file starts its own
  * (fixtures.ts, server.ts) with a fresh data folder, the test admin password (BEACON_E2E_PASSWORD
@@ -22,7 +22,8 @@ export default async function globalSetup() {
   mkdirSync(shots, { recursive: true });
   console.log(`e2e: screenshots, traces and the servers' logs go to ${out}`);
 
-  let webRoot = path.join(root, "web/dist");
+  // BEACON_E2E_WEB_ROOT: a UI built elsewhere (say, fresher than web/dist).
+  let webRoot = process.env.BEACON_E2E_WEB_ROOT ?? path.join(root, "web/dist");
   let tmpWeb: string | null = null;
   if (!existsSync(path.join(webRoot, "index.html"))) {
     // Only the bundle, into a temp folder: `npm run build` would regenerate the tracked
