@@ -287,6 +287,22 @@ test("liveloop plays the channel on air", async ({ browser }) => {
     await expect(live.getByTestId("playlist-items")).toContainText(TITLE);
     await live.waitForFunction(() => (document.querySelector<HTMLVideoElement>("[data-testid=live-video]")?.currentTime ?? 0) > 1, null, { timeout: 60_000 });
     await shootBoth(live, "liveloop");
+    // Keep watching across at least one item boundary (the channel loops the item): playback
+    // runs on past the item's length and never steps back.
+    const seconds = Number((await (await ctx.request.get(`/api/v1/content/${contentId}`)).json()).duration ?? 0);
+    expect(seconds).toBeGreaterThan(0);
+    const start = await live.evaluate(() => document.querySelector<HTMLVideoElement>("[data-testid=live-video]")!.currentTime);
+    let last = start;
+    let backwards = 0;
+    await expect
+      .poll(async () => {
+        const t = await live.evaluate(() => document.querySelector<HTMLVideoElement>("[data-testid=live-video]")!.currentTime);
+        if (t < last) backwards++;
+        last = t;
+        return t - start;
+      }, { timeout: 90_000, intervals: [500], message: "playback crosses an item boundary" })
+      .toBeGreaterThan(seconds + 1);
+    expect(backwards, "currentTime stepped back").toBe(0);
   } finally {
     await ctx.close();
   }
