@@ -1,5 +1,5 @@
 import type {
-  ApiToken, AuthStatus, Content, ContentPatch, EngineStatus, GenerateInput, Job, JobDetail, JobLogLine,
+  ApiToken, AuthStatus, Content, ContentPatch, EngineStatus, SystemStatus, GenerateInput, Job, JobDetail, JobLogLine,
   NowNext, Page, Playlist, PlaylistPatch, Session, StreamKey, Voice, Asset,
 } from "./types";
 
@@ -123,6 +123,7 @@ export class ApiClient {
 
   // Engines
   engines = () => this.request<{ items: EngineStatus[] }>("GET", "/engines");
+  system = () => this.request<SystemStatus>("GET", "/system");
   voices = () => this.request<{ items: Voice[] }>("GET", "/voices");
 
   // LiveLoop

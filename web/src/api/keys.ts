@@ -10,6 +10,7 @@ export const qk = {
   contentItem: (id: number) => ["content-item", id] as const,
   contentAssets: (id: number) => ["content-assets", id] as const,
   engines: ["engines"] as const,
+  system: ["system"] as const,
   voices: ["voices"] as const,
   playlists: ["playlists"] as const,
   nowNext: (id: number) => ["now-next", id] as const,

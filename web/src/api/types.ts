@@ -14,6 +14,14 @@ export type Session = S["LoginResponse"];
 export interface AuthStatus {
   password_set: boolean;
 }
+/** GET /system: free space where jobs write, and the reserve below which new jobs are refused. */
+export interface SystemStatus {
+  disk: null | {
+    min_free_mb: number;
+    accepting_jobs: boolean;
+    folders: { path: string; free_mb: number; total_mb: number }[];
+  };
+}
 export type GenerateRequest = S["GenerateRequest"];
 /** What the create form sends: the server fills defaults for anything left out. */
 export type GenerateInput = Partial<GenerateRequest> & { prompt: string };

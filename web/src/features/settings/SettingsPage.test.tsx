@@ -40,3 +40,30 @@ describe("SettingsPage tokens", () => {
     expect(r.container.querySelector("[aria-label='Copy guide URL']")).not.toBeNull();
   });
 });
+
+describe("SettingsPage storage", () => {
+  let fake: FakeApi;
+  let r: Rendered;
+  beforeEach(() => {
+    fake = new FakeApi().install();
+    fake.on("GET", "/engines", () => ({ items: [] }));
+    fake.on("GET", "/stream-key", () => ({ key: "sk", m3u_url: "http://b/m3u?key=sk", guide_url: "http://b/guide?key=sk" }));
+    fake.on("GET", "/tokens", () => ({ items: [] }));
+  });
+  afterEach(async () => {
+    await r?.unmount();
+    fake.uninstall();
+  });
+
+  it("shows free space per folder and says when new jobs are refused", async () => {
+    fake.on("GET", "/system", () => ({ disk: { min_free_mb: 1024, accepting_jobs: false, folders: [
+      { path: "data/media", free_mb: 300, total_mb: 20480 }, { path: "data", free_mb: 4096, total_mb: 20480 }] } }));
+    r = await renderRoute(<SettingsPage />, { path: "/settings", at: "/settings" });
+    const table = await waitFor(() => $(r.container, "[data-testid=storage-table]"));
+    expect(table.textContent).toContain("data/media");
+    expect(table.textContent).toContain("300 MB");
+    expect(table.textContent).toContain("4.0 GB");
+    expect($(r.container, "[data-testid=storage-state]").textContent).toContain("New jobs are refused");
+    expect(table.querySelectorAll(".badge--bad").length).toBe(1);
+  });
+});

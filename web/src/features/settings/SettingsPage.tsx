@@ -65,6 +65,8 @@ export default function SettingsPage() {
           </div>
         </section>
 
+        <StorageCard />
+
         <PasswordCard />
         <TokensCard />
         <StreamKeyCard />
@@ -167,6 +169,43 @@ function StreamKeyCard() {
         onConfirm={() => { setConfirm(false); rotate.mutate(); }}>
         <p>Players using the old M3U or guide links stop working until you give them the new ones.</p>
       </ConfirmDialog>
+    </section>
+  );
+}
+
+/** Free space where jobs write (what `beacon doctor` also shows), and the reserve. */
+function StorageCard() {
+  const system = useQuery({ queryKey: qk.system, queryFn: api.system, refetchInterval: 60_000 });
+  const disk = system.data?.disk;
+  const gib = (mb: number) => (mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${mb} MB`);
+  return (
+    <section className="card stack" aria-labelledby="s-storage">
+      <h2 id="s-storage">Storage</h2>
+      <ErrorNote error={system.error} />
+      {system.data && !disk && <p className="small muted">This server runs no job workers.</p>}
+      {disk && (
+        <>
+          <p className="small" data-testid="storage-state">
+            {disk.accepting_jobs
+              ? `New jobs are accepted while every folder keeps ${gib(disk.min_free_mb)} free.`
+              : `New jobs are refused: a folder has less than ${gib(disk.min_free_mb)} free. Free some space (delete library items or old files).`}
+          </p>
+          <div className="table-wrap">
+            <table className="table" data-testid="storage-table">
+              <thead><tr><th scope="col">Folder</th><th scope="col">Free</th><th scope="col">Size</th></tr></thead>
+              <tbody>
+                {disk.folders.map((f) => (
+                  <tr key={f.path}>
+                    <td><code>{f.path}</code></td>
+                    <td><span className={`badge ${f.free_mb >= disk.min_free_mb ? "badge--ok" : "badge--bad"}`}>{gib(f.free_mb)}</span></td>
+                    <td>{gib(f.total_mb)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
     </section>
   );
 }
