@@ -203,9 +203,15 @@ public:
     core::Status Migrate() {
         std::lock_guard lock(writer_.mu);
         sqlite::Connection& conn = writer_;
-        Statement v(conn, "PRAGMA user_version");
-        BEACON_TRY(has, v.Step());
-        std::int64_t version = has ? v.Int(0) : 0;
+        std::int64_t version = 0;
+        {
+            // Finished before any write: a statement left open keeps its read snapshot, and a
+            // write from a stale snapshot fails at once with "database is locked" (no busy wait)
+            // when another process (a worker, `beacon token create`) wrote in between.
+            Statement v(conn, "PRAGMA user_version");
+            BEACON_TRY(has, v.Step());
+            version = has ? v.Int(0) : 0;
+        }
         const auto& migrations = SqliteMigrations();
         if (version > static_cast<std::int64_t>(migrations.size())) {
             return Error::Internal("database: schema version " + std::to_string(version) +

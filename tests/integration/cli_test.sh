@@ -246,13 +246,18 @@ for w in 1 2; do
   "${clean[@]}" "$BIN" worker --data "$data" --config "$work/one-worker.toml" >"$work/worker$w.log" 2>&1 &
   wpids+=("$!"); pids+=("$!")
 done
-tok=$(beacon token create --data "$data" --name workers 2>/dev/null | tail -n1)
+# Made while the server and both workers open the database: its error, if any, goes to the log.
+tok=$(beacon token create --data "$data" --name workers 2>"$work/workers-token.err" | tail -n1)
+check "token create works beside a running server and workers ($(tail -c 300 "$work/workers-token.err"))" \
+  test "${#tok}" -ge 20
 jobs_ids=()
 for i in 1 2 3 4 5; do
-  jobs_ids+=("$(submit "{\"prompt\":\"Harbour lights, part $i. 2 scenes.\",\"duration_target\":4,\"output_preset\":\"480p\"}")")
+  jobs_ids+=("$(submit "{\"prompt\":\"Harbour lights, part $i. 2 scenes.\",\"duration_target\":4,\"output_preset\":\"480p\"}" 2>/dev/null)")
 done
 all_done=yes
 for j in "${jobs_ids[@]}"; do
+  # A refused submission has no id: fail at once instead of polling a job that does not exist.
+  if [ -z "$j" ]; then all_done="no (a submission was refused)"; break; fi
   s=$(wait_status "$j"); [ "$s" = completed ] || all_done="no ($j: $s)"
 done
 check "five jobs on three contending processes all completed: $all_done" test "$all_done" = yes
