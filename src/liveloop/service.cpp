@@ -635,8 +635,11 @@ LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendit
     if (seg_start > ch.state.clock_floor + 1000) {
         return Text(404, "segment " + std::to_string(msn) + " is not published yet");
     }
-    const std::string cache_key =
-        std::to_string(ch.playlist.id) + "/" + rendition + "/" + std::to_string(msn);
+    // The play (item and start) is part of the key: a channel whose state was reset numbers
+    // from 0 again, and its MSNs must not find the old plays' bytes.
+    const std::string cache_key = std::to_string(ch.playlist.id) + "/" + rendition + "/" +
+                                  std::to_string(msn) + "/" + std::to_string(o.content_id) +
+                                  "@" + std::to_string(o.start);
     LiveAnswer a;
     a.cache_control = "private, max-age=3600";
     const bool vtt = rendition[0] == 's';
@@ -690,8 +693,10 @@ LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendit
     lock.lock();
     if (!failure.empty()) return Text(503, "segment " + std::to_string(msn) + ": " + failure);
     auto shared = std::make_shared<const std::string>(std::move(body));
+    auto& slot = segment_cache_[cache_key];  // another request may have filled it meanwhile
+    if (slot.bytes) segment_cache_bytes_ -= slot.bytes->size();
+    slot = CachedSegment{shared, ++segment_cache_tick_};
     segment_cache_bytes_ += shared->size();
-    segment_cache_[cache_key] = CachedSegment{shared, ++segment_cache_tick_};
     while (segment_cache_bytes_ > kSegmentCacheBytes && segment_cache_.size() > 1) {
         auto oldest = segment_cache_.begin();
         for (auto it = segment_cache_.begin(); it != segment_cache_.end(); ++it) {
