@@ -24,21 +24,21 @@ bool ReferenceValid(std::uint32_t id) {
 }
 
 TunerDevice Device() {
-    TunerDevice d = MakeTunerDevice("/srv/beacon/data");
+    TunerDevice d = MakeTunerDevice("studio-a/data");
     d.base_url = "http://192.168.1.20:8080";
     return d;
 }
 
 TEST(HdHomeRun, DeviceIdIsStableEightHexDigitsWithAValidChecksum) {
-    const TunerDevice a = MakeTunerDevice("/srv/beacon/data");
-    const TunerDevice b = MakeTunerDevice("/srv/beacon/data");
-    const TunerDevice other = MakeTunerDevice("/home/me/beacon");
+    const TunerDevice a = MakeTunerDevice("studio-a/data");
+    const TunerDevice b = MakeTunerDevice("studio-a/data");
+    const TunerDevice other = MakeTunerDevice("another-studio/data");
     EXPECT_EQ(a.device_id, b.device_id);
     EXPECT_EQ(a.uuid, b.uuid);
     EXPECT_EQ(a.device_auth, b.device_auth);
     EXPECT_NE(a.device_id, other.device_id);
     EXPECT_NE(a.uuid, other.uuid);
-    for (const auto& seed : {"", "a", "/srv/beacon/data", "/home/me/beacon", "x/y/z"}) {
+    for (const auto& seed : {"", "a", "studio-a/data", "another-studio/data", "x/y/z"}) {
         const std::string id = MakeTunerDevice(seed).device_id;
         ASSERT_EQ(id.size(), 8u) << id;
         EXPECT_EQ(id.find_first_not_of("0123456789ABCDEF"), std::string::npos) << id;
