@@ -16,6 +16,7 @@
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "server/auth.hpp"
+#include "server/extension.hpp"
 
 namespace beacon::storage {
 class Database;
@@ -76,6 +77,11 @@ struct ServerDeps {
     std::function<core::Result<core::Json>(std::int64_t playlist_id)> channel_now;
     /// Told after a playlist was created, changed or deleted through the API.
     std::function<void(std::int64_t playlist_id)> playlist_changed;
+
+    /// Routes and WebSockets of other modules (see extension.hpp), added beside the core ones.
+    /// A pattern that collides with another route is a programming error (abort at start).
+    std::vector<ExtensionRoute> routes;
+    std::vector<ExtensionSocket> sockets;
 };
 
 struct ServerOptions {
@@ -116,6 +122,9 @@ struct ServerOptions {
     /// A deleted library item's files stay this long (0: deleted at once) so that channels can
     /// finish serving segments they already published; Database::TakeDueObjectDeletes says when.
     std::chrono::seconds media_delete_delay{0};
+    /// False: only ServerDeps::routes/sockets are answered (no API, media, live or web UI): a
+    /// second Server on its own origin, e.g. for Arcade games.
+    bool core_routes = true;
 };
 
 /// One route as registered: for the spec check and for docs.
