@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Serving benchmarks (issues 2 and 6), all in one run on this machine:
-#  1. GET /api/v1/jobs/{id} with wrk at 64 connections vs nginx serving the same JSON as a static
-#     file (baseline), reported as a ratio of requests/s and both p99 latencies;
-#  2. idle resident memory of `beacon serve`;
-#  3. time from exec to the first answered /healthz;
-#  4. one HLS segment of a real library item: beacon's /media (sendfile) vs nginx sendfile.
+# Serving benchmarks (issues 2, 6, 9 and 11), all in one run on this machine. Each request below
+# runs with wrk (2 threads, 64 connections) against beacon (bearer token, or the stream key for
+# /live) and against nginx serving the very same bytes as a static file (sendfile, 2 workers),
+# reported as a ratio of requests/s with both p99 latencies:
+#  1. GET /healthz;
+#  2. GET /api/v1/jobs/{id} of a completed job;
+#  3. GET /api/v1/content (the first page of the library);
+#  4. one HLS segment of a real library item from /media;
+#  5. one LiveLoop channel segment /live/<slug>/v/<msn>.ts (timestamps moved onto the channel
+#     clock, from the rewritten-segment cache);
+# plus idle resident memory of `beacon serve` and the time from exec to the first /healthz.
 # Usage: bench/api/run.sh [BEACON_BIN]   (default build/src/app/beacon)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,11 +44,26 @@ rss_kb=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
 # --- API throughput vs nginx -------------------------------------------------------------------
 token=$("$BIN" token create --data "$work/data" --name bench 2>/dev/null | tail -n1)
 job=1  # the completed generate job above: its full detail (stages, logs, assets)
-curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/jobs/$job" >"$work/job.json"
+auth="Authorization: Bearer $token"
+curl -fs -H "$auth" "http://127.0.0.1:$port/api/v1/jobs/$job" >"$work/job.json"
+curl -fs -H "$auth" "http://127.0.0.1:$port/api/v1/content" >"$work/content.json"
+curl -fs "http://127.0.0.1:$port/healthz" >"$work/healthz.json"
+# A channel: publishing the item puts it on the default channel; one of its published segments.
+curl -fs -X POST -H "$auth" "http://127.0.0.1:$port/api/v1/content/1/publish" >/dev/null
+slug=$(curl -fs -H "$auth" "http://127.0.0.1:$port/api/v1/playlists" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["slug"])')
+key=$(curl -fs -H "$auth" "http://127.0.0.1:$port/api/v1/stream-key" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+sleep 1
+live_seg=$(curl -fs "http://127.0.0.1:$port/live/$slug/video.m3u8?key=$key" | grep -v '^#' | tail -n1)
+live_url="http://127.0.0.1:$port/live/$slug/$live_seg"  # the playlist's URIs carry ?key=
 
 nport=$(free_port)
 mkdir -p "$work/www"
 cp "$work/job.json" "$work/www/job.json"
+cp "$work/content.json" "$work/www/content.json"
+cp "$work/healthz.json" "$work/www/healthz.json"
+curl -fs -o "$work/www/live.ts" "$live_url"
 cat >"$work/nginx.conf" <<NGINX
 worker_processes 2;
 pid $work/nginx.pid;
@@ -54,13 +74,14 @@ http {
   sendfile on;
   tcp_nopush on;
   server { listen 127.0.0.1:$nport; root $work/www; default_type application/json;
-           location /media/ { alias $work/data/media/; types { video/mp2t ts; } } }
+           types { video/mp2t ts; application/json json; }
+           location /media/ { alias $work/data/media/; } }
 }
 NGINX
 chmod -R a+rX "$work"  # nginx's workers run as www-data; mktemp makes a private folder
 nginx -c "$work/nginx.conf" -p "$work"
 sleep 0.3
-for u in /job.json /media/library/1/hls/video/seg_00000.ts; do
+for u in /job.json /content.json /healthz.json /live.ts /media/library/1/hls/video/seg_00000.ts; do
   curl -fs -o /dev/null "http://127.0.0.1:$nport$u" || { echo "nginx baseline cannot serve $u"; exit 1; }
 done
 
@@ -71,31 +92,47 @@ wrk_run() {  # url [header]
     wrk -t2 -c64 -d"${DUR}s" --latency "$1"
   fi
 }
-wrk_run "http://127.0.0.1:$nport/job.json" >"$work/nginx.txt"
-wrk_run "http://127.0.0.1:$port/api/v1/jobs/$job" "Authorization: Bearer $token" >"$work/beacon.txt"
 seg=/media/library/1/hls/video/seg_00000.ts
-wrk_run "http://127.0.0.1:$nport$seg" >"$work/nginx-seg.txt"
-wrk_run "http://127.0.0.1:$port$seg" "Authorization: Bearer $token" >"$work/beacon-seg.txt"
-seg_bytes=$(stat -c %s "$work/data/media/library/1/hls/video/seg_00000.ts")
+# name | nginx path | beacon URL | header for beacon
+rows=(
+  "healthz|/healthz.json|http://127.0.0.1:$port/healthz|"
+  "job|/job.json|http://127.0.0.1:$port/api/v1/jobs/$job|$auth"
+  "content|/content.json|http://127.0.0.1:$port/api/v1/content|$auth"
+  "media|$seg|http://127.0.0.1:$port$seg|$auth"
+  "live|/live.ts|$live_url|"
+)
+for row in "${rows[@]}"; do
+  IFS='|' read -r name npath burl bhdr <<<"$row"
+  wrk_run "http://127.0.0.1:$nport$npath" >"$work/nginx-$name.txt"
+  wrk_run "$burl" "$bhdr" >"$work/beacon-$name.txt"
+done
 nginx -c "$work/nginx.conf" -p "$work" -s stop || true
 
 rps() { awk '/Requests\/sec/{print $2}' "$1"; }
 p99() { awk '$1=="99%"{print $2}' "$1"; }
 non2xx() { awk '/Non-2xx/{n=$NF} END{print n+0}' "$1"; }
 xfer() { awk '/Transfer\/sec/{print $2}' "$1"; }
-b_rps=$(rps "$work/beacon.txt"); n_rps=$(rps "$work/nginx.txt")
-ratio=$(python3 -c "print(f'{$b_rps/$n_rps:.2f}')")
-echo "load average at start: $load0"
+size() { stat -c %s "$1"; }
+echo "load average at start: $load0, at end: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "start-up to first /healthz: ${startup_ms} ms"
 echo "idle RSS of beacon serve: $((rss_kb / 1024)) MiB ($rss_kb kB)"
-echo "GET /api/v1/jobs/{id}, wrk 2 threads, 64 connections, ${DUR}s:"
-echo "  beacon: $b_rps req/s, p99 $(p99 "$work/beacon.txt"), non-2xx: $(non2xx "$work/beacon.txt")"
-echo "  nginx static file (baseline): $n_rps req/s, p99 $(p99 "$work/nginx.txt"), non-2xx: $(non2xx "$work/nginx.txt")"
-echo "  ratio beacon/nginx: $ratio"
-bs_rps=$(rps "$work/beacon-seg.txt"); ns_rps=$(rps "$work/nginx-seg.txt")
-echo "GET one HLS segment ($seg_bytes bytes, $seg), wrk 2 threads, 64 connections, ${DUR}s:"
-echo "  beacon: $bs_rps req/s, p99 $(p99 "$work/beacon-seg.txt"), non-2xx: $(non2xx "$work/beacon-seg.txt")"
-echo "  beacon transfer: $(xfer "$work/beacon-seg.txt")/s"
-echo "  nginx sendfile (baseline): $ns_rps req/s, p99 $(p99 "$work/nginx-seg.txt"), $(xfer "$work/nginx-seg.txt")/s, non-2xx: $(non2xx "$work/nginx-seg.txt")"
-echo "  ratio beacon/nginx: $(python3 -c "print(f'{$bs_rps/$ns_rps:.2f}')")"
+echo "wrk 2 threads, 64 connections, ${DUR}s per target; nginx 2 workers, sendfile, same bytes"
+echo "| request | beacon | nginx | ratio |"
+echo "|---|---|---|---|"
+describe() {
+  case $1 in
+    healthz) echo "GET /healthz ($(size "$work/www/healthz.json") B)";;
+    job) echo "GET /api/v1/jobs/{id}, completed job ($(size "$work/www/job.json") B)";;
+    content) echo "GET /api/v1/content ($(size "$work/www/content.json") B)";;
+    media) echo "GET $seg ($(size "$work/data/media/library/1/hls/video/seg_00000.ts") B)";;
+    live) echo "GET /live/<slug>/${live_seg%%\?*} ($(size "$work/www/live.ts") B)";;
+  esac
+}
+for row in "${rows[@]}"; do
+  name=${row%%|*}
+  b="$work/beacon-$name.txt"; n="$work/nginx-$name.txt"
+  echo "| $(describe "$name") | $(rps "$b") req/s, p99 $(p99 "$b"), $(xfer "$b")/s, non-2xx $(non2xx "$b") |" \
+       "$(rps "$n") req/s, p99 $(p99 "$n"), non-2xx $(non2xx "$n") |" \
+       "$(python3 -c "print(f'{$(rps "$b")/$(rps "$n"):.2f}')") |"
+done
