@@ -205,7 +205,9 @@ Json ToJson(const Job& j) {
                 {"error_log", j.error_log},
                 {"attempts", j.attempts},
                 {"cancel_requested", j.cancel_requested},
-                {"content_id", j.content_id ? Json(*j.content_id) : Json()}};
+                {"content_id", j.content_id ? Json(*j.content_id) : Json()},
+                {"kind", j.kind}};
+    if (j.kind != "generate") out["params"] = j.params;
     return out;
 }
 

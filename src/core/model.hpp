@@ -82,6 +82,8 @@ struct Job {
     bool cancel_requested = false;
     std::optional<std::int64_t> content_id;  // set when completed
     Json stages = Json::object();  // finished stage name → its recorded outputs
+    std::string kind = "generate";  // generate | localize | import (which JobDefinition runs it)
+    Json params = Json::object();   // the kind's own request (empty for generate)
 };
 Json ToJson(const Job& j);
 

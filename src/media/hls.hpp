@@ -87,3 +87,30 @@ core::Result<bool> AddMuxedRenditions(const MediaOptions& opts, const std::strin
                                       const RunOptions& run);
 
 }  // namespace beacon::media
+
+namespace beacon::media {
+
+/// `master` (a master playlist WriteMasterPlaylist made) with an audio and/or a subtitle
+/// rendition added (either may be null), each after the last of its type; the variant gains
+/// SUBTITLES="subs" when it had none. Pure.
+std::string MasterWithLanguage(const std::string& master, const AudioRendition* audio,
+                               const SubtitleRendition* subtitles);
+/// `master` without the renditions whose LANGUAGE is `code`; SUBTITLES= is dropped from the
+/// variant when no subtitle rendition is left. Pure.
+std::string MasterWithoutLanguage(const std::string& master, const std::string& code);
+
+/// Adds language `lang` to the package in `hls_dir` (made by PackageHls from `mp4`): with
+/// lang.audio_file, audio_<code>/ (AAC on the video's segment grid, aligned like PackageHls)
+/// and muxed_<code>/; with lang.cues, subs_<code>/. The new folders are written first, then
+/// segments.json and master.m3u8 are each replaced atomically (temp file + rename, master
+/// last), so a reader sees the old package or the new one. A failure removes what it wrote.
+/// Conflict when the package already has that language (remove it first).
+core::Result<HlsResult> AddHlsLanguage(const MediaOptions& opts, const std::string& hls_dir,
+                                       const std::string& mp4, const HlsLanguage& lang,
+                                       const RunOptions& run);
+/// Removes language `code` from the package: master.m3u8 and segments.json first (atomically),
+/// then its folders. NotFound when the package has no such language; InvalidArgument for the
+/// original (first) audio language.
+core::Status RemoveHlsLanguage(const std::string& hls_dir, const std::string& code);
+
+}  // namespace beacon::media

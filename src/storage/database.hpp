@@ -86,6 +86,11 @@ public:
 
     // ---- jobs (the job table is the queue) --------------------------------------------------
     virtual Result<core::Job> CreateJob(std::int64_t user_id, const core::GenerateRequest& req) = 0;
+    /// A job of another kind than "generate" ("localize", "import"): `params` is that kind's
+    /// request; `req` carries what job lists show (prompt line, title, language).
+    virtual Result<core::Job> CreateJobOfKind(std::int64_t user_id, const std::string& kind,
+                                              const core::Json& params,
+                                              const core::GenerateRequest& req) = 0;
     virtual Result<core::Job> GetJob(std::int64_t id) = 0;
     virtual Result<Page<core::Job>> ListJobs(const JobQuery& q) = 0;
     /// A cheap fingerprint of everything GET /jobs/{id} shows (row, log lines, assets): equal

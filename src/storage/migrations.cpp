@@ -161,6 +161,12 @@ UPDATE content SET pending = 1 WHERE mp4_url = '';
         R"sql(
 ALTER TABLE object_deletes ADD COLUMN taken INTEGER NOT NULL DEFAULT 0;
 )sql",
+        // 5: job kinds: "generate" (the brief's pipeline), "localize" (add a language to an item),
+        //    "import" (package an uploaded file); params holds the kind's own request (JSON).
+        R"sql(
+ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'generate';
+ALTER TABLE jobs ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
+)sql",
     };
     return kMigrations;
 }

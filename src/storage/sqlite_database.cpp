@@ -20,7 +20,7 @@ constexpr const char* kJobColumns =
     "id, user_id, prompt_text, title, style, voice, language, duration_target, output_preset, "
     "produce_preview, status, progress, created_at, updated_at, preview_url, final_url, "
     "thumbnail_url, vtt_url, error_log, error_code, attempts, run_after, cancel_requested, "
-    "content_id, stages";
+    "content_id, stages, kind, params";
 
 core::Job ReadJob(const Statement& s) {
     core::Job j;
@@ -50,6 +50,9 @@ core::Job ReadJob(const Statement& s) {
     j.content_id = s.OptInt(23);
     j.stages = Json::parse(s.Text(24), nullptr, false);
     if (j.stages.is_discarded() || !j.stages.is_object()) j.stages = Json::object();
+    j.kind = s.Text(25);
+    j.params = Json::parse(s.Text(26), nullptr, false);
+    if (j.params.is_discarded() || !j.params.is_object()) j.params = Json::object();
     return j;
 }
 
@@ -393,6 +396,23 @@ public:
         s.Bind(1, user_id).Bind(2, r.prompt).Bind(3, r.title).Bind(4, r.style).Bind(5, r.voice);
         s.Bind(6, r.language).Bind(7, r.duration_target).Bind(8, r.output_preset);
         s.Bind(9, r.produce_preview).Bind(10, now).Bind(11, now);
+        BEACON_CHECK(s.Run());
+        return JobById(conn, sqlite3_last_insert_rowid(conn.db));
+    }
+    Result<core::Job> CreateJobOfKind(std::int64_t user_id, const std::string& kind,
+                                      const core::Json& params,
+                                      const core::GenerateRequest& r) override {
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        auto now = core::NowMillis();
+        Statement s(conn,
+                    "INSERT INTO jobs(user_id, prompt_text, title, style, voice, language, "
+                    "duration_target, output_preset, produce_preview, status, created_at, "
+                    "updated_at, kind, params) VALUES(?,?,?,?,?,?,?,?,?, 'queued', ?, ?, ?, ?)");
+        s.Bind(1, user_id).Bind(2, r.prompt).Bind(3, r.title).Bind(4, r.style).Bind(5, r.voice);
+        s.Bind(6, r.language).Bind(7, r.duration_target).Bind(8, r.output_preset);
+        s.Bind(9, r.produce_preview).Bind(10, now).Bind(11, now).Bind(12, kind);
+        s.Bind(13, params.dump());
         BEACON_CHECK(s.Run());
         return JobById(conn, sqlite3_last_insert_rowid(conn.db));
     }
