@@ -1,0 +1,430 @@
+// The storage contract: every case runs on SQLite and on PostgreSQL (a throwaway cluster
+// started by this binary, one database per case), so the two backends keep the same semantics.
+#include <filesystem>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+#include "storage/postgres.hpp"
+#include "storage/postgres_database.hpp"
+#include "support/postgres_cluster.hpp"
+
+namespace beacon::storage {
+namespace {
+
+namespace fs = std::filesystem;
+using core::JobState;
+
+/// Opens a fresh, empty store of the kind the test is parameterised with; `Reopen` gives a
+/// second handle on the same store (as a second process would have).
+class DatabaseContract : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        static int counter = 0;
+        const std::string name = "contract_" + std::to_string(::getpid()) + "_" +
+                                 std::to_string(++counter);
+        if (GetParam() == "postgres") {
+            auto cluster = testing::PostgresCluster::Shared();
+            ASSERT_TRUE(cluster.ok()) << cluster.error().message;
+            ASSERT_TRUE((*cluster)->CreateDatabase(name).ok());
+            url_ = (*cluster)->Url(name);
+        } else {
+            dir_ = fs::temp_directory_path() / ("beacon-" + name);
+            fs::remove_all(dir_);
+            fs::create_directories(dir_);
+            url_ = (dir_ / "beacon.db").string();
+        }
+        db_ = Reopen();
+        ASSERT_NE(db_, nullptr);
+    }
+    void TearDown() override {
+        db_.reset();
+        if (!dir_.empty()) fs::remove_all(dir_);
+    }
+    std::unique_ptr<Database> Reopen() {
+        auto db = GetParam() == "postgres" ? OpenPostgres(url_, 4) : OpenSqlite(url_);
+        EXPECT_TRUE(db.ok()) << db.error().message;
+        return db.ok() ? std::move(db).value() : nullptr;
+    }
+    core::Job NewJob(const std::string& prompt = "A lighthouse that controls storms") {
+        core::GenerateRequest r;
+        r.prompt = prompt;
+        auto j = db_->CreateJob(1, r);
+        EXPECT_TRUE(j.ok());
+        return *j;
+    }
+    fs::path dir_;
+    std::string url_;
+    std::unique_ptr<Database> db_;
+};
+
+TEST(Migrations, BothBackendsHaveTheSameSchemaVersions) {
+    EXPECT_EQ(PostgresMigrations().size(), SqliteMigrations().size())
+        << "a migration appended for one backend must be appended for the other";
+}
+
+TEST_P(DatabaseContract, MigratesIdempotently) {
+    auto job = NewJob();
+    db_.reset();
+    db_ = Reopen();
+    ASSERT_NE(db_, nullptr);
+    EXPECT_EQ(db_->GetJob(job.id)->request.prompt, job.request.prompt);
+}
+
+TEST_P(DatabaseContract, ClaimsEachJobOnceUntilTheLeaseExpires) {
+    auto job = NewJob();
+    auto a = db_->ClaimJob("w1", 1000, 2000);
+    ASSERT_TRUE(a.ok());
+    ASSERT_TRUE(a->has_value());
+    EXPECT_EQ((*a)->id, job.id);
+    EXPECT_EQ((*a)->attempts, 1);
+    auto b = db_->ClaimJob("w2", 1500, 2500);
+    ASSERT_TRUE(b.ok());
+    EXPECT_FALSE(b->has_value()) << "a held lease must not be claimed twice";
+    // w1 dies; after its lease expires w2 takes the job over, and w1 can no longer renew it.
+    auto c = db_->ClaimJob("w2", 2001, 3000);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c->has_value());
+    EXPECT_EQ((*c)->attempts, 2);
+    EXPECT_FALSE(*db_->RenewLease(job.id, "w1", 4000));
+    EXPECT_TRUE(*db_->RenewLease(job.id, "w2", 4000));
+}
+
+TEST_P(DatabaseContract, ConcurrentClaimersNeverShareAJob) {
+    for (int i = 0; i < 40; ++i) NewJob("job " + std::to_string(i));
+    std::vector<std::int64_t> seen[4];
+    const std::string names[4] = {"w0", "w1", "w2", "w3"};
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (;;) {
+                auto c = db_->ClaimJob(names[t], 10, 1'000'000);
+                if (!c.ok() || !c->has_value()) break;
+                seen[t].push_back((*c)->id);
+                ASSERT_TRUE(db_->FinishJob((*c)->id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
+            }
+        });
+    }
+    threads.clear();
+    std::set<std::int64_t> all;
+    std::size_t total = 0;
+    for (auto& v : seen) {
+        total += v.size();
+        all.insert(v.begin(), v.end());
+    }
+    EXPECT_EQ(total, 40u);
+    EXPECT_EQ(all.size(), 40u);
+}
+
+TEST_P(DatabaseContract, SeparateHandlesLikeSeparateProcessesNeverShareAJob) {
+    // Each handle has its own connections, as a server and its workers on other machines do.
+    for (int i = 0; i < 60; ++i) NewJob("job " + std::to_string(i));
+    std::vector<std::unique_ptr<Database>> handles;
+    for (int h = 0; h < 3; ++h) handles.push_back(Reopen());
+    std::vector<std::int64_t> seen[6];
+    std::vector<std::jthread> threads;
+    for (int t = 0; t < 6; ++t) {
+        threads.emplace_back([&, t] {
+            Database& db = *handles[static_cast<std::size_t>(t % 3)];
+            const std::string me = "host" + std::to_string(t % 3) + "/w" + std::to_string(t);
+            for (;;) {
+                auto c = db.ClaimJob(me, 10, 1'000'000);
+                ASSERT_TRUE(c.ok()) << c.error().message;
+                if (!c->has_value()) break;
+                seen[t].push_back((*c)->id);
+                EXPECT_EQ((*c)->attempts, 1) << "claimed once";
+                ASSERT_TRUE(db.FinishJob((*c)->id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
+            }
+        });
+    }
+    threads.clear();
+    std::set<std::int64_t> all;
+    std::size_t total = 0;
+    for (auto& v : seen) {
+        total += v.size();
+        all.insert(v.begin(), v.end());
+    }
+    EXPECT_EQ(total, 60u);
+    EXPECT_EQ(all.size(), 60u);
+    EXPECT_EQ(db_->ListJobs({JobState::kCompleted, 200, 0})->total, 60);
+}
+
+TEST_P(DatabaseContract, ReleasedLeasesAreClaimedAgainAtOnce) {
+    auto job = NewJob();
+    ASSERT_TRUE(db_->ClaimJob("hostA/1", 1000, 1'000'000)->has_value());
+    EXPECT_FALSE(db_->ClaimJob("hostB/1", 1001, 1'000'000)->has_value());
+    EXPECT_EQ(*db_->ReleaseLeases("hostA/"), 1);
+    auto again = db_->ClaimJob("hostB/1", 1002, 1'000'000);
+    ASSERT_TRUE(again.ok() && again->has_value());
+    EXPECT_EQ((*again)->id, job.id);
+    EXPECT_EQ((*again)->attempts, 2);
+    EXPECT_EQ(*db_->ReleaseLeases("hostA/"), 0) << "only the prefix's own leases";
+}
+
+TEST_P(DatabaseContract, FinishedJobsIgnoreLateProgressAndRetryOnlyFromFailure) {
+    auto job = NewJob();
+    auto now = core::NowMillis();
+    ASSERT_TRUE(db_->ClaimJob("w", now, now + 60'000)->has_value());
+    ASSERT_TRUE(db_->UpdateJobProgress(job.id, JobState::kRenderingPreview, 40).ok());
+    ASSERT_TRUE(db_->FinishJob(job.id, JobState::kCompleted, std::nullopt, 7).ok());
+    ASSERT_TRUE(db_->UpdateJobProgress(job.id, JobState::kComposing, 90).ok());
+    auto done = *db_->GetJob(job.id);
+    EXPECT_EQ(done.status, JobState::kCompleted) << "a late progress write never reopens a job";
+    EXPECT_EQ(done.progress, 100);
+    EXPECT_EQ(done.content_id, 7);
+    EXPECT_EQ(db_->RetryJob(job.id).error().code, core::ErrorCode::kConflict);
+    EXPECT_EQ(db_->ClaimJob("w", now + 1, now + 60'000)->has_value(), false);
+    auto reopened = db_->ReopenJob(job.id);
+    ASSERT_TRUE(reopened.ok());
+    EXPECT_EQ(reopened->status, JobState::kQueued);
+    EXPECT_EQ(db_->ReopenJob(job.id).error().code, core::ErrorCode::kConflict);
+    EXPECT_EQ(db_->RetryJob(12345).error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_P(DatabaseContract, JobKindsKeepTheirParams) {
+    core::GenerateRequest r;
+    r.prompt = "localize item 3";
+    auto j = db_->CreateJobOfKind(1, "localize", {{"content_id", 3}, {"language", "es"}}, r);
+    ASSERT_TRUE(j.ok()) << j.error().message;
+    auto got = *db_->GetJob(j->id);
+    EXPECT_EQ(got.kind, "localize");
+    EXPECT_EQ(got.params["language"], "es");
+    EXPECT_EQ(NewJob().kind, "generate");
+}
+
+TEST_P(DatabaseContract, TokensAndLogsRoundTrip) {
+    auto u = *db_->GetOrCreateUser("admin");
+    EXPECT_EQ(db_->GetOrCreateUser("admin")->id, u.id);
+    auto t = db_->CreateToken(u.id, "ci", "hash1");
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ(db_->CreateToken(u.id, "again", "hash1").error().code, core::ErrorCode::kConflict);
+    EXPECT_EQ(db_->GetTokenByHash("hash1")->name, "ci");
+    EXPECT_EQ(db_->ListTokens(u.id)->size(), 1u);
+    ASSERT_TRUE(db_->DeleteToken(u.id, t->id).ok());
+    EXPECT_EQ(db_->DeleteToken(u.id, t->id).error().code, core::ErrorCode::kNotFound);
+    ASSERT_TRUE(db_->SetStreamKey(u.id, "sk").ok());
+    EXPECT_EQ(db_->GetUserByStreamKey("sk")->id, u.id);
+    EXPECT_EQ(db_->GetUserByStreamKey("").error().code, core::ErrorCode::kNotFound);
+
+    auto job = NewJob();
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_TRUE(db_->AppendJobLog(job.id, "script", "info", "line " + std::to_string(i)).ok());
+    }
+    auto recent = *db_->GetRecentJobLogs(job.id, 2);
+    ASSERT_EQ(recent.size(), 2u);
+    EXPECT_EQ(recent[0].message, "line 3");
+    EXPECT_EQ(recent[1].message, "line 4");
+    auto after = *db_->GetJobLogs(job.id, recent[0].id, 10);
+    ASSERT_EQ(after.size(), 1u);
+    EXPECT_EQ(after[0].message, "line 4");
+}
+
+TEST_P(DatabaseContract, RecordsStagesAndRequeuesWithBackoff) {
+    auto job = NewJob();
+    ASSERT_TRUE(db_->RecordStage(job.id, "script", {{"title", "Storm"}}).ok());
+    ASSERT_TRUE(db_->RequeueJob(job.id, 5000, "ollama: 503").ok());
+    auto early = db_->ClaimJob("w", 4999, 10000);
+    ASSERT_TRUE(early.ok());
+    EXPECT_FALSE(early->has_value());
+    auto later = db_->ClaimJob("w", 5000, 10000);
+    ASSERT_TRUE(later.ok() && later->has_value());
+    EXPECT_EQ((*later)->stages["script"]["title"], "Storm");
+    ASSERT_TRUE(db_->ForgetStages(job.id, {"script"}).ok());
+    EXPECT_FALSE(db_->GetJob(job.id)->stages.contains("script"));
+}
+
+TEST_P(DatabaseContract, JobFingerprintChangesWithEverythingTheDetailShows) {
+    auto job = NewJob();
+    auto f0 = *db_->JobFingerprint(job.id);
+    EXPECT_EQ(*db_->JobFingerprint(job.id), f0);
+    ASSERT_TRUE(db_->AppendJobLog(job.id, "script", "info", "hello").ok());
+    auto f1 = *db_->JobFingerprint(job.id);
+    EXPECT_NE(f1, f0);
+    ASSERT_TRUE(db_->UpdateJobProgress(job.id, JobState::kGeneratingScript, 5).ok());
+    auto f2 = *db_->JobFingerprint(job.id);
+    EXPECT_NE(f2, f1);
+    ASSERT_TRUE(db_->SetJobUrls(job.id, {{"preview_url", "/media/jobs/1/preview.mp4"}}).ok());
+    auto f3 = *db_->JobFingerprint(job.id);
+    EXPECT_NE(f3, f2);
+    core::Asset a;
+    a.job_id = job.id;
+    a.kind = "voice";
+    ASSERT_TRUE(db_->AddAsset(a).ok());
+    EXPECT_NE(*db_->JobFingerprint(job.id), f3);
+    EXPECT_EQ(db_->JobFingerprint(999).error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_P(DatabaseContract, AJobsLibraryRowIsPendingAndInvisibleUntilCompleted) {
+    auto job = NewJob("A lighthouse that controls storms");
+    core::Content draft;
+    draft.title = "Lighthouse";
+    draft.prompt = job.request.prompt;
+    auto row = db_->BeginJobContent(job.id, draft);
+    ASSERT_TRUE(row.ok()) << row.error().message;
+    EXPECT_TRUE(row->pending);
+    EXPECT_EQ(db_->GetJob(job.id)->content_id, row->id) << "recorded on the job at once";
+    EXPECT_EQ(db_->BeginJobContent(job.id, draft)->id, row->id) << "a resumed compose reuses it";
+    EXPECT_EQ(db_->GetContent(row->id).error().code, core::ErrorCode::kNotFound);
+    storage::ContentQuery search;
+    search.search = "lighthouse";
+    EXPECT_EQ(db_->ListContent(search)->total, 0);
+    EXPECT_EQ(db_->ListContent({})->total, 0);
+
+    core::Content done = *row;
+    done.mp4_url = "/media/library/1/video.mp4";
+    done.duration = 7;
+    ASSERT_TRUE(db_->CompleteJobContent(job.id, done).ok());
+    EXPECT_EQ(db_->ListContent(search)->total, 1);
+    auto shown = db_->GetContent(row->id);
+    ASSERT_TRUE(shown.ok());
+    EXPECT_FALSE(shown->pending);
+    EXPECT_EQ(db_->BeginJobContent(job.id, draft)->id, row->id) << "re-assembly reuses the item";
+    ASSERT_TRUE(db_->FinishJob(job.id, JobState::kFailed, core::Error::Internal("x"), {}).ok());
+    EXPECT_TRUE(db_->GetContent(row->id).ok()) << "a finished item outlives a failed re-run";
+}
+
+TEST_P(DatabaseContract, AFailedJobTakesItsPendingRowWithIt) {
+    auto job = NewJob();
+    auto row = db_->BeginJobContent(job.id, core::Content{});
+    ASSERT_TRUE(row.ok());
+    ASSERT_TRUE(db_->FinishJob(job.id, JobState::kFailed, core::Error::Internal("x"), {}).ok());
+    EXPECT_FALSE(db_->GetJob(job.id)->content_id.has_value());
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(core::NowMillis()),
+              (std::vector<std::string>{"library/" + std::to_string(row->id) + "/"}));
+    auto again = db_->BeginJobContent(job.id, core::Content{});
+    ASSERT_TRUE(again.ok());
+    EXPECT_GT(again->id, row->id) << "a retry starts a new row; the old id is never reused";
+}
+
+TEST_P(DatabaseContract, ContentIdsAreNeverReused) {
+    core::Content c;
+    c.title = "first";
+    auto a = db_->CreateContent(c);
+    ASSERT_TRUE(db_->DeleteContent(a->id).ok());
+    EXPECT_GT(db_->CreateContent(c)->id, a->id) << "library/<id>/ must not be handed out twice";
+}
+
+TEST_P(DatabaseContract, DeferredObjectDeletesComeDueAtLeastOnce) {
+    ASSERT_TRUE(db_->ScheduleObjectDelete("library/7/", 5000).ok());
+    ASSERT_TRUE(db_->ScheduleObjectDelete("library/8/", 9000).ok());
+    EXPECT_TRUE(db_->TakeDueObjectDeletes(4999)->empty());
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(5000), (std::vector<std::string>{"library/7/"}));
+    EXPECT_TRUE(db_->TakeDueObjectDeletes(5000)->empty()) << "taken once";
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(10000), (std::vector<std::string>{"library/8/"}));
+    // At least once: a process that died between taking and deleting gets them again later.
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(5000 + kObjectDeleteRetakeMs),
+              (std::vector<std::string>{"library/7/"}));
+    EXPECT_EQ(*db_->TakeDueObjectDeletes(10000 + kObjectDeleteRetakeMs),
+              (std::vector<std::string>{"library/8/"}));
+    EXPECT_TRUE(db_->TakeDueObjectDeletes(10 * kObjectDeleteRetakeMs)->empty()) << "then forgotten";
+}
+
+TEST_P(DatabaseContract, CancelIsImmediateForQueuedAndFlaggedForRunning) {
+    auto queued = NewJob();
+    auto c = db_->RequestCancel(queued.id);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->status, JobState::kCanceled);
+    auto running = NewJob();
+    auto now = core::NowMillis();
+    ASSERT_TRUE(db_->ClaimJob("w", now, now + 60'000)->has_value());
+    auto r = db_->RequestCancel(running.id);
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r->cancel_requested);
+    EXPECT_NE(r->status, JobState::kCanceled);
+    EXPECT_EQ(db_->RequestCancel(queued.id).error().code, core::ErrorCode::kConflict);
+    auto retried = db_->RetryJob(queued.id);
+    ASSERT_TRUE(retried.ok());
+    EXPECT_EQ(retried->status, JobState::kQueued);
+    EXPECT_EQ(db_->RetryJob(running.id).error().code, core::ErrorCode::kConflict);
+}
+
+TEST_P(DatabaseContract, SearchesTheLibraryWithFts) {
+    core::Content a;
+    a.title = "Lighthouse Storm";
+    a.transcript = "The keeper turns the great lamp toward the sea.";
+    core::Content b;
+    b.title = "Desert Bloom";
+    b.description = "Cacti flowering at dawn";
+    ASSERT_TRUE(db_->CreateContent(a).ok());
+    ASSERT_TRUE(db_->CreateContent(b).ok());
+    ContentQuery q;
+    q.search = "lamp";
+    auto r = db_->ListContent(q);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->items.size(), 1u);
+    EXPECT_EQ(r->items[0].title, "Lighthouse Storm");
+    q.search = "light";  // prefix match
+    EXPECT_EQ(db_->ListContent(q)->total, 1);
+    q.search = "\"unbalanced AND OR (";  // FTS syntax in user input must not be an error
+    EXPECT_TRUE(db_->ListContent(q).ok());
+    q.search = "";
+    q.sort = "title";
+    auto all = db_->ListContent(q);
+    ASSERT_EQ(all->items.size(), 2u);
+    EXPECT_EQ(all->items[0].title, "Desert Bloom");
+    // Updates reach the index.
+    auto got = *db_->GetContent(all->items[0].id);
+    got.transcript = "zephyr";
+    ASSERT_TRUE(db_->UpdateContent(got).ok());
+    q.search = "zephyr";
+    EXPECT_EQ(db_->ListContent(q)->total, 1);
+    ASSERT_TRUE(db_->DeleteContent(got.id).ok());
+    EXPECT_EQ(db_->ListContent(q)->total, 0);
+    EXPECT_EQ(db_->DeleteContent(got.id).error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_P(DatabaseContract, KeepsAssetsWithProvenanceAndFindsThemByHash) {
+    auto job = NewJob();
+    core::Asset a;
+    a.job_id = job.id;
+    a.kind = "voice";
+    a.hash = "abc123";
+    a.key = "jobs/1/scenes/1/voice.wav";
+    a.engine = "flite";
+    a.model = "slt";
+    a.parameters = {{"text", "hello"}};
+    ASSERT_TRUE(db_->AddAsset(a).ok());
+    auto hit = db_->FindAssetByHash("abc123");
+    ASSERT_TRUE(hit.ok() && hit->has_value());
+    EXPECT_EQ((*hit)->engine, "flite");
+    EXPECT_EQ((*hit)->parameters["text"], "hello");
+    EXPECT_FALSE(db_->FindAssetByHash("nope")->has_value());
+}
+
+TEST_P(DatabaseContract, PlaylistsHaveUniqueSlugsAndState) {
+    auto main = db_->DefaultPlaylist();
+    ASSERT_TRUE(main.ok());
+    EXPECT_EQ(main->hls_endpoint, "/live/main/index.m3u8");
+    EXPECT_EQ(db_->DefaultPlaylist()->id, main->id);
+    core::Playlist dup;
+    dup.slug = "main";
+    dup.title = "Again";
+    EXPECT_EQ(db_->CreatePlaylist(dup).error().code, core::ErrorCode::kConflict);
+    main->items = {3, 1, 2};
+    ASSERT_TRUE(db_->UpdatePlaylist(*main).ok());
+    EXPECT_EQ(db_->GetPlaylist(main->id)->items, (std::vector<std::int64_t>{3, 1, 2}));
+    ASSERT_TRUE(db_->PutChannelState(main->id, "{\"x\":1}").ok());
+    EXPECT_EQ(*db_->GetChannelState(main->id), "{\"x\":1}");
+}
+
+TEST_P(DatabaseContract, SessionsExpireAndPasswordChangeEndsThem) {
+    auto u = db_->GetOrCreateUser("admin");
+    ASSERT_TRUE(u.ok());
+    ASSERT_TRUE(db_->CreateSession("h1", u->id, "csrf", core::NowMillis() + 60'000).ok());
+    EXPECT_TRUE(db_->GetSession("h1", core::NowMillis()).ok());
+    EXPECT_FALSE(db_->GetSession("h1", core::NowMillis() + 120'000).ok());
+    ASSERT_TRUE(db_->SetPasswordHash(u->id, "$argon2id$...").ok());
+    EXPECT_FALSE(db_->GetSession("h1", core::NowMillis()).ok());
+    EXPECT_EQ(*db_->CountUsersWithPassword(), 1);
+}
+
+
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseContract, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace beacon::storage
