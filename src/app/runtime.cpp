@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "pipeline/pipeline.hpp"
+#include "storage/postgres_database.hpp"
 
 namespace beacon::app {
 
@@ -29,8 +30,14 @@ core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg) {
         return core::Error::Unavailable("data folder " + cfg.data_dir.string() + " is not writable",
                                         false);
     }
-    BEACON_TRY(db, storage::OpenSqlite((cfg.data_dir / "beacon.db").string()));
-    rt->db = std::move(db);
+    // [database] url (BEACON_DATABASE_URL) selects PostgreSQL; otherwise SQLite in the folder.
+    if (!cfg.database.url.empty()) {
+        BEACON_TRY(db, storage::OpenPostgres(cfg.database.url, cfg.database.pool));
+        rt->db = std::move(db);
+    } else {
+        BEACON_TRY(db, storage::OpenSqlite((cfg.data_dir / "beacon.db").string()));
+        rt->db = std::move(db);
+    }
     BEACON_TRY(store, storage::OpenFilesystemStore(cfg.data_dir / "media"));
     rt->store = std::move(store);
     return rt;

@@ -157,7 +157,9 @@ Environment ProcessEnvironment() {
         static const std::set<std::string> kRead = {
             "OLLAMA_HOST",    "OLLAMA_MODEL",    "COMFYUI_HOST", "COMFYUI_CHECKPOINT",
             "ELEVEN_API_KEY", "ELEVEN_VOICE_ID", "ELEVEN_MODEL_ID", "WHISPER_URL",
-            "BEACON_DATA",    "BEACON_LISTEN"};
+            "BEACON_DATA",    "BEACON_LISTEN", "BEACON_DATABASE_URL", "BEACON_REDIS_URL",
+            "BEACON_S3_ENDPOINT", "BEACON_S3_BUCKET", "BEACON_S3_REGION", "BEACON_S3_ACCESS_KEY",
+            "BEACON_S3_SECRET_KEY", "BEACON_S3_PATH_STYLE"};
         if (kRead.contains(k)) env[k] = kv.substr(eq + 1);
     }
     return env;
@@ -176,7 +178,14 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                           Int("threads", &c.server.threads, 1, 64),
                           Int("max_connections", &c.server.max_connections, 16, 1'000'000),
                           StrList("allowed_hosts", &c.server.allowed_hosts)};
-    sections["storage"] = {Int64("min_free_mb", &c.storage.min_free_mb, 0, 1LL << 40)};
+    sections["storage"] = {Int64("min_free_mb", &c.storage.min_free_mb, 0, 1LL << 40),
+                           Url("s3_endpoint", &c.storage.s3_endpoint),
+                           Str("bucket", &c.storage.bucket), Str("region", &c.storage.region),
+                           Str("access_key", &c.storage.access_key),
+                           Str("secret_key", &c.storage.secret_key),
+                           Bool("path_style", &c.storage.path_style)};
+    sections["database"] = {Str("url", &c.database.url), Int("pool", &c.database.pool, 1, 64)};
+    sections["events"] = {Str("redis_url", &c.events.redis_url)};
     sections["jobs"] = {Int("workers", &c.jobs.workers, 1, 64),
                         Int("lease_seconds", &c.jobs.lease_seconds, 2, 3600),
                         Int("max_attempts", &c.jobs.max_attempts, 1, 100),
@@ -291,6 +300,19 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     BEACON_CHECK(env_url("WHISPER_URL", &c.whisper.url));
     if (auto v = env_get("BEACON_DATA")) c.data_dir = *v;
     if (auto v = env_get("BEACON_LISTEN")) c.server.listen = *v;
+    if (auto v = env_get("BEACON_DATABASE_URL")) c.database.url = *v;
+    if (auto v = env_get("BEACON_REDIS_URL")) c.events.redis_url = *v;
+    BEACON_CHECK(env_url("BEACON_S3_ENDPOINT", &c.storage.s3_endpoint));
+    if (auto v = env_get("BEACON_S3_BUCKET")) c.storage.bucket = *v;
+    if (auto v = env_get("BEACON_S3_REGION")) c.storage.region = *v;
+    if (auto v = env_get("BEACON_S3_ACCESS_KEY")) c.storage.access_key = *v;
+    if (auto v = env_get("BEACON_S3_SECRET_KEY")) c.storage.secret_key = *v;
+    if (auto v = env_get("BEACON_S3_PATH_STYLE")) {
+        if (*v != "true" && *v != "false") {
+            return Error::Invalid("environment BEACON_S3_PATH_STYLE must be true or false");
+        }
+        c.storage.path_style = *v == "true";
+    }
     if (env_get("OLLAMA_HOST")) {
         if (!engines_set.contains("script")) c.engines.script = "ollama";
         if (!engines_set.contains("translation")) c.engines.translation = "ollama";
@@ -301,6 +323,17 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     if (env_get("WHISPER_URL") && !engines_set.contains("captions")) c.engines.captions = "whisper";
 
     // Cross-field checks.
+    if (!c.database.url.empty() && !c.database.url.starts_with("postgresql://") &&
+        !c.database.url.starts_with("postgres://")) {
+        return Error::Invalid("database.url must be a postgresql:// URL (or empty for SQLite in "
+                              "the data folder)");
+    }
+    if (!c.events.redis_url.empty() && !c.events.redis_url.starts_with("redis://")) {
+        return Error::Invalid("events.redis_url must be a redis://host:port URL");
+    }
+    if (!c.storage.s3_endpoint.empty() && c.storage.bucket.empty()) {
+        return Error::Invalid("storage.s3_endpoint is set but storage.bucket is not");
+    }
     if (auto bad = CheckListen(c.server.listen); !bad.empty()) {
         return Error::Invalid("server.listen " + bad);
     }

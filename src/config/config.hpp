@@ -106,11 +106,32 @@ struct LiveLoopConfig {
 
 struct StorageConfig {
     std::int64_t min_free_mb = 1024;  // MiB; below this free in the data folder new jobs get 503
+    /// S3-compatible object store for media (scale-out); "" = the data folder's media/ (default).
+    std::string s3_endpoint;  // http(s)://host:port of the S3 API (BEACON_S3_ENDPOINT)
+    std::string bucket;       // bucket name (BEACON_S3_BUCKET); must exist
+    std::string region = "us-east-1";  // SigV4 signing region (BEACON_S3_REGION)
+    std::string access_key;   // (BEACON_S3_ACCESS_KEY)
+    std::string secret_key;   // (BEACON_S3_SECRET_KEY)
+    bool path_style = true;   // endpoint/bucket/key URLs (MinIO, Garage); false = bucket.endpoint
+};
+
+/// Where metadata lives. "" = SQLite in the data folder (default).
+struct DatabaseConfig {
+    std::string url;  // "postgresql://user:pass@host:5432/beacon" (BEACON_DATABASE_URL)
+    int pool = 8;     // connections per process to PostgreSQL, 1..64
+};
+
+/// Cross-process events (scale-out): workers on other machines publish job events that reach
+/// the server's WebSocket clients.
+struct EventsConfig {
+    std::string redis_url;  // "redis://host:6379" (BEACON_REDIS_URL); "" = in-process only
 };
 
 struct Config {
     std::filesystem::path data_dir = "data";  // database + media (--data overrides)
     StorageConfig storage;
+    DatabaseConfig database;
+    EventsConfig events;
     ServerConfig server;
     JobsConfig jobs;
     EnginesConfig engines;
