@@ -1,0 +1,114 @@
+#pragma once
+/// The Arcade: uploaded HTML5 games, their versions, covers and per-user saves. Games live under
+/// <dir>/games/<id>/v<version>/ (the folder served as the game's root); the catalogue and saves
+/// in <dir>/arcade.db (SQLite, this module's own file). Thread-safe.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arcade/extract.hpp"
+#include "core/result.hpp"
+#include "storage/sqlite.hpp"
+
+namespace beacon::arcade {
+
+struct ArcadeOptions {
+    std::filesystem::path dir;  // e.g. <data>/arcade
+    ExtractLimits limits;
+    /// The games' origin: "http://g{id}.localhost:8091" gives each game its own origin ({id}
+    /// replaced); without "{id}" every game shares that origin (saves still go through the SDK).
+    std::string game_origin = "http://127.0.0.1:8091";
+    std::uint64_t max_save_bytes = 1 << 20;   // one save (SDK save(data)), bytes
+    std::uint64_t max_cover_bytes = 5 << 20;  // one cover picture, bytes
+};
+
+struct Game {
+    std::int64_t id = 0;
+    std::string title;
+    std::string description;
+    std::string entry = "index.html";  // relative to the version's folder
+    bool threads = false;              // served cross-origin isolated (COOP/COEP)
+    std::int64_t version = 0;          // the version being served
+    std::int64_t files = 0;
+    std::int64_t bytes = 0;
+    std::string cover_type;            // empty: no cover
+    std::int64_t created_at = 0;       // unix seconds
+    std::int64_t updated_at = 0;
+};
+
+struct NewGame {
+    std::string title;
+    std::string description;
+    std::string entry = "index.html";
+    bool threads = false;
+    std::optional<std::string> cover;  // picture bytes (PNG, JPEG, GIF or WebP)
+};
+
+struct GamePatch {
+    std::optional<std::string> title;
+    std::optional<std::string> description;
+    std::optional<bool> threads;
+    std::optional<std::string> cover;
+};
+
+class ArcadeService {
+public:
+    /// Opens (creating) the folder and its database; removes uploads left half-done by a crash.
+    static core::Result<std::unique_ptr<ArcadeService>> Open(ArcadeOptions options);
+    ~ArcadeService();
+
+    /// A fresh path under the staging folder for an upload being received (the caller removes
+    /// it; Add/AddVersion never keep it).
+    std::filesystem::path NewUploadPath();
+
+    /// Extracts and checks `zip`, then publishes it as a new game (version 1). Nothing is kept
+    /// when it is refused (4xx errors, see ExtractZip and FindEntry).
+    core::Result<Game> Add(const std::filesystem::path& zip, NewGame game);
+    /// A new version of game `id`: the old one keeps being served until the new one is extracted
+    /// and checked, then the game switches to it in one step. `entry` empty: the game's entry.
+    core::Result<Game> AddVersion(std::int64_t id, const std::filesystem::path& zip,
+                                  std::string entry);
+    core::Result<std::vector<Game>> List();
+    core::Result<Game> Get(std::int64_t id);
+    core::Result<Game> Patch(std::int64_t id, const GamePatch& patch);
+    /// Removes the game, its files, cover and saves.
+    core::Status Delete(std::int64_t id);
+
+    /// The folder to serve for version `version` of game `id`: the current version or the one
+    /// before it (players still running it keep loading its files). NotFound otherwise.
+    core::Result<std::filesystem::path> VersionRoot(std::int64_t id, std::int64_t version);
+    std::filesystem::path CoverPath(std::int64_t id) const;
+
+    /// The user's save for the game (nullopt: none yet). Saves survive game updates.
+    core::Result<std::optional<std::string>> LoadSave(std::int64_t id, std::int64_t user_id);
+    core::Status StoreSave(std::int64_t id, std::int64_t user_id, std::string_view data);
+
+    /// The origin serving game `id` ("http://g7.localhost:8091").
+    std::string Origin(std::int64_t id) const;
+    /// The absolute URL of the game's entry page on its origin.
+    std::string PlayUrl(const Game& game) const;
+    const ArcadeOptions& options() const { return options_; }
+
+private:
+    explicit ArcadeService(ArcadeOptions options);
+    std::filesystem::path GameDir(std::int64_t id) const;
+    std::filesystem::path VersionDir(std::int64_t id, std::int64_t version) const;
+    /// Extracts into staging and returns the checked folder (entry at its top) plus the report.
+    core::Result<std::pair<std::filesystem::path, ExtractReport>> Stage(
+        const std::filesystem::path& zip, const std::string& entry);
+    core::Result<Game> Read(std::int64_t id);
+    core::Status WriteCover(std::int64_t id, const std::string& bytes, std::string& type_out);
+
+    ArcadeOptions options_;
+    storage::sqlite::Connection conn_;
+    std::mutex publish_mu_;  // one version switch at a time
+};
+
+/// The MIME type of a cover picture from its first bytes (PNG, JPEG, GIF, WebP), or empty.
+std::string SniffImageType(std::string_view bytes);
+
+}  // namespace beacon::arcade
