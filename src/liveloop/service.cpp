@@ -547,6 +547,41 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view query
 }
 
 // ---- segments ---------------------------------------------------------------------------------
+std::optional<LiveAnswer> LiveLoopService::TryCachedSegment(std::string_view path) {
+    auto parts = Split(path, '/');
+    if (parts.size() < 3 || !IsSlug(parts[0])) return std::nullopt;
+    std::string rendition;
+    std::string_view file = parts.back();
+    if (parts.size() == 3 && parts[1] == "v" && file.ends_with(".ts")) {
+        rendition = "v";
+    } else if (parts.size() == 4 && (parts[1] == "a" || parts[1] == "m") &&
+               IsValidLanguageTag(parts[2]) && file.ends_with(".ts")) {
+        rendition = std::string(parts[1]) + "/" + std::string(parts[2]);
+    } else if (parts.size() == 4 && parts[1] == "s" && IsValidLanguageTag(parts[2]) &&
+               file.ends_with(".vtt")) {
+        rendition = "s/" + std::string(parts[2]);
+    } else {
+        return std::nullopt;
+    }
+    std::string_view msn_text = file.substr(0, file.rfind('.'));
+    if (!IsDigits(msn_text) || msn_text.size() > 18) return std::nullopt;
+    const UnixMillis wall = Wall();
+    std::unique_lock lock(mu_, std::try_to_lock);
+    if (!lock.owns_lock() || !changed_items_.empty()) return std::nullopt;
+    auto slug = slugs_.find(parts[0]);
+    if (slug == slugs_.end()) return std::nullopt;
+    auto found = channels_.find(slug->second);
+    if (found == channels_.end()) return std::nullopt;
+    Channel& ch = *found->second;
+    if (ch.dirty || !ch.playlist.active) return std::nullopt;
+    // What RefreshLocked does when nothing is due: no reading, no writing.
+    const UnixMillis now = AdvanceClock(ch.state, wall, 2LL * options_.target_duration * 1000);
+    if (now < ch.window_from || now >= ch.window_until) return std::nullopt;
+    LiveAnswer a = SegmentLocked(ch, rendition, std::stoll(std::string(msn_text)), lock, true);
+    if (a.status == 0) return std::nullopt;
+    return a;
+}
+
 
 std::string LiveLoopService::SegmentKey(const CatalogItem& item, const std::string& rendition,
                                         std::size_t index) {
@@ -614,7 +649,8 @@ const std::array<std::uint8_t, 8192>& LiveLoopService::CcAddLocked(Channel& ch,
 }
 
 LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendition,
-                                          std::int64_t msn, std::unique_lock<std::mutex>& lock) {
+                                          std::int64_t msn, std::unique_lock<std::mutex>& lock,
+                                          bool cached_only) {
     const auto& occ = ch.state.occurrences;
     auto after = std::upper_bound(occ.begin(), occ.end(), msn,
                                   [](std::int64_t m, const Occurrence& o) { return m < o.first_msn; });
@@ -647,7 +683,15 @@ LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendit
     auto hit = segment_cache_.find(cache_key);
     if (hit != segment_cache_.end()) {
         hit->second.used = ++segment_cache_tick_;
-        a.body = *hit->second.bytes;
+        if (cached_only) {
+            a.shared_body = hit->second.bytes;
+        } else {
+            a.body = *hit->second.bytes;
+        }
+        return a;
+    }
+    if (cached_only) {
+        a.status = 0;
         return a;
     }
     const std::int64_t first_pts = std::llround(

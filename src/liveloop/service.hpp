@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -66,6 +67,8 @@ struct LiveAnswer {
     std::string cache_control = "no-cache";
     std::string body;
     std::filesystem::path file;  // non-empty: send this file instead of body (unused today)
+    /// When set: the body, shared with the segment cache (TryCachedSegment; body is empty).
+    std::shared_ptr<const std::string> shared_body;
     /// Set for endless bodies: the server calls it (on its blocking pool, never concurrently
     /// for one answer) after each chunk has been written, so a slow client holds at most one
     /// segment in the server. Body and file are then unused.
@@ -100,6 +103,13 @@ public:
     LiveAnswer Handle(std::string_view path_after_live, std::string_view query,
                       bool authenticated, std::string_view stream_key_for_urls,
                       std::string_view base_url = {});
+
+    /// A channel segment (<slug>/v/<msn>.ts, <slug>/{a,m}/<lang>/<msn>.ts, <slug>/s/<lang>/
+    /// <msn>.vtt) answered from memory only, for a caller already authenticated: the channel is
+    /// loaded, its window is current and the rewritten bytes are cached (shared_body), or the
+    /// answer is a 404 decided from memory. Never blocks (the lock is only tried) and never
+    /// reads the database or the object store; nullopt when Handle must answer instead.
+    std::optional<LiveAnswer> TryCachedSegment(std::string_view path_after_live);
 
     /// For GET /api/v1/playlists/{id}/now:
     /// {"now":{content_id,title,start,end}|null,"next":[{content_id,title,start,end}...]}
@@ -140,8 +150,9 @@ private:
                                          core::UnixMillis until, std::size_t max);
     LiveAnswer ChannelPlaylistLocked(Channel& ch, std::string_view file, std::string_view key);
     /// One channel segment (rendition "v", "a/<lang>", "m/<lang>", "s/<lang>"), rewritten.
+    /// `cached_only`: on a cache miss answer status 0 (nothing read, the lock kept).
     LiveAnswer SegmentLocked(Channel& ch, const std::string& rendition, std::int64_t msn,
-                             std::unique_lock<std::mutex>& lock);
+                             std::unique_lock<std::mutex>& lock, bool cached_only = false);
     /// Per-PID CC additions for an occurrence of `rendition` (chained from the previous one
     /// when it continues it); memoised per channel.
     const std::array<std::uint8_t, 8192>& CcAddLocked(Channel& ch, const std::string& rendition,

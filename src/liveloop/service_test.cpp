@@ -176,6 +176,40 @@ TEST_F(ServiceTest, ServesAgreeingRenditionsWithKeysAndAFullWindow) {
     EXPECT_NE(bad.body.find("188-byte"), std::string::npos) << bad.body;
 }
 
+TEST_F(ServiceTest, CachedSegmentsAreAnsweredFromMemoryOnlyWhileTheWindowIsCurrent) {
+    const auto a = AddItem("Alpha", {4, 4, 3}, {"en"}, {"en"});
+    const std::string vtt = "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n\n"
+                            "00:00:00.500 --> 00:00:02.000\nHello\n";
+    ASSERT_TRUE(store_->Put("library/" + std::to_string(a) + "/hls/subs_en/seg_00001.vtt", vtt).ok());
+    const auto id = AddChannel("main", {a});
+    auto svc = MakeService();
+    // Nothing loaded yet: the caller must go the long way (Handle).
+    EXPECT_FALSE(svc->TryCachedSegment("main/s/en/1.vtt"));
+    auto full = svc->Handle("main/s/en/1.vtt", "", true, "");
+    ASSERT_EQ(full.status, 200u) << full.body;
+    // Now in the cache: the same bytes, shared, without a copy.
+    auto fast = svc->TryCachedSegment("main/s/en/1.vtt");
+    ASSERT_TRUE(fast);
+    EXPECT_EQ(fast->status, 200u);
+    ASSERT_TRUE(fast->shared_body);
+    EXPECT_EQ(*fast->shared_body, full.body);
+    EXPECT_EQ(fast->content_type, "text/vtt; charset=utf-8");
+    // A segment not cached is left to Handle; one not on the channel is a 404 from memory.
+    EXPECT_FALSE(svc->TryCachedSegment("main/v/1.ts"));
+    auto gone = svc->TryCachedSegment("main/v/999999.ts");
+    ASSERT_TRUE(gone);
+    EXPECT_EQ(gone->status, 404u);
+    EXPECT_FALSE(svc->TryCachedSegment("main/index.m3u8"));
+    EXPECT_FALSE(svc->TryCachedSegment("other/v/1.ts"));
+    // A changed channel is refreshed by Handle first, as is a window whose time is up.
+    svc->OnPlaylistChanged(id);
+    EXPECT_FALSE(svc->TryCachedSegment("main/s/en/1.vtt"));
+    ASSERT_EQ(svc->Handle("main/s/en/1.vtt", "", true, "").status, 200u);
+    ASSERT_TRUE(svc->TryCachedSegment("main/s/en/1.vtt"));
+    clock_ += 3600 * 1000;
+    EXPECT_FALSE(svc->TryCachedSegment("main/s/en/1.vtt"));
+}
+
 TEST_F(ServiceTest, PlaylistsAreCachedPerSegmentTickAndOnlyMoveForward) {
     const auto a = AddItem("Alpha", {4, 4, 3}, {"en"});
     const auto b = AddItem("Beta", {4, 2}, {"en"});
