@@ -381,6 +381,26 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     const auto P = Access::kPublic;
     const auto U = Access::kUser;
     const auto K = Access::kUserOrStreamKey;
+    max_body_limit_ = options.max_body_bytes;
+    for (const auto& ext : deps_.routes) {
+        Access access = ext.access == RouteAccess::kPublic   ? P
+                        : ext.access == RouteAccess::kUser ? U
+                                                           : K;
+        if (!ext.handle || !router_.Add(ext.method, ext.pattern, Route{access, nullptr, &ext})) {
+            std::fprintf(stderr, "beacon: internal error: bad module route %s %s\n",
+                         ext.method.c_str(), ext.pattern.c_str());
+            std::abort();
+        }
+        max_body_limit_ = std::max(max_body_limit_, ext.max_body_bytes);
+    }
+    for (const auto& sock : deps_.sockets) {
+        if (!sock.open || !socket_router_.Add("GET", sock.pattern, &sock)) {
+            std::fprintf(stderr, "beacon: internal error: bad module socket %s\n",
+                         sock.pattern.c_str());
+            std::abort();
+        }
+    }
+    if (!options.core_routes) return;
     Add("GET", "/healthz", P, &Api::Health);
     Add("GET", "/api/v1/auth/status", P, &Api::AuthStatus);
     Add("POST", "/api/v1/auth/setup", P, &Api::AuthSetup);
@@ -456,7 +476,42 @@ std::vector<RouteInfo> Api::Routes() const {
     return out;
 }
 
-bool Api::IsEventsPath(std::string_view raw_path) { return raw_path == "/api/v1/events"; }
+bool Api::IsEventsPath(std::string_view raw_path) const {
+    return options_.core_routes && raw_path == "/api/v1/events";
+}
+
+const ExtensionSocket* Api::FindSocket(const std::vector<std::string>& segments,
+                                       PathParams& params) const {
+    auto match = socket_router_.Find("GET", segments);
+    if (!match.route) return nullptr;
+    params = std::move(match.params);
+    return match.route->handler;
+}
+
+std::optional<Reply> Api::PrepareSocket(Request& req) {
+    try {
+        if (auto bad = CheckHost(req)) return std::move(*bad);
+        auto who = AuthenticateWebSocket(req);
+        if (!who.ok()) return Error(who.error());
+        req.who = std::move(*who);
+        return std::nullopt;
+    } catch (const std::exception& e) {
+        return Error(500, "internal", std::string("internal error: ") + e.what());
+    }
+}
+
+std::size_t Api::BodyLimitFor(std::string_view method, std::string_view target) const {
+    if (deps_.routes.empty()) return options_.max_body_bytes;
+    std::string_view path = target.substr(0, target.find('?'));
+    auto segments = DecodePathSegments(path);
+    if (!segments) return options_.max_body_bytes;
+    auto match = router_.Find(method, *segments);
+    if (match.route && match.route->handler.extension &&
+        match.route->handler.extension->max_body_bytes > 0) {
+        return match.route->handler.extension->max_body_bytes;
+    }
+    return options_.max_body_bytes;
+}
 
 Reply Api::Error(unsigned status, std::string_view code, std::string_view message) {
     Reply r;
@@ -709,10 +764,14 @@ Reply Api::Dispatch(Request& req) {
     // answers only to this server's names (a rebound DNS name reaches no page or API).
     bool by_key = req.raw_path.starts_with("/live/") || req.raw_path.starts_with("/media/") ||
                   req.raw_path == "/healthz";
+    auto match = router_.Find(req.method, req.segments);
+    if (match.route && match.route->handler.extension &&
+        match.route->handler.extension->any_host) {
+        by_key = true;
+    }
     if (!by_key) {
         if (auto bad = CheckHost(req)) return std::move(*bad);
     }
-    auto match = router_.Find(req.method, req.segments);
     if (!match.route) {
         bool api_like = req.raw_path == "/api" || req.raw_path.starts_with("/api/") ||
                         req.raw_path.starts_with("/media/") || req.raw_path.starts_with("/live/");
@@ -727,7 +786,9 @@ Reply Api::Dispatch(Request& req) {
             r.AddHeader("Allow", allow);
             return r;
         }
-        if (!api_like && (req.method == "GET" || req.method == "HEAD")) return Static(req);
+        if (!api_like && options_.core_routes && (req.method == "GET" || req.method == "HEAD")) {
+            return Static(req);
+        }
         return Error(404, "not_found", "no route for " + req.method + " " + req.raw_path);
     }
     req.params = std::move(match.params);
@@ -749,7 +810,12 @@ Reply Api::Dispatch(Request& req) {
                              "missing or wrong X-CSRF-Token header for a cookie-authenticated request");
             }
         }
+    } else if (route.extension) {
+        // A module's public route still learns who is calling when valid credentials came.
+        auto who = Authenticate(req, false, false);
+        if (who.ok()) req.who = std::move(*who);
     }
+    if (route.extension) return route.extension->handle(req);
     return (this->*route.method)(req);
 }
 

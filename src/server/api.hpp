@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "server/auth.hpp"
+#include "server/extension.hpp"
 #include "server/http_types.hpp"
 #include "server/router.hpp"
 #include "server/server.hpp"
@@ -25,8 +26,19 @@ public:
     /// unauthenticated Identity for wrong credentials; an error (503) when storage fails or the
     /// Host header is not one of this server's names.
     core::Result<Identity> AuthenticateWebSocket(const Request& req);
-    /// True when the request targets the events WebSocket route.
-    static bool IsEventsPath(std::string_view raw_path);
+    /// True when the request targets the events WebSocket route (only with core routes).
+    bool IsEventsPath(std::string_view raw_path) const;
+    /// The module WebSocket route for these decoded segments (params filled), or null.
+    const ExtensionSocket* FindSocket(const std::vector<std::string>& segments,
+                                      PathParams& params) const;
+    /// Checks the Host header and authenticates a module WebSocket upgrade: an error reply when
+    /// refused, otherwise req.who is set (empty when no valid user credentials came with it).
+    std::optional<Reply> PrepareSocket(Request& req);
+    /// The request body limit of the route a request target ("/path?query") reaches:
+    /// the route's own max_body_bytes, else ServerOptions::max_body_bytes.
+    std::size_t BodyLimitFor(std::string_view method, std::string_view target) const;
+    /// The largest body limit of any route (the parser's limit before the route is known).
+    std::size_t MaxBodyLimit() const { return max_body_limit_; }
 
     std::vector<RouteInfo> Routes() const;
 
@@ -52,6 +64,7 @@ private:
     struct Route {
         Access access = Access::kUser;
         Method method = nullptr;
+        const ExtensionRoute* extension = nullptr;  // a module's route (method is null)
     };
 
     void Add(const char* method, const char* pattern, Access access, Method fn);
@@ -126,6 +139,8 @@ private:
     const ServerOptions& options_;
     LoginThrottle throttle_;
     Router<Route> router_;
+    Router<const ExtensionSocket*> socket_router_;
+    std::size_t max_body_limit_ = 0;
     /// GET /jobs/{id} bodies by job id, with the fingerprint they were built at.
     std::mutex job_cache_mu_;
     std::unordered_map<std::int64_t, std::pair<std::string, std::string>> job_cache_;

@@ -96,6 +96,9 @@ struct WsState {
     std::uint64_t last_sent = 0;
     bool overflow = false;
     bool alive = true;
+    bool closing = false;       // a module asked to close after the queued messages
+    bool close_policy = false;  // 1008 instead of 1000
+    std::string close_reason;
     std::uint64_t sub_id = 0;
     asio::any_io_executor executor;
     asio::steady_timer timer;
@@ -483,14 +486,20 @@ private:
         for (;;) {
             http::request_parser<http::string_body> parser;
             parser.header_limit(16 * 1024);
-            parser.body_limit(options_.max_body_bytes);
+            parser.body_limit(api_.MaxBodyLimit());
             stream.expires_after(options_.idle_timeout);
             SetIdle(fd, true);
             auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
             SetIdle(fd, false);
             const std::string too_large_code = "too_large";
+            std::size_t body_limit = api_.MaxBodyLimit();
+            if (!ec) {
+                // Routes of other modules (uploads) may take larger bodies than the API's.
+                body_limit = api_.BodyLimitFor(parser.get().method_string(), parser.get().target());
+                parser.body_limit(body_limit);
+            }
             const std::string too_large = "the request body is larger than " +
-                                          std::to_string(options_.max_body_bytes) + " bytes";
+                                          std::to_string(body_limit) + " bytes";
             if (ec == http::error::body_limit) {  // Content-Length over the limit
                 co_await FailAndClose(stream, 413, too_large_code, too_large, true);
                 co_return;
@@ -513,7 +522,7 @@ private:
                 co_await FailAndClose(stream, 400, "invalid_argument", *bad, false);
                 co_return;
             }
-            if (auto len = parser.content_length(); len && *len > options_.max_body_bytes) {
+            if (auto len = parser.content_length(); len && *len > body_limit) {
                 co_await FailAndClose(stream, 413, too_large_code, too_large, true);
                 co_return;
             }
@@ -563,9 +572,15 @@ private:
             } else {
                 req.segments = std::move(*segments);
                 req.query = std::move(*parsed_query);
-                if (Api::IsEventsPath(req.raw_path) && websocket::is_upgrade(req.msg)) {
+                if (api_.IsEventsPath(req.raw_path) && websocket::is_upgrade(req.msg)) {
                     co_await ServeWebSocket(stream, req);
                     co_return;
+                }
+                if (websocket::is_upgrade(req.msg)) {
+                    if (const ExtensionSocket* sock = api_.FindSocket(req.segments, req.params)) {
+                        co_await ServeExtensionSocket(stream, req, *sock);
+                        co_return;
+                    }
                 }
                 auto handle = [this, &req] { return api_.Handle(req); };
                 if (HashesPassword(req)) {
@@ -695,6 +710,22 @@ private:
                 co_return;
             }
             if (batch.empty()) {
+                bool closing = false;
+                std::string reason_text;
+                bool policy = false;
+                {
+                    std::lock_guard lock(state->mu);
+                    closing = state->closing && state->queue.empty();
+                    reason_text = state->close_reason;
+                    policy = state->close_policy;
+                }
+                if (closing) {
+                    websocket::close_reason reason(policy ? websocket::close_code::policy_error
+                                                          : websocket::close_code::normal,
+                                                   reason_text);
+                    co_await ws->async_close(reason, kUseTuple);
+                    co_return;
+                }
                 state->timer.expires_at(asio::steady_timer::time_point::max());
                 co_await state->timer.async_wait(kUseTuple);
                 continue;
@@ -840,6 +871,140 @@ private:
             state->alive = false;
         }
         state->timer.cancel();  // on the strand: the writer wakes, sees !alive and ends
+        boost::system::error_code ec;
+        beast::get_lowest_layer(*ws).socket().close(ec);
+    }
+
+    /// The sending half handed to a module: queues into the connection's WsState.
+    class Sink final : public SocketSink {
+    public:
+        Sink(std::shared_ptr<WsState> state, std::size_t max_queue)
+            : state_(std::move(state)), max_queue_(max_queue) {}
+        bool Send(std::string text) override {
+            {
+                std::lock_guard lock(state_->mu);
+                if (!state_->alive || state_->closing) return false;
+                if (state_->queue.size() >= max_queue_) {
+                    state_->overflow = true;
+                } else {
+                    state_->queue.emplace_back(0, std::move(text));
+                }
+            }
+            state_->Wake(state_);
+            return true;
+        }
+        void Close(bool policy_violation, std::string reason) override {
+            {
+                std::lock_guard lock(state_->mu);
+                if (!state_->alive || state_->closing) return;
+                state_->closing = true;
+                state_->close_policy = policy_violation;
+                state_->close_reason = reason.substr(0, 120);
+            }
+            state_->Wake(state_);
+        }
+
+    private:
+        std::shared_ptr<WsState> state_;
+        std::size_t max_queue_;
+    };
+
+    /// Takes over the connection for a module's WebSocket (ServerDeps::sockets).
+    asio::awaitable<void> ServeExtensionSocket(beast::tcp_stream& stream, Request& req,
+                                               const ExtensionSocket& sock) {
+        unsigned version = req.msg.version();
+        if (auto bad = CheckWebSocketHandshake(req)) {
+            co_await WriteReply(stream, version, false, false, *bad);
+            co_return;
+        }
+        auto ws = std::make_shared<WebSocket>(std::move(stream));
+        auto state = std::make_shared<WsState>(ws->get_executor());
+        auto sink = std::make_shared<Sink>(state, options_.ws_max_queue);
+        auto open = [this, &req, &sock, &sink] {
+            SocketOpen out;
+            try {
+                if (auto refused = api_.PrepareSocket(req)) {
+                    out.refusal = std::move(*refused);
+                    return out;
+                }
+                out = sock.open(req, sink);
+                if (!out.handler && out.refusal.status < 400) {
+                    out.refusal = Api::Error(403, "forbidden", "the WebSocket was refused");
+                }
+            } catch (const std::exception& e) {
+                out.handler.reset();
+                out.refusal = Api::Error(500, "internal", std::string("internal error: ") + e.what());
+            }
+            return out;
+        };
+        SocketOpen opened = co_await RunOnPool(open);
+        if (!opened.handler) {
+            {
+                std::lock_guard lock(state->mu);
+                state->alive = false;
+            }
+            co_await WriteReply(beast::get_lowest_layer(*ws), version, false, false, opened.refusal);
+            co_return;
+        }
+        std::shared_ptr<SocketHandler> handler = std::move(opened.handler);
+        beast::get_lowest_layer(*ws).expires_never();
+        websocket::stream_base::timeout timeouts{};
+        timeouts.handshake_timeout = std::chrono::seconds(10);
+        timeouts.idle_timeout = options_.ws_ping_interval * 2;
+        timeouts.keep_alive_pings = true;
+        ws->set_option(timeouts);
+        ws->set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(http::field::server, "beacon"); }));
+        ws->read_message_max(64 * 1024);
+        {
+            std::lock_guard lock(ws_mu_);
+            if (stopped_) {
+                handler->OnClose();
+                co_return;
+            }
+            ws_.insert(state);
+        }
+        struct Cleanup {
+            Impl* self;
+            std::shared_ptr<WsState> state;
+            std::shared_ptr<SocketHandler> handler;
+            ~Cleanup() {
+                {
+                    std::lock_guard lock(state->mu);
+                    state->alive = false;
+                }
+                handler->OnClose();
+                std::lock_guard lock(self->ws_mu_);
+                self->ws_.erase(state);
+            }
+        } cleanup{this, state, handler};
+        auto [aec] = co_await ws->async_accept(req.msg, kUseTuple);
+        if (aec) co_return;
+        {
+            std::lock_guard lock(conn_mu_);
+            ++active_;
+        }
+        asio::co_spawn(ws->get_executor(), WsWriter(ws, state, this), asio::detached);
+        beast::flat_buffer buffer;
+        for (;;) {
+            buffer.clear();
+            auto [ec, n] = co_await ws->async_read(buffer, kUseTuple);
+            if (ec) break;
+            if (!ws->got_text()) continue;
+            std::string text = beast::buffers_to_string(buffer.data());
+            try {
+                handler->OnMessage(text);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "beacon: WebSocket %s: unexpected exception: %s\n",
+                             req.raw_path.c_str(), e.what());
+                break;
+            }
+        }
+        {
+            std::lock_guard lock(state->mu);
+            state->alive = false;
+        }
+        state->timer.cancel();
         boost::system::error_code ec;
         beast::get_lowest_layer(*ws).socket().close(ec);
     }
