@@ -235,6 +235,21 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                             Str("time_zone", &c.liveloop.time_zone),
                             Bool("hdhomerun", &c.liveloop.hdhomerun),
                             StrList("cors_origins", &c.liveloop.cors_origins)};
+    sections["wiki"] = {Str("zim", &c.wiki.zim), Bool("online", &c.wiki.online),
+                        Field{"source", [&c](const toml::value& v) -> std::string {
+                                  if (!v.is_string()) return "must be a string, not " + TypeName(v);
+                                  const std::string s = v.as_string().str;
+                                  if (s != "" && s != "kiwix" && s != "wikipedia") {
+                                      return "must be \"kiwix\" or \"wikipedia\" (got \"" + s + "\")";
+                                  }
+                                  c.wiki.source = s;
+                                  return "";
+                              }},
+                        Str("language", &c.wiki.language), Str("wikipedia_url", &c.wiki.wikipedia_url),
+                        Str("kiwix_serve_url", &c.wiki.kiwix_serve_url),
+                        Str("user_agent", &c.wiki.user_agent),
+                        Int("cache_days", &c.wiki.cache_days, 0, 365),
+                        Int("max_concurrent", &c.wiki.max_concurrent, 1, 16)};
 
     toml::value root;
     try {

@@ -104,6 +104,21 @@ struct LiveLoopConfig {
     std::vector<std::string> cors_origins = {"*"};
 };
 
+/// Wiki facts (src/wiki): entities of each item and facts about them, local-first.
+struct WikiConfig {
+    std::string zim;           // a Kiwix .zim file (e.g. wikipedia_en_all_nopic.zim); "" = none
+    bool online = false;       // allow Wikipedia REST lookups (off: nothing leaves the machine)
+    /// "kiwix" | "wikipedia" | "" = kiwix when zim is set, else wikipedia when online.
+    /// "wikipedia" counts as allowing online lookups.
+    std::string source;
+    std::string language = "en";   // Wikipedia language code (en, de, fr...)
+    std::string wikipedia_url;     // base URL; "" = https://<language>.wikipedia.org
+    std::string kiwix_serve_url;   // a kiwix-serve with the same ZIM for source links; "" = /wiki/
+    std::string user_agent;        // "" = "Beacon/<version> (self-hosted media server; wiki facts)"
+    int cache_days = 7;            // days a looked-up fact is kept before it is asked again
+    int max_concurrent = 3;        // Wikipedia requests in flight at once, 1..16
+};
+
 struct StorageConfig {
     std::int64_t min_free_mb = 1024;  // MiB; below this free in the data folder new jobs get 503
     /// S3-compatible object store for media (scale-out); "" = the data folder's media/ (default).
@@ -142,6 +157,7 @@ struct Config {
     BuiltinConfig builtin;
     MediaConfig media;
     LiveLoopConfig liveloop;
+    WikiConfig wiki;
 };
 
 using Environment = std::map<std::string, std::string>;
