@@ -17,7 +17,7 @@ PACKAGES=(
   mpv vlc-bin vlc-plugin-base gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-libav
   python3 curl jq
-  libpq-dev postgresql-15
+  libpq-dev postgresql-15 s3cmd libhiredis-dev redis-server
   libarchive-dev
   libzim-dev libgumbo-dev zim-tools kiwix-tools
 
@@ -37,6 +37,9 @@ if [ -f web/package-lock.json ]; then
 fi
 if [ -f tests/e2e/liveloop_tools/package-lock.json ]; then
   (cd tests/e2e/liveloop_tools && npm ci --no-audit --no-fund)
+fi
+if [ -f tests/integration/s3_tools/package-lock.json ]; then
+  (cd tests/integration/s3_tools && npm ci --no-audit --no-fund)
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release

@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -235,6 +236,25 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                             Str("time_zone", &c.liveloop.time_zone),
                             Bool("hdhomerun", &c.liveloop.hdhomerun),
                             StrList("cors_origins", &c.liveloop.cors_origins)};
+    sections["metrics"] = {Str("token", &c.metrics.token), Str("nvidia_smi", &c.metrics.nvidia_smi)};
+    sections["quotas"] = {Int("jobs_per_day", &c.quotas.jobs_per_day, 0, 1000000)};
+    sections["backup"] = {Str("dir", &c.backup.dir), Bool("nightly", &c.backup.nightly),
+                          Field{"at", [&c](const toml::value& v) -> std::string {
+                                    if (!v.is_string()) return "must be a string, not " + TypeName(v);
+                                    const std::string t = v.as_string().str;
+                                    bool ok = t.size() == 5 && t[2] == ':' &&
+                                              std::isdigit(static_cast<unsigned char>(t[0])) &&
+                                              std::isdigit(static_cast<unsigned char>(t[1])) &&
+                                              std::isdigit(static_cast<unsigned char>(t[3])) &&
+                                              std::isdigit(static_cast<unsigned char>(t[4])) &&
+                                              std::stoi(t.substr(0, 2)) < 24 &&
+                                              std::stoi(t.substr(3)) < 60;
+                                    if (!ok) return "must be HH:MM (UTC), e.g. \"02:00\" (got \"" + t + "\")";
+                                    c.backup.at = t;
+                                    return "";
+                                }},
+                          Int("keep_days", &c.backup.keep_days, 1, 3650)};
+    sections["secrets"] = {Str("key_file", &c.secrets.key_file)};
     sections["wiki"] = {Str("zim", &c.wiki.zim), Bool("online", &c.wiki.online),
                         Field{"source", [&c](const toml::value& v) -> std::string {
                                   if (!v.is_string()) return "must be a string, not " + TypeName(v);

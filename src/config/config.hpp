@@ -142,8 +142,47 @@ struct EventsConfig {
     std::string redis_url;  // "redis://host:6379" (BEACON_REDIS_URL); "" = in-process only
 };
 
+/// GET /metrics (Prometheus) and the dashboard (src/ops).
+struct MetricsConfig {
+    std::string token;                     // bearer token for scrapers besides user tokens; "" = none
+    std::string nvidia_smi = "nvidia-smi";  // GPU series when this program answers; "" = off
+};
+
+struct QuotasConfig {
+    int jobs_per_day = 0;  // jobs accepted per UTC day (all users); 0 = unlimited; beyond: 429
+};
+
+struct BackupConfig {
+    std::string dir;        // where backups go; "" = <data_dir>/backups
+    bool nightly = false;   // `beacon serve` makes one backup a day at `at`
+    std::string at = "02:00";  // HH:MM, UTC
+    int keep_days = 14;     // days; older beacon-backup-* folders in `dir` are removed
+};
+
+struct SecretsConfig {
+    std::string key_file;  // the secretbox key (0600); "" = <data_dir>/secret.key
+};
+
+/// The Arcade (src/arcade): uploaded HTML5 games, served from their own origin.
+struct ArcadeConfig {
+    bool enabled = true;                    // the game API and the games' listener
+    std::string listen = "127.0.0.1:8091";  // host:port of the games' origin (never the studio's)
+    /// The games' origin as browsers reach it; "{id}" gives each game its own host name, e.g.
+    /// "https://g{id}.games.example". "" = "http://g{id}.localhost:<port>" on a loopback listen
+    /// address, else "http://<listen>".
+    std::string public_url;
+    std::int64_t max_upload_mb = 512;  // MiB; one upload request (held in memory while received)
+    std::int64_t max_total_mb = 500;   // MiB extracted per game
+    std::int64_t max_file_mb = 200;    // MiB per file in a game
+    int max_files = 1000;              // files and folders per game
+};
+
 struct Config {
     std::filesystem::path data_dir = "data";  // database + media (--data overrides)
+    MetricsConfig metrics;
+    QuotasConfig quotas;
+    BackupConfig backup;
+    SecretsConfig secrets;
     StorageConfig storage;
     DatabaseConfig database;
     EventsConfig events;

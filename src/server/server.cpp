@@ -562,6 +562,7 @@ private:
             bool keep_alive = req.msg.keep_alive();
 
             Reply reply;
+            const auto started = std::chrono::steady_clock::now();
             auto segments = DecodePathSegments(path);
             auto parsed_query = ParseQuery(query);
             if (!segments) {
@@ -588,6 +589,11 @@ private:
                 } else {
                     reply = co_await RunOnPool(handle);
                 }
+            }
+            if (deps_.on_request) {
+                deps_.on_request(req, reply.status,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                               started).count());
             }
             keep_alive = keep_alive && !reply.close;
             bool ok = co_await WriteReply(stream, version, head, keep_alive, reply);

@@ -82,6 +82,11 @@ struct ServerDeps {
     /// A pattern that collides with another route is a programming error (abort at start).
     std::vector<ExtensionRoute> routes;
     std::vector<ExtensionSocket> sockets;
+
+    /// Told of every answered HTTP request (not WebSocket upgrades) with its status and the
+    /// seconds from the request being read to the reply being ready (before its body is sent).
+    /// Runs on network threads too (fast answers): must be cheap and never block.
+    std::function<void(const Request& req, unsigned status, double seconds)> on_request;
 };
 
 struct ServerOptions {

@@ -146,6 +146,14 @@ private:
 
 }  // namespace
 
+core::Result<std::string> ObjectStore::GetRange(std::string_view key, std::int64_t offset,
+                                                std::int64_t length) {
+    if (offset < 0 || length < 0) return Error::Invalid("object store: bad range");
+    BEACON_TRY(all, Get(key));
+    if (offset >= static_cast<std::int64_t>(all.size())) return std::string();
+    return all.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(length));
+}
+
 core::Result<std::unique_ptr<ObjectStore>> OpenFilesystemStore(const fs::path& root) {
     std::error_code ec;
     fs::create_directories(root, ec);

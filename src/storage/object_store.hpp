@@ -19,6 +19,10 @@ public:
     /// Moves a finished local file into the store under key (atomic rename when possible).
     virtual core::Status PutFile(std::string_view key, const std::filesystem::path& file) = 0;
     virtual core::Result<std::string> Get(std::string_view key) = 0;
+    /// Up to `length` bytes from `offset` (fewer at the end, none past it): a ranged GET on
+    /// remote stores. The default reads the whole object.
+    virtual core::Result<std::string> GetRange(std::string_view key, std::int64_t offset,
+                                               std::int64_t length);
     virtual bool Exists(std::string_view key) = 0;
     virtual core::Result<std::int64_t> Size(std::string_view key) = 0;
     /// Deletes one key or every key under a prefix ending in '/'.
@@ -31,7 +35,7 @@ public:
 /// True when key is a store key Beacon could have made (see above).
 bool IsValidKey(std::string_view key);
 
-/// The object store on a local directory (created if needed).
+/// The object store on a local directory (created if needed). S3: storage/s3_store.hpp.
 core::Result<std::unique_ptr<ObjectStore>> OpenFilesystemStore(const std::filesystem::path& root);
 
 }  // namespace beacon::storage

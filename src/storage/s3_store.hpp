@@ -1,0 +1,44 @@
+#pragma once
+/// The object store on an S3-compatible service (AWS S3, MinIO, Garage, SeaweedFS, Ceph RGW):
+/// requests signed with AWS Signature Version 4 (OpenSSL HMAC-SHA256, payloads hashed), path-
+/// style or virtual-host URLs, retries with backoff for 5xx and connection errors. Media
+/// written by one machine is read by the others (scale-out); LocalPath is empty.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/object_store.hpp"
+
+namespace beacon::storage {
+
+struct S3Options {
+    std::string endpoint;  // "http://127.0.0.1:9000" (scheme, host, optional port; no path)
+    std::string bucket;
+    std::string region = "us-east-1";
+    std::string access_key;
+    std::string secret_key;
+    bool path_style = true;  // endpoint/bucket/key; false = bucket.host/key
+    int retries = 3;         // further tries after a 5xx or a connection error
+    long timeout_seconds = 300;  // one request, whole
+};
+
+/// Opens the store; creates the bucket when it does not exist yet. Unavailable when the
+/// service cannot be reached, External when it refuses the credentials.
+core::Result<std::unique_ptr<ObjectStore>> OpenS3Store(const S3Options& options);
+
+namespace s3 {
+/// The SigV4 pieces, exposed for tests against AWS's published examples.
+std::string Sha256Hex(std::string_view data);
+std::string HmacSha256(std::string_view key, std::string_view data);  // raw bytes
+/// The Authorization header value for a request whose canonical form is given.
+/// `amz_date` is "YYYYMMDDTHHMMSSZ"; `headers` are lowercase name → trimmed value.
+std::string Authorization(const S3Options& o, const std::string& method,
+                          const std::string& canonical_uri, const std::string& canonical_query,
+                          const std::vector<std::pair<std::string, std::string>>& headers,
+                          const std::string& payload_hash, const std::string& amz_date);
+/// RFC 3986 percent-encoding as SigV4 wants it ('/' kept when `keep_slash`).
+std::string UriEncode(std::string_view s, bool keep_slash);
+}  // namespace s3
+
+}  // namespace beacon::storage
