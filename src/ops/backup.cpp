@@ -1,0 +1,349 @@
+#include "ops/backup.hpp"
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "core/model.hpp"
+
+namespace beacon::ops {
+
+namespace fs = std::filesystem;
+using core::Json;
+
+namespace {
+
+constexpr std::string_view kPrefix = "beacon-backup-";
+
+std::string Hex(const unsigned char* p, std::size_t n) {
+    static const char* d = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+        out += d[p[i] >> 4];
+        out += d[p[i] & 15];
+    }
+    return out;
+}
+
+/// Copies src to dst (creating folders) and returns the SHA-256 of the bytes written.
+core::Result<std::string> CopyHashed(const fs::path& src, const fs::path& dst,
+                                     std::int64_t* bytes) {
+    std::error_code ec;
+    fs::create_directories(dst.parent_path(), ec);
+    std::ifstream in(src, std::ios::binary);
+    if (!in) return core::Error::NotFound("cannot read " + src.string());
+    std::ofstream out(dst, std::ios::binary | std::ios::trunc);
+    if (!out) return core::Error::Unavailable("cannot write " + dst.string(), false);
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    std::vector<char> buf(1 << 16);
+    std::int64_t total = 0;
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        auto n = in.gcount();
+        if (n <= 0) break;
+        crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),
+                                  static_cast<unsigned long long>(n));
+        out.write(buf.data(), n);
+        total += n;
+    }
+    out.flush();
+    if (!out) return core::Error::Unavailable("cannot write " + dst.string() + " (disk full?)", false);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, h);
+    if (bytes) *bytes = total;
+    return Hex(h, sizeof h);
+}
+
+std::string Stamp(std::chrono::system_clock::time_point t) {
+    std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    std::ostringstream s;
+    s << std::put_time(&tm, "%Y%m%dT%H%M%SZ");
+    return s.str();
+}
+
+core::Status BackupDatabase(const fs::path& from, const fs::path& to) {
+    sqlite3* src = nullptr;
+    sqlite3* dst = nullptr;
+    auto close = [&] {
+        if (src) sqlite3_close(src);
+        if (dst) sqlite3_close(dst);
+    };
+    if (sqlite3_open_v2(from.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        close();
+        return core::Error::NotFound("cannot open the database " + from.string());
+    }
+    sqlite3_busy_timeout(src, 5000);
+    if (sqlite3_open_v2(to.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK) {
+        close();
+        return core::Error::Unavailable("cannot create " + to.string(), false);
+    }
+    sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b) {
+        std::string msg = sqlite3_errmsg(dst);
+        close();
+        return core::Error::Internal("database backup: " + msg);
+    }
+    int rc = SQLITE_OK;
+    // All pages in one step: the copy is one consistent snapshot (a read transaction), while
+    // writers beside it carry on in the WAL.
+    do {
+        rc = sqlite3_backup_step(b, -1);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    std::string msg = sqlite3_errmsg(dst);
+    close();
+    if (rc != SQLITE_DONE) return core::Error::Internal("database backup failed: " + msg);
+    return {};
+}
+
+bool SafeRelative(const std::string& p) {
+    if (p.empty() || p.front() == '/' || p.find('\\') != std::string::npos) return false;
+    for (const auto& part : fs::path(p)) {
+        if (part == ".." || part == ".") return false;
+    }
+    return true;
+}
+
+core::Result<Json> ReadManifest(const fs::path& dir) {
+    std::ifstream in(dir / "manifest.json");
+    if (!in) {
+        return core::Error::NotFound(dir.string() +
+                                     " has no manifest.json (not a backup, or an unfinished one)");
+    }
+    Json m = Json::parse(in, nullptr, false);
+    if (m.is_discarded() || !m.is_object() || m.value("format", "") != "beacon-backup" ||
+        !m.contains("files") || !m["files"].is_array()) {
+        return core::Error::Invalid(dir.string() + "/manifest.json is not a Beacon backup manifest");
+    }
+    return m;
+}
+
+}  // namespace
+
+core::Result<std::string> FileSha256(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return core::Error::NotFound("cannot read " + file.string());
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    std::vector<char> buf(1 << 16);
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        auto n = in.gcount();
+        if (n <= 0) break;
+        crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),
+                                  static_cast<unsigned long long>(n));
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, h);
+    return Hex(h, sizeof h);
+}
+
+core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::path& parent) {
+    if (sodium_init() < 0) return core::Error::Internal("libsodium failed to start");
+    std::error_code ec;
+    if (!fs::exists(data_dir / "beacon.db", ec)) {
+        return core::Error::NotFound("no database in " + data_dir.string());
+    }
+    fs::create_directories(parent, ec);
+    if (ec) return core::Error::Unavailable("cannot create " + parent.string() + ": " + ec.message(), false);
+    std::string name = std::string(kPrefix) + Stamp(std::chrono::system_clock::now());
+    fs::path dir = parent / name;
+    for (int n = 2; fs::exists(dir, ec); ++n) dir = parent / (name + "-" + std::to_string(n));
+    fs::create_directory(dir, ec);
+    if (ec) return core::Error::Unavailable("cannot create " + dir.string() + ": " + ec.message(), false);
+    fs::permissions(dir, fs::perms::owner_all, ec);
+
+    BackupSummary sum;
+    sum.dir = dir;
+    Json files = Json::array();
+    auto fail = [&](core::Error e) -> core::Result<BackupSummary> {
+        fs::remove_all(dir, ec);
+        return e;
+    };
+    // 1. The database, as one snapshot.
+    if (auto st = BackupDatabase(data_dir / "beacon.db", dir / "beacon.db"); !st.ok()) {
+        return fail(st.error());
+    }
+    auto add = [&](const std::string& rel, const std::string& hash, std::int64_t size) {
+        files.push_back({{"path", rel}, {"size", size}, {"sha256", hash}});
+        ++sum.files;
+        sum.bytes += size;
+    };
+    {
+        auto hash = FileSha256(dir / "beacon.db");
+        if (!hash.ok()) return fail(hash.error());
+        add("beacon.db", *hash, static_cast<std::int64_t>(fs::file_size(dir / "beacon.db", ec)));
+    }
+    // 2. The encrypted secrets (never the key).
+    if (fs::exists(data_dir / "secrets.json", ec)) {
+        std::int64_t size = 0;
+        auto hash = CopyHashed(data_dir / "secrets.json", dir / "secrets.json", &size);
+        if (!hash.ok()) return fail(hash.error());
+        add("secrets.json", *hash, size);
+    }
+    // 3. Media objects. Objects are written by rename, so every file is whole; one deleted
+    //    while we copy is skipped (its row went with it, or goes soon).
+    fs::path media = data_dir / "media";
+    if (fs::exists(media, ec)) {
+        std::vector<fs::path> todo;
+        for (fs::recursive_directory_iterator it(media, ec), end; !ec && it != end; it.increment(ec)) {
+            std::error_code fec;
+            if (!it->is_regular_file(fec)) continue;
+            if (it->path().filename().string().find(".tmp-") != std::string::npos) continue;
+            todo.push_back(it->path());
+        }
+        std::sort(todo.begin(), todo.end());
+        for (const auto& f : todo) {
+            std::string rel = fs::relative(f, data_dir, ec).generic_string();
+            std::int64_t size = 0;
+            auto hash = CopyHashed(f, dir / rel, &size);
+            if (!hash.ok()) {
+                if (!fs::exists(f, ec)) continue;  // deleted meanwhile
+                return fail(hash.error());
+            }
+            add(rel, *hash, size);
+        }
+    }
+    // 4. The manifest, last and atomically.
+    Json manifest = {{"format", "beacon-backup"},
+                     {"version", 1},
+                     {"created_at", core::NowMillis()},
+                     {"source", fs::absolute(data_dir).lexically_normal().string()},
+                     {"files", files}};
+    {
+        std::ofstream out(dir / "manifest.json.tmp");
+        out << manifest.dump(1) << "\n";
+        if (!out) return fail(core::Error::Unavailable("cannot write the manifest", false));
+    }
+    fs::rename(dir / "manifest.json.tmp", dir / "manifest.json", ec);
+    if (ec) return fail(core::Error::Unavailable("cannot write the manifest: " + ec.message(), false));
+    return sum;
+}
+
+core::Result<BackupSummary> VerifyBackup(const fs::path& dir) {
+    if (sodium_init() < 0) return core::Error::Internal("libsodium failed to start");
+    BEACON_TRY(m, ReadManifest(dir));
+    BackupSummary sum;
+    sum.dir = dir;
+    bool has_db = false;
+    for (const auto& f : m["files"]) {
+        std::string rel = f.value("path", "");
+        std::string want = f.value("sha256", "");
+        std::int64_t size = f.value("size", std::int64_t{-1});
+        if (!SafeRelative(rel)) return core::Error::Invalid("manifest names a path outside the backup: " + rel);
+        if (rel == "beacon.db") has_db = true;
+        std::error_code ec;
+        auto actual_size = fs::file_size(dir / rel, ec);
+        if (ec) return core::Error::Invalid("backup file missing: " + rel);
+        if (static_cast<std::int64_t>(actual_size) != size) {
+            return core::Error::Invalid("backup file " + rel + " has " + std::to_string(actual_size) +
+                                        " bytes, the manifest says " + std::to_string(size));
+        }
+        BEACON_TRY(hash, FileSha256(dir / rel));
+        if (hash != want) return core::Error::Invalid("backup file " + rel + " does not match its SHA-256 in the manifest");
+        ++sum.files;
+        sum.bytes += size;
+    }
+    if (!has_db) return core::Error::Invalid("the manifest lists no beacon.db");
+    return sum;
+}
+
+core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::path& data_dir_in,
+                                          bool force) {
+    BEACON_TRY(verified, VerifyBackup(backup_dir));
+    BEACON_TRY(m, ReadManifest(backup_dir));
+    std::error_code ec;
+    fs::path data_dir = fs::absolute(data_dir_in).lexically_normal();
+    if (data_dir.filename().empty()) data_dir = data_dir.parent_path();
+    bool occupied = fs::exists(data_dir, ec) && !fs::is_empty(data_dir, ec);
+    if (occupied && !force) {
+        return core::Error::Conflict(data_dir.string() +
+                                     " is not empty; restore into a new folder, or add --force "
+                                     "(the current folder is then kept beside it)");
+    }
+    fs::create_directories(data_dir.parent_path(), ec);
+    std::string stamp = Stamp(std::chrono::system_clock::now());
+    fs::path staging = data_dir.parent_path() / ("." + data_dir.filename().string() + ".restoring-" + stamp);
+    fs::remove_all(staging, ec);
+    fs::create_directories(staging, ec);
+    if (ec) return core::Error::Unavailable("cannot create " + staging.string() + ": " + ec.message(), false);
+    fs::permissions(staging, fs::perms::owner_all, ec);
+    auto fail = [&](core::Error e) -> core::Result<BackupSummary> {
+        fs::remove_all(staging, ec);
+        e.message = "restore failed, " + data_dir.string() + " left as it was: " + e.message;
+        return e;
+    };
+    for (const auto& f : m["files"]) {
+        std::string rel = f.value("path", "");
+        auto hash = CopyHashed(backup_dir / rel, staging / rel, nullptr);
+        if (!hash.ok()) return fail(hash.error());
+        if (*hash != f.value("sha256", "")) {
+            return fail(core::Error::Invalid(rel + " changed while it was restored"));
+        }
+    }
+    {
+        sqlite3* db = nullptr;
+        bool ok = false;
+        std::string detail;
+        if (sqlite3_open_v2((staging / "beacon.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+            SQLITE_OK) {
+            sqlite3_stmt* st = nullptr;
+            if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW) {
+                detail = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+                ok = detail == "ok";
+            }
+            sqlite3_finalize(st);
+        }
+        if (db) sqlite3_close(db);
+        if (!ok) return fail(core::Error::Invalid("the restored database fails its integrity check: " + detail));
+    }
+    if (fs::exists(data_dir, ec)) {
+        fs::path old = data_dir;
+        old += ".before-restore-" + stamp;
+        if (occupied) {
+            fs::rename(data_dir, old, ec);
+        } else {
+            fs::remove(data_dir, ec);  // an empty folder
+        }
+        if (ec) return fail(core::Error::Unavailable("cannot move " + data_dir.string() + " aside: " + ec.message(), false));
+    }
+    fs::rename(staging, data_dir, ec);
+    if (ec) return fail(core::Error::Unavailable("cannot move the restored folder into place: " + ec.message(), false));
+    verified.dir = data_dir;
+    return verified;
+}
+
+std::vector<fs::path> PruneBackups(const fs::path& parent, int keep_days,
+                                   std::chrono::system_clock::time_point now) {
+    std::vector<std::pair<std::string, fs::path>> found;
+    std::error_code ec;
+    for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (!name.starts_with(kPrefix) || !it->is_directory()) continue;
+        found.emplace_back(name.substr(kPrefix.size(), 16), it->path());
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<fs::path> removed;
+    if (found.size() <= 1) return removed;
+    std::string cutoff = Stamp(now - std::chrono::hours(24) * keep_days);
+    for (std::size_t i = 0; i + 1 < found.size(); ++i) {
+        if (found[i].first < cutoff) {
+            fs::remove_all(found[i].second, ec);
+            if (!ec) removed.push_back(found[i].second);
+        }
+    }
+    return removed;
+}
+
+}  // namespace beacon::ops

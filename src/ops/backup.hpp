@@ -1,0 +1,47 @@
+#pragma once
+/// Backups of a data folder: a consistent copy of the database (SQLite online backup API, safe
+/// while `beacon serve` runs), then the media objects and the encrypted secrets, with a
+/// manifest of SHA-256 hashes written last (a folder without manifest.json is incomplete).
+/// The secret key file is never copied: keep it apart (it alone decrypts secrets.json).
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace beacon::ops {
+
+struct BackupSummary {
+    std::filesystem::path dir;  // the backup folder
+    std::int64_t files = 0;
+    std::int64_t bytes = 0;
+};
+
+/// Writes a new folder `<parent>/beacon-backup-YYYYMMDDTHHMMSSZ` (a "-N" suffix when taken).
+core::Result<BackupSummary> CreateBackup(const std::filesystem::path& data_dir,
+                                         const std::filesystem::path& parent);
+
+/// Checks a backup: every file of the manifest present with its size and SHA-256, no path
+/// leaving the folder. Returns the manifest's file count and bytes.
+core::Result<BackupSummary> VerifyBackup(const std::filesystem::path& backup_dir);
+
+/// Restores a verified backup into `data_dir`. Refuses a data folder that exists and is not
+/// empty unless `force` (then the old folder is kept beside it as `<name>.before-restore-<time>`).
+/// Files are copied into a staging folder beside `data_dir`, re-hashed, the database is checked
+/// (PRAGMA integrity_check) and only then renamed into place: a failed restore leaves the
+/// target as it was.
+core::Result<BackupSummary> RestoreBackup(const std::filesystem::path& backup_dir,
+                                          const std::filesystem::path& data_dir, bool force);
+
+/// Removes `beacon-backup-*` folders in `parent` whose time stamp is older than `keep_days`
+/// days before `now` (keeps the newest one in any case). Returns the removed folders.
+std::vector<std::filesystem::path> PruneBackups(const std::filesystem::path& parent,
+                                                int keep_days,
+                                                std::chrono::system_clock::time_point now);
+
+/// The lowercase hex SHA-256 of a file.
+core::Result<std::string> FileSha256(const std::filesystem::path& file);
+
+}  // namespace beacon::ops

@@ -1,0 +1,622 @@
+#include "ops/service.hpp"
+
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "jobs/event_bus.hpp"
+#include "server/http_types.hpp"
+#include "server/router.hpp"
+#include "server/server.hpp"
+#include "storage/sqlite.hpp"
+
+namespace beacon::ops {
+
+namespace fs = std::filesystem;
+using core::Json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kStates[] = {"queued",    "generating_script", "rendering_preview",
+                                   "rendering_final", "composing", "completed",
+                                   "failed",    "canceled"};
+
+bool IsWorkingState(std::string_view s) {
+    return s == "generating_script" || s == "rendering_preview" || s == "rendering_final" ||
+           s == "composing";
+}
+
+bool IsTerminalState(std::string_view s) {
+    return s == "completed" || s == "failed" || s == "canceled";
+}
+
+std::string ReadFile(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string_view Trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+/// Bounded label values: known methods, route patterns, or a class for the rest.
+std::string MethodLabel(std::string_view m) {
+    for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+        if (m == known) return known;
+    }
+    return "other";
+}
+
+std::string RouteLabel(const server::Request& req, std::string_view pattern) {
+    if (!pattern.empty()) return std::string(pattern);
+    if (req.raw_path.starts_with("/api/")) return "unmatched_api";
+    if (req.raw_path.starts_with("/live/")) return "/live/{path+}";
+    if (req.raw_path.starts_with("/media/")) return "/media/{key+}";
+    return "static";
+}
+
+struct StorageUse {
+    double bytes = 0;
+    double files = 0;
+};
+
+StorageUse Walk(const fs::path& root) {
+    StorageUse u;
+    std::error_code ec;
+    if (!fs::exists(root, ec)) return u;
+    for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied,
+                                              ec), end;
+         !ec && it != end; it.increment(ec)) {
+        std::error_code fec;
+        if (it->is_regular_file(fec)) {
+            u.bytes += static_cast<double>(it->file_size(fec));
+            u.files += 1;
+        }
+    }
+    return u;
+}
+
+std::int64_t NextUtcMidnightMs(std::int64_t now_ms) {
+    constexpr std::int64_t kDay = 86400000;
+    return (now_ms / kDay + 1) * kDay;
+}
+
+}  // namespace
+
+struct OpsService::Db {
+    storage::sqlite::Connection conn;
+};
+
+std::vector<GpuSample> ParseNvidiaSmi(std::string_view csv) {
+    std::vector<GpuSample> out;
+    while (!csv.empty()) {
+        auto nl = csv.find('\n');
+        std::string_view line = csv.substr(0, nl);
+        csv = nl == std::string_view::npos ? std::string_view() : csv.substr(nl + 1);
+        std::vector<std::string_view> f;
+        while (true) {
+            auto comma = line.find(',');
+            f.push_back(Trim(line.substr(0, comma)));
+            if (comma == std::string_view::npos) break;
+            line = line.substr(comma + 1);
+        }
+        if (f.size() != 5 || f[0].empty()) continue;
+        try {
+            GpuSample g;
+            g.index = std::string(f[0]);
+            g.name = std::string(f[1]);
+            g.utilization = std::stod(std::string(f[2])) / 100.0;
+            g.memory_used_bytes = std::stod(std::string(f[3])) * 1024 * 1024;
+            g.memory_total_bytes = std::stod(std::string(f[4])) * 1024 * 1024;
+            out.push_back(std::move(g));
+        } catch (const std::exception&) {
+            // "[N/A]" or another unreadable field: skip this GPU
+        }
+    }
+    return out;
+}
+
+LivePath ClassifyLivePath(std::string_view p) {
+    LivePath out;
+    if (!p.starts_with("/live/")) return out;
+    p.remove_prefix(6);
+    auto slash = p.find('/');
+    if (slash == std::string_view::npos || slash == 0) return out;
+    std::string_view channel = p.substr(0, slash);
+    std::string_view file = p.substr(p.rfind('/') + 1);
+    auto ends = [&](std::string_view ext) { return file.ends_with(ext); };
+    out.playlist = ends(".m3u8");
+    out.segment = ends(".ts") || ends(".m4s") || ends(".aac") || ends(".mp4") || ends(".vtt");
+    if (out.playlist || out.segment) out.channel = std::string(channel);
+    return out;
+}
+
+core::Result<std::unique_ptr<OpsService>> OpsService::Open(OpsOptions options,
+                                                           jobs::EventBus& events) {
+    auto db = std::make_unique<Db>();
+    fs::path file = options.data_dir / "beacon.db";
+    if (!fs::exists(file)) return core::Error::NotFound("no database at " + file.string());
+    if (sqlite3_open_v2(file.c_str(), &db->conn.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+        return core::Error::Unavailable("cannot open " + file.string(), false);
+    }
+    sqlite3_busy_timeout(db->conn.db, 5000);
+    return std::unique_ptr<OpsService>(new OpsService(std::move(options), events, std::move(db)));
+}
+
+OpsService::OpsService(OpsOptions options, jobs::EventBus& events, std::unique_ptr<Db> db)
+    : options_(std::move(options)), events_(events), db_(std::move(db)) {
+    auto& r = registry_;
+    using T = MetricType;
+    http_requests_ = &r.Add("beacon_http_requests_total",
+                            "HTTP requests answered, by method, route pattern and status code.",
+                            T::kCounter, {"method", "route", "status"});
+    http_duration_ = &r.Add("beacon_http_request_duration_seconds",
+                            "Time from dispatch to the reply being ready (bodies of files and "
+                            "streams are sent after), by method and route pattern.",
+                            T::kHistogram, {"method", "route"}, DurationBuckets());
+    jobs_by_state_ = &r.Add("beacon_jobs", "Jobs in the database by state.", T::kGauge, {"state"});
+    queue_oldest_ = &r.Add("beacon_queue_oldest_job_age_seconds",
+                           "Age of the oldest queued job (0 when the queue is empty).", T::kGauge);
+    jobs_finished_ = &r.Add("beacon_jobs_finished_total",
+                            "Jobs this process saw end, by final state.", T::kCounter, {"state"});
+    stage_duration_ = &r.Add("beacon_job_stage_duration_seconds",
+                             "Time a job spent in each working stage (seen by this process).",
+                             T::kHistogram, {"stage"}, JobDurationBuckets());
+    job_duration_ = &r.Add("beacon_job_duration_seconds",
+                           "Time from a job's creation to its completion (round trip).",
+                           T::kHistogram, {}, JobDurationBuckets());
+    disk_free_ = &r.Add("beacon_disk_free_bytes",
+                        "Bytes available to Beacon on the data folder's file system.", T::kGauge);
+    disk_total_ = &r.Add("beacon_disk_size_bytes", "Size of the data folder's file system.",
+                         T::kGauge);
+    data_bytes_ = &r.Add("beacon_storage_bytes",
+                         "Bytes in the data folder by class (database, media, tmp); refreshed "
+                         "at most once a minute.",
+                         T::kGauge, {"class"});
+    content_items_ = &r.Add("beacon_library_items", "Library items (not pending).", T::kGauge);
+    live_segments_ = &r.Add("beacon_liveloop_segments_served_total",
+                            "LiveLoop media segments served, by channel.", T::kCounter,
+                            {"channel"});
+    live_viewers_ = &r.Add("beacon_liveloop_viewers",
+                           "Distinct players that fetched a channel's playlist in the last 30 s.",
+                           T::kGauge, {"channel"});
+    cpu_seconds_ = &r.Add("process_cpu_seconds_total", "Total user and system CPU time spent.",
+                          T::kCounter);
+    rss_bytes_ = &r.Add("process_resident_memory_bytes", "Resident memory size.", T::kGauge);
+    open_fds_ = &r.Add("process_open_fds", "Open file descriptors.", T::kGauge);
+    max_fds_ = &r.Add("process_max_fds", "Limit on open file descriptors.", T::kGauge);
+    start_time_ = &r.Add("process_start_time_seconds",
+                         "Start time of the process since the Unix epoch.", T::kGauge);
+    gpu_util_ = &r.Add("beacon_gpu_utilization_ratio",
+                       "GPU utilisation (0..1) as nvidia-smi reports it.", T::kGauge,
+                       {"gpu", "name"});
+    gpu_mem_used_ = &r.Add("beacon_gpu_memory_used_bytes", "GPU memory in use.", T::kGauge,
+                           {"gpu", "name"});
+    gpu_mem_total_ = &r.Add("beacon_gpu_memory_size_bytes", "GPU memory in all.", T::kGauge,
+                            {"gpu", "name"});
+    quota_used_ = &r.Add("beacon_quota_jobs_today", "Jobs created since 00:00 UTC.", T::kGauge);
+    quota_limit_ = &r.Add("beacon_quota_jobs_per_day",
+                          "The [quotas] jobs_per_day limit (absent when unlimited).", T::kGauge);
+
+    r.AddCollector([this] { CollectDatabase(); });
+    r.AddCollector([this] { CollectDisk(); });
+    r.AddCollector([this] { CollectProcess(); });
+    r.AddCollector([this] { CollectGpu(); });
+    r.AddCollector([this] { CollectViewers(); });
+
+    subscription_ = events_.Subscribe([this](const jobs::Event& e) {
+        if (e.type == "job.updated") OnJobEvent(e.data);
+    });
+}
+
+OpsService::~OpsService() {
+    events_.Unsubscribe(subscription_);
+    if (sampler_.joinable()) {
+        sampler_.request_stop();
+        sampler_.join();
+    }
+}
+
+void OpsService::OnJobEvent(const Json& job) {
+    if (!job.is_object()) return;
+    std::int64_t id = job.value("id", std::int64_t{0});
+    std::string state = job.value("status", std::string());
+    if (id == 0 || state.empty()) return;
+    auto now = Clock::now();
+    std::lock_guard lock(mu_);
+    auto it = jobs_.find(id);
+    if (it != jobs_.end() && it->second.state == state) return;
+    if (it != jobs_.end() && IsWorkingState(it->second.state)) {
+        stage_duration_->Observe({it->second.state},
+                                 std::chrono::duration<double>(now - it->second.since).count());
+    }
+    if (IsTerminalState(state)) {
+        if (it != jobs_.end()) {
+            jobs_finished_->Inc({state});
+            jobs_.erase(it);
+        }
+        // The round trip comes from the row (created_at → now), for jobs created anywhere.
+        if (state == "completed") {
+            storage::sqlite::Statement st(db_->conn, "SELECT created_at FROM jobs WHERE id = ?");
+            std::lock_guard dlock(db_->conn.mu);
+            st.Bind(1, id);
+            if (auto row = st.Step(); row.ok() && *row) {
+                double rtt = static_cast<double>(core::NowMillis() - st.Int(0)) / 1000.0;
+                if (rtt >= 0) job_duration_->Observe({}, rtt);
+            }
+        }
+        return;
+    }
+    jobs_[id] = JobTrack{state, now};
+}
+
+void OpsService::SetRoutes(const std::vector<server::RouteInfo>& routes) {
+    routes_.clear();
+    for (const auto& r : routes) {
+        auto parsed = server::ParsePattern(r.pattern);
+        if (parsed) routes_.push_back({r.method, r.pattern, std::move(*parsed)});
+    }
+}
+
+std::string OpsService::PatternFor(const server::Request& req) const {
+    std::string_view method = req.method == "HEAD" ? std::string_view("GET") : req.method;
+    const ParsedRoute* best = nullptr;
+    int best_score = -1;
+    server::PathParams params;
+    for (const auto& r : routes_) {
+        if (r.method != method) continue;
+        params.clear();
+        int score = server::MatchPattern(r.parsed, req.segments, params);
+        if (score > best_score) {
+            best_score = score;
+            best = &r;
+        }
+    }
+    return best ? best->pattern : std::string();
+}
+
+void OpsService::ObserveRequest(const server::Request& req, unsigned status, double seconds) {
+    std::string pattern = PatternFor(req);
+    std::string method = MethodLabel(req.method);
+    std::string route = RouteLabel(req, pattern);
+    http_requests_->Inc({method, route, std::to_string(status)});
+    http_duration_->Observe({method, route}, seconds);
+    if (status != 200 && status != 206) return;  // only channels that exist get a label
+    LivePath live = ClassifyLivePath(req.raw_path);
+    if (live.channel.empty()) return;
+    if (live.segment) live_segments_->Inc({live.channel});
+    if (live.playlist) {
+        std::string who = req.client + "|" + req.Query("key") + "|" +
+                          std::to_string(req.who.user_id);
+        std::lock_guard lock(mu_);
+        viewers_[live.channel][who] = Clock::now();
+    }
+}
+
+void OpsService::CollectViewers() {
+    auto cutoff = Clock::now() - std::chrono::seconds(30);
+    std::lock_guard lock(mu_);
+    live_viewers_->Clear();
+    for (auto it = viewers_.begin(); it != viewers_.end();) {
+        auto& who = it->second;
+        std::erase_if(who, [&](const auto& kv) { return kv.second < cutoff; });
+        live_viewers_->Set({it->first}, static_cast<double>(who.size()));
+        it = who.empty() ? viewers_.erase(it) : std::next(it);
+    }
+}
+
+void OpsService::CollectDatabase() {
+    std::map<std::string, double> counts;
+    double oldest_ms = 0, today = 0, items = 0;
+    {
+        std::lock_guard lock(db_->conn.mu);
+        {
+            storage::sqlite::Statement st(db_->conn,
+                                          "SELECT status, count(*) FROM jobs GROUP BY status");
+            while (true) {
+                auto row = st.Step();
+                if (!row.ok() || !*row) break;
+                counts[st.Text(0)] = static_cast<double>(st.Int(1));
+            }
+        }
+        std::int64_t now = core::NowMillis();
+        {
+            storage::sqlite::Statement st(
+                db_->conn, "SELECT min(created_at) FROM jobs WHERE status = 'queued'");
+            if (auto row = st.Step(); row.ok() && *row && !st.IsNull(0)) {
+                oldest_ms = static_cast<double>(now - st.Int(0));
+            }
+        }
+        {
+            storage::sqlite::Statement st(db_->conn,
+                                          "SELECT count(*) FROM jobs WHERE created_at >= ?");
+            st.Bind(1, NextUtcMidnightMs(now) - 86400000);
+            if (auto row = st.Step(); row.ok() && *row) today = static_cast<double>(st.Int(0));
+        }
+        {
+            storage::sqlite::Statement st(db_->conn,
+                                          "SELECT count(*) FROM content WHERE pending = 0");
+            if (auto row = st.Step(); row.ok() && *row) items = static_cast<double>(st.Int(0));
+        }
+    }
+    for (const char* s : kStates) jobs_by_state_->Set({s}, counts[s]);
+    queue_oldest_->Set({}, std::max(0.0, oldest_ms / 1000.0));
+    quota_used_->Set({}, today);
+    if (options_.jobs_per_day > 0) quota_limit_->Set({}, options_.jobs_per_day);
+    content_items_->Set({}, items);
+}
+
+double OpsService::DataBytes() {
+    std::lock_guard lock(mu_);
+    auto now = Clock::now();
+    if (data_bytes_at_ != Clock::time_point{} && now - data_bytes_at_ < std::chrono::minutes(1)) {
+        return data_bytes_cached_;
+    }
+    StorageUse db;
+    std::error_code ec;
+    for (const char* f : {"beacon.db", "beacon.db-wal", "beacon.db-shm"}) {
+        auto size = fs::file_size(options_.data_dir / f, ec);
+        if (!ec) db.bytes += static_cast<double>(size), db.files += 1;
+    }
+    StorageUse media = Walk(options_.data_dir / "media");
+    StorageUse tmp = Walk(options_.data_dir / "tmp");
+    data_bytes_->Set({"database"}, db.bytes);
+    data_bytes_->Set({"media"}, media.bytes);
+    data_bytes_->Set({"tmp"}, tmp.bytes);
+    data_bytes_cached_ = db.bytes + media.bytes + tmp.bytes;
+    data_bytes_at_ = now;
+    return data_bytes_cached_;
+}
+
+void OpsService::CollectDisk() {
+    struct statvfs v {};
+    if (::statvfs(options_.data_dir.c_str(), &v) == 0) {
+        disk_free_->Set({}, static_cast<double>(v.f_bavail) * static_cast<double>(v.f_frsize));
+        disk_total_->Set({}, static_cast<double>(v.f_blocks) * static_cast<double>(v.f_frsize));
+    }
+    DataBytes();
+}
+
+void OpsService::CollectProcess() {
+    const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+    std::string stat = ReadFile("/proc/self/stat");
+    auto paren = stat.rfind(')');
+    if (paren != std::string::npos && ticks > 0) {
+        std::istringstream in(stat.substr(paren + 2));
+        std::vector<std::string> f;
+        for (std::string w; in >> w;) f.push_back(w);
+        // After the name: field 3 (state) is f[0]; utime is field 14, stime 15, starttime 22.
+        if (f.size() > 19) {
+            cpu_seconds_->Set({}, (std::stod(f[11]) + std::stod(f[12])) / ticks);
+            std::string boot = ReadFile("/proc/stat");
+            auto pos = boot.find("\nbtime ");
+            if (pos != std::string::npos) {
+                start_time_->Set({}, std::stod(boot.substr(pos + 7)) + std::stod(f[19]) / ticks);
+            }
+        }
+    }
+    std::istringstream statm(ReadFile("/proc/self/statm"));
+    double size = 0, resident = 0;
+    if (statm >> size >> resident) {
+        rss_bytes_->Set({}, resident * static_cast<double>(::sysconf(_SC_PAGESIZE)));
+    }
+    std::error_code ec;
+    double fds = 0;
+    for (fs::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) {
+        ++fds;
+    }
+    open_fds_->Set({}, fds);
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) == 0) max_fds_->Set({}, static_cast<double>(lim.rlim_cur));
+}
+
+std::vector<GpuSample> OpsService::Gpus() {
+    {
+        std::lock_guard lock(mu_);
+        if (gpus_at_ != Clock::time_point{} && Clock::now() - gpus_at_ < std::chrono::seconds(10)) {
+            return gpus_;
+        }
+    }
+    std::vector<GpuSample> found;
+    const std::string& bin = options_.nvidia_smi;
+    bool present = false;
+    if (!bin.empty()) {
+        if (bin.find('/') != std::string::npos) {
+            present = ::access(bin.c_str(), X_OK) == 0;
+        } else if (const char* path = std::getenv("PATH")) {
+            std::string_view dirs = path;
+            while (!present && !dirs.empty()) {
+                auto colon = dirs.find(':');
+                fs::path candidate = fs::path(std::string(dirs.substr(0, colon))) / bin;
+                present = ::access(candidate.c_str(), X_OK) == 0;
+                dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
+            }
+        }
+    }
+    if (present) {
+        // The program name comes from the config file only (never from a request).
+        std::string cmd = "'" + bin +
+                          "' --query-gpu=index,name,utilization.gpu,memory.used,memory.total "
+                          "--format=csv,noheader,nounits 2>/dev/null";
+        if (FILE* p = ::popen(cmd.c_str(), "r")) {
+            std::string text;
+            char buf[4096];
+            std::size_t n = 0;
+            while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
+            if (::pclose(p) == 0) found = ParseNvidiaSmi(text);
+        }
+    }
+    std::lock_guard lock(mu_);
+    gpus_ = found;
+    gpus_at_ = Clock::now();
+    return found;
+}
+
+void OpsService::CollectGpu() {
+    auto gpus = Gpus();
+    gpu_util_->Clear();
+    gpu_mem_used_->Clear();
+    gpu_mem_total_->Clear();
+    for (const auto& g : gpus) {
+        gpu_util_->Set({g.index, g.name}, g.utilization);
+        gpu_mem_used_->Set({g.index, g.name}, g.memory_used_bytes);
+        gpu_mem_total_->Set({g.index, g.name}, g.memory_total_bytes);
+    }
+}
+
+std::string OpsService::RenderMetrics() { return registry_.Render(); }
+
+core::Status OpsService::AdmitJob() {
+    if (options_.jobs_per_day <= 0) return {};
+    std::int64_t now = core::NowMillis();
+    std::int64_t reset = NextUtcMidnightMs(now);
+    std::int64_t today = 0;
+    {
+        std::lock_guard lock(db_->conn.mu);
+        storage::sqlite::Statement st(db_->conn, "SELECT count(*) FROM jobs WHERE created_at >= ?");
+        st.Bind(1, reset - 86400000);
+        auto row = st.Step();
+        if (!row.ok()) return row.error();
+        if (*row) today = st.Int(0);
+    }
+    if (today < options_.jobs_per_day) return {};
+    core::Error e{core::ErrorCode::kRateLimited,
+                  "the daily job quota is used up (" + std::to_string(today) + " of " +
+                      std::to_string(options_.jobs_per_day) +
+                      " jobs today, [quotas] jobs_per_day); it resets at 00:00 UTC, in " +
+                      std::to_string((reset - now + 59999) / 60000) + " min"};
+    e.retryable = true;
+    e.retry_after = std::chrono::milliseconds(reset - now);
+    return e;
+}
+
+void OpsService::SampleNow() {
+    CollectDatabase();
+    CollectDisk();
+    CollectViewers();
+    auto gpus = Gpus();
+    HistoryPoint p;
+    p.t = core::NowMillis();
+    p.queued = jobs_by_state_->Value({"queued"});
+    for (const char* s : kStates) {
+        if (IsWorkingState(s)) p.running += jobs_by_state_->Value({s});
+    }
+    p.data_bytes = DataBytes();
+    p.disk_free = disk_free_->Value({});
+    p.disk_total = disk_total_->Value({});
+    if (!gpus.empty()) {
+        p.gpu_util = p.gpu_mem_used = p.gpu_mem_total = 0;
+        for (const auto& g : gpus) {
+            p.gpu_util += g.utilization / static_cast<double>(gpus.size());
+            p.gpu_mem_used += g.memory_used_bytes;
+            p.gpu_mem_total += g.memory_total_bytes;
+        }
+    }
+    std::lock_guard lock(mu_);
+    for (const auto& [channel, who] : viewers_) p.viewers += static_cast<double>(who.size());
+    history_.push_back(p);
+    while (history_.size() > options_.history_samples) history_.pop_front();
+}
+
+void OpsService::StartSampling() {
+    if (sampler_.joinable()) return;
+    sampler_ = std::jthread([this](std::stop_token stop) {
+        std::mutex m;
+        std::condition_variable_any cv;
+        while (!stop.stop_requested()) {
+            SampleNow();
+            std::unique_lock lock(m);
+            cv.wait_for(lock, stop, options_.sample_interval, [] { return false; });
+        }
+    });
+}
+
+Json OpsService::Summary() {
+    bool stale = false;
+    {
+        std::lock_guard lock(mu_);
+        stale = history_.empty() ||
+                core::NowMillis() - history_.back().t >=
+                    std::chrono::duration_cast<std::chrono::milliseconds>(options_.sample_interval)
+                        .count();
+    }
+    if (stale) SampleNow();
+    Json out;
+    out["now"] = core::NowMillis();
+    Json states = Json::object();
+    for (const char* s : kStates) states[s] = jobs_by_state_->Value({s});
+    out["jobs"] = states;
+    out["queue"] = {{"queued", jobs_by_state_->Value({"queued"})},
+                    {"oldest_age_seconds", queue_oldest_->Value({})}};
+    out["disk"] = {{"free_bytes", disk_free_->Value({})},
+                   {"size_bytes", disk_total_->Value({})},
+                   {"database_bytes", data_bytes_->Value({"database"})},
+                   {"media_bytes", data_bytes_->Value({"media"})},
+                   {"tmp_bytes", data_bytes_->Value({"tmp"})}};
+    out["quota"] = {{"jobs_today", quota_used_->Value({})},
+                    {"jobs_per_day", options_.jobs_per_day > 0 ? Json(options_.jobs_per_day)
+                                                               : Json()}};
+    Json gpus = Json::array();
+    for (const auto& g : Gpus()) {
+        gpus.push_back({{"index", g.index},
+                        {"name", g.name},
+                        {"utilization", g.utilization},
+                        {"memory_used_bytes", g.memory_used_bytes},
+                        {"memory_size_bytes", g.memory_total_bytes}});
+    }
+    out["gpus"] = gpus;
+    // Round trips of the last 50 completed jobs (creation → last update), oldest first.
+    Json rtts = Json::array();
+    {
+        std::lock_guard lock(db_->conn.mu);
+        storage::sqlite::Statement st(
+            db_->conn,
+            "SELECT id, created_at, updated_at FROM (SELECT id, created_at, updated_at FROM jobs "
+            "WHERE status = 'completed' ORDER BY updated_at DESC LIMIT 50) ORDER BY updated_at");
+        while (true) {
+            auto row = st.Step();
+            if (!row.ok() || !*row) break;
+            rtts.push_back({{"job_id", st.Int(0)},
+                            {"finished_at", st.Int(2)},
+                            {"seconds", static_cast<double>(st.Int(2) - st.Int(1)) / 1000.0}});
+        }
+    }
+    out["job_rtts"] = rtts;
+    Json history = Json::array();
+    {
+        std::lock_guard lock(mu_);
+        // At most 240 points: every n-th sample of the kept history.
+        std::size_t step = std::max<std::size_t>(1, (history_.size() + 239) / 240);
+        for (std::size_t i = history_.size() % step; i < history_.size(); i += step) {
+            const auto& p = history_[i];
+            Json point = {{"t", p.t},
+                          {"queued", p.queued},
+                          {"running", p.running},
+                          {"data_bytes", p.data_bytes},
+                          {"disk_free_bytes", p.disk_free},
+                          {"viewers", p.viewers}};
+            if (p.gpu_util >= 0) {
+                point["gpu_utilization"] = p.gpu_util;
+                point["gpu_memory_used_bytes"] = p.gpu_mem_used;
+                point["gpu_memory_size_bytes"] = p.gpu_mem_total;
+            }
+            history.push_back(point);
+        }
+    }
+    out["history"] = history;
+    return out;
+}
+
+}  // namespace beacon::ops

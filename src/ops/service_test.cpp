@@ -1,0 +1,216 @@
+#include "ops/service.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "jobs/event_bus.hpp"
+#include "ops/test_support.hpp"
+#include "server/http_types.hpp"
+#include "server/router.hpp"
+#include "server/server.hpp"
+#include "storage/database.hpp"
+
+namespace beacon::ops {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+struct Fixture {
+    fs::path dir;
+    std::unique_ptr<storage::Database> db;
+    jobs::EventBus events;
+    std::int64_t user = 0;
+
+    explicit Fixture(const std::string& name) : dir(TempDir(name)) {
+        auto opened = storage::OpenSqlite((dir / "beacon.db").string());
+        EXPECT_TRUE(opened.ok());
+        db = std::move(*opened);
+        user = db->GetOrCreateUser("admin")->id;
+    }
+    core::Job NewJob() {
+        auto req = core::ParseGenerateRequest({{"prompt", "a lighthouse"}});
+        return *db->CreateJob(user, *req);
+    }
+    std::unique_ptr<OpsService> Ops(OpsOptions o = {}) {
+        o.data_dir = dir;
+        if (o.nvidia_smi == "nvidia-smi") o.nvidia_smi = (dir / "no-nvidia-smi").string();
+        auto ops = OpsService::Open(o, events);
+        EXPECT_TRUE(ops.ok()) << (ops.ok() ? "" : ops.error().message);
+        return std::move(*ops);
+    }
+};
+
+server::Request MakeRequest(std::string method, std::string path, std::string client = "10.0.0.1") {
+    server::Request r;
+    r.method = std::move(method);
+    r.segments = server::SplitPath(path);
+    r.raw_path = std::move(path);
+    r.client = std::move(client);
+    return r;
+}
+
+bool Has(const std::string& text, const std::string& line) {
+    return text.find(line) != std::string::npos;
+}
+
+TEST(OpsService, JobsByStateAndQueueAgeComeFromTheDatabase) {
+    Fixture f("jobs");
+    f.NewJob();
+    auto second = f.NewJob();
+    ASSERT_TRUE(f.db->FinishJob(second.id, core::JobState::kFailed,
+                                core::Error::External("engine said no"), std::nullopt)
+                    .ok());
+    auto ops = f.Ops();
+    std::string text = ops->RenderMetrics();
+    EXPECT_TRUE(Has(text, "beacon_jobs{state=\"queued\"} 1\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_jobs{state=\"failed\"} 1\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_jobs{state=\"completed\"} 0\n")) << text;
+    EXPECT_TRUE(Has(text, "# TYPE beacon_queue_oldest_job_age_seconds gauge\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_quota_jobs_today 2\n")) << text;
+    EXPECT_TRUE(Has(text, "process_resident_memory_bytes ")) << text;
+    EXPECT_TRUE(Has(text, "process_open_fds ")) << text;
+    EXPECT_TRUE(Has(text, "beacon_disk_free_bytes ")) << text;
+    EXPECT_TRUE(Has(text, "beacon_storage_bytes{class=\"database\"} ")) << text;
+}
+
+TEST(OpsService, RequestsAreCountedByRoutePatternNeverByPath) {
+    Fixture f("requests");
+    auto ops = f.Ops();
+    ops->SetRoutes({{"GET", "/api/v1/jobs"}, {"GET", "/api/v1/jobs/{id}"},
+                    {"POST", "/api/v1/jobs/{id}/cancel"}, {"GET", "/api/v1/jobs/{id}/logs"}});
+    auto a = MakeRequest("GET", "/api/v1/jobs/17");
+    auto b = MakeRequest("GET", "/api/v1/jobs/18");
+    ops->ObserveRequest(a, 200, 0.002);
+    ops->ObserveRequest(b, 404, 0.001);
+    auto c = MakeRequest("BREW", "/nowhere");
+    ops->ObserveRequest(c, 404, 0.001);
+    std::string text = ops->RenderMetrics();
+    EXPECT_TRUE(Has(text, "beacon_http_requests_total{method=\"GET\",route=\"/api/v1/jobs/{id}\",status=\"200\"} 1\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_http_requests_total{method=\"GET\",route=\"/api/v1/jobs/{id}\",status=\"404\"} 1\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_http_requests_total{method=\"other\",route=\"static\",status=\"404\"} 1\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/jobs/{id}\"} 2\n")) << text;
+    EXPECT_FALSE(Has(text, "/api/v1/jobs/17")) << text;
+}
+
+TEST(OpsService, LiveLoopSegmentsAndViewersPerChannel) {
+    Fixture f("live");
+    auto ops = f.Ops();
+    ops->SetRoutes({{"GET", "/live/{slug}/index.m3u8"}, {"GET", "/live/{slug}/v/{file}"}});
+    auto pl1 = MakeRequest("GET", "/live/main/index.m3u8", "10.0.0.1");
+    auto pl2 = MakeRequest("GET", "/live/main/tv.m3u8", "10.0.0.2");
+    auto pl1again = MakeRequest("GET", "/live/main/index.m3u8", "10.0.0.1");
+    auto seg = MakeRequest("GET", "/live/main/v/seg-12.ts", "10.0.0.1");
+    auto missing = MakeRequest("GET", "/live/nope/index.m3u8", "10.0.0.3");
+    ops->ObserveRequest(pl1, 200, 0.001);
+    ops->ObserveRequest(pl2, 200, 0.001);
+    ops->ObserveRequest(pl1again, 200, 0.001);
+    ops->ObserveRequest(seg, 200, 0.001);
+    ops->ObserveRequest(seg, 206, 0.001);
+    ops->ObserveRequest(missing, 404, 0.001);
+    std::string text = ops->RenderMetrics();
+    EXPECT_TRUE(Has(text, "beacon_liveloop_viewers{channel=\"main\"} 2\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_liveloop_segments_served_total{channel=\"main\"} 2\n")) << text;
+    EXPECT_FALSE(Has(text, "channel=\"nope\"")) << text;  // a 404 makes no label
+    EXPECT_TRUE(Has(text, "beacon_http_requests_total{method=\"GET\",route=\"/live/{slug}/v/{file}\",status=\"206\"} 1\n")) << text;
+}
+
+TEST(OpsService, StageDurationsAndRoundTripFromJobEvents) {
+    Fixture f("stages");
+    auto ops = f.Ops();
+    auto job = f.NewJob();
+    auto publish = [&](core::JobState s) {
+        auto j = core::ToJson(job);
+        j["status"] = std::string(core::ToString(s));
+        f.events.Publish("job.updated", j);
+    };
+    publish(core::JobState::kQueued);
+    publish(core::JobState::kGeneratingScript);
+    publish(core::JobState::kRenderingFinal);
+    ASSERT_TRUE(f.db->FinishJob(job.id, core::JobState::kCompleted, std::nullopt, std::nullopt).ok());
+    publish(core::JobState::kCompleted);
+    std::string text = ops->RenderMetrics();
+    EXPECT_TRUE(Has(text, "beacon_job_stage_duration_seconds_count{stage=\"generating_script\"} 1\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_job_stage_duration_seconds_count{stage=\"rendering_final\"} 1\n")) << text;
+    EXPECT_FALSE(Has(text, "stage=\"queued\"")) << text;
+    EXPECT_TRUE(Has(text, "beacon_job_duration_seconds_count 1\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_jobs_finished_total{state=\"completed\"} 1\n")) << text;
+    auto summary = ops->Summary();
+    ASSERT_EQ(summary["job_rtts"].size(), 1u);
+    EXPECT_EQ(summary["job_rtts"][0]["job_id"], job.id);
+}
+
+TEST(OpsService, QuotaRefusesTheJobBeyondTheDailyLimitWithRetryAfter) {
+    Fixture f("quota");
+    OpsOptions o;
+    o.jobs_per_day = 2;
+    auto ops = f.Ops(o);
+    EXPECT_TRUE(ops->AdmitJob().ok());
+    f.NewJob();
+    EXPECT_TRUE(ops->AdmitJob().ok());
+    f.NewJob();
+    auto refused = ops->AdmitJob();
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, core::ErrorCode::kRateLimited);
+    EXPECT_GT(refused.error().retry_after.count(), 0);
+    EXPECT_LE(refused.error().retry_after.count(), 86400000);
+    EXPECT_NE(refused.error().message.find("jobs_per_day"), std::string::npos);
+    std::string text = ops->RenderMetrics();
+    EXPECT_TRUE(Has(text, "beacon_quota_jobs_per_day 2\n")) << text;
+}
+
+TEST(OpsService, NoQuotaMeansEveryJobIsAdmitted) {
+    Fixture f("noquota");
+    auto ops = f.Ops();
+    for (int i = 0; i < 5; ++i) f.NewJob();
+    EXPECT_TRUE(ops->AdmitJob().ok());
+    EXPECT_FALSE(Has(ops->RenderMetrics(), "beacon_quota_jobs_per_day"));
+}
+
+TEST(OpsService, GpuSeriesOnlyWhenNvidiaSmiAnswers) {
+    Fixture f("gpu");
+    {
+        auto ops = f.Ops();  // a program that does not exist
+        std::string text = ops->RenderMetrics();
+        EXPECT_FALSE(Has(text, "beacon_gpu")) << text;
+        EXPECT_TRUE(ops->Summary()["gpus"].empty());
+    }
+    fs::path fake = f.dir / "nvidia-smi";
+    {
+        std::ofstream out(fake);
+        out << "#!/bin/sh\necho '0, NVIDIA H200, 37, 1024, 143771'\n";
+    }
+    ::chmod(fake.c_str(), 0755);
+    OpsOptions o;
+    o.nvidia_smi = fake.string();
+    auto ops = f.Ops(o);
+    std::string text = ops->RenderMetrics();
+    EXPECT_TRUE(Has(text, "beacon_gpu_utilization_ratio{gpu=\"0\",name=\"NVIDIA H200\"} 0.37")) << text;
+    EXPECT_TRUE(Has(text, "beacon_gpu_memory_used_bytes{gpu=\"0\",name=\"NVIDIA H200\"} 1073741824\n")) << text;
+    auto summary = ops->Summary();
+    ASSERT_EQ(summary["gpus"].size(), 1u);
+    EXPECT_EQ(summary["history"].back()["gpu_memory_used_bytes"], 1073741824.0);
+}
+
+TEST(OpsService, NvidiaSmiOutputParsing) {
+    auto gpus = ParseNvidiaSmi("0, A, 5, 10, 20\n1, B, [N/A], 1, 2\nbroken\n2, C, 100, 0, 40\n");
+    ASSERT_EQ(gpus.size(), 2u);
+    EXPECT_EQ(gpus[0].name, "A");
+    EXPECT_DOUBLE_EQ(gpus[0].utilization, 0.05);
+    EXPECT_DOUBLE_EQ(gpus[0].memory_total_bytes, 20.0 * 1024 * 1024);
+    EXPECT_EQ(gpus[1].index, "2");
+}
+
+TEST(OpsService, LivePathClassification) {
+    EXPECT_EQ(ClassifyLivePath("/live/main/index.m3u8").channel, "main");
+    EXPECT_TRUE(ClassifyLivePath("/live/main/index.m3u8").playlist);
+    EXPECT_TRUE(ClassifyLivePath("/live/news/720p/s-3.ts").segment);
+    EXPECT_EQ(ClassifyLivePath("/live/channels.m3u").channel, "");
+    EXPECT_EQ(ClassifyLivePath("/live/guide.xml").channel, "");
+    EXPECT_EQ(ClassifyLivePath("/api/v1/jobs").channel, "");
+}
+
+}  // namespace
+}  // namespace beacon::ops
