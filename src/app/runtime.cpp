@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include "pipeline/pipeline.hpp"
+#include "storage/cached_store.hpp"
 #include "storage/postgres_database.hpp"
+#include "storage/s3_store.hpp"
 
 namespace beacon::app {
 
@@ -38,8 +40,22 @@ core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg) {
         BEACON_TRY(db, storage::OpenSqlite((cfg.data_dir / "beacon.db").string()));
         rt->db = std::move(db);
     }
-    BEACON_TRY(store, storage::OpenFilesystemStore(cfg.data_dir / "media"));
-    rt->store = std::move(store);
+    if (!cfg.storage.s3_endpoint.empty()) {
+        // [storage] s3_endpoint: media live in the bucket; data/media is this machine's cache.
+        storage::S3Options s3;
+        s3.endpoint = cfg.storage.s3_endpoint;
+        s3.bucket = cfg.storage.bucket;
+        s3.region = cfg.storage.region;
+        s3.access_key = cfg.storage.access_key;
+        s3.secret_key = cfg.storage.secret_key;
+        s3.path_style = cfg.storage.path_style;
+        BEACON_TRY(remote, storage::OpenS3Store(s3));
+        BEACON_TRY(store, storage::OpenCachedStore(std::move(remote), cfg.data_dir / "media"));
+        rt->store = std::move(store);
+    } else {
+        BEACON_TRY(store, storage::OpenFilesystemStore(cfg.data_dir / "media"));
+        rt->store = std::move(store);
+    }
     return rt;
 }
 

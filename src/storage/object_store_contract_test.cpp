@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "storage/cached_store.hpp"
 #include "storage/object_store.hpp"
 #include "storage/s3_store.hpp"
 #include "support/s3_server.hpp"
@@ -51,13 +52,18 @@ protected:
         dir_ = fs::temp_directory_path() / ("beacon-" + name_);
         fs::remove_all(dir_);
         fs::create_directories(dir_);
-        if (GetParam() == "s3") {
+        if (GetParam() != "filesystem") {
             auto s = SharedS3();
             ASSERT_TRUE(s.ok()) << s.error().message;
             server_ = *s;
             auto st = OpenS3Store(OptionsFor(*server_, name_));
             ASSERT_TRUE(st.ok()) << st.error().message;
             store_ = std::move(st).value();
+            if (GetParam() == "s3_cached") {
+                auto cached = OpenCachedStore(std::move(store_), dir_ / "cache");
+                ASSERT_TRUE(cached.ok()) << cached.error().message;
+                store_ = std::move(cached).value();
+            }
         } else {
             auto st = OpenFilesystemStore(dir_ / "media");
             ASSERT_TRUE(st.ok()) << st.error().message;
@@ -147,8 +153,40 @@ TEST_P(ObjectStoreContract, RefusesKeysBeaconWouldNotMake) {
     EXPECT_FALSE(store_->Exists("/abs"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, ObjectStoreContract, ::testing::Values("filesystem", "s3"),
+INSTANTIATE_TEST_SUITE_P(Stores, ObjectStoreContract, ::testing::Values("filesystem", "s3", "s3_cached"),
                          [](const auto& info) { return info.param; });
+
+TEST(CachedStore, TwoMachinesShareMediaThroughS3) {
+    auto s = SharedS3();
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    const std::string bucket = "shared-" + std::to_string(::getpid());
+    const fs::path dir = fs::temp_directory_path() / ("beacon-cached-" + std::to_string(::getpid()));
+    auto open = [&](const std::string& machine) {
+        auto remote = OpenS3Store(OptionsFor(**s, bucket));
+        EXPECT_TRUE(remote.ok());
+        auto st = OpenCachedStore(std::move(remote).value(), dir / machine);
+        EXPECT_TRUE(st.ok());
+        return std::move(st).value();
+    };
+    auto worker = open("worker");
+    auto server = open("server");
+    ASSERT_TRUE(worker->Put("library/1/hls/seg_00000.ts", "first take").ok());
+    fs::path there = server->LocalPath("library/1/hls/seg_00000.ts");
+    ASSERT_FALSE(there.empty());
+    EXPECT_TRUE(there.string().starts_with((dir / "server").string()));
+    std::ifstream in(there, std::ios::binary);
+    std::stringstream got;
+    got << in.rdbuf();
+    EXPECT_EQ(got.str(), "first take") << "the server reads a file the worker wrote";
+    ASSERT_TRUE(worker->Put("library/1/hls/seg_00000.ts", "a longer second take").ok());
+    EXPECT_EQ(*server->Get("library/1/hls/seg_00000.ts"), "a longer second take")
+        << "a replaced object is fetched again";
+    ASSERT_TRUE(worker->Delete("library/1/").ok());
+    EXPECT_FALSE(server->Exists("library/1/hls/seg_00000.ts"));
+    EXPECT_FALSE(fs::exists(server->LocalPath("library/1/hls/seg_00000.ts")))
+        << "a deleted object's cached copy goes";
+    fs::remove_all(dir);
+}
 
 TEST(S3Signing, MatchesAwsPublishedExample) {
     // "Example: GET Object" from AWS's Signature Version 4 documentation for S3.
