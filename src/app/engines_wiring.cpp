@@ -17,10 +17,12 @@ core::Result<std::unique_ptr<engines::Engines>> BuildEngines(const config::Confi
     o.builtin.voice_concurrency = cfg.builtin.voice_concurrency;
     o.builtin.pictures_concurrency = cfg.builtin.pictures_concurrency;
     o.ollama.host = cfg.ollama.host;
+    o.ollama.hosts = cfg.ollama.hosts;
     o.ollama.model = cfg.ollama.model;
     o.ollama.timeout = seconds(cfg.ollama.timeout_seconds);
     o.ollama.concurrency = cfg.ollama.concurrency;
     o.comfyui.host = cfg.comfyui.host;
+    o.comfyui.hosts = cfg.comfyui.hosts;
     o.comfyui.checkpoint = cfg.comfyui.checkpoint;
     if (!cfg.comfyui.workflow.empty()) o.comfyui.workflow = cfg.comfyui.workflow;
     o.comfyui.steps = cfg.comfyui.steps;

@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -123,6 +124,27 @@ std::string CheckUrl(const std::string& url) {
     return "";
 }
 
+/// An array of service URLs (a host pool): each checked like Url; duplicates refused.
+Field UrlList(std::string name, std::vector<std::string>* out) {
+    return {name, [out](const toml::value& v) -> std::string {
+                if (!v.is_array()) return "must be an array of URLs, not " + TypeName(v);
+                std::vector<std::string> items;
+                for (const auto& item : v.as_array()) {
+                    if (!item.is_string() || item.as_string().str.empty()) {
+                        return "must hold non-empty URL strings";
+                    }
+                    std::string u = item.as_string().str;
+                    if (auto bad = CheckUrl(u); !bad.empty()) return bad;
+                    if (std::find(items.begin(), items.end(), u) != items.end()) {
+                        return "lists \"" + u + "\" twice";
+                    }
+                    items.push_back(u);
+                }
+                *out = std::move(items);
+                return "";
+            }};
+}
+
 Field Url(std::string name, std::string* out) {
     return {name, [out](const toml::value& v) -> std::string {
                 if (!v.is_string()) return "must be a string, not " + TypeName(v);
@@ -198,10 +220,12 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                            Str("captions", &c.engines.captions, {"builtin", "whisper"}),
                            Str("translation", &c.engines.translation, {"builtin", "ollama"}),
                            Str("entities", &c.engines.entities, {"builtin", "ollama"})};
-    sections["ollama"] = {Url("host", &c.ollama.host), Str("model", &c.ollama.model),
+    sections["ollama"] = {Url("host", &c.ollama.host), UrlList("hosts", &c.ollama.hosts),
+                          Str("model", &c.ollama.model),
                           Int("timeout_seconds", &c.ollama.timeout_seconds, 1, 86400),
                           Int("concurrency", &c.ollama.concurrency, 1, 64)};
-    sections["comfyui"] = {Url("host", &c.comfyui.host), Str("checkpoint", &c.comfyui.checkpoint),
+    sections["comfyui"] = {Url("host", &c.comfyui.host), UrlList("hosts", &c.comfyui.hosts),
+                           Str("checkpoint", &c.comfyui.checkpoint),
                            Str("workflow", &c.comfyui.workflow),
                            Int("steps", &c.comfyui.steps, 1, 500),
                            Int("timeout_seconds", &c.comfyui.timeout_seconds, 1, 86400),

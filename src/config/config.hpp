@@ -42,6 +42,7 @@ struct EnginesConfig {
 
 struct OllamaConfig {
     std::string host = "http://127.0.0.1:11434";  // OLLAMA_HOST
+    std::vector<std::string> hosts;  // more than one: scripts go to a pool of hosts
     std::string model = "llama3.2";               // OLLAMA_MODEL
     int timeout_seconds = 300;                    // s per request
     int concurrency = 1;                          // requests at once
@@ -49,6 +50,7 @@ struct OllamaConfig {
 
 struct ComfyConfig {
     std::string host = "http://127.0.0.1:8188";        // COMFYUI_HOST
+    std::vector<std::string> hosts;  // more than one: a pool (each with `concurrency` slots)
     std::string checkpoint = "sd_xl_base_1.0.safetensors";  // COMFYUI_CHECKPOINT
     std::string workflow;          // API-format workflow template file; "" = the built-in txt2img
     int steps = 20;                // sampler steps

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engines/engines.hpp"
 #include "engines/http_client.hpp"
@@ -15,6 +16,9 @@ namespace beacon::engines {
 
 struct ComfyOptions {
     std::string host = "http://127.0.0.1:8188";
+    /// More than one: a host pool (see pool.hpp); `host` is then unused. Each host gets
+    /// `concurrency` slots.
+    std::vector<std::string> hosts;
     std::string checkpoint = "v1-5-pruned-emaonly.safetensors";
     /// The workflow template file; empty = templates/txt2img.json shipped with the sources.
     std::filesystem::path workflow;

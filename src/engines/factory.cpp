@@ -15,8 +15,23 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     if (s.script == "builtin") {
         e->scripts_.push_back(std::make_unique<BuiltinPlanner>());
     } else if (s.script == "ollama") {
-        e->scripts_.push_back(std::make_unique<OllamaScriptWriter>(opts.ollama, e->http_));
-        e->scripts_.push_back(std::make_unique<LimitedScriptWriter>(*e->scripts_.back(), opts.ollama.concurrency));
+        if (opts.ollama.hosts.size() > 1) {
+            std::vector<HostPool::Host> hosts;
+            std::vector<ScriptWriter*> writers;
+            for (const auto& h : opts.ollama.hosts) {
+                OllamaOptions o = opts.ollama;
+                o.host = h;
+                e->scripts_.push_back(std::make_unique<OllamaScriptWriter>(o, e->http_));
+                writers.push_back(e->scripts_.back().get());
+                hosts.push_back({h, opts.ollama.concurrency});
+            }
+            e->pools_.emplace_back("ollama", std::make_unique<HostPool>(std::move(hosts)));
+            e->scripts_.push_back(std::make_unique<PooledScriptWriter>(
+                std::move(writers), *e->pools_.back().second, "Ollama"));
+        } else {
+            e->scripts_.push_back(std::make_unique<OllamaScriptWriter>(opts.ollama, e->http_));
+            e->scripts_.push_back(std::make_unique<LimitedScriptWriter>(*e->scripts_.back(), opts.ollama.concurrency));
+        }
     } else {
         return bad("script", s.script, "builtin or ollama");
     }
@@ -37,8 +52,23 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
         e->pictures_.push_back(std::make_unique<StoryboardPainter>(opts.builtin.storyboard));
         e->pictures_.push_back(std::make_unique<LimitedPictureEngine>(*e->pictures_.back(), opts.builtin.pictures_concurrency));
     } else if (s.pictures == "comfyui") {
-        e->pictures_.push_back(std::make_unique<ComfyPictureEngine>(opts.comfyui, e->http_));
-        e->pictures_.push_back(std::make_unique<LimitedPictureEngine>(*e->pictures_.back(), opts.comfyui.concurrency));
+        if (opts.comfyui.hosts.size() > 1) {
+            std::vector<HostPool::Host> hosts;
+            std::vector<PictureEngine*> painters;
+            for (const auto& h : opts.comfyui.hosts) {
+                ComfyOptions o = opts.comfyui;
+                o.host = h;
+                e->pictures_.push_back(std::make_unique<ComfyPictureEngine>(o, e->http_));
+                painters.push_back(e->pictures_.back().get());
+                hosts.push_back({h, opts.comfyui.concurrency});
+            }
+            e->pools_.emplace_back("comfyui", std::make_unique<HostPool>(std::move(hosts)));
+            e->pictures_.push_back(std::make_unique<PooledPictureEngine>(
+                std::move(painters), *e->pools_.back().second, "ComfyUI"));
+        } else {
+            e->pictures_.push_back(std::make_unique<ComfyPictureEngine>(opts.comfyui, e->http_));
+            e->pictures_.push_back(std::make_unique<LimitedPictureEngine>(*e->pictures_.back(), opts.comfyui.concurrency));
+        }
     } else {
         return bad("pictures", s.pictures, "builtin or comfyui");
     }
@@ -73,10 +103,22 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     return e;
 }
 
+std::vector<std::pair<std::string, const HostPool*>> Engines::Pools() const {
+    std::vector<std::pair<std::string, const HostPool*>> out;
+    for (const auto& [name, pool] : pools_) out.emplace_back(name, pool.get());
+    return out;
+}
+
 std::vector<HealthCheck> Engines::Check() const {
     std::vector<HealthCheck> out;
     const auto& s = opts_.select;
-    if (s.script == "ollama") {
+    if (s.script == "ollama" && opts_.ollama.hosts.size() > 1) {
+        for (const auto& h : opts_.ollama.hosts) {
+            OllamaOptions o = opts_.ollama;
+            o.host = h;
+            out.push_back(CheckOllama(o, http_, "script"));
+        }
+    } else if (s.script == "ollama") {
         out.push_back(CheckOllama(opts_.ollama, http_, "script"));
     } else {
         out.push_back({"script", "builtin-planner", true, "rule-based planner (no dependencies)"});
@@ -86,7 +128,14 @@ std::vector<HealthCheck> Engines::Check() const {
     } else {
         out.push_back(FliteVoiceEngine(FliteOptions{opts_.builtin.voice}).Check());
     }
-    if (s.pictures == "comfyui") {
+    if (s.pictures == "comfyui" && opts_.comfyui.hosts.size() > 1) {
+        // One line per host: a pool keeps working with some hosts down, and says which.
+        for (const auto& h : opts_.comfyui.hosts) {
+            ComfyOptions o = opts_.comfyui;
+            o.host = h;
+            out.push_back(CheckComfy(o, http_));
+        }
+    } else if (s.pictures == "comfyui") {
         out.push_back(CheckComfy(opts_.comfyui, http_));
     } else {
         out.push_back(StoryboardPainter(opts_.builtin.storyboard).Check());

@@ -14,6 +14,7 @@
 #include "engines/http_client.hpp"
 #include "engines/ollama.hpp"
 #include "engines/planner.hpp"
+#include "engines/pool.hpp"
 #include "engines/storyboard.hpp"
 #include "engines/whisper.hpp"
 
@@ -59,6 +60,8 @@ public:
     /// One line per selected engine, each checked for real.
     std::vector<HealthCheck> Check() const;
     const EngineOptions& options() const { return opts_; }
+    /// The host pools in use (service name, pool): empty with single hosts.
+    std::vector<std::pair<std::string, const HostPool*>> Pools() const;
 
 private:
     Engines() = default;
@@ -70,6 +73,7 @@ private:
     std::unique_ptr<CaptionEngine> captions_;
     std::unique_ptr<Translator> translator_;
     std::unique_ptr<EntityExtractor> entities_;
+    std::vector<std::pair<std::string, std::unique_ptr<HostPool>>> pools_;
     EngineSet set_;
 };
 

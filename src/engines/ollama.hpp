@@ -11,6 +11,9 @@ namespace beacon::engines {
 
 struct OllamaOptions {
     std::string host = "http://127.0.0.1:11434";
+    /// More than one: scripts go to a host pool (see pool.hpp); translation and entities use
+    /// the first. Each host gets `concurrency` slots.
+    std::vector<std::string> hosts;
     std::string model = "llama3.2";
     std::chrono::milliseconds timeout{300000};  // whole request, including generation
     int concurrency = 1;                        // simultaneous requests (wrap with Limited*)
