@@ -206,7 +206,8 @@ Json ToJson(const Job& j) {
                 {"attempts", j.attempts},
                 {"cancel_requested", j.cancel_requested},
                 {"content_id", j.content_id ? Json(*j.content_id) : Json()},
-                {"kind", j.kind}};
+                {"kind", j.kind},
+                {"batch_id", j.batch_id ? Json(*j.batch_id) : Json()}};
     if (j.kind != "generate") out["params"] = j.params;
     return out;
 }

@@ -3,6 +3,7 @@
 /// touching callers. Every method is thread-safe (implementations serialise or pool connections).
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,19 @@ struct ContentPatch {
     std::optional<std::string> description;
     std::optional<std::string> visibility;
     std::optional<bool> published;
+};
+
+/// Many prompts submitted together (POST /api/v1/generate/batch). Its jobs have priority 1:
+/// any interactive job (priority 0) is claimed before the batch's remaining ones.
+struct Batch {
+    std::int64_t id = 0;
+    std::int64_t user_id = 0;
+    std::string name;
+    int max_parallel = 0;  // jobs of this batch running at once; 0 = no cap
+    core::UnixMillis created_at = 0;
+    std::vector<std::int64_t> job_ids;  // in submission order
+    std::map<std::string, int> counts;  // job status → number of jobs
+    int progress = 0;  // mean progress of the jobs, 0..100
 };
 
 /// How long after a prefix was first handed out for deletion it is handed out once more.
@@ -93,6 +107,14 @@ public:
                                               const core::GenerateRequest& req) = 0;
     virtual Result<core::Job> GetJob(std::int64_t id) = 0;
     virtual Result<Page<core::Job>> ListJobs(const JobQuery& q) = 0;
+    /// Creates a batch and one queued "generate" job per item (priority 1), all or nothing.
+    virtual Result<Batch> CreateBatch(std::int64_t user_id, const std::string& name,
+                                      int max_parallel,
+                                      const std::vector<core::GenerateRequest>& items) = 0;
+    /// NotFound for an unknown batch.
+    virtual Result<Batch> GetBatch(std::int64_t id) = 0;
+    /// The user's batches, newest first.
+    virtual Result<std::vector<Batch>> ListBatches(std::int64_t user_id, int limit) = 0;
     /// A cheap fingerprint of everything GET /jobs/{id} shows (row, log lines, assets): equal
     /// fingerprints mean an unchanged job. NotFound for an unknown job.
     virtual Result<std::string> JobFingerprint(std::int64_t id) = 0;

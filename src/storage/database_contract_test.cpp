@@ -196,6 +196,49 @@ TEST_P(DatabaseContract, JobKindsKeepTheirParams) {
     EXPECT_EQ(NewJob().kind, "generate");
 }
 
+TEST_P(DatabaseContract, BatchJobsYieldToInteractiveOnesAndKeepTheirCap) {
+    std::vector<core::GenerateRequest> items(4);
+    for (int i = 0; i < 4; ++i) items[i].prompt = "batch prompt " + std::to_string(i);
+    auto b = db_->CreateBatch(1, "night run", 2, items);
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    ASSERT_EQ(b->job_ids.size(), 4u);
+    EXPECT_EQ(b->counts["queued"], 4);
+    EXPECT_EQ(b->name, "night run");
+    auto first = *db_->GetJob(b->job_ids[0]);
+    EXPECT_EQ(first.batch_id, b->id);
+    EXPECT_EQ(first.priority, 1);
+    // an interactive job submitted after the batch is claimed before the batch's jobs
+    auto interactive = NewJob("interactive");
+    const core::UnixMillis now = core::NowMillis();
+    auto c1 = db_->ClaimJob("w1", now, now + 60'000);
+    ASSERT_TRUE(c1.ok() && c1->has_value());
+    EXPECT_EQ((*c1)->id, interactive.id);
+    // then the batch in submission order, at most 2 running at once
+    auto c2 = db_->ClaimJob("w2", now, now + 60'000);
+    auto c3 = db_->ClaimJob("w3", now, now + 60'000);
+    auto c4 = db_->ClaimJob("w4", now, now + 60'000);
+    ASSERT_TRUE(c2.ok() && c2->has_value() && c3.ok() && c3->has_value() && c4.ok());
+    EXPECT_EQ((*c2)->id, b->job_ids[0]);
+    EXPECT_EQ((*c3)->id, b->job_ids[1]);
+    EXPECT_FALSE(c4->has_value()) << "the batch's cap of 2 running jobs holds";
+    ASSERT_TRUE(db_->FinishJob((*c2)->id, JobState::kCompleted, std::nullopt, 0).ok());
+    auto c5 = db_->ClaimJob("w4", now, now + 60'000);
+    ASSERT_TRUE(c5.ok() && c5->has_value());
+    EXPECT_EQ((*c5)->id, b->job_ids[2]);
+    ASSERT_TRUE(db_->UpdateJobProgress((*c3)->id, JobState::kGeneratingScript, 10).ok());
+    auto got = *db_->GetBatch(b->id);
+    EXPECT_EQ(got.counts["completed"], 1);
+    EXPECT_EQ(got.counts["generating_script"], 1);
+    EXPECT_EQ(got.counts["queued"], 2);  // one waiting, one claimed before its first stage
+    EXPECT_GE(got.progress, 25);
+    auto list = *db_->ListBatches(1, 10);
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].id, b->id);
+    EXPECT_TRUE(db_->ListBatches(2, 10)->empty());
+    EXPECT_EQ(db_->GetBatch(9999).error().code, core::ErrorCode::kNotFound);
+    EXPECT_FALSE(NewJob().batch_id.has_value());
+}
+
 TEST_P(DatabaseContract, TokensAndLogsRoundTrip) {
     auto u = *db_->GetOrCreateUser("admin");
     EXPECT_EQ(db_->GetOrCreateUser("admin")->id, u.id);

@@ -167,6 +167,20 @@ ALTER TABLE object_deletes ADD COLUMN taken INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'generate';
 ALTER TABLE jobs ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
 )sql",
+        // 6: batches: many prompts at once; their jobs yield to interactive ones (priority) and
+        //    run at most max_parallel at a time.
+        R"sql(
+CREATE TABLE batches (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  max_parallel INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+ALTER TABLE jobs ADD COLUMN batch_id INTEGER REFERENCES batches(id);
+ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_batch ON jobs(batch_id);
+)sql",
     };
     return kMigrations;
 }

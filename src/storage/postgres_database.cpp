@@ -23,7 +23,7 @@ constexpr const char* kJobColumns =
     "id, user_id, prompt_text, title, style, voice, language, duration_target, output_preset, "
     "produce_preview, status, progress, created_at, updated_at, preview_url, final_url, "
     "thumbnail_url, vtt_url, error_log, error_code, attempts, run_after, cancel_requested, "
-    "content_id, stages, kind, params";
+    "content_id, stages, kind, params, batch_id, priority";
 
 Json ParseOr(const std::string& text, Json fallback) {
     Json j = Json::parse(text, nullptr, false);
@@ -61,6 +61,8 @@ core::Job ReadJob(const Rows& s, int r) {
     j.kind = s.Text(r, 25);
     j.params = ParseOr(s.Text(r, 26), Json::object());
     if (!j.params.is_object()) j.params = Json::object();
+    j.batch_id = s.OptInt(r, 27);
+    j.priority = static_cast<int>(s.Int(r, 28));
     return j;
 }
 
@@ -383,6 +385,83 @@ public:
                                  .Add(params.dump())));
         return ReadJob(rows, 0);
     }
+    Result<Batch> CreateBatch(std::int64_t user_id, const std::string& name, int max_parallel,
+                              const std::vector<core::GenerateRequest>& items) override {
+        Lease lease(*this);
+        pg::Connection& conn = lease.conn;
+        std::int64_t batch_id = 0;
+        BEACON_CHECK(pg::InTransaction(conn, [&]() -> Status {
+            const auto now = core::NowMillis();
+            BEACON_TRY(b, conn.Query("INSERT INTO batches(user_id, name, max_parallel, created_at) "
+                                     "VALUES($1,$2,$3,$4) RETURNING id",
+                                     Params().Add(user_id).Add(name).Add(max_parallel).Add(now)));
+            batch_id = b.Int(0, 0);
+            for (const auto& r : items) {
+                BEACON_TRY(j, conn.Query("INSERT INTO jobs(user_id, prompt_text, title, style, "
+                                         "voice, language, duration_target, output_preset, "
+                                         "produce_preview, status, created_at, updated_at, "
+                                         "batch_id, priority) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,"
+                                         "'queued',$10,$10,$11,1)",
+                                         Params()
+                                             .Add(user_id)
+                                             .Add(r.prompt)
+                                             .Add(r.title)
+                                             .Add(r.style)
+                                             .Add(r.voice)
+                                             .Add(r.language)
+                                             .Add(r.duration_target)
+                                             .Add(r.output_preset)
+                                             .Add(r.produce_preview)
+                                             .Add(now)
+                                             .Add(batch_id)));
+                (void)j;
+            }
+            return {};
+        }));
+        return BatchById(conn, batch_id);
+    }
+    Result<Batch> GetBatch(std::int64_t id) override {
+        Lease lease(*this);
+        return BatchById(lease.conn, id);
+    }
+    Result<std::vector<Batch>> ListBatches(std::int64_t user_id, int limit) override {
+        Lease lease(*this);
+        BEACON_TRY(r, lease.conn.Query("SELECT id FROM batches WHERE user_id = $1 ORDER BY id "
+                                       "DESC LIMIT $2",
+                                       Params().Add(user_id).Add(std::clamp(limit, 1, 200))));
+        std::vector<Batch> out;
+        for (int i = 0; i < r.size(); ++i) {
+            BEACON_TRY(b, BatchById(lease.conn, r.Int(i, 0)));
+            out.push_back(std::move(b));
+        }
+        return out;
+    }
+    Result<Batch> BatchById(pg::Connection& conn, std::int64_t id) {
+        BEACON_TRY(r, conn.Query("SELECT id, user_id, name, max_parallel, created_at FROM batches "
+                                 "WHERE id = $1",
+                                 Params().Add(id)));
+        if (r.empty()) return Error::NotFound("no batch " + std::to_string(id));
+        Batch b;
+        b.id = r.Int(0, 0);
+        b.user_id = r.Int(0, 1);
+        b.name = r.Text(0, 2);
+        b.max_parallel = static_cast<int>(r.Int(0, 3));
+        b.created_at = r.Int(0, 4);
+        BEACON_TRY(j, conn.Query("SELECT id, status, progress FROM jobs WHERE batch_id = $1 "
+                                 "ORDER BY id",
+                                 Params().Add(id)));
+        std::int64_t progress = 0;
+        for (int i = 0; i < j.size(); ++i) {
+            b.job_ids.push_back(j.Int(i, 0));
+            std::string st = j.Text(i, 1);
+            ++b.counts[st];
+            progress += st == "completed" || st == "failed" || st == "canceled" ? 100 : j.Int(i, 2);
+        }
+        if (!b.job_ids.empty()) {
+            b.progress = static_cast<int>(progress / static_cast<std::int64_t>(b.job_ids.size()));
+        }
+        return b;
+    }
     Result<core::Job> GetJob(std::int64_t id) override {
         Lease lease(*this);
         return JobById(lease.conn, id);
@@ -446,8 +525,13 @@ public:
                                           "(SELECT id FROM jobs WHERE ") +
                                   kNotTerminal +
                                   " AND NOT cancel_requested AND run_after <= $3 AND "
-                                  "(lease_owner IS NULL OR lease_expires < $3) ORDER BY "
-                                  "run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " +
+                                  "(lease_owner IS NULL OR lease_expires < $3) AND (batch_id IS "
+                                  "NULL OR NOT EXISTS (SELECT 1 FROM batches b WHERE b.id = "
+                                  "jobs.batch_id AND b.max_parallel > 0 AND (SELECT COUNT(*) FROM "
+                                  "jobs r WHERE r.batch_id = b.id AND r.lease_owner IS NOT NULL "
+                                  "AND r.lease_expires >= $3 AND r.status NOT IN "
+                                  "('completed','failed','canceled')) >= b.max_parallel)) ORDER BY "
+                                  "priority, run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " +
                                   kJobColumns,
                               Params().Add(worker_id).Add(lease_until).Add(now)));
             if (r.empty()) return std::optional<core::Job>();

@@ -157,6 +157,19 @@ ALTER TABLE object_deletes ADD COLUMN taken BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'generate';
 ALTER TABLE jobs ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
 )sql",
+        // 6: batches (as SQLite's 6).
+        R"sql(
+CREATE TABLE batches (
+  id BIGSERIAL PRIMARY KEY,
+  user_id BIGINT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  max_parallel INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+ALTER TABLE jobs ADD COLUMN batch_id BIGINT REFERENCES batches(id);
+ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_batch ON jobs(batch_id);
+)sql",
     };
     return kMigrations;
 }

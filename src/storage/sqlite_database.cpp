@@ -20,7 +20,7 @@ constexpr const char* kJobColumns =
     "id, user_id, prompt_text, title, style, voice, language, duration_target, output_preset, "
     "produce_preview, status, progress, created_at, updated_at, preview_url, final_url, "
     "thumbnail_url, vtt_url, error_log, error_code, attempts, run_after, cancel_requested, "
-    "content_id, stages, kind, params";
+    "content_id, stages, kind, params, batch_id, priority";
 
 core::Job ReadJob(const Statement& s) {
     core::Job j;
@@ -53,6 +53,8 @@ core::Job ReadJob(const Statement& s) {
     j.kind = s.Text(25);
     j.params = Json::parse(s.Text(26), nullptr, false);
     if (j.params.is_discarded() || !j.params.is_object()) j.params = Json::object();
+    j.batch_id = s.OptInt(27);
+    j.priority = static_cast<int>(s.Int(28));
     return j;
 }
 
@@ -415,6 +417,86 @@ public:
         s.Bind(13, params.dump());
         BEACON_CHECK(s.Run());
         return JobById(conn, sqlite3_last_insert_rowid(conn.db));
+    }
+    Result<Batch> CreateBatch(std::int64_t user_id, const std::string& name, int max_parallel,
+                              const std::vector<core::GenerateRequest>& items) override {
+        std::lock_guard lock(writer_.mu);
+        sqlite::Connection& conn = writer_;
+        std::int64_t batch_id = 0;
+        BEACON_CHECK(InTransaction(conn, [&]() -> Status {
+            auto now = core::NowMillis();
+            Statement b(conn,
+                        "INSERT INTO batches(user_id, name, max_parallel, created_at) "
+                        "VALUES(?,?,?,?)");
+            b.Bind(1, user_id).Bind(2, name).Bind(3, static_cast<std::int64_t>(max_parallel));
+            b.Bind(4, now);
+            BEACON_CHECK(b.Run());
+            batch_id = sqlite3_last_insert_rowid(conn.db);
+            for (const auto& r : items) {
+                Statement s(conn,
+                            "INSERT INTO jobs(user_id, prompt_text, title, style, voice, language, "
+                            "duration_target, output_preset, produce_preview, status, created_at, "
+                            "updated_at, batch_id, priority) "
+                            "VALUES(?,?,?,?,?,?,?,?,?, 'queued', ?, ?, ?, 1)");
+                s.Bind(1, user_id).Bind(2, r.prompt).Bind(3, r.title).Bind(4, r.style);
+                s.Bind(5, r.voice).Bind(6, r.language).Bind(7, r.duration_target);
+                s.Bind(8, r.output_preset).Bind(9, r.produce_preview).Bind(10, now);
+                s.Bind(11, now).Bind(12, batch_id);
+                BEACON_CHECK(s.Run());
+            }
+            return {};
+        }));
+        return BatchById(conn, batch_id);
+    }
+    Result<Batch> GetBatch(std::int64_t id) override {
+        ReaderLease lease(*this);
+        return BatchById(lease.conn, id);
+    }
+    Result<std::vector<Batch>> ListBatches(std::int64_t user_id, int limit) override {
+        ReaderLease lease(*this);
+        sqlite::Connection& conn = lease.conn;
+        Statement s(conn, "SELECT id FROM batches WHERE user_id = ? ORDER BY id DESC LIMIT ?");
+        s.Bind(1, user_id).Bind(2, static_cast<std::int64_t>(std::clamp(limit, 1, 200)));
+        std::vector<std::int64_t> ids;
+        for (;;) {
+            BEACON_TRY(row, s.Step());
+            if (!row) break;
+            ids.push_back(s.Int(0));
+        }
+        std::vector<Batch> out;
+        for (auto id : ids) {
+            BEACON_TRY(b, BatchById(conn, id));
+            out.push_back(std::move(b));
+        }
+        return out;
+    }
+    Result<Batch> BatchById(sqlite::Connection& conn, std::int64_t id) {
+        Statement s(conn,
+                    "SELECT id, user_id, name, max_parallel, created_at FROM batches WHERE id = ?");
+        s.Bind(1, id);
+        BEACON_TRY(row, s.Step());
+        if (!row) return Error::NotFound("no batch " + std::to_string(id));
+        Batch b;
+        b.id = s.Int(0);
+        b.user_id = s.Int(1);
+        b.name = s.Text(2);
+        b.max_parallel = static_cast<int>(s.Int(3));
+        b.created_at = s.Int(4);
+        Statement j(conn, "SELECT id, status, progress FROM jobs WHERE batch_id = ? ORDER BY id");
+        j.Bind(1, id);
+        std::int64_t progress = 0;
+        for (;;) {
+            BEACON_TRY(more, j.Step());
+            if (!more) break;
+            b.job_ids.push_back(j.Int(0));
+            ++b.counts[j.Text(1)];
+            std::string st = j.Text(1);
+            progress += st == "completed" || st == "failed" || st == "canceled" ? 100 : j.Int(2);
+        }
+        if (!b.job_ids.empty()) {
+            b.progress = static_cast<int>(progress / static_cast<std::int64_t>(b.job_ids.size()));
+        }
+        return b;
     }
     Result<core::Job> GetJob(std::int64_t id) override {
         ReaderLease lease(*this);
@@ -996,7 +1078,12 @@ private:
         Statement pick(conn,
                        "SELECT id FROM jobs WHERE status NOT IN ('completed','failed','canceled') "
                        "AND cancel_requested = 0 AND run_after <= ? AND (lease_owner IS NULL OR "
-                       "lease_expires < ?) ORDER BY run_after, id LIMIT 1");
+                       "lease_expires < ?) AND (batch_id IS NULL OR NOT EXISTS (SELECT 1 FROM "
+                       "batches b WHERE b.id = jobs.batch_id AND b.max_parallel > 0 AND "
+                       "(SELECT COUNT(*) FROM jobs r WHERE r.batch_id = b.id AND r.lease_owner "
+                       "IS NOT NULL AND r.lease_expires >= ?2 AND r.status NOT IN "
+                       "('completed','failed','canceled')) >= b.max_parallel)) "
+                       "ORDER BY priority, run_after, id LIMIT 1");
         pick.Bind(1, now).Bind(2, now);
         BEACON_TRY(row, pick.Step());
         if (!row) return std::optional<core::Job>();
