@@ -56,6 +56,13 @@ core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg) {
         BEACON_TRY(store, storage::OpenFilesystemStore(cfg.data_dir / "media"));
         rt->store = std::move(store);
     }
+    if (!cfg.events.redis_url.empty()) {
+        BEACON_TRY(url, jobs::ParseRedisUrl(cfg.events.redis_url));
+        char host[256] = {0};
+        gethostname(host, sizeof host - 1);
+        rt->redis_events = std::make_unique<jobs::RedisEventBridge>(
+            rt->events, url, std::string(host) + ":" + std::to_string(getpid()));
+    }
     return rt;
 }
 

@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "engines/factory.hpp"
 #include "jobs/event_bus.hpp"
+#include "jobs/redis_events.hpp"
 #include "jobs/worker_pool.hpp"
 #include "media/options.hpp"
 #include "storage/database.hpp"
@@ -27,6 +28,8 @@ struct Runtime {
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<storage::ObjectStore> store;
     jobs::EventBus events;
+    /// [events] redis_url: this process's events go to the others and theirs come here.
+    std::unique_ptr<jobs::RedisEventBridge> redis_events;
     std::unique_ptr<engines::Engines> engines;
     std::unique_ptr<pipeline::GenerationPipeline> pipeline;
     std::unique_ptr<jobs::WorkerPool> workers;  // last: stops first
