@@ -17,12 +17,14 @@ import { routeTitle } from "./title";
 // Heavier screens load on demand; hls.js is only ever imported by the players inside them.
 // A failed load is not cached for good: "Try again" builds fresh lazy components.
 const loaders = {
+  verse: () => import("../features/verse/VersePage"),
+  verseEditor: () => import("../features/verse/EditorPage"),
   watch: () => import("../features/player/WatchPage"),
   live: () => import("../features/liveloop/LiveLoopPage"),
   settings: () => import("../features/settings/SettingsPage"),
 };
 type Lazies = { [K in keyof typeof loaders]: ComponentType };
-const makeLazies = (): Lazies => ({ watch: lazy(loaders.watch), live: lazy(loaders.live), settings: lazy(loaders.settings) });
+const makeLazies = (): Lazies => ({ verse: lazy(loaders.verse), verseEditor: lazy(loaders.verseEditor), watch: lazy(loaders.watch), live: lazy(loaders.live), settings: lazy(loaders.settings) });
 let lazies = makeLazies();
 
 export function makeQueryClient() {
@@ -47,6 +49,8 @@ export async function whoAmI() {
   return api.me();
 }
 
+const VerseViewer = lazy(() => import("../features/verse/ViewerPage"));
+
 const queryClient = makeQueryClient();
 // Ask who we are while React is still starting: saves one round trip before the first screen.
 void queryClient.prefetchQuery({ queryKey: qk.me, queryFn: whoAmI, staleTime: Infinity, retry: false });
@@ -55,7 +59,11 @@ export function App({ client = queryClient }: { client?: QueryClient }) {
   return (
     <QueryClientProvider client={client}>
       <BrowserRouter>
-        <AuthGate />
+        <Routes>
+          {/* A shared world opens without login (its link's token is the credential). */}
+          <Route path="/verse/view/:token" element={<Suspense fallback={<p className="muted">Loading…</p>}><VerseViewer /></Suspense>} />
+          <Route path="*" element={<AuthGate />} />
+        </Routes>
       </BrowserRouter>
     </QueryClientProvider>
   );
@@ -178,6 +186,7 @@ function Shell() {
     { to: "/jobs", label: "Jobs", icon: <IconJobs /> },
     { to: "/library", label: "Library", icon: <IconLibrary /> },
     { to: "/live", label: "LiveLoop", icon: <IconLive /> },
+    { to: "/verse", label: "Verse", icon: <IconLibrary /> },
     { to: "/settings", label: "Settings", icon: <IconSettings /> },
   ];
   const { watch: WatchPage, live: LiveLoopPage, settings: SettingsPage } = lazies;
@@ -218,6 +227,8 @@ function Shell() {
               <Route path="/watch/:id" element={<WatchPage />} />
               <Route path="/live" element={<LiveLoopPage />} />
               <Route path="/settings" element={<SettingsPage />} />
+              <Route path="/verse" element={<lazies.verse />} />
+              <Route path="/verse/:id" element={<lazies.verseEditor />} />
               <Route path="*" element={<div className="empty"><h1>Page not found</h1><p>There is no page at this address.</p><NavLink className="btn btn--primary" to="/create">Go to Create</NavLink></div>} />
             </Routes>
           </Suspense>
