@@ -1,0 +1,155 @@
+import { expect, test, type Page } from "@playwright/test";
+import { CHROMIUM } from "./playwright.config";
+import { csrf, loggedIn, serverForThisFile } from "./fixtures";
+
+/**
+ * Verse (issue 17): a world from a template, an added cube moved and painted, saved by
+ * autosave, there after a reload (read from the page's scene state and seen on the canvas),
+ * and its share link opened read-only in a fresh context without login.
+ */
+const srv = serverForThisFile();
+
+// WebGL through SwiftShader (software): the suite's --disable-gpu alone leaves no WebGL.
+test.use({
+  launchOptions: {
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+      "--ignore-gpu-blocklist"],
+  },
+});
+
+/** Pixels of the world canvas, counted on a small copy: distinct colours and bright-green ones. */
+async function canvasPixels(page: Page) {
+  return page.evaluate(async () => {
+    const c = document.querySelector<HTMLCanvasElement>("[data-testid=verse-canvas]")!;
+    const img = new Image();
+    img.src = c.toDataURL("image/png");
+    await img.decode();
+    const w = 160;
+    const h = Math.max(1, Math.round((c.height / c.width) * w));
+    const small = document.createElement("canvas");
+    small.width = w;
+    small.height = h;
+    const ctx = small.getContext("2d")!;
+    ctx.drawImage(img, 0, 0, w, h);
+    const d = ctx.getImageData(0, 0, w, h).data;
+    const colours = new Set<number>();
+    let green = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      colours.add((d[i] >> 3) * 1024 + (d[i + 1] >> 3) * 32 + (d[i + 2] >> 3));
+      if (d[i + 1] > 120 && d[i] < 90 && d[i + 2] < 90) green++;
+    }
+    return { colours: colours.size, green };
+  });
+}
+
+async function waitForFrames(page: Page, key: "__verse" | "__verseViewer") {
+  await expect.poll(() => page.evaluate((k) => (window as unknown as Record<string, { frames: number } | undefined>)[k]?.frames ?? 0, key),
+    { message: "the world is drawn", timeout: 60_000 }).toBeGreaterThan(0);
+}
+
+test("a world from a template: add a cube, move and paint it, reload, share read-only", async ({ browser }) => {
+  const ctx = await loggedIn(browser, srv);
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+
+  await page.goto("/verse");
+  await page.getByTestId("verse-title").fill("E2E coast");
+  await page.getByTestId("verse-template").selectOption("lighthouse-coast");
+  await page.getByTestId("verse-create").click();
+  await expect(page).toHaveURL(/\/verse\/\d+$/);
+  await expect(page.getByTestId("verse-world-title")).toHaveText("E2E coast");
+  await waitForFrames(page, "__verse");
+  const before = await canvasPixels(page);
+  expect(before.colours, "the template is drawn (not a blank canvas)").toBeGreaterThan(30);
+  expect(before.green, "no bright green in the lighthouse template").toBe(0);
+
+  await page.getByTestId("verse-add-box").click();
+  await expect.poll(() => page.evaluate(() => window.__verse!.selected())).toBe("box-1");
+  await page.getByLabel("Position y").fill("3");
+  await page.getByLabel("Position y").press("Enter");
+  await page.getByTestId("verse-color").fill("#00ff00");
+  await expect.poll(() => page.evaluate(() => window.__verse!.saveState()), { timeout: 30_000 }).toBe("saved");
+  const saved = await page.evaluate(() => {
+    const d = window.__verse!.doc();
+    const n = d.nodes.find((x) => x.id === "box-1")!;
+    return { position: n.position, color: d.materials[n.material!].color, revision: window.__verse!.revision(), saves: window.__verse!.saves };
+  });
+  expect(saved.position).toEqual([0, 3, 0]);
+  expect(saved.color).toBe("#00ff00");
+  expect(saved.revision).toBeGreaterThan(1);
+  console.log(`verse e2e: autosave main-thread serialise times (ms): ${saved.saves.map((s) => s.toFixed(2)).join(", ")}`);
+  await expect.poll(async () => (await canvasPixels(page)).green, { message: "the green cube is on the canvas" }).toBeGreaterThan(5);
+
+  // Undo takes the colour back; redo restores it (operations, not snapshots).
+  await page.getByTestId("verse-undo").click();
+  await expect.poll(() => page.evaluate(() => window.__verse!.doc().materials[window.__verse!.doc().nodes.find((x) => x.id === "box-1")!.material!].color)).not.toBe("#00ff00");
+  await page.getByTestId("verse-redo").click();
+  await expect.poll(() => page.evaluate(() => window.__verse!.saveState()), { timeout: 30_000 }).toBe("saved");
+
+  await page.reload();
+  await waitForFrames(page, "__verse");
+  const reloaded = await page.evaluate(() => {
+    const d = window.__verse!.doc();
+    const n = d.nodes.find((x) => x.id === "box-1");
+    return n ? { position: n.position, color: d.materials[n.material!].color, selected: window.__verse!.selected() } : null;
+  });
+  expect(reloaded, "the cube is in the saved world").not.toBeNull();
+  expect(reloaded!.position).toEqual([0, 3, 0]);
+  expect(reloaded!.color).toBe("#00ff00");
+  expect(reloaded!.selected, "the editor restores its selection").toBe("box-1");
+  await expect.poll(async () => (await canvasPixels(page)).green, { message: "the cube is drawn after reload" }).toBeGreaterThan(5);
+
+  // Share: budgets first, then the link.
+  await page.getByTestId("verse-panel-share").click();
+  await expect(page.getByTestId("verse-share-panel")).toContainText("Triangles");
+  await page.getByTestId("verse-share").click();
+  const url = await page.getByTestId("verse-share-url").inputValue();
+  expect(url).toContain("/verse/view/");
+
+  const fresh = await browser.newContext();
+  const viewer = await fresh.newPage();
+  await viewer.goto(url);
+  await expect(viewer.getByTestId("verse-viewer-title")).toHaveText("E2E coast");
+  await waitForFrames(viewer, "__verseViewer");
+  await expect.poll(async () => (await canvasPixels(viewer)).green, { message: "the shared world shows the cube" }).toBeGreaterThan(5);
+  await expect(viewer.getByTestId("verse-add-box")).toHaveCount(0);
+  expect((await fresh.request.get(new URL("/api/v1/worlds", url).toString())).status(), "the link grants no API access").toBe(401);
+  await fresh.close();
+  expect(errors).toEqual([]);
+  await ctx.close();
+});
+
+test("names are shown as text and a 500-object world autosaves (time reported)", async ({ browser }) => {
+  const ctx = await loggedIn(browser, srv);
+  const req = ctx.request;
+  const headers = await csrf(req);
+  const made = await (await req.post("/api/v1/worlds", { headers, data: { title: "<img src=x onerror=window.__pwned=1>", template: "empty-stage" } })).json();
+  const doc = made.document;
+  for (let i = 0; i < 500; i++) {
+    doc.nodes.push({ id: `b${i}`, name: i === 0 ? "<script>window.__pwned=1</script>" : `Box ${i}`, parent: null, type: "box",
+      material: "floor", position: [(i % 25) - 12, 0.5, Math.floor(i / 25) - 10], rotation: [0, 0, 0], scale: [0.5, 0.5, 0.5], visible: true });
+  }
+  const put = await req.put(`/api/v1/worlds/${made.id}`, { headers: { ...headers, "If-Match": `"${made.revision}"` }, data: doc });
+  expect(put.status(), await put.text()).toBe(200);
+  const page = await ctx.newPage();
+  await page.goto(`/verse/${made.id}`);
+  await waitForFrames(page, "__verse");
+  await expect(page.getByTestId("verse-world-title")).toHaveText("<img src=x onerror=window.__pwned=1>");
+  await expect(page.getByTestId("verse-tree")).toContainText("<script>window.__pwned=1</script>");
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  // One change in a 502-node world, then the autosave.
+  await page.getByTestId("verse-add-sphere").click();
+  await expect.poll(() => page.evaluate(() => window.__verse!.saveState()), { timeout: 30_000 }).toBe("saved");
+  await page.getByLabel("Position x").fill("4");
+  await page.getByLabel("Position x").press("Enter");
+  await expect.poll(() => page.evaluate(() => window.__verse!.saveState()), { timeout: 30_000 }).toBe("saved");
+  const saves = await page.evaluate(() => window.__verse!.saves);
+  expect(saves.length).toBeGreaterThanOrEqual(2);
+  const nodes = await page.evaluate(() => window.__verse!.doc().nodes.length);
+  console.log(`verse e2e: ${nodes}-node world, autosave main-thread serialise (ms): first ${saves[0].toFixed(2)}, then ${saves.slice(1).map((s) => s.toFixed(2)).join(", ")}`);
+  test.info().annotations.push({ type: "autosave-ms", description: `${nodes} nodes: ${saves.map((s) => s.toFixed(2)).join(", ")}` });
+  await ctx.close();
+});
