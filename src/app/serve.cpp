@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/commands.hpp"
+#include "app/wiki_wiring.hpp"
 #include "app/runtime.hpp"
 #include "liveloop/service.hpp"
 #include "media/hls.hpp"
@@ -183,6 +184,10 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     });
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
+    auto wiki = WikiWiring::Open(rt.cfg, *rt.db, *rt.store);
+    if (!wiki.ok()) return std::cerr << "beacon: wiki: " << wiki.error().message << "\n", 1;
+    (*wiki)->AddRoutes(deps);
+    std::cerr << "beacon: wiki facts: " << (*wiki)->Describe() << "\n";
     deps.live_handler = [&live](const server::LiveRequest& r) -> core::Result<server::LiveResponse> {
         std::string query;
         if (auto lang = r.query.find("lang"); lang != r.query.end()) query = "lang=" + lang->second;
