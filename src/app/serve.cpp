@@ -19,6 +19,7 @@
 #include "liveloop/service.hpp"
 #include "media/hls.hpp"
 #include "media/runner.hpp"
+#include "party/http.hpp"
 #include "pipeline/pipeline.hpp"
 #include "server/auth.hpp"
 #include "server/server.hpp"
@@ -241,6 +242,13 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     };
     deps.channel_now = [&live](std::int64_t id) { return live.Now(id); };
     deps.playlist_changed = [&live](std::int64_t id) { live.OnPlaylistChanged(id); };
+
+    // Watch parties (src/party): in memory; invite holders reach only their own party's routes.
+    party::PartyService parties(party::PartyOptions{});
+    for (auto& r : party::HttpRoutes(parties, {*rt.db, *rt.store, deps.live_handler})) {
+        deps.routes.push_back(std::move(r));
+    }
+    for (auto& s : party::Sockets(parties)) deps.sockets.push_back(std::move(s));
 
     server::ServerOptions so;
     auto colon = rt.cfg.server.listen.rfind(':');
