@@ -289,8 +289,10 @@ Result<Json> VerseService::CreateShare(std::int64_t owner, std::int64_t id) {
     // The row keeps the hash of the token's secret part; the MAC binds world and share ids.
     std::string nonce = RandomText(24);
     BEACON_TRY(share, store_.AddShare(id, Sha256Hex(nonce), core::NowMillis()));
-    std::string payload = "v1." + std::to_string(id) + "." + std::to_string(share) + "." + nonce;
-    std::string token = payload + "." + Sign(payload);
+    // '~' separates the parts: unreserved in URLs, outside base64url, and not a '.' (a viewer
+    // path ending in "x.y" would be taken for a file by the web UI's fallback).
+    std::string payload = "v1~" + std::to_string(id) + "~" + std::to_string(share) + "~" + nonce;
+    std::string token = payload + "~" + Sign(payload);
     return Json{{"id", share},
                 {"token", token},
                 {"path", "/verse/view/" + token},
@@ -321,7 +323,7 @@ Result<std::int64_t> VerseService::WorldOfToken(std::string_view token) {
     std::vector<std::string_view> parts;
     std::size_t start = 0;
     while (parts.size() < 6) {
-        std::size_t dot = token.find('.', start);
+        std::size_t dot = token.find('~', start);
         parts.push_back(token.substr(start, dot == std::string_view::npos ? token.npos : dot - start));
         if (dot == std::string_view::npos) break;
         start = dot + 1;

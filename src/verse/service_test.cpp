@@ -175,8 +175,8 @@ TEST_F(VerseServiceTest, ShareTokenOpensItsWorldAndNothingElse) {
               core::ErrorCode::kNotFound);
     // Pointing the token at the other world breaks its signature.
     std::string forged = token;
-    std::string from = "v1." + std::to_string(mine) + ".";
-    forged.replace(0, from.size(), "v1." + std::to_string(secret) + ".");
+    std::string from = "v1~" + std::to_string(mine) + "~";
+    forged.replace(0, from.size(), "v1~" + std::to_string(secret) + "~");
     EXPECT_FALSE(service_->SharedWorld(forged).ok());
     // A flipped character anywhere, a truncated token, junk.
     for (std::size_t i : {token.size() - 1, token.size() / 2, std::size_t{5}}) {
@@ -186,7 +186,8 @@ TEST_F(VerseServiceTest, ShareTokenOpensItsWorldAndNothingElse) {
     }
     EXPECT_FALSE(service_->SharedWorld(token.substr(0, token.size() - 3)).ok());
     EXPECT_FALSE(service_->SharedWorld("").ok());
-    EXPECT_FALSE(service_->SharedWorld("v1.1.1.x.y.z").ok());
+    EXPECT_FALSE(service_->SharedWorld("v1~1~1~x~y~z").ok());
+    EXPECT_FALSE(service_->SharedWorld(std::string(300, '~')).ok());
     // Saves show through the link (newest revision).
     Json doc = (*opened)["document"];
     doc["title"] = "Updated";

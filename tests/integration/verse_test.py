@@ -175,7 +175,8 @@ def main():
         st, _, _ = request(api, "GET", f"/api/v1/worlds/{other}", session=False,
                            headers={"Authorization": "Bearer " + token})
         check(st == 401, f"the share token is no API credential ({st})")
-        forged = token.replace(f"v1.{wid}.", f"v1.{other}.", 1)
+        forged = token.replace(f"v1~{wid}~", f"v1~{other}~", 1)
+        check(forged != token, "the token names its world")
         st, _, _ = request(api, "GET", f"/api/v1/shared/{forged}", session=False)
         check(st == 404, f"a token pointed at another world opens nothing ({st})")
         st, _, _ = request(api, "PUT", f"/api/v1/shared/{token}", original, session=False)
