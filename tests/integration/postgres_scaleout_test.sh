@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Scale-out on PostgreSQL: a `beacon serve` and two `beacon worker` processes share one real
+# PostgreSQL (a throwaway cluster started here from Debian's postgresql package, on 127.0.0.1 and
+# a free port; as the user `nobody` when run as root, since postgres refuses root). Jobs made
+# through the API with the built-in engines complete; each is claimed exactly once; the work is
+# shared between processes; nothing was written to SQLite. Then a worker is killed with SIGKILL
+# mid-job: its lease runs out and the job is finished elsewhere, exactly once.
+#
+# Isolation: every beacon process starts from a clean, explicit environment (env -i).
+set -uo pipefail
+BIN=$(realpath "${1:?usage: postgres_scaleout_test.sh path/to/beacon}")
+PG_BIN=${BEACON_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
+work=$(mktemp -d)
+chmod 755 "$work"
+cd "$work" || exit 1
+mkdir -p home tmp
+pids=()
+run_as=()
+[ "$(id -u)" -eq 0 ] && run_as=(runuser -u nobody --)
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  [ -d "$work/pg/data" ] && "${run_as[@]}" "$PG_BIN/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1
+  cd / && { [ -n "${PG_TEST_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"; }
+}
+trap cleanup EXIT
+passed=0; failed=0
+check() {  # description, command...
+  local what=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   $what"; else failed=$((failed + 1)); echo "FAIL $what"; fi
+}
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+if [ ! -x "$PG_BIN/initdb" ]; then
+  echo "FAIL PostgreSQL server binaries not found (Debian: postgresql-15)"; echo "0 passed, 1 failed"; exit 1
+fi
+mkdir -p "$work/pg"
+[ "${#run_as[@]}" -gt 0 ] && chown nobody "$work/pg"
+"${run_as[@]}" "$PG_BIN/initdb" -D "$work/pg/data" -A trust -U beacon -E UTF8 --no-sync >"$work/pg/initdb.log" 2>&1 ||
+  { cat "$work/pg/initdb.log"; echo "0 passed, 1 failed"; exit 1; }
+pg_port=$(free_port)
+"${run_as[@]}" "$PG_BIN/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories= -c fsync=off" start >/dev/null ||
+  { cat "$work/pg/server.log"; echo "0 passed, 1 failed"; exit 1; }
+"$PG_BIN/psql" -q -h 127.0.0.1 -p "$pg_port" -U beacon -d postgres -c "CREATE DATABASE beacon" >/dev/null
+DB_URL="postgresql://beacon@127.0.0.1:$pg_port/beacon"
+psql_q() { "$PG_BIN/psql" -qtA -h 127.0.0.1 -p "$pg_port" -U beacon -d beacon -c "$1"; }
+
+clean=(env -i "PATH=$PATH" "HOME=$work/home" "TMPDIR=$work/tmp" "LANG=C.UTF-8" "BEACON_DATABASE_URL=$DB_URL")
+beacon() { "${clean[@]}" "$BIN" "$@"; }
+
+data="$work/data"
+printf '[jobs]\nworkers = 1\nlease_seconds = 4\n' >"$work/one-worker.toml"
+port=$(free_port)
+"${clean[@]}" BEACON_ADMIN_PASSWORD=pg-pass "$BIN" serve --data "$data" --config "$work/one-worker.toml" \
+  --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+serve_pid=$!; pids+=("$serve_pid")
+up=no
+for _ in $(seq 1 1500); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && { up=yes; break; }
+  kill -0 "$serve_pid" 2>/dev/null || break
+  sleep 0.02
+done
+check "beacon serve starts on PostgreSQL ($(tail -c 300 "$work/serve.log"))" test "$up" = yes
+wpids=()
+for w in 1 2; do
+  "${clean[@]}" "$BIN" worker --data "$data" --config "$work/one-worker.toml" >"$work/worker$w.log" 2>&1 &
+  wpids+=("$!"); pids+=("$!")
+done
+tok=$(beacon token create --data "$data" --name pg 2>"$work/token.err" | tail -n1)
+check "token create works on PostgreSQL ($(tail -c 300 "$work/token.err"))" test "${#tok}" -ge 20
+api() { curl -fs -H "Authorization: Bearer $tok" "$@"; }
+json_field() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
+submit() {
+  api -H 'Content-Type: application/json' -d "$1" "http://127.0.0.1:$port/api/v1/generate" | json_field '["job_id"]'
+}
+wait_status() {  # job id → its final status (hang guard: 5 min)
+  local s=""
+  for _ in $(seq 1 3000); do
+    s=$(api "http://127.0.0.1:$port/api/v1/jobs/$1" | json_field '["status"]')
+    case "$s" in completed|failed|canceled) break;; esac
+    sleep 0.1
+  done
+  echo "$s"
+}
+
+jobs_ids=()
+for i in 1 2 3 4 5 6; do
+  jobs_ids+=("$(submit "{\"prompt\":\"Harbour lights, part $i. 2 scenes.\",\"duration_target\":4,\"output_preset\":\"480p\"}" 2>/dev/null)")
+done
+all_done=yes
+for j in "${jobs_ids[@]}"; do
+  if [ -z "$j" ]; then all_done="no (a submission was refused)"; break; fi
+  s=$(wait_status "$j"); [ "$s" = completed ] || all_done="no ($j: $s)"
+done
+check "six jobs on a server and two workers all completed: $all_done" test "$all_done" = yes
+claims=$(psql_q "SELECT count(*) FROM job_logs WHERE message LIKE 'attempt % started on %'")
+firsts=$(psql_q "SELECT count(DISTINCT job_id) FROM job_logs WHERE message LIKE 'attempt 1 started on %'")
+check "each job was claimed exactly once ($claims claims, $firsts first claims)" test "$claims" -eq 6 -a "$firsts" -eq 6
+done_n=$(psql_q "SELECT count(*) FROM job_logs WHERE message = 'completed'")
+check "each job completed once ($done_n completions)" test "$done_n" -eq 6
+owners=$(psql_q "SELECT message FROM job_logs WHERE message LIKE 'attempt % started on %'" |
+  sed 's/.* started on //; s/#[0-9]*$//' | sort -u | wc -l)
+check "the jobs were shared between processes ($owners processes ran jobs)" test "$owners" -ge 2
+items=$(api "http://127.0.0.1:$port/api/v1/content" | json_field '["total"]')
+check "six library items, one per job, listed by the server ($items)" test "$items" -eq 6
+hits=$(api "http://127.0.0.1:$port/api/v1/content?q=harbour" | json_field '["total"]')
+check "the library search (tsvector) finds them ($hits)" test "$hits" -eq 6
+check "nothing was written to SQLite" test ! -e "$data/beacon.db"
+
+# --- a worker killed mid-job: its lease runs out and another process finishes the job -------------
+# The server runs a worker too: submit until a job is claimed by a `beacon worker` process
+# (lease owner "<host>:<pid>#<n>"), then SIGKILL that process.
+killed=no; victim=""; held=""
+for try in 1 2 3 4 5 6; do
+  victim=$(submit "{\"prompt\":\"Storm over the harbour, take $try. 3 scenes.\",\"duration_target\":6,\"output_preset\":\"480p\"}" 2>/dev/null)
+  [ -n "$victim" ] || break
+  held=""
+  for _ in $(seq 1 600); do
+    held=$(psql_q "SELECT lease_owner FROM jobs WHERE id = $victim AND lease_owner IS NOT NULL AND status <> 'queued'")
+    [ -n "$held" ] && break
+    sleep 0.02
+  done
+  for wp in "${wpids[@]}"; do
+    if [[ "$held" == *":$wp#"* ]]; then kill -9 "$wp"; wait "$wp" 2>/dev/null; killed=$wp; fi
+  done
+  [ "$killed" != no ] && break
+  wait_status "$victim" >/dev/null  # the server's own worker took it: let it finish, try again
+done
+check "a beacon worker process was SIGKILLed while holding job $victim ($held)" test "$killed" != no
+s=$(wait_status "${victim:-0}")
+check "the job of the killed worker completes elsewhere after its lease runs out ($s)" test "$s" = completed
+vdone=$(psql_q "SELECT count(*) FROM job_logs WHERE job_id = ${victim:-0} AND message = 'completed'")
+check "and completes exactly once ($vdone)" test "$vdone" -eq 1
+att=$(psql_q "SELECT attempts FROM jobs WHERE id = ${victim:-0}")
+check "it was claimed a second time (attempts $att)" test "$att" -ge 2
+for w in "${wpids[@]}"; do
+  kill -0 "$w" 2>/dev/null || continue
+  kill -TERM "$w"; wait "$w"; rc=$?
+  check "beacon worker exits cleanly on SIGTERM ($rc)" test "$rc" -eq 0
+done
+kill -TERM "$serve_pid"; wait "$serve_pid"; rc=$?
+check "beacon serve exits cleanly on SIGTERM ($rc)" test "$rc" -eq 0
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
