@@ -2,6 +2,8 @@
 // SQLite and object store. Lifecycle, invite scope, limits, handoff and promotion, resume.
 #include <chrono>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <thread>
 
 #include "party/http.hpp"
@@ -308,6 +310,44 @@ TEST_F(PartyServerTest, HandoffThenAGoneHostIsReplacedWithinFiveSecondsAndResume
     }
     EXPECT_NE(std::find(replayed.begin(), replayed.end(), "host"), replayed.end());
     EXPECT_EQ(replayed.back(), "chat");
+}
+
+/// "METHOD /path" of the spec's paths marked `x-module: party`.
+std::set<std::string> PartySpecOperations() {
+    std::ifstream in(std::string(BEACON_SOURCE_DIR) + "/api/openapi.yaml");
+    std::set<std::string> ops;
+    std::string line, path;
+    bool ours = false;
+    static const std::regex kPath(R"(^  (/\S*):\s*$)");
+    static const std::regex kMethod(R"(^    (get|post|patch|put|delete):\s*$)");
+    while (std::getline(in, line)) {
+        std::smatch m;
+        if (std::regex_match(line, m, kPath)) {
+            path = m[1];
+            ours = false;
+        } else if (line == "    x-module: party") {
+            ours = true;
+        } else if (ours && std::regex_match(line, m, kMethod)) {
+            std::string method = m[1];
+            std::transform(method.begin(), method.end(), method.begin(), ::toupper);
+            ops.insert(method + " " + path);
+        }
+    }
+    return ops;
+}
+
+TEST_F(PartyServerTest, EveryPartyRouteIsInTheSpecAndNoMore) {
+    std::set<std::string> served;
+    for (const auto& r : server_->Routes()) {
+        if (!r.pattern.starts_with("/api/v1/parties")) continue;
+        served.insert(r.method + " " +
+                      std::regex_replace(r.pattern, std::regex(R"(\{(\w+)\+\})"), "{$1}"));
+    }
+    // The socket is a GET (upgrade) in the spec.
+    for (const auto& ws : party::Sockets(*parties_)) served.insert("GET " + ws.pattern);
+    auto spec = PartySpecOperations();
+    EXPECT_EQ(spec.size(), 7u);
+    EXPECT_EQ(served, spec);
 }
 
 class PartyFiftyTest : public PartyServerTest {
