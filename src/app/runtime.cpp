@@ -1,9 +1,14 @@
 #include "app/runtime.hpp"
 
+#include "app/ops_wiring.hpp"
+
 #include <iostream>
 
 #include <unistd.h>
 
+#include "engines/espeak_voice.hpp"
+#include "jobs/kinds.hpp"
+#include "pipeline/localize.hpp"
 #include "pipeline/pipeline.hpp"
 #include "storage/cached_store.hpp"
 #include "storage/postgres_database.hpp"
@@ -16,12 +21,16 @@ namespace fs = std::filesystem;
 Runtime::~Runtime() {
     if (workers) workers->Stop();
     workers.reset();
+    kinds.reset();
+    localize.reset();
     pipeline.reset();
 }
 
 core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg) {
     auto rt = std::make_unique<Runtime>();
     rt->cfg = cfg;
+    // Service keys stored with `beacon secret set` (encrypted at rest) fill what config left empty.
+    if (auto st = ApplyStoredSecrets(rt->cfg); !st.ok()) return st.error();
     std::error_code ec;
     fs::create_directories(cfg.data_dir, ec);
     if (ec) {
@@ -94,6 +103,32 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
         rt.pipeline = std::make_unique<pipeline::GenerationPipeline>(
             rt.engines->Set(), *rt.db, *rt.store, MediaOptionsFrom(rt.cfg.media), scratch);
     }
+    if (!rt.localize && rt.engines->Set().translator) {
+        // Dubs: ElevenLabs' multilingual models when it is the voice engine, else eSpeak NG.
+        const auto& eo = rt.engines->options();
+        engines::VoiceEngine* dub = nullptr;
+        if (eo.select.voice == "elevenlabs") {
+            dub = rt.engines->Set().voice;
+        } else {
+            rt.dub_voice = std::make_unique<engines::EspeakVoiceEngine>();
+            dub = rt.dub_voice.get();
+        }
+        pipeline::LocalizeOptions lo;
+        lo.voice = dub;
+        lo.targets = [sel = eo.select.translation,
+                      apertium = eo.builtin.apertium](const std::string& from) {
+            if (sel == "ollama") return pipeline::LlmTargets(from);
+            return pipeline::ApertiumTargets(engines::ApertiumTranslator(apertium).Pairs(), from);
+        };
+        rt.localize = std::make_unique<pipeline::LocalizeJob>(
+            *rt.engines->Set().translator, lo, *rt.db, *rt.store, rt.events,
+            MediaOptionsFrom(rt.cfg.media), rt.cfg.data_dir / "tmp");
+    }
+    if (!rt.kinds) {
+        rt.kinds = std::make_unique<jobs::KindDispatch>();
+        rt.kinds->Register("generate", *rt.pipeline);
+        if (rt.localize) rt.kinds->Register(pipeline::kLocalizeKind, *rt.localize);
+    }
     jobs::WorkerPoolOptions o;
     o.workers = rt.cfg.jobs.workers;
     o.lease = std::chrono::seconds(rt.cfg.jobs.lease_seconds);
@@ -103,7 +138,7 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
     o.worker_id = worker_id;
     o.disk_dirs = {rt.cfg.data_dir, rt.cfg.data_dir / "media", rt.cfg.data_dir / "tmp"};
     o.min_free_mb = rt.cfg.storage.min_free_mb;
-    rt.workers = std::make_unique<jobs::WorkerPool>(*rt.db, rt.events, *rt.pipeline, o);
+    rt.workers = std::make_unique<jobs::WorkerPool>(*rt.db, rt.events, *rt.kinds, o);
     rt.workers->Start();
     return {};
 }

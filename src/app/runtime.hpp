@@ -16,6 +16,10 @@
 
 namespace beacon::pipeline {
 class GenerationPipeline;
+class LocalizeJob;
+}
+namespace beacon::jobs {
+class KindDispatch;
 }
 
 namespace beacon::app {
@@ -32,6 +36,9 @@ struct Runtime {
     std::unique_ptr<jobs::RedisEventBridge> redis_events;
     std::unique_ptr<engines::Engines> engines;
     std::unique_ptr<pipeline::GenerationPipeline> pipeline;
+    std::unique_ptr<engines::VoiceEngine> dub_voice;      // built-in multilingual voice (eSpeak NG)
+    std::unique_ptr<pipeline::LocalizeJob> localize;      // job kind "localize"
+    std::unique_ptr<jobs::KindDispatch> kinds;            // the job kinds the workers run
     std::unique_ptr<jobs::WorkerPool> workers;  // last: stops first
 
     ~Runtime();

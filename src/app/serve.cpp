@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/commands.hpp"
+#include "app/languages_routes.hpp"
 #include "app/wiki_wiring.hpp"
 #include "app/runtime.hpp"
 #include "liveloop/service.hpp"
@@ -185,6 +186,10 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     });
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
+    if (rt.localize) {
+        for (auto& r : LanguageRoutes(*rt.localize, *rt.db, *rt.store, rt.events, rt.workers.get()))
+            deps.routes.push_back(std::move(r));
+    }
     auto wiki = WikiWiring::Open(rt.cfg, *rt.db, *rt.store);
     if (!wiki.ok()) return std::cerr << "beacon: wiki: " << wiki.error().message << "\n", 1;
     (*wiki)->AddRoutes(deps);

@@ -1489,7 +1489,15 @@ Reply Api::GetContent(Request& req) {
     if (!id.ok()) return Error(id.error());
     auto c = deps_.db.GetContent(*id);
     if (!c.ok()) return Error(c.error());
-    return Json(200, core::ToJson(*c));
+    core::Json out = core::ToJson(*c);
+    // Per language: dub and captions present, which engines made them (the localize job's
+    // languages.json; absent for an item with only its original language).
+    if (auto tracks = deps_.store.Get("library/" + std::to_string(c->id) + "/languages.json");
+        tracks.ok()) {
+        core::Json j = core::Json::parse(*tracks, nullptr, false);
+        if (j.is_array()) out["language_tracks"] = j;
+    }
+    return Json(200, out);
 }
 
 Reply Api::SetPublished(std::int64_t id, bool published) {

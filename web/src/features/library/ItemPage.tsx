@@ -9,6 +9,7 @@ import { ConfirmDialog } from "../../components/Dialog";
 import { formatBytes, formatDuration } from "../../components/format";
 import { IconDownload, IconLive, IconPlay, IconTrash } from "../../components/icons";
 import { ErrorNote, isNotFound, NotFound } from "../../components/ui";
+import { LanguagesPanel } from "./LanguagesPanel";
 import { groupProvenance, revisionOf } from "./provenance";
 
 type SceneLike = { description?: string; lines?: string[]; duration?: number };
@@ -71,6 +72,7 @@ export function ItemPage() {
         </div>
         <aside className="stack">
           <EditCard item={c} />
+          <LanguagesPanel contentId={c.id} />
           <section className="card">
             <h2>Details</h2>
             <dl className="kv">

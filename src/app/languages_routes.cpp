@@ -1,0 +1,107 @@
+#include "app/languages_routes.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "media/hls.hpp"
+#include "server/api.hpp"
+
+namespace beacon::app {
+namespace {
+
+using server::Api;
+using server::Reply;
+using server::Request;
+
+core::Result<std::int64_t> ContentId(const Request& req) {
+    auto it = req.params.find("id");
+    std::int64_t id = 0;
+    if (it == req.params.end()) return core::Error::Invalid("missing content id");
+    const std::string& s = it->second;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+    if (ec != std::errc() || p != s.data() + s.size() || id <= 0)
+        return core::Error::NotFound("no content '" + s.substr(0, 20) + "'");
+    return id;
+}
+
+core::Json Languages(pipeline::LocalizeJob& localize, storage::ObjectStore& store,
+                     const core::Content& c) {
+    const std::string from = c.languages.empty() ? "en" : c.languages.front();
+    core::Json targets = core::Json::array();
+    for (const auto& t : localize.Targets(from))
+        targets.push_back({{"language", t}, {"name", media::LanguageName(t)}});
+    return {{"content_id", c.id},
+            {"original", from},
+            {"languages", pipeline::ReadLanguages(store, c)},
+            {"targets", targets}};
+}
+
+}  // namespace
+
+std::vector<server::ExtensionRoute> LanguageRoutes(pipeline::LocalizeJob& localize,
+                                                   storage::Database& db,
+                                                   storage::ObjectStore& store,
+                                                   jobs::EventBus& events,
+                                                   jobs::WorkerPool* workers) {
+    std::vector<server::ExtensionRoute> routes;
+    routes.push_back({"GET", "/api/v1/content/{id}/languages", server::RouteAccess::kUser,
+                      [&localize, &db, &store](Request& req) -> Reply {
+                          auto id = ContentId(req);
+                          if (!id.ok()) return Api::Error(id.error());
+                          auto c = db.GetContent(*id);
+                          if (!c.ok()) return Api::Error(c.error());
+                          return Api::Json(200, Languages(localize, store, *c));
+                      }});
+    routes.push_back(
+        {"POST", "/api/v1/content/{id}/languages", server::RouteAccess::kUser,
+         [&localize, &db, &events, workers](Request& req) -> Reply {
+             auto id = ContentId(req);
+             if (!id.ok()) return Api::Error(id.error());
+             core::Json body = core::Json::parse(req.msg.body(), nullptr, false);
+             if (body.is_discarded()) return Api::Error(400, "invalid_argument", "body is not JSON");
+             auto r = pipeline::ParseLocalizeRequest(body);
+             if (!r.ok()) return Api::Error(r.error());
+             auto c = db.GetContent(*id);
+             if (!c.ok()) return Api::Error(c.error());
+             const std::string from = c->languages.empty() ? "en" : c->languages.front();
+             const auto targets = localize.Targets(from);
+             if (r->language != from &&
+                 std::find(targets.begin(), targets.end(), r->language) == targets.end()) {
+                 // Refused before any job: the answer names what is supported.
+                 auto st = localize.Check(*c, *r);
+                 return Api::Error(422, "unsupported_language",
+                                   st.ok() ? "unsupported language" : st.error().message);
+             }
+             if (auto st = localize.Check(*c, *r); !st.ok()) {
+                 if (st.error().code == core::ErrorCode::kInvalidArgument)
+                     return Api::Error(422, "invalid_argument", st.error().message);
+                 return Api::Error(st.error());
+             }
+             if (workers) {
+                 if (auto room = workers->disk().AdmitNewJob(); !room.ok())
+                     return Api::Error(room.error());
+             }
+             auto job = localize.Enqueue(req.who.user_id, *c, *r);
+             if (!job.ok()) return Api::Error(job.error());
+             jobs::PublishJob(events, *job);
+             if (workers) workers->Notify();
+             return Api::Json(202, {{"job_id", job->id},
+                                    {"status", core::ToString(job->status)},
+                                    {"kind", job->kind}});
+         }});
+    routes.push_back({"DELETE", "/api/v1/content/{id}/languages/{lang}",
+                      server::RouteAccess::kUser,
+                      [&localize, &store](Request& req) -> Reply {
+                          auto id = ContentId(req);
+                          if (!id.ok()) return Api::Error(id.error());
+                          auto lang = req.params.find("lang");
+                          if (lang == req.params.end())
+                              return Api::Error(400, "invalid_argument", "missing language");
+                          auto c = localize.Remove(*id, lang->second);
+                          if (!c.ok()) return Api::Error(c.error());
+                          return Api::Json(200, Languages(localize, store, *c));
+                      }});
+    return routes;
+}
+
+}  // namespace beacon::app
