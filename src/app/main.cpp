@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/arcade_wiring.hpp"
 #include "app/commands.hpp"
 
 namespace {
@@ -86,6 +87,20 @@ int main(int argc, char** argv) {
     std::string token_name = "cli";
     token_create->add_option("--name", token_name, "a label for the token");
 
+    auto* game = cli.add_subcommand("game", "manage Arcade games");
+    game->require_subcommand(1);
+    auto* game_add = game->add_subcommand("add", "add an HTML5 game from a .zip (checked first)");
+    add_common(game_add);
+    app::GameAddOptions game_opts;
+    game_add->add_option("zip", game_opts.zip, "the game's .zip (index.html at its top)")->required();
+    game_add->add_option("--title", game_opts.title, "title (default: the file's name)");
+    game_add->add_option("--description", game_opts.description, "a line about the game");
+    game_add->add_option("--entry", game_opts.entry, "the page that starts it (default index.html)");
+    game_add->add_option("--cover", game_opts.cover, "a PNG, JPEG, GIF or WebP picture");
+    game_add->add_flag("--threads", game_opts.threads, "serve it cross-origin isolated (threads)");
+
+    app::OpsCommands ops_commands(cli, add_common);
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -98,5 +113,6 @@ int main(int argc, char** argv) {
     if (*doctor) return app::Doctor(common);
     if (*set_password) return app::SetPassword(common, user_name);
     if (*token_create) return app::CreateToken(common, token_name);
+    if (*game_add) return app::GameAdd(common, game_opts);
     return 2;
 }

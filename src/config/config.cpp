@@ -279,6 +279,12 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                                 }},
                           Int("keep_days", &c.backup.keep_days, 1, 3650)};
     sections["secrets"] = {Str("key_file", &c.secrets.key_file)};
+    sections["arcade"] = {Bool("enabled", &c.arcade.enabled), Str("listen", &c.arcade.listen),
+                          Str("public_url", &c.arcade.public_url),
+                          Int64("max_upload_mb", &c.arcade.max_upload_mb, 1, 1 << 14),
+                          Int64("max_total_mb", &c.arcade.max_total_mb, 1, 1 << 16),
+                          Int64("max_file_mb", &c.arcade.max_file_mb, 1, 1 << 16),
+                          Int("max_files", &c.arcade.max_files, 1, 1000000)};
     sections["wiki"] = {Str("zim", &c.wiki.zim), Bool("online", &c.wiki.online),
                         Field{"source", [&c](const toml::value& v) -> std::string {
                                   if (!v.is_string()) return "must be a string, not " + TypeName(v);
@@ -395,6 +401,14 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     }
     if (auto bad = CheckListen(c.server.listen); !bad.empty()) {
         return Error::Invalid("server.listen " + bad);
+    }
+    if (auto bad = CheckListen(c.arcade.listen); !bad.empty()) {
+        return Error::Invalid("arcade.listen " + bad);
+    }
+    if (!c.arcade.public_url.empty() && !c.arcade.public_url.starts_with("http://") &&
+        !c.arcade.public_url.starts_with("https://")) {
+        return Error::Invalid("arcade.public_url must be an http:// or https:// origin, e.g. "
+                              "\"https://g{id}.games.example\"");
     }
     if (c.jobs.backoff_cap_ms < c.jobs.backoff_base_ms) {
         return Error::Invalid("jobs.backoff_cap_ms must not be smaller than jobs.backoff_base_ms");

@@ -199,6 +199,7 @@ struct Config {
     MediaConfig media;
     LiveLoopConfig liveloop;
     WikiConfig wiki;
+    ArcadeConfig arcade;
 };
 
 using Environment = std::map<std::string, std::string>;

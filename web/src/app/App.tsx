@@ -50,6 +50,7 @@ export async function whoAmI() {
 }
 
 const VerseViewer = lazy(() => import("../features/verse/ViewerPage"));
+const PartyPage = lazy(() => import("../features/party/PartyPage"));
 
 const queryClient = makeQueryClient();
 // Ask who we are while React is still starting: saves one round trip before the first screen.
@@ -62,6 +63,8 @@ export function App({ client = queryClient }: { client?: QueryClient }) {
         <Routes>
           {/* A shared world opens without login (its link's token is the credential). */}
           <Route path="/verse/view/:token" element={<Suspense fallback={<p className="muted">Loading…</p>}><VerseViewer /></Suspense>} />
+          {/* A watch party opens with its invite link (or the session) and no shell. */}
+          <Route path="/party/:id" element={<Suspense fallback={<p className="muted">Loading…</p>}><PartyPage /></Suspense>} />
           <Route path="*" element={<AuthGate />} />
         </Routes>
       </BrowserRouter>

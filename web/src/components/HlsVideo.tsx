@@ -31,6 +31,8 @@ export interface HlsVideoHandle {
   video: HTMLVideoElement | null;
   /** Switches the HLS audio rendition (hls.js) or the native audio track. */
   setAudioTrack(id: number): void;
+  /** Live: the EXT-X-PROGRAM-DATE-TIME (Unix ms) of the frame at the playhead, or null. */
+  playingDate(): number | null;
 }
 
 type Props = Omit<VideoHTMLAttributes<HTMLVideoElement>, "src"> & {
@@ -69,6 +71,10 @@ export const HlsVideo = forwardRef<HlsVideoHandle, Props>(function HlsVideo(
       }
       const native = (videoRef.current as unknown as { audioTracks?: { length: number; [i: number]: { enabled: boolean } } })?.audioTracks;
       if (native) for (let i = 0; i < native.length; i++) native[i].enabled = i === id;
+    },
+    playingDate() {
+      const d = hlsRef.current?.playingDate;
+      return d ? d.getTime() : null;
     },
   }), []);
 

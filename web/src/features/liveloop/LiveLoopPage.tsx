@@ -8,6 +8,7 @@ import { formatDuration } from "../../components/format";
 import { IconDown, IconDrag, IconPlus, IconTrash, IconUp } from "../../components/icons";
 import { CopyButton, Empty, ErrorNote, OnAirBadge } from "../../components/ui";
 import { LivePlayer } from "./LivePlayer";
+import { WatchTogetherButton } from "../party/WatchTogether";
 import { isClockTime, move } from "./reorder";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -128,6 +129,7 @@ function Channel({ channel, byId, library }: { channel: Playlist; byId: Map<numb
         <section className="card stack" aria-label="Channel settings">
           <div className="row row--between">
             <label className="check"><input type="checkbox" checked={channel.active} onChange={(e) => patch.mutate({ active: e.target.checked })} />Channel on</label>
+            <WatchTogetherButton channel={channel.slug} />
             <label className="field"><span>Loop mode</span>
               <select className="input" value={channel.loop_mode} onChange={(e) => patch.mutate({ loop_mode: e.target.value as "in_order" | "shuffle" })}>
                 <option value="in_order">In order</option><option value="shuffle">Shuffle (no repeats)</option>

@@ -8,6 +8,7 @@ import { formatDuration } from "../../components/format";
 import { ErrorNote, isNotFound, NotFound } from "../../components/ui";
 import { captionTracks } from "./captions";
 import { Player } from "./Player";
+import { WatchTogetherButton } from "../party/WatchTogether";
 
 const THEATRE_KEY = "beacon.theatre";
 
@@ -53,6 +54,7 @@ export default function WatchPage() {
         </div>
         <div className="row">
           <button type="button" className="btn theatre-toggle" aria-pressed={theatre} onClick={toggleTheatre} data-testid="theatre">Theatre mode</button>
+          {src && <WatchTogetherButton contentId={c.id} />}
           <Link className="btn" to={`/library/${c.id}`}>Details</Link>
         </div>
       </div>
