@@ -13,6 +13,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "app/arcade_wiring.hpp"
 #include "app/commands.hpp"
 #include "app/languages_routes.hpp"
 #include "app/wiki_wiring.hpp"
@@ -186,6 +187,9 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     });
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
+    auto arcade = ArcadeWiring::Open(rt.cfg);
+    if (!arcade.ok()) return std::cerr << "beacon: arcade: " << arcade.error().message << "\n", 1;
+    if (*arcade) (*arcade)->AddStudioRoutes(deps);
     if (rt.localize) {
         for (auto& r : LanguageRoutes(*rt.localize, *rt.db, *rt.store, rt.events, rt.workers.get()))
             deps.routes.push_back(std::move(r));
@@ -331,6 +335,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     if (auto st = http.Start(); !st.ok()) {
         return std::cerr << "beacon: " << st.error().message << "\n", 1;
     }
+    if (*arcade) (*arcade)->StartGames(deps, http.port());
     std::cerr << "beacon: serving http://" << rt.cfg.server.listen.substr(0, colon) << ":"
               << http.port() << "/ (data in " << fs::absolute(rt.cfg.data_dir).string()
               << "); Ctrl-C stops\n";

@@ -243,7 +243,7 @@ Reply Play(ArcadeService& arcade, const GameOriginOptions& options, Request& req
     auto game = arcade.Get(*id);
     if (!game.ok()) return PlainError(404, "no such game file\n", options.studio_origins);
     // With one origin per game, a game's files answer on its own host name only.
-    if (arcade.options().game_origin.find("{id}") != std::string::npos) {
+    if (arcade.OriginPerGame()) {
         std::string origin = arcade.Origin(*id);
         auto scheme = origin.find("://");
         std::string expected = scheme == std::string::npos ? origin : origin.substr(scheme + 3);

@@ -137,8 +137,22 @@ fs::path ArcadeService::VersionDir(std::int64_t id, std::int64_t version) const 
 }
 fs::path ArcadeService::CoverPath(std::int64_t id) const { return GameDir(id) / "cover"; }
 
+void ArcadeService::SetGameOrigin(std::string origin) {
+    std::lock_guard lock(origin_mu_);
+    options_.game_origin = std::move(origin);
+}
+
+bool ArcadeService::OriginPerGame() const {
+    std::lock_guard lock(origin_mu_);
+    return options_.game_origin.find("{id}") != std::string::npos;
+}
+
 std::string ArcadeService::Origin(std::int64_t id) const {
-    std::string origin = options_.game_origin;
+    std::string origin;
+    {
+        std::lock_guard lock(origin_mu_);
+        origin = options_.game_origin;
+    }
     if (auto at = origin.find("{id}"); at != std::string::npos) {
         origin.replace(at, 4, std::to_string(id));
     }

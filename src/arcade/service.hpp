@@ -91,6 +91,10 @@ public:
     std::string Origin(std::int64_t id) const;
     /// The absolute URL of the game's entry page on its origin.
     std::string PlayUrl(const Game& game) const;
+    /// Sets the games' origin once it is known (the listener's port may be picked at start).
+    void SetGameOrigin(std::string origin);
+    /// True when every game has its own origin ("{id}" in the origin).
+    bool OriginPerGame() const;
     const ArcadeOptions& options() const { return options_; }
 
 private:
@@ -106,6 +110,7 @@ private:
     ArcadeOptions options_;
     storage::sqlite::Connection conn_;
     std::mutex publish_mu_;  // one version switch at a time
+    mutable std::mutex origin_mu_;  // guards options_.game_origin
 };
 
 /// The MIME type of a cover picture from its first bytes (PNG, JPEG, GIF, WebP), or empty.

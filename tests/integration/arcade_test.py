@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Arcade against a real `beacon serve` (issue 16): uploads a good game through the API, plays
+its files from the games' own origin (a second listener, one host name per game) and checks the
+headers there (strict CSP framed by the studio only, nosniff, wasm type, no cookies set, the
+studio's cookie opens nothing, no core routes); then uploads every hostile archive of a corpus
+built here and expects a clear 4xx and no file kept; updates a game (the old version keeps
+serving until the new one is checked), saves per game, `beacon game add`, and delete.
+
+usage: arcade_test.py path/to/beacon
+"""
+import http.client
+import http.cookiejar
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+import zipfile
+
+PASSWORD = "arcade-test-password"
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    if not ok:
+        failures.append(what)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Api:
+    def __init__(self, base):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.csrf = ""
+
+    def request(self, method, path, body=None, content_type="application/json"):
+        headers = {"X-CSRF-Token": self.csrf} if self.csrf else {}
+        if body is not None:
+            headers["Content-Type"] = content_type
+        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
+        try:
+            with self.opener.open(req, timeout=120) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def json(self, method, path, obj=None):
+        status, raw = self.request(method, path, json.dumps(obj).encode() if obj is not None else None)
+        return status, (json.loads(raw) if raw else None)
+
+    def login(self):
+        status, r = self.json("POST", "/api/v1/auth/login", {"password": PASSWORD})
+        assert status == 200, status
+        self.csrf = r["csrf_token"]
+
+    def upload(self, path, zip_bytes, fields=None, filename="game.zip"):
+        boundary = "----beacon" + uuid.uuid4().hex
+        out = io.BytesIO()
+        for name, value in (fields or {}).items():
+            out.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                      .encode() + value.encode() + b"\r\n")
+        out.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                  f"filename=\"{filename}\"\r\nContent-Type: application/zip\r\n\r\n".encode())
+        out.write(zip_bytes + f"\r\n--{boundary}--\r\n".encode())
+        status, raw = self.request("POST", path, out.getvalue(),
+                                   f"multipart/form-data; boundary={boundary}")
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, {"raw": raw[:200]}
+
+
+def game_get(port, host, path, headers=None):
+    """GET from the games' listener with a given Host (g<id>.localhost resolves to loopback in
+    browsers; here we connect to 127.0.0.1 and name the host)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request("GET", path, headers={"Host": host, **(headers or {})})
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, {k.lower(): v for k, v in r.getheaders()}, body
+
+
+def make_zip(entries, compression=zipfile.ZIP_DEFLATED):
+    """entries: list of (name, bytes) or (ZipInfo, bytes)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as z:
+        for name, data in entries:
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def symlink_zip():
+    info = zipfile.ZipInfo("secret")
+    info.create_system = 3
+    info.external_attr = (0o120777 << 16)
+    return make_zip([("index.html", b"ok"), (info, b"/etc/passwd")])
+
+
+def encrypted_zip():
+    """A zip whose entry says it is encrypted (general-purpose flag bit 0), stored."""
+    raw = bytearray(make_zip([("index.html", b"secret game")], zipfile.ZIP_STORED))
+    for sig, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        i = raw.find(sig)
+        raw[i + flag_at] |= 1
+    return bytes(raw)
+
+
+def tar_bytes():
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        data = b"<p>tar</p>"
+        info = tarfile.TarInfo("index.html")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("passwd")
+        link.type = tarfile.LNKTYPE
+        link.linkname = "/etc/passwd"
+        t.addfile(link)
+    return buf.getvalue()
+
+
+def hostile_corpus():
+    page = ("index.html", b"<p>hostile</p>")
+    many = [page] + [(f"f/{i}.txt", b"x") for i in range(1100)]
+    return [
+        ("traversal ../", make_zip([page, ("../escape.html", b"evil")])),
+        ("traversal a/../../", make_zip([page, ("a/../../escape.html", b"evil")])),
+        ("absolute path", make_zip([page, ("/tmp/escape.html", b"evil")])),
+        ("drive letter", make_zip([page, ("C:/escape.html", b"evil")])),
+        ("backslashes", make_zip([page, ("..\\..\\escape.html", b"evil")])),
+        ("symlink", symlink_zip()),
+        ("duplicate after normalisation", make_zip([page, ("./index.html", b"twice")])),
+        ("duplicate by case", make_zip([page, ("INDEX.HTML", b"twice")])),
+        ("bomb 1:1000", make_zip([page, ("zeros.bin", b"\0" * (200 << 20))])),
+        ("1,100 files", make_zip(many)),
+        ("300-character path", make_zip([page, ("d/" * 150 + "x.js", b"x")])),
+        ("encrypted entry", encrypted_zip()),
+        ("no entry file", make_zip([("start.html", b"x")])),
+        ("0-byte upload", b""),
+        ("not a zip", b"<html>definitely not a zip</html>"),
+        ("tar renamed .zip (with a hard link)", tar_bytes()),
+    ]
+
+
+def tree(root):
+    out = []
+    for d, dirs, files in os.walk(root):
+        for n in dirs + files:
+            out.append(os.path.relpath(os.path.join(d, n), root))
+    return sorted(out)
+
+
+def main():
+    beacon = os.path.abspath(sys.argv[1])
+    work = tempfile.mkdtemp(prefix="beacon-arcade-")
+    proc = None
+    try:
+        data = os.path.join(work, "data")
+        config = os.path.join(work, "beacon.toml")
+        game_port = free_port()
+        with open(config, "w") as f:
+            f.write(f"[arcade]\nlisten = \"127.0.0.1:{game_port}\"\n")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
+        subprocess.run([beacon, "user", "set-password", "--data", data, "--config", config],
+                       input=PASSWORD + "\n", text=True, env=env, check=True,
+                       capture_output=True, timeout=60)
+        port = free_port()
+        logf = open(os.path.join(work, "serve.log"), "wb")
+        proc = subprocess.Popen([beacon, "serve", "--data", data, "--config", config,
+                                 "--listen", f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL,
+                                stdout=logf, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        studio = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("beacon serve exited; see serve.log")
+                time.sleep(0.05)
+        api = Api(base)
+        api.login()
+        games_dir = os.path.join(data, "arcade", "games")
+
+        # A good game.
+        good = make_zip([("index.html", b"<!doctype html><canvas id=c></canvas><script src=game.js></script>"),
+                         ("game.js", b"document.title = 'played';"),
+                         ("lib/engine.wasm", b"\0asm\1\0\0\0"),
+                         ("music.ogg", b"OggS")])
+        status, game = api.upload("/api/v1/games", good, {"title": "Rocks", "description": "Shoot"})
+        check(status == 201, f"upload a good game: {status} {game}")
+        gid = game["id"]
+        host = f"g{gid}.localhost:{game_port}"
+        check(game["play_url"] == f"http://{host}/play/{gid}/1/index.html",
+              f"play_url on the game's own origin: {game.get('play_url')}")
+        status, listing = api.json("GET", "/api/v1/games")
+        check(status == 200 and [g["id"] for g in listing["items"]] == [gid], "the game is listed")
+
+        status, headers, body = game_get(game_port, host, f"/play/{gid}/1/index.html")
+        check(status == 200 and b"<canvas" in body, f"the entry page from the game origin: {status}")
+        csp = headers.get("content-security-policy", "")
+        check("default-src 'self'" in csp and "connect-src 'self'" in csp and
+              f"frame-ancestors {studio}" in csp, f"strict CSP framed by the studio only: {csp}")
+        check(headers.get("x-content-type-options") == "nosniff", "nosniff")
+        check("set-cookie" not in headers, "no cookie set on the game origin")
+        check("cross-origin-embedder-policy" not in headers, "no COEP for a game without threads")
+        status, headers, _ = game_get(game_port, host, f"/play/{gid}/1/lib/engine.wasm")
+        check(status == 200 and headers.get("content-type") == "application/wasm", "wasm MIME type")
+        status, headers, _ = game_get(game_port, host, f"/play/{gid}/1/music.ogg")
+        check(status == 200 and headers.get("content-type") == "audio/ogg", "ogg MIME type")
+
+        # The studio's credentials open nothing on the game origin.
+        cookie = "; ".join(f"{c.name}={c.value}" for c in api.jar)
+        check(cookie != "", "the studio session has a cookie to try")
+        for path in ["/api/v1/content", "/api/v1/auth/me", "/api/v1/games", "/healthz", "/"]:
+            status, headers, body = game_get(game_port, host, path,
+                                             {"Cookie": cookie, "X-CSRF-Token": api.csrf})
+            check(status == 404 and b"csrf" not in body.lower(),
+                  f"{path} on the game origin with the studio's cookie: {status}")
+        status, headers, body = game_get(game_port, host, f"/play/{gid}/1/index.html",
+                                         {"Cookie": cookie})
+        check(status == 200 and "set-cookie" not in headers, "a cookie sent along changes nothing")
+        status, _, _ = game_get(game_port, f"g{gid + 1}.localhost:{game_port}",
+                                f"/play/{gid}/1/index.html")
+        check(status == 404, f"another game's host name does not serve this game: {status}")
+        status, _, _ = game_get(game_port, f"127.0.0.1:{port}", f"/play/{gid}/1/index.html")
+        check(status == 404, "the studio's host name does not serve games")
+        status, headers, body = game_get(game_port, host, "/beacon-game.js")
+        check(status == 200 and headers.get("content-type", "").startswith("text/javascript") and
+              studio.encode() in body, "the SDK script names the studio's origin")
+        status, _, _ = game_get(game_port, host, f"/play/{gid}/1/../../arcade.db")
+        check(status in (400, 404), f"a dot-dot request on the game origin: {status}")
+
+        # The hostile corpus: every one refused clearly, nothing kept.
+        before = tree(games_dir)
+        for name, blob in hostile_corpus():
+            status, body = api.upload("/api/v1/games", blob, {"title": name})
+            msg = (body.get("error") or {}).get("message", "") if isinstance(body, dict) else ""
+            check(status in (400, 413) and msg != "", f"hostile '{name}': {status} {msg}")
+            check(tree(games_dir) == before, f"hostile '{name}': no file kept in the games folder")
+            check(tree(os.path.join(data, "arcade", "staging")) == [],
+                  f"hostile '{name}': nothing left in staging")
+        check(not os.path.exists(os.path.join(data, "escape.html")) and
+              not os.path.exists(os.path.join(data, "arcade", "escape.html")),
+              "nothing written outside the games folder")
+        status, listing = api.json("GET", "/api/v1/games")
+        check(len(listing["items"]) == 1, "only the good game is listed")
+
+        # An update: refused ones leave the game as it was; a good one switches.
+        status, body = api.upload(f"/api/v1/games/{gid}/versions", hostile_corpus()[0][1])
+        check(status == 400, f"a hostile update is refused: {status}")
+        status, g = api.json("GET", f"/api/v1/games/{gid}")
+        check(g["version"] == 1, "the game stays at version 1")
+        v2 = make_zip([("index.html", b"<p>version two</p>")])
+        status, g = api.upload(f"/api/v1/games/{gid}/versions", v2)
+        check(status == 201 and g["version"] == 2 and g["play_url"].endswith("/2/index.html"),
+              f"a good update is version 2: {status}")
+        status, _, body = game_get(game_port, host, f"/play/{gid}/2/index.html")
+        check(status == 200 and b"version two" in body, "version 2 is served")
+        status, _, body = game_get(game_port, host, f"/play/{gid}/1/index.html")
+        check(status == 200 and b"<canvas" in body, "version 1 still serves players who loaded it")
+
+        # Saves, per game and user, survive the update.
+        status, _ = api.json("PUT", f"/api/v1/games/{gid}/save", {"data": "level=7"})
+        check(status == 200, f"save: {status}")
+        status, s = api.json("GET", f"/api/v1/games/{gid}/save")
+        check(status == 200 and s["data"] == "level=7", "load returns the save")
+
+        # The CLI beside the running server.
+        zip_path = os.path.join(work, "cli.zip")
+        with open(zip_path, "wb") as f:
+            f.write(make_zip([("index.html", b"<p>from the cli</p>")]))
+        out = subprocess.run([beacon, "game", "add", zip_path, "--title", "CLI game", "--data", data,
+                              "--config", config], env=env, capture_output=True, text=True, timeout=60)
+        check(out.returncode == 0, f"beacon game add: {out.returncode} {out.stderr.strip()}")
+        added = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {}
+        status, listing = api.json("GET", "/api/v1/games")
+        check(added.get("id") in [g["id"] for g in listing["items"]], "the CLI's game is listed")
+        bad_path = os.path.join(work, "bad.zip")
+        with open(bad_path, "wb") as f:
+            f.write(hostile_corpus()[0][1])
+        out = subprocess.run([beacon, "game", "add", bad_path, "--data", data, "--config", config],
+                             env=env, capture_output=True, text=True, timeout=60)
+        check(out.returncode == 2 and "climbs out" in out.stderr,
+              f"beacon game add refuses a hostile zip: {out.returncode} {out.stderr.strip()}")
+
+        # Delete.
+        status, _ = api.request("DELETE", f"/api/v1/games/{gid}")
+        check(status == 204, f"delete: {status}")
+        status, _, _ = game_get(game_port, host, f"/play/{gid}/2/index.html")
+        check(status == 404, "a deleted game is no longer served")
+        check(not os.path.exists(os.path.join(games_dir, str(gid))), "its files are gone")
+    finally:
+        if proc and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        if failures:
+            log = os.path.join(work, "serve.log")
+            if os.path.exists(log):
+                print(open(log, errors="replace").read()[-3000:])
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
