@@ -7,11 +7,13 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <mutex>
 #include <sstream>
 
+#include "app/batch.hpp"
 #include "app/runtime.hpp"
 #include "app/serve.hpp"
 #include "jobs/disk_space.hpp"
@@ -157,10 +159,124 @@ int Worker(const CommonOptions& common) {
     return 0;
 }
 
+namespace {
+
+/// `beacon generate --batch FILE`: one bar for the whole batch, a table of every job at the end.
+int GenerateBatch(Runtime& rt, const GenerateOptions& o, const Json& defaults) {
+    std::string text;
+    if (o.batch == "-") {
+        std::ostringstream ss;
+        ss << std::cin.rdbuf();
+        text = ss.str();
+    } else {
+        std::ifstream in(o.batch, std::ios::binary);
+        if (!in) return PrintError("cannot read the batch file " + o.batch), 2;
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+    }
+    auto plan = ParseBatchFile(text, defaults);
+    if (!plan.ok()) return PrintError(o.batch + ": " + plan.error().message), 2;
+    const jobs::DiskGuard disk({rt.cfg.data_dir, rt.cfg.data_dir / "media"},
+                               rt.cfg.storage.min_free_mb);
+    if (auto room = disk.AdmitNewJob(); !room.ok()) return PrintError(room.error().message), 1;
+    auto user = rt.db->GetOrCreateUser("admin");
+    if (!user.ok()) return PrintError(user.error().message), 1;
+    const std::string name = fs::path(o.batch).filename().string();
+    auto batch = rt.db->CreateBatch(user->id, name == "-" ? "stdin" : name, o.max_parallel,
+                                    plan->items);
+    if (!batch.ok()) return PrintError(batch.error().message), 1;
+    const std::int64_t id = batch->id;
+    const bool tty = isatty(STDERR_FILENO) && !o.json;
+    if (!o.json) {
+        std::cerr << "beacon: batch " << id << ": " << batch->job_ids.size() << " jobs queued\n";
+    }
+    std::mutex mu;
+    std::condition_variable cv;
+    bool changed = true;
+    auto sub = rt.events.Subscribe([&](const jobs::Event& e) {
+        if (e.type != "job.updated") return;
+        std::lock_guard lock(mu);
+        changed = true;
+        cv.notify_all();
+    });
+    if (auto st = StartWorkers(rt, ""); !st.ok()) {
+        rt.events.Unsubscribe(sub);
+        return PrintError(st.error().message), 1;
+    }
+    storage::Batch last = *batch;
+    std::string last_line;
+    for (;;) {
+        {
+            std::unique_lock lock(mu);
+            cv.wait_for(lock, std::chrono::seconds(1), [&] { return changed; });
+            changed = false;
+        }
+        auto b = rt.db->GetBatch(id);
+        if (!b.ok()) continue;
+        last = *b;
+        Json view = BatchJson(last);
+        const int total = view["total"], finished = view["finished"], progress = view["progress"];
+        if (o.json) {
+            std::string line = view.dump();
+            if (line != last_line) std::cout << line << std::endl;
+            last_line = line;
+        } else if (tty) {
+            int filled = progress / 5;
+            std::cerr << "\r\033[K[" << std::string(static_cast<std::size_t>(filled), '#')
+                      << std::string(static_cast<std::size_t>(20 - filled), '.') << "] "
+                      << std::setw(3) << progress << "% " << finished << "/" << total << " done"
+                      << std::flush;
+        } else {
+            std::string line = std::to_string(finished) + "/" + std::to_string(total) + " done";
+            if (line != last_line) std::cerr << "beacon: batch " << id << ": " << line << "\n";
+            last_line = line;
+        }
+        if (finished == total) break;
+    }
+    rt.events.Unsubscribe(sub);
+    if (tty) std::cerr << "\n";
+    rt.workers->Stop();
+    int failed = 0;
+    if (!o.json) std::cout << std::left << std::setw(7) << "JOB" << std::setw(11) << "STATUS"
+                           << std::setw(9) << "ITEM" << "PROMPT / ERROR\n";
+    for (auto jid : last.job_ids) {
+        auto j = rt.db->GetJob(jid);
+        if (!j.ok()) continue;
+        if (j->status != core::JobState::kCompleted) ++failed;
+        if (o.json) continue;
+        std::string what = j->error_log.empty() ? j->request.prompt : j->error_log;
+        if (what.size() > 70) what = what.substr(0, 67) + "...";
+        std::cout << std::left << std::setw(7) << jid << std::setw(11)
+                  << core::ToString(j->status) << std::setw(9)
+                  << (j->content_id ? std::to_string(*j->content_id) : "-") << what << "\n";
+    }
+    if (!o.json) {
+        std::cout << last.job_ids.size() - static_cast<std::size_t>(failed) << " of "
+                  << last.job_ids.size() << " completed\n";
+    }
+    return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
 int Generate(const CommonOptions& common, const GenerateOptions& o) {
     auto rt_result = Open(common);
     if (!rt_result.ok()) return PrintError(rt_result.error().message), 1;
     Runtime& rt = **rt_result;
+    if (!o.batch.empty()) {
+        // The command's other options are every item's defaults.
+        Json defaults = Json::object();
+        if (!o.title.empty()) defaults["title"] = o.title;
+        if (o.duration) defaults["duration_target"] = *o.duration;
+        if (!o.style.empty()) defaults["style"] = o.style;
+        if (!o.voice.empty()) defaults["voice"] = o.voice;
+        if (!o.language.empty()) defaults["language"] = o.language;
+        if (!o.preset.empty()) defaults["output_preset"] = o.preset;
+        if (o.no_preview) defaults["produce_preview"] = false;
+        return GenerateBatch(rt, o, defaults);
+    }
+    if (o.prompt.empty()) return PrintError("give a prompt, or --batch FILE"), 2;
     Json body = {{"prompt", o.prompt}};
     if (!o.title.empty()) body["title"] = o.title;
     if (o.duration) body["duration_target"] = *o.duration;

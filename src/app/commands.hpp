@@ -21,6 +21,8 @@ struct GenerateOptions {
     bool no_preview = false;
     std::string out;
     bool json = false;
+    std::string batch;     // --batch FILE: one prompt per line, or JSON Lines
+    int max_parallel = 0;  // --max-parallel: jobs of the batch at once (0: no cap)
 };
 
 int Serve(const CommonOptions& common, const std::string& listen);

@@ -57,7 +57,13 @@ int main(int argc, char** argv) {
     auto* generate = cli.add_subcommand("generate", "generate one video from a prompt");
     add_common(generate);
     app::GenerateOptions gen;
-    generate->add_option("prompt", gen.prompt, "what the video is about")->required();
+    generate->add_option("prompt", gen.prompt, "what the video is about (not with --batch)");
+    generate->add_option("--batch", gen.batch,
+                         "FILE of prompts: one per line, or JSON Lines of generate requests "
+                         "('-' reads stdin); the other options are every item's defaults");
+    generate->add_option("--max-parallel", gen.max_parallel,
+                         "with --batch: jobs of the batch running at once (default: no cap)")
+        ->check(CLI::Range(0, 64));
     generate->add_option("--title", gen.title, "title (default: the script writer's)");
     generate->add_option("--duration", gen.duration, "target length in seconds (default 7)");
     generate->add_option("--style", gen.style, "style word, e.g. cinematic");

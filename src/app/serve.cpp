@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/arcade_wiring.hpp"
+#include "app/batch.hpp"
 #include "app/commands.hpp"
 #include "app/languages_routes.hpp"
 #include "app/wiki_wiring.hpp"
@@ -258,6 +259,13 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         deps.routes.push_back(std::move(r));
     }
     for (auto& s : party::Sockets(parties)) deps.sockets.push_back(std::move(s));
+    // Batches: many prompts at once; quotas (admit_job) are read when a batch comes in.
+    for (auto& r : BatchRoutes({*rt.db, rt.events, rt.workers.get(), deps.list_voices,
+                                [&deps]() -> core::Status {
+                                    return deps.admit_job ? deps.admit_job() : core::Status{};
+                                }})) {
+        deps.routes.push_back(std::move(r));
+    }
 
     server::ServerOptions so;
     auto colon = rt.cfg.server.listen.rfind(':');
