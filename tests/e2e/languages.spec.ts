@@ -1,0 +1,84 @@
+import { expect, test } from "@playwright/test";
+import { csrf, finished, itemOnFirstUse, loggedIn, serverForThisFile } from "./fixtures";
+
+/**
+ * Languages: an English item gains a Spanish dub with the built-in engines (Apertium, eSpeak NG)
+ * from its page's Languages panel, the player's audio menu and captions menu then list Spanish,
+ * and the language is removed again. A pair the translator does not have is refused at once.
+ */
+const srv = serverForThisFile();
+const WORD = `Lumen${Date.now().toString(36)}`;
+const item = itemOnFirstUse(srv, {
+  prompt: `A keeper climbs the lighthouse ${WORD} as a storm rolls in over the harbour. 2 scenes.`,
+  title: `The ${WORD} lighthouse`,
+  duration_target: 8,
+});
+
+test("an unsupported language is refused naming what is supported", async ({ browser }) => {
+  const ctx = await loggedIn(browser, srv);
+  try {
+    const { contentId } = await item(ctx.request);
+    const r = await ctx.request.post(`/api/v1/content/${contentId}/languages`, { headers: await csrf(ctx.request), data: { language: "xh" } });
+    expect(r.status()).toBe(422);
+    expect((await r.json()).error.message).toContain("supported targets from en: es");
+    const bad = await ctx.request.post(`/api/v1/content/${contentId}/languages`, { headers: await csrf(ctx.request), data: { language: "es", speed: 2 } });
+    expect(bad.status()).toBe(400);
+    const langs = await (await ctx.request.get(`/api/v1/content/${contentId}/languages`)).json();
+    expect(langs.languages.map((l: { language: string }) => l.language)).toEqual(["en"]);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("add Spanish from the item page, watch it in the player's menus, remove it", async ({ browser }) => {
+  test.setTimeout(300_000);
+  const ctx = await loggedIn(browser, srv);
+  try {
+    const { contentId } = await item(ctx.request);
+    const page = await ctx.newPage();
+    await page.goto(`/library/${contentId}`);
+    const panel = page.getByTestId("languages-panel");
+    await expect(panel.getByTestId("language-en")).toContainText("Original");
+    await panel.getByLabel("Add a language").selectOption("es");
+    await panel.getByRole("button", { name: "Add language" }).click();
+    await expect(panel.getByTestId("language-job")).toBeVisible();
+    await expect(panel.getByRole("status")).toHaveText("Language added.", { timeout: 240_000 });
+    await expect(panel.getByTestId("language-es")).toContainText("Dub · Captions · machine translation");
+    await expect(panel.getByTestId("language-es")).toContainText("translated by apertium, voiced by espeak-ng");
+
+    // The job is an ordinary job of kind localize; the item lists its languages.
+    const c = await (await ctx.request.get(`/api/v1/content/${contentId}`)).json();
+    expect(c.languages).toEqual(["en", "es"]);
+    const es = c.language_tracks.find((l: { language: string }) => l.language === "es");
+    expect(es).toMatchObject({ dub: true, captions: true, engines: { translation: "apertium", voice: "espeak-ng" } });
+    const job = await finished(ctx.request, es.job_id);
+    expect((job as unknown as { kind: string }).kind).toBe("localize");
+    const master = await (await ctx.request.get(c.hls_url)).text();
+    expect(master).toContain('TYPE=AUDIO,GROUP-ID="aud",NAME="Español",LANGUAGE="es",DEFAULT=NO');
+    expect(master).toContain('TYPE=SUBTITLES,GROUP-ID="subs",NAME="Español",LANGUAGE="es"');
+
+    // The player: both audio tracks in the audio menu (switching picks Spanish), Spanish captions.
+    await page.goto(`/watch/${contentId}`);
+    await page.getByTestId("audio-menu").click();
+    await expect(page.getByTestId("audio-track")).toHaveCount(2);
+    await expect(page.getByTestId("audio-menu-panel")).toContainText("Español");
+    await page.getByTestId("audio-track").filter({ hasText: "Español" }).click();
+    await page.getByTestId("audio-menu").click();
+    await expect(page.getByTestId("audio-track").filter({ hasText: "Español" })).toHaveAttribute("aria-checked", "true", { timeout: 15_000 });
+    await page.keyboard.press("Escape");
+    await page.getByTestId("captions-menu").click();
+    await expect(page.getByTestId("captions-menu-panel").locator("option[value=es]")).toHaveCount(1);
+    await page.keyboard.press("Escape");
+    const vtt = await (await ctx.request.get(es.captions_url)).text();
+    expect(vtt).toMatch(/faro/i);
+
+    // Remove it again.
+    await page.goto(`/library/${contentId}`);
+    await page.getByTestId("languages-panel").getByRole("button", { name: "Remove Español" }).click();
+    await expect(page.getByTestId("languages-panel").getByTestId("language-es")).toHaveCount(0);
+    const after = await (await ctx.request.get(c.hls_url)).text();
+    expect(after).not.toContain('LANGUAGE="es"');
+  } finally {
+    await ctx.close();
+  }
+});
