@@ -4,12 +4,14 @@ import { BrowserRouter, Navigate, NavLink, Route, Routes, useLocation, useNaviga
 import { api, ApiError } from "../api/client";
 import { EventStream, type ConnState } from "../api/events";
 import { qk } from "../api/keys";
-import { BrandMark, IconCreate, IconJobs, IconLibrary, IconLive, IconLogout, IconMoon, IconSettings, IconSun } from "../components/icons";
+import { BrandMark, IconCreate, IconJobs, IconLibrary, IconLive, IconLogout, IconPlay, IconMoon, IconSettings, IconSun } from "../components/icons";
 import { LoginPage } from "../features/auth/LoginPage";
 import { CreatePage } from "../features/create/CreatePage";
 import { JobsPage } from "../features/jobs/JobsPage";
 import { LibraryPage } from "../features/library/LibraryPage";
 import { ItemPage } from "../features/library/ItemPage";
+import { ArcadePage } from "../features/arcade/ArcadePage";
+import { PlayPage } from "../features/arcade/PlayPage";
 import { RouteBoundary } from "./RouteBoundary";
 import { setTheme, useTheme } from "./theme";
 import { routeTitle } from "./title";
@@ -189,6 +191,7 @@ function Shell() {
     { to: "/jobs", label: "Jobs", icon: <IconJobs /> },
     { to: "/library", label: "Library", icon: <IconLibrary /> },
     { to: "/live", label: "LiveLoop", icon: <IconLive /> },
+    { to: "/arcade", label: "Arcade", icon: <IconPlay /> },
     { to: "/verse", label: "Verse", icon: <IconLibrary /> },
     { to: "/settings", label: "Settings", icon: <IconSettings /> },
   ];
@@ -229,6 +232,8 @@ function Shell() {
               <Route path="/library/:id" element={<ItemPage />} />
               <Route path="/watch/:id" element={<WatchPage />} />
               <Route path="/live" element={<LiveLoopPage />} />
+              <Route path="/arcade" element={<ArcadePage />} />
+              <Route path="/arcade/:id" element={<PlayPage />} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/verse" element={<lazies.verse />} />
               <Route path="/verse/:id" element={<lazies.verseEditor />} />
