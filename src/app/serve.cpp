@@ -217,6 +217,19 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         }
         return out;
     };
+    // Cached channel segments are answered on the network threads (never blocks).
+    deps.live_cached = [&live](const server::LiveRequest& r) -> std::optional<server::LiveResponse> {
+        if (!r.authenticated) return std::nullopt;
+        auto a = live.TryCachedSegment(r.path);
+        if (!a) return std::nullopt;
+        server::LiveResponse out;
+        out.status = a->status;
+        out.content_type = std::move(a->content_type);
+        out.cache_control = std::move(a->cache_control);
+        out.body = std::move(a->body);
+        out.shared_body = std::move(a->shared_body);
+        return out;
+    };
     if (rt.cfg.liveloop.hdhomerun) {
         // The tuner's identity stays the same as long as the data folder does.
         deps.tuner_handler = [&live, device = liveloop::MakeTunerDevice(

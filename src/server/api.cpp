@@ -378,6 +378,9 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
       options_(options),
       throttle_(options.login_free_failures, options.login_lockout_base, options.login_lockout_cap,
                 options.login_global_failures_per_minute) {
+    // Any event (a job moved or logged, content changed) makes cached bodies stale.
+    bus_subscription_ = deps_.events.Subscribe(
+        [this](const jobs::Event&) { generation_.fetch_add(1, std::memory_order_acq_rel); });
     const auto P = Access::kPublic;
     const auto U = Access::kUser;
     const auto K = Access::kUserOrStreamKey;
@@ -401,7 +404,7 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
         }
     }
     if (!options.core_routes) return;
-    Add("GET", "/healthz", P, &Api::Health);
+    Add("GET", "/healthz", P, &Api::Health, &Api::HealthFast);
     Add("GET", "/api/v1/auth/status", P, &Api::AuthStatus);
     Add("POST", "/api/v1/auth/setup", P, &Api::AuthSetup);
     Add("POST", "/api/v1/auth/login", P, &Api::AuthLogin);
@@ -415,12 +418,12 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("POST", "/api/v1/stream-key/rotate", U, &Api::RotateStreamKey);
     Add("POST", "/api/v1/generate", U, &Api::Generate);
     Add("GET", "/api/v1/jobs", U, &Api::ListJobs);
-    Add("GET", "/api/v1/jobs/{id}", U, &Api::GetJob);
+    Add("GET", "/api/v1/jobs/{id}", U, &Api::GetJob, &Api::GetJobFast);
     Add("GET", "/api/v1/jobs/{id}/logs", U, &Api::GetJobLogs);
     Add("POST", "/api/v1/jobs/{id}/cancel", U, &Api::CancelJob);
     Add("POST", "/api/v1/jobs/{id}/retry", U, &Api::RetryJob);
     Add("POST", "/api/v1/jobs/{id}/scenes/{n}/regenerate", U, &Api::RegenerateScene);
-    Add("GET", "/api/v1/content", U, &Api::ListContent);
+    Add("GET", "/api/v1/content", U, &Api::ListContent, &Api::ListContentFast);
     Add("GET", "/api/v1/content/{id}", U, &Api::GetContent);
     Add("PATCH", "/api/v1/content/{id}", U, &Api::PatchContent);
     Add("DELETE", "/api/v1/content/{id}", U, &Api::DeleteContent);
@@ -438,7 +441,7 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("POST", "/api/v1/playlists/{id}/insert", U, &Api::InsertIntoPlaylist);
     Add("GET", "/api/v1/playlists/{id}/now", U, &Api::PlaylistNow);
     Add("GET", "/api/v1/events", U, &Api::EventsWithoutUpgrade);
-    Add("GET", "/media/{key+}", K, &Api::Media);
+    Add("GET", "/media/{key+}", K, &Api::Media, &Api::MediaFast);
     Add("GET", "/live/channels.m3u", K, &Api::Live);
     Add("GET", "/live/guide.xml", K, &Api::Live);
     Add("GET", "/live/{slug}/index.m3u8", K, &Api::Live);
@@ -456,14 +459,16 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("GET", "/live/{slug}/muxed_{lang}.m3u8", K, &Api::Live);
     Add("GET", "/live/{slug}/tv.m3u8", K, &Api::Live);
     Add("GET", "/live/{slug}/stream.ts", K, &Api::Live);
-    Add("GET", "/live/{slug}/v/{file}", K, &Api::Live);
-    Add("GET", "/live/{slug}/a/{lang}/{file}", K, &Api::Live);
-    Add("GET", "/live/{slug}/m/{lang}/{file}", K, &Api::Live);
-    Add("GET", "/live/{slug}/s/{lang}/{file}", K, &Api::Live);
+    Add("GET", "/live/{slug}/v/{file}", K, &Api::Live, &Api::LiveFast);
+    Add("GET", "/live/{slug}/a/{lang}/{file}", K, &Api::Live, &Api::LiveFast);
+    Add("GET", "/live/{slug}/m/{lang}/{file}", K, &Api::Live, &Api::LiveFast);
+    Add("GET", "/live/{slug}/s/{lang}/{file}", K, &Api::Live, &Api::LiveFast);
 }
 
-void Api::Add(const char* method, const char* pattern, Access access, Method fn) {
-    bool added = router_.Add(method, pattern, Route{access, fn});
+Api::~Api() { deps_.events.Unsubscribe(bus_subscription_); }
+
+void Api::Add(const char* method, const char* pattern, Access access, Method fn, FastMethod fast) {
+    bool added = router_.Add(method, pattern, Route{access, fn, nullptr, fast});
     if (!added) {
         std::fprintf(stderr, "beacon: internal error: bad route %s %s\n", method, pattern);
         std::abort();
@@ -550,8 +555,51 @@ Reply Api::Handle(Request& req) {
                      req.raw_path.c_str(), e.what());
         r = Error(500, "internal", std::string("internal error: ") + e.what());
     }
+    // Whatever it changed, bodies cached before it are stale now.
+    if (IsStateChanging(req.method)) generation_.fetch_add(1, std::memory_order_acq_rel);
     if (live) AddLiveCors(req, r);
     return r;
+}
+
+std::optional<Reply> Api::HandleFast(Request& req) {
+    if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
+    try {
+        auto r = DispatchFast(req);
+        if (r && req.raw_path.starts_with("/live/")) AddLiveCors(req, *r);
+        return r;
+    } catch (const std::exception&) {
+        return std::nullopt;  // Handle answers (and reports) it
+    }
+}
+
+std::optional<Reply> Api::DispatchFast(Request& req) {
+    bool by_key = req.raw_path.starts_with("/live/") || req.raw_path.starts_with("/media/") ||
+                  req.raw_path == "/healthz";
+    auto match = router_.Find(req.method, req.segments);
+    if (match.route && match.route->handler.extension) return std::nullopt;  // may block
+    if (!by_key) {
+        if (auto bad = CheckHost(req)) return std::move(*bad);
+    }
+    if (!match.route) {
+        bool api_like = req.raw_path == "/api" || req.raw_path.starts_with("/api/") ||
+                        req.raw_path.starts_with("/media/") || req.raw_path.starts_with("/live/");
+        if (!match.path_matched && !api_like && options_.core_routes) return Static(req);
+        return std::nullopt;
+    }
+    const Route& route = match.route->handler;
+    if (!route.fast) return std::nullopt;
+    req.params = std::move(match.params);
+    if (route.access != Access::kPublic) {
+        auto who = AuthenticateFromCache(req, route.access == Access::kUserOrStreamKey);
+        if (!who) return std::nullopt;
+        req.who = std::move(*who);
+        if (!req.who.authenticated()) {
+            return Error(core::Error{core::ErrorCode::kUnauthorized,
+                                     "sign in first (session cookie or Authorization: Bearer "
+                                     "<token>)"});
+        }
+    }
+    return (this->*route.fast)(req);
 }
 
 void Api::AddLiveCors(const Request& req, Reply& r) const {
@@ -636,12 +684,27 @@ std::string_view UrlAuthority(std::string_view url) {
 core::Result<Identity> Api::Authenticate(const Request& req, bool allow_query_token,
                                          bool allow_stream_key) {
     Identity who;
+    using Kind = CredentialCache::Kind;
+    const auto now = CredentialCache::Clock::now();
+    const core::UnixMillis wall = core::NowMillis();
     // Reads only: a database that cannot be written (disk full) still lets callers in.
     auto token_identity = [&](const std::string& token) -> core::Status {
-        auto t = deps_.db.GetTokenByHash(HashToken(token));
+        const std::string digest = HashToken(token);
+        if (auto hit = credentials_.Find(Kind::kBearer, digest, now, wall)) {
+            who.via = Identity::Via::kBearer;
+            who.user_id = hit->user_id;
+            return {};
+        }
+        const auto generation = credentials_.Generation();
+        auto t = deps_.db.GetTokenByHash(digest);
         if (t.ok()) {
             who.via = Identity::Via::kBearer;
             who.user_id = t->user_id;
+            CredentialCache::Entry e;
+            e.user_id = t->user_id;
+            e.token_id = t->id;
+            e.checked = now;
+            credentials_.Put(Kind::kBearer, digest, std::move(e), generation);
         } else if (!IsNoSuchCredential(t.error())) {
             return CredentialCheckFailed(t.error());
         }
@@ -657,12 +720,26 @@ core::Result<Identity> Api::Authenticate(const Request& req, bool allow_query_to
     std::string cookie = CookieValue(req.Header(http::field::cookie), kSessionCookie);
     if (!cookie.empty()) {
         std::string hash = HashToken(cookie);
-        auto s = deps_.db.GetSession(hash, core::NowMillis());
+        if (auto hit = credentials_.Find(Kind::kSession, hash, now, wall)) {
+            who.via = Identity::Via::kSession;
+            who.user_id = hit->user_id;
+            who.csrf_token = hit->csrf_token;
+            who.session_hash = hash;
+            return who;
+        }
+        const auto generation = credentials_.Generation();
+        auto s = deps_.db.GetSession(hash, wall);
         if (s.ok()) {
             who.via = Identity::Via::kSession;
             who.user_id = s->user_id;
             who.csrf_token = s->csrf_token;
             who.session_hash = hash;
+            CredentialCache::Entry e;
+            e.user_id = s->user_id;
+            e.csrf_token = s->csrf_token;
+            e.expires_at = s->expires_at;
+            e.checked = now;
+            credentials_.Put(Kind::kSession, hash, std::move(e), generation);
             return who;
         }
         if (!IsNoSuchCredential(s.error())) return CredentialCheckFailed(s.error());
@@ -674,14 +751,65 @@ core::Result<Identity> Api::Authenticate(const Request& req, bool allow_query_to
     if (allow_stream_key && req.HasQuery("key")) {
         std::string key = req.Query("key");
         if (!key.empty()) {
+            const std::string digest = Sha256Hex(key);
+            if (auto hit = credentials_.Find(Kind::kStreamKey, digest, now, wall)) {
+                who.via = Identity::Via::kStreamKey;
+                who.user_id = hit->user_id;
+                who.stream_key = key;
+                return who;
+            }
+            const auto generation = credentials_.Generation();
             auto u = deps_.db.GetUserByStreamKey(key);
             if (u.ok()) {
                 who.via = Identity::Via::kStreamKey;
                 who.user_id = u->id;
                 who.stream_key = key;
+                CredentialCache::Entry e;
+                e.user_id = u->id;
+                e.checked = now;
+                credentials_.Put(Kind::kStreamKey, digest, std::move(e), generation);
             } else if (!IsNoSuchCredential(u.error())) {
                 return CredentialCheckFailed(u.error());
             }
+        }
+    }
+    return who;
+}
+
+std::optional<Identity> Api::AuthenticateFromCache(const Request& req, bool allow_stream_key) {
+    using Kind = CredentialCache::Kind;
+    const auto now = CredentialCache::Clock::now();
+    const core::UnixMillis wall = core::NowMillis();
+    Identity who;
+    std::string authz = req.Header(http::field::authorization);
+    if (!authz.empty()) {
+        if (authz.size() > 7 && (authz.starts_with("Bearer ") || authz.starts_with("bearer "))) {
+            auto hit = credentials_.Find(Kind::kBearer, HashToken(authz.substr(7)), now, wall);
+            if (!hit) return std::nullopt;
+            who.via = Identity::Via::kBearer;
+            who.user_id = hit->user_id;
+        }
+        return who;  // as Authenticate: a wrong Authorization header is final
+    }
+    std::string cookie = CookieValue(req.Header(http::field::cookie), kSessionCookie);
+    if (!cookie.empty()) {
+        std::string hash = HashToken(cookie);
+        auto hit = credentials_.Find(Kind::kSession, hash, now, wall);
+        if (!hit) return std::nullopt;
+        who.via = Identity::Via::kSession;
+        who.user_id = hit->user_id;
+        who.csrf_token = hit->csrf_token;
+        who.session_hash = std::move(hash);
+        return who;
+    }
+    if (allow_stream_key && req.HasQuery("key")) {
+        std::string key = req.Query("key");
+        if (!key.empty()) {
+            auto hit = credentials_.Find(Kind::kStreamKey, Sha256Hex(key), now, wall);
+            if (!hit) return std::nullopt;
+            who.via = Identity::Via::kStreamKey;
+            who.user_id = hit->user_id;
+            who.stream_key = std::move(key);
         }
     }
     return who;
@@ -1026,10 +1154,32 @@ Reply Api::Live(Request& req) {
     r.status = lr.status;
     r.content_type = lr.content_type;
     r.body = std::move(lr.body);
+    r.shared_body = std::move(lr.shared_body);
     r.stream = std::move(lr.stream);
     if (!lr.cache_control.empty()) r.AddHeader("Cache-Control", lr.cache_control);
     return r;
 }
+
+std::optional<Reply> Api::LiveFast(Request& req) {
+    if (!deps_.live_cached) return std::nullopt;
+    LiveRequest live;
+    for (std::size_t i = 1; i < req.segments.size(); ++i) {
+        live.path += (i > 1 ? "/" : "") + req.segments[i];
+    }
+    live.authenticated = req.who.authenticated();
+    live.user_id = req.who.user_id;
+    auto lr = deps_.live_cached(live);
+    if (!lr) return std::nullopt;
+    Reply r;
+    r.status = lr->status;
+    r.content_type = std::move(lr->content_type);
+    r.body = std::move(lr->body);
+    r.shared_body = std::move(lr->shared_body);
+    if (!lr->cache_control.empty()) r.AddHeader("Cache-Control", lr->cache_control);
+    return r;
+}
+
+std::optional<Reply> Api::MediaFast(Request& req) { return Media(req); }
 
 Reply Api::Tuner(Request& req) {
     if (!deps_.tuner_handler) {
@@ -1070,6 +1220,14 @@ Reply Api::EventsWithoutUpgrade(Request&) {
 // ---- health and auth -------------------------------------------------------------------------
 
 Reply Api::Health(Request&) { return Json(200, {{"status", "ok"}}); }
+
+std::optional<Reply> Api::HealthFast(Request&) {
+    static const std::string kOk = Dump({{"status", "ok"}});
+    Reply r;
+    r.body = kOk;
+    r.AddHeader("Cache-Control", "no-store");
+    return r;
+}
 
 Reply Api::AuthStatus(Request& req) {
     auto n = deps_.db.CountUsersWithPassword();
@@ -1162,6 +1320,7 @@ Reply Api::AuthLogin(Request& req) {
 Reply Api::AuthLogout(Request& req) {
     if (req.who.via == Identity::Via::kSession) {
         if (auto s = deps_.db.DeleteSession(req.who.session_hash); !s.ok()) return Error(s.error());
+        credentials_.RevokeSession(req.who.session_hash);
     }
     Reply r;
     r.status = 204;
@@ -1217,14 +1376,19 @@ Reply Api::AuthPassword(Request& req) {
     if (!hash.ok()) return Error(hash.error());
     // Every session ends with the old password; the caller's own continues as a new one.
     if (auto s = deps_.db.SetPasswordHash(user->id, *hash); !s.ok()) return Error(s.error());
+    credentials_.RevokeUserSessions(user->id);
     int revoked = 0;
     if (revoke->value_or(false)) {
         auto tokens = deps_.db.ListTokens(user->id);
         if (!tokens.ok()) return Error(tokens.error());
         for (const auto& t : *tokens) {
-            if (auto s = deps_.db.DeleteToken(user->id, t.id); !s.ok()) return Error(s.error());
+            if (auto s = deps_.db.DeleteToken(user->id, t.id); !s.ok()) {
+                credentials_.RevokeUserTokens(user->id);
+                return Error(s.error());
+            }
             ++revoked;
         }
+        credentials_.RevokeUserTokens(user->id);
     }
     Reply r = req.who.via == Identity::Via::kSession
                   ? StartSession(*user, req)
@@ -1261,6 +1425,7 @@ Reply Api::DeleteToken(Request& req) {
     auto id = PathId(req);
     if (!id.ok()) return Error(id.error());
     if (auto s = deps_.db.DeleteToken(req.who.user_id, *id); !s.ok()) return Error(s.error());
+    credentials_.RevokeToken(req.who.user_id, *id);
     Reply r;
     r.status = 204;
     r.content_type.clear();
@@ -1289,6 +1454,7 @@ Reply Api::RotateStreamKey(Request& req) {
     if (!user.ok()) return Error(user.error());
     user->stream_key = RandomToken(24);
     if (auto s = deps_.db.SetStreamKey(user->id, user->stream_key); !s.ok()) return Error(s.error());
+    credentials_.RevokeUserStreamKeys(user->id);
     return StreamKeyReply(*user, req);
 }
 
@@ -1302,6 +1468,9 @@ Reply Api::Generate(Request& req) {
     if (deps_.workers) {
         // Below the disk reserve no new job is taken (503 naming the folder and its space).
         if (auto room = deps_.workers->disk().AdmitNewJob(); !room.ok()) return Error(room.error());
+    }
+    if (deps_.admit_job) {
+        if (auto quota = deps_.admit_job(); !quota.ok()) return Error(quota.error());
     }
     if (deps_.list_voices && (body->contains("voice") || body->contains("language"))) {
         // Refused up front rather than in the voice stage. When the voice list cannot be read,
@@ -1344,14 +1513,18 @@ Reply Api::GetJob(Request& req) {
     if (!id.ok()) return Error(id.error());
     // The detail (row, stages, logs, assets) is rebuilt only when the job changed: polling a
     // job, or many viewers of one, costs one small query.
+    const auto generation = generation_.load(std::memory_order_acquire);
+    const auto now = std::chrono::steady_clock::now();
     auto fingerprint = deps_.db.JobFingerprint(*id);
     if (!fingerprint.ok()) return Error(fingerprint.error());
     {
         std::lock_guard lock(job_cache_mu_);
         auto it = job_cache_.find(*id);
-        if (it != job_cache_.end() && it->second.first == *fingerprint) {
+        if (it != job_cache_.end() && it->second.fingerprint == *fingerprint) {
+            it->second.generation = generation;
+            it->second.checked = now;
             Reply r;
-            r.body = it->second.second;
+            r.shared_body = it->second.body;
             r.AddHeader("Cache-Control", "no-store");
             return r;
         }
@@ -1374,9 +1547,42 @@ Reply Api::GetJob(Request& req) {
     {
         std::lock_guard lock(job_cache_mu_);
         if (job_cache_.size() >= 256) job_cache_.clear();
-        job_cache_[*id] = {*fingerprint, reply.body};
+        const bool final = job->status == core::JobState::kCompleted ||
+                           job->status == core::JobState::kFailed ||
+                           job->status == core::JobState::kCanceled;
+        job_cache_[*id] = CachedBody{std::make_shared<const std::string>(reply.body),
+                                     *fingerprint, final, generation, now};
     }
     return reply;
+}
+
+namespace {
+
+/// How long a cached body is answered from memory after the database last confirmed it: bounds
+/// how late a change made by another process (a `beacon worker`) shows.
+constexpr std::chrono::milliseconds kMemoryAnswerFor{1000};
+
+}  // namespace
+
+std::optional<Reply> Api::GetJobFast(Request& req) {
+    // Only a finished job's detail: it changes only through requests and events of this
+    // process (retry, regenerate), which move the generation.
+    auto id = PathId(req);
+    if (!id.ok()) return std::nullopt;
+    const auto now = std::chrono::steady_clock::now();
+    Reply r;
+    {
+        std::lock_guard lock(job_cache_mu_);
+        auto it = job_cache_.find(*id);
+        if (it == job_cache_.end() || !it->second.final ||
+            it->second.generation != generation_.load(std::memory_order_acquire) ||
+            now - it->second.checked >= kMemoryAnswerFor) {
+            return std::nullopt;
+        }
+        r.shared_body = it->second.body;
+    }
+    r.AddHeader("Cache-Control", "no-store");
+    return r;
 }
 
 Reply Api::GetJobLogs(Request& req) {
@@ -1479,9 +1685,37 @@ Reply Api::ListContent(Request& req) {
         q.visibility = v;
     }
     if (auto paging = ReadPaging(req, q); !paging.ok()) return Error(paging.error());
+    const auto generation = generation_.load(std::memory_order_acquire);
     auto page = deps_.db.ListContent(q);
     if (!page.ok()) return Error(page.error());
-    return Json(200, PageJson(*page, q));
+    Reply r = Json(200, PageJson(*page, q));
+    std::string_view target = req.msg.target();
+    std::string query(target.substr(std::min(target.size(), target.find('?'))));
+    std::lock_guard lock(content_cache_mu_);
+    if (content_cache_.size() >= 64) content_cache_.clear();
+    content_cache_[std::move(query)] =
+        CachedBody{std::make_shared<const std::string>(r.body), {}, false, generation,
+                   std::chrono::steady_clock::now()};
+    return r;
+}
+
+std::optional<Reply> Api::ListContentFast(Request& req) {
+    std::string_view target = req.msg.target();
+    std::string_view query = target.substr(std::min(target.size(), target.find('?')));
+    const auto now = std::chrono::steady_clock::now();
+    Reply r;
+    {
+        std::lock_guard lock(content_cache_mu_);
+        auto it = content_cache_.find(std::string(query));
+        if (it == content_cache_.end() ||
+            it->second.generation != generation_.load(std::memory_order_acquire) ||
+            now - it->second.checked >= kMemoryAnswerFor) {
+            return std::nullopt;
+        }
+        r.shared_body = it->second.body;
+    }
+    r.AddHeader("Cache-Control", "no-store");
+    return r;
 }
 
 Reply Api::GetContent(Request& req) {

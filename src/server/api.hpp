@@ -1,6 +1,9 @@
 #pragma once
 /// Internal: the route table and every handler. Handlers are blocking (database, hooks) and run on
-/// the server's blocking pool, never on network threads.
+/// the server's blocking pool; a few cheap answers (HandleFast) are given on the network thread.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include "server/auth.hpp"
+#include "server/credential_cache.hpp"
 #include "server/extension.hpp"
 #include "server/http_types.hpp"
 #include "server/router.hpp"
@@ -19,9 +23,17 @@ namespace beacon::server {
 class Api {
 public:
     Api(ServerDeps& deps, const ServerOptions& options);
+    ~Api();
+    Api(const Api&) = delete;
+    Api& operator=(const Api&) = delete;
 
     /// Routes, authenticates and answers one request. Never throws.
     Reply Handle(Request& req);
+    /// The same answer as Handle, given only when it needs no database, hook or other blocking
+    /// work: GET/HEAD of /healthz, the web UI's files, /media files (open + fstat), a cached
+    /// job detail or library page, a cached LiveLoop segment, with credentials known to the
+    /// in-memory cache. Runs on the network thread. nullopt: call Handle on the blocking pool.
+    std::optional<Reply> HandleFast(Request& req);
     /// Authenticates an events WebSocket upgrade (cookie, bearer header or ?token=). An
     /// unauthenticated Identity for wrong credentials; an error (503) when storage fails or the
     /// Host header is not one of this server's names.
@@ -61,16 +73,25 @@ public:
 private:
     enum class Access { kPublic, kUser, kUserOrStreamKey };
     using Method = Reply (Api::*)(Request&);
+    /// A handler's answer from memory, or nullopt when the blocking handler must run.
+    using FastMethod = std::optional<Reply> (Api::*)(Request&);
     struct Route {
         Access access = Access::kUser;
         Method method = nullptr;
         const ExtensionRoute* extension = nullptr;  // a module's route (method is null)
+        FastMethod fast = nullptr;                  // answers on the network thread when it can
     };
 
-    void Add(const char* method, const char* pattern, Access access, Method fn);
+    void Add(const char* method, const char* pattern, Access access, Method fn,
+             FastMethod fast = nullptr);
     /// Who is calling. Never writes: a storage failure is an error (503), never "signed out".
+    /// Credentials the database confirmed are remembered (credentials_).
     core::Result<Identity> Authenticate(const Request& req, bool allow_query_token,
                                         bool allow_stream_key);
+    /// Who is calling, from the credential cache only: nullopt when a credential came that the
+    /// cache does not know (the database must be asked).
+    std::optional<Identity> AuthenticateFromCache(const Request& req, bool allow_stream_key);
+    std::optional<Reply> DispatchFast(Request& req);
     /// An error reply when the Host header names none of this server's names (DNS rebinding).
     std::optional<Reply> CheckHost(const Request& req) const;
     std::optional<std::string> HostProblem(const Request& req) const;
@@ -134,6 +155,12 @@ private:
     Reply Media(Request& req);
     Reply Live(Request& req);
     Reply Tuner(Request& req);
+    // answers from memory (see HandleFast)
+    std::optional<Reply> HealthFast(Request& req);
+    std::optional<Reply> MediaFast(Request& req);
+    std::optional<Reply> GetJobFast(Request& req);
+    std::optional<Reply> ListContentFast(Request& req);
+    std::optional<Reply> LiveFast(Request& req);
 
     ServerDeps& deps_;
     const ServerOptions& options_;
@@ -141,9 +168,26 @@ private:
     Router<Route> router_;
     Router<const ExtensionSocket*> socket_router_;
     std::size_t max_body_limit_ = 0;
+    /// API tokens, sessions and stream keys the database confirmed (revoked at once by token
+    /// delete, logout, password change and stream-key rotation).
+    CredentialCache credentials_;
+    /// Bumped by every event on the bus and after every state-changing request: a cached body
+    /// built at an older generation is not answered from memory.
+    std::atomic<std::uint64_t> generation_{0};
+    std::uint64_t bus_subscription_ = 0;
+    struct CachedBody {
+        std::shared_ptr<const std::string> body;
+        std::string fingerprint;  // job details: what the database said when it was built
+        bool final = false;       // job details: completed, failed or canceled
+        std::uint64_t generation = 0;
+        std::chrono::steady_clock::time_point checked{};
+    };
     /// GET /jobs/{id} bodies by job id, with the fingerprint they were built at.
     std::mutex job_cache_mu_;
-    std::unordered_map<std::int64_t, std::pair<std::string, std::string>> job_cache_;
+    std::unordered_map<std::int64_t, CachedBody> job_cache_;
+    /// GET /content bodies by query string.
+    std::mutex content_cache_mu_;
+    std::unordered_map<std::string, CachedBody> content_cache_;
 };
 
 }  // namespace beacon::server

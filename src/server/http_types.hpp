@@ -2,6 +2,7 @@
 /// Internal: the request/reply shapes handlers work with (Beast message inside, our fields around).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -74,6 +75,8 @@ struct Reply {
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    /// When set: the body, shared with a cache (sent instead of `body`, never copied).
+    std::shared_ptr<const std::string> shared_body;
     FileDescriptor file;  // when valid: send [file_offset, file_offset + file_length) as the body
     std::uint64_t file_offset = 0;
     std::uint64_t file_length = 0;

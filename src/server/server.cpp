@@ -4,8 +4,10 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cerrno>
@@ -283,6 +285,13 @@ private:
             }
             delay = kMinDelay;
             SetCloseOnExec(socket.native_handle());
+            {
+                // Replies are written whole (headers and body in one writev, or headers held
+                // back with MSG_MORE before sendfile): Nagle would only delay their last bytes.
+                boost::system::error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
+                socket.native_non_blocking(true, ignored);
+            }
             bool over = false;
             {
                 std::lock_guard lock(conn_mu_);
@@ -321,37 +330,110 @@ private:
         f.set("Referrer-Policy", "same-origin");
     }
 
+    /// The status line and header fields of a reply, as Beast would write them.
+    static std::string HeadOf(const Reply& reply, unsigned version, bool keep_alive,
+                              bool with_content_type, std::uint64_t content_length,
+                              bool with_length) {
+        std::string h;
+        h.reserve(256);
+        h += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+        h += std::to_string(reply.status);
+        h += ' ';
+        h += http::obsolete_reason(static_cast<http::status>(reply.status));
+        h += "\r\nServer: beacon\r\nX-Content-Type-Options: nosniff\r\n"
+             "Referrer-Policy: same-origin\r\n";
+        auto field = [&h](std::string_view name, std::string_view value) {
+            // Values come from this program; a line break would end the header block.
+            if (name.find_first_of("\r\n:") != std::string_view::npos ||
+                value.find_first_of("\r\n") != std::string_view::npos) {
+                return;
+            }
+            h += name;
+            h += ": ";
+            h += value;
+            h += "\r\n";
+        };
+        if (with_content_type && !reply.content_type.empty()) field("Content-Type", reply.content_type);
+        for (const auto& [k, v] : reply.headers) field(k, v);
+        if (version == 10 && keep_alive) h += "Connection: keep-alive\r\n";
+        if (version != 10 && !keep_alive) h += "Connection: close\r\n";
+        if (with_length) {
+            h += "Content-Length: ";
+            h += std::to_string(content_length);
+            h += "\r\n";
+        }
+        h += "\r\n";
+        return h;
+    }
+
+    /// Writes the buffers: at once when the socket takes them (the usual case: one writev,
+    /// no suspension), the rest when it becomes writable. False when the connection failed.
+    asio::awaitable<bool> WriteAll(beast::tcp_stream& stream, std::string_view first,
+                                   std::string_view second, bool more) {
+        std::array<iovec, 2> iov{iovec{const_cast<char*>(first.data()), first.size()},
+                                 iovec{const_cast<char*>(second.data()), second.size()}};
+        std::size_t total = first.size() + second.size();
+        std::size_t done = 0;
+        const int fd = stream.socket().native_handle();
+        for (;;) {
+            msghdr msg{};
+            std::size_t skip = done;
+            std::array<iovec, 2> left{};
+            std::size_t n_left = 0;
+            for (const auto& v : iov) {
+                if (skip >= v.iov_len) {
+                    skip -= v.iov_len;
+                    continue;
+                }
+                left[n_left++] = iovec{static_cast<char*>(v.iov_base) + skip, v.iov_len - skip};
+                skip = 0;
+            }
+            msg.msg_iov = left.data();
+            msg.msg_iovlen = n_left;
+            ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0));
+            if (n >= 0) {
+                done += static_cast<std::size_t>(n);
+                if (done == total) co_return true;
+                continue;
+            }
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
+            break;
+        }
+        // The socket is full: the rest through asio, which waits for writability (timeout set
+        // by the caller on the stream).
+        std::string rest;
+        rest.reserve(total - done);
+        if (done < first.size()) {
+            rest.append(first.substr(done));
+            rest.append(second);
+        } else {
+            rest.append(second.substr(done - first.size()));
+        }
+        auto buffer = asio::buffer(rest);
+        auto [ec, n] = co_await asio::async_write(stream, buffer, kUseTuple);
+        co_return !ec;
+    }
+
     /// Writes a reply; false when the connection failed.
     asio::awaitable<bool> WriteReply(beast::tcp_stream& stream, unsigned version, bool head,
                                      bool keep_alive, Reply& reply) {
         stream.expires_after(kIoTimeout);
-        auto status = static_cast<http::status>(reply.status);
         if (reply.stream && reply.status == 200) co_return co_await WriteStream(stream, version, head, reply);
         if (reply.file.valid() && reply.status != 304) {
-            http::response<http::empty_body> res{status, version};
-            SetCommonHeaders(res);
-            if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
-            for (const auto& [k, v] : reply.headers) res.insert(k, v);
-            res.keep_alive(keep_alive);
-            res.content_length(reply.file_length);
-            http::response_serializer<http::empty_body> sr{res};
-            auto [ec, n] = co_await http::async_write_header(stream, sr, kUseTuple);
-            if (ec) co_return false;
+            std::string h = HeadOf(reply, version, keep_alive, true, reply.file_length, true);
+            // Headers held back (MSG_MORE) so that they leave in one segment with the file's
+            // first bytes.
+            bool ok = co_await WriteAll(stream, h, {}, !head && reply.file_length > 0);
+            if (!ok) co_return false;
             if (head) co_return true;
             co_return co_await SendFile(stream, reply.file.get(), reply.file_offset, reply.file_length);
         }
-        http::response<http::string_body> res{status, version};
-        SetCommonHeaders(res);
-        for (const auto& [k, v] : reply.headers) res.insert(k, v);
-        res.keep_alive(keep_alive);
         bool no_body = reply.status == 204 || reply.status == 304 || reply.status < 200;
-        if (!no_body) {
-            if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
-            res.content_length(reply.body.size());
-            if (!head) res.body() = std::move(reply.body);
-        }
-        auto [ec, n] = co_await http::async_write(stream, res, kUseTuple);
-        co_return !ec;
+        const std::string& body = reply.shared_body ? *reply.shared_body : reply.body;
+        std::string h = HeadOf(reply, version, keep_alive, !no_body, body.size(), !no_body);
+        std::string_view payload = no_body || head ? std::string_view() : std::string_view(body);
+        co_return co_await WriteAll(stream, h, payload, false);
     }
 
     /// An endless body (e.g. /live/<slug>/stream.ts): no length, chunks as the producer makes
@@ -583,8 +665,13 @@ private:
                         co_return;
                     }
                 }
+                // Cheap and cached answers are given here, on the network thread; the rest
+                // (database, hooks, password hashing) on the blocking pools.
+                std::optional<Reply> fast = api_.HandleFast(req);
                 auto handle = [this, &req] { return api_.Handle(req); };
-                if (HashesPassword(req)) {
+                if (fast) {
+                    reply = std::move(*fast);
+                } else if (HashesPassword(req)) {
                     reply = co_await HandleOnPasswordPool(handle);
                 } else {
                     reply = co_await RunOnPool(handle);

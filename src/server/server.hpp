@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@ struct LiveResponse {
     std::string content_type = "application/vnd.apple.mpegurl";
     std::string cache_control = "no-cache";
     std::string body;
+    std::shared_ptr<const std::string> shared_body;  // when set: the body, from a cache
     std::filesystem::path file;  // when non-empty, sent instead of body (Range supported)
     std::function<BodyChunk()> stream;  // when set: an endless body (see Reply::stream)
 };
@@ -60,6 +62,9 @@ struct ServerDeps {
 
     /// GET /live/* (LiveLoop): playlists, M3U, XMLTV.
     std::function<core::Result<LiveResponse>(const LiveRequest&)> live_handler;
+    /// GET /live/* answered from memory on a network thread (a cached channel segment): must
+    /// never block. nullopt: live_handler answers on the blocking pool. Optional.
+    std::function<std::optional<LiveResponse>(const LiveRequest&)> live_cached;
     /// The HDHomeRun tuner API (GET /discover.json, /lineup_status.json, /lineup.json,
     /// /device.xml; POST /lineup.post), answered without sign-in: `path` is the file name,
     /// `stream_key` the owner's (for the lineup's URLs), `query` holds ?scan=. Empty: those
@@ -87,6 +92,9 @@ struct ServerDeps {
     /// seconds from the request being read to the reply being ready (before its body is sent).
     /// Runs on network threads too (fast answers): must be cheap and never block.
     std::function<void(const Request& req, unsigned status, double seconds)> on_request;
+    /// Asked before POST /api/v1/generate queues a job (quotas): an error refuses it (e.g.
+    /// RateLimited with retry_after → 429 with Retry-After). Empty: every job is admitted.
+    std::function<core::Status()> admit_job;
 };
 
 struct ServerOptions {
