@@ -17,6 +17,7 @@ PACKAGES=(
   mpv vlc-bin vlc-plugin-base gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-libav
   python3 curl jq
+  prometheus
   libpq-dev postgresql-15 s3cmd libhiredis-dev redis-server docker-compose
   libarchive-dev
   libzim-dev libgumbo-dev zim-tools kiwix-tools

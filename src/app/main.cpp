@@ -14,6 +14,7 @@
 
 #include "app/arcade_wiring.hpp"
 #include "app/commands.hpp"
+#include "app/ops_wiring.hpp"
 
 namespace {
 
@@ -120,5 +121,6 @@ int main(int argc, char** argv) {
     if (*set_password) return app::SetPassword(common, user_name);
     if (*token_create) return app::CreateToken(common, token_name);
     if (*game_add) return app::GameAdd(common, game_opts);
+    if (auto rc = ops_commands.Run(common)) return *rc;
     return 2;
 }

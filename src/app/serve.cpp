@@ -16,6 +16,7 @@
 #include "app/arcade_wiring.hpp"
 #include "app/batch.hpp"
 #include "app/commands.hpp"
+#include "app/ops_wiring.hpp"
 #include "app/languages_routes.hpp"
 #include "app/wiki_wiring.hpp"
 #include "app/runtime.hpp"
@@ -188,6 +189,9 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     });
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
+    // Metrics, the dashboard's summary, the job quota and nightly backups (src/ops).
+    auto ops = OpsWiring::Open(rt.cfg, rt.events);
+    if (ops) ops->AddTo(deps);
     auto arcade = ArcadeWiring::Open(rt.cfg);
     if (!arcade.ok()) return std::cerr << "beacon: arcade: " << arcade.error().message << "\n", 1;
     if (*arcade) (*arcade)->AddStudioRoutes(deps);
@@ -353,6 +357,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         }
     });
     server::Server http(deps, so);
+    if (ops) ops->Started(http);
     if (auto st = http.Start(); !st.ok()) {
         return std::cerr << "beacon: " << st.error().message << "\n", 1;
     }

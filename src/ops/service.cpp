@@ -166,7 +166,11 @@ OpsService::OpsService(OpsOptions options, jobs::EventBus& events, std::unique_p
                             "Time from dispatch to the reply being ready (bodies of files and "
                             "streams are sent after), by method and route pattern.",
                             T::kHistogram, {"method", "route"}, DurationBuckets());
-    jobs_by_state_ = &r.Add("beacon_jobs", "Jobs in the database by state.", T::kGauge, {"state"});
+    jobs_by_state_ = &r.Add("beacon_jobs", "Jobs in the database by state (every state listed).",
+                            T::kGauge, {"state"});
+    jobs_by_kind_ = &r.Add("beacon_jobs_by_kind",
+                           "Jobs in the database by kind (generate, localize, import) and state.",
+                           T::kGauge, {"kind", "state"});
     queue_oldest_ = &r.Add("beacon_queue_oldest_job_age_seconds",
                            "Age of the oldest queued job (0 when the queue is empty).", T::kGauge);
     jobs_finished_ = &r.Add("beacon_jobs_finished_total",
@@ -218,6 +222,10 @@ OpsService::OpsService(OpsOptions options, jobs::EventBus& events, std::unique_p
 
     subscription_ = events_.Subscribe([this](const jobs::Event& e) {
         if (e.type == "job.updated") OnJobEvent(e.data);
+        if (e.type == "content.updated" || e.type == "content.deleted") {
+            std::lock_guard lock(mu_);
+            data_bytes_at_ = {};  // media changed: walk again at the next scrape
+        }
     });
 }
 
@@ -235,31 +243,34 @@ void OpsService::OnJobEvent(const Json& job) {
     std::string state = job.value("status", std::string());
     if (id == 0 || state.empty()) return;
     auto now = Clock::now();
-    std::lock_guard lock(mu_);
-    auto it = jobs_.find(id);
-    if (it != jobs_.end() && it->second.state == state) return;
-    if (it != jobs_.end() && IsWorkingState(it->second.state)) {
-        stage_duration_->Observe({it->second.state},
-                                 std::chrono::duration<double>(now - it->second.since).count());
-    }
-    if (IsTerminalState(state)) {
+    {
+        std::lock_guard lock(mu_);
+        auto it = jobs_.find(id);
+        if (it != jobs_.end() && it->second.state == state) return;
+        if (it != jobs_.end() && IsWorkingState(it->second.state)) {
+            stage_duration_->Observe({it->second.state},
+                                     std::chrono::duration<double>(now - it->second.since).count());
+        }
+        if (!IsTerminalState(state)) {
+            jobs_[id] = JobTrack{state, now};
+            return;
+        }
+        data_bytes_at_ = {};  // a job's files arrived or went: walk media again
         if (it != jobs_.end()) {
             jobs_finished_->Inc({state});
             jobs_.erase(it);
         }
-        // The round trip comes from the row (created_at → now), for jobs created anywhere.
-        if (state == "completed") {
-            storage::sqlite::Statement st(db_->conn, "SELECT created_at FROM jobs WHERE id = ?");
-            std::lock_guard dlock(db_->conn.mu);
-            st.Bind(1, id);
-            if (auto row = st.Step(); row.ok() && *row) {
-                double rtt = static_cast<double>(core::NowMillis() - st.Int(0)) / 1000.0;
-                if (rtt >= 0) job_duration_->Observe({}, rtt);
-            }
-        }
-        return;
     }
-    jobs_[id] = JobTrack{state, now};
+    if (state != "completed") return;
+    // The round trip comes from the row (created_at → now), for jobs created anywhere. Outside
+    // mu_: the request observer on network threads never waits for the database.
+    std::lock_guard dlock(db_->conn.mu);
+    storage::sqlite::Statement st(db_->conn, "SELECT created_at FROM jobs WHERE id = ?");
+    st.Bind(1, id);
+    if (auto row = st.Step(); row.ok() && *row) {
+        double rtt = static_cast<double>(core::NowMillis() - st.Int(0)) / 1000.0;
+        if (rtt >= 0) job_duration_->Observe({}, rtt);
+    }
 }
 
 void OpsService::SetRoutes(const std::vector<server::RouteInfo>& routes) {
@@ -318,17 +329,25 @@ void OpsService::CollectViewers() {
 }
 
 void OpsService::CollectDatabase() {
-    std::map<std::string, double> counts;
+    std::map<std::string, double> counts;                            // by state
+    std::map<std::pair<std::string, std::string>, double> by_kind;  // (kind, state)
     double oldest_ms = 0, today = 0, items = 0;
     {
         std::lock_guard lock(db_->conn.mu);
         {
-            storage::sqlite::Statement st(db_->conn,
-                                          "SELECT status, count(*) FROM jobs GROUP BY status");
+            // Databases made before job kinds existed have no kind column: all "generate".
+            storage::sqlite::Statement probe(db_->conn.db,
+                                             "SELECT kind FROM jobs LIMIT 0");
+            storage::sqlite::Statement st(
+                db_->conn, probe.valid()
+                               ? "SELECT status, kind, count(*) FROM jobs GROUP BY status, kind"
+                               : "SELECT status, 'generate', count(*) FROM jobs GROUP BY status");
             while (true) {
                 auto row = st.Step();
                 if (!row.ok() || !*row) break;
-                counts[st.Text(0)] = static_cast<double>(st.Int(1));
+                double n = static_cast<double>(st.Int(2));
+                counts[st.Text(0)] += n;
+                by_kind[{st.Text(1), st.Text(0)}] += n;
             }
         }
         std::int64_t now = core::NowMillis();
@@ -352,6 +371,8 @@ void OpsService::CollectDatabase() {
         }
     }
     for (const char* s : kStates) jobs_by_state_->Set({s}, counts[s]);
+    jobs_by_kind_->Clear();
+    for (const auto& [key, n] : by_kind) jobs_by_kind_->Set({key.first, key.second}, n);
     queue_oldest_->Set({}, std::max(0.0, oldest_ms / 1000.0));
     quota_used_->Set({}, today);
     if (options_.jobs_per_day > 0) quota_limit_->Set({}, options_.jobs_per_day);
@@ -359,10 +380,16 @@ void OpsService::CollectDatabase() {
 }
 
 double OpsService::DataBytes() {
-    std::lock_guard lock(mu_);
+    // One walker at a time (scrapes and the sampler); mu_ is not held while walking, so the
+    // request observer on network threads never waits for the disk.
+    std::lock_guard walking(walk_mu_);
     auto now = Clock::now();
-    if (data_bytes_at_ != Clock::time_point{} && now - data_bytes_at_ < std::chrono::minutes(1)) {
-        return data_bytes_cached_;
+    {
+        std::lock_guard lock(mu_);
+        if (data_bytes_at_ != Clock::time_point{} &&
+            now - data_bytes_at_ < std::chrono::minutes(1)) {
+            return data_bytes_cached_;
+        }
     }
     StorageUse db;
     std::error_code ec;
@@ -375,6 +402,7 @@ double OpsService::DataBytes() {
     data_bytes_->Set({"database"}, db.bytes);
     data_bytes_->Set({"media"}, media.bytes);
     data_bytes_->Set({"tmp"}, tmp.bytes);
+    std::lock_guard lock(mu_);
     data_bytes_cached_ = db.bytes + media.bytes + tmp.bytes;
     data_bytes_at_ = now;
     return data_bytes_cached_;

@@ -123,6 +123,7 @@ private:
     Family* http_requests_;
     Family* http_duration_;
     Family* jobs_by_state_;
+    Family* jobs_by_kind_;
     Family* queue_oldest_;
     Family* jobs_finished_;
     Family* stage_duration_;
@@ -151,6 +152,7 @@ private:
     };
     std::vector<ParsedRoute> routes_;
 
+    std::mutex walk_mu_;  // one DataBytes walk at a time
     std::mutex mu_;
     struct JobTrack {
         std::string state;

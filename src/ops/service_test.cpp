@@ -68,6 +68,7 @@ TEST(OpsService, JobsByStateAndQueueAgeComeFromTheDatabase) {
     EXPECT_TRUE(Has(text, "beacon_jobs{state=\"queued\"} 1\n")) << text;
     EXPECT_TRUE(Has(text, "beacon_jobs{state=\"failed\"} 1\n")) << text;
     EXPECT_TRUE(Has(text, "beacon_jobs{state=\"completed\"} 0\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_jobs_by_kind{kind=\"generate\",state=\"queued\"} 1\n")) << text;
     EXPECT_TRUE(Has(text, "# TYPE beacon_queue_oldest_job_age_seconds gauge\n")) << text;
     EXPECT_TRUE(Has(text, "beacon_quota_jobs_today 2\n")) << text;
     EXPECT_TRUE(Has(text, "process_resident_memory_bytes ")) << text;

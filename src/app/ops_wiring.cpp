@@ -1,0 +1,267 @@
+#include "app/ops_wiring.hpp"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+
+#include "ops/backup.hpp"
+#include "ops/cleanup.hpp"
+#include "ops/http.hpp"
+#include "ops/secrets.hpp"
+#include "ops/service.hpp"
+#include "server/server.hpp"
+
+namespace beacon::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+core::Result<config::Config> LoadOpsConfig(const CommonOptions& common) {
+    bool required = !common.config_file.empty();
+    fs::path file = required ? fs::path(common.config_file) : fs::path("beacon.toml");
+    auto cfg = config::Load(file, config::ProcessEnvironment(), required);
+    if (!cfg.ok()) return cfg;
+    if (!common.data_dir.empty()) cfg->data_dir = common.data_dir;
+    return cfg;
+}
+
+fs::path BackupDir(const config::Config& cfg) {
+    return cfg.backup.dir.empty() ? cfg.data_dir / "backups" : fs::path(cfg.backup.dir);
+}
+
+ops::SecretStore Secrets(const config::Config& cfg) {
+    return ops::SecretStore(cfg.data_dir / "secrets.json", SecretKeyFile(cfg));
+}
+
+int Fail(const std::string& message) {
+    std::cerr << "beacon: " << message << "\n";
+    return 1;
+}
+
+std::string HumanBytes(double b) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (b >= 1024 && u < 4) b /= 1024, ++u;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", b, units[u]);
+    return buf;
+}
+
+/// One line from stdin, without echo on a terminal.
+std::optional<std::string> ReadSecretLine(const std::string& prompt) {
+    bool tty = isatty(STDIN_FILENO);
+    termios old{};
+    if (tty) {
+        std::cerr << prompt << std::flush;
+        tcgetattr(STDIN_FILENO, &old);
+        termios quiet = old;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string line;
+    bool ok = static_cast<bool>(std::getline(std::cin, line));
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        std::cerr << "\n";
+    }
+    if (!ok) return std::nullopt;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    return line;
+}
+
+/// Milliseconds until the next HH:MM UTC.
+std::int64_t MillisUntil(const std::string& at) {
+    int hh = std::stoi(at.substr(0, 2));
+    int mm = std::stoi(at.substr(3, 2));
+    std::int64_t now = core::NowMillis();
+    std::int64_t day = now / 86400000 * 86400000;
+    std::int64_t next = day + (hh * 60 + mm) * 60000LL;
+    if (next <= now) next += 86400000;
+    return next - now;
+}
+
+}  // namespace
+
+fs::path SecretKeyFile(const config::Config& cfg) {
+    return cfg.secrets.key_file.empty() ? cfg.data_dir / "secret.key" : fs::path(cfg.secrets.key_file);
+}
+
+core::Status ApplyStoredSecrets(config::Config& cfg) {
+    if (!cfg.elevenlabs.api_key.empty()) return {};
+    std::error_code ec;
+    if (!fs::exists(cfg.data_dir / "secrets.json", ec)) return {};
+    BEACON_TRY(value, Secrets(cfg).Get("elevenlabs"));
+    if (value) cfg.elevenlabs.api_key = *value;
+    return {};
+}
+
+OpsCommands::OpsCommands(CLI::App& cli, const std::function<void(CLI::App*)>& add_common) {
+    auto* backup = cli.add_subcommand("backup", "back up or restore a data folder");
+    backup->require_subcommand(1);
+    backup_create_ = backup->add_subcommand(
+        "create", "copy the database (consistent while serving), media and sealed secrets, "
+                  "with a SHA-256 manifest; prints the backup folder");
+    add_common(backup_create_);
+    backup_create_->add_option("--to", to_, "parent folder (default [backup] dir, else DATA/backups)");
+    backup_restore_ = backup->add_subcommand(
+        "restore", "verify a backup and restore it into --data (refused when that folder is not "
+                   "empty, unless --force)");
+    add_common(backup_restore_);
+    backup_restore_->add_option("backup", from_, "the backup folder (beacon-backup-...)")->required();
+    backup_restore_->add_flag("--force", force_, "replace a non-empty data folder (kept beside it)");
+    backup_verify_ = backup->add_subcommand("verify", "check a backup against its manifest");
+    backup_verify_->add_option("backup", from_, "the backup folder")->required();
+
+    cleanup_ = cli.add_subcommand(
+        "cleanup", "remove orphaned media objects and old scratch files of finished jobs");
+    add_common(cleanup_);
+    cleanup_->add_flag("--dry-run", dry_run_, "only list what would be removed");
+    cleanup_->add_option("--days", days_, "scratch older than this many days (default 7)")
+        ->check(CLI::Range(0, 3650));
+
+    auto* secret = cli.add_subcommand("secret", "service keys stored encrypted in the data folder");
+    secret->require_subcommand(1);
+    secret_set_ = secret->add_subcommand(
+        "set", "store a key (read from the terminal without echo, or from stdin)");
+    add_common(secret_set_);
+    secret_set_->add_option("name", secret_name_, "elevenlabs")->required();
+    secret_remove_ = secret->add_subcommand("remove", "forget a stored key");
+    add_common(secret_remove_);
+    secret_remove_->add_option("name", secret_name_, "elevenlabs")->required();
+    secret_list_ = secret->add_subcommand("list", "names of the stored keys (never values)");
+    add_common(secret_list_);
+}
+
+std::optional<int> OpsCommands::Run(const CommonOptions& common) {
+    bool any = *backup_create_ || *backup_restore_ || *backup_verify_ || *cleanup_ ||
+               *secret_set_ || *secret_remove_ || *secret_list_;
+    if (!any) return std::nullopt;
+    if (*backup_verify_) {
+        auto v = ops::VerifyBackup(from_);
+        if (!v.ok()) return Fail(v.error().message);
+        std::cout << "ok: " << v->files << " files, " << HumanBytes(static_cast<double>(v->bytes))
+                  << " match the manifest\n";
+        return 0;
+    }
+    auto cfg = LoadOpsConfig(common);
+    if (!cfg.ok()) return Fail(cfg.error().message);
+    if (*backup_create_ || *backup_restore_) {
+        if (!cfg->database.url.empty()) {
+            return Fail("backups cover the SQLite database; with [database] url (PostgreSQL) "
+                        "use pg_dump for the database");
+        }
+    }
+    if (*backup_create_) {
+        auto made = ops::CreateBackup(cfg->data_dir, to_.empty() ? BackupDir(*cfg) : fs::path(to_));
+        if (!made.ok()) return Fail(made.error().message);
+        std::cerr << "beacon: backed up " << made->files << " files ("
+                  << HumanBytes(static_cast<double>(made->bytes)) << "); the secret key file is "
+                  << "not in backups: keep a copy of " << SecretKeyFile(*cfg).string() << "\n";
+        std::cout << made->dir.string() << "\n";
+        return 0;
+    }
+    if (*backup_restore_) {
+        auto done = ops::RestoreBackup(from_, cfg->data_dir, force_);
+        if (!done.ok()) return Fail(done.error().message);
+        std::cout << "restored " << done->files << " files ("
+                  << HumanBytes(static_cast<double>(done->bytes)) << ") into "
+                  << done->dir.string() << "\n";
+        return 0;
+    }
+    if (*cleanup_) {
+        auto report = ops::Cleanup(cfg->data_dir, days_, dry_run_);
+        if (!report.ok()) return Fail(report.error().message);
+        for (const auto& item : report->items) {
+            std::cout << (dry_run_ ? "would remove " : "removed ") << item.path.string() << " ("
+                      << HumanBytes(static_cast<double>(item.bytes)) << "): " << item.reason
+                      << "\n";
+        }
+        std::cout << (dry_run_ ? "would free " : "freed ")
+                  << HumanBytes(static_cast<double>(report->bytes)) << " in "
+                  << report->items.size() << " place(s)\n";
+        return 0;
+    }
+    if (!ops::IsKnownSecret(secret_name_) && !*secret_list_) {
+        return Fail("unknown secret '" + secret_name_ + "' (known: elevenlabs)");
+    }
+    auto store = Secrets(*cfg);
+    if (*secret_set_) {
+        auto value = ReadSecretLine("Value for " + secret_name_ + ": ");
+        if (!value || value->empty()) return Fail("no value given on standard input");
+        if (auto st = store.Set(secret_name_, *value); !st.ok()) return Fail(st.error().message);
+        std::cerr << "beacon: " << secret_name_ << " stored encrypted in "
+                  << (cfg->data_dir / "secrets.json").string() << " (key "
+                  << SecretKeyFile(*cfg).string() << ")\n";
+        return 0;
+    }
+    if (*secret_remove_) {
+        if (auto st = store.Remove(secret_name_); !st.ok()) return Fail(st.error().message);
+        return 0;
+    }
+    auto names = store.Names();
+    if (!names.ok()) return Fail(names.error().message);
+    for (const auto& n : *names) std::cout << n << "\n";
+    return 0;
+}
+
+std::unique_ptr<OpsWiring> OpsWiring::Open(const config::Config& cfg, jobs::EventBus& events) {
+    ops::OpsOptions o;
+    o.data_dir = cfg.data_dir;
+    o.metrics_token = cfg.metrics.token;
+    o.jobs_per_day = cfg.quotas.jobs_per_day;
+    o.nvidia_smi = cfg.metrics.nvidia_smi;
+    auto service = ops::OpsService::Open(o, events);
+    if (!service.ok()) {
+        std::cerr << "beacon: metrics and quotas are off: " << service.error().message << "\n";
+        return nullptr;
+    }
+    std::unique_ptr<OpsWiring> w(new OpsWiring());
+    w->cfg_ = cfg;
+    w->ops_ = std::move(*service);
+    w->ops_->StartSampling();
+    if (cfg.backup.nightly && cfg.database.url.empty()) {
+        w->nightly_ = std::jthread([c = cfg](std::stop_token stop) {
+            std::mutex m;
+            std::condition_variable_any cv;
+            while (!stop.stop_requested()) {
+                std::unique_lock lock(m);
+                if (cv.wait_for(lock, stop, std::chrono::milliseconds(MillisUntil(c.backup.at)),
+                                [] { return false; })) {
+                    break;
+                }
+                if (stop.stop_requested()) break;
+                auto made = ops::CreateBackup(c.data_dir, BackupDir(c));
+                if (!made.ok()) {
+                    std::cerr << "beacon: nightly backup failed: " << made.error().message << "\n";
+                    continue;
+                }
+                std::cerr << "beacon: nightly backup " << made->dir.string() << "\n";
+                for (const auto& old : ops::PruneBackups(BackupDir(c), c.backup.keep_days,
+                                                         std::chrono::system_clock::now())) {
+                    std::cerr << "beacon: removed old backup " << old.string() << "\n";
+                }
+            }
+        });
+    }
+    return w;
+}
+
+OpsWiring::~OpsWiring() = default;
+
+void OpsWiring::AddTo(server::ServerDeps& deps) {
+    for (auto& r : ops::HttpRoutes(*ops_)) deps.routes.push_back(std::move(r));
+    deps.on_request = [ops = ops_.get()](const server::Request& req, unsigned status,
+                                         double seconds) {
+        ops->ObserveRequest(req, status, seconds);
+    };
+    deps.admit_job = [ops = ops_.get()]() { return ops->AdmitJob(); };
+}
+
+void OpsWiring::Started(const server::Server& http) { ops_->SetRoutes(http.Routes()); }
+
+}  // namespace beacon::app

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Ops against a real `beacon serve` (issue 19): /metrics passes `promtool check metrics` with
+no findings and is closed without credentials; the daily job quota answers 429 with
+Retry-After; a backup taken while the server runs restores into a fresh folder where a second
+server plays the item (ffprobe reads its HLS); a tampered backup and a non-empty target are
+refused; cleanup lists an orphan without removing it on a dry run; a stored secret is sealed.
+
+usage: ops_test.py path/to/beacon
+"""
+import http.cookiejar
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+PASSWORD = "ops-test-password-1"
+METRICS_TOKEN = "scrape-token-0123456789"
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    if not ok:
+        failures.append(what)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(work):
+    # A clean environment: no service variables inherited.
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
+
+
+def fetch(url, headers=None, method="GET", body=None):
+    req = urllib.request.Request(url, method=method, headers=headers or {}, data=body)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+class Api:
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.headers = {"Content-Type": "application/json"}
+
+    def raw(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers=self.headers)
+        try:
+            with self.opener.open(req, timeout=30) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def call(self, method, path, body=None):
+        status, _, raw = self.raw(method, path, body)
+        if status >= 400:
+            raise RuntimeError(f"{method} {path}: {status} {raw[:300]!r}")
+        return json.loads(raw) if raw else None
+
+    def login(self):
+        r = self.call("POST", "/api/v1/auth/login", {"password": PASSWORD})
+        self.headers["X-CSRF-Token"] = r["csrf_token"]
+
+
+def start_server(beacon, work, data, config, name):
+    port = free_port()
+    logf = open(os.path.join(work, name + ".log"), "wb")
+    proc = subprocess.Popen([beacon, "serve", "--data", data, "--config", config, "--listen",
+                             f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL, stdout=logf,
+                            stderr=subprocess.STDOUT, env=env_for(work), start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                return proc, base
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+    raise RuntimeError(f"{name} did not start; see {name}.log")
+
+
+def stop(proc):
+    if proc and proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def run(beacon, work, *args, stdin=None):
+    return subprocess.run([beacon, *args], input=stdin, text=True, capture_output=True,
+                          env=env_for(work), timeout=300)
+
+
+def wait_job(api, job_id):
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        j = api.call("GET", f"/api/v1/jobs/{job_id}")
+        if j["status"] == "completed" and j.get("content_id"):
+            return j
+        if j["status"] in ("failed", "canceled"):
+            raise RuntimeError(f"job {job_id} {j['status']}: {j.get('error')}")
+        time.sleep(0.3)
+    raise RuntimeError(f"job {job_id} not done in 600 s")
+
+
+def metric(text, prefix):
+    for line in text.splitlines():
+        if line.startswith(prefix + " "):
+            return float(line.split(" ")[-1])
+    return None
+
+
+def main():
+    beacon = os.path.abspath(sys.argv[1])
+    work = tempfile.mkdtemp(prefix="beacon-ops-")
+    data = os.path.join(work, "data")
+    config = os.path.join(work, "beacon.toml")
+    with open(config, "w") as f:
+        f.write(f'[metrics]\ntoken = "{METRICS_TOKEN}"\n[quotas]\njobs_per_day = 2\n'
+                '[media]\nsegment_seconds = 2\n')
+    servers = []
+    try:
+        r = run(beacon, work, "user", "set-password", "--data", data, "--config", config,
+                stdin=PASSWORD + "\n")
+        assert r.returncode == 0, r.stderr
+        proc, base = start_server(beacon, work, data, config, "serve")
+        servers.append(proc)
+        api = Api(base)
+        api.login()
+
+        # --- /metrics access --------------------------------------------------------------
+        status, headers, _ = fetch(base + "/metrics")
+        check(status == 401, f"/metrics without credentials is 401 (got {status})")
+        status, _, _ = fetch(base + "/metrics", {"Authorization": "Bearer wrong-token"})
+        check(status == 401, f"/metrics with a wrong bearer is 401 (got {status})")
+        status, _, _ = api.raw("GET", "/metrics")
+        check(status == 200, f"/metrics for a signed-in user is 200 (got {status})")
+
+        # --- one job, then the exposition through promtool -------------------------------
+        job = api.call("POST", "/api/v1/generate", {
+            "prompt": "A lighthouse blinks over a calm sea. 1 scene.", "duration_target": 4,
+            "produce_preview": False, "output_preset": "480p"})
+        done = wait_job(api, job["job_id"])
+        item = api.call("GET", f"/api/v1/content/{done['content_id']}")
+        api.call("GET", "/api/v1/content")
+        status, headers, body = fetch(base + "/metrics",
+                                      {"Authorization": "Bearer " + METRICS_TOKEN})
+        check(status == 200, f"/metrics with the [metrics] token is 200 (got {status})")
+        check(headers.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
+              "exposition content type " + headers.get("Content-Type", ""))
+        text = body.decode()
+        with open(os.path.join(work, "metrics.txt"), "w") as f:
+            f.write(text)
+        lint = subprocess.run(["promtool", "check", "metrics"], input=text, text=True,
+                              capture_output=True, timeout=60)
+        findings = (lint.stdout + lint.stderr).strip()
+        check(lint.returncode == 0 and findings == "",
+              f"promtool check metrics: exit {lint.returncode}, findings: {findings or 'none'}")
+        check(metric(text, 'beacon_jobs{state="completed"}') == 1, "beacon_jobs completed = 1")
+        check(metric(text, "beacon_job_duration_seconds_count") == 1,
+              "the job's round trip is in beacon_job_duration_seconds")
+        check(metric(text, 'beacon_http_requests_total{method="GET",route="/api/v1/jobs/{id}",'
+                           'status="200"}') is not None,
+              "requests counted by route pattern (/api/v1/jobs/{id})")
+        check(f"/api/v1/jobs/{job['job_id']}" not in text and "lighthouse" not in text,
+              "no ids or content in labels")
+        check((metric(text, "process_resident_memory_bytes") or 0) > 0, "process RSS exposed")
+        check((metric(text, 'beacon_storage_bytes{class="media"}') or 0) > 0,
+              "media bytes exposed")
+        summary = api.call("GET", "/api/v1/ops/summary")
+        check(summary["jobs"]["completed"] == 1 and len(summary["job_rtts"]) == 1
+              and len(summary["history"]) >= 1, "dashboard summary has the job and history")
+
+        # --- quota --------------------------------------------------------------------------
+        second = api.call("POST", "/api/v1/generate", {
+            "prompt": "A second small job. 1 scene.", "duration_target": 4,
+            "produce_preview": False, "output_preset": "480p"})
+        status, headers, body = api.raw("POST", "/api/v1/generate", {
+            "prompt": "A third job, over the quota. 1 scene.", "duration_target": 4})
+        retry = int(headers.get("Retry-After", "0") or 0)
+        check(status == 429 and 0 < retry <= 86400 and b"jobs_per_day" in body,
+              f"third job of the day: {status}, Retry-After {retry}, {body[:120]!r}")
+        wait_job(api, second["job_id"])
+
+        # --- backup while serving, restore into a fresh folder, play it -------------------
+        r = run(beacon, work, "backup", "create", "--data", data, "--config", config,
+                "--to", os.path.join(work, "backups"))
+        check(r.returncode == 0, "backup create while the server runs: " + r.stderr.strip())
+        backup = r.stdout.strip().splitlines()[-1]
+        check(os.path.isfile(os.path.join(backup, "manifest.json")), "backup has a manifest")
+        r = run(beacon, work, "backup", "verify", backup)
+        check(r.returncode == 0, "backup verify: " + (r.stdout + r.stderr).strip())
+
+        restored = os.path.join(work, "restored")
+        r = run(beacon, work, "backup", "restore", backup, "--data", restored, "--config", config)
+        check(r.returncode == 0, "backup restore: " + (r.stdout + r.stderr).strip())
+        proc2, base2 = start_server(beacon, work, restored, config, "serve-restored")
+        servers.append(proc2)
+        api2 = Api(base2)
+        api2.login()  # the account came back with the database
+        again = api2.call("GET", f"/api/v1/content/{item['id']}")
+        check(again["title"] == item["title"], "the restored server lists the item")
+        token = run(beacon, work, "token", "create", "--data", restored, "--config", config,
+                    "--name", "ops-test").stdout.strip().splitlines()[-1]
+        hls = base2 + again["hls_url"]
+        probe = subprocess.run(
+            ["ffprobe", "-v", "error", "-headers", f"Authorization: Bearer {token}\r\n",
+             "-show_entries", "format=duration:stream=codec_type", "-of", "json", hls],
+            capture_output=True, text=True, timeout=120)
+        info = json.loads(probe.stdout or "{}")
+        kinds = sorted(s.get("codec_type") for s in info.get("streams", []))
+        duration = float(info.get("format", {}).get("duration", 0) or 0)
+        check(probe.returncode == 0 and "video" in kinds and "audio" in kinds and duration > 3,
+              f"ffprobe plays the restored item's HLS: {kinds}, {duration:.1f} s "
+              f"{probe.stderr.strip()[:200]}")
+
+        # --- refusals ----------------------------------------------------------------------
+        r = run(beacon, work, "backup", "restore", backup, "--data", data, "--config", config)
+        check(r.returncode != 0 and "not empty" in r.stderr,
+              "restore into the live, non-empty data folder is refused: " + r.stderr.strip())
+        tampered = os.path.join(work, "tampered")
+        shutil.copytree(backup, tampered)
+        with open(os.path.join(tampered, "manifest.json")) as f:
+            manifest = json.load(f)
+        entry = next(e for e in manifest["files"] if e["path"].startswith("media/"))
+        entry["sha256"] = ("0" if entry["sha256"][0] != "0" else "1") + entry["sha256"][1:]
+        with open(os.path.join(tampered, "manifest.json"), "w") as f:
+            json.dump(manifest, f)
+        target = os.path.join(work, "from-tampered")
+        r = run(beacon, work, "backup", "restore", tampered, "--data", target, "--config", config)
+        check(r.returncode != 0 and "SHA-256" in r.stderr and not os.path.exists(target),
+              "a tampered manifest is refused and nothing is written: " + r.stderr.strip())
+
+        # --- cleanup -----------------------------------------------------------------------
+        orphan = os.path.join(data, "media", "library", "987654")
+        os.makedirs(orphan)
+        with open(os.path.join(orphan, "video.mp4"), "wb") as f:
+            f.write(b"x" * 1000)
+        r = run(beacon, work, "cleanup", "--dry-run", "--data", data, "--config", config)
+        check(r.returncode == 0 and "987654" in r.stdout and os.path.exists(orphan),
+              "cleanup --dry-run lists the orphan and keeps it")
+        check(f"library/{item['id']}" not in r.stdout, "cleanup keeps the live item")
+        r = run(beacon, work, "cleanup", "--data", data, "--config", config)
+        check(r.returncode == 0 and not os.path.exists(orphan), "cleanup removes the orphan")
+
+        # --- secrets -----------------------------------------------------------------------
+        secret = "eleven-secret-value-42"
+        r = run(beacon, work, "secret", "set", "elevenlabs", "--data", restored, "--config",
+                config, stdin=secret + "\n")
+        check(r.returncode == 0, "secret set: " + r.stderr.strip())
+        sealed = open(os.path.join(restored, "secrets.json")).read()
+        key_mode = os.stat(os.path.join(restored, "secret.key")).st_mode & 0o777
+        check(secret not in sealed and key_mode == 0o600,
+              f"the key is sealed at rest (key file mode {oct(key_mode)})")
+        r = run(beacon, work, "secret", "list", "--data", restored, "--config", config)
+        check(r.stdout.strip() == "elevenlabs" and secret not in r.stdout + r.stderr,
+              "secret list names it without the value")
+    finally:
+        for p in servers:
+            stop(p)
+        logs = ""
+        for name in ("serve.log", "serve-restored.log"):
+            path = os.path.join(work, name)
+            if os.path.exists(path):
+                logs += open(path, errors="replace").read()
+        if failures:
+            print("logs kept in " + work)
+            print(logs[-3000:])
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    if failures:
+        print(f"{len(failures)} failure(s)")
+        sys.exit(1)
+    print("all ops checks passed")
+
+
+if __name__ == "__main__":
+    main()
