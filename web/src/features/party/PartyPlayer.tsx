@@ -30,6 +30,18 @@ export function PartyPlayer({ client, media, live, duration, title, videoBox }: 
   const [tracks, setTracks] = useState<AudioTrackInfo[]>([]);
   const [scrub, setScrub] = useState<number | null>(null);
   const canControl = client.canControl();
+  const seekInput = useRef<HTMLInputElement>(null);
+  // The native "change" fires once the user lets go (mouse, touch or keyboard): one seek request.
+  useEffect(() => {
+    const input = seekInput.current;
+    if (!input) return;
+    const commit = () => {
+      client.send({ type: "request", action: "seek", position: Number(input.value) });
+      setScrub(null);
+    };
+    input.addEventListener("change", commit);
+    return () => input.removeEventListener("change", commit);
+  }, [client]);
 
   useEffect(() => {
     const video = handle.current?.video;
@@ -123,9 +135,7 @@ export function PartyPlayer({ client, media, live, duration, title, videoBox }: 
         {!live && (
           <input type="range" min={0} max={Math.max(duration, 1)} step={0.1} value={Math.min(shown, Math.max(duration, 1))}
             aria-label="Seek for everyone" disabled={!canControl} title={disabledWhy} data-testid="party-seek" style={{ flex: 1 }}
-            onChange={(e) => setScrub(Number(e.target.value))}
-            onPointerUp={() => { if (scrub !== null) request({ type: "request", action: "seek", position: scrub }); setScrub(null); }}
-            onKeyUp={() => { if (scrub !== null) request({ type: "request", action: "seek", position: scrub }); setScrub(null); }} />
+            ref={seekInput} onChange={(e) => setScrub(Number(e.target.value))} />
         )}
         {live ? <span className="live-indicator"><span className="live-indicator__dot" aria-hidden="true" />LIVE together</span>
           : <span className="small" data-testid="party-time">{formatDuration(shown)} / {formatDuration(duration)}</span>}

@@ -214,7 +214,8 @@ export class SyncEngine {
       }
       if (this.shouldPlay(serverNow) && this.media.paused) this.doPlay();
       this.settling.since ??= now;
-      if (now - this.settling.since < this.opts.settleMs) return;
+      // Only a seek whose landing is measured waits to settle (playing, a few hundred ms).
+      if (this.settling.measure && now - this.settling.since < this.opts.settleMs) return;
       const s = this.settling;
       this.settling = null;
       if (s.measure) {
