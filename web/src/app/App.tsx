@@ -53,6 +53,8 @@ export async function whoAmI() {
 
 const VerseViewer = lazy(() => import("../features/verse/ViewerPage"));
 const PartyPage = lazy(() => import("../features/party/PartyPage"));
+const BatchesPage = lazy(() => import("../features/batch/BatchPage").then((m) => ({ default: m.BatchesPage })));
+const BatchDetailPage = lazy(() => import("../features/batch/BatchPage").then((m) => ({ default: m.BatchDetailPage })));
 
 const queryClient = makeQueryClient();
 // Ask who we are while React is still starting: saves one round trip before the first screen.
@@ -228,6 +230,8 @@ function Shell() {
               <Route path="/" element={<Navigate to="/create" replace />} />
               <Route path="/create" element={<CreatePage />} />
               <Route path="/jobs" element={<JobsPage />} />
+              <Route path="/batches" element={<BatchesPage />} />
+              <Route path="/batches/:id" element={<BatchDetailPage />} />
               <Route path="/library" element={<LibraryPage />} />
               <Route path="/library/:id" element={<ItemPage />} />
               <Route path="/watch/:id" element={<WatchPage />} />

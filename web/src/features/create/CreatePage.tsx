@@ -97,7 +97,7 @@ export function CreatePage() {
 
   return (
     <div>
-      <div className="page-head"><h1>Create</h1><Link to="/jobs" className="small">All jobs</Link></div>
+      <div className="page-head"><h1>Create</h1><span className="row"><Link to="/batches" className="small" data-testid="batch-link">Many prompts at once</Link><Link to="/jobs" className="small">All jobs</Link></span></div>
       <div className="create">
         <form className="card stack" onSubmit={onSubmit} aria-label="Prompt editor">
           <h2>Prompt</h2>
