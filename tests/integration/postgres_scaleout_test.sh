@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Scale-out on PostgreSQL: a `beacon serve` and two `beacon worker` processes share one real
-# PostgreSQL (a throwaway cluster started here from Debian's postgresql package, on 127.0.0.1 and
-# a free port; as the user `nobody` when run as root, since postgres refuses root). Jobs made
-# through the API with the built-in engines complete; each is claimed exactly once; the work is
-# shared between processes; nothing was written to SQLite. Then a worker is killed with SIGKILL
-# mid-job: its lease runs out and the job is finished elsewhere, exactly once.
+# Scale-out on PostgreSQL and Redis: a `beacon serve` and two `beacon worker` processes share one
+# real PostgreSQL (a throwaway cluster started here from Debian's postgresql package, on
+# 127.0.0.1 and a free port; as the user `nobody` when run as root, since postgres refuses root)
+# and one redis-server. Jobs made through the API with the built-in engines complete; each is
+# claimed exactly once; the work is shared between processes; nothing was written to SQLite; the
+# events of jobs run by the worker processes reach the server's WebSocket (through Redis). Then
+# Redis is killed, and a worker is killed with SIGKILL mid-job: its lease runs out and the job is
+# finished elsewhere, exactly once, with no Redis at all.
 #
 # Isolation: every beacon process starts from a clean, explicit environment (env -i).
 set -uo pipefail
 BIN=$(realpath "${1:?usage: postgres_scaleout_test.sh path/to/beacon}")
+HERE=$(cd "$(dirname "$0")" && pwd)
 PG_BIN=${BEACON_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -44,9 +47,14 @@ pg_port=$(free_port)
   { cat "$work/pg/server.log"; echo "0 passed, 1 failed"; exit 1; }
 "$PG_BIN/psql" -q -h 127.0.0.1 -p "$pg_port" -U beacon -d postgres -c "CREATE DATABASE beacon" >/dev/null
 DB_URL="postgresql://beacon@127.0.0.1:$pg_port/beacon"
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+redis_pid=$!; pids+=("$redis_pid")
+for _ in $(seq 1 200); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 psql_q() { "$PG_BIN/psql" -qtA -h 127.0.0.1 -p "$pg_port" -U beacon -d beacon -c "$1"; }
 
-clean=(env -i "PATH=$PATH" "HOME=$work/home" "TMPDIR=$work/tmp" "LANG=C.UTF-8" "BEACON_DATABASE_URL=$DB_URL")
+clean=(env -i "PATH=$PATH" "HOME=$work/home" "TMPDIR=$work/tmp" "LANG=C.UTF-8" "BEACON_DATABASE_URL=$DB_URL"
+  "BEACON_REDIS_URL=redis://127.0.0.1:$redis_port")
 beacon() { "${clean[@]}" "$BIN" "$@"; }
 
 data="$work/data"
@@ -84,6 +92,10 @@ wait_status() {  # job id → its final status (hang guard: 5 min)
   echo "$s"
 }
 
+python3 "$HERE/ws_listen.py" "ws://127.0.0.1:$port/api/v1/events" "$tok" 240 >"$work/ws.log" 2>&1 &
+ws_pid=$!; pids+=("$ws_pid")
+for _ in $(seq 1 100); do grep -q connected "$work/ws.log" && break; sleep 0.05; done
+check "a WebSocket client is connected to the server's events ($(head -c 200 "$work/ws.log"))" grep -q connected "$work/ws.log"
 jobs_ids=()
 for i in 1 2 3 4 5 6; do
   jobs_ids+=("$(submit "{\"prompt\":\"Harbour lights, part $i. 2 scenes.\",\"duration_target\":4,\"output_preset\":\"480p\"}" 2>/dev/null)")
@@ -107,6 +119,35 @@ check "six library items, one per job, listed by the server ($items)" test "$ite
 hits=$(api "http://127.0.0.1:$port/api/v1/content?q=harbour" | json_field '["total"]')
 check "the library search (tsvector) finds them ($hits)" test "$hits" -eq 6
 check "nothing was written to SQLite" test ! -e "$data/beacon.db"
+
+# --- events of jobs run by the worker processes reach the server's WebSocket (Redis) -------------
+sleep 1
+kill "$ws_pid" 2>/dev/null
+remote_jobs=$(psql_q "SELECT job_id FROM job_logs WHERE message LIKE 'attempt 1 started on %' AND message NOT LIKE '%/serve:%'")
+seen_remote=0; missing=""
+for j in $remote_jobs; do
+  if python3 - "$work/ws.log" "$j" <<'PY'
+import json, sys
+found = False
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    d = e.get("data") or {}
+    if e.get("type") == "job.updated" and d.get("id") == int(sys.argv[2]) and d.get("status") == "completed":
+        found = True
+sys.exit(0 if found else 1)
+PY
+  then seen_remote=$((seen_remote + 1)); else missing="$missing $j"; fi
+done
+n_remote=$(wc -w <<<"$remote_jobs")
+check "jobs run by worker processes: $n_remote" test "$n_remote" -ge 1
+check "their completion reached the server's WebSocket through Redis ($seen_remote of $n_remote; missing:$missing)" \
+  test "$seen_remote" -eq "$n_remote"
+
+# --- Redis gone: no job depends on it --------------------------------------------------------------
+kill -9 "$redis_pid"; wait "$redis_pid" 2>/dev/null
 
 # --- a worker killed mid-job: its lease runs out and another process finishes the job -------------
 # The server runs a worker too: submit until a job is claimed by a `beacon worker` process
