@@ -11,6 +11,7 @@ import { JobsPage } from "../features/jobs/JobsPage";
 import { LibraryPage } from "../features/library/LibraryPage";
 import { ItemPage } from "../features/library/ItemPage";
 import { ArcadePage } from "../features/arcade/ArcadePage";
+import { DashboardPage } from "../features/ops/DashboardPage";
 import { PlayPage } from "../features/arcade/PlayPage";
 import { RouteBoundary } from "./RouteBoundary";
 import { setTheme, useTheme } from "./theme";
@@ -195,6 +196,7 @@ function Shell() {
     { to: "/live", label: "LiveLoop", icon: <IconLive /> },
     { to: "/arcade", label: "Arcade", icon: <IconPlay /> },
     { to: "/verse", label: "Verse", icon: <IconLibrary /> },
+    { to: "/dashboard", label: "Dashboard", icon: <IconJobs /> },
     { to: "/settings", label: "Settings", icon: <IconSettings /> },
   ];
   const { watch: WatchPage, live: LiveLoopPage, settings: SettingsPage } = lazies;
@@ -238,6 +240,7 @@ function Shell() {
               <Route path="/live" element={<LiveLoopPage />} />
               <Route path="/arcade" element={<ArcadePage />} />
               <Route path="/arcade/:id" element={<PlayPage />} />
+              <Route path="/dashboard" element={<DashboardPage />} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/verse" element={<lazies.verse />} />
               <Route path="/verse/:id" element={<lazies.verseEditor />} />

@@ -1,0 +1,51 @@
+import { expect, test } from "@playwright/test";
+import { csrf, finished, loggedIn, serverForThisFile } from "./fixtures";
+
+/**
+ * Ops dashboard (issue 19): after a real job ran on the file's own server, the Dashboard page
+ * shows its numbers and draws its plots (queue, job round trip, data folder, disk free) from
+ * /api/v1/ops/summary, and keeps polling (a second job appears without a reload). Without
+ * nvidia-smi it says so instead of drawing a GPU plot.
+ */
+const srv = serverForThisFile(() => '[metrics]\nnvidia_smi = ""\n');
+
+test("dashboard plots queue, job round trip and disk from real jobs", async ({ browser }) => {
+  const ctx = await loggedIn(browser, srv);
+  const req = ctx.request;
+  const headers = await csrf(req);
+  const make = async (prompt: string) => {
+    const r = await req.post("/api/v1/generate", {
+      headers,
+      data: { prompt, duration_target: 3, produce_preview: false, output_preset: "480p" },
+    });
+    expect(r.status(), await r.text()).toBe(202);
+    return (await r.json()).job_id as number;
+  };
+  await finished(req, await make("A paper boat drifts on a pond. 1 scene."));
+
+  const page = await ctx.newPage();
+  await page.goto("/dashboard");
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await expect(page.getByTestId("stat-completed")).toHaveText("1");
+  // The round-trip plot has the one finished job; the others have at least one sample.
+  const rtt = page.getByTestId("plot-rtt").locator("polyline");
+  await expect(rtt).toHaveAttribute("data-points", "1");
+  for (const id of ["queue", "disk", "disk-free"]) {
+    await expect(page.getByTestId(`plot-${id}`).locator("svg")).toBeVisible();
+    // (a flat line has no height, so Playwright never calls the polyline itself visible)
+    const line = page.getByTestId(`plot-${id}`).locator("polyline").first();
+    await expect(line).toBeAttached();
+    expect(Number(await line.getAttribute("data-points"))).toBeGreaterThanOrEqual(1);
+    expect((await line.getAttribute("points")) ?? "").toMatch(/^\d+(\.\d+)?,\d+(\.\d+)?( |$)/);
+  }
+  // The data-folder plot's label carries a real size (the item's media), not zero.
+  await expect(page.getByTestId("plot-disk").locator("svg")).toHaveAttribute("aria-label", /used by Beacon [1-9][\d.]* (KB|MB|GB|KiB|MiB|GiB)/);
+  await expect(page.getByTestId("no-gpu")).toBeVisible();
+  await expect(page.getByTestId("plot-gpu")).toHaveCount(0);
+
+  // Polling: a second job shows up without a reload.
+  await finished(req, await make("A kite over a hill. 1 scene."));
+  await expect(page.getByTestId("stat-completed")).toHaveText("2", { timeout: 20_000 });
+  await expect(rtt).toHaveAttribute("data-points", "2", { timeout: 20_000 });
+  await ctx.close();
+});

@@ -1,0 +1,98 @@
+import { useQuery } from "@tanstack/react-query";
+import { formatBytes } from "../../components/format";
+import { ErrorNote } from "../../components/ui";
+import { opsApi, opsKeys, type OpsSummary } from "./api";
+import { scaleSeries, type Series } from "./plot";
+
+const BOX = { width: 320, height: 120, pad: 8 };
+const COLORS = ["var(--color-accent, #2f6fed)", "var(--color-warning, #d97706)", "var(--color-success, #16a34a)"];
+
+/** A small line plot in inline SVG, with its largest value and a legend. */
+function Plot({ id, title, series, unit, minYMax = 1 }: { id: string; title: string; series: Series[]; unit: (n: number) => string; minYMax?: number }) {
+  const points = series.reduce((n, s) => n + s.values.length, 0);
+  const scaled = scaleSeries(series, BOX, minYMax);
+  return (
+    <figure className="card" data-testid={`plot-${id}`} style={{ margin: 0, padding: "var(--space-3, 12px)" }}>
+      <figcaption style={{ display: "flex", justifyContent: "space-between", gap: 8 }}>
+        <strong>{title}</strong>
+        <span className="small muted">max {unit(scaled.yMax)}</span>
+      </figcaption>
+      {points === 0 ? <p className="muted small" data-testid={`plot-${id}-empty`}>No data yet.</p> : (
+        <svg viewBox={`0 0 ${BOX.width} ${BOX.height}`} width="100%" role="img" aria-label={`${title}: ${series.map((s) => `${s.name} ${s.values.length ? unit(s.values[s.values.length - 1].y) : "none"}`).join(", ")}`}>
+          <line x1={BOX.pad} y1={BOX.height - BOX.pad} x2={BOX.width - BOX.pad} y2={BOX.height - BOX.pad} stroke="currentColor" strokeOpacity="0.3" />
+          {scaled.lines.map((pts, i) => (
+            <polyline key={series[i].name} data-series={series[i].name} data-points={series[i].values.length} points={pts} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth="2" strokeLinejoin="round" />
+          ))}
+        </svg>
+      )}
+      {series.length > 1 && (
+        <p className="small muted" style={{ margin: 0 }}>
+          {series.map((s, i) => <span key={s.name} style={{ marginRight: 12 }}><span style={{ color: COLORS[i % COLORS.length] }}>■</span> {s.name}</span>)}
+        </p>
+      )}
+    </figure>
+  );
+}
+
+const count = (n: number) => String(Math.round(n * 10) / 10);
+const secs = (n: number) => (n < 120 ? `${Math.round(n * 10) / 10} s` : `${Math.round(n / 6) / 10} min`);
+const pct = (n: number) => `${Math.round(n * 100)} %`;
+
+function Stat({ label, value, testid }: { label: string; value: string; testid: string }) {
+  return (
+    <div className="card" style={{ padding: "var(--space-3, 12px)" }}>
+      <div className="small muted">{label}</div>
+      <div style={{ fontSize: "1.4rem", fontWeight: 600 }} data-testid={testid}>{value}</div>
+    </div>
+  );
+}
+
+/** The operator's view: queue, job round trips, disk and GPU, refreshed every 5 s. */
+export function DashboardPage() {
+  const summary = useQuery({ queryKey: opsKeys.summary, queryFn: opsApi.summary, refetchInterval: 5000, staleTime: 0 });
+  const s: OpsSummary | undefined = summary.data;
+  const h = s?.history ?? [];
+  const gpu = h.filter((p) => p.gpu_utilization !== undefined);
+  const running = s ? Object.entries(s.jobs).filter(([k]) => !["queued", "completed", "failed", "canceled"].includes(k)).reduce((n, [, v]) => n + v, 0) : 0;
+  return (
+    <div>
+      <div className="page-head"><h1>Dashboard</h1></div>
+      <ErrorNote error={summary.error} />
+      {s && (
+        <>
+          <div style={{ display: "grid", gap: 12, gridTemplateColumns: "repeat(auto-fit, minmax(150px, 1fr))", marginBottom: 16 }}>
+            <Stat label="Queued" value={count(s.queue.queued)} testid="stat-queued" />
+            <Stat label="Running" value={count(running)} testid="stat-running" />
+            <Stat label="Completed" value={count(s.jobs.completed ?? 0)} testid="stat-completed" />
+            <Stat label="Failed" value={count(s.jobs.failed ?? 0)} testid="stat-failed" />
+            <Stat label="Disk free" value={formatBytes(s.disk.free_bytes)} testid="stat-disk-free" />
+            <Stat label="Jobs today" value={s.quota.jobs_per_day ? `${s.quota.jobs_today} / ${s.quota.jobs_per_day}` : String(s.quota.jobs_today)} testid="stat-quota" />
+          </div>
+          <div style={{ display: "grid", gap: 12, gridTemplateColumns: "repeat(auto-fit, minmax(300px, 1fr))" }}>
+            <Plot id="queue" title="Queue" unit={count} series={[
+              { name: "queued", values: h.map((p) => ({ x: p.t, y: p.queued })) },
+              { name: "running", values: h.map((p) => ({ x: p.t, y: p.running })) },
+            ]} />
+            <Plot id="rtt" title="Job round trip (last 50)" unit={secs} series={[
+              { name: "seconds", values: s.job_rtts.map((r) => ({ x: r.finished_at, y: r.seconds })) },
+            ]} />
+            <Plot id="disk" title="Data folder" unit={(n) => formatBytes(n)} series={[
+              { name: "used by Beacon", values: h.map((p) => ({ x: p.t, y: p.data_bytes })) },
+            ]} />
+            <Plot id="disk-free" title="Disk free" unit={(n) => formatBytes(n)} series={[
+              { name: "free", values: h.map((p) => ({ x: p.t, y: p.disk_free_bytes })) },
+            ]} />
+            {gpu.length > 0 && (
+              <Plot id="gpu" title={`GPU (${s.gpus.map((g) => g.name).join(", ")})`} unit={pct} series={[
+                { name: "utilisation", values: gpu.map((p) => ({ x: p.t, y: p.gpu_utilization ?? 0 })) },
+                { name: "memory", values: gpu.map((p) => ({ x: p.t, y: (p.gpu_memory_used_bytes ?? 0) / Math.max(1, p.gpu_memory_size_bytes ?? 1) })) },
+              ]} />
+            )}
+          </div>
+          {s.gpus.length === 0 && <p className="small muted" data-testid="no-gpu">No GPU reported (nvidia-smi not found).</p>}
+          <p className="small muted">Prometheus can scrape <code>/metrics</code> with an API token (see docs/ops.md).</p>
+        </>
+      )}
+    </div>
+  );
+}

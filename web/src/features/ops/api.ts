@@ -1,0 +1,32 @@
+import { api } from "../../api/client";
+
+/** One dashboard history sample (GET /api/v1/ops/summary → history). */
+export type OpsPoint = {
+  t: number;
+  queued: number;
+  running: number;
+  data_bytes: number;
+  disk_free_bytes: number;
+  viewers: number;
+  gpu_utilization?: number;
+  gpu_memory_used_bytes?: number;
+  gpu_memory_size_bytes?: number;
+};
+
+/** GET /api/v1/ops/summary: the dashboard's numbers, from the database, the disk and nvidia-smi. */
+export type OpsSummary = {
+  now: number;
+  jobs: Record<string, number>;
+  queue: { queued: number; oldest_age_seconds: number };
+  disk: { free_bytes: number; size_bytes: number; database_bytes: number; media_bytes: number; tmp_bytes: number };
+  quota: { jobs_today: number; jobs_per_day: number | null };
+  gpus: { index: string; name: string; utilization: number; memory_used_bytes: number; memory_size_bytes: number }[];
+  job_rtts: { job_id: number; finished_at: number; seconds: number }[];
+  history: OpsPoint[];
+};
+
+export const opsKeys = { summary: ["ops", "summary"] as const };
+
+export const opsApi = {
+  summary: () => api.request<OpsSummary>("GET", "/ops/summary"),
+};
