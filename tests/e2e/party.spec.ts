@@ -1,0 +1,145 @@
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { itemOnFirstUse, loggedIn, serverForThisFile } from "./fixtures";
+
+/**
+ * Watch party journey: three Chromium pages (the signed-in host and two guests who arrive by the
+ * invite link) in one party on a library item made with the built-in engines. Each page's real
+ * <video>.currentTime is read at one moment of a shared reference clock (Date.now() of this
+ * machine), and what the test checks is what a viewer perceives: everyone plays, pauses, seeks
+ * and changes speed together; after a hand-off the new host controls; a guest on a throttled
+ * network stays with the group.
+ */
+const srv = serverForThisFile();
+const WORD = `Partyline${Date.now().toString(36)}`;
+const item = itemOnFirstUse(srv, {
+  prompt: `Friends watch the ${WORD} comet cross the night sky over a quiet harbour.`, title: `The ${WORD} comet`, duration_target: 14,
+});
+
+interface Reading { t: number; paused: boolean; rate: number; at: number }
+
+/** Every page's video state at (nearly) one instant, each projected onto the same reference time. */
+async function readAll(pages: Page[]): Promise<Reading[]> {
+  const raw = await Promise.all(pages.map((p) => p.evaluate(() => {
+    const v = document.querySelector<HTMLVideoElement>("[data-testid=party-video]")!;
+    return { t: v.currentTime, paused: v.paused, rate: v.playbackRate, at: Date.now() };
+  })));
+  const ref = Math.max(...raw.map((r) => r.at));
+  return raw.map((r) => ({ ...r, t: r.paused ? r.t : r.t + ((ref - r.at) / 1000) * r.rate, at: ref }));
+}
+
+function spread(rs: Reading[]): number {
+  const ts = rs.map((r) => r.t);
+  return Math.max(...ts) - Math.min(...ts);
+}
+
+/** Waits until every page satisfies `ok`, then returns the readings (hang guard only). */
+async function until(pages: Page[], ok: (rs: Reading[]) => boolean, what: string): Promise<Reading[]> {
+  let last: Reading[] = [];
+  await expect.poll(async () => {
+    last = await readAll(pages);
+    return ok(last);
+  }, { timeout: 30_000, intervals: [200], message: what }).toBe(true);
+  return last;
+}
+
+async function join(page: Page, url: string, name: string) {
+  await page.goto(url);
+  await page.getByTestId("party-name").fill(name);
+  await page.getByTestId("party-join-button").click();
+  await expect(page.getByTestId("party-room")).toBeVisible();
+  await expect.poll(() => page.evaluate(() => (document.querySelector<HTMLVideoElement>("[data-testid=party-video]")?.readyState ?? 0)),
+    { timeout: 30_000, message: `${name}'s video loads` }).toBeGreaterThanOrEqual(2);
+}
+
+test("three pages watch together: play, pause, seek, speed, hand-off, a throttled guest", async ({ browser }: { browser: Browser }) => {
+  test.setTimeout(8 * 60_000);
+  const contexts: BrowserContext[] = [];
+  try {
+    const hostCtx = await loggedIn(browser, srv);
+    contexts.push(hostCtx);
+    const { contentId } = await item(hostCtx.request);
+    const host = await hostCtx.newPage();
+    await host.goto(`/watch/${contentId}`);
+    await host.getByTestId("watch-together").click();
+    await expect(host).toHaveURL(/\/party\/[0-9a-f]+\?invite=pi1\./);
+    await host.getByTestId("party-name").fill("Hana");
+    await host.getByTestId("party-join-button").click();
+    await expect(host.getByTestId("party-room")).toBeVisible();
+    const link = await host.getByTestId("invite-link").inputValue();
+    expect(link).toContain("/party/");
+
+    const guests: Page[] = [];
+    for (const name of ["Ann", "Bob"]) {
+      const ctx = await browser.newContext({ baseURL: srv.url });
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      await join(page, link, name);
+      guests.push(page);
+    }
+    const [ann, bob] = guests;
+    const pages = [host, ann, bob];
+    await expect(host.getByTestId("party-member")).toHaveCount(3);
+    await expect(host.getByTestId("host-badge")).toHaveCount(1);
+    // Guests see the player and the chat, not the member list; they cannot control.
+    await expect(ann.getByTestId("party-members")).toHaveCount(0);
+    await expect(ann.getByTestId("party-toggle")).toBeDisabled();
+
+    // The invite opens nothing else: the library API answers the guest's page with 401.
+    const denied = await ann.evaluate(async () => (await fetch("/api/v1/content")).status);
+    expect(denied).toBe(401);
+
+    // Play: everyone starts together.
+    await host.getByTestId("party-toggle").click();
+    let rs = await until(pages, (r) => r.every((x) => !x.paused && x.t > 1.5), "everyone plays");
+    rs = await until(pages, (r) => spread(r) < 0.25, "everyone within 250 ms while playing");
+    expect(spread(rs)).toBeLessThan(0.25);
+
+    // Pause: everyone stops at the same frame.
+    await host.getByTestId("party-toggle").click();
+    rs = await until(pages, (r) => r.every((x) => x.paused) && spread(r) < 0.15, "everyone paused at the same position");
+
+    // Seek while paused, then play from there.
+    await host.getByTestId("party-seek").fill("9");
+    rs = await until(pages, (r) => r.every((x) => x.paused && Math.abs(x.t - 9) < 0.15), "everyone at 9 s");
+    await host.getByTestId("party-toggle").click();
+    rs = await until(pages, (r) => r.every((x) => !x.paused && x.t > 9.3) && spread(r) < 0.25, "everyone plays on from 9 s together");
+
+    // Seek back while playing: everyone follows and plays on (one seek each, no loop).
+    await host.getByTestId("party-seek").fill("2");
+    rs = await until(pages, (r) => r.every((x) => !x.paused && x.t > 2.2 && x.t < 6) && spread(r) < 0.25, "everyone plays on from 2 s");
+
+    // Speed for everyone.
+    await host.getByTestId("party-rate").selectOption("1.5");
+    rs = await until(pages, (r) => r.every((x) => x.rate > 1.4 && x.rate < 1.6), "everyone at 1.5×");
+    await host.getByTestId("party-rate").selectOption("1");
+    await until(pages, (r) => r.every((x) => x.rate > 0.94 && x.rate < 1.06), "everyone back at 1×");
+
+    // Hand-off: Ann becomes host; her controls work, Hana's are disabled.
+    await host.getByTestId("party-member").filter({ hasText: "Ann" }).getByTestId("handoff").click();
+    await expect(ann.getByTestId("party-toggle")).toBeEnabled();
+    await expect(host.getByTestId("party-toggle")).toBeDisabled();
+    await ann.getByTestId("party-seek").fill("1");
+    await until(pages, (r) => r.every((x) => !x.paused && x.t > 1.2 && x.t < 5) && spread(r) < 0.25, "Ann's seek reaches everyone");
+
+    // Bob's network gets slow (300 ms each way): he stays with the group.
+    const cdp = await bob.context().newCDPSession(bob);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 300, downloadThroughput: 2_000_000, uploadThroughput: 500_000 });
+    await ann.getByTestId("party-toggle").click();
+    await until(pages, (r) => r.every((x) => x.paused) && spread(r) < 0.2, "a pause reaches the throttled guest");
+    await ann.getByTestId("party-toggle").click();
+    await until(pages, (r) => r.every((x) => !x.paused) && spread(r) < 0.3, "the throttled guest plays with the group");
+
+    // Chat reaches everyone, with the sender's name.
+    await bob.getByTestId("chat-input").fill("this comet!");
+    await bob.getByTestId("chat-send").click();
+    for (const p of pages) await expect(p.getByTestId("party-chat")).toContainText("this comet!");
+    await expect(host.getByTestId("party-chat")).toContainText("Bob");
+
+    // The owner ends the party: every guest is told.
+    await host.getByTestId("end-party").click();
+    for (const p of guests) await expect(p.getByTestId("party-ended")).toBeVisible();
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+});
