@@ -1532,11 +1532,28 @@ Reply Api::GetJob(Request& req) {
     auto job = deps_.db.GetJob(*id);
     if (!job.ok()) return Error(job.error());
     core::Json out = core::ToJson(*job);
+    // The detail stays small: the recent progress lines and a summary; the tool command lines
+    // (most of a job's log by size) are read page by page from /jobs/{id}/logs.
     auto logs = deps_.db.GetRecentJobLogs(*id, 200);
     if (!logs.ok()) return Error(logs.error());
     core::Json jl = core::Json::array();
-    for (const auto& l : *logs) jl.push_back(core::ToJson(l));
+    std::int64_t commands = 0, warnings = 0, errors = 0, last_id = 0;
+    for (const auto& l : *logs) {
+        last_id = std::max(last_id, l.id);
+        if (l.level == "cmd") {
+            ++commands;
+            continue;
+        }
+        warnings += l.level == "warn";
+        errors += l.level == "error";
+        jl.push_back(core::ToJson(l));
+    }
     out["logs"] = std::move(jl);
+    out["log_summary"] = {{"recent_lines", logs->size()},
+                          {"commands", commands},
+                          {"warnings", warnings},
+                          {"errors", errors},
+                          {"last_id", last_id}};
     out["stages"] = job->stages.is_object() ? job->stages : core::Json::object();
     auto assets = deps_.db.ListAssetsForJob(*id);
     if (!assets.ok()) return Error(assets.error());

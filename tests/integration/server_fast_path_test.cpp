@@ -183,6 +183,30 @@ TEST_F(FastPathTest, AFinishedJobsCachedDetailFollowsARetry) {
     EXPECT_EQ(Get(path, h).Json()["status"], "queued");
 }
 
+TEST_F(FastPathTest, AJobDetailLeavesCommandLinesToTheLogPages) {
+    auto h = Bearer();
+    core::GenerateRequest g;
+    g.prompt = "A lighthouse that blinks";
+    auto job = db_->CreateJob(user_id_, g);
+    ASSERT_TRUE(job.ok());
+    ASSERT_TRUE(db_->AppendJobLog(job->id, "final", "info", "stage final started").ok());
+    ASSERT_TRUE(db_->AppendJobLog(job->id, "final", "cmd", "ffmpeg " + std::string(3000, 'x')).ok());
+    ASSERT_TRUE(db_->AppendJobLog(job->id, "final", "warn", "loudness adjusted").ok());
+    const std::string path = "/api/v1/jobs/" + std::to_string(job->id);
+    auto detail = Get(path, h);
+    ASSERT_EQ(detail.status, 200u);
+    EXPECT_LT(detail.body.size(), 3000u) << "the command line stays out of the detail";
+    ASSERT_EQ(detail.Json()["logs"].size(), 2u) << detail.body;
+    EXPECT_EQ(detail.Json()["logs"][1]["message"], "loudness adjusted");
+    EXPECT_EQ(detail.Json()["log_summary"]["commands"], 1);
+    EXPECT_EQ(detail.Json()["log_summary"]["warnings"], 1);
+    EXPECT_EQ(detail.Json()["log_summary"]["recent_lines"], 3);
+    auto logs = Get(path + "/logs", h);
+    ASSERT_EQ(logs.Json()["items"].size(), 3u);
+    EXPECT_EQ(logs.Json()["items"][1]["level"], "cmd");
+    EXPECT_EQ(detail.Json()["log_summary"]["last_id"], logs.Json()["items"][2]["id"]);
+}
+
 TEST_F(FastPathTest, FilesAndHealthAreAnsweredWithTheirHeaders) {
     ASSERT_TRUE(store_->Put("library/1/video.mp4", std::string(300000, 'x')).ok());
     auto h = Bearer();

@@ -30,6 +30,23 @@ describe("ApiClient", () => {
     for (const call of f.calls) expect(call.init.credentials).toBe("same-origin");
   });
 
+  it("reads a job's whole log from /logs, page by page, beside its small detail", async () => {
+    const line = (id: number) => ({ id, job_id: 3, at: "2026-01-01T00:00:00Z", stage: "final", level: "cmd", message: `ffmpeg ${id}` });
+    const urls: string[] = [];
+    const fn = vi.fn(async (url: string) => {
+      urls.push(url);
+      let body: unknown = { id: 3, status: "completed", logs: [], stages: {}, assets: [] };
+      if (url === "/api/v1/jobs/3/logs") body = { items: Array.from({ length: 1000 }, (_, i) => line(i + 1)) };
+      if (url === "/api/v1/jobs/3/logs?after=1000") body = { items: [line(1001), line(1002)] };
+      return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+    });
+    const job = await new ApiClient(fn).job(3);
+    expect(job.status).toBe("completed");
+    expect(job.logs.map((l) => l.id)).toEqual(Array.from({ length: 1002 }, (_, i) => i + 1));
+    expect(job.logs[1001].message).toBe("ffmpeg 1002");
+    expect(urls).toEqual(["/api/v1/jobs/3", "/api/v1/jobs/3/logs", "/api/v1/jobs/3/logs?after=1000"]);
+  });
+
   it("sends JSON bodies with a content type", async () => {
     const f = fakeFetch(202, { job_id: 7, status: "queued" });
     const c = new ApiClient(f.fn);

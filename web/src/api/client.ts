@@ -104,7 +104,18 @@ export class ApiClient {
   // Jobs
   generate = (req: GenerateInput) => this.request<{ job_id: number; status: string; job: JobDetail }>("POST", "/generate", req);
   jobs = (p: { state?: string; limit?: number; offset?: number } = {}) => this.request<Page<Job>>("GET", "/jobs" + qs(p));
-  job = (id: number) => this.request<JobDetail>("GET", `/jobs/${id}`);
+  /** A job's detail with its whole log: the detail itself carries only the recent progress
+   * lines (tool command lines are left out to keep it small), so the lines come from /logs,
+   * page by page (1000 a page, at most 20 pages). */
+  job = async (id: number): Promise<JobDetail> => {
+    const [detail, first] = await Promise.all([this.request<JobDetail>("GET", `/jobs/${id}`), this.jobLogs(id)]);
+    let logs = first.items;
+    for (let page = 1, last = first.items; last.length >= 1000 && page < 20; page++) {
+      last = (await this.jobLogs(id, last[last.length - 1].id)).items;
+      logs = logs.concat(last);
+    }
+    return { ...detail, logs };
+  };
   jobLogs = (id: number, after?: number) => this.request<{ items: JobLogLine[] }>("GET", `/jobs/${id}/logs` + qs({ after }));
   cancelJob = (id: number) => this.request<Job>("POST", `/jobs/${id}/cancel`);
   retryJob = (id: number) => this.request<Job>("POST", `/jobs/${id}/retry`);
