@@ -29,6 +29,9 @@
 #include "server/server.hpp"
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
+#ifdef BEACON_WITH_VERSE
+#include "verse/http.hpp"
+#endif
 
 #ifndef BEACON_DEFAULT_WEB_ROOT
 #define BEACON_DEFAULT_WEB_ROOT "web/dist"
@@ -189,6 +192,15 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     });
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
+#ifdef BEACON_WITH_VERSE
+    // Verse: worlds in their own SQLite file beside the database, assets in the object store.
+    auto verse_store = verse::WorldStore::Open((rt.cfg.data_dir / "verse.db").string());
+    if (!verse_store.ok()) return std::cerr << "beacon: " << verse_store.error().message << "\n", 1;
+    verse::VerseService verse_service(**verse_store, *rt.store);
+    for (auto& r : verse::HttpRoutes(verse_service, rt.cfg.server.public_url)) {
+        deps.routes.push_back(std::move(r));
+    }
+#endif
     // Metrics, the dashboard's summary, the job quota and nightly backups (src/ops).
     auto ops = OpsWiring::Open(rt.cfg, rt.events);
     if (ops) ops->AddTo(deps);

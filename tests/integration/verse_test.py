@@ -83,6 +83,15 @@ def main():
         check({"lighthouse-coast", "neon-street", "forest-clearing", "space-station",
                "empty-stage"} <= set(ids), f"five templates listed: {ids}")
 
+        for tid in ids:
+            st, _, w = request(api, "POST", "/api/v1/worlds", {"title": tid, "template": tid})
+            b = w.get("budget", {}) if isinstance(w, dict) else {}
+            check(st == 201 and b.get("within_share_budget") is True,
+                  f"template {tid}: {b.get('nodes')} nodes, {b.get('triangles', {}).get('used')} "
+                  f"triangles, {b.get('materials', {}).get('used')} materials, "
+                  f"{b.get('lights', {}).get('used')} lights, within the share budget")
+            request(api, "DELETE", f"/api/v1/worlds/{w['id']}")
+
         st, _, a = request(api, "POST", "/api/v1/worlds",
                            {"title": "Coast", "template": "lighthouse-coast"})
         check(st == 201 and a["revision"] == 1 and a["document"]["title"] == "Coast",
