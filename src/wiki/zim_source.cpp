@@ -148,7 +148,7 @@ ZimInfo ZimFactSource::Info() const {
 
 std::string ZimFactSource::SourceUrl(const std::string& path) const {
     if (!options_.kiwix_serve_url.empty()) {
-        return options_.kiwix_serve_url + "/content/" + book_ + "/" + EncodeArchivePath(path);
+        return options_.kiwix_serve_url + "/" + book_ + "/" + EncodeArchivePath(path);
     }
     return options_.url_prefix + EncodeArchivePath(path);
 }

@@ -18,7 +18,8 @@ struct ZimOptions {
     std::string path;                    // the .zim file
     std::string url_prefix = "/wiki/";   // where Beacon serves the archive's entries
     /// When set (e.g. "http://127.0.0.1:8090"): source links open the article in that
-    /// kiwix-serve instead (book = the ZIM file name without ".zim", as kiwix-serve 3.3 names it).
+    /// kiwix-serve instead: <url>/<book>/<path>, book = the ZIM file name without ".zim" (as
+    /// kiwix-serve 3.3 names and routes it; newer kiwix-serve also answers that path).
     std::string kiwix_serve_url;
 };
 

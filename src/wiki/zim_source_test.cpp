@@ -143,7 +143,7 @@ TEST_F(ZimSourceTest, LinksToAConfiguredKiwixServe) {
     ASSERT_TRUE(src.ok());
     auto f = (*src)->Lookup("Eddystone Lighthouse", {});
     ASSERT_TRUE(f.ok());
-    EXPECT_EQ(f->source_url, "http://127.0.0.1:8090/content/testwiki/Eddystone_Lighthouse.html");
+    EXPECT_EQ(f->source_url, "http://127.0.0.1:8090/testwiki/Eddystone_Lighthouse.html");
 }
 
 TEST(ZimSourceOpen, NamesTheFileWhenItCannotBeOpened) {
