@@ -255,9 +255,14 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
                 auto delay = options_.backoff_base * (1LL << std::min(job.attempts - 1, 20));
                 delay = std::min<milliseconds>(delay, options_.backoff_cap);
                 delay = std::max<milliseconds>(delay, err.retry_after);
-                (void)db_.RequeueJob(id, core::NowMillis() + delay.count(),
-                                     err.message + " (retrying in " +
-                                         std::to_string(delay.count()) + " ms)");
+                if (auto st = db_.RequeueJob(id, core::NowMillis() + delay.count(),
+                                             err.message + " (retrying in " +
+                                                 std::to_string(delay.count()) + " ms)");
+                    !st.ok()) {
+                    std::cerr << "beacon: worker: cannot requeue job " << id << " for a retry: "
+                              << disk_.ExplainFailure(st.error()).message
+                              << " (its lease runs out and it is claimed again)\n";
+                }
                 ctx.Log("will retry in " + std::to_string(delay.count()) + " ms (attempt " +
                             std::to_string(job.attempts) + " of " +
                             std::to_string(options_.max_attempts) + ")",
@@ -267,7 +272,7 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
                 if (job.attempts > 1) {  // each job attempt sent its own requests: count the attempts too
                     final_err.message += " (gave up after " + std::to_string(job.attempts) + " job attempts)";
                 }
-                (void)db_.FinishJob(id, JobState::kFailed, final_err, std::nullopt);
+                FinishUntilRecorded(id, JobState::kFailed, final_err, std::nullopt, pool_stop);
             }
             if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
             Notify();
@@ -277,7 +282,12 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
         outputs["elapsed_ms"] = ms;
         if (outputs.contains("content_id") && outputs["content_id"].is_number_integer())
             content_id = outputs["content_id"].get<std::int64_t>();
-        (void)db_.RecordStage(id, stage.name, outputs);
+        if (auto st = db_.RecordStage(id, stage.name, outputs); !st.ok()) {
+            // The job goes on with the outputs in memory; only a resume would run it again.
+            std::cerr << "beacon: worker: job " << id << ": the outputs of stage " << stage.name
+                      << " were not recorded (" << disk_.ExplainFailure(st.error()).message
+                      << "); a resumed job runs this stage again\n";
+        }
         ctx.Recorded(stage.name, outputs);
         ctx.Log("stage " + stage.name + " finished in " + std::to_string(ms) + " ms", "info");
         ctx.SetProgress(stage.progress_end);
@@ -286,30 +296,51 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
     finish_running();
     if (source.stop_requested()) {
         if (cancel_requested()) {
-            (void)db_.FinishJob(id, JobState::kCanceled,
-                                Error::Canceled("canceled by the user"), std::nullopt);
+            bool recorded = FinishUntilRecorded(id, JobState::kCanceled,
+                                                Error::Canceled("canceled by the user"),
+                                                std::nullopt, pool_stop);
             definition_.Release(job);
-            ctx.Log("canceled", "warn");
+            if (recorded) ctx.Log("canceled", "warn");
         } else {
             // Shutting down: the job stays claimed-then-released and resumes on the next start.
-            (void)db_.RequeueJob(id, 0, "");
-            ctx.Log("interrupted by shutdown; will resume after the last finished stage", "warn");
+            if (auto st = db_.RequeueJob(id, 0, ""); !st.ok()) {
+                std::cerr << "beacon: worker: cannot release job " << id << " at shutdown: "
+                          << st.error().message << " (its lease runs out and it resumes then)\n";
+            } else {
+                ctx.Log("interrupted by shutdown; will resume after the last finished stage", "warn");
+            }
         }
     } else {
-        (void)db_.FinishJob(id, JobState::kCompleted, std::nullopt, content_id);
-        ctx.Log("completed", "info");
+        // "completed" is said only once the database holds it.
+        if (FinishUntilRecorded(id, JobState::kCompleted, std::nullopt, content_id, pool_stop)) {
+            ctx.Log("completed", "info");
+        }
     }
     if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
 }
 
-void WorkerPool::FinishUntilRecorded(std::int64_t id, JobState state,
+bool WorkerPool::FinishUntilRecorded(std::int64_t id, JobState state,
                                      const std::optional<core::Error>& error,
                                      std::optional<std::int64_t> content_id,
                                      std::stop_token stop) {
     auto wait = std::max(milliseconds(100), options_.poll);
     for (;;) {
         auto st = db_.FinishJob(id, state, error, content_id);
-        if (st.ok() || stop.stop_requested()) return;
+        if (st.ok()) return true;
+        if (st.error().code == core::ErrorCode::kConflict ||
+            st.error().code == core::ErrorCode::kNotFound) {
+            // Refused, not failed (the job was deleted, or a guard refused the move): a retry
+            // would only be refused again.
+            std::cerr << "beacon: worker: job " << id << " not moved to " << core::ToString(state)
+                      << ": " << st.error().message << "\n";
+            return false;
+        }
+        if (stop.stop_requested()) {
+            std::cerr << "beacon: worker: cannot record the end of job " << id << " before "
+                      << "shutting down: " << disk_.ExplainFailure(st.error()).message
+                      << " (its lease runs out and it is claimed again)\n";
+            return false;
+        }
         std::cerr << "beacon: worker: cannot record the end of job " << id << ": "
                   << disk_.ExplainFailure(st.error()).message << " (next try in " << wait.count()
                   << " ms)\n";

@@ -61,8 +61,10 @@ private:
     void Loop(std::stop_token stop, int index);
     void RunJob(core::Job job, const std::string& worker, std::stop_token pool_stop);
     /// Records a job's end, retrying with capped backoff while the database refuses the write
-    /// (e.g. a full disk) so the job never stays shown as running.
-    void FinishUntilRecorded(std::int64_t id, core::JobState state,
+    /// (e.g. a full disk) so the job never stays shown as running. False when `stop` ended the
+    /// tries before the database took it (said on stderr; the lease then runs out and the job
+    /// is claimed again).
+    bool FinishUntilRecorded(std::int64_t id, core::JobState state,
                              const std::optional<core::Error>& error,
                              std::optional<std::int64_t> content_id, std::stop_token stop);
 
