@@ -110,10 +110,14 @@ function member(url, headers, skew = 0) {
     ws.on("error", reject);
   });
 }
-const next = (m, pred, timeout = 10_000) => new Promise((resolve, reject) => {
+const next = (m, pred, timeout = 10_000, what = "a message") => new Promise((resolve, reject) => {
   const w = { pred, resolve };
   m.waiters.push(w);
-  setTimeout(() => { if (m.waiters.includes(w)) reject(new Error("timeout waiting for a message")); }, timeout);
+  setTimeout(() => {
+    if (!m.waiters.includes(w)) return;
+    const last = m.inbox.slice(-3).map((x) => JSON.stringify(x.msg).slice(0, 200));
+    reject(new Error(`timeout waiting for ${what}; last messages: ${last.join(" | ")}`));
+  }, timeout);
 });
 const send = (m, obj) => m.ws.send(JSON.stringify(obj));
 
@@ -132,12 +136,16 @@ async function serverBench() {
     const party = await api(srv.base, auth, "POST", "/api/v1/parties", { content_id: contentId });
     const wsBase = `ws://127.0.0.1:${srv.port}/api/v1/parties/${party.id}/ws`;
 
+    // The owner joins first (and hosts).
+    const host = await member(`${wsBase}?name=Host`, { Cookie: auth.cookie, Origin: srv.base });
+    if (!host.hello) await next(host, (x) => x.type === "hello");
+
     // Clock offset error with injected skews.
     const skews = [-500, -250, -100, 0, 100, 250, 500, 37];
     const clockErrors = [];
     for (const skew of skews) {
       const m = await member(`${wsBase}?invite=${party.invite_token}&name=clock${skew}`, {}, skew);
-      await next(m, (x) => x.type === "hello");
+      if (!m.hello) await next(m, (x) => x.type === "hello");
       const clock = new ClockSync();
       for (let i = 0; i < 8; i++) {
         const t0 = nowMs() + skew;
@@ -154,9 +162,8 @@ async function serverBench() {
     // 50 members: fan-out of commands and chat.
     const before = procStats(srv.child.pid);
     const t0 = nowMs();
-    const host = await member(`${wsBase}?name=Host`, { Cookie: auth.cookie, Origin: srv.base });
-    await next(host, (x) => x.type === "hello");
     const guests = [];
+    await sleep(500);
     for (let i = 1; i < MEMBERS; i++) guests.push(await member(`${wsBase}?invite=${party.invite_token}&name=g${i}`, {}));
     await Promise.all(guests.map((g) => (g.hello ? null : next(g, (x) => x.type === "hello"))));
     const all = [host, ...guests];
@@ -164,7 +171,7 @@ async function serverBench() {
     const actions = ["play", "pause", "seek"];
     for (let c = 0; c < COMMANDS; c++) {
       const action = actions[c % 3];
-      const waits = all.map((m) => next(m, (x) => x.type === "state" && x.by === String(host.hello.you.id) && x.reason !== "ready"));
+      const waits = all.map((m) => next(m, (x) => x.type === "state" && x.by === String(host.hello.you.id) && x.reason !== "ready", 10_000, `state after ${action}`));
       const sent = nowMs();
       send(host, action === "seek" ? { type: "request", action, position: (c % 5) + 0.5 } : { type: "request", action });
       for (const r of await Promise.all(waits)) fanout.push(r.at - sent);
