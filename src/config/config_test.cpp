@@ -114,5 +114,42 @@ TEST(Config, TheExampleFileListsValidKeysOnly) {
     EXPECT_EQ(c->liveloop.window_segments, 15);
 }
 
+TEST(Config, ScaleOutKeysFromTheFileAndTheEnvironment) {
+    auto file = Parse(R"([database]
+url = "postgresql://beacon@db:5432/beacon"
+pool = 4
+[events]
+redis_url = "redis://cache:6379"
+[storage]
+s3_endpoint = "http://s3:8333"
+bucket = "media"
+path_style = false
+)", {});
+    ASSERT_TRUE(file.ok()) << file.error().message;
+    EXPECT_EQ(file->database.url, "postgresql://beacon@db:5432/beacon");
+    EXPECT_EQ(file->database.pool, 4);
+    EXPECT_EQ(file->events.redis_url, "redis://cache:6379");
+    EXPECT_EQ(file->storage.bucket, "media");
+    EXPECT_FALSE(file->storage.path_style);
+    auto env = Parse("", {{"BEACON_DATABASE_URL", "postgres://x@h/db"},
+                          {"BEACON_REDIS_URL", "redis://r:1"},
+                          {"BEACON_S3_ENDPOINT", "http://minio:9000"},
+                          {"BEACON_S3_BUCKET", "b"},
+                          {"BEACON_S3_SECRET_KEY", "s"},
+                          {"BEACON_S3_PATH_STYLE", "true"}});
+    ASSERT_TRUE(env.ok()) << env.error().message;
+    EXPECT_EQ(env->database.url, "postgres://x@h/db");
+    EXPECT_EQ(env->storage.s3_endpoint, "http://minio:9000");
+    EXPECT_EQ(env->storage.secret_key, "s");
+    EXPECT_TRUE(Parse("", {})->database.url.empty()) << "SQLite stays the default";
+
+    auto bad_db = Parse("[database]\nurl = \"mysql://x\"\n", {});
+    ASSERT_FALSE(bad_db.ok());
+    EXPECT_NE(bad_db.error().message.find("database.url"), std::string::npos);
+    EXPECT_FALSE(Parse("[events]\nredis_url = \"http://r\"\n", {}).ok());
+    EXPECT_FALSE(Parse("[storage]\ns3_endpoint = \"http://s3:1\"\n", {}).ok()) << "no bucket";
+    EXPECT_FALSE(Parse("", {{"BEACON_S3_PATH_STYLE", "yes"}}).ok());
+}
+
 }  // namespace
 }  // namespace beacon::config
