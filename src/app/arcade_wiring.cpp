@@ -80,7 +80,8 @@ void ArcadeWiring::StartGames(server::ServerDeps& studio_deps, std::uint16_t stu
     }
     const std::string port = std::to_string(studio_port);
     if (server::IsLoopbackHost(studio_host) || studio_host == "0.0.0.0" || studio_host == "::") {
-        for (const char* h : {"http://127.0.0.1:", "http://localhost:", "http://[::1]:"}) {
+        // (No "[::1]": CSP source expressions cannot name an IPv6 literal.)
+        for (const char* h : {"http://127.0.0.1:", "http://localhost:"}) {
             origin_options.studio_origins.push_back(h + port);
         }
     }

@@ -15,11 +15,11 @@ export interface FileServer {
 }
 
 /** Starts one server for the calling spec file; call it at the top level of the file. */
-export function serverForThisFile(): FileServer {
+export function serverForThisFile(extraToml: () => Promise<string> | string = () => ""): FileServer {
   let server: BeaconServer | null = null;
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    server = await BeaconServer.start(PASSWORD());
+    server = await BeaconServer.start(PASSWORD(), await extraToml());
   });
   test.afterAll(async () => {
     await server?.dispose();

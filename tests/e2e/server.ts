@@ -28,13 +28,16 @@ export class BeaconServer {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), "beacon-e2e-own-"));
   private child: ChildProcess | null = null;
   log = "";
+  /** More config (TOML) for this server, e.g. "[arcade]\nlisten = ..." (appended to beacon.toml). */
+  extraToml = "";
   constructor(readonly port: number, readonly password: string) {}
   get url() {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(password = "own-server-password-1"): Promise<BeaconServer> {
+  static async start(password = "own-server-password-1", extraToml = ""): Promise<BeaconServer> {
     const s = new BeaconServer(await freePort(), password);
+    s.extraToml = extraToml;
     await s.up();
     return s;
   }
@@ -52,9 +55,12 @@ export class BeaconServer {
       BEACON_LISTEN: `127.0.0.1:${this.port}`,
     };
     const args = ["serve", "--listen", `127.0.0.1:${this.port}`, "--data", data];
-    if (process.env.BEACON_E2E_WEB_ROOT) {
+    if (process.env.BEACON_E2E_WEB_ROOT || this.extraToml) {
       const config = path.join(this.dir, "beacon.toml");
-      writeFileSync(config, `[server]\nweb_root = ${JSON.stringify(process.env.BEACON_E2E_WEB_ROOT)}\n`);
+      const webRoot = process.env.BEACON_E2E_WEB_ROOT
+        ? `[server]\nweb_root = ${JSON.stringify(process.env.BEACON_E2E_WEB_ROOT)}\n`
+        : "";
+      writeFileSync(config, webRoot + this.extraToml + "\n");
       args.push("--config", config);
     }
     const child = spawn(bin, args, { cwd: this.dir, env, stdio: ["ignore", "pipe", "pipe"] });

@@ -75,6 +75,15 @@ export function PlayPage() {
         <Link to="/arcade" className="btn btn--ghost">All games</Link>
       </div>
       {g.description && <p className="muted">{g.description}</p>}
+      <div className="row" role="toolbar" aria-label="Game controls">
+        <button type="button" className="btn" onClick={() => void stage.current?.requestFullscreen?.()} disabled={g.threads}>Fullscreen</button>
+        <button type="button" className="btn" onClick={togglePause} disabled={!sdk} data-testid="arcade-pause">{paused ? "Resume" : "Pause"}</button>
+        <button type="button" className="btn" onClick={toggleMute} disabled={!sdk} data-testid="arcade-mute">{muted ? "Sound on" : "Sound off"}</button>
+        <button type="button" className="btn btn--ghost" onClick={() => setConfirmDelete(true)}>Delete</button>
+        <span className="muted small" data-testid="arcade-sdk-state">
+          {sdk ? (ready ? "Game ready · saves are kept for you" : "Game connected") : "This game does not use the Beacon SDK: pause and sound controls are off (use the game's own)."}
+        </span>
+      </div>
       {g.threads ? (
         <p>
           This game uses threads, which need a page of its own.{" "}
@@ -95,15 +104,6 @@ export function PlayPage() {
           />
         </div>
       )}
-      <div className="row" role="toolbar" aria-label="Game controls">
-        <button type="button" className="btn" onClick={() => void stage.current?.requestFullscreen?.()} disabled={g.threads}>Fullscreen</button>
-        <button type="button" className="btn" onClick={togglePause} disabled={!sdk} data-testid="arcade-pause">{paused ? "Resume" : "Pause"}</button>
-        <button type="button" className="btn" onClick={toggleMute} disabled={!sdk} data-testid="arcade-mute">{muted ? "Sound on" : "Sound off"}</button>
-        <button type="button" className="btn btn--ghost" onClick={() => setConfirmDelete(true)}>Delete</button>
-        <span className="muted small" data-testid="arcade-sdk-state">
-          {sdk ? (ready ? "Game ready · saves are kept for you" : "Game connected") : "This game does not use the Beacon SDK: pause and sound controls are off (use the game's own)."}
-        </span>
-      </div>
       <p className="muted small">Version {g.version} · served from <code>{g.origin}</code></p>
       <ErrorNote error={del.error} />
       <ConfirmDialog open={confirmDelete} title={`Delete “${g.title}”?`} confirmLabel="Delete game" danger
