@@ -10,6 +10,7 @@ import { formatBytes, formatDuration } from "../../components/format";
 import { IconDownload, IconLive, IconPlay, IconTrash } from "../../components/icons";
 import { ErrorNote, isNotFound, NotFound } from "../../components/ui";
 import { LanguagesPanel } from "./LanguagesPanel";
+import { EntityPanel } from "../wiki/EntityPanel";
 import { groupProvenance, revisionOf } from "./provenance";
 
 type SceneLike = { description?: string; lines?: string[]; duration?: number };
@@ -73,6 +74,7 @@ export function ItemPage() {
         <aside className="stack">
           <EditCard item={c} />
           <LanguagesPanel contentId={c.id} />
+          <EntityPanel contentId={c.id} />
           <section className="card">
             <h2>Details</h2>
             <dl className="kv">

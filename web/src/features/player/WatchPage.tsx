@@ -9,6 +9,7 @@ import { ErrorNote, isNotFound, NotFound } from "../../components/ui";
 import { captionTracks } from "./captions";
 import { Player } from "./Player";
 import { WatchTogetherButton } from "../party/WatchTogether";
+import { FactChips, playerVideo } from "../wiki/FactChips";
 
 const THEATRE_KEY = "beacon.theatre";
 
@@ -47,6 +48,7 @@ export default function WatchPage() {
       ) : (
         <p className="alert">This item has no playable media yet.</p>
       )}
+      {src && <FactChips contentId={c.id} video={playerVideo} />}
       <div className="row row--between">
         <div>
           <h1 style={{ marginBottom: "var(--space-1)" }}>{c.title}</h1>
