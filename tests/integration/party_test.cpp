@@ -312,6 +312,61 @@ TEST_F(PartyServerTest, HandoffThenAGoneHostIsReplacedWithinFiveSecondsAndResume
     EXPECT_EQ(replayed.back(), "chat");
 }
 
+/// A channel party with a stand-in LiveLoop hook: guests get the channel's playlists with the
+/// invite on every URI, and nothing else of /live.
+class PartyLiveTest : public ServerFixture {
+protected:
+    void Configure(ServerOptions&, ServerDeps& deps) override {
+        parties_ = std::make_unique<party::PartyService>(party::PartyOptions{});
+        auto live = [this](const LiveRequest& r) -> core::Result<LiveResponse> {
+            asked_.push_back(r.path);
+            LiveResponse out;
+            if (r.path.ends_with(".m3u8")) {
+                out.body = "#EXTM3U\n#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:00Z\n#EXTINF:4,\nv/12.ts\n";
+            } else {
+                out.content_type = "video/mp2t";
+                out.body = "TS";
+            }
+            return out;
+        };
+        for (auto& r : party::HttpRoutes(*parties_, {*db_, *store_, live})) deps.routes.push_back(r);
+        for (auto& s : party::Sockets(*parties_)) deps.sockets.push_back(s);
+    }
+    std::unique_ptr<party::PartyService> parties_;
+    std::vector<std::string> asked_;
+};
+
+TEST_F(PartyLiveTest, GuestsGetTheirChannelOnlyWithTheInviteOnEveryUri) {
+    core::Playlist pl;
+    pl.slug = "main";
+    pl.title = "Main";
+    ASSERT_TRUE(db_->CreatePlaylist(pl).ok());
+    auto r = Call("POST", "/api/v1/parties", Json{{"channel", "main"}}.dump(), Bearer());
+    ASSERT_EQ(r.status, 201u) << r.body;
+    std::string id = r.Json()["id"], invite = r.Json()["invite_token"];
+    auto d = Get("/api/v1/parties/" + id + "?invite=" + invite);
+    EXPECT_EQ(d.Json()["live"], true);
+    EXPECT_EQ(d.Json()["host"], 0);
+    std::string base = "/api/v1/parties/" + id + "/live/";
+    auto m = Get(base + "main/index.m3u8?invite=" + invite);
+    ASSERT_EQ(m.status, 200u) << m.body;
+    EXPECT_NE(m.body.find("\nv/12.ts?invite=" + invite + "\n"), std::string::npos) << m.body;
+    EXPECT_EQ(Get(base + "main/v/12.ts?invite=" + invite).body, "TS");
+    // Not the endless stream, not another channel, not without the invite.
+    EXPECT_EQ(Get(base + "main/stream.ts?invite=" + invite).status, 404u);
+    EXPECT_EQ(Get(base + "other/index.m3u8?invite=" + invite).status, 404u);
+    EXPECT_EQ(Get(base + "main/index.m3u8").status, 401u);
+    EXPECT_EQ(asked_, (std::vector<std::string>{"main/index.m3u8", "main/v/12.ts"}));
+    // A channel party takes no playback requests.
+    WsClient g(port_, "/api/v1/parties/" + id + "/ws?invite=" + invite + "&name=Gus", {});
+    ASSERT_TRUE(g.Next());
+    g.Send(R"({"type":"request","action":"pause"})");
+    std::optional<Json> e;
+    for (int i = 0; i < 5 && !(e && (*e)["type"] == "error"); ++i) e = g.Next();
+    ASSERT_TRUE(e);
+    EXPECT_EQ((*e)["code"], "live_party");
+}
+
 /// "METHOD /path" of the spec's paths marked `x-module: party`.
 std::set<std::string> PartySpecOperations() {
     std::ifstream in(std::string(BEACON_SOURCE_DIR) + "/api/openapi.yaml");
