@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <random>
 
 #include "media/hls.hpp"
 #include "server/api.hpp"
@@ -102,6 +104,63 @@ std::vector<server::ExtensionRoute> LanguageRoutes(pipeline::LocalizeJob& locali
                           return Api::Json(200, Languages(localize, store, *c));
                       }});
     return routes;
+}
+
+std::vector<server::ExtensionRoute> ImportRoutes(pipeline::ImportJob& importer,
+                                                 const media::MediaOptions& media,
+                                                 std::filesystem::path scratch,
+                                                 jobs::EventBus& events, jobs::WorkerPool* workers) {
+    server::ExtensionRoute r{"POST", "/api/v1/import", server::RouteAccess::kUser,
+                             [&importer, media, scratch, &events, workers](Request& req) -> Reply {
+        const std::string type = req.Header("Content-Type");
+        pipeline::UploadedFile up;
+        if (type.find("multipart/form-data") != std::string::npos) {
+            auto parsed = pipeline::ParseMultipartUpload(type, req.msg.body());
+            if (!parsed.ok()) return Api::Error(parsed.error());
+            up = std::move(parsed).value();
+        } else {
+            up.filename = req.Query("filename");
+            up.title = req.Query("title");
+            up.content = std::move(req.msg.body());
+            if (up.content.empty())
+                return Api::Error(400, "invalid_argument", "send the file as multipart field 'file'");
+        }
+        if (up.title.size() > core::kMaxTitleChars)
+            return Api::Error(400, "invalid_argument", "title is too long");
+        if (workers) {
+            if (auto room = workers->disk().AdmitNewJob(); !room.ok()) return Api::Error(room.error());
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(scratch, ec);
+        std::random_device rd;
+        const auto file = scratch / ("upload-" + std::to_string(rd()) + "-" +
+                                     std::to_string(core::NowMillis()));
+        {
+            std::ofstream out(file, std::ios::binary);
+            out << up.content;
+            if (!out) return Api::Error(core::Error::Unavailable("cannot store the upload"));
+        }
+        up.content.clear();
+        auto kind = pipeline::ProbeUpload(media, file);
+        if (!kind.ok()) {
+            std::filesystem::remove(file, ec);
+            return Api::Error(415, "unsupported_media_type", kind.error().message);
+        }
+        auto job = importer.Enqueue(req.who.user_id, file, up.filename, up.title,
+                                    req.HasQuery("language") ? req.Query("language") : "en");
+        std::filesystem::remove(file, ec);
+        if (!job.ok()) return Api::Error(job.error());
+        jobs::PublishJob(events, *job);
+        if (workers) workers->Notify();
+        return Api::Json(202, {{"job_id", job->id},
+                               {"status", core::ToString(job->status)},
+                               {"kind", job->kind},
+                               {"duration", kind->duration},
+                               {"video", kind->video},
+                               {"audio", kind->audio}});
+    }};
+    r.max_body_bytes = kMaxImportBytes;
+    return {r};
 }
 
 }  // namespace beacon::app

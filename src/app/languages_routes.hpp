@@ -7,6 +7,7 @@
 
 #include "jobs/event_bus.hpp"
 #include "jobs/worker_pool.hpp"
+#include "pipeline/import.hpp"
 #include "pipeline/localize.hpp"
 #include "server/extension.hpp"
 #include "storage/database.hpp"
@@ -20,5 +21,16 @@ std::vector<server::ExtensionRoute> LanguageRoutes(pipeline::LocalizeJob& locali
                                                    storage::ObjectStore& store,
                                                    jobs::EventBus& events,
                                                    jobs::WorkerPool* workers);
+
+/// Largest upload POST /api/v1/import takes (bytes); larger ones get 413.
+inline constexpr std::size_t kMaxImportBytes = std::size_t{512} << 20;
+
+/// POST /api/v1/import: multipart/form-data (field `file`, optional `title`) or the raw bytes
+/// (?filename=&title=). The file is probed before the answer: what is not audio or video gets
+/// 415; else 202 {"job_id"} (job kind import). `scratch` holds the upload until it is stored.
+std::vector<server::ExtensionRoute> ImportRoutes(pipeline::ImportJob& importer,
+                                                 const media::MediaOptions& media,
+                                                 std::filesystem::path scratch,
+                                                 jobs::EventBus& events, jobs::WorkerPool* workers);
 
 }  // namespace beacon::app

@@ -8,6 +8,7 @@
 
 #include "engines/espeak_voice.hpp"
 #include "jobs/kinds.hpp"
+#include "pipeline/import.hpp"
 #include "pipeline/localize.hpp"
 #include "pipeline/pipeline.hpp"
 #include "storage/cached_store.hpp"
@@ -22,6 +23,7 @@ Runtime::~Runtime() {
     if (workers) workers->Stop();
     workers.reset();
     kinds.reset();
+    importer.reset();
     localize.reset();
     pipeline.reset();
 }
@@ -124,10 +126,18 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
             *rt.engines->Set().translator, lo, *rt.db, *rt.store, rt.events,
             MediaOptionsFrom(rt.cfg.media), rt.cfg.data_dir / "tmp");
     }
+    if (!rt.importer) {
+        // Captions for imports come from speech recognition only (Whisper when configured).
+        engines::CaptionEngine* asr =
+            rt.engines->options().select.captions == "whisper" ? rt.engines->Set().captions : nullptr;
+        rt.importer = std::make_unique<pipeline::ImportJob>(
+            asr, *rt.db, *rt.store, MediaOptionsFrom(rt.cfg.media), rt.cfg.data_dir / "tmp");
+    }
     if (!rt.kinds) {
         rt.kinds = std::make_unique<jobs::KindDispatch>();
         rt.kinds->Register("generate", *rt.pipeline);
         if (rt.localize) rt.kinds->Register(pipeline::kLocalizeKind, *rt.localize);
+        rt.kinds->Register(pipeline::kImportKind, *rt.importer);
     }
     jobs::WorkerPoolOptions o;
     o.workers = rt.cfg.jobs.workers;

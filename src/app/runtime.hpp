@@ -17,6 +17,7 @@
 namespace beacon::pipeline {
 class GenerationPipeline;
 class LocalizeJob;
+class ImportJob;
 }
 namespace beacon::jobs {
 class KindDispatch;
@@ -38,6 +39,7 @@ struct Runtime {
     std::unique_ptr<pipeline::GenerationPipeline> pipeline;
     std::unique_ptr<engines::VoiceEngine> dub_voice;      // built-in multilingual voice (eSpeak NG)
     std::unique_ptr<pipeline::LocalizeJob> localize;      // job kind "localize"
+    std::unique_ptr<pipeline::ImportJob> importer;        // job kind "import"
     std::unique_ptr<jobs::KindDispatch> kinds;            // the job kinds the workers run
     std::unique_ptr<jobs::WorkerPool> workers;  // last: stops first
 

@@ -211,6 +211,11 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         for (auto& r : LanguageRoutes(*rt.localize, *rt.db, *rt.store, rt.events, rt.workers.get()))
             deps.routes.push_back(std::move(r));
     }
+    if (rt.importer) {
+        for (auto& r : ImportRoutes(*rt.importer, MediaOptionsFrom(rt.cfg.media),
+                                    rt.cfg.data_dir / "tmp" / "uploads", rt.events, rt.workers.get()))
+            deps.routes.push_back(std::move(r));
+    }
     auto wiki = WikiWiring::Open(rt.cfg, *rt.db, *rt.store);
     if (!wiki.ok()) return std::cerr << "beacon: wiki: " << wiki.error().message << "\n", 1;
     (*wiki)->AddRoutes(deps);

@@ -146,8 +146,12 @@ Result<MediaKind> ProbeUpload(const media::MediaOptions& m, const fs::path& file
     run.timeout = std::chrono::seconds(60);
     auto info = media::Probe(m, file.string(), run);
     if (!info.ok()) {
+        // ffprobe's own words without this machine's path of the upload.
+        std::string why = info.error().message;
+        for (auto p = why.find(file.string()); p != std::string::npos; p = why.find(file.string()))
+            why.replace(p, file.string().size(), "the upload");
         return Error::Invalid("not an audio or video file (ffprobe cannot read it: " +
-                              info.error().message.substr(0, 200) + ")");
+                              why.substr(0, 200) + ")");
     }
     MediaKind k;
     k.video = info->First("video") != nullptr;
