@@ -1,5 +1,4 @@
 import { expect, test, type Page } from "@playwright/test";
-import { CHROMIUM } from "./playwright.config";
 import { csrf, loggedIn, serverForThisFile } from "./fixtures";
 
 /**
@@ -8,16 +7,6 @@ import { csrf, loggedIn, serverForThisFile } from "./fixtures";
  * and its share link opened read-only in a fresh context without login.
  */
 const srv = serverForThisFile();
-
-// WebGL through SwiftShader (software): the suite's --disable-gpu alone leaves no WebGL.
-test.use({
-  launchOptions: {
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-      "--ignore-gpu-blocklist"],
-  },
-});
 
 /** Pixels of the world canvas, counted on a small copy: distinct colours and bright-green ones. */
 async function canvasPixels(page: Page) {
@@ -68,8 +57,12 @@ test("a world from a template: add a cube, move and paint it, reload, share read
 
   await page.getByTestId("verse-add-box").click();
   await expect.poll(() => page.evaluate(() => window.__verse!.selected())).toBe("box-1");
+  // Each step is autosaved before the next (so a later save must carry the later change).
+  const saved_ = () => expect.poll(() => page.evaluate(() => window.__verse!.saveState()), { timeout: 30_000 }).toBe("saved");
+  await saved_();
   await page.getByLabel("Position y").fill("3");
   await page.getByLabel("Position y").press("Enter");
+  await saved_();
   await page.getByTestId("verse-color").fill("#00ff00");
   await expect.poll(() => page.evaluate(() => window.__verse!.saveState()), { timeout: 30_000 }).toBe("saved");
   const saved = await page.evaluate(() => {

@@ -73,7 +73,8 @@ export class WorldView {
         this.onFrame?.();
       }
     };
-    loop();
+    // First frame on the next animation frame, after the caller has set onFrame.
+    this.frame = requestAnimationFrame(loop);
   }
 
   dispose(): void {
