@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Scale-out on PostgreSQL and Redis: a `beacon serve` and two `beacon worker` processes share one
-# real PostgreSQL (a throwaway cluster started here from Debian's postgresql package, on
-# 127.0.0.1 and a free port; as the user `nobody` when run as root, since postgres refuses root)
-# and one redis-server. Jobs made through the API with the built-in engines complete; each is
+# Scale-out on PostgreSQL, Redis and S3: a `beacon serve` and two `beacon worker` processes, each
+# with its own data folder (no shared disk), share one real PostgreSQL (a throwaway cluster
+# started here from Debian's postgresql package, on 127.0.0.1 and a free port; as the user
+# `nobody` when run as root, since postgres refuses root), one redis-server and one S3 server
+# (tests/integration/s3_tools, SigV4-verifying); the server serves media the workers wrote. Jobs made through the API with the built-in engines complete; each is
 # claimed exactly once; the work is shared between processes; nothing was written to SQLite; the
 # events of jobs run by the worker processes reach the server's WebSocket (through Redis). Then
 # Redis is killed, and a worker is killed with SIGKILL mid-job: its lease runs out and the job is
@@ -53,8 +54,16 @@ redis_pid=$!; pids+=("$redis_pid")
 for _ in $(seq 1 200); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 psql_q() { "$PG_BIN/psql" -qtA -h 127.0.0.1 -p "$pg_port" -U beacon -d beacon -c "$1"; }
 
+s3_port=$(free_port)
+mkdir -p "$work/s3"
+node "$HERE/s3_tools/serve.js" "$work/s3" "$s3_port" >"$work/s3.log" 2>&1 &
+s3_pid=$!; pids+=("$s3_pid")
+for _ in $(seq 1 400); do curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && break; sleep 0.05; done
+
 clean=(env -i "PATH=$PATH" "HOME=$work/home" "TMPDIR=$work/tmp" "LANG=C.UTF-8" "BEACON_DATABASE_URL=$DB_URL"
-  "BEACON_REDIS_URL=redis://127.0.0.1:$redis_port")
+  "BEACON_REDIS_URL=redis://127.0.0.1:$redis_port"
+  "BEACON_S3_ENDPOINT=http://127.0.0.1:$s3_port" BEACON_S3_BUCKET=beacon-media
+  BEACON_S3_ACCESS_KEY=S3RVER BEACON_S3_SECRET_KEY=S3RVER)
 beacon() { "${clean[@]}" "$BIN" "$@"; }
 
 data="$work/data"
@@ -72,7 +81,7 @@ done
 check "beacon serve starts on PostgreSQL ($(tail -c 300 "$work/serve.log"))" test "$up" = yes
 wpids=()
 for w in 1 2; do
-  "${clean[@]}" "$BIN" worker --data "$data" --config "$work/one-worker.toml" >"$work/worker$w.log" 2>&1 &
+  "${clean[@]}" "$BIN" worker --data "$work/worker$w-data" --config "$work/one-worker.toml" >"$work/worker$w.log" 2>&1 &
   wpids+=("$!"); pids+=("$!")
 done
 tok=$(beacon token create --data "$data" --name pg 2>"$work/token.err" | tail -n1)
@@ -118,7 +127,22 @@ items=$(api "http://127.0.0.1:$port/api/v1/content" | json_field '["total"]')
 check "six library items, one per job, listed by the server ($items)" test "$items" -eq 6
 hits=$(api "http://127.0.0.1:$port/api/v1/content?q=harbour" | json_field '["total"]')
 check "the library search (tsvector) finds them ($hits)" test "$hits" -eq 6
-check "nothing was written to SQLite" test ! -e "$data/beacon.db"
+check "nothing was written to SQLite" test ! -e "$data/beacon.db" -a ! -e "$work/worker1-data/beacon.db" -a ! -e "$work/worker2-data/beacon.db"
+
+# --- media: in the bucket, served by the server whichever process made them -----------------------
+served=0; media_fail=""; same=0
+s3get() {  # key file: s3cmd (Debian) reads the object straight from the bucket
+  s3cmd --config=/dev/null --no-ssl --host="127.0.0.1:$s3_port" --host-bucket="127.0.0.1:$s3_port" \
+    --access_key=S3RVER --secret_key=S3RVER --region=us-east-1 --force get "s3://beacon-media/$1" "$2" >/dev/null 2>&1
+}
+for u in $(api "http://127.0.0.1:$port/api/v1/content?limit=50" | python3 -c 'import json,sys;print(" ".join(i["mp4_url"] for i in json.load(sys.stdin)["items"]))'); do
+  n=$(api -o "$work/got.mp4" -w '%{size_download}' "http://127.0.0.1:$port$u")
+  d=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$work/got.mp4" 2>/dev/null)
+  if [ "${n:-0}" -gt 10000 ] && [ -n "$d" ]; then served=$((served + 1)); else media_fail="$media_fail $u"; fi
+  s3get "${u#/media/}" "$work/bucket.mp4" && cmp -s "$work/got.mp4" "$work/bucket.mp4" && same=$((same + 1))
+done
+check "the server serves every item's MP4, playable, from S3 through its cache ($served of 6;$media_fail)" test "$served" -eq 6
+check "the bucket holds the same bytes, read by s3cmd ($same of 6)" test "$same" -eq 6
 
 # --- events of jobs run by the worker processes reach the server's WebSocket (Redis) -------------
 sleep 1
