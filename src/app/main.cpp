@@ -14,6 +14,7 @@
 
 #include "app/arcade_wiring.hpp"
 #include "app/commands.hpp"
+#include "app/import_command.hpp"
 #include "app/ops_wiring.hpp"
 
 namespace {
@@ -75,6 +76,14 @@ int main(int argc, char** argv) {
     generate->add_option("--out", gen.out, "copy the final MP4 here");
     generate->add_flag("--json", gen.json, "print one JSON object per line instead of a bar");
 
+    auto* import = cli.add_subcommand("import", "import your own audio or video files into the library");
+    add_common(import);
+    app::ImportOptions imp;
+    import->add_option("files", imp.files, "audio or video files")->required();
+    import->add_option("--title", imp.title, "title (one file only; default the file name)");
+    import->add_option("--language", imp.language, "spoken language (default en)");
+    import->add_flag("--json", imp.json, "print one JSON object per line instead of a bar");
+
     auto* doctor = cli.add_subcommand("doctor", "check each configured engine and dependency");
     add_common(doctor);
 
@@ -117,6 +126,7 @@ int main(int argc, char** argv) {
     if (*serve) return app::Serve(common, listen);
     if (*worker) return app::Worker(common);
     if (*generate) return app::Generate(common, gen);
+    if (*import) return app::ImportFiles(common, imp);
     if (*doctor) return app::Doctor(common);
     if (*set_password) return app::SetPassword(common, user_name);
     if (*token_create) return app::CreateToken(common, token_name);
