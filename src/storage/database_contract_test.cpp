@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/database.hpp"
+#include "storage/migrate.hpp"
 #include "storage/migrations.hpp"
 #include "storage/postgres.hpp"
 #include "storage/postgres_database.hpp"
@@ -465,6 +466,80 @@ TEST_P(DatabaseContract, SessionsExpireAndPasswordChangeEndsThem) {
     EXPECT_EQ(*db_->CountUsersWithPassword(), 1);
 }
 
+
+TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {
+    const fs::path dir = fs::temp_directory_path() / ("beacon-migrate-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string lite_path = (dir / "beacon.db").string();
+    std::int64_t job_id = 0, kept_id = 0, deleted_id = 0, user_id = 0;
+    {
+        auto lite = std::move(OpenSqlite(lite_path)).value();
+        auto u = *lite->GetOrCreateUser("admin");
+        user_id = u.id;
+        ASSERT_TRUE(lite->SetPasswordHash(u.id, "$argon2id$x").ok());
+        ASSERT_TRUE(lite->CreateToken(u.id, "ci", "tokhash").ok());
+        core::GenerateRequest r;
+        r.prompt = "A lighthouse that controls storms";
+        r.produce_preview = false;
+        auto job = *lite->CreateJob(u.id, r);
+        job_id = job.id;
+        ASSERT_TRUE(lite->RecordStage(job.id, "script", {{"title", "Storm"}}).ok());
+        ASSERT_TRUE(lite->AppendJobLog(job.id, "script", "info", "written").ok());
+        ASSERT_TRUE(lite->FinishJob(job.id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
+        core::Content c;
+        c.title = "Lighthouse Storm";
+        c.transcript = "The keeper turns the great lamp.";
+        c.published = true;
+        c.languages = {"en", "es"};
+        kept_id = lite->CreateContent(c)->id;
+        deleted_id = lite->CreateContent(c)->id;
+        ASSERT_TRUE(lite->DeleteContent(deleted_id).ok());
+        core::Asset a;
+        a.job_id = job.id;
+        a.kind = "voice";
+        a.hash = "h1";
+        ASSERT_TRUE(lite->AddAsset(a).ok());
+        auto main = *lite->DefaultPlaylist();
+        main.items = {kept_id};
+        ASSERT_TRUE(lite->UpdatePlaylist(main).ok());
+    }
+    auto cluster = testing::PostgresCluster::Shared();
+    ASSERT_TRUE(cluster.ok()) << cluster.error().message;
+    const std::string name = "migrated_" + std::to_string(::getpid());
+    ASSERT_TRUE((*cluster)->CreateDatabase(name).ok());
+    auto report = CopySqliteToPostgres(lite_path, (*cluster)->Url(name));
+    ASSERT_TRUE(report.ok()) << report.error().message;
+
+    auto pgdb = std::move(OpenPostgres((*cluster)->Url(name), 2)).value();
+    EXPECT_EQ(pgdb->GetUserByName("admin")->id, user_id);
+    EXPECT_EQ(*pgdb->CountUsersWithPassword(), 1);
+    EXPECT_EQ(pgdb->GetTokenByHash("tokhash")->name, "ci");
+    auto job = pgdb->GetJob(job_id);
+    ASSERT_TRUE(job.ok());
+    EXPECT_EQ(job->status, JobState::kCompleted);
+    EXPECT_FALSE(job->request.produce_preview) << "flags become booleans";
+    EXPECT_EQ(job->stages["script"]["title"], "Storm");
+    EXPECT_EQ(pgdb->GetRecentJobLogs(job_id, 10)->size(), 1u);
+    auto kept = pgdb->GetContent(kept_id);
+    ASSERT_TRUE(kept.ok());
+    EXPECT_TRUE(kept->published);
+    EXPECT_EQ(kept->languages, (std::vector<std::string>{"en", "es"}));
+    ContentQuery q;
+    q.search = "lamp";
+    EXPECT_EQ(pgdb->ListContent(q)->total, 1) << "the search index covers copied rows";
+    EXPECT_EQ(pgdb->FindAssetByHash("h1")->value().job_id, job_id);
+    EXPECT_EQ(pgdb->DefaultPlaylist()->items, (std::vector<std::int64_t>{kept_id}));
+    core::Content fresh;
+    fresh.title = "new";
+    EXPECT_GT(pgdb->CreateContent(fresh)->id, deleted_id) << "a deleted item's id is not reused";
+    EXPECT_GT(pgdb->CreateJob(1, core::GenerateRequest{})->id, job_id);
+
+    auto again = CopySqliteToPostgres(lite_path, (*cluster)->Url(name));
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().code, core::ErrorCode::kConflict) << "never into a database in use";
+    fs::remove_all(dir);
+}
 
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseContract, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
