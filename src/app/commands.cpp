@@ -18,6 +18,7 @@
 #include "app/serve.hpp"
 #include "jobs/disk_space.hpp"
 #include "server/auth.hpp"
+#include "storage/migrate.hpp"
 
 namespace beacon::app {
 
@@ -372,6 +373,25 @@ int Generate(const CommonOptions& common, const GenerateOptions& o) {
                   << std::setprecision(2) << content->duration << " s) is in the library as item "
                   << content->id << (o.out.empty() ? "" : "; MP4 copied to " + o.out) << "\n";
     }
+    return 0;
+}
+
+int Migrate(const std::string& from, const std::string& to) {
+    // --from sqlite:DIR (or DIR): the data folder whose beacon.db is copied.
+    std::string dir = from.starts_with("sqlite:") ? from.substr(7) : from;
+    const fs::path db = fs::path(dir) / "beacon.db";
+    if (!fs::exists(db)) return PrintError("no SQLite database at " + db.string()), 2;
+    if (!to.starts_with("postgresql://") && !to.starts_with("postgres://")) {
+        return PrintError("--to must be a postgresql:// URL"), 2;
+    }
+    auto report = storage::CopySqliteToPostgres(db.string(), to);
+    if (!report.ok()) return PrintError(report.error().message), 1;
+    for (const auto& [table, rows] : report->rows) {
+        std::cout << std::left << std::setw(16) << table << rows << " rows\n";
+    }
+    std::cout << "Metadata moved. Media stay in " << (fs::path(dir) / "media").string()
+              << ": keep that folder as data_dir/media, or copy it into your bucket "
+                 "(e.g. s3cmd sync) before setting [storage] s3_endpoint.\n";
     return 0;
 }
 

@@ -27,6 +27,9 @@ struct GenerateOptions {
 
 int Serve(const CommonOptions& common, const std::string& listen);
 int Worker(const CommonOptions& common);
+/// `beacon migrate --from sqlite:DIR --to postgresql://...`: the library's metadata into an
+/// empty PostgreSQL database (ids kept).
+int Migrate(const std::string& from, const std::string& to);
 int Generate(const CommonOptions& common, const GenerateOptions& options);
 int Doctor(const CommonOptions& common);
 int SetPassword(const CommonOptions& common, const std::string& user);

@@ -56,6 +56,13 @@ int main(int argc, char** argv) {
         "worker", "run only job workers on this data folder (no HTTP); for scale-out");
     add_common(worker);
 
+    auto* migrate = cli.add_subcommand(
+        "migrate", "move a library's metadata from SQLite into an empty PostgreSQL database");
+    std::string migrate_from;
+    std::string migrate_to;
+    migrate->add_option("--from", migrate_from, "sqlite:DIR, the data folder to read")->required();
+    migrate->add_option("--to", migrate_to, "postgresql://user:pass@host:5432/db")->required();
+
     auto* generate = cli.add_subcommand("generate", "generate one video from a prompt");
     add_common(generate);
     app::GenerateOptions gen;
@@ -125,6 +132,7 @@ int main(int argc, char** argv) {
 
     if (*serve) return app::Serve(common, listen);
     if (*worker) return app::Worker(common);
+    if (*migrate) return app::Migrate(migrate_from, migrate_to);
     if (*generate) return app::Generate(common, gen);
     if (*import) return app::ImportFiles(common, imp);
     if (*doctor) return app::Doctor(common);

@@ -90,6 +90,7 @@ test("a world from a template: add a cube, move and paint it, reload, share read
     return n ? { position: n.position, color: d.materials[n.material!].color, selected: window.__verse!.selected() } : null;
   });
   expect(reloaded, "the cube is in the saved world").not.toBeNull();
+  console.log(`verse e2e: editor reload to first frame of the world: ${(await page.evaluate(() => window.__verse!.firstFrameMs))?.toFixed(0)} ms`);
   expect(reloaded!.position).toEqual([0, 3, 0]);
   expect(reloaded!.color).toBe("#00ff00");
   expect(reloaded!.selected, "the editor restores its selection").toBe("box-1");
@@ -115,13 +116,16 @@ test("a world from a template: add a cube, move and paint it, reload, share read
   await ctx.close();
 });
 
+// VERSE_E2E_OBJECTS sizes the world (500 by default; the issue also asks for 5,000 measured).
+const OBJECTS = Number(process.env.VERSE_E2E_OBJECTS ?? 500);
+
 test("names are shown as text and a 500-object world autosaves (time reported)", async ({ browser }) => {
   const ctx = await loggedIn(browser, srv);
   const req = ctx.request;
   const headers = await csrf(req);
   const made = await (await req.post("/api/v1/worlds", { headers, data: { title: "<img src=x onerror=window.__pwned=1>", template: "empty-stage" } })).json();
   const doc = made.document;
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < OBJECTS; i++) {
     doc.nodes.push({ id: `b${i}`, name: i === 0 ? "<script>window.__pwned=1</script>" : `Box ${i}`, parent: null, type: "box",
       material: "floor", position: [(i % 25) - 12, 0.5, Math.floor(i / 25) - 10], rotation: [0, 0, 0], scale: [0.5, 0.5, 0.5], visible: true });
   }

@@ -22,6 +22,8 @@ declare global {
       selected: () => string | null;
       saves: number[];
       frames: number;
+      /** performance.now() at the first drawn frame (ms since the page's navigation). */
+      firstFrameMs: number | null;
     };
   }
 }
@@ -83,7 +85,7 @@ function Editor({ initial }: { initial: World }) {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const saving = useRef(false);
   const changedSinceSave = useRef(false);
-  const debug = useRef({ saves: [] as number[], frames: 0 });
+  const debug = useRef({ saves: [] as number[], frames: 0, firstFrameMs: null as number | null });
 
   const setSave = (s: SaveState) => {
     saveStateRef.current = s;
@@ -164,7 +166,9 @@ function Editor({ initial }: { initial: World }) {
     const canvas = canvasRef.current!;
     const view = new WorldView(canvas, docRef.current, (hash) => `/api/v1/worlds/${worldId}/assets/${hash}`);
     viewRef.current = view;
-    view.onFrame = () => { debug.current.frames++; };
+    view.onFrame = () => {
+      if (debug.current.frames++ === 0) debug.current.firstFrameMs = performance.now();
+    };
     if (persisted.camera) {
       view.camera.position.fromArray(persisted.camera.position);
     }
@@ -213,6 +217,7 @@ function Editor({ initial }: { initial: World }) {
       selected: () => selectedRef.current,
       saves: debug.current.saves,
       get frames() { return debug.current.frames; },
+      get firstFrameMs() { return debug.current.firstFrameMs; },
     } as Window["__verse"];
     return () => {
       canvas.removeEventListener("pointerdown", onDown);
