@@ -78,6 +78,17 @@ test("add Spanish from the item page, watch it in the player's menus, remove it"
     await expect(page.getByTestId("languages-panel").getByTestId("language-es")).toHaveCount(0);
     const after = await (await ctx.request.get(c.hls_url)).text();
     expect(after).not.toContain('LANGUAGE="es"');
+
+    // With no Spanish track left, the player offers machine-translated subtitles, made on demand
+    // (a captions-only job) and then listed like the item's other captions.
+    await page.goto(`/watch/${contentId}`);
+    await page.getByTestId("captions-menu").click();
+    const auto = page.getByTestId("auto-translate").getByLabel("Auto-translated subtitles");
+    await expect(auto.locator("option[value=es]")).toHaveText("Español (machine translation)");
+    await auto.selectOption("es");
+    await expect(page.getByTestId("captions-menu-panel").getByLabel("Language").locator("option[value=es]")).toHaveCount(1, { timeout: 120_000 });
+    const langs = await (await ctx.request.get(`/api/v1/content/${contentId}/languages`)).json();
+    expect(langs.languages.find((l: { language: string }) => l.language === "es")).toMatchObject({ dub: false, captions: true, machine_translated: true });
   } finally {
     await ctx.close();
   }

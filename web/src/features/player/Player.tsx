@@ -7,6 +7,7 @@ import {
 import { CAPTION_SIZES, CAPTION_STYLES, loadCaptionSettings, saveCaptionSettings, type CaptionSettings } from "./captions";
 import { chapterAt, parseChapters, type Chapter } from "./chapters";
 import { parseMasterAudio } from "./hlsMaster";
+import { AutoTranslate } from "./AutoTranslate";
 import { Menu, RadioItem } from "./Menu";
 import { loadPosition, savePosition } from "./position";
 
@@ -343,6 +344,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
                     {captions.map((c) => <option key={c.lang} value={c.lang}>{languageName(c.lang)}</option>)}
                   </select></label>
               )}
+              {id > 0 && <AutoTranslate contentId={id} onReady={(lang) => updateCap({ enabled: true, language: lang })} />}
               <label className="field"><span>Size</span>
                 <select className="input" value={cap.size} data-testid="captions-size" onChange={(e) => updateCap({ size: e.target.value as CaptionSettings["size"] })}>
                   {CAPTION_SIZES.map((s) => <option key={s} value={s}>{s === "xlarge" ? "extra large" : s}</option>)}
