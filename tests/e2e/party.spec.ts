@@ -143,3 +143,64 @@ test("three pages watch together: play, pause, seek, speed, hand-off, a throttle
     for (const c of contexts) await c.close();
   }
 });
+
+test("a LiveLoop channel party: two pages see the same moment, with no host", async ({ browser }: { browser: Browser }) => {
+  test.setTimeout(6 * 60_000);
+  const contexts: BrowserContext[] = [];
+  try {
+    const hostCtx = await loggedIn(browser, srv);
+    contexts.push(hostCtx);
+    const { contentId } = await item(hostCtx.request);
+    const me = await (await hostCtx.request.get("/api/v1/auth/me")).json();
+    const h = { "X-CSRF-Token": me.csrf_token };
+    const ch = await (await hostCtx.request.post("/api/v1/playlists", { headers: h, data: { title: `${WORD} together` } })).json();
+    expect((await hostCtx.request.patch(`/api/v1/playlists/${ch.id}`, { headers: h, data: { items: [contentId], active: true } })).ok()).toBe(true);
+    const made = await hostCtx.request.post("/api/v1/parties", { headers: h, data: { channel: ch.slug } });
+    expect(made.ok(), await made.text()).toBe(true);
+    const party = await made.json();
+    const link = `/party/${party.id}?invite=${party.invite_token}`;
+    const pages: Page[] = [];
+    for (const name of ["Ann", "Bob"]) {
+      const ctx = await browser.newContext({ baseURL: srv.url });
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      await page.goto(link);
+      await page.getByTestId("party-name").fill(name);
+      await page.getByTestId("party-join-button").click();
+      await expect(page.getByTestId("party-room")).toBeVisible();
+      await expect(page.getByTestId("party-toggle")).toHaveCount(0);  // nobody controls a channel
+      pages.push(page);
+    }
+    // Both show the frame of the same wall-clock moment (EXT-X-PROGRAM-DATE-TIME), within 250 ms.
+    const dates = async () => {
+      const raw = await Promise.all(pages.map((p) => p.evaluate(() => {
+        const v = document.querySelector<HTMLVideoElement>("[data-testid=party-video]")!;
+        return { d: Number(v.dataset.playingDate || 0), paused: v.paused, at: Date.now(), rate: v.playbackRate };
+      })));
+      const ref = Math.max(...raw.map((r) => r.at));
+      return raw.map((r) => (r.d && !r.paused ? r.d + (ref - r.at) * r.rate : 0));
+    };
+    await expect.poll(async () => {
+      const ds = await dates();
+      return ds.every((d) => d > 0) ? Math.max(...ds) - Math.min(...ds) : Infinity;
+    }, { timeout: 90_000, intervals: [500], message: "both pages show the same live moment" }).toBeLessThan(250);
+    // Bob's player falls 4 s behind (a stall, a background tab): the engine brings him back.
+    await pages[1].evaluate(() => {
+      const v = document.querySelector<HTMLVideoElement>("[data-testid=party-video]")!;
+      v.currentTime -= 4;
+    });
+    await expect.poll(async () => {
+      const ds = await dates();
+      return ds.every((d) => d > 0) ? Math.max(...ds) - Math.min(...ds) : Infinity;
+    }, { timeout: 15_000, intervals: [200], message: "the member who fell behind is aligned again" }).toBeGreaterThan(1000);
+    await expect.poll(async () => {
+      const ds = await dates();
+      return ds.every((d) => d > 0) ? Math.max(...ds) - Math.min(...ds) : Infinity;
+    }, { timeout: 60_000, intervals: [500], message: "the member who fell behind is aligned again" }).toBeLessThan(250);
+    await pages[0].getByTestId("chat-input").fill("live together");
+    await pages[0].getByTestId("chat-send").click();
+    await expect(pages[1].getByTestId("party-chat")).toContainText("live together");
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+});

@@ -70,6 +70,8 @@ export function PartyPlayer({ client, media, live, duration, title, videoBox }: 
     const tick = setInterval(() => {
       engine.tick();
       setTime(video.currentTime);
+      // Live: the wall-clock time of the frame shown (read by the e2e journey and devtools).
+      if (live) video.dataset.playingDate = String(handle.current?.playingDate() ?? "");
     }, 100);
     return () => {
       clearInterval(tick);

@@ -228,3 +228,23 @@ describe("SyncEngine own-event bookkeeping", () => {
     expect(host.media.paused).toBe(false);
   });
 });
+
+describe("SyncEngine in live parties", () => {
+  it("corrects a member who falls far behind again later, but never loops", () => {
+    const w = new SimWorld(41);
+    const m = w.add({ latencyMs: 10, seekLatencyMs: 200 });
+    const base = w.now - 60_000;
+    for (let k = 0; k < 8; k++) m.ping();
+    m.engine.setLiveDate(() => base + m.media.currentTime * 1000);
+    m.deliver(w.state({ live: true, at: w.now, reason: "created" }));
+    w.run(15_000);
+    const first = m.engine.stats.correctiveSeeks + m.engine.stats.applySeeks;
+    for (let k = 0; k < 2; k++) {
+      m.media.currentTime -= 4;  // a stall or a background tab, twice
+      w.run(15_000);
+      const date = base + m.media.currentTime * 1000;
+      expect(Math.abs(date - (w.now - 20_000)), `after fall ${k + 1}`).toBeLessThan(60);
+    }
+    expect(m.engine.stats.correctiveSeeks + m.engine.stats.applySeeks - first).toBeLessThanOrEqual(2);
+  });
+});

@@ -88,6 +88,7 @@ export class SyncEngine {
   private settling: { since: number | null; measure: boolean } | null = null;
   private nudging = false;
   private applySeekDoneFor = -1;
+  private lastCorrectiveAt = -Infinity;
   private liveDate: (() => number | null) | null = null;
   readonly stats: EngineStats;
 
@@ -266,8 +267,12 @@ export class SyncEngine {
     if (drift === null) return;
     this.stats.lastDriftS = drift;
     const abs = Math.abs(drift);
-    if (abs >= this.opts.seekThresholdS && this.correctiveThisCommand < 1) {
+    // One corrective seek per command; a live party has one long "command", so there the budget
+    // comes back after 10 s (still no loop: the seek's landing is measured before anything else).
+    const budget = this.correctiveThisCommand < 1 || (t.live && now - this.lastCorrectiveAt > 10_000);
+    if (abs >= this.opts.seekThresholdS && budget) {
       this.correctiveThisCommand++;
+      this.lastCorrectiveAt = now;
       this.setRate(rateBase);
       this.nudging = false;
       this.doSeek(this.aim(serverNow), true);
