@@ -120,12 +120,31 @@ std::string RenderM3u(const std::vector<ChannelListing>& channels, std::string_v
     std::string out = "#EXTM3U url-tvg=\"" + guide + "\" x-tvg-url=\"" + guide + "\"\n";
     for (const auto& ch : channels) {
         const std::string name = ChannelName(ch.title, ch.slug);
+        const std::string lang0 = ch.languages.empty() ? "" : ch.languages.front();
         out += "#EXTINF:-1 tvg-id=\"" + ChannelId(ch.slug) + "\" tvg-chno=\"" +
                std::to_string(ch.number) + "\" tvg-name=\"" + name + "\" tvg-logo=\"" + logo +
+               (lang0.empty() ? "" : "\" tvg-language=\"" + lang0) +
                "\" group-title=\"Beacon\"," + name + "\n";
         // IPTV apps (and Kodi/Jellyfin/Plex through ffmpeg) get the muxed variant: video and
-        // the channel's first audio language in one TS (tv.m3u8?lang=xx for another).
+        // the channel's first audio language in one TS.
         out += std::string(base_url) + "/live/" + ch.slug + "/tv.m3u8" + q + "\n";
+        // Every other language is an entry of its own (most IPTV apps cannot switch the audio
+        // of a muxed TS): the same guide (tvg-id), the language in the name and the URL.
+        for (std::size_t i = 1; i < ch.languages.size(); ++i) {
+            const std::string& lang = ch.languages[i];
+            bool plain = !lang.empty() && lang.size() <= 16;
+            for (char c : lang) {
+                plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-');
+            }
+            if (!plain) continue;
+            const std::string lname = name + " (" + lang + ")";
+            out += "#EXTINF:-1 tvg-id=\"" + ChannelId(ch.slug) + "\" tvg-chno=\"" +
+                   std::to_string(ch.number) + "." + std::to_string(i) + "\" tvg-name=\"" +
+                   lname + "\" tvg-logo=\"" + logo + "\" tvg-language=\"" + lang +
+                   "\" group-title=\"Beacon\"," + lname + "\n";
+            out += std::string(base_url) + "/live/" + ch.slug + "/tv.m3u8" +
+                   (q.empty() ? "?lang=" : q + "&lang=") + lang + "\n";
+        }
     }
     return out;
 }

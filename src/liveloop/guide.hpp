@@ -24,6 +24,8 @@ struct ChannelListing {
     std::string title;
     int number = 1;  // tvg-chno
     std::vector<Programme> programmes;
+    /// Audio languages the channel carries, its default first (M3U: one entry per language).
+    std::vector<std::string> languages;
 };
 
 /// The tvg-id / XMLTV channel id of a channel: "<slug>.beacon".

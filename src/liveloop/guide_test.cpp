@@ -34,6 +34,25 @@ TEST(Guide, M3uTitlesCannotBreakOutOfAttributesOrLines) {
               "http://h/live/main/tv.m3u8?key=a%20b%26c\n");
 }
 
+TEST(Guide, M3uHasAnEntryPerAudioLanguage) {
+    std::vector<ChannelListing> ch{{"main", "News", 2, {}, {"en", "es", "bad\"lang"}}};
+    auto m3u = RenderM3u(ch, "http://h", "k");
+    EXPECT_NE(m3u.find("tvg-name=\"News\" tvg-logo=\"http://h/live/logo.svg\" "
+                       "tvg-language=\"en\" group-title=\"Beacon\",News\n"
+                       "http://h/live/main/tv.m3u8?key=k\n"),
+              std::string::npos)
+        << m3u;
+    EXPECT_NE(m3u.find("#EXTINF:-1 tvg-id=\"main.beacon\" tvg-chno=\"2.1\" tvg-name=\"News (es)\" "
+                       "tvg-logo=\"http://h/live/logo.svg\" tvg-language=\"es\" "
+                       "group-title=\"Beacon\",News (es)\n"
+                       "http://h/live/main/tv.m3u8?key=k&lang=es\n"),
+              std::string::npos)
+        << m3u;
+    EXPECT_EQ(m3u.find("bad"), std::string::npos) << "a language that is not a plain tag is left out";
+    auto keyless = RenderM3u(ch, "http://h", "");
+    EXPECT_NE(keyless.find("/live/main/tv.m3u8?lang=es\n"), std::string::npos) << keyless;
+}
+
 TEST(Guide, AChannelHasOneNameInTheM3uAndTheXmltv) {
     EXPECT_EQ(ChannelName("News, Weather & \"Sport\"", "news"), "News, Weather & 'Sport'");
     EXPECT_EQ(ChannelName("", "main"), "main");

@@ -455,7 +455,14 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view query
         std::vector<ChannelListing> listings;
         for (const auto& p : *playlists) {
             if (!p.active || !IsSlug(p.slug)) continue;
-            ChannelListing l{p.slug, p.title, static_cast<int>(p.id), {}};
+            ChannelListing l{p.slug, p.title, static_cast<int>(p.id), {}, {}};
+            if (!guide) {
+                // The languages the channel has learnt from its items (default first).
+                if (auto ch = ChannelByIdLocked(p.id); ch.ok()) {
+                    (*ch)->dirty = true;
+                    if (RefreshLocked(**ch, wall).ok()) l.languages = (*ch)->state.audio_languages;
+                }
+            }
             if (guide) {
                 auto ch = ChannelByIdLocked(p.id);
                 if (ch.ok()) {
