@@ -49,14 +49,14 @@ describe("LanguagesPanel", () => {
 
   it("adds a language through a job, shows its progress, lists it with its engines, removes it", async () => {
     r = await renderRoute(<LanguagesPanel contentId={4} />, { path: "/library/:id", at: "/library/4" });
-    await waitFor(() => $(r.container, "[data-testid=language-en]"));
+    await waitFor(() => $(r.container, "[data-testid=language-en]"), 10000);
     const select = byLabel<HTMLSelectElement>(r.container, "Add a language");
     expect([...select.options].map((o) => o.value)).toEqual(["es"]);
     await type(select, "es");
     await click(byText(r.container, "button", "Add language"));
-    await waitFor(() => $(r.container, "[data-testid=language-job] progress"));
+    await waitFor(() => $(r.container, "[data-testid=language-job] progress"), 10000);
     expect(fake.writes()).toEqual([{ method: "POST", path: "/content/4/languages", body: { language: "es", captions_only: false } }]);
-    const row = await waitFor(() => $(r.container, "[data-testid=language-es]"), 6000);
+    const row = await waitFor(() => $(r.container, "[data-testid=language-es]"), 10000);
     expect(row.textContent).toContain("Dub · Captions · machine translation");
     expect(row.textContent).toContain("translated by apertium, voiced by espeak-ng");
     expect(byText(r.container, "[role=status]", "Language added.")).toBeTruthy();
@@ -64,15 +64,15 @@ describe("LanguagesPanel", () => {
     await waitFor(() => {
       if ($(r.container, "[data-testid=languages-panel]").querySelector("[data-testid=language-es]")) throw new Error("still listed");
       return true;
-    });
+    }, 10000);
     expect(fake.writes().at(-1)).toEqual({ method: "DELETE", path: "/content/4/languages/es", body: undefined });
-  });
+  }, 30_000);
 
   it("shows the server's refusal in words", async () => {
     fake.on("POST", "/content/4/languages", () => ({ status: 422, body: { error: { code: "unsupported_language", message: "cannot translate en → xh; supported targets from en: es" } } }));
     r = await renderRoute(<LanguagesPanel contentId={4} />, { path: "/library/:id", at: "/library/4" });
-    await waitFor(() => $(r.container, "[data-testid=language-en]"));
+    await waitFor(() => $(r.container, "[data-testid=language-en]"), 10000);
     await click(byText(r.container, "button", "Add language"));
-    await waitFor(() => byText(r.container, "*", /supported targets from en: es/));
-  });
+    await waitFor(() => byText(r.container, "*", /supported targets from en: es/), 10000);
+  }, 30_000);
 });

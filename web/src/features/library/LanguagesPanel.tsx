@@ -59,8 +59,9 @@ export function LanguagesPanel({ contentId }: { contentId: number }) {
   const [captionsOnly, setCaptionsOnly] = useState(false);
   const [jobId, setJobId] = useState<number | null>(null);
   const job = useQuery({
-    queryKey: qk.job(jobId ?? 0),
-    queryFn: () => api.job(jobId ?? 0),
+    // The job row only (its events also refresh qk.job; this panel needs status and progress).
+    queryKey: ["language-job", jobId ?? 0],
+    queryFn: () => api.request<Job>("GET", `/jobs/${jobId ?? 0}`),
     enabled: jobId !== null,
     refetchInterval: (q) => {
       const s = (q.state.data as Job | undefined)?.status;

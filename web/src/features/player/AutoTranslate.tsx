@@ -25,8 +25,8 @@ export function AutoTranslate({ contentId, onReady }: { contentId: number; onRea
   const [job, setJob] = useState<{ id: number; lang: string } | null>(null);
   const [error, setError] = useState("");
   const running = useQuery({
-    queryKey: qk.job(job?.id ?? 0),
-    queryFn: () => api.job(job?.id ?? 0),
+    queryKey: ["language-job", job?.id ?? 0],
+    queryFn: () => api.request<Job>("GET", `/jobs/${job?.id ?? 0}`),
     enabled: job !== null,
     refetchInterval: (q) => (["completed", "failed", "canceled"].includes((q.state.data as Job | undefined)?.status ?? "") ? false : 1500),
   });
