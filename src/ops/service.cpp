@@ -273,11 +273,42 @@ void OpsService::OnJobEvent(const Json& job) {
     }
 }
 
+namespace {
+
+/// Routes whose first and third segments are plain literals are indexed by method and those
+/// two segments (nearly all of /api/v1/...), so a request tries a handful of patterns, not all.
+std::string RouteKey(std::string_view method, std::string_view first, std::string_view third) {
+    std::string k(method);
+    k += '|';
+    k += first;
+    k += '|';
+    k += third;
+    return k;
+}
+
+bool Literal(const server::PatternSegment& s) { return s.name.empty() && !s.rest; }
+
+}  // namespace
+
 void OpsService::SetRoutes(const std::vector<server::RouteInfo>& routes) {
     routes_.clear();
+    route_index_.clear();
+    unindexed_.clear();
     for (const auto& r : routes) {
         auto parsed = server::ParsePattern(r.pattern);
         if (parsed) routes_.push_back({r.method, r.pattern, std::move(*parsed)});
+    }
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        const auto& p = routes_[i].parsed;
+        bool rest_early = false;
+        for (std::size_t j = 0; j < p.size() && j < 3; ++j) rest_early = rest_early || p[j].rest;
+        if (!p.empty() && Literal(p[0]) && (p.size() < 3 || Literal(p[2])) && !rest_early) {
+            route_index_[RouteKey(routes_[i].method, p[0].prefix,
+                                  p.size() < 3 ? std::string_view() : std::string_view(p[2].prefix))]
+                .push_back(i);
+        } else {
+            unindexed_.push_back(i);
+        }
     }
 }
 
@@ -286,15 +317,25 @@ std::string OpsService::PatternFor(const server::Request& req) const {
     const ParsedRoute* best = nullptr;
     int best_score = -1;
     server::PathParams params;
-    for (const auto& r : routes_) {
-        if (r.method != method) continue;
+    auto consider = [&](std::size_t i) {
+        const auto& r = routes_[i];
+        if (r.method != method) return;
         params.clear();
         int score = server::MatchPattern(r.parsed, req.segments, params);
         if (score > best_score) {
             best_score = score;
             best = &r;
         }
+    };
+    const auto& seg = req.segments;
+    if (!seg.empty()) {
+        auto it = route_index_.find(
+            RouteKey(method, seg[0], seg.size() < 3 ? std::string_view() : std::string_view(seg[2])));
+        if (it != route_index_.end()) {
+            for (std::size_t i : it->second) consider(i);
+        }
     }
+    for (std::size_t i : unindexed_) consider(i);
     return best ? best->pattern : std::string();
 }
 

@@ -151,6 +151,8 @@ private:
         std::vector<server::PatternSegment> parsed;
     };
     std::vector<ParsedRoute> routes_;
+    std::unordered_map<std::string, std::vector<std::size_t>> route_index_;  // see SetRoutes
+    std::vector<std::size_t> unindexed_;
 
     std::mutex walk_mu_;  // one DataBytes walk at a time
     std::mutex mu_;
