@@ -39,6 +39,8 @@ export interface EngineOptions {
   /** rate change per second of drift (0.5: 100 ms ahead → 5 % slower) */
   gain: number;
   seekThresholdS: number;
+  /** after a start-late seek whose cost was just measured: re-aim once if it landed this far off */
+  refineThresholdS: number;
   /** paused/waiting: re-position when further than this from the group position */
   pausedToleranceS: number;
   settleMs: number;
@@ -55,8 +57,9 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   maxNudge: 0.05,
   gain: 0.5,
   seekThresholdS: 1.0,
+  refineThresholdS: 0.15,
   pausedToleranceS: 0.1,
-  settleMs: 400,
+  settleMs: 250,
   stallReportMs: 300,
   seekCostS: 0.25,
   liveDelayMs: 20000,
@@ -85,7 +88,9 @@ export class SyncEngine {
   private readySentFor = -1;
   private bufferingSent = false;
   private stalledSince: number | null = null;
-  private settling: { since: number | null; measure: boolean } | null = null;
+  private settling: { since: number | null; measure: boolean; corrective?: boolean } | null = null;
+  /** Right after a start-late seek landed (its cost now measured): a finer seek threshold. */
+  private refine = false;
   private nudging = false;
   private applySeekDoneFor = -1;
   private lastCorrectiveAt = -Infinity;
@@ -225,6 +230,7 @@ export class SyncEngine {
         if (landed !== null && Math.abs(landed) < 5) {
           this.stats.seekCostS = Math.min(3, Math.max(0, this.stats.seekCostS - landed));
         }
+        this.refine = !s.corrective;
       }
     }
 
@@ -256,6 +262,8 @@ export class SyncEngine {
       if (d !== null && Math.abs(d) > this.opts.pausedToleranceS && this.applySeekDoneFor !== t.seq) {
         this.applySeekDoneFor = t.seq;
         this.doSeek(this.aim(serverNow), false);
+        // Start at once: playback begins as the seek lands, so only the seek's cost is paid.
+        this.doPlay();
         this.settling = { since: null, measure: true };
         return;
       }
@@ -270,13 +278,15 @@ export class SyncEngine {
     // One corrective seek per command; a live party has one long "command", so there the budget
     // comes back after 10 s (still no loop: the seek's landing is measured before anything else).
     const budget = this.correctiveThisCommand < 1 || (t.live && now - this.lastCorrectiveAt > 10_000);
-    if (abs >= this.opts.seekThresholdS && budget) {
+    const threshold = this.refine ? this.opts.refineThresholdS : this.opts.seekThresholdS;
+    this.refine = false;
+    if (abs >= threshold && budget) {
       this.correctiveThisCommand++;
       this.lastCorrectiveAt = now;
       this.setRate(rateBase);
       this.nudging = false;
       this.doSeek(this.aim(serverNow), true);
-      this.settling = { since: null, measure: true };
+      this.settling = { since: null, measure: true, corrective: true };
       return;
     }
     if (this.nudging ? abs <= this.opts.deadbandS : abs < this.opts.nudgeStartS) {
