@@ -132,6 +132,19 @@ std::vector<ExtensionRoute> HttpRoutes(VerseService& svc, std::string public_url
         r.status = 204;
         return r;
     });
+    add("GET", "/api/v1/worlds/{id}/export.glb", user, [&svc](Request& req) {
+        auto id = Param(req, "id");
+        if (!id) return NoWorld();
+        auto r = svc.ExportWorld(req.who.user_id, *id);
+        if (!r.ok()) return Api::Error(r.error());
+        Reply reply;
+        reply.content_type = "model/gltf-binary";
+        reply.body = std::move(r->second.bytes);
+        reply.AddHeader("Content-Disposition", "attachment; filename=\"world-" + std::to_string(*id) + ".glb\"");
+        reply.AddHeader("X-Export-Warnings", std::to_string(r->second.warnings.size()));
+        reply.AddHeader("Cache-Control", "no-store");
+        return reply;
+    });
     add("GET", "/api/v1/worlds/{id}/revisions", user, [&svc](Request& req) {
         auto id = Param(req, "id");
         if (!id) return NoWorld();

@@ -183,6 +183,13 @@ Result<Json> VerseService::SaveWorld(std::int64_t owner, std::int64_t id,
     return out;
 }
 
+Result<std::pair<std::string, GlbExport>> VerseService::ExportWorld(std::int64_t owner, std::int64_t id) {
+    BEACON_TRY(w, Owned(owner, id));
+    BEACON_TRY(text, store_.Document(id, w.revision));
+    BEACON_TRY(checked, CheckDocument(std::string_view(text), LookupFor(id), options_.document));
+    return std::pair{w.title, ExportGlb(checked.document)};
+}
+
 core::Status VerseService::DeleteWorld(std::int64_t owner, std::int64_t id) {
     BEACON_TRY(w, Owned(owner, id));
     BEACON_TRY(orphans, store_.Delete(w.id));

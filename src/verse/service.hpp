@@ -13,6 +13,7 @@
 #include "storage/object_store.hpp"
 #include "verse/assets.hpp"
 #include "verse/document.hpp"
+#include "verse/export.hpp"
 #include "verse/store.hpp"
 
 namespace beacon::verse {
@@ -50,6 +51,8 @@ public:
     core::Result<Json> SaveWorld(std::int64_t owner, std::int64_t id, std::int64_t expected_revision,
                                  const Json& document);
     core::Status DeleteWorld(std::int64_t owner, std::int64_t id);
+    /// The newest revision as GLB (see export.hpp); the title names the file.
+    core::Result<std::pair<std::string, GlbExport>> ExportWorld(std::int64_t owner, std::int64_t id);
 
     core::Result<Json> ListRevisions(std::int64_t owner, std::int64_t id);
     core::Result<Json> GetRevision(std::int64_t owner, std::int64_t id, std::int64_t revision);

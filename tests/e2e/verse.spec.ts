@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { createRequire } from "node:module";
 import { csrf, loggedIn, serverForThisFile } from "./fixtures";
 
 /**
@@ -148,5 +149,28 @@ test("names are shown as text and a 500-object world autosaves (time reported)",
   const nodes = await page.evaluate(() => window.__verse!.doc().nodes.length);
   console.log(`verse e2e: ${nodes}-node world, autosave main-thread serialise (ms): first ${saves[0].toFixed(2)}, then ${saves.slice(1).map((s) => s.toFixed(2)).join(", ")}`);
   test.info().annotations.push({ type: "autosave-ms", description: `${nodes} nodes: ${saves.map((s) => s.toFixed(2)).join(", ")}` });
+  await ctx.close();
+});
+
+test("every template exports a GLB the Khronos glTF validator passes with 0 errors", async ({ browser }) => {
+  // gltf-validator comes from web/node_modules (the e2e runner puts it on NODE_PATH).
+  const validator = createRequire(__filename)("gltf-validator") as {
+    validateBytes: (data: Uint8Array) => Promise<{ issues: { numErrors: number; numWarnings: number; messages: { code: string; message: string; severity: number }[] } }>;
+  };
+  const ctx = await loggedIn(browser, srv);
+  const req = ctx.request;
+  const headers = await csrf(req);
+  const templates = (await (await req.get("/api/v1/worlds/templates")).json()).items as { id: string }[];
+  expect(templates.length).toBeGreaterThanOrEqual(5);
+  for (const t of templates) {
+    const w = await (await req.post("/api/v1/worlds", { headers, data: { title: t.id, template: t.id } })).json();
+    const r = await req.get(`/api/v1/worlds/${w.id}/export.glb`);
+    expect(r.status()).toBe(200);
+    expect(r.headers()["content-type"]).toBe("model/gltf-binary");
+    const report = await validator.validateBytes(new Uint8Array(await r.body()));
+    const errors = report.issues.messages.filter((m) => m.severity === 0);
+    console.log(`verse e2e: ${t.id}.glb: ${report.issues.numErrors} errors, ${report.issues.numWarnings} warnings`);
+    expect(errors, `${t.id}: ${JSON.stringify(errors)}`).toEqual([]);
+  }
   await ctx.close();
 });
