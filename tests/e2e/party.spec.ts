@@ -20,7 +20,10 @@ interface Reading { t: number; paused: boolean; rate: number; at: number }
 /** Every page's video state at (nearly) one instant, each projected onto the same reference time. */
 async function readAll(pages: Page[]): Promise<Reading[]> {
   const raw = await Promise.all(pages.map((p) => p.evaluate(() => {
-    const v = document.querySelector<HTMLVideoElement>("[data-testid=party-video]")!;
+    // The video may be in the page's Document Picture-in-Picture window.
+    const pip = (window as unknown as { documentPictureInPicture?: { window: Window | null } }).documentPictureInPicture?.window;
+    const sel = "[data-testid=party-video]";
+    const v = (document.querySelector<HTMLVideoElement>(sel) ?? pip?.document.querySelector<HTMLVideoElement>(sel))!;
     return { t: v.currentTime, paused: v.paused, rate: v.playbackRate, at: Date.now() };
   })));
   const ref = Math.max(...raw.map((r) => r.at));
@@ -113,6 +116,25 @@ test("three pages watch together: play, pause, seek, speed, hand-off, a throttle
     rs = await until(pages, (r) => r.every((x) => x.rate > 1.4 && x.rate < 1.6), "everyone at 1.5×");
     await host.getByTestId("party-rate").selectOption("1");
     await until(pages, (r) => r.every((x) => x.rate > 0.94 && x.rate < 1.06), "everyone back at 1×");
+
+    // Document Picture-in-Picture: the video (and the chat) move into the PiP window and keep
+    // playing in sync, without reloading; back in the page afterwards.
+    const before = (await readAll([host]))[0];
+    await host.getByTestId("party-pip").click();
+    await expect.poll(() => host.evaluate(() => {
+      const pip = (window as unknown as { documentPictureInPicture?: { window: Window | null } }).documentPictureInPicture?.window;
+      return !!pip?.document.querySelector("[data-testid=party-video]") && !!pip.document.querySelector("[data-testid=chat-input]")
+        && !document.querySelector("[data-testid=party-video]");
+    }), { timeout: 10_000, message: "video and chat in the PiP window" }).toBe(true);
+    rs = await readAll(pages);
+    // It went on from where it was (no restart, no reload) ...
+    expect(rs[0].t).toBeGreaterThan(before.t);
+    expect(rs[0].t - before.t).toBeLessThan((rs[0].at - before.at) / 1000 + 0.5);
+    // ... and stays with the others.
+    await until(pages, (r) => r.every((x) => !x.paused) && spread(r) < 0.25, "still together in PiP");
+    await host.getByTestId("party-pip").click();
+    await expect(host.getByTestId("party-video")).toBeVisible();
+    await until(pages, (r) => r.every((x) => !x.paused) && spread(r) < 0.25, "together after PiP closed");
 
     // Hand-off: Ann becomes host; her controls work, Hana's are disabled.
     await host.getByTestId("party-member").filter({ hasText: "Ann" }).getByTestId("handoff").click();
