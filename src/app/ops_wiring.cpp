@@ -155,6 +155,11 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
             return Fail("backups cover the SQLite database; with [database] url (PostgreSQL) "
                         "use pg_dump for the database");
         }
+        if (!cfg->storage.s3_endpoint.empty()) {
+            return Fail("backups cover media in the data folder; with [storage] s3_endpoint the "
+                        "bucket holds the media: use the object store's own versioning or "
+                        "replication for it");
+        }
     }
     if (*backup_create_) {
         auto made = ops::CreateBackup(cfg->data_dir, to_.empty() ? BackupDir(*cfg) : fs::path(to_));
