@@ -330,3 +330,36 @@ TEST_F(PartyTest, InvitesAreScopedToTheirParty) {
 
 }  // namespace
 }  // namespace beacon::party
+
+namespace beacon::party {
+namespace {
+
+TEST_F(PartyTest, AudioTrackCaptionsAndSpeedArePartyWide) {
+    auto id = NewParty();
+    auto a = Join(id, "Ann");
+    auto b = Join(id, "Bob");
+    a.Say({{"type", "request"}, {"action", "audio"}, {"track", "Español"}});
+    EXPECT_EQ(b.sink->Last("state")["audio"], "Español");
+    a.Say({{"type", "request"}, {"action", "captions"}, {"track", "fr"}});
+    EXPECT_EQ(b.sink->Last("state")["captions"], "fr");
+    EXPECT_EQ(b.sink->Last("state")["audio"], "Español");
+    a.Say({{"type", "request"}, {"action", "play"}});
+    now_ += 2000;
+    a.Say({{"type", "request"}, {"action", "rate"}, {"rate", 1.5}});
+    auto s = b.sink->Last("state");
+    EXPECT_EQ(s["rate"], 1.5);
+    // The rate change is scheduled too: from `at` on, the position moves 1.5 s per second.
+    EXPECT_DOUBLE_EQ(s["at"].get<double>(), now_ + 500);
+    EXPECT_NEAR(s["position"].get<double>(), 2.0, 1e-9);
+    a.Say({{"type", "request"}, {"action", "rate"}, {"rate", 9}});
+    EXPECT_EQ(a.sink->Last("error")["code"], "invalid_request");
+    // A late joiner gets all of it in its hello.
+    auto c = Join(id, "Cy");
+    auto hs = c.sink->Last("hello")["state"];
+    EXPECT_EQ(hs["audio"], "Español");
+    EXPECT_EQ(hs["captions"], "fr");
+    EXPECT_EQ(hs["rate"], 1.5);
+}
+
+}  // namespace
+}  // namespace beacon::party
