@@ -5,8 +5,13 @@
 #include <sstream>
 
 #include "arcade/http.hpp"
+#include "arcade/samples.hpp"
 #include "core/model.hpp"
 #include "server/http_util.hpp"
+
+#ifndef BEACON_ARCADE_SAMPLES
+#define BEACON_ARCADE_SAMPLES "games/samples"
+#endif
 
 namespace beacon::app {
 
@@ -57,6 +62,14 @@ core::Result<std::unique_ptr<ArcadeWiring>> ArcadeWiring::Open(const config::Con
     }
     BEACON_TRY(service, arcade::ArcadeService::Open(std::move(options)));
     w->service_ = std::move(service);
+    if (cfg.arcade.samples) {
+        auto added = arcade::InstallSamples(*w->service_, BEACON_ARCADE_SAMPLES);
+        if (!added.ok()) {
+            std::cerr << "beacon: arcade: " << added.error().message << "\n";
+        } else if (*added > 0) {
+            std::cerr << "beacon: arcade: installed " << *added << " sample game(s)\n";
+        }
+    }
     return w;
 }
 

@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "arcade/samples.hpp"
 #include "arcade/test_zip.hpp"
 
 namespace beacon::arcade {
@@ -182,6 +183,30 @@ TEST_F(ServiceTest, LeftoverStagingIsRemovedOnOpen) {
     std::ofstream(root_ / "arcade/staging/upload-crashed") << "half";
     Reopen();
     EXPECT_TRUE(fs::is_empty(root_ / "arcade/staging"));
+}
+
+TEST_F(ServiceTest, TheShippedSamplesInstallOnceAndPassTheChecks) {
+    const fs::path samples = fs::path(BEACON_SOURCE_DIR) / "games" / "samples";
+    auto added = InstallSamples(*arcade_, samples);
+    ASSERT_TRUE(added.ok()) << added.error().message;
+    EXPECT_EQ(*added, 3);
+    auto list = arcade_->List();
+    ASSERT_EQ(list->size(), 3u);
+    std::vector<std::string> titles;
+    for (const auto& g : *list) {
+        titles.push_back(g.title);
+        auto root = arcade_->VersionRoot(g.id, 1);
+        ASSERT_TRUE(root.ok());
+        // Each uses the SDK from its own origin.
+        EXPECT_NE(Read(*root / "index.html").find("<script src=\"/beacon-game.js\"></script>"), std::string::npos) << g.title;
+    }
+    std::sort(titles.begin(), titles.end());
+    EXPECT_EQ(titles, (std::vector<std::string>{"Comet Dodge", "Cube Spin", "Slide Puzzle"}));
+    // Once only: a deleted sample stays deleted.
+    ASSERT_TRUE(arcade_->Delete((*list)[0].id).ok());
+    EXPECT_EQ(*InstallSamples(*arcade_, samples), 0);
+    EXPECT_EQ(arcade_->List()->size(), 2u);
+    EXPECT_EQ(*InstallSamples(*arcade_, root_ / "no-such-folder"), 0);
 }
 
 }  // namespace

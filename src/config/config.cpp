@@ -284,7 +284,8 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                           Int64("max_upload_mb", &c.arcade.max_upload_mb, 1, 1 << 14),
                           Int64("max_total_mb", &c.arcade.max_total_mb, 1, 1 << 16),
                           Int64("max_file_mb", &c.arcade.max_file_mb, 1, 1 << 16),
-                          Int("max_files", &c.arcade.max_files, 1, 1000000)};
+                          Int("max_files", &c.arcade.max_files, 1, 1000000),
+                          Bool("samples", &c.arcade.samples)};
     sections["wiki"] = {Str("zim", &c.wiki.zim), Bool("online", &c.wiki.online),
                         Field{"source", [&c](const toml::value& v) -> std::string {
                                   if (!v.is_string()) return "must be a string, not " + TypeName(v);

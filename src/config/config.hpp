@@ -177,6 +177,7 @@ struct ArcadeConfig {
     std::int64_t max_total_mb = 500;   // MiB extracted per game
     std::int64_t max_file_mb = 200;    // MiB per file in a game
     int max_files = 1000;              // files and folders per game
+    bool samples = true;               // install the sample games on first start
 };
 
 struct Config {

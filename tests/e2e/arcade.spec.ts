@@ -11,7 +11,8 @@ import { freePort } from "./server";
  * the sandboxed iframe on its own origin and draws into its canvas and DOM; its SDK save survives
  * a reload of the page; pause and sound reach it; from inside the frame it can read none of the
  * studio's cookies or storage, cannot call the studio's API, navigate the top window or open
- * popups; a hostile zip is refused in words.
+ * popups; a hostile zip is refused in words. The three sample games shipped with Beacon are
+ * installed on first start and each reaches its first frame (it tells the host it is ready).
  */
 const srv = serverForThisFile(async () => `[arcade]\nlisten = "127.0.0.1:${await freePort()}"`);
 
@@ -78,7 +79,7 @@ test("Arcade: upload a game, play it sandboxed on its own origin, saves survive 
     await page.getByTestId("arcade-upload-submit").click();
     await expect(page.getByTestId("arcade-upload-error")).toContainText("climbs out of the game folder");
     await page.getByRole("button", { name: "Cancel" }).click();
-    await expect(page.getByTestId("arcade-game")).toHaveCount(0);
+    await expect(page.getByTestId("arcade-game")).toHaveCount(3);  // the samples only
 
     // The good one.
     await page.getByTestId("arcade-upload-open").click();
@@ -135,10 +136,27 @@ test("Arcade: upload a game, play it sandboxed on its own origin, saves survive 
 
     // The studio still works, and the grid shows the game.
     await page.goto("/arcade");
-    await expect(page.getByTestId("arcade-game")).toHaveCount(1);
-    await expect(page.getByTestId("arcade-game")).toContainText("Counter");
+    await expect(page.getByTestId("arcade-game")).toHaveCount(4);
+    await expect(page.getByTestId("arcade-game").first()).toContainText("Counter");
   } finally {
     await ctx.close();
     rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("Arcade: the sample games are installed on first start and each reaches its first frame", async ({ browser }) => {
+  const ctx = await loggedIn(browser, srv);
+  try {
+    const page = await ctx.newPage();
+    for (const title of ["Comet Dodge", "Cube Spin", "Slide Puzzle"]) {
+      await page.goto("/arcade");
+      await page.getByTestId("arcade-game").filter({ hasText: title }).getByRole("link", { name: title }).click();
+      await expect(page.getByRole("heading", { name: title })).toBeVisible();
+      // ready() is sent after the first frame is drawn (the puzzle: once its board is built).
+      await expect(page.getByTestId("arcade-sdk-state")).toContainText("Game ready", { timeout: 30_000 });
+      await expect(page.frameLocator("[data-testid=arcade-frame]").locator("canvas, #board").first()).toBeVisible();
+    }
+  } finally {
+    await ctx.close();
   }
 });

@@ -176,7 +176,7 @@ def main():
         config = os.path.join(work, "beacon.toml")
         game_port = free_port()
         with open(config, "w") as f:
-            f.write(f"[arcade]\nlisten = \"127.0.0.1:{game_port}\"\n")
+            f.write(f"[arcade]\nlisten = \"127.0.0.1:{game_port}\"\nsamples = false\n")
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
         subprocess.run([beacon, "user", "set-password", "--data", data, "--config", config],
                        input=PASSWORD + "\n", text=True, env=env, check=True,
