@@ -312,6 +312,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     so.max_body_bytes = static_cast<std::size_t>(rt.cfg.server.max_body_bytes);
     so.threads = rt.cfg.server.threads;
     so.max_connections = static_cast<std::size_t>(rt.cfg.server.max_connections);
+    so.ws_max_replay = static_cast<std::size_t>(rt.cfg.server.ws_max_replay);
     so.allowed_hosts = rt.cfg.server.allowed_hosts;
     so.public_url = rt.cfg.server.public_url;
     // Long enough for every channel to have moved past a deleted item's published segments.

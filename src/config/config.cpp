@@ -200,7 +200,8 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                           Str("web_root", &c.server.web_root),
                           Int("threads", &c.server.threads, 1, 64),
                           Int("max_connections", &c.server.max_connections, 16, 1'000'000),
-                          StrList("allowed_hosts", &c.server.allowed_hosts)};
+                          StrList("allowed_hosts", &c.server.allowed_hosts),
+                          Int("ws_max_replay", &c.server.ws_max_replay, 0, 1'000'000)};
     sections["storage"] = {Int64("min_free_mb", &c.storage.min_free_mb, 0, 1LL << 40),
                            Url("s3_endpoint", &c.storage.s3_endpoint),
                            Str("bucket", &c.storage.bucket), Str("region", &c.storage.region),

@@ -20,6 +20,8 @@ struct ServerConfig {
     int threads = 2;                        // HTTP I/O threads
     int max_connections = 1000;  // connections at once (also kept below the open-file limit)
     std::vector<std::string> allowed_hosts;  // extra Host names accepted; "*" = any
+    /// Events replayed to a reconnecting WebSocket client; further behind it gets "resync".
+    int ws_max_replay = 1000;
 };
 
 struct JobsConfig {

@@ -60,7 +60,11 @@ export class BeaconServer {
       const webRoot = process.env.BEACON_E2E_WEB_ROOT
         ? `[server]\nweb_root = ${JSON.stringify(process.env.BEACON_E2E_WEB_ROOT)}\n`
         : "";
-      writeFileSync(config, webRoot + this.extraToml + "\n");
+      // One [server] table: a web_root goes into the extra config's own [server] when it has one.
+      const text = webRoot && this.extraToml.includes("[server]\n")
+        ? this.extraToml.replace("[server]\n", webRoot)
+        : webRoot + this.extraToml;
+      writeFileSync(config, text + "\n");
       args.push("--config", config);
     }
     const child = spawn(bin, args, { cwd: this.dir, env, stdio: ["ignore", "pipe", "pipe"] });
