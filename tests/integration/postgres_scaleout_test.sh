@@ -66,6 +66,17 @@ clean=(env -i "PATH=$PATH" "HOME=$work/home" "TMPDIR=$work/tmp" "LANG=C.UTF-8" "
   BEACON_S3_ACCESS_KEY=S3RVER BEACON_S3_SECRET_KEY=S3RVER)
 beacon() { "${clean[@]}" "$BIN" "$@"; }
 
+# --- beacon migrate: an existing SQLite library's metadata into an empty PostgreSQL database -------
+"$PG_BIN/psql" -q -h 127.0.0.1 -p "$pg_port" -U beacon -d postgres -c "CREATE DATABASE moved" >/dev/null
+plain=(env -i "PATH=$PATH" "HOME=$work/home" "TMPDIR=$work/tmp" "LANG=C.UTF-8")
+"${plain[@]}" "$BIN" token create --data "$work/old" --name old-ci >/dev/null 2>&1
+out=$("${plain[@]}" "$BIN" migrate --from "sqlite:$work/old" --to "postgresql://beacon@127.0.0.1:$pg_port/moved" 2>&1); rc=$?
+check "beacon migrate copies a SQLite library ($rc: $(tr '\n' ' ' <<<"$out" | head -c 200))" test "$rc" -eq 0
+moved=$("$PG_BIN/psql" -qtA -h 127.0.0.1 -p "$pg_port" -U beacon -d moved -c "SELECT name FROM api_tokens")
+check "the token made on SQLite is in PostgreSQL ($moved)" test "$moved" = old-ci
+out=$("${plain[@]}" "$BIN" migrate --from "sqlite:$work/old" --to "postgresql://beacon@127.0.0.1:$pg_port/moved" 2>&1); rc=$?
+check "migrating into a database in use is refused in words ($out)" test "$rc" -ne 0 -a -n "$(grep -i 'not empty' <<<"$out")"
+
 data="$work/data"
 printf '[jobs]\nworkers = 1\nlease_seconds = 4\n' >"$work/one-worker.toml"
 port=$(free_port)
