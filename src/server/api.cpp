@@ -705,7 +705,9 @@ core::Result<Identity> Api::Authenticate(const Request& req, bool allow_query_to
             e.token_id = t->id;
             e.checked = now;
             credentials_.Put(Kind::kBearer, digest, std::move(e), generation);
-        } else if (!IsNoSuchCredential(t.error())) {
+        } else if (IsNoSuchCredential(t.error())) {
+            credentials_.Forget(Kind::kBearer, digest);
+        } else {
             return CredentialCheckFailed(t.error());
         }
         return {};
@@ -743,6 +745,7 @@ core::Result<Identity> Api::Authenticate(const Request& req, bool allow_query_to
             return who;
         }
         if (!IsNoSuchCredential(s.error())) return CredentialCheckFailed(s.error());
+        credentials_.Forget(Kind::kSession, hash);
     }
     if (allow_query_token && req.HasQuery("token")) {
         BEACON_CHECK(token_identity(req.Query("token")));
@@ -768,7 +771,9 @@ core::Result<Identity> Api::Authenticate(const Request& req, bool allow_query_to
                 e.user_id = u->id;
                 e.checked = now;
                 credentials_.Put(Kind::kStreamKey, digest, std::move(e), generation);
-            } else if (!IsNoSuchCredential(u.error())) {
+            } else if (IsNoSuchCredential(u.error())) {
+                credentials_.Forget(Kind::kStreamKey, digest);
+            } else {
                 return CredentialCheckFailed(u.error());
             }
         }
@@ -1581,6 +1586,19 @@ constexpr std::chrono::milliseconds kMemoryAnswerFor{1000};
 
 }  // namespace
 
+bool Api::StillAnswerable(CachedBody& c, std::chrono::steady_clock::time_point now) const {
+    if (c.generation != generation_.load(std::memory_order_acquire)) return false;
+    const auto age = now - c.checked;
+    if (age < kMemoryAnswerFor) return true;
+    // Past its time: one request asks the database, the others keep the body meanwhile (for
+    // one more period at most) instead of all asking at the same moment.
+    if (age >= 2 * kMemoryAnswerFor || !c.refreshing) {
+        c.refreshing = true;
+        return false;
+    }
+    return true;
+}
+
 std::optional<Reply> Api::GetJobFast(Request& req) {
     // Only a finished job's detail: it changes only through requests and events of this
     // process (retry, regenerate), which move the generation.
@@ -1591,9 +1609,7 @@ std::optional<Reply> Api::GetJobFast(Request& req) {
     {
         std::lock_guard lock(job_cache_mu_);
         auto it = job_cache_.find(*id);
-        if (it == job_cache_.end() || !it->second.final ||
-            it->second.generation != generation_.load(std::memory_order_acquire) ||
-            now - it->second.checked >= kMemoryAnswerFor) {
+        if (it == job_cache_.end() || !it->second.final || !StillAnswerable(it->second, now)) {
             return std::nullopt;
         }
         r.shared_body = it->second.body;
@@ -1724,11 +1740,7 @@ std::optional<Reply> Api::ListContentFast(Request& req) {
     {
         std::lock_guard lock(content_cache_mu_);
         auto it = content_cache_.find(std::string(query));
-        if (it == content_cache_.end() ||
-            it->second.generation != generation_.load(std::memory_order_acquire) ||
-            now - it->second.checked >= kMemoryAnswerFor) {
-            return std::nullopt;
-        }
+        if (it == content_cache_.end() || !StillAnswerable(it->second, now)) return std::nullopt;
         r.shared_body = it->second.body;
     }
     r.AddHeader("Cache-Control", "no-store");

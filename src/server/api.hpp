@@ -161,6 +161,9 @@ private:
     std::optional<Reply> GetJobFast(Request& req);
     std::optional<Reply> ListContentFast(Request& req);
     std::optional<Reply> LiveFast(Request& req);
+    struct CachedBody;
+    /// True when a cached body may be answered from memory now (callers hold its lock).
+    bool StillAnswerable(CachedBody& c, std::chrono::steady_clock::time_point now) const;
 
     ServerDeps& deps_;
     const ServerOptions& options_;
@@ -181,6 +184,7 @@ private:
         bool final = false;       // job details: completed, failed or canceled
         std::uint64_t generation = 0;
         std::chrono::steady_clock::time_point checked{};
+        bool refreshing = false;  // past its time, one request was sent to the database
     };
     /// GET /jobs/{id} bodies by job id, with the fingerprint they were built at.
     std::mutex job_cache_mu_;

@@ -22,9 +22,15 @@ std::optional<CredentialCache::Entry> CredentialCache::Find(Kind kind, std::stri
     std::lock_guard lock(mu_);
     auto it = entries_.find(key);
     if (it == entries_.end()) return std::nullopt;
-    const Entry& e = it->second;
-    if (now - e.checked >= ttl_ || now < e.checked) return std::nullopt;
+    Entry& e = it->second;
     if (e.expires_at != 0 && wall >= e.expires_at) return std::nullopt;
+    if (now < e.checked || now - e.checked >= 2 * ttl_) return std::nullopt;
+    if (now - e.checked >= ttl_) {
+        if (!e.refreshing) {
+            e.refreshing = true;  // this caller asks the database
+            return std::nullopt;
+        }
+    }
     return e;
 }
 
@@ -49,6 +55,12 @@ void CredentialCache::EraseIf(Pred pred) {
     std::erase_if(entries_, [&](const auto& kv) {
         return pred(static_cast<Kind>(kv.first.front()), kv.first, kv.second);
     });
+}
+
+void CredentialCache::Forget(Kind kind, std::string_view digest) {
+    const std::string key = KeyOf(kind, digest);
+    std::lock_guard lock(mu_);
+    entries_.erase(key);
 }
 
 void CredentialCache::RevokeToken(std::int64_t user_id, std::int64_t token_id) {

@@ -32,13 +32,16 @@ public:
         std::string csrf_token;           // sessions
         core::UnixMillis expires_at = 0;  // sessions (0: no expiry)
         Clock::time_point checked{};      // when the database last confirmed it
+        bool refreshing = false;          // a caller was sent to the database for it
     };
 
     explicit CredentialCache(std::chrono::milliseconds ttl = std::chrono::seconds(1),
                              std::size_t max_entries = 10000);
 
     /// The entry for a credential digest when it was confirmed less than ttl ago and (for
-    /// sessions) has not expired at `wall`.
+    /// sessions) has not expired at `wall`. Past the ttl, one caller is sent to the database
+    /// (nullopt) while the others keep the entry for up to another ttl, so that many
+    /// connections of one client do not all ask the database at the same moment.
     std::optional<Entry> Find(Kind kind, std::string_view digest, Clock::time_point now,
                               core::UnixMillis wall) const;
     /// The current revocation generation: read it before asking the database, hand it to Put.
@@ -46,6 +49,8 @@ public:
     /// Remembers what the database said, unless a revocation happened since `generation`.
     void Put(Kind kind, std::string_view digest, Entry entry, std::uint64_t generation);
 
+    /// The database no longer knows this credential (checked again and refused).
+    void Forget(Kind kind, std::string_view digest);
     void RevokeToken(std::int64_t user_id, std::int64_t token_id);
     void RevokeUserTokens(std::int64_t user_id);
     void RevokeSession(std::string_view digest);
@@ -62,7 +67,7 @@ private:
     std::size_t max_entries_;
     mutable std::mutex mu_;
     std::uint64_t generation_ = 0;
-    std::unordered_map<std::string, Entry> entries_;  // kind character + digest
+    mutable std::unordered_map<std::string, Entry> entries_;  // kind character + digest
 };
 
 }  // namespace beacon::server

@@ -28,8 +28,15 @@ TEST(CredentialCacheTest, RemembersAConfirmedCredentialForTheTtlOnly) {
     EXPECT_EQ(hit->token_id, 3);
     // Another kind with the same digest is another credential.
     EXPECT_FALSE(cache.Find(Kind::kSession, "d1", t0, 0));
-    // After the ttl the database must confirm it again.
+    // After the ttl the database must confirm it again: one caller is sent there, the others
+    // keep the entry meanwhile, for one more ttl at most.
     EXPECT_FALSE(cache.Find(Kind::kBearer, "d1", t0 + 1000ms, 0));
+    EXPECT_TRUE(cache.Find(Kind::kBearer, "d1", t0 + 1001ms, 0));
+    EXPECT_FALSE(cache.Find(Kind::kBearer, "d1", t0 + 2000ms, 0));
+    // The database refused it: gone at once.
+    cache.Put(Kind::kBearer, "d1", Token(7, 3, t0), cache.Generation());
+    cache.Forget(Kind::kBearer, "d1");
+    EXPECT_FALSE(cache.Find(Kind::kBearer, "d1", t0, 0));
 }
 
 TEST(CredentialCacheTest, AnExpiredSessionIsNotFound) {

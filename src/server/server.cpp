@@ -121,7 +121,11 @@ public:
           api_(deps_, options_),
           pool_(static_cast<std::size_t>(std::max(1, options_.blocking_threads))),
           password_pool_(static_cast<std::size_t>(std::max(1, options_.password_threads))) {
-        ioc_.emplace(std::max(1, options_.threads));
+        // One context per network thread: a connection lives on one thread from accept to
+        // close, and threads never contend for one scheduler queue.
+        for (int i = 0; i < std::max(1, options_.threads); ++i) {
+            iocs_.push_back(std::make_unique<asio::io_context>(1));
+        }
     }
 
     ~Impl() { Stop(); }
@@ -140,7 +144,7 @@ public:
         }
         tcp::endpoint ep(addr, options_.port);
         std::string where = options_.host + ":" + std::to_string(options_.port);
-        acceptor_.emplace(asio::make_strand(*ioc_));
+        acceptor_.emplace(asio::make_strand(*iocs_.front()));
         if (acceptor_->open(ep.protocol(), ec); ec) {
             return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
         }
@@ -168,8 +172,9 @@ public:
         }
         asio::co_spawn(acceptor_->get_executor(), Accept(), asio::detached);
         started_ = true;
-        for (int i = 0; i < std::max(1, options_.threads); ++i) {
-            threads_.emplace_back([this] { ioc_->run(); });
+        for (auto& ioc : iocs_) {
+            guards_.push_back(asio::make_work_guard(*ioc));
+            threads_.emplace_back([ctx = ioc.get()] { ctx->run(); });
         }
         return {};
     }
@@ -197,7 +202,7 @@ public:
             for (int fd : conn_fds_) ::shutdown(fd, SHUT_RDWR);
             conn_cv_.wait_for(lock, std::chrono::seconds(5), [this] { return active_ == 0; });
         }
-        ioc_->stop();
+        for (auto& ioc : iocs_) ioc->stop();
         for (auto& t : threads_) t.join();
         threads_.clear();
         pool_.join();
@@ -205,7 +210,8 @@ public:
         // Destroying the context destroys the suspended connection coroutines, which closes
         // their sockets (clients see the connection end) and runs their clean-ups.
         acceptor_.reset();
-        ioc_.reset();
+        guards_.clear();
+        iocs_.clear();
     }
 
     std::uint16_t port() const { return port_; }
@@ -264,7 +270,9 @@ private:
         constexpr std::chrono::milliseconds kMinDelay{10}, kMaxDelay{1000};
         auto delay = kMinDelay;
         for (;;) {
-            auto [ec, socket] = co_await acceptor_->async_accept(asio::make_strand(*ioc_), kUseTuple);
+            // Connections are dealt to the network threads in turn.
+            asio::io_context& target = *iocs_[next_context_++ % iocs_.size()];
+            auto [ec, socket] = co_await acceptor_->async_accept(asio::make_strand(target), kUseTuple);
             if (ec) {
                 if (ec == asio::error::operation_aborted || !acceptor_->is_open()) co_return;
                 // Out of descriptors (EMFILE, ENFILE) or buffers: retrying at once would spin
@@ -401,17 +409,16 @@ private:
             break;
         }
         // The socket is full: the rest through asio, which waits for writability (timeout set
-        // by the caller on the stream).
-        std::string rest;
-        rest.reserve(total - done);
+        // by the caller on the stream). The caller keeps the bytes alive until this returns.
+        std::array<asio::const_buffer, 2> rest{};
         if (done < first.size()) {
-            rest.append(first.substr(done));
-            rest.append(second);
+            rest[0] = asio::buffer(first.data() + done, first.size() - done);
+            rest[1] = asio::buffer(second.data(), second.size());
         } else {
-            rest.append(second.substr(done - first.size()));
+            const std::size_t skip = done - first.size();
+            rest[0] = asio::buffer(second.data() + skip, second.size() - skip);
         }
-        auto buffer = asio::buffer(rest);
-        auto [ec, n] = co_await asio::async_write(stream, buffer, kUseTuple);
+        auto [ec, n] = co_await asio::async_write(stream, rest, kUseTuple);
         co_return !ec;
     }
 
@@ -1119,9 +1126,12 @@ private:
     bool started_ = false;
     bool stopped_ = false;
     std::atomic<std::uint16_t> port_{0};
-    asio::thread_pool pool_;  // joined before ioc_ is reset: its completions post into ioc_
+    asio::thread_pool pool_;  // joined before iocs_ are reset: its completions post into them
     asio::thread_pool password_pool_;  // argon2 only (see HandleOnPasswordPool)
-    std::optional<asio::io_context> ioc_;  // after what its coroutines touch; reset by Stop()
+    /// One per network thread, after what their coroutines touch; reset by Stop().
+    std::vector<std::unique_ptr<asio::io_context>> iocs_;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
+    std::size_t next_context_ = 0;  // Accept's only
     std::optional<tcp::acceptor> acceptor_;
     std::vector<std::thread> threads_;
 };
