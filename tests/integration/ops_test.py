@@ -215,6 +215,11 @@ def main():
         restored = os.path.join(work, "restored")
         r = run(beacon, work, "backup", "restore", backup, "--data", restored, "--config", config)
         check(r.returncode == 0, "backup restore: " + (r.stdout + r.stderr).strip())
+        # A sealed ElevenLabs key in the restored folder: the second server loads it.
+        secret = "eleven-secret-value-42"
+        r = run(beacon, work, "secret", "set", "elevenlabs", "--data", restored, "--config",
+                config, stdin=secret + "\n")
+        check(r.returncode == 0, "secret set: " + r.stderr.strip())
         proc2, base2 = start_server(beacon, work, restored, config, "serve-restored")
         servers.append(proc2)
         api2 = Api(base2)
@@ -265,10 +270,14 @@ def main():
         check(r.returncode == 0 and not os.path.exists(orphan), "cleanup removes the orphan")
 
         # --- secrets -----------------------------------------------------------------------
-        secret = "eleven-secret-value-42"
-        r = run(beacon, work, "secret", "set", "elevenlabs", "--data", restored, "--config",
-                config, stdin=secret + "\n")
-        check(r.returncode == 0, "secret set: " + r.stderr.strip())
+        answers = b""
+        for path in ("/api/v1/engines", "/api/v1/system", "/api/v1/ops/summary", "/metrics",
+                     "/api/v1/auth/me"):
+            answers += api2.raw("GET", path)[2]
+        check(secret.encode() not in answers, "the key is in no API answer")
+        stop(proc2)
+        with open(os.path.join(work, "serve-restored.log"), errors="replace") as f:
+            check(secret not in f.read(), "the key is in no log line of the server that loaded it")
         sealed = open(os.path.join(restored, "secrets.json")).read()
         key_mode = os.stat(os.path.join(restored, "secret.key")).st_mode & 0o777
         check(secret not in sealed and key_mode == 0o600,
