@@ -17,6 +17,7 @@
 #include "engines/captions.hpp"
 #include "engines/espeak_voice.hpp"
 #include "engines/flite_voice.hpp"
+#include "engines/ollama.hpp"
 #include "engines/planner.hpp"
 #include "engines/storyboard.hpp"
 #include "jobs/event_bus.hpp"
@@ -26,6 +27,7 @@
 #include "pipeline/localize.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/test_driver.hpp"
+#include "../../tests/doubles/double_process.hpp"
 
 namespace beacon::pipeline {
 namespace {
@@ -306,6 +308,52 @@ TEST_F(LocalizeIntegration, FailuresLeaveTheItemExactlyAsItWas) {
     }
     EXPECT_EQ(audio, 1);
     EXPECT_EQ(subs, 2);
+}
+
+TEST_F(LocalizeIntegration, OllamaStandInTranslatesWithASchemaAndItsOutageChangesNothing) {
+    auto content = db_->GetContent(cid_);
+    ASSERT_TRUE(content.ok());
+    const std::string master = Slurp(Lib("hls/master.m3u8"));
+    const std::string mp4 = Slurp(Lib("video.mp4"));
+    engines::HttpClient http;
+    LocalizeOptions o;
+    o.voice = &espeak_;
+    o.targets = [](const std::string& from) { return LlmTargets(from); };
+    {
+        // The service is down: the job fails naming it; the item is untouched.
+        beacon::testing::DoubleProcess d("ollama_double.py", {"--fail", "503", "--fail-times", "-1"});
+        engines::OllamaOptions oo;
+        oo.host = d.url();
+        oo.retry.max_attempts = 1;
+        engines::OllamaTranslator ollama(oo, http);
+        LocalizeJob job(ollama, o, *db_, *store_, bus_, media_, root_ / "scratch");
+        auto j = job.Enqueue(user_, *content, {"fr", "", true});
+        ASSERT_TRUE(j.ok());
+        auto r = testing::Drive(job, *db_, j->id);
+        ASSERT_FALSE(r.status.ok());
+        EXPECT_NE(r.status.error().message.find("translation (ollama)"), std::string::npos)
+            << r.status.error().message;
+        EXPECT_EQ(Slurp(Lib("hls/master.m3u8")), master);
+        EXPECT_EQ(Slurp(Lib("video.mp4")), mp4);
+        EXPECT_EQ(db_->GetContent(cid_)->languages, std::vector<std::string>{"en"});
+    }
+    beacon::testing::DoubleProcess d("ollama_double.py");
+    engines::OllamaOptions oo;
+    oo.host = d.url();
+    engines::OllamaTranslator ollama(oo, http);
+    LocalizeJob job(ollama, o, *db_, *store_, bus_, media_, root_ / "scratch");
+    auto j = job.Enqueue(user_, *content, {"fr", "", true});
+    ASSERT_TRUE(j.ok());
+    auto r = testing::Drive(job, *db_, j->id);
+    ASSERT_TRUE(r.status.ok()) << r.status.error().message;
+    // Beacon asked with a JSON schema; the stand-in's answer is what the French captions say.
+    EXPECT_NE(d.Requests().dump().find("\"translation\""), std::string::npos);
+    const std::string vtt = Slurp(Lib("captions_fr.vtt"));
+    EXPECT_NE(vtt.find("[es]"), std::string::npos) << vtt;
+    EXPECT_NE(Slurp(Lib("hls/master.m3u8")).find("TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"Français\""),
+              std::string::npos);
+    auto langs = ReadLanguages(*store_, *db_->GetContent(cid_));
+    EXPECT_EQ(langs.back()["engines"]["translation"], "ollama");
 }
 
 }  // namespace
