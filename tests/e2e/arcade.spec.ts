@@ -10,8 +10,8 @@ import { freePort } from "./server";
  * Arcade (issue 16): a small game (written here) is uploaded through the upload dialog, plays in
  * the sandboxed iframe on its own origin and draws into its canvas and DOM; its SDK save survives
  * a reload of the page; pause and sound reach it; from inside the frame it can read none of the
- * studio's cookies or storage, cannot call the studio's API, navigate the top window or open
- * popups; a hostile zip is refused in words. The three sample games shipped with Beacon are
+ * studio's cookies or storage, cannot call the studio's API or another game's origin, navigate
+ * the top window or open popups; a hostile zip is refused in words. The three sample games shipped with Beacon are
  * installed on first start and each reaches its first frame (it tells the host it is ready).
  */
 const srv = serverForThisFile(async () => `[arcade]\nlisten = "127.0.0.1:${await freePort()}"`);
@@ -43,6 +43,10 @@ const GAME_HTML = `<!doctype html><meta charset=utf-8><title>Counter</title>
       catch (e) { p[name] = 'blocked'; }
       show();
     }
+    try {
+      const other = location.protocol + '//g' + (Number(location.hostname.slice(1).split('.')[0]) + 1000) + '.localhost:' + location.port + '/beacon-game.js';
+      const r = await fetch(other); p.otherGame = 'read ' + r.status;
+    } catch (e) { p.otherGame = 'blocked'; }
     try { p.popup = window.open('https://example.com/') === null ? 'blocked' : 'opened'; } catch (e) { p.popup = 'blocked'; }
     try { window.top.location.href = STUDIO + '/jobs'; p.top = 'navigated?'; } catch (e) { p.top = 'blocked'; }
     try { p.parentDoc = String(window.parent.document.title); } catch (e) { p.parentDoc = 'blocked'; }
@@ -111,6 +115,7 @@ test("Arcade: upload a game, play it sandboxed on its own origin, saves survive 
     expect(probe.api).toBe("blocked");
     expect(probe.apiNoCreds).toBe("blocked");
     expect(probe.popup).toBe("blocked");
+    expect(probe.otherGame).toBe("blocked");  // another game's origin
     expect(probe.top).toBe("blocked");
     expect(probe.parentDoc).toBe("blocked");
     await expect(page).toHaveURL(/\/arcade\/\d+$/);  // the studio was not navigated away

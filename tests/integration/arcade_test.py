@@ -228,6 +228,17 @@ def main():
         status, headers, _ = game_get(game_port, host, f"/play/{gid}/1/music.ogg")
         check(status == 200 and headers.get("content-type") == "audio/ogg", "ogg MIME type")
 
+        # A game that asks for threads is served cross-origin isolated (and only then).
+        status, _ = api.json("PATCH", f"/api/v1/games/{gid}", {"threads": True})
+        check(status == 200, f"mark the game as needing threads: {status}")
+        status, headers, _ = game_get(game_port, host, f"/play/{gid}/1/index.html")
+        check(headers.get("cross-origin-embedder-policy") == "require-corp" and
+              headers.get("cross-origin-opener-policy") == "same-origin",
+              "COOP/COEP once the game needs threads")
+        api.json("PATCH", f"/api/v1/games/{gid}", {"threads": False})
+        status, headers, _ = game_get(game_port, host, f"/play/{gid}/1/index.html")
+        check("cross-origin-embedder-policy" not in headers, "and gone again without")
+
         # The studio's credentials open nothing on the game origin.
         cookie = "; ".join(f"{c.name}={c.value}" for c in api.jar)
         check(cookie != "", "the studio session has a cookie to try")
