@@ -15,6 +15,7 @@
 
 #include "app/batch.hpp"
 #include "app/runtime.hpp"
+#include "app/wiki_wiring.hpp"
 #include "app/serve.hpp"
 #include "jobs/disk_space.hpp"
 #include "server/auth.hpp"
@@ -128,6 +129,7 @@ int Doctor(const CommonOptions& common) {
                               std::to_string(cfg->storage.min_free_mb) + " MB)"});
     }
     for (auto& c : CheckTools(*cfg)) checks.push_back(std::move(c));
+    for (auto& c : WikiChecks(*cfg)) checks.push_back(std::move(c));
     auto eng = BuildEngines(*cfg);
     if (!eng.ok()) {
         checks.push_back({"engines", "configuration", false, eng.error().message});

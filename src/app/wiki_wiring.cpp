@@ -62,4 +62,40 @@ std::string WikiWiring::Describe() const {
     return "off (set [wiki] zim or online = true)";
 }
 
+std::vector<engines::HealthCheck> WikiChecks(const config::Config& cfg) {
+    const config::WikiConfig& w = cfg.wiki;
+    std::vector<engines::HealthCheck> out;
+    const bool online = w.online || w.source == "wikipedia";
+    if (!w.zim.empty()) {
+        auto zim = wiki::ZimFactSource::Open({w.zim, "/wiki/", w.kiwix_serve_url});
+        if (!zim.ok()) {
+            out.push_back({"wiki", "kiwix ZIM", false, zim.error().message});
+        } else {
+            const auto info = (*zim)->Info();
+            out.push_back({"wiki", "kiwix ZIM", info.articles > 0,
+                           "\"" + info.title + "\": " + std::to_string(info.articles) +
+                               " articles, language " + info.language + " (" + w.zim + ")"});
+        }
+    }
+    if (online) {
+        const std::string base = w.wikipedia_url.empty()
+                                     ? "https://" + w.language + ".wikipedia.org"
+                                     : w.wikipedia_url;
+        engines::HttpClient http;
+        engines::HttpRequest req;
+        req.url = base + "/api/rest_v1/page/summary/Wikipedia";
+        req.headers = {{"User-Agent", w.user_agent.empty()
+                                          ? "Beacon/0.1 (self-hosted media server; wiki facts; libcurl)"
+                                          : w.user_agent}};
+        req.timeout = std::chrono::seconds(10);
+        auto r = http.Send(req);
+        const bool ok = r.ok() && (r->status == 200 || r->status == 404);
+        out.push_back({"wiki", "Wikipedia REST", ok,
+                       r.ok() ? base + " answered HTTP " + std::to_string(r->status)
+                              : r.error().message});
+    }
+    if (out.empty()) out.push_back({"wiki", "off", true, "no [wiki] zim and online = false"});
+    return out;
+}
+
 }  // namespace beacon::app

@@ -3,8 +3,10 @@
 /// online lookups are allowed), the cache and entity edits in <data>/wiki.db, and the routes.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
+#include "engines/engines.hpp"
 #include "engines/http_client.hpp"
 #include "server/server.hpp"
 #include "storage/database.hpp"
@@ -35,5 +37,9 @@ private:
     std::unique_ptr<wiki::WikipediaFactSource> wikipedia_;
     std::unique_ptr<wiki::WikiService> service_;
 };
+
+/// `beacon doctor`: the ZIM opens (articles, language), Wikipedia answers when online lookups
+/// are on, or one line saying facts are off.
+std::vector<engines::HealthCheck> WikiChecks(const config::Config& cfg);
 
 }  // namespace beacon::app

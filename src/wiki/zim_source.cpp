@@ -123,7 +123,10 @@ core::Result<std::unique_ptr<ZimFactSource>> ZimFactSource::Open(ZimOptions opti
         return std::unique_ptr<ZimFactSource>(
             new ZimFactSource(std::move(options), std::move(archive)));
     } catch (const std::exception& e) {
-        return core::Error::Unavailable("cannot open ZIM " + options.path + ": " + e.what(), false);
+        std::string why = e.what();
+        std::replace(why.begin(), why.end(), '\n', ' ');
+        while (!why.empty() && why.back() == ' ') why.pop_back();
+        return core::Error::Unavailable("cannot open ZIM " + options.path + ": " + why, false);
     }
 }
 

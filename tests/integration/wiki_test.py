@@ -132,6 +132,13 @@ def offline_checks(beacon, work, zim):
         proc, base = start_beacon(beacon, work, "offline",
                                   f'[wiki]\nzim = "{zim}"\nkiwix_serve_url = "{kiwix_url}"\n')
         api = lc.Api(base)
+        doctor = subprocess.run([beacon, "doctor", "--data", os.path.join(work, "doctor-data"),
+                                 "--config", os.path.join(work, "offline.toml")],
+                                capture_output=True, text=True, timeout=120,
+                                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work})
+        line = next((ln for ln in doctor.stdout.splitlines() if "kiwix ZIM" in ln), "")
+        check(line.startswith("ok") and "12 articles, language eng" in line,
+              f"beacon doctor opens the ZIM: {line!r}")
         status, _, _ = raw(api, "/api/v1/wiki?entities=Lighthouse")
         check(status == 401, f"facts need sign-in: {status}")
         status, _, _ = raw(api, "/wiki/Lighthouse.html")
