@@ -153,3 +153,40 @@ path_style = false
 
 }  // namespace
 }  // namespace beacon::config
+
+namespace beacon::config {
+namespace {
+
+TEST(Config, OpsSectionsAreReadAndBackupTimeIsChecked) {
+    auto c = Parse(R"(
+[metrics]
+token = "scrape"
+nvidia_smi = ""
+[quotas]
+jobs_per_day = 20
+[backup]
+dir = "/mnt/b"
+nightly = true
+at = "03:30"
+keep_days = 7
+[secrets]
+key_file = "/etc/beacon/secret.key"
+)", {});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->metrics.token, "scrape");
+    EXPECT_EQ(c->metrics.nvidia_smi, "");
+    EXPECT_EQ(c->quotas.jobs_per_day, 20);
+    EXPECT_TRUE(c->backup.nightly);
+    EXPECT_EQ(c->backup.at, "03:30");
+    EXPECT_EQ(c->backup.keep_days, 7);
+    EXPECT_EQ(c->secrets.key_file, "/etc/beacon/secret.key");
+    for (const char* bad : {"3:30", "24:00", "02:60", "0230", "ab:cd"}) {
+        auto r = Parse(std::string("[backup]\nat = \"") + bad + "\"\n", {});
+        ASSERT_FALSE(r.ok()) << bad;
+        EXPECT_NE(r.error().message.find("backup.at"), std::string::npos) << r.error().message;
+    }
+    EXPECT_FALSE(Parse("[quotas]\njobs_per_day = -1\n", {}).ok());
+}
+
+}  // namespace
+}  // namespace beacon::config
