@@ -20,6 +20,7 @@ namespace beacon::app {
 namespace fs = std::filesystem;
 
 Runtime::~Runtime() {
+    if (wake_subscription != 0) events.Unsubscribe(wake_subscription);
     if (workers) workers->Stop();
     workers.reset();
     kinds.reset();
@@ -150,6 +151,17 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
     o.min_free_mb = rt.cfg.storage.min_free_mb;
     rt.workers = std::make_unique<jobs::WorkerPool>(*rt.db, rt.events, *rt.kinds, o);
     rt.workers->Start();
+    if (rt.redis_events && rt.wake_subscription == 0) {
+        // A job queued by another process (its event arrives through Redis) wakes idle workers
+        // at once instead of at their next poll.
+        jobs::WorkerPool* pool = rt.workers.get();
+        rt.wake_subscription = rt.events.Subscribe([pool](const jobs::Event& e) {
+            if (e.type == "job.updated" && e.data.is_object() &&
+                e.data.value("status", std::string()) == "queued") {
+                pool->Notify();
+            }
+        });
+    }
     return {};
 }
 

@@ -35,6 +35,7 @@ struct Runtime {
     jobs::EventBus events;
     /// [events] redis_url: this process's events go to the others and theirs come here.
     std::unique_ptr<jobs::RedisEventBridge> redis_events;
+    std::uint64_t wake_subscription = 0;  // queued-job events wake `workers` (with Redis)
     std::unique_ptr<engines::Engines> engines;
     std::unique_ptr<pipeline::GenerationPipeline> pipeline;
     std::unique_ptr<engines::VoiceEngine> dub_voice;      // built-in multilingual voice (eSpeak NG)
