@@ -93,3 +93,36 @@ test("add Spanish from the item page, watch it in the player's menus, remove it"
     await ctx.close();
   }
 });
+
+test("import your own video from the Library: media becomes an item, a text file is refused", async ({ browser }, info) => {
+  test.setTimeout(240_000);
+  const { execFileSync } = await import("node:child_process");
+  const path = await import("node:path");
+  const fs = await import("node:fs");
+  const dir = info.outputDir;
+  fs.mkdirSync(dir, { recursive: true });
+  const clip = path.join(dir, `holiday-${WORD}.mp4`);
+  execFileSync("ffmpeg", ["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=3", "-f", "lavfi", "-i", "sine=d=3",
+    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", clip]);
+  const notes = path.join(dir, "notes.txt");
+  fs.writeFileSync(notes, "not a video\n");
+  const ctx = await loggedIn(browser, srv);
+  try {
+    const page = await ctx.newPage();
+    await page.goto("/library");
+    const imp = page.getByTestId("import");
+    await imp.getByLabel("File to import").setInputFiles(notes);
+    await expect(imp.getByRole("alert")).toContainText("not an audio or video file");
+    await imp.getByLabel("File to import").setInputFiles(clip);
+    await expect(imp.getByRole("status")).toContainText("Importing", { timeout: 60_000 });
+    const job = (await imp.getByRole("status").textContent())!.match(/job #(\d+)/)![1];
+    const done = await finished(ctx.request, Number(job));
+    const item = await (await ctx.request.get(`/api/v1/content/${done.content_id}`)).json();
+    expect(item.title).toBe(`holiday-${WORD}`);
+    expect(item.hls_url).toMatch(/master\.m3u8$/);
+    await page.goto(`/watch/${done.content_id}`);
+    await expect(page.getByTestId("player")).toBeVisible();
+  } finally {
+    await ctx.close();
+  }
+});

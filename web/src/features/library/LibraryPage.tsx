@@ -8,6 +8,7 @@ import { ConfirmDialog } from "../../components/Dialog";
 import { formatDuration } from "../../components/format";
 import { IconLive, IconPlay, IconSearch, IconTrash } from "../../components/icons";
 import { Empty, ErrorNote } from "../../components/ui";
+import { ImportButton } from "./ImportButton";
 
 /** Items per page: the grid renders at most this many tiles, so 500 items stay fast. */
 export const LIBRARY_PAGE = 48;
@@ -72,6 +73,7 @@ export function LibraryPage() {
       <div className="page-head">
         <h1 ref={heading} tabIndex={-1}>Library</h1>
         <span className="muted small" data-testid="library-total">{list.data ? `${total} item${total === 1 ? "" : "s"}` : ""}</span>
+        <ImportButton />
       </div>
       <div className="toolbar" role="search">
         <label className="field field--grow">
