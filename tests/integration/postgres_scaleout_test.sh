@@ -177,6 +177,8 @@ PY
   then seen_remote=$((seen_remote + 1)); else missing="$missing $j"; fi
 done
 n_remote=$(wc -w <<<"$remote_jobs")
+# Measured, not asserted: how long queued jobs waited before a worker process claimed them.
+echo "info: queued-to-claimed by worker processes, ms: $(psql_q "SELECT string_agg((l.at - j.created_at)::text, ' ') FROM job_logs l JOIN jobs j ON j.id = l.job_id WHERE l.message LIKE 'attempt 1 started on %' AND l.message NOT LIKE '%/serve:%'")"
 check "jobs run by worker processes: $n_remote" test "$n_remote" -ge 1
 check "their completion reached the server's WebSocket through Redis ($seen_remote of $n_remote; missing:$missing)" \
   test "$seen_remote" -eq "$n_remote"
