@@ -980,6 +980,10 @@ FileDescriptor Api::OpenBeneath(const std::filesystem::path& root, std::string_v
     int dir = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return FileDescriptor();
     FileDescriptor root_fd(dir);
+    return OpenBeneathAt(dir, relative);
+}
+
+FileDescriptor Api::OpenBeneathAt(int dir, std::string_view relative) {
     // The kernel resolves the path and refuses any step (a symlink or "..") that leaves root.
     open_how how{};
     how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
@@ -1119,7 +1123,20 @@ Reply Api::Media(Request& req) {
     if (path.empty()) return Error(404, "not_found", "media is not stored on this machine: " + key);
     std::filesystem::path root = path;  // LocalPath is root/key
     for (auto n = std::count(key.begin(), key.end(), '/') + 1; n > 0; --n) root = root.parent_path();
-    auto opened = OpenBeneath(root, key);
+    // The media root stays open (one open and close fewer per request); it never moves.
+    int root_fd = -1;
+    {
+        std::lock_guard lock(media_root_mu_);
+        if (!media_root_fd_.valid() || media_root_path_ != root) {
+            int fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (fd >= 0) {
+                media_root_fd_ = FileDescriptor(fd);
+                media_root_path_ = root;
+            }
+        }
+        if (media_root_path_ == root) root_fd = media_root_fd_.get();
+    }
+    auto opened = root_fd >= 0 ? OpenBeneathAt(root_fd, key) : OpenBeneath(root, key);
     if (!opened.valid()) return Error(404, "not_found", "no media at " + key);
     std::string ext = std::filesystem::path(key).extension().string();
     // Library files are rewritten in place when a scene is regenerated (same key, new bytes),

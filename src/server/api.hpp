@@ -69,6 +69,8 @@ public:
     /// Opens root/relative for reading without ever leaving root: a symlink or ".." that
     /// points outside it is refused (openat2 RESOLVE_BENEATH). Invalid when refused or absent.
     static FileDescriptor OpenBeneath(const std::filesystem::path& root, std::string_view relative);
+    /// The same beneath a directory already open (O_PATH is enough).
+    static FileDescriptor OpenBeneathAt(int root_dir, std::string_view relative);
 
 private:
     enum class Access { kPublic, kUser, kUserOrStreamKey };
@@ -189,6 +191,10 @@ private:
     /// GET /jobs/{id} bodies by job id, with the fingerprint they were built at.
     std::mutex job_cache_mu_;
     std::unordered_map<std::int64_t, CachedBody> job_cache_;
+    /// The object store's root, kept open for /media (see Media).
+    std::mutex media_root_mu_;
+    FileDescriptor media_root_fd_;
+    std::filesystem::path media_root_path_;
     /// GET /content bodies by query string.
     std::mutex content_cache_mu_;
     std::unordered_map<std::string, CachedBody> content_cache_;

@@ -480,9 +480,11 @@ private:
     asio::awaitable<bool> SendFile(beast::tcp_stream& stream, int fd, std::uint64_t offset,
                                    std::uint64_t length) {
         auto& sock = stream.socket();
-        boost::system::error_code ec;
-        sock.native_non_blocking(true, ec);
-        if (ec) co_return false;
+        if (!sock.native_non_blocking()) {  // set at accept; asked of asio, not the kernel
+            boost::system::error_code ec;
+            sock.native_non_blocking(true, ec);
+            if (ec) co_return false;
+        }
         off_t off = static_cast<off_t>(offset);
         asio::steady_timer timer(co_await asio::this_coro::executor);
         std::uint64_t since_yield = 0;
