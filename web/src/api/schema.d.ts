@@ -207,6 +207,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/generate/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queues many prompts at once (a batch); its jobs yield to interactive ones */
+        post: operations["generateBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's batches, newest first (at most 100) */
+        get: operations["listBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch with its counts by state, progress and a line per job */
+        get: operations["getBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels every unfinished job of the batch */
+        post: operations["cancelBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batches/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Requeues the batch's failed and canceled jobs */
+        post: operations["retryBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -392,6 +477,63 @@ export interface paths {
         get: operations["listContentAssets"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/languages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** The item's languages (original, dubs, captions-only) and the targets it can still gain */
+        get: operations["listContentLanguages"];
+        put?: never;
+        /** Add a language (a `localize` job translates, dubs and packages it; see docs/languages.md) */
+        post: operations["addContentLanguage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/languages/{lang}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                lang: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an added language (its HLS renditions, MP4 streams and captions); not the original */
+        delete: operations["deleteContentLanguage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import your own audio or video (an `import` job transcodes it once into the house format, packages HLS, captions it with Whisper when configured, and adds it to the library) */
+        post: operations["importMedia"];
         delete?: never;
         options?: never;
         head?: never;
@@ -979,10 +1121,875 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/parties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a watch party on a library item or a LiveLoop channel
+         * @description Parties live in memory (they end with the server, or after 15 minutes with nobody
+         *     connected). The answer's invite token is HMAC-signed, expires (24 h) and grants this
+         *     party's description, socket and media only; every other route treats it as no
+         *     credentials at all. See docs/party.md.
+         */
+        post: operations["createParty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/parties/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The party (title, host, state, member count) and media URLs the caller can open
+         * @description Signed in, or with `?invite=` (or header `X-Party-Invite`) for this party. Guests' media URLs carry the invite.
+         */
+        get: operations["getParty"];
+        put?: never;
+        post?: never;
+        /** End the party; every member gets {"type":"ended"} and is disconnected */
+        delete: operations["endParty"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/parties/{id}/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A fresh invite link for the party */
+        post: operations["createPartyInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/parties/{id}/media/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description a path inside the party's library item folder, e.g. hls/master.m3u8 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The party item's files (HLS playlists and segments, captions, poster) for its members
+         * @description Playlists served to invite holders name every URI with `?invite=`, so players need no session or stream key. Range requests are answered for files.
+         */
+        get: operations["getPartyMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/parties/{id}/live/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description <slug>/index.m3u8 and the playlists and segments it names (not stream.ts) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /** A channel party's LiveLoop playlists and segments for its members */
+        get: operations["getPartyLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/parties/{id}/ws": {
+        parameters: {
+            query?: {
+                /** @description guests: the invite token */
+                invite?: string;
+                /** @description display name (1-40 characters; required for guests) */
+                name?: string;
+                /** @description reconnect: the member id from hello */
+                member?: number;
+                /** @description reconnect: the rejoin secret from hello */
+                rejoin?: string;
+                /** @description reconnect: replay broadcast messages after this seq */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The party WebSocket (protocol v1)
+         * @description Upgrade to a WebSocket. Every message is JSON `{"type": ..., "v": 1, ...}`; broadcast
+         *     messages carry `seq` (resume with `?after=SEQ` or `{"type":"resume","after":SEQ}`; too
+         *     far behind: `{"type":"resync"}` and the hello snapshot stands in).
+         *     Server → client: `hello` {you{id,name,rejoin}, party, state, chat[], seq, server_time};
+         *     `time` {id, t0, t1, t2} (t1/t2: server receive/send, Unix ms); `state` {seq, state:
+         *     idle|waiting|paused|playing, playing, position (s), at (server Unix ms), rate, audio,
+         *     captions, live, by, reason, waiting_for[], wait_deadline} meaning "at server time `at`
+         *     the position is `position`"; `members` {host, members[{id, name, host, owner,
+         *     connected, buffering, catching_up, latency_ms, joined_at}]}; `chat` {from, name, text,
+         *     at}; `host` {host, name, reason: handoff|host_disconnected|host_left}; `settings`
+         *     {anyone_controls}; `ended` {reason}; `resync`; `error` {code, message}.
+         *     Client → server: `time` {id, t0, rtt?}; `request` {action: play|pause|seek|rate|audio|
+         *     captions, position?, rate?, track?} (host, or anyone when allowed; never on channel
+         *     parties); `buffering`; `ready` {seq}; `chat` {text ≤ 500}; `handoff` {to}; `settings`
+         *     {anyone_controls}; `resume` {after}; `leave`.
+         *     Limits: 50 members, 20 messages/s (burst 40) and 2 chat messages/s (burst 5) per
+         *     member, 4 KiB per message. TypeScript types: web/src/features/party/protocol.ts.
+         */
+        get: operations["partySocket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The built-in scene templates a new world starts from */
+        get: operations["listWorldTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's worlds, most recently changed first */
+        get: operations["listWorlds"];
+        put?: never;
+        /** A new world from a template (revision 1) */
+        post: operations["createWorld"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** The world's newest revision (ETag is the revision) */
+        get: operations["getWorld"];
+        /** Saves the document as a new revision; If-Match names the revision it is based on (a stale save is 409) */
+        put: operations["saveWorld"];
+        post?: never;
+        /** Deletes the world, its revisions, share links and unused asset bytes */
+        delete: operations["deleteWorld"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}/export.glb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** The newest revision as glTF 2.0 binary (an export: the document stays the editable source; model nodes and hemisphere lights are left out, counted in X-Export-Warnings) */
+        get: operations["exportWorldGlb"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** The kept revisions, newest first */
+        get: operations["listWorldRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}/revisions/{revision}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                revision: number;
+            };
+            cookie?: never;
+        };
+        /** One older revision's document */
+        get: operations["getWorldRevision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}/revisions/{revision}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                revision: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes an older revision the newest (a new revision with its document) */
+        post: operations["restoreWorldRevision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** The world's models and textures */
+        get: operations["listWorldAssets"];
+        put?: never;
+        /** Uploads a GLB/glTF model or a PNG/JPEG/KTX2 texture (raw body, ?name=); checked and measured before storing; stored once by sha256 */
+        post: operations["uploadWorldAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}/assets/{hash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                hash: string;
+            };
+            cookie?: never;
+        };
+        /** An asset's bytes (immutable, Range and ETag) */
+        get: operations["getWorldAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new read-only share link (signed token; opens this world and its assets only; revocable) */
+        post: operations["shareWorld"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** The world's share links (tokens are not shown again) */
+        get: operations["listWorldShares"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/worlds/{id}/shares/{share}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                share: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes a share link */
+        delete: operations["revokeWorldShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** The shared world's newest revision, read-only, no login (the token is the credential) */
+        get: operations["getSharedWorld"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/{token}/assets/{hash}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                hash: string;
+            };
+            cookie?: never;
+        };
+        /** An asset of the shared world (only that world's) */
+        get: operations["getSharedWorldAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus text exposition (version 0.0.4) of Beacon's metrics
+         * @description Jobs by state and kind, queue age, stage and job round-trip histograms, HTTP requests by
+         *     route pattern and status, disk and storage bytes, LiveLoop viewers and segments per
+         *     channel, process CPU/RSS/fds, GPU utilisation and memory when nvidia-smi answers (no GPU
+         *     series otherwise). Labels never carry user or content ids. Readable by a signed-in user
+         *     (session or API token) or with `Authorization: Bearer <[metrics] token>`; answered on
+         *     any Host name (scrapers reach it by address). See docs/ops.md.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ops/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboard's numbers (queue, jobs by state, disk, quota, GPUs, job round trips, a 24 h history) */
+        get: operations["opsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wiki": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Facts for names, from the offline ZIM or Wikipedia ([wiki]); each name is the others' context
+         * @description Looks each name up (exact title, other letter cases, redirects, near matches) and
+         *     returns a compact card. A disambiguation page is never a fact: it is resolved by the
+         *     other names asked together, or the entry comes back `ambiguous` with its candidates.
+         *     Cached (a title is asked once per [wiki] cache_days). 503 when no source is configured.
+         */
+        get: operations["getWikiFacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/entities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** The item's entities (extractor's, minus removed, plus added) with where each is spoken and its fact */
+        get: operations["listContentEntities"];
+        put?: never;
+        /** Adds an entity to the item (undoes an earlier removal of the same name) */
+        post: operations["addContentEntity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/entities/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Hides an entity of the item (whoever added it); letter case does not matter */
+        delete: operations["removeContentEntity"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/{id}/facts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** One entry per mention span, in time order (what the player's fact chips show) */
+        get: operations["listContentFacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wiki/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an entry's path in the ZIM (may contain /) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * An entry of the configured ZIM; articles are re-serialised through an allowlist (no script, handlers, frames, forms)
+         * @description HTML entries are sanitised and sent with a CSP that allows no script
+         *     (`default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; ... sandbox`). Images
+         *     and CSS are sent as stored; SVG with a sandbox CSP; other kinds are not served. A
+         *     redirect entry answers 302 to /wiki/<target>. 404 when no ZIM is configured.
+         */
+        get: operations["getWikiEntry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/games": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Arcade's games, most recently changed first */
+        get: operations["listGames"];
+        put?: never;
+        /**
+         * Upload an HTML5 game (a zip checked entry by entry while it is extracted)
+         * @description Refused with 400 (and nothing kept) for: not a zip (also a tar renamed .zip, a 0-byte
+         *     file), paths that climb out ("..", absolute, drive letters, backslashes), links,
+         *     encrypted entries, duplicate names after normalisation (case-insensitive), paths longer
+         *     than 240 characters, no entry file; with 413 for more than [arcade] max_files files, a
+         *     file or total over the limits, or a bundle expanding more than 100 times its size. A zip
+         *     holding one top folder is served from that folder. See docs/arcade.md.
+         */
+        post: operations["uploadGame"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/games/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** One game */
+        get: operations["getGame"];
+        put?: never;
+        post?: never;
+        /** Delete the game, its files, cover and everyone's saves */
+        delete: operations["deleteGame"];
+        options?: never;
+        head?: never;
+        /** Change the title, description or whether the game needs threads */
+        patch: operations["patchGame"];
+        trace?: never;
+    };
+    "/api/v1/games/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new version of the game; the old one is served until the new one is checked
+         * @description Same checks as an upload. The version just replaced keeps being served (players who loaded it go on); older ones are removed. Saves are kept.
+         */
+        post: operations["uploadGameVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/games/{id}/cover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** The cover picture */
+        get: operations["getGameCover"];
+        /** Replace the cover (the request body is the picture) */
+        put: operations["putGameCover"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/games/{id}/save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** The caller's save for this game (what the SDK's load() answers) */
+        get: operations["loadGameSave"];
+        /** Store the caller's save for this game (the SDK's save(data)); survives game updates */
+        put: operations["storeGameSave"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/play/{id}/{version}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+                /** @description a path inside the game (several segments) */
+                file: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A game file, on the games' own origin only ([arcade] listen), never on the studio's
+         * @description Answered only on the game's own host name when the games' origin names each game
+         *     (g{id}.localhost by default); the current version and the one before it. Headers: a
+         *     strict Content-Security-Policy (own origin only, no connections elsewhere,
+         *     frame-ancestors = the studio's origins), X-Content-Type-Options nosniff,
+         *     Referrer-Policy no-referrer, Cross-Origin-Resource-Policy same-origin; COOP/COEP for
+         *     games that need threads. No cookies are read or set.
+         */
+        get: operations["playGameFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/beacon-game.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The host-game SDK script, on the games' origin (window.BeaconGame; see docs/arcade.md) */
+        get: operations["gameSdk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Game: {
+            id: number;
+            title: string;
+            description: string;
+            /** @description the page that starts the game, relative to its folder */
+            entry: string;
+            /** @description served cross-origin isolated; play in a tab of its own */
+            threads: boolean;
+            /** @description the version being served */
+            version: number;
+            files: number;
+            /** @description extracted size */
+            bytes: number;
+            cover_url: string | null;
+            /** @description the game's own origin, e.g. http://g7.localhost:8091 */
+            origin: string;
+            /** @description absolute URL of the entry page on the game's origin */
+            play_url: string;
+            /** @description unix seconds */
+            created_at: number;
+            updated_at: number;
+        };
+        WikiFact: {
+            /** @description the name asked for */
+            entity: string;
+            title: string;
+            /** @description plain text, at most 3 sentences / 525 bytes */
+            summary: string;
+            /** @description empty when the article has none */
+            image_url: string;
+            /** @description opens the article (/wiki/..., a kiwix-serve, or wikipedia.org) */
+            source_url: string;
+            /** @enum {string} */
+            source: "kiwix" | "wikipedia";
+            resolved: boolean;
+            /** @description only a disambiguation page matched and context did not decide */
+            ambiguous: boolean;
+            candidates: {
+                title: string;
+                text: string;
+            }[];
+        };
+        WikiEntity: {
+            name: string;
+            type: string;
+            /** @enum {string} */
+            added_by: "extractor" | "user";
+            spans: {
+                /** @description seconds */
+                start: number;
+                /** @description seconds */
+                end: number;
+            }[];
+            fact: components["schemas"]["WikiFact"] | null;
+        };
+        Batch: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            batch_id?: number;
+            name: string;
+            max_parallel: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @enum {string} */
+            state: "queued" | "running" | "completed" | "failed" | "canceled";
+            total: number;
+            finished: number;
+            progress: number;
+            /** @description Job status -> jobs */
+            counts: {
+                [key: string]: number;
+            };
+            job_ids: number[];
+            canceled?: number;
+            retried?: number;
+            jobs?: {
+                /** Format: int64 */
+                id?: number;
+                prompt?: string;
+                title?: string;
+                status?: components["schemas"]["JobState"];
+                progress?: number;
+                /** Format: int64 */
+                content_id?: number | null;
+                error?: string | null;
+            }[];
+        };
+        PartyInvite: {
+            id: string;
+            invite_token: string;
+            /** @description Unix ms */
+            invite_expires_at: number;
+            /** @description <origin>/party/<id>?invite=<token> */
+            join_url: string;
+            party?: components["schemas"]["Party"];
+        };
+        Party: {
+            id: string;
+            /** @enum {string} */
+            kind: "item" | "channel";
+            content_id?: number;
+            channel?: string;
+            title: string;
+            duration?: number;
+            live: boolean;
+            /** @description member id of the host (0: none, channel parties) */
+            host: number;
+            anyone_controls: boolean;
+            member_count: number;
+            max_members?: number;
+            created_at?: number;
+            /** @description the `state` socket message */
+            state: {
+                [key: string]: unknown;
+            };
+            media?: {
+                hls?: string;
+                mp4?: string;
+                poster?: string;
+                chapters?: string;
+                captions?: {
+                    lang?: string;
+                    url?: string;
+                }[];
+            };
+            /** @enum {string} */
+            you_are?: "user" | "guest";
+        };
         Error: {
             error: {
                 /**
@@ -1046,6 +2053,11 @@ export interface components {
             id: number;
             /** Format: int64 */
             job_id: number;
+            /**
+             * Format: int64
+             * @description The batch this job belongs to (POST /generate/batch)
+             */
+            batch_id?: number | null;
             /** Format: int64 */
             user_id?: number;
             prompt: string;
@@ -1073,10 +2085,33 @@ export interface components {
             cancel_requested?: boolean;
             /** Format: int64 */
             content_id?: number | null;
+            /**
+             * @description which job definition runs it
+             * @enum {string}
+             */
+            kind?: "generate" | "localize" | "import";
+            /** @description the kind's own request (not for generate) */
+            params?: {
+                [key: string]: unknown;
+            };
         };
         JobDetail: components["schemas"]["Job"] & {
-            /** @description The most recent 200 log lines, oldest first. */
+            /** @description The progress lines (info, warn, error) among the most recent 200 log lines, oldest first. Tool command lines (level cmd) are left out to keep the detail small: read every line, commands included, page by page from /api/v1/jobs/{id}/logs. */
             logs: components["schemas"]["LogLine"][];
+            /** @description What the most recent 200 log lines hold. */
+            log_summary: {
+                /** @description Lines looked at (at most 200). */
+                recent_lines: number;
+                /** @description Command lines among them (only in /logs). */
+                commands: number;
+                warnings: number;
+                errors: number;
+                /**
+                 * Format: int64
+                 * @description Id of the newest line (0: none).
+                 */
+                last_id: number;
+            };
             /** @description Finished stage name → its recorded outputs (script, scenes, timings). */
             stages: {
                 [key: string]: unknown;
@@ -1124,10 +2159,39 @@ export interface components {
                 [key: string]: unknown;
             };
             entities?: unknown[];
+            /** @description Per language, dub and captions present and the engines that made them (GET of one item, once a language was added) */
+            language_tracks?: components["schemas"]["ItemLanguage"][];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at?: string;
+        };
+        ItemLanguage: {
+            language: string;
+            name?: string;
+            original: boolean;
+            /** @description an audio rendition in this language */
+            dub: boolean;
+            captions: boolean;
+            captions_url?: string | null;
+            machine_translated?: boolean;
+            /** @description Which engines made it (translation, voice) */
+            engines?: {
+                [key: string]: string;
+            };
+            /** Format: int64 */
+            job_id?: number;
+        };
+        ItemLanguages: {
+            /** Format: int64 */
+            content_id: number;
+            original: string;
+            languages: components["schemas"]["ItemLanguage"][];
+            /** @description Languages the configured translator reaches from the original */
+            targets: {
+                language: string;
+                name: string;
+            }[];
         };
         Asset: {
             /** Format: int64 */
@@ -1793,8 +2857,179 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description [quotas] jobs_per_day is used up; Retry-After says when it resets (00:00 UTC) and the message names the quota */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Less free disk space than the reserve ([storage] min_free_mb); the message names the folder and its free space */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    generateBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Each a prompt string or a generate body; its fields go on top of `defaults` */
+                    items: (string | components["schemas"]["GenerateRequest"])[];
+                    /** @description Generate fields every item starts from (no prompt) */
+                    defaults?: Record<string, never>;
+                    name?: string;
+                    /** @description Jobs of this batch running at once; 0 = no cap */
+                    max_parallel?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            /** @description An item names an unknown voice or a language the voice engine does not speak */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listBatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Batches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Batch"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch (with `jobs`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No such batch of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch after the cancel, with `canceled` (jobs reached) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description No such batch of the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch after the retry, with `retried` */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description No such batch of the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2148,6 +3383,164 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+        };
+    };
+    listContentLanguages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Languages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemLanguages"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    addContentLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description ISO 639-1 code */
+                    language: string;
+                    /** @description the dub voice's id (default: the engine's voice for the language) */
+                    voice?: string;
+                    /**
+                     * @description translated captions without a dub
+                     * @default false
+                     */
+                    captions_only?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The localize job was queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        job_id: number;
+                        status: components["schemas"]["JobState"];
+                        /** @enum {string} */
+                        kind: "localize";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description A language the translator cannot reach (the message names the supported targets), or an item without captions */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteContentLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                lang: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item's languages after the removal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemLanguages"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    importMedia: {
+        parameters: {
+            query?: {
+                /** @description the file's name when the body is the raw bytes */
+                filename?: string;
+                /** @description the item's title (default: the file name) */
+                title?: string;
+                /** @description the spoken language */
+                language?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    title?: string;
+                };
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The file is audio or video; the import job was queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        job_id: number;
+                        status: components["schemas"]["JobState"];
+                        /** @enum {string} */
+                        kind: "import";
+                        duration?: number;
+                        video?: boolean;
+                        audio?: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["TooLarge"];
+            /** @description Not an audio or video file (ffprobe's reason in the message) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listEngines: {
@@ -3000,6 +4393,1327 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    createParty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content_id: number;
+                } | {
+                    /** @description channel slug */
+                    channel: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The party and its invite */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyInvite"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The item has nothing playable yet, or too many parties run at once */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getParty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The party */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Party"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The invite is for another party, forged or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    endParty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createPartyInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invite */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyInvite"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getPartyMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description a path inside the party's library item folder, e.g. hls/master.m3u8 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Part of the file */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The invite is for another party, forged or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getPartyLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description <slug>/index.m3u8 and the playlists and segments it names (not stream.ts) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A playlist or segment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The invite is for another party, forged or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    partySocket: {
+        parameters: {
+            query?: {
+                /** @description guests: the invite token */
+                invite?: string;
+                /** @description display name (1-40 characters; required for guests) */
+                name?: string;
+                /** @description reconnect: the member id from hello */
+                member?: number;
+                /** @description reconnect: the rejoin secret from hello */
+                rejoin?: string;
+                /** @description reconnect: replay broadcast messages after this seq */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The invite is for another party, forged or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The party is full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listWorldTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {items: [{id, title, description}]} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listWorlds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {items: [{id, title, revision, created_at, updated_at}]} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createWorld: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    /** @enum {string} */
+                    template?: "lighthouse-coast" | "neon-street" | "forest-clearing" | "space-station" | "empty-stage";
+                };
+            };
+        };
+        responses: {
+            /** @description {id, title, revision, document, budget}; document follows api/verse-world.schema.json */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getWorld: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {id, title, revision, document, budget} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    saveWorld: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the revision, e.g. "3" */
+                "If-Match": string;
+            };
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description {id, title, revision, budget} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The document is over a hard limit (bytes, triangles, texture memory) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteWorld: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    exportWorldGlb: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The GLB */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "model/gltf-binary": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listWorldRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {revision, items: [{revision, created_at, size, nodes, note, current}]} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getWorldRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {id, title, revision, current_revision, document, budget} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    restoreWorldRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {id, title, revision, document, budget} */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listWorldAssets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {items: [{hash, kind, mime, size, name, triangles?, materials?, width?, height?, texture_bytes}]} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    uploadWorldAsset: {
+        parameters: {
+            query?: {
+                name?: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Already stored (stored: existing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Stored (stored: new) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            /** @description Over a size, count or triangle limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getWorldAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                hash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    shareWorld: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {id, token, path, url, budget} */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listWorldShares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {items: [{id, created_at, revoked, revoked_at}]} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    revokeWorldShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                share: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSharedWorld: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {id, title, revision, document, budget, read_only: true} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSharedWorldAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                hash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exposition text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    opsSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: int64
+                         * @description unix ms
+                         */
+                        now: number;
+                        /** @description state → count */
+                        jobs: {
+                            [key: string]: number;
+                        };
+                        queue: {
+                            queued: number;
+                            oldest_age_seconds: number;
+                        };
+                        disk: {
+                            free_bytes: number;
+                            size_bytes: number;
+                            database_bytes: number;
+                            media_bytes: number;
+                            tmp_bytes: number;
+                        };
+                        quota: {
+                            jobs_today: number;
+                            /** @description null when unlimited */
+                            jobs_per_day: number | null;
+                        };
+                        gpus: {
+                            index: string;
+                            name: string;
+                            /** @description 0..1 */
+                            utilization: number;
+                            memory_used_bytes: number;
+                            memory_size_bytes: number;
+                        }[];
+                        /** @description The last 50 completed jobs, oldest first */
+                        job_rtts: {
+                            /** Format: int64 */
+                            job_id: number;
+                            /** Format: int64 */
+                            finished_at: number;
+                            seconds: number;
+                        }[];
+                        /** @description At most 240 samples of the last 24 h (taken every 15 s while serving) */
+                        history: {
+                            /** Format: int64 */
+                            t: number;
+                            queued: number;
+                            running: number;
+                            data_bytes: number;
+                            disk_free_bytes: number;
+                            viewers: number;
+                            gpu_utilization?: number;
+                            gpu_memory_used_bytes?: number;
+                            gpu_memory_size_bytes?: number;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getWikiFacts: {
+        parameters: {
+            query: {
+                /** @description comma-separated names (at most 20, 200 bytes each) */
+                entities: string;
+                /** @description must be the configured [wiki] language */
+                lang?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One fact per name, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WikiFact"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listContentEntities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entities; `source` is "none" when no fact source is configured (then every fact is null) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WikiEntity"][];
+                        source?: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    addContentEntity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The entity, with its spans and fact */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WikiEntity"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    removeContentEntity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listContentFacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mentions with their facts (empty when no source is configured) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            entity: string;
+                            type: string;
+                            /** @description seconds */
+                            start: number;
+                            /** @description seconds */
+                            end: number;
+                            fact: components["schemas"]["WikiFact"];
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getWikiEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description an entry's path in the ZIM (may contain /) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Redirect entry */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listGames: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The games */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Game"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    uploadGame: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the game's .zip
+                     */
+                    file: string;
+                    /** @description default: the file's name */
+                    title?: string;
+                    description?: string;
+                    /**
+                     * Format: binary
+                     * @description PNG, JPEG, GIF or WebP, at most 5 MB
+                     */
+                    cover?: string;
+                    /** @description the page that starts the game; default index.html */
+                    entry?: string;
+                    /**
+                     * @description serve with COOP/COEP (SharedArrayBuffer); played in a tab of its own
+                     * @enum {string}
+                     */
+                    threads?: "true" | "false";
+                };
+            };
+        };
+        responses: {
+            /** @description The game (play_url is on the game's own origin) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Game"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    getGame: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The game */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Game"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteGame: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    patchGame: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string;
+                    threads?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The game */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Game"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    uploadGameVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    /** @description default: the game's entry */
+                    entry?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The game at its new version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Game"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    getGameCover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The picture (image/png, image/jpeg, image/gif or image/webp) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    putGameCover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/*": string;
+            };
+        };
+        responses: {
+            /** @description The game */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Game"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    loadGameSave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The save, or null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    storeGameSave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bytes: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    playGameFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+                /** @description a path inside the game (several segments) */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Range and ETag supported) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such game, version or file on this origin (text/plain) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    gameSdk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/javascript */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
