@@ -288,7 +288,14 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     deps.playlist_changed = [&live](std::int64_t id) { live.OnPlaylistChanged(id); };
 
     // Watch parties (src/party): in memory; invite holders reach only their own party's routes.
-    party::PartyService parties(party::PartyOptions{});
+    party::PartyOptions party_options;
+    party_options.max_parties = static_cast<std::size_t>(rt.cfg.party.max_parties);
+    party_options.max_members = static_cast<std::size_t>(rt.cfg.party.max_members);
+    party_options.group_wait_ms = rt.cfg.party.group_wait_seconds * 1000.0;
+    party_options.rebuffer_wait_ms = rt.cfg.party.rebuffer_wait_seconds * 1000.0;
+    party_options.invite_ttl_ms = rt.cfg.party.invite_hours * 3600 * 1000LL;
+    party_options.chat_max_chars = static_cast<std::size_t>(rt.cfg.party.chat_max_chars);
+    party::PartyService parties(party_options);
     for (auto& r : party::HttpRoutes(parties, {*rt.db, *rt.store, deps.live_handler})) {
         deps.routes.push_back(std::move(r));
     }

@@ -263,6 +263,12 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                             StrList("cors_origins", &c.liveloop.cors_origins)};
     sections["metrics"] = {Str("token", &c.metrics.token), Str("nvidia_smi", &c.metrics.nvidia_smi)};
     sections["quotas"] = {Int("jobs_per_day", &c.quotas.jobs_per_day, 0, 1000000)};
+    sections["party"] = {Int("max_parties", &c.party.max_parties, 1, 10000),
+                         Int("max_members", &c.party.max_members, 2, 1000),
+                         Int("group_wait_seconds", &c.party.group_wait_seconds, 1, 120),
+                         Int("rebuffer_wait_seconds", &c.party.rebuffer_wait_seconds, 1, 120),
+                         Int("invite_hours", &c.party.invite_hours, 1, 24 * 365),
+                         Int("chat_max_chars", &c.party.chat_max_chars, 1, 4000)};
     sections["backup"] = {Str("dir", &c.backup.dir), Bool("nightly", &c.backup.nightly),
                           Field{"at", [&c](const toml::value& v) -> std::string {
                                     if (!v.is_string()) return "must be a string, not " + TypeName(v);

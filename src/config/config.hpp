@@ -182,6 +182,16 @@ struct ArcadeConfig {
     bool samples = true;               // install the sample games on first start
 };
 
+/// [party]: watch parties (see docs/party.md).
+struct PartyConfig {
+    int max_parties = 100;          // parties at once
+    int max_members = 50;           // members per party
+    int group_wait_seconds = 8;     // after a seek or start, wait this long for everyone
+    int rebuffer_wait_seconds = 5;  // a member stalling mid-play holds the group this long
+    int invite_hours = 24;          // invite links expire after this
+    int chat_max_chars = 500;       // longest chat message (bytes)
+};
+
 struct Config {
     std::filesystem::path data_dir = "data";  // database + media (--data overrides)
     MetricsConfig metrics;
@@ -203,6 +213,7 @@ struct Config {
     LiveLoopConfig liveloop;
     WikiConfig wiki;
     ArcadeConfig arcade;
+    PartyConfig party;
 };
 
 using Environment = std::map<std::string, std::string>;

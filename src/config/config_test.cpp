@@ -190,3 +190,21 @@ key_file = "/etc/beacon/secret.key"
 
 }  // namespace
 }  // namespace beacon::config
+
+namespace beacon::config {
+namespace {
+
+TEST(Config, PartySectionIsReadAndChecked) {
+    auto c = Parse("[party]\nmax_members = 8\ngroup_wait_seconds = 3\ninvite_hours = 2\n", {});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->party.max_members, 8);
+    EXPECT_EQ(c->party.group_wait_seconds, 3);
+    EXPECT_EQ(c->party.invite_hours, 2);
+    EXPECT_EQ(c->party.max_parties, 100);  // default kept
+    auto bad = Parse("[party]\nmax_members = 1\n", {});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("party.max_members"), std::string::npos) << bad.error().message;
+}
+
+}  // namespace
+}  // namespace beacon::config

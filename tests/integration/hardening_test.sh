@@ -59,7 +59,9 @@ BEACON_ADMIN_PASSWORD=hardening-pass "$BIN" serve --data "$data" --listen 127.0.
 spid=$!; pids+=("$spid")
 check "a restart at once on the same port answers (within 10 s)" wait_healthy "$port" 500
 echo "     restarted and answering after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-check "the restart did not fail to bind" bash -c '! grep -q "in use" "$1"' _ "$work/s2.log"
+# (the studio's port: Arcade's games listener on its fixed default port may be taken by another
+# server running beside this test, which it says and carries on without)
+check "the restart did not fail to bind" bash -c '! grep -v "arcade" "$1" | grep -q "in use"' _ "$work/s2.log"
 if [ -n "$ff" ]; then
   gone=no
   for _ in $(seq 1 100); do kill -0 "$ff" 2>/dev/null || { gone=yes; break; }; sleep 0.02; done
