@@ -5,6 +5,7 @@ import { ConfirmDialog } from "../../components/Dialog";
 import { ErrorNote, isNotFound, NotFound } from "../../components/ui";
 import { arcadeKeys, gamesApi } from "./api";
 import { GameBridge } from "./bridge";
+import { PlayBeside } from "./PlayBeside";
 
 /**
  * Plays one game: the game's own origin in a sandboxed iframe (scripts and its own storage; no
@@ -104,6 +105,7 @@ export function PlayPage() {
           />
         </div>
       )}
+      {!g.threads && <PlayBeside playUrl={g.play_url} />}
       <p className="muted small">Version {g.version} · served from <code>{g.origin}</code></p>
       <ErrorNote error={del.error} />
       <ConfirmDialog open={confirmDelete} title={`Delete “${g.title}”?`} confirmLabel="Delete game" danger

@@ -7,7 +7,7 @@
  * Arcade hook: a game is opened *inside* the PiP window (an iframe created there: moving a live
  * iframe between documents reloads it, WICG/document-picture-in-picture#131). `flip` swaps
  * which of video and game is in the window; while the video plays with sound the game is asked
- * to duck its audio with postMessage({type: "beacon.duck", gain}) (see docs/party.md).
+ * to duck its audio through the Arcade SDK's audio message (see docs/party.md).
  */
 interface DocumentPip {
   requestWindow(o: { width: number; height: number }): Promise<Window>;
@@ -94,9 +94,22 @@ export function flip(session: PipSession, videoBox: HTMLElement, pagePlace: HTML
   else session.gameRoot.parentNode!.insertBefore(videoBox, session.gameRoot);
 }
 
-/** Asks the game to lower (gain < 1) or restore its audio. */
+/**
+ * Asks the game to lower (gain < 1) or restore its audio, in the Arcade SDK's own words
+ * (`/beacon-game.js` reads {beacon: "host", type: "audio", enabled, level} from its parent, here
+ * the PiP window, on the studio's origin), sent to the game's origin only.
+ */
 export function duck(frame: HTMLIFrameElement | null, gain: number): void {
-  frame?.contentWindow?.postMessage({ type: "beacon.duck", gain }, "*");
+  const win = frame?.contentWindow;
+  if (!frame || !win) return;
+  let origin: string;
+  try {
+    origin = new URL(frame.src, location.href).origin;
+  } catch {
+    return;
+  }
+  const level = Math.max(0, Math.min(1, gain));
+  win.postMessage({ beacon: "host", type: "audio", enabled: level > 0, level }, origin);
 }
 
 /** The fallback: the video element's own PiP. False when that is missing too. */
