@@ -13,6 +13,14 @@ echo "=== LiveLoop timestamp rewrite (issue 9): liveloop_ts_rewrite_bench"
 cmake --build build --target liveloop_ts_rewrite_bench >/dev/null && build/src/liveloop/liveloop_ts_rewrite_bench
 echo "=== LiveLoop serving vs nginx, stream.ts viewers (issue 9): bench/liveloop/live_serving.py"
 python3 bench/liveloop/live_serving.py build/src/app/beacon
+echo "=== watch party (issue 14): bench/party/bench.mjs"
+BEACON_BIN=build/src/app/beacon node bench/party/bench.mjs
+echo "=== wiki facts (issue 15): bench/wiki/run.py (a 20,000-article ZIM)"
+python3 bench/wiki/run.py build/src/app/beacon --articles 20000
+echo "=== job queue on PostgreSQL vs SQLite (issue 18): queue_bench"
+cmake --build build --target queue_bench >/dev/null && build/src/storage/queue_bench 4 1000 1
+echo "=== host pools and batches (issue 20): bench/pools/pool_bench.py"
+python3 bench/pools/pool_bench.py build/src/app/beacon
 echo "=== web (issue 5): bundle size and Library time to interactive"
 (cd web && npm run --silent size && npm run --silent bench:library)
 if [ "${1:-}" = "--all" ]; then

@@ -12,11 +12,16 @@ const job = (over: object = {}) => ({
 describe("CreatePage", () => {
   let fake: FakeApi;
   let r: Rendered;
+  /** The job's detail and its log page (the client reads the lines from /jobs/{id}/logs). */
+  const onJob = (h: () => ReturnType<typeof job>) => {
+    fake.on("GET", "/jobs/5", h);
+    fake.on("GET", "/jobs/5/logs", () => ({ items: h().logs ?? [] }));
+  };
   beforeEach(() => {
     fake = new FakeApi().install();
     fake.on("GET", "/engines", () => ({ items: [{ capability: "script", engine: "builtin", builtin: true, ok: true, detail: "" }] }));
     fake.on("GET", "/voices", () => ({ items: [] }));
-    fake.on("GET", "/jobs/5", () => job());
+    onJob(() => job());
     fake.on("GET", "/content/8", () => ({ id: 8, title: "Fog light" }));
   });
   afterEach(async () => {
@@ -48,7 +53,7 @@ describe("CreatePage", () => {
 
   it("a composing job's unpublished item is not taken for a deleted one", async () => {
     // While compose runs the job already names its item, which answers 404 until published.
-    fake.on("GET", "/jobs/5", () => job({ status: "composing", progress: 95 }));
+    onJob(() => job({ status: "composing", progress: 95 }));
     fake.on("GET", "/content/8", () => ({ status: 404, body: { error: { code: "not_found", message: "no content 8" } } }));
     r = await renderRoute(<CreatePage />, { path: "/create", at: "/create?job=5" });
     await waitFor(() => expect(byLabel<HTMLTextAreaElement>(r.container, "What should Beacon make?").value).toBe("A lighthouse in fog"));
@@ -58,20 +63,20 @@ describe("CreatePage", () => {
   });
 
   it("a completed job whose item was unlinked by the delete says so", async () => {
-    fake.on("GET", "/jobs/5", () => job({ content_id: null }));
+    onJob(() => job({ content_id: null }));
     r = await renderRoute(<CreatePage />, { path: "/create", at: "/create?job=5" });
     await waitFor(() => $(r.container, "[data-testid=content-deleted]"));
     expect(r.container.querySelector("[data-testid=preview-video]")).toBeNull();
   });
 
   it("a canceled job does not wait for a first log line", async () => {
-    fake.on("GET", "/jobs/5", () => job({ status: "canceled", content_id: null, final_url: null, preview_url: null }));
+    onJob(() => job({ status: "canceled", content_id: null, final_url: null, preview_url: null }));
     r = await renderRoute(<CreatePage />, { path: "/create", at: "/create?job=5" });
     await waitFor(() => expect($(r.container, "[data-testid=job-log]").textContent).toBe("No log: the job was canceled before it started."));
   });
 
   it("log commands sit behind a toggle, with paths relative to the data folder", async () => {
-    fake.on("GET", "/jobs/5", () => job({ logs: [{ id: 1, at: "2026-01-01T00:00:00Z", stage: "final", level: "cmd", message: "/usr/bin/ffmpeg -i /x/data/tmp/j5/a.png /x/data/media/library/8/final.mp4" }] }));
+    onJob(() => job({ logs: [{ id: 1, at: "2026-01-01T00:00:00Z", stage: "final", level: "cmd", message: "/usr/bin/ffmpeg -i /x/data/tmp/j5/a.png /x/data/media/library/8/final.mp4" }] }));
     r = await renderRoute(<CreatePage />, { path: "/create", at: "/create?job=5" });
     const d = await waitFor(() => $<HTMLDetailsElement>(r.container, "[data-testid=job-log] details"));
     expect(d.open).toBe(false);
@@ -93,7 +98,7 @@ describe("CreatePage", () => {
 
   it("Regenerate: the scene shows its new lines once the job has them, and focus stays on the scene", async () => {
     let current = job({ stages: { script: { scenes: [{ n: 1, description: "Old harbour", lines: ["Old line."], picture_url: "/media/jobs/5/scene1.png" }] } } });
-    fake.on("GET", "/jobs/5", () => current);
+    onJob(() => current);
     fake.on("POST", "/jobs/5/scenes/1/regenerate", ({ body }) => {
       const b = body as { description: string; lines: string[] };
       current = job({ status: "rendering_final", progress: 50, attempts: 1, stages: { script: { scenes: [{ n: 1, description: b.description, lines: b.lines, picture_url: "/media/jobs/5/scene1.png" }] } } });
