@@ -196,9 +196,10 @@ struct Handlers {
                 return Api::Error(room.error());
             }
         }
-        if (deps.admit_job) {
-            for (std::size_t i = 0; i < plan->items.size(); ++i) {
-                if (auto quota = deps.admit_job(); !quota.ok()) return Api::Error(quota.error());
+        if (deps.admit_jobs) {
+            // The quota counts every item: a batch that does not fit is refused whole.
+            if (auto quota = deps.admit_jobs(static_cast<int>(plan->items.size())); !quota.ok()) {
+                return Api::Error(quota.error());
             }
         }
         if (deps.list_voices) {

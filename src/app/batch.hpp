@@ -45,7 +45,7 @@ struct BatchDeps {
     jobs::EventBus& events;
     jobs::WorkerPool* workers = nullptr;
     std::function<core::Result<core::Json>()> list_voices;  // may be empty
-    std::function<core::Status()> admit_job;                // quotas; may be empty
+    std::function<core::Status(int jobs)> admit_jobs;       // quotas for N jobs; may be empty
 };
 
 /// POST /api/v1/generate/batch, GET /api/v1/batches, GET /api/v1/batches/{id},

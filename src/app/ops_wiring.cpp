@@ -269,4 +269,6 @@ void OpsWiring::AddTo(server::ServerDeps& deps) {
 
 void OpsWiring::Started(const server::Server& http) { ops_->SetRoutes(http.Routes()); }
 
+core::Status OpsWiring::AdmitJobs(int jobs) { return ops_->AdmitJob(jobs); }
+
 }  // namespace beacon::app

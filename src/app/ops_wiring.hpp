@@ -68,6 +68,8 @@ public:
     void AddTo(server::ServerDeps& deps);
     /// After the server is built: its route table (to count requests by pattern).
     void Started(const server::Server& http);
+    /// The daily quota for `jobs` more jobs at once (a batch).
+    core::Status AdmitJobs(int jobs);
 
 private:
     OpsWiring() = default;

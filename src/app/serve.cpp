@@ -300,10 +300,10 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         deps.routes.push_back(std::move(r));
     }
     for (auto& s : party::Sockets(parties)) deps.sockets.push_back(std::move(s));
-    // Batches: many prompts at once; quotas (admit_job) are read when a batch comes in.
+    // Batches: many prompts at once; the daily quota counts every item.
     for (auto& r : BatchRoutes({*rt.db, rt.events, rt.workers.get(), deps.list_voices,
-                                [&deps]() -> core::Status {
-                                    return deps.admit_job ? deps.admit_job() : core::Status{};
+                                [&ops](int jobs) -> core::Status {
+                                    return ops ? ops->AdmitJobs(jobs) : core::Status{};
                                 }})) {
         deps.routes.push_back(std::move(r));
     }

@@ -4,6 +4,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
@@ -547,7 +548,7 @@ void OpsService::CollectGpu() {
 
 std::string OpsService::RenderMetrics() { return registry_.Render(); }
 
-core::Status OpsService::AdmitJob() {
+core::Status OpsService::AdmitJob(int jobs) {
     if (options_.jobs_per_day <= 0) return {};
     std::int64_t now = core::NowMillis();
     std::int64_t reset = NextUtcMidnightMs(now);
@@ -560,9 +561,15 @@ core::Status OpsService::AdmitJob() {
         if (!row.ok()) return row.error();
         if (*row) today = st.Int(0);
     }
-    if (today < options_.jobs_per_day) return {};
+    jobs = std::max(1, jobs);
+    if (today + jobs <= options_.jobs_per_day) return {};
+    const std::string asked =
+        jobs == 1 ? std::string()
+                  : " for " + std::to_string(jobs) + " more (" +
+                        std::to_string(std::max<std::int64_t>(0, options_.jobs_per_day - today)) +
+                        " left)";
     core::Error e{core::ErrorCode::kRateLimited,
-                  "the daily job quota is used up (" + std::to_string(today) + " of " +
+                  "the daily job quota is used up" + asked + " (" + std::to_string(today) + " of " +
                       std::to_string(options_.jobs_per_day) +
                       " jobs today, [quotas] jobs_per_day); it resets at 00:00 UTC, in " +
                       std::to_string((reset - now + 59999) / 60000) + " min"};

@@ -85,9 +85,10 @@ public:
     std::string RenderMetrics();
     /// The dashboard's JSON: now, queue, jobs by state, disk, GPUs, recent job RTTs, history.
     core::Json Summary();
-    /// Ok when one more job may be queued today; RateLimited (429, retry_after = until the next
-    /// UTC midnight) when [quotas] jobs_per_day is reached.
-    core::Status AdmitJob();
+    /// Ok when `jobs` more jobs may be queued today (a batch asks for all of its items at once);
+    /// RateLimited (429, retry_after = until the next UTC midnight) when they would go beyond
+    /// [quotas] jobs_per_day.
+    core::Status AdmitJob(int jobs = 1);
     /// Takes one history sample now (the background thread does this every sample_interval).
     void SampleNow();
     /// Starts the sampling thread (history and GPU). Stops with the service.

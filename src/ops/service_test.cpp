@@ -157,12 +157,28 @@ TEST(OpsService, QuotaRefusesTheJobBeyondTheDailyLimitWithRetryAfter) {
     f.NewJob();
     auto refused = ops->AdmitJob();
     ASSERT_FALSE(refused.ok());
+    EXPECT_FALSE(ops->AdmitJob(3).ok());
     EXPECT_EQ(refused.error().code, core::ErrorCode::kRateLimited);
     EXPECT_GT(refused.error().retry_after.count(), 0);
     EXPECT_LE(refused.error().retry_after.count(), 86400000);
     EXPECT_NE(refused.error().message.find("jobs_per_day"), std::string::npos);
     std::string text = ops->RenderMetrics();
     EXPECT_TRUE(Has(text, "beacon_quota_jobs_per_day 2\n")) << text;
+}
+
+TEST(OpsService, ABatchCountsAllOfItsItemsAgainstTheQuota) {
+    Fixture f("quota-batch");
+    OpsOptions o;
+    o.jobs_per_day = 5;
+    auto ops = f.Ops(o);
+    f.NewJob();
+    f.NewJob();
+    EXPECT_TRUE(ops->AdmitJob(3).ok());  // 2 + 3 = 5
+    auto refused = ops->AdmitJob(4);     // 2 + 4 > 5
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, core::ErrorCode::kRateLimited);
+    EXPECT_NE(refused.error().message.find("for 4 more (3 left)"), std::string::npos)
+        << refused.error().message;
 }
 
 TEST(OpsService, NoQuotaMeansEveryJobIsAdmitted) {

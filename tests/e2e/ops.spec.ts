@@ -26,10 +26,12 @@ test("dashboard plots queue, job round trip and disk from real jobs", async ({ b
   const page = await ctx.newPage();
   await page.goto("/dashboard");
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
-  await expect(page.getByTestId("stat-completed")).toHaveText("1");
+  // The summary is sampled at most every 15 s (OpsOptions::sample_interval), so the first page
+  // may show the sample from before the job ended; polling brings the job within 20 s.
+  await expect(page.getByTestId("stat-completed")).toHaveText("1", { timeout: 25_000 });
   // The round-trip plot has the one finished job; the others have at least one sample.
   const rtt = page.getByTestId("plot-rtt").locator("polyline");
-  await expect(rtt).toHaveAttribute("data-points", "1");
+  await expect(rtt).toHaveAttribute("data-points", "1", { timeout: 25_000 });
   for (const id of ["queue", "disk", "disk-free"]) {
     await expect(page.getByTestId(`plot-${id}`).locator("svg")).toBeVisible();
     // (a flat line has no height, so Playwright never calls the polyline itself visible)
