@@ -1,5 +1,7 @@
 #include "engines/factory.hpp"
 
+#include <cstdio>
+
 namespace beacon::engines {
 
 using core::Error;
@@ -103,6 +105,38 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     return e;
 }
 
+HealthCheck Engines::PoolCheck(const std::string& capability, const std::string& engine,
+                               const std::string& service, const std::vector<HealthCheck>& hosts,
+                               const std::string& unit) const {
+    const HostPool* pool = nullptr;
+    for (const auto& [name, p] : pools_) {
+        if (name == engine) pool = p.get();
+    }
+    std::vector<HostStatus> status = pool ? pool->Status() : std::vector<HostStatus>{};
+    int ok = 0;
+    std::string detail;
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        ok += hosts[i].ok ? 1 : 0;
+        detail += (detail.empty() ? "" : "; ") + std::string(hosts[i].ok ? "up: " : "DOWN: ") +
+                  hosts[i].detail;
+        if (i < status.size()) {
+            const HostStatus& st = status[i];
+            char rate[32];
+            std::snprintf(rate, sizeof rate, "%.1f", st.per_minute);
+            detail += " (" + std::to_string(st.done) + " " + unit + ", " + rate + "/min, " +
+                      std::to_string(st.in_flight) + " of " + std::to_string(st.slots) +
+                      " slots busy" + (st.up ? "" : ", out of rotation") + ")";
+        }
+    }
+    HealthCheck h{capability, engine, ok > 0, ""};
+    h.detail = service + " pool: " + std::to_string(ok) + " of " + std::to_string(hosts.size()) +
+               " hosts answer" + (ok > 0 && ok < static_cast<int>(hosts.size())
+                                      ? " (jobs go to the others)"
+                                      : "") +
+               ". " + detail;
+    return h;
+}
+
 std::vector<std::pair<std::string, const HostPool*>> Engines::Pools() const {
     std::vector<std::pair<std::string, const HostPool*>> out;
     for (const auto& [name, pool] : pools_) out.emplace_back(name, pool.get());
@@ -113,11 +147,13 @@ std::vector<HealthCheck> Engines::Check() const {
     std::vector<HealthCheck> out;
     const auto& s = opts_.select;
     if (s.script == "ollama" && opts_.ollama.hosts.size() > 1) {
+        std::vector<HealthCheck> hosts;
         for (const auto& h : opts_.ollama.hosts) {
             OllamaOptions o = opts_.ollama;
             o.host = h;
-            out.push_back(CheckOllama(o, http_, "script"));
+            hosts.push_back(CheckOllama(o, http_, "script"));
         }
+        out.push_back(PoolCheck("script", "ollama", "Ollama", hosts, "scripts"));
     } else if (s.script == "ollama") {
         out.push_back(CheckOllama(opts_.ollama, http_, "script"));
     } else {
@@ -129,12 +165,14 @@ std::vector<HealthCheck> Engines::Check() const {
         out.push_back(FliteVoiceEngine(FliteOptions{opts_.builtin.voice}).Check());
     }
     if (s.pictures == "comfyui" && opts_.comfyui.hosts.size() > 1) {
-        // One line per host: a pool keeps working with some hosts down, and says which.
+        // One line for the pool: it works while any host does, and says which do not.
+        std::vector<HealthCheck> hosts;
         for (const auto& h : opts_.comfyui.hosts) {
             ComfyOptions o = opts_.comfyui;
             o.host = h;
-            out.push_back(CheckComfy(o, http_));
+            hosts.push_back(CheckComfy(o, http_));
         }
+        out.push_back(PoolCheck("pictures", "comfyui", "ComfyUI", hosts, "pictures"));
     } else if (s.pictures == "comfyui") {
         out.push_back(CheckComfy(opts_.comfyui, http_));
     } else {

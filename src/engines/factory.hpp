@@ -62,6 +62,11 @@ public:
     const EngineOptions& options() const { return opts_; }
     /// The host pools in use (service name, pool): empty with single hosts.
     std::vector<std::pair<std::string, const HostPool*>> Pools() const;
+    /// One health line for a pool from its hosts' checks: ok while any host answers; the detail
+    /// names each host's state and what the pool has done on it (`unit`, per minute, slots).
+    HealthCheck PoolCheck(const std::string& capability, const std::string& engine,
+                          const std::string& service, const std::vector<HealthCheck>& hosts,
+                          const std::string& unit) const;
 
 private:
     Engines() = default;

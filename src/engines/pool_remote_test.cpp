@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "engines/comfyui.hpp"
+#include "engines/factory.hpp"
 #include "engines/http_client.hpp"
 #include "engines/pool.hpp"
 #include "tests/doubles/double_process.hpp"
@@ -84,6 +85,36 @@ TEST(HostPoolRemoteTest, ScenesLandOnHostsWithTheCheckpointAndSurviveAHostDying)
     EXPECT_TRUE(st[0].up);
     EXPECT_FALSE(st[2].up) << "the dead host stays out of rotation";
     EXPECT_GE(st[0].done, 6);
+}
+
+TEST(HostPoolRemoteTest, DoctorSaysThePoolWorksWhileOneHostAnswersAndNamesTheDeadOne) {
+    DoubleProcess good("comfyui_double.py");
+    EngineOptions o;
+    o.select.pictures = "comfyui";
+    o.comfyui = OptsFor(good.url());
+    o.comfyui.hosts = {good.url(), "http://127.0.0.1:9"};  // port 9 (discard): nothing answers
+    auto e = Engines::Create(o);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    int lines = 0;
+    for (const auto& h : (*e)->Check()) {
+        if (h.capability != "pictures") continue;
+        ++lines;
+        EXPECT_TRUE(h.ok) << h.detail;
+        EXPECT_NE(h.detail.find("1 of 2 hosts answer"), std::string::npos) << h.detail;
+        EXPECT_NE(h.detail.find("DOWN: "), std::string::npos) << h.detail;
+        EXPECT_NE(h.detail.find("127.0.0.1:9"), std::string::npos) << h.detail;
+        EXPECT_NE(h.detail.find("0 pictures, 0.0/min, 0 of 1 slots busy"), std::string::npos) << h.detail;
+    }
+    EXPECT_EQ(lines, 1) << "one line for the pool (the engines panel keys lines by capability)";
+    o.comfyui.hosts = {"http://127.0.0.1:9", "http://127.0.0.1:7"};
+    auto dead = Engines::Create(o);
+    ASSERT_TRUE(dead.ok());
+    for (const auto& h : (*dead)->Check()) {
+        if (h.capability == "pictures") {
+            EXPECT_FALSE(h.ok) << h.detail;
+            EXPECT_NE(h.detail.find("0 of 2 hosts answer"), std::string::npos) << h.detail;
+        }
+    }
 }
 
 }  // namespace

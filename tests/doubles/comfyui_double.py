@@ -73,7 +73,9 @@ def send_ws(st, client_id, msg, opcode=0x1):
     try:
         with lock:
             common.ws_send(wfile, msg, opcode)
-    except OSError:
+    except (OSError, ValueError):
+        # The client went away (a closed socket's file raises ValueError): like the real server,
+        # the prompt runs on and its result stays in /history.
         pass
 
 
