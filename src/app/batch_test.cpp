@@ -3,6 +3,8 @@
 #include "app/batch.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/spec_modules.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,29 +84,6 @@ TEST(BatchView, StateFollowsTheCounts) {
     EXPECT_EQ(BatchJson(b)["finished"], 0);
 }
 
-/// "METHOD /path" of the spec's paths marked `x-module: batches`.
-std::set<std::string> SpecOperations() {
-    std::ifstream in(std::string(BEACON_SOURCE_DIR) + "/api/openapi.yaml");
-    std::set<std::string> ops;
-    std::string line, path;
-    bool ours = false;
-    static const std::regex kPath(R"(^  (/\S*):\s*$)");
-    static const std::regex kMethod(R"(^    (get|post|patch|put|delete):\s*$)");
-    while (std::getline(in, line)) {
-        std::smatch m;
-        if (std::regex_match(line, m, kPath)) {
-            path = m[1];
-            ours = false;
-        } else if (line == "    x-module: batches") {
-            ours = true;
-        } else if (ours && std::regex_match(line, m, kMethod)) {
-            std::string method = m[1];
-            std::transform(method.begin(), method.end(), method.begin(), ::toupper);
-            ops.insert(method + " " + path);
-        }
-    }
-    return ops;
-}
 
 TEST(BatchRoutes, EveryRouteIsInTheSpecAndNoMore) {
     const auto dir = std::filesystem::temp_directory_path() /
@@ -117,7 +96,7 @@ TEST(BatchRoutes, EveryRouteIsInTheSpecAndNoMore) {
     for (const auto& r : BatchRoutes({**db, events, nullptr, nullptr, nullptr})) {
         served.insert(r.method + " " + r.pattern);
     }
-    EXPECT_EQ(served, SpecOperations());
+    EXPECT_EQ(served, beacon::testing::ModuleSpecOperations("batches"));
     EXPECT_EQ(served.size(), 5u);
     std::filesystem::remove_all(dir);
 }

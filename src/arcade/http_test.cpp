@@ -1,6 +1,8 @@
 #include "arcade/http.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/spec_modules.hpp"
 #include <unistd.h>
 
 #include <fstream>
@@ -13,30 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// "METHOD /path" of the spec's paths marked `x-module: arcade`.
-std::set<std::string> ArcadeSpecOperations() {
-    std::ifstream in(std::string(BEACON_SOURCE_DIR) + "/api/openapi.yaml");
-    EXPECT_TRUE(in.good());
-    std::set<std::string> ops;
-    std::string line, path;
-    bool ours = false;
-    static const std::regex kPath(R"(^  (/\S*):\s*$)");
-    static const std::regex kMethod(R"(^    (get|post|patch|put|delete):\s*$)");
-    while (std::getline(in, line)) {
-        std::smatch m;
-        if (std::regex_match(line, m, kPath)) {
-            path = m[1];
-            ours = false;
-        } else if (line == "    x-module: arcade") {
-            ours = true;
-        } else if (ours && std::regex_match(line, m, kMethod)) {
-            std::string method = m[1];
-            std::transform(method.begin(), method.end(), method.begin(), ::toupper);
-            ops.insert(method + " " + path);
-        }
-    }
-    return ops;
-}
 
 class HttpTest : public ::testing::Test {
 protected:
@@ -64,7 +42,7 @@ TEST_F(HttpTest, EveryArcadeRouteIsInTheSpecAndNoMore) {
     };
     add(StudioRoutes(*arcade_, 1 << 20));
     add(GameOriginRoutes(*arcade_, {}));
-    EXPECT_EQ(served, ArcadeSpecOperations());
+    EXPECT_EQ(served, beacon::testing::ModuleSpecOperations("arcade"));
 }
 
 TEST_F(HttpTest, StudioRoutesNeedASignedInUserAndGameRoutesAreThePublicOnesOnly) {

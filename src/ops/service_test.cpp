@@ -1,6 +1,8 @@
 #include "ops/service.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/spec_modules.hpp"
 #include <sys/stat.h>
 
 #include <fstream>
@@ -232,36 +234,13 @@ TEST(OpsService, LivePathClassification) {
     EXPECT_EQ(ClassifyLivePath("/api/v1/jobs").channel, "");
 }
 
-/// "METHOD /path" of the spec's paths marked `x-module: ops`.
-std::set<std::string> OpsSpecOperations() {
-    std::ifstream in(std::string(BEACON_SOURCE_DIR) + "/api/openapi.yaml");
-    std::set<std::string> ops;
-    std::string line, path;
-    bool ours = false;
-    static const std::regex kPath(R"(^  (/\S*):\s*$)");
-    static const std::regex kMethod(R"(^    (get|post|patch|put|delete):\s*$)");
-    while (std::getline(in, line)) {
-        std::smatch m;
-        if (std::regex_match(line, m, kPath)) {
-            path = m[1];
-            ours = false;
-        } else if (line == "    x-module: ops") {
-            ours = true;
-        } else if (ours && std::regex_match(line, m, kMethod)) {
-            std::string method = m[1];
-            std::transform(method.begin(), method.end(), method.begin(), ::toupper);
-            ops.insert(method + " " + path);
-        }
-    }
-    return ops;
-}
 
 TEST(OpsHttp, EveryRouteIsInTheSpecAndNoMore) {
     Fixture f("spec");
     auto ops = f.Ops();
     std::set<std::string> served;
     for (const auto& r : HttpRoutes(*ops)) served.insert(r.method + " " + r.pattern);
-    EXPECT_EQ(served, OpsSpecOperations());
+    EXPECT_EQ(served, beacon::testing::ModuleSpecOperations("ops"));
     EXPECT_EQ(served.size(), 2u);
 }
 

@@ -10,34 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/spec_modules.hpp"
+
 namespace beacon::verse {
 namespace {
-
-/// "METHOD /path" for the spec's operations marked `x-module: verse` (the core contract test
-/// leaves them to this one).
-std::set<std::string> VerseSpecOperations() {
-    std::ifstream in(std::string(BEACON_SOURCE_DIR) + "/api/openapi.yaml");
-    EXPECT_TRUE(in.good());
-    std::set<std::string> ops;
-    std::string line, path;
-    bool ours = false;
-    static const std::regex kPath(R"(^  (/\S*):\s*$)");
-    static const std::regex kMethod(R"(^    (get|post|patch|put|delete):\s*$)");
-    while (std::getline(in, line)) {
-        std::smatch m;
-        if (std::regex_match(line, m, kPath)) {
-            path = m[1];
-            ours = false;
-        } else if (line == "    x-module: verse") {
-            ours = true;
-        } else if (ours && std::regex_match(line, m, kMethod)) {
-            std::string method = m[1];
-            std::transform(method.begin(), method.end(), method.begin(), ::toupper);
-            ops.insert(method + " " + path);
-        }
-    }
-    return ops;
-}
 
 TEST(VerseHttp, EveryRouteIsInTheSpecAndEverySpecOperationIsserved) {
     auto root = std::filesystem::temp_directory_path() / ("beacon-verse-http-" + std::to_string(::getpid()));
@@ -53,7 +29,7 @@ TEST(VerseHttp, EveryRouteIsInTheSpecAndEverySpecOperationIsserved) {
         bool shared = r.pattern.rfind("/api/v1/shared/", 0) == 0;
         EXPECT_EQ(r.access == server::RouteAccess::kPublic, shared) << r.pattern << ": only share links are public";
     }
-    auto spec = VerseSpecOperations();
+    auto spec = beacon::testing::ModuleSpecOperations("verse");
     EXPECT_GE(spec.size(), 17u);
     for (const auto& op : spec) EXPECT_TRUE(served.contains(op)) << "in spec, not served: " << op;
     for (const auto& op : served) EXPECT_TRUE(spec.contains(op)) << "served, not in spec: " << op;

@@ -1,6 +1,8 @@
 #include "wiki/http.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/spec_modules.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,29 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// "METHOD /path" of the spec's paths marked `x-module: wiki`.
-std::set<std::string> WikiSpecOperations() {
-    std::ifstream in(std::string(BEACON_SOURCE_DIR) + "/api/openapi.yaml");
-    std::set<std::string> ops;
-    std::string line, path;
-    bool ours = false;
-    static const std::regex kPath(R"(^  (/\S*):\s*$)");
-    static const std::regex kMethod(R"(^    (get|post|patch|put|delete):\s*$)");
-    while (std::getline(in, line)) {
-        std::smatch m;
-        if (std::regex_match(line, m, kPath)) {
-            path = m[1];
-            ours = false;
-        } else if (line == "    x-module: wiki") {
-            ours = true;
-        } else if (ours && std::regex_match(line, m, kMethod)) {
-            std::string method = m[1];
-            std::transform(method.begin(), method.end(), method.begin(), ::toupper);
-            ops.insert(method + " " + path);
-        }
-    }
-    return ops;
-}
 
 TEST(WikiRoutes, EveryRouteIsInTheSpecAndNoMore) {
     const fs::path dir = fs::temp_directory_path() / ("beacon-wiki-http-" + std::to_string(::getpid()));
@@ -53,7 +32,7 @@ TEST(WikiRoutes, EveryRouteIsInTheSpecAndNoMore) {
         served.insert(r.method + " " +
                       std::regex_replace(r.pattern, std::regex(R"(\{(\w+)\+\})"), "{$1}"));
     }
-    EXPECT_EQ(served, WikiSpecOperations());
+    EXPECT_EQ(served, beacon::testing::ModuleSpecOperations("wiki"));
     EXPECT_EQ(served.size(), 6u);
     fs::remove_all(dir);
 }

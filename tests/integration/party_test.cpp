@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/support/spec_modules.hpp"
 #include "party/http.hpp"
 #include "party/party.hpp"
 #include "server_test_client.hpp"
@@ -367,29 +368,6 @@ TEST_F(PartyLiveTest, GuestsGetTheirChannelOnlyWithTheInviteOnEveryUri) {
     EXPECT_EQ((*e)["code"], "live_party");
 }
 
-/// "METHOD /path" of the spec's paths marked `x-module: party`.
-std::set<std::string> PartySpecOperations() {
-    std::ifstream in(std::string(BEACON_SOURCE_DIR) + "/api/openapi.yaml");
-    std::set<std::string> ops;
-    std::string line, path;
-    bool ours = false;
-    static const std::regex kPath(R"(^  (/\S*):\s*$)");
-    static const std::regex kMethod(R"(^    (get|post|patch|put|delete):\s*$)");
-    while (std::getline(in, line)) {
-        std::smatch m;
-        if (std::regex_match(line, m, kPath)) {
-            path = m[1];
-            ours = false;
-        } else if (line == "    x-module: party") {
-            ours = true;
-        } else if (ours && std::regex_match(line, m, kMethod)) {
-            std::string method = m[1];
-            std::transform(method.begin(), method.end(), method.begin(), ::toupper);
-            ops.insert(method + " " + path);
-        }
-    }
-    return ops;
-}
 
 TEST_F(PartyServerTest, EveryPartyRouteIsInTheSpecAndNoMore) {
     std::set<std::string> served;
@@ -400,7 +378,7 @@ TEST_F(PartyServerTest, EveryPartyRouteIsInTheSpecAndNoMore) {
     }
     // The socket is a GET (upgrade) in the spec.
     for (const auto& ws : party::Sockets(*parties_)) served.insert("GET " + ws.pattern);
-    auto spec = PartySpecOperations();
+    auto spec = beacon::testing::ModuleSpecOperations("party");
     EXPECT_EQ(spec.size(), 7u);
     EXPECT_EQ(served, spec);
 }
