@@ -6,7 +6,8 @@ password, signs in, makes short library items with the built-in engines (media.s
 = 2), publishes them on the default channel (an in-order loop), takes the channel URL from the
 M3U an IPTV user is given, and reads it with ffmpeg (capture, then ffprobe per stream), ffprobe
 (live packets), mpv (JSON IPC positions), VLC (as an unprivileged user, rc `stats` counters)
-and GStreamer playbin (fake sinks synced to the clock), all at once, long enough to cross at
+and GStreamer playbin (fake sinks synced to the clock, every rendered buffer counted by their
+handoff signal in gst_playbin.py), all at once, long enough to cross at
 least 20 item boundaries. Part `stream_ts` reads /live/<slug>/stream.ts with ffmpeg and VLC.
 
 Per client and per stream (audio, video; never their total) it passes only if:
@@ -76,6 +77,17 @@ LOG_TOLERATED = {r"buffer too late": 10, r"too late to be displayed": 10,
 
 def log(msg):
     print(msg, flush=True)
+
+
+def gi_python():
+    """A Python that can load GStreamer's introspection (Debian's python3-gi lives in the
+    system interpreter, which a virtualenv or pyenv python3 on PATH may not see)."""
+    for py in dict.fromkeys([sys.executable, "/usr/bin/python3", shutil.which("python3")]):
+        if py and os.path.exists(py) and subprocess.run(
+                [py, "-c", "import gi; gi.require_version('Gst', '1.0')"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+            return py
+    return None
 
 
 def free_port():
@@ -429,39 +441,34 @@ class Client:
         conn.close()
         self._stop(p, signal.SIGTERM)
 
-    # GStreamer playbin with fake sinks synced to the clock: every buffer rendered, with pts
+    # GStreamer playbin with fake sinks synced to the clock: every rendered buffer counted by
+    # the sinks' handoff signal (gst_playbin.py; gst-launch's printed last-message loses some)
     def _run_gstreamer(self):
-        sink = "fakesink sync=true silent=false"
-        argv = ["gst-launch-1.0", "-v", "playbin", f"uri={self.url}", f"video-sink={sink}",
-                f"audio-sink={sink}"]
+        py = gi_python()
+        if py is None:
+            raise RuntimeError("no python3 with GStreamer's introspection (python3-gi, "
+                               "gir1.2-gstreamer-1.0; scripts/setup.sh installs them)")
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gst_playbin.py")
+        argv = [py, script, self.url, str(self.seconds)]
         self.streams = {"video": StreamSeries("capture"), "audio": StreamSeries("capture")}
         self.t_start = time.monotonic()
         p = self._spawn(argv)
-        pat = re.compile(rb"GstBin:(vbin|abin)/GstFakeSink:\w+: last-message = chain .*?"
-                         rb"pts: (\d+):(\d+):([\d.]+), duration: (\d+):(\d+):([\d.]+)")
         rest = open(self.log_path + ".out", "wb")
 
         def reader():
             for raw in p.stdout:
-                wall = time.monotonic()
-                m = pat.search(raw)
-                if not m:
+                parts = raw.split()
+                if len(parts) == 4 and parts[0] in (b"video", b"audio"):
+                    wall, pts, dur = (float(x) for x in parts[1:])
+                    self.streams[parts[0].decode()].units.append((wall, pts, dur))
+                else:
                     rest.write(raw)
-                    continue
-                kind = "video" if m.group(1) == b"vbin" else "audio"
-                g = [float(x) for x in m.groups()[1:]]
-                pts = g[0] * 3600 + g[1] * 60 + g[2]
-                dur = g[3] * 3600 + g[4] * 60 + g[5]
-                units = self.streams[kind].units
-                if units and units[-1][1:] == (pts, dur):   # the notify can repeat a buffer
-                    continue
-                units.append((wall, pts, dur))
 
         th = threading.Thread(target=reader)
         th.start()
         self._deadline_wait(p)
         self.t_end = time.monotonic()
-        self._stop(p)
+        self._stop(p, grace=15)
         th.join()
         rest.close()
         with open(self.log_path + ".out", "rb") as src, open(self.log_path, "ab") as dst:
@@ -480,8 +487,6 @@ class Client:
             with open(self.log_path, "rb") as f:
                 text = f.read().decode(errors="replace").replace("\r", "\n")
                 for line in text.split("\n"):
-                    if self.name == "gstreamer" and "last-message" in line:
-                        continue
                     for pat in pats:
                         if re.search(pat, line):
                             key = (pat, re.sub(r"\d+", "N", line.strip())[:110])
@@ -653,7 +658,7 @@ def main():
     parts = [p for p in args.parts.split(",") if p]
     only = {c for c in args.clients.split(",") if c}
     report_only = {c for c in args.report_only.split(",") if c}
-    for tool in ("ffmpeg", "ffprobe", "mpv", "cvlc", "gst-launch-1.0", "stdbuf"):
+    for tool in ("ffmpeg", "ffprobe", "mpv", "cvlc", "stdbuf"):
         if shutil.which(tool) is None:
             log(f"FAIL {tool} is not installed (scripts/setup.sh installs it)")
             return 1
