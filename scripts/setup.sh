@@ -20,7 +20,7 @@ PACKAGES=(
   prometheus
   libpq-dev postgresql-15 s3cmd libhiredis-dev redis-server docker-compose
   libarchive-dev
-  libzim-dev libgumbo-dev zim-tools kiwix-tools
+  libzim-dev libgumbo-dev zim-tools kiwix-tools wamerican
 
 )
 missing=()
