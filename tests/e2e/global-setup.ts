@@ -33,6 +33,11 @@ export default async function globalSetup() {
     const vite = path.join(root, "web/node_modules/vite/bin/vite.js");
     execFileSync(process.execPath, [vite, "build", "--outDir", webRoot, "--emptyOutDir"], { cwd: path.join(root, "web"), stdio: "inherit" });
   }
+  // Verse's server-side render page (worlds in videos), a bundle of its own beside the UI.
+  if (!existsSync(path.join(webRoot, "verse-render/render.js"))) {
+    const vite = path.join(root, "web/node_modules/vite/bin/vite.js");
+    execFileSync(process.execPath, [vite, "build", "-c", "vite.render.config.ts", "--outDir", path.join(webRoot, "verse-render")], { cwd: path.join(root, "web"), stdio: "inherit" });
+  }
 
   process.env.BEACON_BIN = bin;
   process.env.BEACON_E2E_WEB_ROOT = webRoot;

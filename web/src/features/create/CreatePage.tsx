@@ -7,6 +7,7 @@ import { TERMINAL_STATES, type GenerateRequest, type Job } from "../../api/types
 import { ErrorNote, isNotFound } from "../../components/ui";
 import { jobVersion, versioned } from "./fresh";
 import { JobPanel } from "./JobPanel";
+import { worldFields, WorldPicker, type WorldChoice } from "../verse/WorldPicker";
 
 const STYLES = ["cinematic", "broadcast", "ambient", "documentary", "storybook", "noir"];
 const LANGUAGES: Record<string, string> = { en: "English", es: "Spanish", fr: "French", de: "German", it: "Italian", pt: "Portuguese" };
@@ -21,6 +22,8 @@ export function CreatePage() {
     prompt: "", title: "", style: "cinematic", voice: "", language: "en",
     duration_target: 7, output_preset: "720p", produce_preview: true,
   });
+  // Verse: a world the scenes are rendered from (/create?world=N from a world's page).
+  const [world, setWorld] = useState<WorldChoice>({ id: Number(params.get("world")) || null, camera: "orbit" });
   const set = <K extends keyof GenerateRequest>(k: K, v: Required<GenerateRequest>[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   const engines = useQuery({ queryKey: qk.engines, queryFn: api.engines, staleTime: 60_000 });
@@ -81,7 +84,8 @@ export function CreatePage() {
       const body: GenerateRequest = { ...form, duration_target: Number(form.duration_target) };
       if (!body.title) delete body.title;
       if (!body.voice) delete body.voice;
-      return api.generate(body);
+      const withWorld: typeof body & ReturnType<typeof worldFields> = { ...body, ...worldFields(world) };
+      return api.generate(withWorld);
     },
     onSuccess: (r) => {
       filledFor.current = r.job_id;
@@ -142,6 +146,7 @@ export function CreatePage() {
               </select>
             </label>
           </div>
+          <WorldPicker value={world} onChange={setWorld} />
           <label className="check">
             <input type="checkbox" name="produce_preview" checked={form.produce_preview} onChange={(e) => set("produce_preview", e.target.checked)} />
             Produce a quick preview first

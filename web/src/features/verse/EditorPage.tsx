@@ -8,6 +8,7 @@ import { ErrorNote } from "../../components/ui";
 import { ensureCsrf, verseApi, type AssetInfo, type Revision, type Share, type World } from "./api";
 import { addPrimitiveOps, freshId, History, measure, PRIMITIVES, type AssetCost, type Budget, type Op, type Vec3, type WorldDoc, type WorldNode } from "./doc";
 import { WorldView } from "./scene";
+import { loadEditorState, saveEditorState } from "./persist";
 import { IncrementalSerializer } from "./serialize";
 import "./verse.css";
 
@@ -20,6 +21,8 @@ declare global {
       revision: () => number;
       saveState: () => SaveState;
       selected: () => string | null;
+      panel: () => string;
+      camera: () => { position: Vec3; target: Vec3 };
       saves: number[];
       frames: number;
       /** performance.now() at the first drawn frame (ms since the page's navigation). */
@@ -45,22 +48,8 @@ export default function EditorPage() {
   return <Editor key={world.id} initial={world} />;
 }
 
-interface Persisted { camera?: { position: Vec3; target: Vec3 }; selected?: string | null; panel?: string }
-const persistKey = (id: number) => `beacon.verse.editor.${id}`;
-function loadPersisted(id: number): Persisted {
-  try {
-    return JSON.parse(localStorage.getItem(persistKey(id)) ?? "{}") as Persisted;
-  } catch {
-    return {};
-  }
-}
-function savePersisted(id: number, p: Persisted) {
-  try {
-    localStorage.setItem(persistKey(id), JSON.stringify({ ...loadPersisted(id), ...p }));
-  } catch {
-    /* storage full or off: the editor still works */
-  }
-}
+const loadPersisted = loadEditorState;
+const savePersisted = saveEditorState;
 
 function Editor({ initial }: { initial: World }) {
   const worldId = initial.id;
@@ -77,6 +66,8 @@ function Editor({ initial }: { initial: World }) {
   const [serverBudget, setServerBudget] = useState<Budget>(initial.budget);
   const [assets, setAssets] = useState<AssetInfo[]>([]);
   const [panel, setPanel] = useState(persisted.panel ?? "properties");
+  const panelRef = useRef(panel);
+  panelRef.current = panel;
   const [mode, setMode] = useState<"translate" | "rotate" | "scale">("translate");
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewRef = useRef<WorldView | null>(null);
@@ -215,6 +206,8 @@ function Editor({ initial }: { initial: World }) {
       revision: () => revisionRef.current,
       saveState: () => saveStateRef.current,
       selected: () => selectedRef.current,
+      panel: () => panelRef.current,
+      camera: () => ({ position: vec(view.camera.position), target: vec(orbit.target) }),
       saves: debug.current.saves,
       get frames() { return debug.current.frames; },
       get firstFrameMs() { return debug.current.firstFrameMs; },
@@ -323,6 +316,7 @@ function Editor({ initial }: { initial: World }) {
           <span className="badge badge--state" data-testid="verse-save-state" data-state={saveState} role="status">
             {saveState === "saved" ? `Saved · revision ${revisionRef.current}` : saveState === "pending" ? "Unsaved changes" : saveState === "saving" ? "Saving…" : saveState === "conflict" ? "Conflict" : "Not saved"}
           </span>
+          <Link to={`/create?world=${worldId}`} className="btn" data-testid="verse-make-video">Make a video in this world</Link>
           <Link to="/verse" className="btn btn--ghost">All worlds</Link>
         </div>
       </div>

@@ -2,12 +2,13 @@ import { useEffect, useRef, useState } from "react";
 import { useParams } from "react-router";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { verseApi, type World } from "./api";
+import { openWorldPip, worldPipMode, type WorldPip } from "./pip";
 import { WorldView } from "./scene";
 import "./verse.css";
 
 declare global {
   interface Window {
-    __verseViewer?: { title: string; nodes: number; frames: number; readOnly: boolean };
+    __verseViewer?: { title: string; nodes: number; frames: number; readOnly: boolean; pip: string };
   }
 }
 
@@ -17,6 +18,30 @@ export default function ViewerPage() {
   const [world, setWorld] = useState<World | null>(null);
   const [error, setError] = useState<string | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const stage = useRef<HTMLDivElement>(null);
+  const pip = useRef<WorldPip | null>(null);
+  const [pipState, setPipState] = useState<"off" | "document" | "video" | "unavailable" | "failed">("off");
+  useEffect(() => {
+    if (window.__verseViewer) window.__verseViewer.pip = pipState;
+  }, [pipState]);
+  useEffect(() => () => pip.current?.close(), []);
+  const togglePip = async () => {
+    if (pip.current) {
+      pip.current.close();
+      return;
+    }
+    if (!stage.current || !canvas.current) return;
+    try {
+      const opened = await openWorldPip(stage.current, canvas.current, world?.title ?? "World", () => {
+        pip.current = null;
+        setPipState("off");
+      });
+      pip.current = opened;
+      setPipState(opened ? opened.mode : "unavailable");
+    } catch {
+      setPipState("failed");
+    }
+  };
   useEffect(() => {
     verseApi.shared(token).then(setWorld).catch((e: Error) => setError(e.message));
   }, [token]);
@@ -29,7 +54,7 @@ export default function ViewerPage() {
     orbit.target.fromArray(world.document.camera.target);
     orbit.update();
     orbit.addEventListener("change", () => view.invalidate());
-    const state = { title: world.title, nodes: world.document.nodes.length, frames: 0, readOnly: true };
+    const state = { title: world.title, nodes: world.document.nodes.length, frames: 0, readOnly: true, pip: "off" };
     window.__verseViewer = state;
     view.onFrame = () => { state.frames++; };
     return () => {
@@ -44,8 +69,19 @@ export default function ViewerPage() {
         <strong data-testid="verse-viewer-title">{world?.title ?? "Loading…"}</strong>
         <span className="badge">Read-only</span>
         <span className="muted">Drag to orbit, scroll to zoom.</span>
+        {worldPipMode() !== "none" || pipState !== "off" ? (
+          <button type="button" className="btn btn--ghost" data-testid="verse-pip" aria-pressed={pipState === "document" || pipState === "video"} onClick={togglePip}>
+            {pipState === "document" || pipState === "video" ? "Back to the page" : "Picture-in-picture"}
+          </button>
+        ) : (
+          <span className="muted" data-testid="verse-pip-none">Picture-in-picture is not available in this browser.</span>
+        )}
+        {pipState === "document" && <span className="muted" data-testid="verse-pip-status">The world is in the picture-in-picture window.</span>}
+        {pipState === "video" && <span className="muted" data-testid="verse-pip-status">The world plays in picture-in-picture (orbit it here).</span>}
+        {pipState === "unavailable" && <span className="muted" data-testid="verse-pip-status">Picture-in-picture is not available in this browser.</span>}
+        {pipState === "failed" && <span className="muted" data-testid="verse-pip-status">The browser refused picture-in-picture.</span>}
       </header>
-      <div className="verse-stage"><canvas ref={canvas} data-testid="verse-canvas" aria-label="Shared 3D world" /></div>
+      <div className="verse-stage" ref={stage}><canvas ref={canvas} data-testid="verse-canvas" aria-label="Shared 3D world" /></div>
     </div>
   );
 }

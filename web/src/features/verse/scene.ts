@@ -53,6 +53,8 @@ export class WorldView {
   private loader = new GLTFLoader();
   private dirty = true;
   private frame = 0;
+  private pending = 0;
+  private settled: (() => void)[] = [];
   /** Called after each rendered frame. */
   onFrame: (() => void) | null = null;
 
@@ -226,7 +228,11 @@ export class WorldView {
   private texture(hash: string): THREE.Texture {
     let t = this.textures.get(hash);
     if (!t) {
-      t = new THREE.TextureLoader().load(this.assetUrl(hash), () => this.invalidate());
+      this.loadStarted();
+      t = new THREE.TextureLoader().load(this.assetUrl(hash), () => {
+        this.invalidate();
+        this.loadSettled();
+      }, undefined, () => this.loadSettled());
       t.colorSpace = THREE.SRGBColorSpace;
       this.textures.set(hash, t);
     }
@@ -251,12 +257,15 @@ export class WorldView {
       }
     } else if (n.type === "model" && n.asset) {
       const g = new THREE.Group();
+      this.loadStarted();
       this.loader.load(this.assetUrl(n.asset), (gltf) => {
         g.add(gltf.scene);
         this.invalidate();
+        this.loadSettled();
       }, undefined, () => {
         // A model that fails to load is left out (named in the console), never fatal.
         console.warn(`verse: model ${n.asset} of node ${n.id} could not be loaded`);
+        this.loadSettled();
       });
       o = g;
     } else {
@@ -286,6 +295,33 @@ export class WorldView {
     if (!o) return;
     const parent = n.parent ? this.objects.get(n.parent) : this.scene;
     (parent ?? this.scene).add(o);
+  }
+
+  /** Resolves when every model and texture load started so far has finished or failed. */
+  ready(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settled.push(resolve));
+  }
+
+  private loadStarted(): void {
+    this.pending += 1;
+  }
+
+  private loadSettled(): void {
+    this.pending -= 1;
+    if (this.pending > 0) return;
+    const waiting = this.settled;
+    this.settled = [];
+    waiting.forEach((r) => r());
+  }
+
+  /** Points the camera (position, target, field of view) as a world document's camera does. */
+  aim(position: [number, number, number], target: [number, number, number], fov: number): void {
+    this.camera.position.fromArray(position);
+    this.camera.fov = fov;
+    this.camera.lookAt(new THREE.Vector3().fromArray(target));
+    this.camera.updateProjectionMatrix();
+    this.dirty = true;
   }
 
   /** A still of the current view as a PNG data URL (for a video scene's picture). */
