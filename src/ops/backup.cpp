@@ -20,6 +20,14 @@ namespace {
 
 constexpr std::string_view kPrefix = "beacon-backup-";
 
+/// The SQLite files of the data folder, relative to it: the studio's (required), the wiki
+/// facts' (src/wiki), Verse's worlds (src/verse) and the Arcade's catalogue (src/arcade).
+/// Parties live in memory only and have nothing to back up.
+constexpr const char* kDatabases[] = {"beacon.db", "wiki.db", "verse.db", "arcade/arcade.db"};
+/// Folders copied file by file: the object store (Verse assets included) and the Arcade's
+/// extracted games (its staging folder is scratch and left out).
+constexpr const char* kTrees[] = {"media", "arcade/games"};
+
 std::string Hex(const unsigned char* p, std::size_t n) {
     static const char* d = "0123456789abcdef";
     std::string out;
@@ -128,6 +136,18 @@ core::Result<Json> ReadManifest(const fs::path& dir) {
     return m;
 }
 
+/// The databases a manifest names ("databases", version 2), or beacon.db alone (version 1).
+std::vector<std::string> ManifestDatabases(const Json& m) {
+    std::vector<std::string> out;
+    if (m.contains("databases") && m["databases"].is_array()) {
+        for (const auto& d : m["databases"]) {
+            if (d.is_string() && SafeRelative(d.get<std::string>())) out.push_back(d.get<std::string>());
+        }
+    }
+    if (std::find(out.begin(), out.end(), "beacon.db") == out.end()) out.emplace_back("beacon.db");
+    return out;
+}
+
 }  // namespace
 
 core::Result<std::string> FileSha256(const fs::path& file) {
@@ -170,19 +190,22 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
         fs::remove_all(dir, ec);
         return e;
     };
-    // 1. The database, as one snapshot.
-    if (auto st = BackupDatabase(data_dir / "beacon.db", dir / "beacon.db"); !st.ok()) {
-        return fail(st.error());
-    }
     auto add = [&](const std::string& rel, const std::string& hash, std::int64_t size) {
         files.push_back({{"path", rel}, {"size", size}, {"sha256", hash}});
         ++sum.files;
         sum.bytes += size;
     };
-    {
-        auto hash = FileSha256(dir / "beacon.db");
+    // 1. Every module's database, each as one snapshot through the online backup API (the
+    //    modules keep them open in WAL mode: a plain copy would miss what sits in the WAL).
+    Json databases = Json::array();
+    for (const char* rel : kDatabases) {
+        if (rel != std::string_view("beacon.db") && !fs::exists(data_dir / rel, ec)) continue;
+        fs::create_directories((dir / rel).parent_path(), ec);
+        if (auto st = BackupDatabase(data_dir / rel, dir / rel); !st.ok()) return fail(st.error());
+        auto hash = FileSha256(dir / rel);
         if (!hash.ok()) return fail(hash.error());
-        add("beacon.db", *hash, static_cast<std::int64_t>(fs::file_size(dir / "beacon.db", ec)));
+        add(rel, *hash, static_cast<std::int64_t>(fs::file_size(dir / rel, ec)));
+        databases.push_back(rel);
     }
     // 2. The encrypted secrets (never the key).
     if (fs::exists(data_dir / "secrets.json", ec)) {
@@ -191,12 +214,14 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
         if (!hash.ok()) return fail(hash.error());
         add("secrets.json", *hash, size);
     }
-    // 3. Media objects. Objects are written by rename, so every file is whole; one deleted
-    //    while we copy is skipped (its row went with it, or goes soon).
-    fs::path media = data_dir / "media";
-    if (fs::exists(media, ec)) {
+    // 3. File trees: media objects (library, jobs, Verse assets under media/verse/assets) and
+    //    the Arcade's extracted games. Both are written by rename, so every file is whole; one
+    //    deleted while we copy is skipped (its row went with it, or goes soon).
+    for (const char* tree : kTrees) {
+        fs::path root = data_dir / tree;
+        if (!fs::exists(root, ec)) continue;
         std::vector<fs::path> todo;
-        for (fs::recursive_directory_iterator it(media, ec), end; !ec && it != end; it.increment(ec)) {
+        for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
             std::error_code fec;
             if (!it->is_regular_file(fec)) continue;
             if (it->path().filename().string().find(".tmp-") != std::string::npos) continue;
@@ -216,7 +241,8 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
     }
     // 4. The manifest, last and atomically.
     Json manifest = {{"format", "beacon-backup"},
-                     {"version", 1},
+                     {"version", 2},
+                     {"databases", databases},
                      {"created_at", core::NowMillis()},
                      {"source", fs::absolute(data_dir).lexically_normal().string()},
                      {"files", files}};
@@ -235,13 +261,13 @@ core::Result<BackupSummary> VerifyBackup(const fs::path& dir) {
     BEACON_TRY(m, ReadManifest(dir));
     BackupSummary sum;
     sum.dir = dir;
-    bool has_db = false;
+    std::vector<std::string> listed;
     for (const auto& f : m["files"]) {
         std::string rel = f.value("path", "");
         std::string want = f.value("sha256", "");
         std::int64_t size = f.value("size", std::int64_t{-1});
         if (!SafeRelative(rel)) return core::Error::Invalid("manifest names a path outside the backup: " + rel);
-        if (rel == "beacon.db") has_db = true;
+        listed.push_back(rel);
         std::error_code ec;
         auto actual_size = fs::file_size(dir / rel, ec);
         if (ec) return core::Error::Invalid("backup file missing: " + rel);
@@ -254,7 +280,11 @@ core::Result<BackupSummary> VerifyBackup(const fs::path& dir) {
         ++sum.files;
         sum.bytes += size;
     }
-    if (!has_db) return core::Error::Invalid("the manifest lists no beacon.db");
+    for (const auto& db : ManifestDatabases(m)) {
+        if (std::find(listed.begin(), listed.end(), db) == listed.end()) {
+            return core::Error::Invalid("the manifest lists no " + db);
+        }
+    }
     return sum;
 }
 
@@ -291,11 +321,11 @@ core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::
             return fail(core::Error::Invalid(rel + " changed while it was restored"));
         }
     }
-    {
+    for (const auto& rel : ManifestDatabases(m)) {
         sqlite3* db = nullptr;
         bool ok = false;
         std::string detail;
-        if (sqlite3_open_v2((staging / "beacon.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+        if (sqlite3_open_v2((staging / rel).c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
             SQLITE_OK) {
             sqlite3_stmt* st = nullptr;
             if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK &&
@@ -306,7 +336,7 @@ core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::
             sqlite3_finalize(st);
         }
         if (db) sqlite3_close(db);
-        if (!ok) return fail(core::Error::Invalid("the restored database fails its integrity check: " + detail));
+        if (!ok) return fail(core::Error::Invalid("the restored " + rel + " fails its integrity check: " + detail));
     }
     if (fs::exists(data_dir, ec)) {
         fs::path old = data_dir;

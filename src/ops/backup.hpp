@@ -1,7 +1,8 @@
 #pragma once
-/// Backups of a data folder: a consistent copy of the database (SQLite online backup API, safe
-/// while `beacon serve` runs), then the media objects and the encrypted secrets, with a
-/// manifest of SHA-256 hashes written last (a folder without manifest.json is incomplete).
+/// Backups of a data folder: a consistent copy of every module's database (beacon.db, wiki.db,
+/// verse.db, arcade/arcade.db; SQLite online backup API, safe while `beacon serve` runs), then
+/// the media objects (Verse assets included), the Arcade's games and the encrypted secrets, with
+/// a manifest of SHA-256 hashes written last (a folder without manifest.json is incomplete).
 /// The secret key file is never copied: keep it apart (it alone decrypts secrets.json).
 #include <chrono>
 #include <cstdint>
@@ -29,9 +30,9 @@ core::Result<BackupSummary> VerifyBackup(const std::filesystem::path& backup_dir
 
 /// Restores a verified backup into `data_dir`. Refuses a data folder that exists and is not
 /// empty unless `force` (then the old folder is kept beside it as `<name>.before-restore-<time>`).
-/// Files are copied into a staging folder beside `data_dir`, re-hashed, the database is checked
-/// (PRAGMA integrity_check) and only then renamed into place: a failed restore leaves the
-/// target as it was.
+/// Files are copied into a staging folder beside `data_dir`, re-hashed, each database is
+/// checked (PRAGMA integrity_check) and only then renamed into place: a failed restore leaves
+/// the target as it was.
 core::Result<BackupSummary> RestoreBackup(const std::filesystem::path& backup_dir,
                                           const std::filesystem::path& data_dir, bool force);
 

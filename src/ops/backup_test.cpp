@@ -1,6 +1,7 @@
 #include "ops/backup.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <fstream>
 #include <sstream>
@@ -28,13 +29,56 @@ std::string Read(const fs::path& p) {
     return s.str();
 }
 
-/// A data folder with one user, one job and two media objects; the database stays open (as
-/// under a running server) while the backup is made.
+/// A module's own SQLite file held open in WAL mode with one row that sits only in the WAL (as
+/// under a running server): a plain file copy would lose it, the online backup API keeps it.
+class ModuleDb {
+public:
+    ModuleDb(const fs::path& file, const std::string& row) {
+        fs::create_directories(file.parent_path());
+        sqlite3_open(file.c_str(), &db_);
+        sqlite3_exec(db_, "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;"
+                     "CREATE TABLE things (name TEXT);", nullptr, nullptr, nullptr);
+        sqlite3_exec(db_, ("INSERT INTO things VALUES ('" + row + "')").c_str(), nullptr, nullptr,
+                     nullptr);
+    }
+    ~ModuleDb() { sqlite3_close(db_); }
+    ModuleDb(const ModuleDb&) = delete;
+    ModuleDb& operator=(const ModuleDb&) = delete;
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+/// The one row of a module database, or "" when the file or the row is missing.
+std::string ModuleRow(const fs::path& file) {
+    if (!fs::exists(file)) return "";
+    sqlite3* db = nullptr;
+    std::string out;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT name FROM things", -1, &st, nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW) {
+            out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return out;
+}
+
+/// A data folder with one user, one job and two media objects, and every module's data where
+/// the module keeps it (wiki.db, verse.db and a Verse asset, the Arcade's catalogue and one
+/// extracted game); the databases stay open (as under a running server) while the backup is made.
 struct DataFolder {
     fs::path dir;
     std::unique_ptr<storage::Database> db;
     std::int64_t job_id = 0;
-    explicit DataFolder(const fs::path& d) : dir(d) {
+    ModuleDb wiki, verse, arcade;
+    explicit DataFolder(const fs::path& d)
+        : dir(d),
+          wiki(d / "wiki.db", "fact: kites fly"),
+          verse(d / "verse.db", "world: meadow"),
+          arcade(d / "arcade/arcade.db", "game: snake") {
         fs::create_directories(dir);
         db = std::move(storage::OpenSqlite((dir / "beacon.db").string()).value());
         auto user = db->GetOrCreateUser("admin");
@@ -43,15 +87,22 @@ struct DataFolder {
         Write(dir / "media/library/1/hls/index.m3u8", "#EXTM3U\n");
         Write(dir / "secrets.json", "{}\n");
         Write(dir / "secret.key", "k");
+        Write(dir / "media/verse/assets/ab12.glb", "glTF model");
+        Write(dir / "arcade/games/1/v1/index.html", "<canvas></canvas>");
+        Write(dir / "arcade/staging/upload-x", "half an upload");
     }
 };
 
 TEST(Backup, RoundTripWhileTheDatabaseIsOpen) {
     fs::path root = TempDir("backup-rt");
     DataFolder data(root / "data");
+    // The modules' rows sit in their WAL files: a plain copy of a .db file would lose them.
+    fs::copy_file(data.dir / "wiki.db", root / "plain-copy.db");
+    ASSERT_EQ(ModuleRow(root / "plain-copy.db"), "");
     auto made = CreateBackup(data.dir, root / "backups");
     ASSERT_TRUE(made.ok()) << made.error().message;
-    EXPECT_EQ(made->files, 4);  // beacon.db, secrets.json, two media files
+    // beacon.db, wiki.db, verse.db, arcade.db, secrets.json, three media files, one game file
+    EXPECT_EQ(made->files, 9);
     EXPECT_TRUE(fs::exists(made->dir / "manifest.json"));
     EXPECT_FALSE(fs::exists(made->dir / "secret.key"));  // the key never travels with backups
     // A write after the backup is not in it.
@@ -66,6 +117,13 @@ TEST(Backup, RoundTripWhileTheDatabaseIsOpen) {
     ASSERT_TRUE(jobs.ok());
     ASSERT_EQ(jobs->total, 1);
     EXPECT_EQ(jobs->items[0].request.prompt, "a kite");
+    // Every module's data came back, the rows in the WAL included.
+    EXPECT_EQ(ModuleRow(root / "restored/wiki.db"), "fact: kites fly");
+    EXPECT_EQ(ModuleRow(root / "restored/verse.db"), "world: meadow");
+    EXPECT_EQ(ModuleRow(root / "restored/arcade/arcade.db"), "game: snake");
+    EXPECT_EQ(Read(root / "restored/media/verse/assets/ab12.glb"), "glTF model");
+    EXPECT_EQ(Read(root / "restored/arcade/games/1/v1/index.html"), "<canvas></canvas>");
+    EXPECT_FALSE(fs::exists(root / "restored/arcade/staging"));  // scratch stays behind
 }
 
 TEST(Backup, TamperedFilesAndManifestsAreRefused) {
