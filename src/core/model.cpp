@@ -279,6 +279,22 @@ Result<Script> ParseScript(const Json& j) {
     return s;
 }
 
+Status ValidateScript(const Script& s) {
+    if (s.title.empty()) return Error::Invalid("script: 'title' must be a non-empty string");
+    if (s.scenes.empty()) return Error::Invalid("script: 'scenes' must be a non-empty array");
+    int n = 0;
+    for (const auto& sc : s.scenes) {
+        ++n;
+        const std::string where = "script: scene " + std::to_string(n) + ": ";
+        if (sc.description.empty())
+            return Error::Invalid(where + "'description' must be a non-empty string");
+        if (!(sc.duration > 0))
+            return Error::Invalid(where + "'duration' must be a positive number of seconds");
+        if (sc.lines.empty()) return Error::Invalid(where + "'lines' must hold at least one line");
+    }
+    return {};
+}
+
 Json ToJson(const Content& c) {
     return Json{{"id", c.id},
                 {"owner_id", c.owner_id},

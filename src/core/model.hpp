@@ -108,6 +108,9 @@ Json ToJson(const Script& s);
 /// Parses and validates the script shape (see issue 3): at least one scene, ids, durations > 0,
 /// every scene has a description and at least one line.
 Result<Script> ParseScript(const Json& j);
+/// The same checks on a script already in memory (a script writer's answer), with the same
+/// messages; no JSON round trip.
+Status ValidateScript(const Script& s);
 
 struct Content {
     std::int64_t id = 0;

@@ -58,3 +58,22 @@ TEST(Timestamp, FormatsRfc3339Utc) {
 }
 
 }  // namespace beacon::core
+
+namespace beacon::core {
+
+TEST(Script, ValidateScriptChecksATypedScriptLikeParseScript) {
+    Script s{"Storm", "", {Scene{1, "A lighthouse", "wide", "static", 3.5, {}, {"The light."}}}};
+    EXPECT_TRUE(ValidateScript(s).ok());
+    Script no_lines = s;
+    no_lines.scenes[0].lines.clear();
+    auto e = ValidateScript(no_lines);
+    ASSERT_FALSE(e.ok());
+    EXPECT_EQ(e.error().message, ParseScript(ToJson(no_lines)).error().message);
+    Script zero = s;
+    zero.scenes[0].duration = 0;
+    EXPECT_EQ(ValidateScript(zero).error().message, ParseScript(ToJson(zero)).error().message);
+    EXPECT_FALSE(ValidateScript(Script{"", "", s.scenes}).ok());
+    EXPECT_FALSE(ValidateScript(Script{"Storm", "", {}}).ok());
+}
+
+}  // namespace beacon::core

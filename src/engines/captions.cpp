@@ -5,34 +5,13 @@
 #include <cstdio>
 #include <regex>
 
+#include "core/webvtt.hpp"
+
 namespace beacon::engines {
 
 using core::Error;
 
 namespace {
-
-std::string EscapeVtt(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '\r': break;
-            default: out.push_back(c);
-        }
-    }
-    // "-->" cannot appear in cue text; after escaping '>' it cannot, but blank lines would end
-    // the cue: collapse them.
-    std::string collapsed;
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        if (out[i] == '\n' && (collapsed.empty() || collapsed.back() == '\n')) continue;
-        collapsed.push_back(out[i]);
-    }
-    while (!collapsed.empty() && collapsed.back() == '\n') collapsed.pop_back();
-    return collapsed;
-}
 
 std::string Unescape(std::string s) {
     static const std::regex tags(R"(<[^>]*>)");
@@ -64,25 +43,9 @@ bool ParseTime(const std::string& t, double& out) {
 
 }  // namespace
 
-std::string FormatVttTime(double seconds) {
-    if (!(seconds > 0)) seconds = 0;
-    long long ms = std::llround(seconds * 1000.0);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%03lld", ms / 3600000, (ms / 60000) % 60,
-                  (ms / 1000) % 60, ms % 1000);
-    return buf;
-}
+std::string FormatVttTime(double seconds) { return core::VttTime(seconds); }
 
-std::string ToWebVtt(const std::vector<Cue>& cues) {
-    std::string out = "WEBVTT\n\n";
-    for (const auto& c : cues) {
-        std::string text = EscapeVtt(c.text);
-        if (text.empty()) continue;
-        out += FormatVttTime(c.start) + " --> " + FormatVttTime(std::max(c.end, c.start)) + "\n";
-        out += text + "\n\n";
-    }
-    return out;
-}
+std::string ToWebVtt(const std::vector<Cue>& cues) { return core::CuesToWebVtt(cues); }
 
 core::Result<std::vector<Cue>> ParseWebVtt(std::string_view vtt) {
     std::string doc(vtt);
@@ -136,14 +99,14 @@ std::vector<Cue> GroupWordsIntoCues(const std::vector<WordTiming>& words, const 
         open = false;
     };
     for (const auto& w : words) {
-        if (w.word.empty()) continue;
+        if (w.text.empty()) continue;
         double start = std::max(w.start, last_end);
         double end = std::max(w.end, start);
         bool sentence_end = false;
         if (open) {
             bool too_long = end - cur.start > limits.max_cue_seconds;
             bool gap = start - cur.end > limits.max_gap_seconds;
-            bool fits_line = line.empty() || line.size() + 1 + w.word.size() <= limits.max_line_chars;
+            bool fits_line = line.empty() || line.size() + 1 + w.text.size() <= limits.max_line_chars;
             bool room_for_line = static_cast<int>(lines.size()) + 1 < limits.max_lines;
             if (too_long || gap || (!fits_line && !room_for_line)) {
                 flush();
@@ -156,10 +119,10 @@ std::vector<Cue> GroupWordsIntoCues(const std::vector<WordTiming>& words, const 
             cur = Cue{start, end, ""};
             open = true;
         }
-        line += (line.empty() ? "" : " ") + w.word;
+        line += (line.empty() ? "" : " ") + w.text;
         cur.end = end;
         last_end = end;
-        char back = w.word.back();
+        char back = w.text.back();
         sentence_end = back == '.' || back == '!' || back == '?';
         // A sentence end closes the cue when the cue is already reasonably full.
         if (sentence_end && (lines.size() + (line.empty() ? 0 : 1) >= 2 || line.size() > limits.max_line_chars / 2)) {

@@ -10,7 +10,7 @@ TEST(CaptionsTest, WebVttEscapesAndFormats) {
     std::string vtt = ToWebVtt(cues);
     EXPECT_EQ(vtt,
               "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nFish &amp; &lt;chips&gt; --&gt;\n\n"
-              "00:01:01.250 --> 01:02:03.500\nline one\nline two\n\n");
+              "00:01:01.250 --> 01:02:03.500\nline one\nline two\n");
     auto back = ParseWebVtt(vtt);
     ASSERT_TRUE(back.ok());
     ASSERT_EQ(back->size(), 2u);

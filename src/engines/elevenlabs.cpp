@@ -108,7 +108,7 @@ Result<std::vector<WordTiming>> WordsFromAlignment(const Json& a) {
             cur = WordTiming{"", st[i].get<double>(), en[i].get<double>()};
             open = true;
         }
-        cur.word += c;
+        cur.text += c;
         cur.end = std::max(cur.end, en[i].get<double>());
     }
     if (open) words.push_back(cur);

@@ -80,7 +80,7 @@ TEST(ElevenLabsAnswersTest, AlignmentFollowsTheTextSentNotTheNormalisedOne) {
     auto r = e.Speak({"Room 3 waits", "", "en"}, Dir(), {});
     ASSERT_TRUE(r.ok()) << r.error().message;
     ASSERT_EQ(r->words.size(), 3u);
-    EXPECT_EQ(r->words[1].word, "3");
+    EXPECT_EQ(r->words[1].text, "3");
     EXPECT_NEAR(r->words[2].end, 0.1 + 0.06 * 12, 1e-6);
 }
 
@@ -92,7 +92,7 @@ TEST(ElevenLabsAnswersTest, NullAlignmentFallsBackOrLeavesNoWords) {
         auto r = e.Speak({"Room 3 waits", "", "en"}, Dir(), {});
         ASSERT_TRUE(r.ok()) << r.error().message;
         ASSERT_EQ(r->words.size(), 3u);  // from normalized_alignment
-        EXPECT_EQ(r->words[1].word, "three");
+        EXPECT_EQ(r->words[1].text, "three");
     }
     {
         DoubleProcess d("elevenlabs_double.py", {"--alignment", "both-null"});

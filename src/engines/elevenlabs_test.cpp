@@ -36,8 +36,8 @@ TEST(ElevenLabsTest, AudioAndWordTimings) {
     EXPECT_EQ(r->audio.extension(), ".mp3");
     EXPECT_GT(std::filesystem::file_size(r->audio), 1000u);
     ASSERT_EQ(r->words.size(), 3u);
-    EXPECT_EQ(r->words[0].word, "Hello");
-    EXPECT_EQ(r->words[2].word, "world.");
+    EXPECT_EQ(r->words[0].text, "Hello");
+    EXPECT_EQ(r->words[2].text, "world.");
     // The double aligns character i at 0.1 + 0.06 i.
     EXPECT_NEAR(r->words[1].start, 0.1 + 0.06 * 7, 1e-6);
     EXPECT_NEAR(r->words[2].end, 0.1 + 0.06 * 19, 1e-6);
@@ -141,7 +141,7 @@ TEST(ElevenLabsTest, AlignmentToWords) {
     auto w = WordsFromAlignment(a);
     ASSERT_TRUE(w.ok());
     ASSERT_EQ(w->size(), 2u);
-    EXPECT_EQ((*w)[1].word, "you");
+    EXPECT_EQ((*w)[1].text, "you");
     EXPECT_DOUBLE_EQ((*w)[1].start, 0.3);
     EXPECT_DOUBLE_EQ((*w)[1].end, 0.6);
     a["characters"].push_back("!");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/timing.hpp"
 #include "core/result.hpp"
 
 namespace beacon::engines {
@@ -53,11 +54,8 @@ public:
 };
 
 // ---- voice ---------------------------------------------------------------------------------------
-struct WordTiming {
-    std::string word;
-    double start = 0;  // seconds from the start of the clip
-    double end = 0;
-};
+/// Word timings from the start of the clip (one type program-wide: core::Word).
+using WordTiming = core::Word;
 struct VoiceRequest {
     std::string text;
     std::string voice;     // engine-specific voice name/id; empty = default
@@ -98,6 +96,9 @@ struct PictureRequest {
     /// The narration is shown as captions (the default: every final has a caption track), so
     /// text painted on the picture is limited to the scene title and never repeats a line.
     bool captions = true;
+    /// A Verse world to render the picture from ({id, owner, revision, title, camera}; issue 17),
+    /// null for none. Only an engine whose RendersWorlds() is true may be given one.
+    Json world;
 };
 struct PictureResult {
     std::filesystem::path image;  // PNG written into out_dir: the full frame
@@ -112,14 +113,12 @@ public:
                                         const std::filesystem::path& out_dir, const LogSink& log,
                                         std::stop_token stop) = 0;
     virtual Provenance Describe() const = 0;
+    /// True for the engine that renders Verse worlds (src/verse/world_pictures.hpp).
+    virtual bool RendersWorlds() const { return false; }
 };
 
 // ---- captions ------------------------------------------------------------------------------------
-struct Cue {
-    double start = 0;
-    double end = 0;
-    std::string text;
-};
+using Cue = core::Cue;  // one type program-wide
 struct CaptionRequest {
     std::filesystem::path audio;     // the final narration track
     std::string language;
@@ -135,7 +134,7 @@ public:
     virtual Result<CaptionResult> Caption(const CaptionRequest& req, std::stop_token stop) = 0;
     virtual Provenance Describe() const = 0;
 };
-/// Renders cues as a WebVTT document.
+/// Renders cues as a WebVTT document (core::CuesToWebVtt: the one writer).
 std::string ToWebVtt(const std::vector<Cue>& cues);
 
 // ---- translation ---------------------------------------------------------------------------------

@@ -39,9 +39,9 @@ TEST(FliteVoiceTest, SpeechWithRealWordTimings) {
     EXPECT_GT(r->duration, 1.0);
     EXPECT_LT(r->duration, 6.0);
     ASSERT_EQ(r->words.size(), 5u);
-    EXPECT_EQ(r->words[0].word, "Hello");
-    EXPECT_EQ(r->words[1].word, "there,");
-    EXPECT_EQ(r->words[4].word, "lighthouse.");
+    EXPECT_EQ(r->words[0].text, "Hello");
+    EXPECT_EQ(r->words[1].text, "there,");
+    EXPECT_EQ(r->words[4].text, "lighthouse.");
     double prev = 0;
     for (const auto& w : r->words) {
         EXPECT_GE(w.start, prev);

@@ -3,19 +3,14 @@
 #include <string>
 #include <vector>
 
+#include "core/timing.hpp"
+#include "core/webvtt.hpp"
+
 namespace beacon::media {
 
-struct Word {
-    std::string text;
-    double start = 0;  // seconds
-    double end = 0;
-};
-
-struct Cue {
-    double start = 0;  // seconds
-    double end = 0;
-    std::string text;
-};
+/// Timed words and cues are core's (one type program-wide).
+using Word = core::Word;
+using Cue = core::Cue;
 
 struct Chapter {
     double start = 0;
@@ -23,13 +18,10 @@ struct Chapter {
     std::string title;
 };
 
-/// "HH:MM:SS.mmm"
-std::string VttTime(double seconds);
-/// Text made safe for a cue payload (&, <, > escaped, "-->" broken, no blank lines).
-std::string VttText(const std::string& text);
-/// A WebVTT document with the cues in order; `header_extra` lines follow the WEBVTT line
-/// (e.g. X-TIMESTAMP-MAP).
-std::string CuesToWebVtt(const std::vector<Cue>& cues, const std::string& header_extra = "");
+/// The one WebVTT writer is core's (core/webvtt.hpp).
+using core::CuesToWebVtt;
+using core::VttText;
+using core::VttTime;
 /// WebVTT chapters: one numbered cue per chapter.
 std::string ChaptersToWebVtt(const std::vector<Chapter>& chapters);
 /// ffmpeg's ;FFMETADATA1 with the title and one [CHAPTER] per chapter (millisecond timebase).

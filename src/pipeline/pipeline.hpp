@@ -1,53 +1,68 @@
 #pragma once
 /// The generation job (StorySphere): script → scenes (voice + picture per scene, in parallel,
 /// cached by content address) → preview → final encode → compose (captions, chapters, poster,
-/// thumbnail, HLS, the library row). Each stage records JSON outputs so a restarted job resumes
-/// after the last finished stage; finished scenes are recorded one by one ("scene:<n>").
+/// thumbnail, HLS, the library row). One file per stage (script_stage.cpp … compose_stage.cpp).
+/// Each stage returns a typed record (stage_records.hpp) that the next stage receives as is; its
+/// JSON form is recorded so a restarted job resumes after the last finished stage; finished
+/// scenes are recorded one by one ("scene:<n>").
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/hash.hpp"
 #include "core/model.hpp"
 #include "core/result.hpp"
+#include "core/task_pool.hpp"
 #include "engines/engines.hpp"
 #include "jobs/stage.hpp"
 #include "media/options.hpp"
+#include "pipeline/stage_records.hpp"
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
 
 namespace beacon::pipeline {
 
-/// Stage names (fixed: recorded in the database).
-inline constexpr const char* kScriptStage = "script";
-inline constexpr const char* kScenesStage = "scenes";
-inline constexpr const char* kPreviewStage = "preview";
-inline constexpr const char* kFinalStage = "final";
-inline constexpr const char* kComposeStage = "compose";
-/// Recorded edits from RegenerateScene: {"<n>": {"description"?, "lines"?, "seed"}}.
-inline constexpr const char* kSceneEditsRecord = "scene_edits";
+struct JobRun;
 
 class GenerationPipeline final : public jobs::JobDefinition {
 public:
     /// `engines` must have script, voice, pictures and captions set (translator and entities are
-    /// optional); they, `db` and `store` must outlive the pipeline. `scratch_dir` holds
-    /// per-job working files (created; removed when a job completes). Thread-safe: jobs may run
-    /// concurrently.
+    /// optional); they, `db`, `store` and the pools must outlive the pipeline. `scratch_dir`
+    /// holds per-job working files (created; removed when a job completes). Thread-safe: jobs
+    /// may run concurrently. Voices and pictures run as tasks on `pools` (a built-in engine's on
+    /// the CPU pool, a service's on the I/O pool), as does the early preview's encode: however
+    /// many jobs run, the scenes stage starts no thread of its own.
+    GenerationPipeline(engines::EngineSet engines, storage::Database& db,
+                       storage::ObjectStore& store, media::MediaOptions media,
+                       std::filesystem::path scratch_dir, core::TaskPools pools);
+    /// The same with pools of its own (kDefaultIoThreads, TaskPool::Cores()): for tools and
+    /// tests that run one pipeline.
     GenerationPipeline(engines::EngineSet engines, storage::Database& db,
                        storage::ObjectStore& store, media::MediaOptions media,
                        std::filesystem::path scratch_dir);
+    ~GenerationPipeline() override;
+
+    /// Threads of the I/O pool a pipeline makes for itself (service calls mostly wait).
+    static constexpr int kDefaultIoThreads = 8;
 
     std::vector<jobs::Stage> StagesFor(const core::Job& job) override;
     /// Removes the job's scratch folder (its recorded outputs live in the store).
     void Release(const core::Job& job) override;
 
 private:
-    core::Result<core::Json> RunScript(jobs::StageContext& ctx);
-    core::Result<core::Json> RunScenes(jobs::StageContext& ctx);
-    core::Result<core::Json> RunPreview(jobs::StageContext& ctx);
-    core::Result<core::Json> RunFinal(jobs::StageContext& ctx);
-    core::Result<core::Json> RunCompose(jobs::StageContext& ctx);
+    core::Result<ScriptRecord> RunScript(jobs::StageContext& ctx, JobRun& run);
+    core::Result<ScenesRecord> RunScenes(jobs::StageContext& ctx, JobRun& run);
+    core::Result<PreviewRecord> RunPreview(jobs::StageContext& ctx, JobRun& run);
+    core::Result<FinalRecord> RunFinal(jobs::StageContext& ctx, JobRun& run);
+    /// Returns {"content_id": N}.
+    core::Result<core::Json> RunCompose(jobs::StageContext& ctx, JobRun& run);
 
+    std::unique_ptr<core::TaskPool> own_io_;   // only when no pools were given
+    std::unique_ptr<core::TaskPool> own_cpu_;
+    core::TaskPool& io_;
+    core::TaskPool& cpu_;
     engines::EngineSet engines_;
     storage::Database& db_;
     storage::ObjectStore& store_;
@@ -63,7 +78,7 @@ private:
 core::Result<core::Job> RegenerateScene(storage::Database& db, std::int64_t job_id, int scene_n,
                                         const core::Json& edits);
 
-/// sha256 of bytes, lowercase hex (content addresses).
-std::string Sha256Hex(std::string_view bytes);
+/// sha256 of bytes, lowercase hex (content addresses): core's one implementation.
+using core::Sha256Hex;
 
 }  // namespace beacon::pipeline

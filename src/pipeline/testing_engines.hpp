@@ -140,10 +140,8 @@ public:
                                                  std::stop_token stop) override {
         if (on_caption) on_caption();
         if (stop.stop_requested()) return core::Error::Canceled("captions canceled");
-        std::vector<media::Word> words;
-        for (const auto& w : req.words) words.push_back({w.word, w.start, w.end});
         engines::CaptionResult r;
-        for (const auto& c : media::GroupWords(words)) r.cues.push_back({c.start, c.end, c.text});
+        r.cues = media::GroupWords(req.words);
         r.provenance = Describe();
         return r;
     }

@@ -281,6 +281,41 @@ TEST_P(DatabaseContract, RecordsStagesAndRequeuesWithBackoff) {
     EXPECT_FALSE(db_->GetJob(job.id)->stages.contains("script"));
 }
 
+TEST_P(DatabaseContract, RecordsEachStageInPlaceKeepingTheOthers) {
+    using core::Json;
+    auto job = NewJob();
+    const Json words = Json::parse(R"([{"word":"say \"hi\"","start":0.5,"end":1.25}])");
+    // Scenes finish on several threads at once: every record lands, none overwrites another.
+    std::vector<std::thread> writers;
+    for (int n = 1; n <= 12; ++n) {
+        writers.emplace_back([&, n] {
+            EXPECT_TRUE(db_->RecordStage(job.id, "scene:" + std::to_string(n),
+                                         {{"n", n}, {"words", words}, {"title", "Élan"}})
+                            .ok());
+        });
+    }
+    for (auto& t : writers) t.join();
+    ASSERT_TRUE(db_->RecordStage(job.id, "scenes", {{"scenes", Json::array()}}).ok());
+    auto got = *db_->GetJob(job.id);
+    for (int n = 1; n <= 12; ++n) {
+        const std::string name = "scene:" + std::to_string(n);
+        ASSERT_TRUE(got.stages.contains(name)) << name;
+        EXPECT_EQ(got.stages[name]["n"], n);
+        EXPECT_EQ(got.stages[name]["words"], words);  // stored as JSON, not as a string
+        EXPECT_EQ(got.stages[name]["title"], "Élan");
+    }
+    ASSERT_TRUE(db_->RecordStage(job.id, "scene:3", {{"n", 33}}).ok());  // replaced whole
+    ASSERT_TRUE(db_->ForgetStages(job.id, {"scene:1", "scenes", "never-recorded"}).ok());
+    got = *db_->GetJob(job.id);
+    EXPECT_FALSE(got.stages.contains("scene:1"));
+    EXPECT_FALSE(got.stages.contains("scenes"));
+    EXPECT_EQ(got.stages["scene:3"], (Json{{"n", 33}}));
+    EXPECT_EQ(got.stages.size(), 11u);
+    auto missing = db_->RecordStage(job.id + 1000, "script", Json::object());
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, core::ErrorCode::kNotFound);
+}
+
 TEST_P(DatabaseContract, JobFingerprintChangesWithEverythingTheDetailShows) {
     auto job = NewJob();
     auto f0 = *db_->JobFingerprint(job.id);

@@ -58,6 +58,10 @@ core::Job ReadJob(const Statement& s) {
     return j;
 }
 
+/// The stages column as a JSON object (a malformed value reads as {}), for json_set/json_remove.
+constexpr const char* kStagesObject =
+    "CASE WHEN json_valid(stages) AND json_type(stages) = 'object' THEN stages ELSE '{}' END";
+
 constexpr const char* kContentColumns =
     "id, owner_id, job_id, title, description, prompt, mp4_url, hls_url, thumbnail, poster, "
     "preview_url, vtt_url, chapters_url, duration, languages, published, visibility, transcript, "
@@ -588,16 +592,28 @@ public:
     Status RecordStage(std::int64_t job_id, const std::string& stage, const Json& outputs) override {
         std::lock_guard lock(writer_.mu);
         sqlite::Connection& conn = writer_;
-        BEACON_TRY(job, JobById(conn, job_id));
-        job.stages[stage] = outputs;
-        return WriteStages(conn, job_id, job.stages);
+        // One key set in place (json_set): the other stages are neither read nor rewritten, so
+        // recording scene after scene stays linear in the number of scenes.
+        Statement s(conn, "UPDATE jobs SET stages = json_set(" + std::string(kStagesObject) +
+                              ", '$.' || json_quote(?), json(?)), updated_at = ? WHERE id = ?");
+        s.Bind(1, stage).Bind(2, outputs.dump()).Bind(3, core::NowMillis()).Bind(4, job_id);
+        BEACON_CHECK(s.Run());
+        if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no job " + std::to_string(job_id));
+        return {};
     }
     Status ForgetStages(std::int64_t job_id, const std::vector<std::string>& stages) override {
         std::lock_guard lock(writer_.mu);
         sqlite::Connection& conn = writer_;
-        BEACON_TRY(job, JobById(conn, job_id));
-        for (const auto& s : stages) job.stages.erase(s);
-        return WriteStages(conn, job_id, job.stages);
+        std::string sql = "UPDATE jobs SET stages = json_remove(" + std::string(kStagesObject);
+        for (std::size_t i = 0; i < stages.size(); ++i) sql += ", '$.' || json_quote(?)";
+        sql += "), updated_at = ? WHERE id = ?";
+        Statement s(conn, sql);
+        int i = 1;
+        for (const auto& name : stages) s.Bind(i++, name);
+        s.Bind(i++, core::NowMillis()).Bind(i, job_id);
+        BEACON_CHECK(s.Run());
+        if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no job " + std::to_string(job_id));
+        return {};
     }
     Status SetJobUrls(std::int64_t job_id, const Json& urls) override {
         std::lock_guard lock(writer_.mu);
@@ -1054,11 +1070,6 @@ private:
         BEACON_TRY(row, s.Step());
         if (!row) return Error::NotFound("no job " + std::to_string(id));
         return ReadJob(s);
-    }
-    Status WriteStages(sqlite::Connection& conn, std::int64_t job_id, const Json& stages) {
-        Statement s(conn, "UPDATE jobs SET stages = ?, updated_at = ? WHERE id = ?");
-        s.Bind(1, stages.dump()).Bind(2, core::NowMillis()).Bind(3, job_id);
-        return s.Run();
     }
     Result<std::optional<core::Job>> ClaimLocked(sqlite::Connection& conn, const std::string& worker_id,
                                                  core::UnixMillis now,

@@ -1,0 +1,195 @@
+// The compose stage: captions, chapters, the packaged MP4, poster, thumbnail, HLS and entities,
+// published into the library as one item.
+#include <algorithm>
+
+#include "media/assembly.hpp"
+#include "media/captions.hpp"
+#include "media/hls.hpp"
+#include "pipeline/asset_cache.hpp"
+#include "pipeline/job_run.hpp"
+#include "pipeline/pipeline.hpp"
+
+namespace beacon::pipeline {
+
+namespace fs = std::filesystem;
+using core::Error;
+using core::Json;
+using core::Result;
+using core::Status;
+
+Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run) {
+    const core::Job& job = ctx.job();
+    const auto started = std::chrono::steady_clock::now();
+    BEACON_TRY(edited_ptr, ScriptOf(ctx, run));
+    const EditedScript& edited = *edited_ptr;
+    BEACON_TRY(fin_ptr, FinalOf(ctx, run));
+    const FinalRecord& fin = *fin_ptr;
+    const fs::path dir = scratch_ / ("job-" + std::to_string(job.id)) / "compose";
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    BEACON_TRY(made, MakeDir(dir));
+    (void)made;
+    const std::string lang = job.request.language.empty() ? "en" : job.request.language;
+    const double duration = fin.duration;
+
+    // The library row first (its id names the folder). It is created pending and recorded on
+    // the job in one transaction, so a compose killed half-way leaves no visible item and the
+    // resumed compose reuses its own row; re-assembly of a finished item reuses that item.
+    core::Content draft;
+    draft.owner_id = job.user_id;
+    draft.job_id = job.id;
+    draft.title = job.request.title.empty() ? edited.script.title : job.request.title;
+    draft.description = edited.script.description;
+    draft.prompt = job.request.prompt;
+    draft.visibility = "private";
+    BEACON_TRY(content, db_.BeginJobContent(job.id, draft));
+    const bool existing = !content.pending;  // a published item being re-assembled
+    const std::int64_t cid = content.id;
+    const std::string lib = LibraryPrefix(cid);
+    // Files an interrupted compose of this pending row left behind are not reused.
+    if (!existing) (void)store_.Delete(lib);
+
+    auto work = [&]() -> Result<Json> {
+        std::vector<core::Cue> cues = fin.cues;
+        if (cues.empty()) {
+            if (!engines_.captions)
+                return Error::Internal("pipeline: no caption engine configured");
+            BEACON_TRY(narration, Readable(store_, fin.narration_key, dir));
+            engines::CaptionRequest req{narration, lang, fin.words};
+            auto t0 = std::chrono::steady_clock::now();
+            auto cap = engines_.captions->Caption(req, ctx.stop_token());
+            if (!cap.ok()) {
+                return Named(std::move(cap).error(),
+                             "caption engine " + engines_.captions->Describe().engine);
+            }
+            cues = std::move(cap->cues);
+            ctx.Log("captions: " + std::to_string(cues.size()) + " cues by " +
+                    cap->provenance.engine + " in " + std::to_string(MsSince(t0)) + " ms");
+        }
+        if (ctx.stop_token().stop_requested()) return Error::Canceled("canceled while composing");
+        ctx.SetProgress(87);
+
+        // Chapters: one per scene, on the timeline.
+        std::vector<media::SceneMedia> sm;
+        for (const auto& s : edited.script.scenes) {
+            media::SceneMedia m;
+            m.title = s.description;
+            m.duration = s.duration;
+            sm.push_back(m);
+        }
+        BEACON_TRY(t, media::PlanTimeline(sm, job.request.duration_target, media_.fps));
+        const auto chapters = media::TimelineChapters(sm, t);
+        const fs::path captions_vtt = dir / ("captions_" + lang + ".vtt");
+        const fs::path chapters_vtt = dir / "chapters.vtt";
+        const fs::path ffmeta = dir / "chapters.ffmeta";
+        BEACON_CHECK(WriteFile(captions_vtt, media::CuesToWebVtt(cues)));
+        BEACON_CHECK(WriteFile(chapters_vtt, media::ChaptersToWebVtt(chapters)));
+        BEACON_CHECK(WriteFile(ffmeta, media::ChaptersToFfmetadata(content.title, chapters)));
+
+        BEACON_TRY(encoded, Readable(store_, fin.encode_key, dir));
+        const fs::path video = dir / "video.mp4";
+        Status st =
+            media::RunFfmpeg(media_,
+                             media::BuildMp4PackageCommand(media_, encoded, captions_vtt.string(),
+                                                           lang, ffmeta.string(), video.string()),
+                             RunFor(ctx, 0, 0, 0));
+        if (!st.ok()) return Named(std::move(st).error(), "mp4 packaging (ffmpeg)");
+        const fs::path poster = dir / "poster.jpg";
+        const fs::path thumb = dir / "thumb.jpg";
+        const double at = std::min(duration / 2, t.frames.empty() ? 0.0 : t.end(0) / 2);
+        st = media::RunFfmpeg(
+            media_, media::BuildStillCommand(media_, video.string(), at, 0, poster.string()),
+            RunFor(ctx, 0, 0, 0));
+        if (!st.ok()) return Named(std::move(st).error(), "poster (ffmpeg)");
+        st = media::RunFfmpeg(
+            media_, media::BuildStillCommand(media_, video.string(), at, 320, thumb.string()),
+            RunFor(ctx, 0, 0, 0));
+        if (!st.ok()) return Named(std::move(st).error(), "thumbnail (ffmpeg)");
+        ctx.SetProgress(90);
+        auto hls = media::PackageHls(media_, video.string(), {{lang, "", cues, true}},
+                                     (dir / "hls").string(), RunFor(ctx, 0, 0, 0));
+        if (!hls.ok()) return Named(std::move(hls).error(), "HLS packaging (ffmpeg)");
+        ctx.SetProgress(94);
+
+        Json entities = Json::array();
+        std::string transcript;
+        for (const auto& s : edited.script.scenes) {
+            std::string n = Narration(s);
+            if (n.empty()) continue;
+            if (!transcript.empty()) transcript += "\n";
+            transcript += n;
+        }
+        if (engines_.entities) {
+            auto ent = engines_.entities->Extract(transcript + "\n" + job.request.prompt,
+                                                  ctx.stop_token());
+            if (!ent.ok()) {
+                return Named(std::move(ent).error(),
+                             "entity extractor " + engines_.entities->Describe().engine);
+            }
+            for (const auto& e : *ent) entities.push_back(e);
+        }
+        if (ctx.stop_token().stop_requested()) return Error::Canceled("canceled while composing");
+
+        // Publish: every file was finished in scratch; each PutFile is atomic.
+        if (existing) (void)store_.Delete(lib + "hls/");
+        const auto media_prov = MediaProvenance(media_, "compose");
+        struct Put {
+            fs::path file;
+            std::string key;
+            std::string kind;
+        };
+        std::vector<Put> puts = {{captions_vtt, lib + "captions_" + lang + ".vtt", "captions"},
+                                 {chapters_vtt, lib + "chapters.vtt", "chapters"},
+                                 {poster, lib + "poster.jpg", "poster"},
+                                 {thumb, lib + "thumb.jpg", "thumbnail"}};
+        for (const auto& f : hls->files) {
+            puts.push_back({dir / "hls" / f, lib + "hls/" + f, f == "master.m3u8" ? "hls" : ""});
+        }
+        puts.push_back({video, lib + "video.mp4", "mp4"});  // last: the item is whole once it lands
+        for (const auto& p : puts) {
+            if (ctx.stop_token().stop_requested())
+                return Error::Canceled("canceled while composing");
+            if (p.kind.empty()) {
+                BEACON_CHECK(store_.PutFile(p.key, p.file));
+            } else {
+                BEACON_TRY(a,
+                           StoreAsset(db_, store_, job.id, p.kind, p.key, p.file, "", media_prov));
+                (void)a;
+            }
+        }
+
+        content.mp4_url = MediaUrl(lib + "video.mp4");
+        content.hls_url = MediaUrl(lib + "hls/master.m3u8");
+        content.thumbnail = MediaUrl(lib + "thumb.jpg");
+        content.poster = MediaUrl(lib + "poster.jpg");
+        content.vtt_url = MediaUrl(lib + "captions_" + lang + ".vtt");
+        content.chapters_url = MediaUrl(lib + "chapters.vtt");
+        const PreviewRecord* preview = PreviewOf(ctx, run);
+        content.preview_url = preview ? MediaUrl(preview->preview_key) : "";
+        content.duration = duration;
+        content.languages = {lang};
+        content.transcript = transcript;
+        content.script = core::ToJson(edited.script);
+        content.entities = entities;
+        BEACON_CHECK(db_.CompleteJobContent(job.id, content));
+        ctx.SetUrls({{"final_url", content.mp4_url},
+                     {"vtt_url", content.vtt_url},
+                     {"thumbnail_url", content.thumbnail}});
+        return Json{{"content_id", cid}};
+    };
+
+    auto result = work();
+    if (!result.ok()) {
+        if (!existing) {
+            // Nothing half-made stays in the library.
+            (void)store_.Delete(lib);
+            (void)db_.DeleteContent(cid);
+        }
+        return result;
+    }
+    fs::remove_all(scratch_ / ("job-" + std::to_string(job.id)), ec);
+    ctx.Log("compose stage: " + std::to_string(MsSince(started)) + " ms");
+    return result;
+}
+
+}  // namespace beacon::pipeline
