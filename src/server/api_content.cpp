@@ -4,9 +4,11 @@
 
 #include <algorithm>
 
+#include "core/object_keys.hpp"
 #include "jobs/event_bus.hpp"
 #include "server/api_validation.hpp"
 #include "server/http_util.hpp"
+#include "storage/content_removal.hpp"
 #include "storage/database.hpp"
 #include "jobs/worker_pool.hpp"
 #include "storage/object_store.hpp"
@@ -79,8 +81,7 @@ Reply Api::GetContent(Request& req) {
     core::Json out = core::ToJson(*c);
     // Per language: dub and captions present, which engines made them (the localize job's
     // languages.json; absent for an item with only its original language).
-    if (auto tracks = deps_.store.Get("library/" + std::to_string(c->id) + "/languages.json");
-        tracks.ok()) {
+    if (auto tracks = deps_.store.Get(core::object_keys::LanguagesKey(c->id)); tracks.ok()) {
         core::Json j = core::Json::parse(*tracks, nullptr, false);
         if (j.is_array()) out["language_tracks"] = j;
     }
@@ -116,9 +117,11 @@ Reply Api::PatchContent(Request& req) {
     if (!id.ok()) return Error(id.error());
     auto body = BodyObject(req);
     if (!body.ok()) return Error(body.error());
-    if (auto s = OnlyFields(*body, {"title", "description", "visibility", "published"}); !s.ok()) {
+    if (auto s = OnlyFields(*body, {"title", "description", "visibility", "published", "confirm"});
+        !s.ok()) {
         return Error(s.error());
     }
+    if (auto confirm = OptBool(*body, "confirm"); !confirm.ok()) return Error(confirm.error());
     storage::ContentPatch patch;
     auto title = OptString(*body, "title", 1, core::kMaxTitleChars);
     if (!title.ok()) return Error(title.error());
@@ -136,12 +139,23 @@ Reply Api::PatchContent(Request& req) {
     if (!published.ok()) return Error(published.error());
     auto existing = deps_.db.GetContent(*id);
     if (!existing.ok()) return Error(existing.error());
+    // Moderation: going on LiveLoop or public may need a review or "confirm": true.
+    const bool to_air = *published && **published && !existing->published;
+    const bool to_public = *vis && **vis == "public" && existing->visibility != "public";
+    if (deps_.moderation && to_air) {
+        if (auto no = deps_.moderation(req, "publish", *id, false)) return std::move(*no);
+    }
+    if (deps_.moderation && to_public) {
+        if (auto no = deps_.moderation(req, "share", *id, false)) return std::move(*no);
+    }
     if (*published) {
         Reply r = SetPublished(*id, **published);
         if (r.status != 200) return r;
     }
     auto c = deps_.db.PatchContent(*id, patch);
     if (!c.ok()) return Error(c.error());
+    if (deps_.moderation && to_air) deps_.moderation(req, "publish", *id, true);
+    if (deps_.moderation && to_public) deps_.moderation(req, "share", *id, true);
     deps_.events.Publish("content.updated", core::ToJson(*c));
     return Json(200, core::ToJson(*c));
 }
@@ -149,45 +163,13 @@ Reply Api::PatchContent(Request& req) {
 Reply Api::DeleteContent(Request& req) {
     auto id = PathId(req);
     if (!id.ok()) return Error(id.error());
-    auto c = deps_.db.GetContent(*id);
-    if (!c.ok()) return Error(c.error());
-    auto playlists = deps_.db.ListPlaylists();
-    if (!playlists.ok()) return Error(playlists.error());
-    for (auto& p : *playlists) {
-        bool changed = std::erase(p.items, *id) > 0;
-        core::Json slots = core::Json::array();
-        for (const auto& s : p.scheduled_slots) {
-            if (s.is_object() && s.value("content_id", std::int64_t{0}) == *id) {
-                changed = true;
-            } else {
-                slots.push_back(s);
-            }
-        }
-        core::Json inserts = core::Json::array();
-        for (const auto& s : p.inserts) {
-            if (s.is_object() && s.value("content_id", std::int64_t{0}) == *id) {
-                changed = true;
-            } else {
-                inserts.push_back(s);
-            }
-        }
-        if (!changed) continue;
-        p.scheduled_slots = std::move(slots);
-        p.inserts = std::move(inserts);
-        if (auto s = deps_.db.UpdatePlaylist(p); !s.ok()) return Error(s.error());
-        PlaylistChanged(p);
-    }
-    const std::string prefix = "library/" + std::to_string(*id) + "/";
-    if (options_.media_delete_delay.count() > 0) {
-        // Channels may still list this item's published segments for a while: its files go
-        // when nobody can be playing them any more (the app sweeps due deletions).
-        auto due = core::NowMillis() + options_.media_delete_delay.count() * 1000;
-        if (auto s = deps_.db.ScheduleObjectDelete(prefix, due); !s.ok()) return Error(s.error());
-    } else if (auto s = deps_.store.Delete(prefix); !s.ok()) {
-        return Error(s.error());
-    }
-    if (auto s = deps_.db.DeleteContent(*id); !s.ok()) return Error(s.error());
+    // Channels may still list this item's published segments for a while: with a delay its
+    // files go when nobody can be playing them any more (the app sweeps due deletions).
+    auto removed = storage::RemoveContent(deps_.db, deps_.store, *id, options_.media_delete_delay,
+                                          [this](const core::Playlist& p) { PlaylistChanged(p); });
+    if (!removed.ok()) return Error(removed.error());
     deps_.events.Publish("content.deleted", {{"id", *id}});
+    if (deps_.moderation) deps_.moderation(req, "delete", *id, true);
     Reply r;
     r.status = 204;
     r.content_type.clear();
@@ -197,7 +179,12 @@ Reply Api::DeleteContent(Request& req) {
 Reply Api::PublishContent(Request& req) {
     auto id = PathId(req);
     if (!id.ok()) return Error(id.error());
-    return SetPublished(*id, true);
+    if (deps_.moderation) {  // flagged, or never reviewed without "confirm": 409
+        if (auto no = deps_.moderation(req, "publish", *id, false)) return std::move(*no);
+    }
+    Reply r = SetPublished(*id, true);
+    if (deps_.moderation && r.status == 200) deps_.moderation(req, "publish", *id, true);
+    return r;
 }
 
 Reply Api::UnpublishContent(Request& req) {
