@@ -207,7 +207,25 @@ FitPlan PlanFit(double natural, double slot, bool can_rate) {
     const double need = natural / slot;
     if (can_rate) p.rate = std::min(need, kMaxRate);
     p.tempo = std::clamp(need / p.rate, 1.0, kMaxTempo);
+    p.over_speed = p.rate * p.tempo > kMaxSpeed + 1e-9;
     return p;
+}
+
+DubPlacement PlaceDubLine(double cue, double next, bool last, double prev_end, double natural,
+                          bool can_rate) {
+    DubPlacement d;
+    // Late only as far as the previous line forces it (it was allowed kOnsetShift past our cue).
+    const double free_from = prev_end < 0 ? 0.0 : prev_end + kLineGap;
+    d.start = std::min(std::max(cue, free_from), cue + kOnsetShift);
+    double end = last ? next : next - kLineGap;
+    if (natural / kMaxSpeed > end - d.start) {
+        // Too long even at full speed: borrow the onset tolerance on both sides.
+        if (d.start <= cue) d.start = std::max({cue - kOnsetShift, free_from, 0.0});
+        if (!last) end = next + kOnsetShift - kLineGap;
+    }
+    d.slot = std::max(0.2, end - d.start);
+    d.plan = PlanFit(natural, d.slot, can_rate);
+    return d;
 }
 
 std::vector<engines::Cue> CuesForLines(const std::vector<SourceLine>& lines) {
@@ -467,38 +485,51 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
     std::vector<Placed> placed;
     Json lj = Json::array();
     int overflows = 0;
+    double prev_end = -1;  // none yet
+    int over_speeds = 0;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         if (ctx.stop_token().stop_requested()) return Error::Canceled("canceled while dubbing");
-        const double next = i + 1 < lines.size() ? lines[i + 1].start : duration;
-        const double slot = std::max(0.2, next - lines[i].start - 0.05);
+        const bool last = i + 1 == lines.size();
+        const double next = last ? duration : lines[i + 1].start;
         engines::VoiceRequest req{lines[i].text, chosen, lang};
         auto first = voice.Speak(req, dir, ctx.stop_token());
         if (!first.ok()) return Named(std::move(first).error(), "voice engine " + vprov.engine);
         engines::VoiceResult spoken = std::move(first).value();
-        const FitPlan plan = PlanFit(spoken.duration, slot, espeak != nullptr);
+        const DubPlacement at =
+            PlaceDubLine(lines[i].start, next, last, prev_end, spoken.duration, espeak != nullptr);
         double rate = 1;
-        if (plan.rate > 1.0001 && espeak) {
-            auto faster = espeak->SpeakAt(req, plan.rate, dir, ctx.stop_token());
+        if (at.plan.rate > 1.0001 && espeak) {
+            auto faster = espeak->SpeakAt(req, at.plan.rate, dir, ctx.stop_token());
             if (!faster.ok()) return Named(std::move(faster).error(), "voice engine " + vprov.engine);
             spoken = std::move(faster).value();
-            rate = plan.rate;
+            rate = at.plan.rate;
         }
-        const double tempo = TempoFor(spoken.duration, slot);
-        const double length = spoken.duration / tempo;
-        if (length > slot + 0.01) {
-            ++overflows;
-            ctx.Log("line " + std::to_string(i + 1) + " runs " +
-                        std::to_string(static_cast<int>((length - slot) * 1000)) +
-                        " ms past its slot (rate " + Fixed(rate, 2) + ", tempo " +
-                        Fixed(tempo, 2) + ")",
+        const double tempo = TempoFor(spoken.duration, at.slot);
+        const bool over_speed = rate * tempo > kMaxSpeed + 1e-9;
+        if (over_speed) {
+            ++over_speeds;
+            ctx.Log("line " + std::to_string(i + 1) + " needs " + Fixed(rate * tempo, 2) +
+                        "x speech to fit its slot (goal at most " + Fixed(kMaxSpeed, 1) + "x)",
                     "warn");
         }
-        placed.push_back({spoken.audio, lines[i].start, length, tempo, rate});
-        lj.push_back({{"start", lines[i].start},
-                      {"end", lines[i].start + length},
+        const double length = spoken.duration / tempo;
+        if (length > at.slot + 0.01) {
+            ++overflows;
+            ctx.Log("line " + std::to_string(i + 1) + " runs " +
+                        std::to_string(static_cast<int>((length - at.slot) * 1000)) +
+                        " ms past its slot at " + Fixed(rate * tempo, 2) + "x (rate " +
+                        Fixed(rate, 2) + ", tempo " + Fixed(tempo, 2) + ")",
+                    "warn");
+        }
+        prev_end = at.start + length;
+        placed.push_back({spoken.audio, at.start, length, tempo, rate});
+        lj.push_back({{"start", at.start},
+                      {"end", at.start + length},
+                      {"cue", lines[i].start},
                       {"text", lines[i].text},
                       {"rate", rate},
-                      {"tempo", tempo}});
+                      {"tempo", tempo},
+                      {"over_speed", over_speed}});
         ctx.SetProgress(20 + static_cast<int>(40.0 * static_cast<double>(i + 1) /
                                               static_cast<double>(lines.size())));
     }
@@ -533,13 +564,16 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
     const std::string key = "jobs/" + std::to_string(job.id) + "/dub_" + lang + ".m4a";
     BEACON_CHECK(store_.PutFile(key, dub));
     ctx.Log("dub: " + std::to_string(placed.size()) + " lines by " + vprov.engine + " (" + chosen +
-            "), " + std::to_string(overflows) + " past their slot, in " +
+            "), " + std::to_string(over_speeds) + " above " + Fixed(kMaxSpeed, 1) + "x, " +
+            std::to_string(overflows) + " past their slot, in " +
             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::steady_clock::now() - t0)
                                .count()) +
             " ms");
     return Json{{"dub_key", key},
                 {"lines", lj},
+                {"over_speed", over_speeds},
+                {"overflows", overflows},
                 {"voice", {{"engine", vprov.engine}, {"model", chosen}}}};
 }
 

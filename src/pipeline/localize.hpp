@@ -1,8 +1,8 @@
 #pragma once
 /// The `localize` job: adds a language to a library item. Stages: translate the item's lines
 /// (its caption cues merged into sentences) → voice each line in the target language and fit it
-/// to its slot (each line starts at its source cue; faster speech and at most 1.1x tempo when it
-/// is too long, silence when it is short) → publish: a new HLS audio rendition audio_<lang>
+/// to its slot (each line starts within ±50 ms of its source cue; speech 1.1x faster at most
+/// when it is too long, more only as a logged last resort; silence when it is short) → publish: a new HLS audio rendition audio_<lang>
 /// and subtitle rendition subs_<lang> on the video's segment grid (master playlist replaced
 /// atomically), the MP4 remuxed with the language-tagged extra streams (no video re-encode),
 /// captions_<lang>.vtt and languages.json beside them. `captions_only` makes only subtitles.
@@ -51,15 +51,41 @@ std::vector<SourceLine> SentencesFromCues(const std::vector<engines::Cue>& cues,
 struct FitPlan {
     double rate = 1.0;   // speaking-rate factor asked of the voice (re-synthesis), 1..kMaxRate
     double tempo = 1.0;  // pitch-preserving tempo applied afterwards, 1..kMaxTempo
+    /// rate * tempo > kMaxSpeed: the line could not be fitted within the 0.9-1.1x.
+    bool over_speed = false;
 };
+/// The goal: speech never more than 1.1x faster in all (the voice's own rate times the tempo).
+inline constexpr double kMaxSpeed = 1.1;
+/// Last resort for a line that does not fit its slot at kMaxSpeed even with the onset tolerance:
+/// the voice's own rate (natural speech, not a stretch) up to 1.3x; the picture cannot be held
+/// for one language because every audio rendition shares the video's timeline (docs/languages.md).
 inline constexpr double kMaxRate = 1.3;
 inline constexpr double kMaxTempo = 1.1;
+/// How far a dubbed line may start before or after its source cue to make room (the onset
+/// tolerance is ±100 ms; eSpeak's leading silence takes part of it).
+inline constexpr double kOnsetShift = 0.05;
+/// Silence kept between two dubbed lines.
+inline constexpr double kLineGap = 0.05;
 /// `natural`: the line's length at rate 1; `slot`: seconds available. `can_rate`: whether the
 /// voice can speak faster itself. Short lines are padded (rate = tempo = 1); long ones are sped
-/// up by the voice first, then by at most kMaxTempo. Pure.
+/// up by the voice first, then by tempo; beyond kMaxSpeed only when nothing else fits. Pure.
 FitPlan PlanFit(double natural, double slot, bool can_rate);
 /// The tempo that fits `duration` into `slot`, within 1..kMaxTempo. Pure.
 double TempoFor(double duration, double slot);
+
+/// Where a dubbed line goes. It starts at its cue, or up to kOnsetShift later when the line
+/// before runs on; a line too long for its slot starts up to kOnsetShift early (when the line
+/// before has ended) and may run up to kOnsetShift into the next cue, which then starts that
+/// much late. Whatever still does not fit at kMaxSpeed runs over (logged). Pure.
+struct DubPlacement {
+    double start = 0;
+    double slot = 0;  // seconds from start the line may take
+    FitPlan plan;
+};
+/// `cue`: the source line's start; `next`: the next line's cue (or the item's end when
+/// `last`); `prev_end`: where the previous dubbed line ends (negative for the first).
+DubPlacement PlaceDubLine(double cue, double next, bool last, double prev_end, double natural,
+                          bool can_rate);
 
 /// Caption cues for dubbed lines placed at [start, end): words spread over each line by
 /// length, grouped within ≤ 42 characters a line, ≤ 2 lines, ≤ 6 s a cue. Pure.

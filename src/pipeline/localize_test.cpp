@@ -45,21 +45,59 @@ TEST(SentencesFromCuesTest, JoinsCuesThatContinueASentence) {
     EXPECT_DOUBLE_EQ(lines[3].start, 7.0);
 }
 
-TEST(PlanFitTest, PadsShortLinesAndNeverStretchesTempoBeyondTenPercent) {
+TEST(PlanFitTest, PadsShortLinesAndGoesBeyondTenPercentOnlyAsALastResort) {
     FitPlan pad = PlanFit(1.0, 2.0, true);
     EXPECT_DOUBLE_EQ(pad.rate, 1.0);
     EXPECT_DOUBLE_EQ(pad.tempo, 1.0);
-    FitPlan faster = PlanFit(2.4, 2.0, true);  // the voice speaks 1.2x faster itself
-    EXPECT_NEAR(faster.rate, 1.2, 1e-9);
+    EXPECT_FALSE(pad.over_speed);
+    FitPlan faster = PlanFit(2.1, 2.0, true);  // the voice speaks 1.05x faster itself
+    EXPECT_NEAR(faster.rate, 1.05, 1e-9);
     EXPECT_DOUBLE_EQ(faster.tempo, 1.0);
-    FitPlan much = PlanFit(4.0, 2.0, true);  // 2x too long: rate capped, tempo capped
+    EXPECT_FALSE(faster.over_speed);
+    FitPlan much = PlanFit(4.0, 2.0, true);  // 2x too long: rate capped, tempo capped, flagged
     EXPECT_DOUBLE_EQ(much.rate, kMaxRate);
     EXPECT_DOUBLE_EQ(much.tempo, kMaxTempo);
+    EXPECT_TRUE(much.over_speed);
     FitPlan no_rate = PlanFit(2.1, 2.0, false);
     EXPECT_DOUBLE_EQ(no_rate.rate, 1.0);
     EXPECT_NEAR(no_rate.tempo, 1.05, 1e-9);
     EXPECT_DOUBLE_EQ(TempoFor(1.0, 2.0), 1.0);
     EXPECT_DOUBLE_EQ(TempoFor(3.0, 2.0), kMaxTempo);
+}
+
+TEST(PlaceDubLineTest, StartsAtTheCueAndBorrowsOnlyTheOnsetTolerance) {
+    // Fits: starts on its cue, slot up to the next cue less the gap.
+    DubPlacement fit = PlaceDubLine(2.0, 5.0, false, 1.0, 2.0, true);
+    EXPECT_DOUBLE_EQ(fit.start, 2.0);
+    EXPECT_NEAR(fit.slot, 3.0 - kLineGap, 1e-9);
+    EXPECT_DOUBLE_EQ(fit.plan.rate, 1.0);
+    // Too long even at 1.1x: starts early (the previous line ended long ago) and runs into the
+    // next cue's tolerance; never more than kOnsetShift either side.
+    // 2.2 s does not fit 1.95 s at 1.1x: the line starts early (the previous line ended long
+    // ago) and runs into the next cue's tolerance, never more than kOnsetShift either side, and
+    // then fits without going beyond 1.1x.
+    DubPlacement tight = PlaceDubLine(2.0, 4.0, false, 1.0, 2.2, true);
+    EXPECT_NEAR(tight.start, 2.0 - kOnsetShift, 1e-9);
+    EXPECT_NEAR(tight.start + tight.slot, 4.0 + kOnsetShift - kLineGap, 1e-9);
+    EXPECT_LE(tight.plan.rate * tight.plan.tempo, kMaxSpeed + 1e-9);
+    EXPECT_FALSE(tight.plan.over_speed);
+    // Without the tolerance it would have needed more than 1.1x.
+    EXPECT_TRUE(PlanFit(2.2, 4.0 - kLineGap - 2.0 - 0.0, true).rate * 1.0 > 1.1 - 1e-9);
+    // The previous line ran on: this one starts late, but at most kOnsetShift late.
+    DubPlacement late = PlaceDubLine(4.0, 8.0, false, 3.98, 1.0, true);
+    EXPECT_NEAR(late.start, 3.98 + kLineGap, 1e-9);
+    EXPECT_LE(late.start - 4.0, kOnsetShift + 1e-9);
+    DubPlacement capped = PlaceDubLine(4.0, 8.0, false, 4.5, 1.0, true);
+    EXPECT_NEAR(capped.start, 4.0 + kOnsetShift, 1e-9);
+    // An early start never goes before the previous line's end plus the gap, nor before 0.
+    DubPlacement first = PlaceDubLine(0.0, 1.0, false, -1, 3.0, false);
+    EXPECT_DOUBLE_EQ(first.start, 0.0);
+    DubPlacement after = PlaceDubLine(2.0, 3.0, false, 1.98, 3.0, true);
+    EXPECT_NEAR(after.start, 2.03, 1e-9);
+    EXPECT_TRUE(after.plan.over_speed);  // 3 s into about 1 s: the last resort, flagged
+    // The last line may take the rest of the item, not beyond.
+    DubPlacement last = PlaceDubLine(10.0, 12.0, true, 9.0, 5.0, true);
+    EXPECT_NEAR(last.start + last.slot, 12.0, 1e-9);
 }
 
 TEST(CuesForLinesTest, EachLineStartsACueAtItsOwnTimeWithinCaptionLimits) {
