@@ -11,6 +11,8 @@
 
 #include "jobs/event_bus.hpp"
 #include "ops/http.hpp"
+#include "ops/moderation.hpp"
+#include "ops/moderation_http.hpp"
 #include "ops/test_support.hpp"
 #include "server/http_types.hpp"
 #include "server/router.hpp"
@@ -240,8 +242,13 @@ TEST(OpsHttp, EveryRouteIsInTheSpecAndNoMore) {
     auto ops = f.Ops();
     std::set<std::string> served;
     for (const auto& r : HttpRoutes(*ops)) served.insert(r.method + " " + r.pattern);
+    auto moderation = Moderation::Open(f.dir / "beacon.db");
+    ASSERT_TRUE(moderation.ok()) << moderation.error().message;
+    for (const auto& r : ModerationRoutes(**moderation, *f.db, f.events)) {
+        served.insert(r.method + " " + r.pattern);
+    }
     EXPECT_EQ(served, beacon::testing::ModuleSpecOperations("ops"));
-    EXPECT_EQ(served.size(), 2u);
+    EXPECT_EQ(served.size(), 7u);
 }
 
 }  // namespace

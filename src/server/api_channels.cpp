@@ -241,7 +241,8 @@ Reply Api::PatchPlaylist(Request& req) {
     if (!id.ok()) return Error(id.error());
     auto body = BodyObject(req);
     if (!body.ok()) return Error(body.error());
-    if (auto s = OnlyFields(*body, {"title", "slug", "items", "loop_mode", "active", "scheduled_slots"});
+    if (auto s = OnlyFields(*body, {"title", "slug", "items", "loop_mode", "active", "scheduled_slots",
+                                    "confirm"});
         !s.ok()) {
         return Error(s.error());
     }
@@ -262,6 +263,7 @@ Reply Api::PatchPlaylist(Request& req) {
         p->slug = **slug;
         p->hls_endpoint = "/live/" + p->slug + "/index.m3u8";
     }
+    std::vector<std::int64_t> added_items;  // for the moderation audit log
     if (auto it = body->find("items"); it != body->end()) {
         if (!it->is_array()) return Error(400, "invalid_argument", "field 'items' must be an array of content ids");
         if (it->size() > 10000) return Error(400, "invalid_argument", "field 'items' holds more than 10000 ids");
@@ -279,6 +281,11 @@ Reply Api::PatchPlaylist(Request& req) {
                 }
                 return Error(c.error());
             }
+            bool added = std::find(p->items.begin(), p->items.end(), cid) == p->items.end();
+            if (deps_.moderation && added) {  // flagged, or never reviewed without "confirm"
+                if (auto no = deps_.moderation(req, "publish", cid, false)) return std::move(*no);
+            }
+            if (added) added_items.push_back(cid);
             items.push_back(cid);
         }
         p->items = std::move(items);
@@ -300,6 +307,9 @@ Reply Api::PatchPlaylist(Request& req) {
         p->scheduled_slots = std::move(*slots);
     }
     if (auto s = deps_.db.UpdatePlaylist(*p); !s.ok()) return Error(s.error());
+    for (auto cid : added_items) {
+        if (deps_.moderation) deps_.moderation(req, "publish", cid, true);
+    }
     auto fresh = deps_.db.GetPlaylist(*id);
     if (!fresh.ok()) return Error(fresh.error());
     PlaylistChanged(*fresh);
@@ -325,7 +335,7 @@ Reply Api::InsertIntoPlaylist(Request& req) {
     if (!id.ok()) return Error(id.error());
     auto body = BodyObject(req);
     if (!body.ok()) return Error(body.error());
-    if (auto s = OnlyFields(*body, {"content_id", "at"}); !s.ok()) return Error(s.error());
+    if (auto s = OnlyFields(*body, {"content_id", "at", "confirm"}); !s.ok()) return Error(s.error());
     auto cid = IdField(*body, "content_id", true);
     if (!cid.ok()) return Error(cid.error());
     auto at = OptString(*body, "at", 1, 64);
@@ -338,6 +348,9 @@ Reply Api::InsertIntoPlaylist(Request& req) {
             return Error(400, "invalid_argument", "content " + std::to_string(*cid) + " does not exist");
         }
         return Error(c.error());
+    }
+    if (deps_.moderation) {  // flagged, or never reviewed without "confirm": 409
+        if (auto no = deps_.moderation(req, "publish", *cid, false)) return std::move(*no);
     }
     core::UnixMillis now = core::NowMillis();
     core::Json insert = {{"id", RandomToken(9)},
@@ -359,6 +372,7 @@ Reply Api::InsertIntoPlaylist(Request& req) {
     if (p->inserts.size() >= 1000) return Error(409, "conflict", "the channel already holds 1000 inserts");
     p->inserts.push_back(std::move(insert));
     if (auto s = deps_.db.UpdatePlaylist(*p); !s.ok()) return Error(s.error());
+    if (deps_.moderation) deps_.moderation(req, "publish", *cid, true);
     auto fresh = deps_.db.GetPlaylist(*id);
     if (!fresh.ok()) return Error(fresh.error());
     PlaylistChanged(*fresh);

@@ -181,6 +181,28 @@ ALTER TABLE jobs ADD COLUMN batch_id INTEGER REFERENCES batches(id);
 ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX jobs_batch ON jobs(batch_id);
 )sql",
+        // 7: moderation (src/ops/moderation.cpp): an item's review state (flagged with a reason,
+        //    or approved) and the audit log of publish, share, flag, approve and delete.
+        R"sql(
+CREATE TABLE moderation (
+  content_id INTEGER PRIMARY KEY,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  flagged_by INTEGER NOT NULL DEFAULT 0,
+  flagged_at INTEGER NOT NULL DEFAULT 0,
+  reviewed_by INTEGER NOT NULL DEFAULT 0,
+  reviewed_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user_id INTEGER NOT NULL DEFAULT 0,
+  action TEXT NOT NULL,
+  content_id INTEGER NOT NULL DEFAULT 0,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+)sql",
     };
     return kMigrations;
 }

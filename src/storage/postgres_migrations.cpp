@@ -170,6 +170,27 @@ ALTER TABLE jobs ADD COLUMN batch_id BIGINT REFERENCES batches(id);
 ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX jobs_batch ON jobs(batch_id);
 )sql",
+        // 7: moderation (as SQLite's 7).
+        R"sql(
+CREATE TABLE moderation (
+  content_id BIGINT PRIMARY KEY,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  flagged_by BIGINT NOT NULL DEFAULT 0,
+  flagged_at BIGINT NOT NULL DEFAULT 0,
+  reviewed_by BIGINT NOT NULL DEFAULT 0,
+  reviewed_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE audit_log (
+  id BIGSERIAL PRIMARY KEY,
+  at BIGINT NOT NULL,
+  user_id BIGINT NOT NULL DEFAULT 0,
+  action TEXT NOT NULL,
+  content_id BIGINT NOT NULL DEFAULT 0,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+)sql",
     };
     return kMigrations;
 }
