@@ -248,7 +248,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         out.content_type = std::move(a->content_type);
         out.cache_control = std::move(a->cache_control);
         out.body = std::move(a->body);
-        out.shared_body = std::move(a->shared_body);
+        out.shared_file = std::move(a->shared_file);
         return out;
     };
     if (rt.cfg.liveloop.hdhomerun) {

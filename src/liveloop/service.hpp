@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/mem_file.hpp"
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "liveloop/guide.hpp"
@@ -50,6 +51,10 @@ struct LiveLoopOptions {
     std::function<std::string()> public_base_url;
     /// The wall clock (ms since the epoch); NowMillis when empty. Tests inject their own.
     std::function<core::UnixMillis()> clock;
+    /// Moderation: true for an item held back from playout (flagged for review); called under
+    /// the service's lock, so it must be cheap and never call back. Empty: none held back.
+    /// Tell OnContentChanged when an item's answer changes.
+    std::function<bool(std::int64_t content_id)> held_back;
 };
 
 /// One step of an endless body (GET /live/<slug>/stream.ts): bytes to send now, or how long to
@@ -67,8 +72,9 @@ struct LiveAnswer {
     std::string cache_control = "no-cache";
     std::string body;
     std::filesystem::path file;  // non-empty: send this file instead of body (unused today)
-    /// When set: the body, shared with the segment cache (TryCachedSegment; body is empty).
-    std::shared_ptr<const std::string> shared_body;
+    /// When set: the body, an in-memory file shared with the segment cache (TryCachedSegment;
+    /// body is empty), for the server to send with sendfile.
+    std::shared_ptr<const core::MemFile> shared_file;
     /// Set for endless bodies: the server calls it (on its blocking pool, never concurrently
     /// for one answer) after each chunk has been written, so a slow client holds at most one
     /// segment in the server. Body and file are then unused.
@@ -106,7 +112,7 @@ public:
 
     /// A channel segment (<slug>/v/<msn>.ts, <slug>/{a,m}/<lang>/<msn>.ts, <slug>/s/<lang>/
     /// <msn>.vtt) answered from memory only, for a caller already authenticated: the channel is
-    /// loaded, its window is current and the rewritten bytes are cached (shared_body), or the
+    /// loaded, its window is current and the rewritten bytes are cached (shared_file), or the
     /// answer is a 404 decided from memory. Never blocks (the lock is only tried) and never
     /// reads the database or the object store; nullopt when Handle must answer instead.
     std::optional<LiveAnswer> TryCachedSegment(std::string_view path_after_live);
@@ -181,7 +187,7 @@ private:
     /// Rewritten segments ("<channel id>/<rendition>/<msn>"), least recently used dropped first
     /// beyond kSegmentCacheBytes.
     struct CachedSegment {
-        std::shared_ptr<const std::string> bytes;
+        std::shared_ptr<const core::MemFile> file;  // sealed memfd: sent with sendfile
         std::uint64_t used = 0;
     };
     std::map<std::string, CachedSegment, std::less<>> segment_cache_;

@@ -187,12 +187,30 @@ TEST_F(ServiceTest, CachedSegmentsAreAnsweredFromMemoryOnlyWhileTheWindowIsCurre
     EXPECT_FALSE(svc->TryCachedSegment("main/s/en/1.vtt"));
     auto full = svc->Handle("main/s/en/1.vtt", "", true, "");
     ASSERT_EQ(full.status, 200u) << full.body;
-    // Now in the cache: the same bytes, shared, without a copy.
+    // Now in the cache: the same bytes, in a sealed in-memory file the server sends with
+    // sendfile (no copy per request).
     auto fast = svc->TryCachedSegment("main/s/en/1.vtt");
     ASSERT_TRUE(fast);
     EXPECT_EQ(fast->status, 200u);
-    ASSERT_TRUE(fast->shared_body);
-    EXPECT_EQ(*fast->shared_body, full.body);
+    EXPECT_TRUE(fast->body.empty());
+    ASSERT_TRUE(fast->shared_file);
+    EXPECT_EQ(fast->shared_file->size(), full.body.size());
+    auto cached = fast->shared_file->Read();
+    ASSERT_TRUE(cached.ok());
+    EXPECT_EQ(*cached, full.body);
+    {
+        // What a reply gets: its own descriptor of the same bytes, which nobody can change.
+        const int fd = fast->shared_file->Dup();
+        ASSERT_GE(fd, 0);
+        std::string got(full.body.size(), '\0');
+        EXPECT_EQ(::pread(fd, got.data(), got.size(), 0), static_cast<ssize_t>(got.size()));
+        EXPECT_EQ(got, full.body);
+        EXPECT_LT(::pwrite(fd, "x", 1, 0), 0);
+        EXPECT_NE(::ftruncate(fd, 0), 0);
+        ::close(fd);
+    }
+    // The long way answers the cached bytes too.
+    EXPECT_EQ(svc->Handle("main/s/en/1.vtt", "", true, "").body, full.body);
     EXPECT_EQ(fast->content_type, "text/vtt; charset=utf-8");
     // A segment not cached is left to Handle; one not on the channel is a 404 from memory.
     EXPECT_FALSE(svc->TryCachedSegment("main/v/1.ts"));

@@ -255,6 +255,15 @@ std::optional<Reply> Api::LiveFast(Request& req) {
     r.content_type = std::move(lr->content_type);
     r.body = std::move(lr->body);
     r.shared_body = std::move(lr->shared_body);
+    if (lr->shared_file) {
+        // Its own descriptor of the cached file, sent with sendfile; out of descriptors, the
+        // long way answers instead.
+        FileDescriptor fd(lr->shared_file->Dup());
+        if (!fd.valid()) return std::nullopt;
+        r.file = std::move(fd);
+        r.file_offset = 0;
+        r.file_length = lr->shared_file->size();
+    }
     if (!lr->cache_control.empty()) r.AddHeader("Cache-Control", lr->cache_control);
     return r;
 }

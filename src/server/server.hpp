@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "server/body_chunk.hpp"
+#include "core/mem_file.hpp"
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "server/auth.hpp"
@@ -47,6 +48,8 @@ struct LiveResponse {
     std::string cache_control = "no-cache";
     std::string body;
     std::shared_ptr<const std::string> shared_body;  // when set: the body, from a cache
+    /// When set: the body is this in-memory file (shared with a cache), sent with sendfile.
+    std::shared_ptr<const core::MemFile> shared_file;
     std::filesystem::path file;  // when non-empty, sent instead of body (Range supported)
     std::function<BodyChunk()> stream;  // when set: an endless body (see Reply::stream)
 };
