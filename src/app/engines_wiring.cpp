@@ -39,6 +39,9 @@ core::Result<std::unique_ptr<engines::Engines>> BuildEngines(const config::Confi
     o.whisper.api = cfg.whisper.api;
     o.whisper.model = cfg.whisper.model;
     o.whisper.timeout = seconds(cfg.whisper.timeout_seconds);
+    o.whisper.api_key = cfg.whisper.api_key;
+    o.whisper.vad = cfg.whisper.vad;
+    o.whisper.max_concurrent = cfg.whisper.max_concurrent;
     o.service_log = [](const std::string& line) { std::cerr << "beacon: " << line << "\n"; };
     return engines::Engines::Create(o);
 }

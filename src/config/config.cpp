@@ -180,6 +180,7 @@ Environment ProcessEnvironment() {
         static const std::set<std::string> kRead = {
             "OLLAMA_HOST",    "OLLAMA_MODEL",    "COMFYUI_HOST", "COMFYUI_CHECKPOINT",
             "ELEVEN_API_KEY", "ELEVEN_VOICE_ID", "ELEVEN_MODEL_ID", "WHISPER_URL",
+            "WHISPER_API_KEY",
             "BEACON_DATA",    "BEACON_LISTEN", "BEACON_DATABASE_URL", "BEACON_REDIS_URL",
             "BEACON_S3_ENDPOINT", "BEACON_S3_BUCKET", "BEACON_S3_REGION", "BEACON_S3_ACCESS_KEY",
             "BEACON_S3_SECRET_KEY", "BEACON_S3_PATH_STYLE"};
@@ -241,7 +242,9 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     sections["whisper"] = {Url("url", &c.whisper.url),
                            Str("api", &c.whisper.api, {"whispercpp", "openai"}),
                            Str("model", &c.whisper.model),
-                           Int("timeout_seconds", &c.whisper.timeout_seconds, 1, 86400)};
+                           Int("timeout_seconds", &c.whisper.timeout_seconds, 1, 86400),
+                           Str("api_key", &c.whisper.api_key), Bool("vad", &c.whisper.vad),
+                           Int("max_concurrent", &c.whisper.max_concurrent, 1, 16)};
     sections["builtin"] = {Str("voice", &c.builtin.voice),
                            Int("voice_concurrency", &c.builtin.voice_concurrency, 1, 64),
                            Int("pictures_concurrency", &c.builtin.pictures_concurrency, 1, 64)};
@@ -371,6 +374,7 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     if (auto v = env_get("ELEVEN_VOICE_ID")) c.elevenlabs.voice_id = *v;
     if (auto v = env_get("ELEVEN_MODEL_ID")) c.elevenlabs.model_id = *v;
     BEACON_CHECK(env_url("WHISPER_URL", &c.whisper.url));
+    if (auto v = env_get("WHISPER_API_KEY")) c.whisper.api_key = *v;
     if (auto v = env_get("BEACON_DATA")) c.data_dir = *v;
     if (auto v = env_get("BEACON_LISTEN")) c.server.listen = *v;
     if (auto v = env_get("BEACON_DATABASE_URL")) c.database.url = *v;

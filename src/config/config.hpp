@@ -75,6 +75,9 @@ struct WhisperConfig {
     std::string api = "whispercpp";  // whispercpp (/inference) | openai (/v1/audio/transcriptions)
     std::string model = "whisper-1";
     int timeout_seconds = 300;     // s per request
+    std::string api_key;           // WHISPER_API_KEY: Bearer key for a server that needs one
+    bool vad = false;              // whisper.cpp: ask the server's VAD (needs --vad-model there)
+    int max_concurrent = 1;        // requests in flight; whisper-server serves one at a time
 };
 
 struct BuiltinConfig {

@@ -61,6 +61,14 @@ Result<std::vector<Cue>> CuesFromVerboseJson(const Json& j) {
         if (text.empty() || IsNonSpeechMarker(text)) continue;
         double start = s["start"].get<double>(), end = s["end"].get<double>();
         if (start < 0 || end < start) return Error::Invalid("a segment has bad times");
+        // Whisper's own no-speech rule (openai/whisper transcribe.py): probably silence or music.
+        const double no_speech = s.contains("no_speech_prob") && s["no_speech_prob"].is_number()
+                                     ? s["no_speech_prob"].get<double>() : 0.0;
+        const double logprob = s.contains("avg_logprob") && s["avg_logprob"].is_number()
+                                   ? s["avg_logprob"].get<double>() : 0.0;
+        if (no_speech > 0.6 && logprob < -1.0) continue;
+        // The same words again right after: the loop Whisper falls into on silence.
+        if (!cues.empty() && cues.back().text == text) continue;
         cues.push_back({start, end, text});
     }
     return cues;
@@ -71,9 +79,13 @@ Result<CaptionResult> WhisperCaptionEngine::Caption(const CaptionRequest& req, s
     if (req.audio.empty() || !std::filesystem::is_regular_file(req.audio, ec)) {
         return Error::Invalid("Whisper: audio file '" + req.audio.string() + "' does not exist");
     }
+    // One request at a time by default (whisper-server serves one; more would only time out).
+    SemaphoreSlot slot(*queue_, stop);
+    if (!slot.held()) return Error::Canceled("canceled while waiting for the Whisper server");
     HttpRequest hr;
     hr.method = "POST";
     hr.timeout = opts_.timeout;
+    if (!opts_.api_key.empty()) hr.headers.push_back({"Authorization", "Bearer " + opts_.api_key});
     hr.form.push_back(FormPart{"file", "", req.audio, req.audio.filename().string(), ""});
     hr.form.push_back(FormPart{"response_format", "verbose_json"});
     std::string lang = req.language.substr(0, req.language.find_first_of("-_"));
@@ -81,10 +93,12 @@ Result<CaptionResult> WhisperCaptionEngine::Caption(const CaptionRequest& req, s
         hr.url = JoinUrl(opts_.url, "/v1/audio/transcriptions");
         hr.form.push_back(FormPart{"model", opts_.model});
         hr.form.push_back(FormPart{"timestamp_granularities[]", "segment"});
-        if (!opts_.api_key.empty()) hr.headers.push_back({"Authorization", "Bearer " + opts_.api_key});
     } else if (opts_.api == "whispercpp") {
         hr.url = JoinUrl(opts_.url, "/inference");
         hr.form.push_back(FormPart{"temperature", "0.0"});
+        hr.form.push_back(FormPart{"suppress_nst", "true"});
+        hr.form.push_back(FormPart{"no_speech_thold", "0.6"});
+        if (opts_.vad) hr.form.push_back(FormPart{"vad", "true"});
     } else {
         return Error::Invalid("Whisper: unknown api '" + opts_.api + "' (use whispercpp or openai)");
     }

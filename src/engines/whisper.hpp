@@ -1,9 +1,17 @@
 #pragma once
 /// Whisper adapters (engine "whisper"): whisper.cpp `POST /inference` or OpenAI-style
 /// `POST /v1/audio/transcriptions` (speaches, LocalAI), verbose_json segments → cues.
+/// Requests are queued (at most `max_concurrent` in flight per engine: whisper-server serves one
+/// at a time). Silence and music: whisper.cpp is asked to suppress non-speech tokens with a
+/// no-speech threshold (and to run its VAD with `vad`), and segments that are probably not speech
+/// (no_speech_prob > 0.6 with avg_logprob < -1, Whisper's own rule) or that repeat the segment
+/// before them word for word (the hallucination loop on silence) are dropped.
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <string>
 
+#include "engines/concurrency.hpp"
 #include "engines/engines.hpp"
 #include "engines/http_client.hpp"
 
@@ -13,20 +21,26 @@ struct WhisperOptions {
     std::string url = "http://127.0.0.1:8080";  // server base URL
     std::string api = "whispercpp";             // whispercpp | openai
     std::string model = "Systran/faster-whisper-small";  // openai api only (required there)
-    std::string api_key;                        // openai api only, optional (Bearer)
+    std::string api_key;  // optional Bearer key ([whisper] api_key / WHISPER_API_KEY), both apis
+    bool vad = false;     // whisper.cpp: `vad=true` (the server must have been started with a VAD model)
+    int max_concurrent = 1;  // requests in flight at once; the rest wait their turn
     std::chrono::milliseconds timeout{300000};
     RetryPolicy retry;
 };
 
 class WhisperCaptionEngine final : public CaptionEngine {
 public:
-    WhisperCaptionEngine(WhisperOptions opts, const HttpClient& http) : opts_(std::move(opts)), http_(http) {}
+    WhisperCaptionEngine(WhisperOptions opts, const HttpClient& http)
+        : opts_(std::move(opts)), http_(http), queue_(std::make_unique<Semaphore>(std::max(1, opts_.max_concurrent))) {}
     Result<CaptionResult> Caption(const CaptionRequest& req, std::stop_token stop) override;
     Provenance Describe() const override;
+    /// Most requests that were in flight at once (tests, measurements).
+    int MaxInFlight() const { return queue_->MaxInUse(); }
 
 private:
     WhisperOptions opts_;
     const HttpClient& http_;
+    std::unique_ptr<Semaphore> queue_;
 };
 
 /// True for whisper's non-speech segment texts: "[BLANK_AUDIO]", "[MUSIC]", "(silence)".

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "engines/flite_voice.hpp"
 #include "tests/doubles/double_process.hpp"
@@ -74,6 +75,76 @@ TEST(WhisperTest, ErrorClasses) {
         ASSERT_FALSE(r.ok());
         EXPECT_NE(r.error().message.find("415"), std::string::npos);
         EXPECT_FALSE(e.Caption({"/nonexistent.wav", "en", {}}, {}).ok());
+    }
+}
+
+TEST(WhisperTest, BearerKeyForAServerThatNeedsOne) {
+    HttpClient http;
+    // whisper.cpp behind an authenticating proxy: 401 + WWW-Authenticate without the key.
+    DoubleProcess d("whisper_double.py", {"--api", "whispercpp", "--key", "s3cret"});
+    WhisperOptions o = Opts(d, "whispercpp");
+    {
+        WhisperCaptionEngine e(o, http);
+        auto r = e.Caption({Wav(), "en", {}}, {});
+        ASSERT_FALSE(r.ok());
+        EXPECT_NE(r.error().message.find("401"), std::string::npos) << r.error().message;
+        EXPECT_FALSE(CheckWhisper(o, http).ok);
+    }
+    o.api_key = "s3cret";
+    WhisperCaptionEngine e(o, http);
+    auto r = e.Caption({Wav(), "en", {}}, {});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->cues.size(), 2u);
+    EXPECT_TRUE(CheckWhisper(o, http).ok);
+    // speaches answers 403 without it.
+    DoubleProcess s("whisper_double.py", {"--api", "openai", "--key", "k2"});
+    WhisperOptions so = Opts(s, "openai");
+    EXPECT_FALSE(WhisperCaptionEngine(so, http).Caption({Wav(), "en", {}}, {}).ok());
+    so.api_key = "k2";
+    EXPECT_TRUE(WhisperCaptionEngine(so, http).Caption({Wav(), "en", {}}, {}).ok());
+}
+
+TEST(WhisperTest, SilenceAfterSpeechMakesNoRepeatedLines) {
+    HttpClient http;
+    for (bool vad : {false, true}) {
+        // Speech in the first half, then what Whisper hallucinates on silence ("Thank you." x3,
+        // no_speech_prob 0.92) unless the server's VAD is asked for.
+        DoubleProcess d("whisper_double.py", {"--api", "whispercpp", "--segments", "trailing-silence"});
+        WhisperOptions o = Opts(d, "whispercpp");
+        o.vad = vad;
+        auto r = WhisperCaptionEngine(o, http).Caption({Wav(), "en", {}}, {});
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        ASSERT_EQ(r->cues.size(), 2u) << "vad " << vad;
+        for (const auto& c : r->cues) {
+            EXPECT_EQ(c.text.find("Thank you"), std::string::npos);
+            EXPECT_LE(c.end, 1.01);  // the speech half of the 2 s file
+        }
+    }
+}
+
+TEST(WhisperTest, RequestsQueueUpToTheLimit) {
+    HttpClient http;
+    for (int limit : {1, 2}) {
+        // The OpenAI-style stand-in answers requests in parallel; Beacon's queue bounds them.
+        DoubleProcess d("whisper_double.py", {"--api", "openai", "--delay", "0.4"});
+        WhisperOptions o = Opts(d, "openai");
+        o.max_concurrent = limit;
+        WhisperCaptionEngine e(o, http);
+        const auto wav = Wav();
+        std::vector<std::jthread> calls;
+        std::atomic<int> ok{0};
+        for (int i = 0; i < 4; ++i)
+            calls.emplace_back([&] { ok += e.Caption({wav, "en", {}}, {}).ok() ? 1 : 0; });
+        calls.clear();
+        EXPECT_EQ(ok.load(), 4);
+        EXPECT_EQ(e.MaxInFlight(), limit);
+        HttpRequest stats;
+        stats.url = d.url() + "/_stats";
+        auto st = http.Send(stats);
+        ASSERT_TRUE(st.ok());
+        auto j = Json::parse(st->body);
+        EXPECT_EQ(j.value("requests", 0), 4);
+        EXPECT_EQ(j.value("peak_in_flight", 0), limit) << "limit " << limit;
     }
 }
 

@@ -8,7 +8,14 @@ vtt|verbose_json with their content types), GET /health (503 {"status":"loading 
 list-shaped detail), model must be installed (404), undecodable audio 415, optional Bearer key
 (403), verbose_json with segments and words when timestamp_granularities[]=word; GET /v1/models.
 The transcript is --text spread over the audio's duration (read from the WAV header);
---segments gives none, only [BLANK_AUDIO], or whisper.cpp's sub-word "words".
+--segments gives none, only [BLANK_AUDIO], or whisper.cpp's sub-word "words"; `trailing-silence`
+adds what Whisper makes of silence after the speech: the same short line three times with a high
+no_speech_prob and a low avg_logprob (the known hallucination loop), unless the request asks for
+whisper.cpp's `vad=true` (the server's VAD then cuts the silence away).
+--key: the openai style answers 403 {"detail"} without the Bearer key (speaches); the whispercpp
+style answers 401 with `WWW-Authenticate: Bearer` (whisper-server has no key of its own, so a key
+means an authenticating reverse proxy in front of it).
+GET /_stats → {"requests", "peak_in_flight"} (the stand-in's own counters, for tests).
 """
 import json
 import struct
@@ -71,9 +78,16 @@ def subword(segs):
     return segs
 
 
-def render(handler, fmt, text, duration, language, words_wanted, api):
+def render(handler, fmt, text, duration, language, words_wanted, api, vad=False):
     mode = handler.server.args.segments
-    segs = segments_for(text, duration)
+    segs = segments_for(text, duration * (0.5 if mode == "trailing-silence" else 1.0))
+    if mode == "trailing-silence" and not vad:
+        t = duration * 0.5
+        for i in range(3):
+            segs.append({"id": len(segs), "seek": 0, "start": round(t, 2), "end": round(t + duration / 6, 2),
+                         "text": " Thank you.", "tokens": [1], "temperature": 0.0, "avg_logprob": -1.3,
+                         "compression_ratio": 0.9, "no_speech_prob": 0.92, "words": []})
+            t += duration / 6
     if mode == "empty":
         text, segs = "", []
     elif mode == "blank":
@@ -108,9 +122,18 @@ def render(handler, fmt, text, duration, language, words_wanted, api):
     return handler.send(400, {"error": "unsupported response_format"})
 
 
+IN_FLIGHT = {"now": 0, "peak": 0, "requests": 0}
+IN_FLIGHT_LOCK = threading.Lock()
+
+
 class H(common.Handler):
     def do_GET(self):
         a = self.server.args
+        if self.path == "/_stats":
+            with IN_FLIGHT_LOCK:
+                return self.send(200, {"requests": IN_FLIGHT["requests"], "peak_in_flight": IN_FLIGHT["peak"]})
+        if a.api == "whispercpp" and a.key and self.headers.get("Authorization") != "Bearer " + a.key:
+            return self.send(401, {"error": "unauthorized"}, headers={"WWW-Authenticate": 'Bearer realm="whisper"'})
         if a.api == "whispercpp" and self.path == "/health":
             if a.loading:
                 return self.send(503, {"status": "loading model"})
@@ -123,7 +146,20 @@ class H(common.Handler):
         self.send(404, "File Not Found (%s)" % self.path, "text/plain")
 
     def do_POST(self):
+        with IN_FLIGHT_LOCK:
+            IN_FLIGHT["now"] += 1
+            IN_FLIGHT["requests"] += 1
+            IN_FLIGHT["peak"] = max(IN_FLIGHT["peak"], IN_FLIGHT["now"])
+        try:
+            return self.post()
+        finally:
+            with IN_FLIGHT_LOCK:
+                IN_FLIGHT["now"] -= 1
+
+    def post(self):
         a = self.server.args
+        if a.api == "whispercpp" and a.key and self.headers.get("Authorization") != "Bearer " + a.key:
+            return self.send(401, {"error": "unauthorized"}, headers={"WWW-Authenticate": 'Bearer realm="whisper"'})
         if a.api == "whispercpp" and self.path == "/inference":
             with SERIAL:
                 return self.whispercpp()
@@ -155,7 +191,8 @@ class H(common.Handler):
             return self.send(400, {"error": "failed to read audio data"})
         fmt = fields.get("response_format", [(None, b"json")])[0][1].decode()
         lang = fields.get("language", [(None, b"en")])[0][1].decode()
-        render(self, fmt, self.server.args.text, duration, lang, True, "whispercpp")
+        vad = fields.get("vad", [(None, b"false")])[0][1].decode() == "true"
+        render(self, fmt, self.server.args.text, duration, lang, True, "whispercpp", vad)
 
     def openai(self):
         a = self.server.args
@@ -192,6 +229,6 @@ if __name__ == "__main__":
     p.add_argument("--key", default="")
     p.add_argument("--loading", action="store_true")
     p.add_argument("--wrong-schema", action="store_true", help="verbose_json without segments")
-    p.add_argument("--segments", default="speech", choices=["speech", "empty", "blank", "subword"],
+    p.add_argument("--segments", default="speech", choices=["speech", "empty", "blank", "subword", "trailing-silence"],
                    help="empty: no segments; blank: only [BLANK_AUDIO]; subword: words are token pieces")
     common.serve(H, {}, p)
