@@ -19,7 +19,7 @@ PACKAGES=(
   python3 curl jq
   prometheus
   libpq-dev postgresql-15 s3cmd libhiredis-dev redis-server docker-compose
-  libarchive-dev
+  libarchive-dev libicu-dev
   libzim-dev libgumbo-dev zim-tools kiwix-tools wamerican
 
 )

@@ -5,12 +5,15 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <system_error>
 
 namespace beacon::arcade {
@@ -155,10 +158,19 @@ core::Result<std::string> CheckEntry(const EntryInfo& entry, const ExtractLimits
 }
 
 std::string DuplicateKey(std::string_view normalized_path) {
-    std::string key(normalized_path);
-    std::transform(key.begin(), key.end(), key.begin(), [](char c) {
-        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    });
+    // Canonical caseless matching (Unicode 3.13): NFC, full case folding, NFC again, so that
+    // "é" precomposed (U+00E9) and decomposed (e + U+0301), or "Straße" and "STRASSE", collide.
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status)) throw std::runtime_error("ICU: no NFC normaliser");
+    icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(normalized_path.data(), static_cast<std::int32_t>(normalized_path.size())));
+    icu::UnicodeString folded = nfc->normalize(s, status);
+    folded.foldCase();
+    folded = nfc->normalize(folded, status);
+    if (U_FAILURE(status)) throw std::runtime_error("ICU: cannot normalise a name");
+    std::string key;
+    folded.toUTF8String(key);
     return key;
 }
 
@@ -235,7 +247,7 @@ core::Result<ExtractReport> ExtractInto(const fs::path& archive_path, const fs::
         if (file_keys.count(key) || dir_keys.count(key)) {
             return Error::Invalid("entry " + Quote(info.name) +
                                   " is a duplicate name (names are compared after removing "
-                                  "'./' and ignoring case)");
+                                  "'./', in Unicode NFC and ignoring case)");
         }
         file_keys.insert(key);
 

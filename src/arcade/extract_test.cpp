@@ -200,6 +200,31 @@ TEST_F(ExtractTest, RefusesDuplicatesAfterNormalisation) {
     ExpectRefused(core::ErrorCode::kInvalidArgument, "duplicate");
 }
 
+TEST(DuplicateKey, FoldsUnicodeNormalisationAndCase) {
+    const std::string nfc = "caf\xC3\xA9.js";    // é precomposed (U+00E9)
+    const std::string nfd = "cafe\xCC\x81.js";   // e + combining acute (U+0301)
+    EXPECT_NE(nfc, nfd);
+    EXPECT_EQ(DuplicateKey(nfc), DuplicateKey(nfd));
+    EXPECT_EQ(DuplicateKey("CAF\xC3\x89.JS"), DuplicateKey(nfd));  // É upper case
+    EXPECT_EQ(DuplicateKey("Stra\xC3\x9F" "e.txt"), DuplicateKey("STRASSE.TXT"));
+    EXPECT_EQ(DuplicateKey("Index.HTML"), "index.html");
+    EXPECT_NE(DuplicateKey("cafe.js"), DuplicateKey(nfc));
+}
+
+TEST_F(ExtractTest, RefusesNamesEqualAfterNfcAndCaseFolding) {
+    ZipWriter(zip()).File("index.html", "ok").File("caf\xC3\xA9.js", "one").File("cafe\xCC\x81.js", "two");
+    ExpectRefused(core::ErrorCode::kInvalidArgument, "duplicate");
+    fs::remove(zip());
+    ZipWriter(zip()).File("index.html", "ok").File("lib/\xC3\xA9/a.js", "one").File("LIB/E\xCC\x81", "two");
+    ExpectRefused(core::ErrorCode::kInvalidArgument, "duplicate");
+    fs::remove(zip());
+    // Different letters stay different files.
+    ZipWriter(zip()).File("index.html", "ok").File("caf\xC3\xA9.js", "one").File("cafe.js", "two");
+    auto report = ExtractZip(zip(), tmp_.path() / "games" / "ok", ExtractLimits{});
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_EQ(report->files.size(), 3u);
+}
+
 TEST_F(ExtractTest, RefusesABombByRatioWhileStreaming) {
     // 100 MB of zeros deflates to about 100 KB (1:1000); the 100:1 cap stops it early.
     ZipWriter(zip()).File("index.html", "ok").Zeros("bomb.bin", 100ull << 20);

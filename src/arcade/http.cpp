@@ -55,43 +55,60 @@ core::Result<std::int64_t> IdParam(const Request& req, const char* name = "id") 
 
 bool Truthy(std::string_view v) { return v == "1" || v == "true" || v == "on" || v == "yes"; }
 
-std::string Text(const std::vector<FormPart>& parts, const char* name) {
-    const FormPart* p = FindPart(parts, name);
-    return p ? std::string(p->data) : std::string();
-}
-
-/// The parts of a multipart request, or an error reply.
-core::Result<std::vector<FormPart>> Parts(const Request& req) {
-    BEACON_TRY(boundary, MultipartBoundary(req.Header(server::http::field::content_type)));
-    return ParseMultipart(req.msg.body(), boundary);
-}
-
-/// Writes the zip of field "file" to a staging path; the caller removes it.
-core::Result<fs::path> SaveUpload(ArcadeService& arcade, const std::vector<FormPart>& parts) {
-    const FormPart* file = FindPart(parts, "file");
-    if (!file || !file->filename) {
-        return core::Error::Invalid("field 'file' (the game's .zip) is missing");
-    }
-    fs::path path = arcade.NewUploadPath();
-    std::ofstream out(path, std::ios::binary);
-    out.write(file->data.data(), static_cast<std::streamsize>(file->data.size()));
-    out.close();
-    if (!out) {
-        std::error_code ec;
-        fs::remove(path, ec);
-        return core::Error::Unavailable("cannot store the upload (disk full?)");
-    }
-    return path;
-}
-
 /// Removes a staging file when it goes out of scope.
 struct RemoveOnExit {
     fs::path path;
     ~RemoveOnExit() {
+        if (path.empty()) return;
         std::error_code ec;
         fs::remove(path, ec);
     }
 };
+
+/// A multipart upload as stored on disk: the body's file and its parts.
+struct Upload {
+    fs::path body;  // the spooled body (removed by the server) or a copy of an in-memory one
+    RemoveOnExit own_body;  // set when this handler wrote `body`
+    std::vector<FilePart> parts;
+
+    std::string Text(const char* name) const {
+        const FilePart* p = FindPart(parts, name);
+        if (!p) return {};
+        auto text = ReadPart(body, *p, 64 * 1024);
+        return text.ok() ? *text : std::string();
+    }
+};
+
+/// The request's multipart body, read from the file the server spooled it to (the upload
+/// routes set spool_body_to_file), never held in memory whole.
+core::Result<std::unique_ptr<Upload>> ReadUpload(ArcadeService& arcade, const Request& req) {
+    BEACON_TRY(boundary, MultipartBoundary(req.Header(server::http::field::content_type)));
+    auto up = std::make_unique<Upload>();
+    if (!req.body_file.empty()) {
+        up->body = req.body_file;
+    } else {  // a body that came in with its headers (or a server that does not spool)
+        up->body = arcade.NewUploadPath();
+        up->own_body.path = up->body;
+        std::ofstream out(up->body, std::ios::binary);
+        out.write(req.msg.body().data(), static_cast<std::streamsize>(req.msg.body().size()));
+        out.close();
+        if (!out) return core::Error::Unavailable("cannot store the upload (disk full?)");
+    }
+    BEACON_TRY(parts, ParseMultipartFile(up->body, boundary));
+    up->parts = std::move(parts);
+    return up;
+}
+
+/// Copies the zip of field "file" to a staging path; the caller removes it.
+core::Result<fs::path> SaveZip(ArcadeService& arcade, const Upload& up) {
+    const FilePart* file = FindPart(up.parts, "file");
+    if (!file || !file->filename) {
+        return core::Error::Invalid("field 'file' (the game's .zip) is missing");
+    }
+    fs::path path = arcade.NewUploadPath();
+    BEACON_CHECK(CopyPart(up.body, *file, path));
+    return path;
+}
 
 std::string TitleFromFilename(std::string name) {
     auto slash = name.find_last_of("/\\");
@@ -100,20 +117,23 @@ std::string TitleFromFilename(std::string name) {
     return name;
 }
 
-Reply Upload(ArcadeService& arcade, Request& req) {
-    auto parts = Parts(req);
-    if (!parts.ok()) return Api::Error(parts.error());
-    auto path = SaveUpload(arcade, *parts);
+Reply UploadGame(ArcadeService& arcade, Request& req) {
+    auto up = ReadUpload(arcade, req);
+    if (!up.ok()) return Api::Error(up.error());
+    auto path = SaveZip(arcade, **up);
     if (!path.ok()) return Api::Error(path.error());
     RemoveOnExit cleanup{*path};
+    const Upload& u = **up;
     NewGame game;
-    game.title = Text(*parts, "title");
-    if (game.title.empty()) game.title = TitleFromFilename(*FindPart(*parts, "file")->filename);
-    game.description = Text(*parts, "description");
-    game.entry = Text(*parts, "entry");
-    game.threads = Truthy(Text(*parts, "threads"));
-    if (const FormPart* cover = FindPart(*parts, "cover"); cover && !cover->data.empty()) {
-        game.cover = std::string(cover->data);
+    game.title = u.Text("title");
+    if (game.title.empty()) game.title = TitleFromFilename(*FindPart(u.parts, "file")->filename);
+    game.description = u.Text("description");
+    game.entry = u.Text("entry");
+    game.threads = Truthy(u.Text("threads"));
+    if (const FilePart* cover = FindPart(u.parts, "cover"); cover && cover->length > 0) {
+        auto bytes = ReadPart(u.body, *cover, arcade.options().max_cover_bytes);
+        if (!bytes.ok()) return Api::Error(bytes.error());
+        game.cover = std::move(*bytes);
     }
     auto added = arcade.Add(*path, std::move(game));
     if (!added.ok()) return Api::Error(added.error());
@@ -124,12 +144,12 @@ Reply Upload(ArcadeService& arcade, Request& req) {
 
 Reply NewVersion(ArcadeService& arcade, Request& req) {
     ARCADE_ID(id);
-    auto parts = Parts(req);
-    if (!parts.ok()) return Api::Error(parts.error());
-    auto path = SaveUpload(arcade, *parts);
+    auto up = ReadUpload(arcade, req);
+    if (!up.ok()) return Api::Error(up.error());
+    auto path = SaveZip(arcade, **up);
     if (!path.ok()) return Api::Error(path.error());
     RemoveOnExit cleanup{*path};
-    auto game = arcade.AddVersion(id, *path, Text(*parts, "entry"));
+    auto game = arcade.AddVersion(id, *path, (*up)->Text("entry"));
     if (!game.ok()) return Api::Error(game.error());
     return Api::Json(201, GameJson(arcade, *game));
 }
@@ -358,16 +378,20 @@ std::string SdkScript(const std::vector<std::string>& studio_origins) {
 std::vector<ExtensionRoute> StudioRoutes(ArcadeService& arcade, std::size_t max_upload_bytes) {
     auto& a = arcade;
     std::vector<ExtensionRoute> routes;
-    auto add = [&](const char* method, const char* pattern, auto fn, std::size_t max_body = 0) {
+    auto add = [&](const char* method, const char* pattern, auto fn, std::size_t max_body = 0,
+                   bool spool = false) {
         ExtensionRoute r;
         r.method = method;
         r.pattern = pattern;
         r.access = RouteAccess::kUser;
         r.handle = [&a, fn](Request& req) { return fn(a, req); };
         r.max_body_bytes = max_body;
+        // Uploads go to disk as they arrive (staging is emptied at start, so a crash leaves none).
+        r.spool_body_to_file = spool;
+        if (spool) r.spool_dir = a.NewUploadPath().parent_path().string();
         routes.push_back(std::move(r));
     };
-    add("POST", "/api/v1/games", Upload, max_upload_bytes);
+    add("POST", "/api/v1/games", UploadGame, max_upload_bytes, true);
     add("GET", "/api/v1/games", [](ArcadeService& s, Request&) {
         auto games = s.List();
         if (!games.ok()) return Api::Error(games.error());
@@ -389,7 +413,7 @@ std::vector<ExtensionRoute> StudioRoutes(ArcadeService& arcade, std::size_t max_
         r.status = 204;
         return r;
     });
-    add("POST", "/api/v1/games/{id}/versions", NewVersion, max_upload_bytes);
+    add("POST", "/api/v1/games/{id}/versions", NewVersion, max_upload_bytes, true);
     add("GET", "/api/v1/games/{id}/cover", GetCover);
     add("PUT", "/api/v1/games/{id}/cover", PutCover, arcade.options().max_cover_bytes + 1);
     add("GET", "/api/v1/games/{id}/save", GetSave);

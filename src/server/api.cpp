@@ -179,6 +179,16 @@ std::size_t Api::BodyLimitFor(std::string_view method, std::string_view target) 
     return options_.max_body_bytes;
 }
 
+const ExtensionRoute* Api::SpoolingRouteFor(std::string_view method, std::string_view target) const {
+    if (deps_.routes.empty()) return nullptr;
+    auto segments = DecodePathSegments(target.substr(0, target.find('?')));
+    if (!segments) return nullptr;
+    auto match = router_.Find(method, *segments);
+    if (!match.route || !match.route->handler.extension) return nullptr;
+    return match.route->handler.extension->spool_body_to_file ? match.route->handler.extension
+                                                               : nullptr;
+}
+
 Reply Api::Error(unsigned status, std::string_view code, std::string_view message) {
     Reply r;
     r.status = status;

@@ -49,6 +49,8 @@ public:
     /// The request body limit of the route a request target ("/path?query") reaches:
     /// the route's own max_body_bytes, else ServerOptions::max_body_bytes.
     std::size_t BodyLimitFor(std::string_view method, std::string_view target) const;
+    /// The module route answering `method target` when it spools its bodies to a file, else null.
+    const ExtensionRoute* SpoolingRouteFor(std::string_view method, std::string_view target) const;
     /// The largest body limit of any route (the parser's limit before the route is known).
     std::size_t MaxBodyLimit() const { return max_body_limit_; }
 

@@ -35,6 +35,11 @@ struct ExtensionRoute {
     /// Largest request body accepted on this route (0: ServerOptions::max_body_bytes). Bodies
     /// beyond it get 413 before the handler runs.
     std::size_t max_body_bytes = 0;
+    /// Large uploads: the body is written to a new file under `spool_dir` as it arrives (never
+    /// held in memory); the handler finds its path in `req.body_file` (req.msg.body() stays
+    /// empty) and may move it away. The server removes the file after the reply.
+    bool spool_body_to_file = false;
+    std::string spool_dir;  // an existing folder (empty: the system's temporary folder)
 };
 
 /// The sending half of a module's WebSocket. Thread-safe; outlives the connection (Send then

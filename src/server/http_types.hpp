@@ -37,6 +37,9 @@ struct Request {
     PathParams params;
     std::string client;  // remote address, for throttling
     Identity who;
+    /// The body's file when the route spools bodies to disk (ExtensionRoute::spool_body_to_file)
+    /// and the request had one; empty otherwise.
+    std::string body_file;
 
     std::string Header(http::field f) const {
         auto it = msg.find(f);
