@@ -5,9 +5,12 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <atomic>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "engines/apertium.hpp"
 #include "engines/captions.hpp"
@@ -487,12 +490,35 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
     int overflows = 0;
     double prev_end = -1;  // none yet
     int over_speeds = 0;
+    // Every line voiced at its natural rate first, a few at a time (eSpeak NG is a child process
+    // per line; ElevenLabs has its own request limit): the lines do not depend on each other.
+    std::vector<std::optional<Result<engines::VoiceResult>>> natural(lines.size());
+    {
+        const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+        const std::size_t workers = std::min<std::size_t>({lines.size(), std::min(hw, 4u)});
+        std::atomic<std::size_t> next_line{0};
+        std::atomic<bool> failed{false};
+        std::vector<std::jthread> pool;
+        for (std::size_t w = 0; w < workers; ++w) {
+            pool.emplace_back([&] {
+                for (std::size_t i = next_line++; i < lines.size() && !failed; i = next_line++) {
+                    if (OneLine(lines[i].text).empty()) continue;  // nothing to say (kept silent)
+                    engines::VoiceRequest req{lines[i].text, chosen, lang};
+                    natural[i] = voice.Speak(req, dir, ctx.stop_token());
+                    if (!natural[i]->ok()) failed = true;
+                }
+            });
+        }
+    }
+    const auto voiced_at = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < lines.size(); ++i) {
         if (ctx.stop_token().stop_requested()) return Error::Canceled("canceled while dubbing");
         const bool last = i + 1 == lines.size();
         const double next = last ? duration : lines[i + 1].start;
         engines::VoiceRequest req{lines[i].text, chosen, lang};
-        auto first = voice.Speak(req, dir, ctx.stop_token());
+        if (OneLine(lines[i].text).empty()) continue;
+        if (!natural[i]) return Error::Canceled("dubbing stopped after a failed line");
+        auto first = std::move(*natural[i]);
         if (!first.ok()) return Named(std::move(first).error(), "voice engine " + vprov.engine);
         engines::VoiceResult spoken = std::move(first).value();
         const DubPlacement at =
@@ -534,6 +560,7 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
                                               static_cast<double>(lines.size())));
     }
 
+    if (placed.empty()) return Error::Invalid("the translation has no line with words to dub");
     // One track of the item's length: each line delayed to its start, silence elsewhere.
     const fs::path dub = dir / ("dub_" + lang + ".m4a");
     media::FfmpegCommand cmd(media_.ffmpeg);
@@ -569,7 +596,10 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::steady_clock::now() - t0)
                                .count()) +
-            " ms");
+            " ms (lines voiced in " +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(voiced_at - t0)
+                               .count()) +
+            " ms)");
     return Json{{"dub_key", key},
                 {"lines", lj},
                 {"over_speed", over_speeds},
@@ -637,9 +667,11 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
     }
     cmd.Option("-metadata:s:s:" + std::to_string(subs_count), "language=" + lang3);
     cmd.Option("-movflags", "+faststart").Output(new_mp4.string());
+    const auto p0 = std::chrono::steady_clock::now();
     auto remux = media::RunProcess(cmd.Argv(), run);
     if (!remux.ok()) return Named(std::move(remux).error(), "MP4 remux (ffmpeg)");
     ctx.SetProgress(85);
+    const auto p1 = std::chrono::steady_clock::now();
 
     // 2. HLS renditions (master playlist replaced last, atomically).
     media::HlsLanguage hl;
@@ -649,6 +681,11 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
     auto added = media::AddHlsLanguage(media_, hls_dir.string(), mp4.string(), hl, run);
     if (!added.ok()) return Named(std::move(added).error(), "HLS packaging");
     ctx.SetProgress(95);
+    const auto p2 = std::chrono::steady_clock::now();
+    auto ms = [](auto d) {
+        return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+    };
+    ctx.Log("publish: MP4 remux " + ms(p1 - p0) + " ms, HLS renditions " + ms(p2 - p1) + " ms");
 
     // 3. The MP4, captions and languages.json; the item's row last.
     auto undo = [&] { (void)media::RemoveHlsLanguage(hls_dir.string(), lang); };
