@@ -49,7 +49,7 @@ curl -fs -H "$auth" "http://127.0.0.1:$port/api/v1/jobs/$job" >"$work/job.json"
 curl -fs -H "$auth" "http://127.0.0.1:$port/api/v1/content" >"$work/content.json"
 curl -fs "http://127.0.0.1:$port/healthz" >"$work/healthz.json"
 # A channel: publishing the item puts it on the default channel; one of its published segments.
-curl -fs -X POST -H "$auth" "http://127.0.0.1:$port/api/v1/content/1/publish" >/dev/null
+curl -fs -X POST -H "$auth" "http://127.0.0.1:$port/api/v1/content/1/publish?confirm=true" >/dev/null
 slug=$(curl -fs -H "$auth" "http://127.0.0.1:$port/api/v1/playlists" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["slug"])')
 key=$(curl -fs -H "$auth" "http://127.0.0.1:$port/api/v1/stream-key" |

@@ -178,7 +178,7 @@ test("a LiveLoop channel party: two pages see the same moment, with no host", as
     const me = await (await hostCtx.request.get("/api/v1/auth/me")).json();
     const h = { "X-CSRF-Token": me.csrf_token };
     const ch = await (await hostCtx.request.post("/api/v1/playlists", { headers: h, data: { title: `${WORD} together` } })).json();
-    expect((await hostCtx.request.patch(`/api/v1/playlists/${ch.id}`, { headers: h, data: { items: [contentId], active: true } })).ok()).toBe(true);
+    expect((await hostCtx.request.patch(`/api/v1/playlists/${ch.id}`, { headers: h, data: { items: [contentId], active: true, confirm: true } })).ok()).toBe(true);
     const made = await hostCtx.request.post("/api/v1/parties", { headers: h, data: { channel: ch.slug } });
     expect(made.ok(), await made.text()).toBe(true);
     const party = await made.json();

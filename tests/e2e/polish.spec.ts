@@ -222,7 +222,7 @@ test("LiveLoop: ON AIR only when airing, LIVE instead of a clock, unmute prompt,
     const h = await csrf(ctx.request);
     const empty = await (await ctx.request.post("/api/v1/playlists", { headers: h, data: { title: `${WORD} quiet` } })).json();
     const ch = await (await ctx.request.post("/api/v1/playlists", { headers: h, data: { title: `${WORD} air` } })).json();
-    const patched = await ctx.request.patch(`/api/v1/playlists/${ch.id}`, { headers: h, data: { items: [contentId], active: true } });
+    const patched = await ctx.request.patch(`/api/v1/playlists/${ch.id}`, { headers: h, data: { items: [contentId], active: true, confirm: true } });
     expect(patched.ok(), await patched.text()).toBe(true);
     await p.goto("/live");
     const tabs = p.getByRole("tablist", { name: "Channels" });
@@ -252,6 +252,7 @@ test("LiveLoop: ON AIR only when airing, LIVE instead of a clock, unmute prompt,
     // Play next: the studio says when the clip will air.
     await p.getByLabel("Clip to insert").selectOption(String(contentId));
     await p.getByRole("button", { name: "Play next" }).click();
+    await p.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();  // never reviewed
     await expect(p.getByTestId("insert-status")).toHaveText(/airs at .+\((now|in \d+ (s|min))/);
     // Copy buttons beside the tune-in links.
     await expect(p.getByRole("button", { name: "Copy channel URL" })).toBeVisible();

@@ -155,6 +155,7 @@ test("the final appears in the library and search finds it", async ({ browser })
 
     const tile = page.getByTestId("library-item").filter({ hasText: TITLE });
     await tile.getByRole("button", { name: /Add to LiveLoop/ }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();  // never reviewed
     await expect(tile.getByRole("button", { name: /On LiveLoop/ })).toHaveAttribute("aria-pressed", "true");
     expect((await (await page.request.get(`/api/v1/content/${contentId}`)).json()).published).toBe(true);
   });
@@ -180,6 +181,7 @@ test("item page: provenance by stage, editing, downloads", async ({ browser }) =
     await edit.getByRole("textbox", { name: "Description" }).fill(`Edited on the item page ${WORD}.`, { timeout: 15_000 });
     await edit.getByRole("combobox", { name: "Visibility" }).selectOption("public", { timeout: 15_000 });
     await edit.getByRole("button", { name: "Save changes" }).click({ timeout: 15_000 });
+    await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();  // going public
     await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
     await page.reload();
     await expect(page.getByTestId("item-description")).toHaveText(`Edited on the item page ${WORD}.`);
@@ -278,7 +280,7 @@ test("liveloop plays the channel on air", async ({ browser }) => {
     const { contentId } = await item(ctx.request);
     // On LiveLoop (the library's "Add to LiveLoop"), unless an earlier journey put it there.
     if (!(await (await ctx.request.get(`/api/v1/content/${contentId}`)).json()).published) {
-      const r = await ctx.request.post(`/api/v1/content/${contentId}/publish`, { headers: await csrf(ctx.request) });
+      const r = await ctx.request.post(`/api/v1/content/${contentId}/publish?confirm=true`, { headers: await csrf(ctx.request) });
       expect(r.ok(), await r.text()).toBe(true);
     }
     const live = await ctx.newPage();

@@ -160,7 +160,7 @@ def make_item(srv):
         if j["status"] in ("failed", "canceled", "cancelled"):
             raise RuntimeError(f"job {job} {j['status']}: {j.get('error')}")
         if j["status"] in ("completed", "succeeded") and j.get("content_id"):
-            srv.api("POST", f"/api/v1/content/{j['content_id']}/publish")
+            srv.api("POST", f"/api/v1/content/{j['content_id']}/publish?confirm=true")
             return j["content_id"]
         time.sleep(0.5)
     raise RuntimeError("the item was not made in 400 s")
@@ -210,7 +210,8 @@ def main():
         # A second channel whose title holds a comma and quotes.
         news = srv.api("POST", "/api/v1/playlists", {"title": 'News, Weather & "Sport"',
                                                      "slug": "news"})
-        srv.api("PATCH", f"/api/v1/playlists/{news['id']}", {"active": True, "items": [content]})
+        srv.api("PATCH", f"/api/v1/playlists/{news['id']}", {"active": True, "items": [content],
+                                                        "confirm": True})
         key = srv.api("GET", "/api/v1/stream-key")["key"]
         check(bool(key), "the owner has a stream key")
 

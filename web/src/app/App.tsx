@@ -12,6 +12,8 @@ import { LibraryPage } from "../features/library/LibraryPage";
 import { ItemPage } from "../features/library/ItemPage";
 import { ArcadePage } from "../features/arcade/ArcadePage";
 import { DashboardPage } from "../features/ops/DashboardPage";
+import { ConfirmHost } from "../features/moderation/ConfirmHost";
+import { ReviewPage } from "../features/moderation/ReviewPage";
 import { PlayPage } from "../features/arcade/PlayPage";
 import { RouteBoundary } from "./RouteBoundary";
 import { setTheme, useTheme } from "./theme";
@@ -197,6 +199,7 @@ function Shell() {
     { to: "/arcade", label: "Arcade", icon: <IconPlay /> },
     { to: "/verse", label: "Verse", icon: <IconLibrary /> },
     { to: "/dashboard", label: "Dashboard", icon: <IconJobs /> },
+    { to: "/review", label: "Review", icon: <IconLibrary /> },
     { to: "/settings", label: "Settings", icon: <IconSettings /> },
   ];
   const { watch: WatchPage, live: LiveLoopPage, settings: SettingsPage } = lazies;
@@ -225,6 +228,7 @@ function Shell() {
           Can’t reach Beacon. Your work is safe; the studio reconnects by itself when the server is back.
         </div>
       )}
+      <ConfirmHost />
       <main id="main" className="main" tabIndex={-1} ref={main}>
         <RouteBoundary key={`${location.pathname}#${gen}`} onRetry={() => { lazies = makeLazies(); retry(); }}>
           <Suspense fallback={<p className="muted">Loading…</p>}>
@@ -241,6 +245,7 @@ function Shell() {
               <Route path="/arcade" element={<ArcadePage />} />
               <Route path="/arcade/:id" element={<PlayPage />} />
               <Route path="/dashboard" element={<DashboardPage />} />
+              <Route path="/review" element={<ReviewPage />} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/verse" element={<lazies.verse />} />
               <Route path="/verse/:id" element={<lazies.verseEditor />} />

@@ -11,6 +11,7 @@ import { IconDownload, IconLive, IconPlay, IconTrash } from "../../components/ic
 import { ErrorNote, isNotFound, NotFound } from "../../components/ui";
 import { LanguagesPanel } from "./LanguagesPanel";
 import { EntityPanel } from "../wiki/EntityPanel";
+import { FlagButton } from "../moderation/FlagButton";
 import { groupProvenance, revisionOf } from "./provenance";
 
 type SceneLike = { description?: string; lines?: string[]; duration?: number };
@@ -165,6 +166,7 @@ function EditCard({ item }: { item: Content }) {
         </button>
       </div>
       <ErrorNote error={live.error} />
+      <FlagButton contentId={item.id} />
       <button type="button" className="btn btn--danger btn--sm" style={{ alignSelf: "start" }} onClick={() => setConfirm(true)}><IconTrash size={16} />Delete item</button>
       <ConfirmDialog open={confirm} title={`Delete “${item.title}”?`} confirmLabel="Delete" danger onCancel={() => setConfirm(false)} onConfirm={() => del.mutate()}>
         <p>The video, its captions, HLS renditions and assets are removed. If it is on air, LiveLoop drops it from the schedule ahead.</p>
