@@ -104,7 +104,8 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
         std::error_code ec;
         fs::create_directories(scratch, ec);
         rt.pipeline = std::make_unique<pipeline::GenerationPipeline>(
-            rt.engines->Set(), *rt.db, *rt.store, MediaOptionsFrom(rt.cfg.media), scratch);
+            rt.adapt_engines ? rt.adapt_engines(rt.engines->Set()) : rt.engines->Set(), *rt.db,
+            *rt.store, MediaOptionsFrom(rt.cfg.media), scratch);
     }
     if (!rt.localize && rt.engines->Set().translator) {
         // Dubs: ElevenLabs' multilingual models when it is the voice engine, else eSpeak NG.

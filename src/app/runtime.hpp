@@ -2,6 +2,7 @@
 /// The composition root's objects: config, storage, events, engines, pipeline, workers. Only
 /// src/app reads config; everything else gets its own options from here.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,8 @@ struct Runtime {
     std::unique_ptr<jobs::RedisEventBridge> redis_events;
     std::uint64_t wake_subscription = 0;  // queued-job events wake `workers` (with Redis)
     std::unique_ptr<engines::Engines> engines;
+    /// Set before StartWorkers to wrap the engines the pipeline uses (Verse's world pictures).
+    std::function<engines::EngineSet(engines::EngineSet)> adapt_engines;
     std::unique_ptr<pipeline::GenerationPipeline> pipeline;
     std::unique_ptr<engines::VoiceEngine> dub_voice;      // built-in multilingual voice (eSpeak NG)
     std::unique_ptr<pipeline::LocalizeJob> localize;      // job kind "localize"

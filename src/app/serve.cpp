@@ -31,6 +31,7 @@
 #include "storage/object_store.hpp"
 #ifdef BEACON_WITH_VERSE
 #include "verse/http.hpp"
+#include "verse/world_pictures.hpp"
 #endif
 
 #ifndef BEACON_DEFAULT_WEB_ROOT
@@ -163,6 +164,23 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     Runtime& rt = **rt_result;
     EnsureAdmin(rt);
 
+#ifdef BEACON_WITH_VERSE
+    // Verse: worlds in their own SQLite file beside the database, assets in the object store.
+    // A generation naming a world has its pictures rendered from it (verse/world_pictures.hpp).
+    auto verse_store = verse::WorldStore::Open((rt.cfg.data_dir / "verse.db").string());
+    if (!verse_store.ok()) return std::cerr << "beacon: " << verse_store.error().message << "\n", 1;
+    verse::VerseService verse_service(**verse_store, *rt.store);
+    std::unique_ptr<verse::WorldPictureEngine> world_pictures;
+    rt.adapt_engines = [&](engines::EngineSet set) {
+        const fs::path web = rt.cfg.server.web_root.empty() ? fs::path(BEACON_DEFAULT_WEB_ROOT)
+                                                            : fs::path(rt.cfg.server.web_root);
+        world_pictures = std::make_unique<verse::WorldPictureEngine>(
+            *set.pictures, verse_service,
+            verse::WorldPictureOptions{"chromium", web / "verse-render" / "render.js", {}});
+        set.pictures = world_pictures.get();
+        return set;
+    };
+#endif
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
     if (auto st = StartWorkers(rt, std::string(host) + "/serve:" + fs::absolute(rt.cfg.data_dir).string());
@@ -193,10 +211,9 @@ int Serve(const CommonOptions& common, const std::string& listen) {
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
 #ifdef BEACON_WITH_VERSE
-    // Verse: worlds in their own SQLite file beside the database, assets in the object store.
-    auto verse_store = verse::WorldStore::Open((rt.cfg.data_dir / "verse.db").string());
-    if (!verse_store.ok()) return std::cerr << "beacon: " << verse_store.error().message << "\n", 1;
-    verse::VerseService verse_service(**verse_store, *rt.store);
+    deps.pin_world = [&verse_service](std::int64_t user, const Json& body) {
+        return verse_service.PinForVideo(user, body);
+    };
     for (auto& r : verse::HttpRoutes(verse_service, rt.cfg.server.public_url)) {
         deps.routes.push_back(std::move(r));
     }

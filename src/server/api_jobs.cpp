@@ -21,6 +21,14 @@ using namespace api_detail;
 Reply Api::Generate(Request& req) {
     auto body = BodyObject(req);
     if (!body.ok()) return Error(body.error());
+    core::Json world;  // Verse: the world the scenes' pictures are rendered from (issue 17)
+    if (deps_.pin_world && (body->contains("world_id") || body->contains("world_camera"))) {
+        auto pinned = deps_.pin_world(req.who.user_id, *body);
+        if (!pinned.ok()) return Error(pinned.error());
+        world = std::move(*pinned);
+        body->erase("world_id");
+        body->erase("world_camera");
+    }
     auto gen = core::ParseGenerateRequest(*body);
     if (!gen.ok()) return Error(gen.error());
     if (deps_.workers) {
@@ -39,7 +47,9 @@ Reply Api::Generate(Request& req) {
             }
         }
     }
-    auto job = deps_.db.CreateJob(req.who.user_id, *gen);
+    auto job = world.is_null() ? deps_.db.CreateJob(req.who.user_id, *gen)
+                               : deps_.db.CreateJobOfKind(req.who.user_id, "generate",
+                                                          core::Json{{"world", world}}, *gen);
     if (!job.ok()) return Error(job.error());
     jobs::PublishJob(deps_.events, *job);
     if (deps_.workers) deps_.workers->Notify();

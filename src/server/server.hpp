@@ -98,6 +98,10 @@ struct ServerDeps {
     /// Asked before POST /api/v1/generate queues a job (quotas): an error refuses it (e.g.
     /// RateLimited with retry_after → 429 with Retry-After). Empty: every job is admitted.
     std::function<core::Status()> admit_job;
+    /// Verse (issue 17): resolves a generate body's `world_id` / `world_camera` for the caller
+    /// to the world the job renders from (Invalid → 400, another user's or no world → 404).
+    /// Empty: those fields are refused as unknown.
+    std::function<core::Result<core::Json>(std::int64_t user_id, const core::Json& body)> pin_world;
 };
 
 struct ServerOptions {

@@ -6,8 +6,10 @@
 #include <openssl/rand.h>
 
 #include <charconv>
+#include <set>
 #include <stdexcept>
 
+#include "verse/render.hpp"
 #include "verse/templates.hpp"
 
 namespace beacon::verse {
@@ -281,6 +283,50 @@ Result<AssetFile> VerseService::AssetOf(std::int64_t world, std::string_view has
 Result<AssetFile> VerseService::Asset(std::int64_t owner, std::int64_t id, std::string_view hash) {
     BEACON_TRY(w, Owned(owner, id));
     return AssetOf(w.id, hash);
+}
+
+Result<Json> VerseService::PinForVideo(std::int64_t owner, const Json& body) {
+    const Json id_field = body.value("world_id", Json());
+    if (!id_field.is_number_integer() || id_field.get<std::int64_t>() <= 0) {
+        return Error::Invalid("field 'world_id' must be a world's id (a positive integer)");
+    }
+    const std::int64_t id = id_field.get<std::int64_t>();
+    const Json camera = body.value("world_camera", Json());
+    auto w = Owned(owner, id);
+    if (!w.ok()) {
+        if (w.error().code == core::ErrorCode::kNotFound) {
+            return Error::NotFound("world " + std::to_string(id) + " not found (field 'world_id')");
+        }
+        return w.error();
+    }
+    BEACON_TRY(spec, CheckCameraSpec(camera));
+    return Json{{"id", w->id}, {"owner", owner}, {"revision", w->revision}, {"title", w->title},
+                {"camera", spec}};
+}
+
+Result<VerseService::RenderSource> VerseService::RenderSourceOf(std::int64_t owner, std::int64_t id,
+                                                                std::int64_t revision) {
+    BEACON_TRY(w, Owned(owner, id));
+    BEACON_TRY(text, store_.Document(id, revision));
+    BEACON_TRY(checked, CheckDocument(std::string_view(text), LookupFor(w.id), options_.document));
+    RenderSource out;
+    out.document = std::move(checked.document);
+    std::set<std::string> seen;
+    auto add = [&](const std::string& hash) -> core::Status {
+        if (hash.empty() || !seen.insert(hash).second) return {};
+        BEACON_TRY(row, store_.Asset(w.id, hash));
+        if (!row) return Error::NotFound("world " + std::to_string(id) + ": asset " + hash + " is gone");
+        BEACON_TRY(bytes, objects_.Get(AssetKey(row->info.hash, row->info.mime)));
+        out.assets.emplace_back(hash, row->info.mime, std::move(bytes));
+        return {};
+    };
+    for (const auto& n : out.document.value("nodes", Json::array())) {
+        if (n.contains("asset") && n["asset"].is_string()) BEACON_CHECK(add(n["asset"].get<std::string>()));
+    }
+    for (const auto& [_, m] : out.document.value("materials", Json::object()).items()) {
+        if (m.contains("map") && m["map"].is_string()) BEACON_CHECK(add(m["map"].get<std::string>()));
+    }
+    return out;
 }
 
 std::string VerseService::Sign(std::string_view payload) {

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "core/model.hpp"
 #include "core/result.hpp"
@@ -65,6 +67,19 @@ public:
                                    std::string_view mime, std::string_view name);
     core::Result<Json> ListAssets(std::int64_t owner, std::int64_t id);
     core::Result<AssetFile> Asset(std::int64_t owner, std::int64_t id, std::string_view hash);
+
+    /// Worlds in videos: a generate body's `world_id` (and `world_camera`), pinned at the
+    /// world's newest revision → {id, owner, revision, title, camera} (camera normalised by
+    /// CheckCameraSpec). A world of another user or none is NotFound; bad fields are Invalid.
+    core::Result<Json> PinForVideo(std::int64_t owner, const Json& body);
+    /// The document of a pinned revision and the bytes of every asset it uses
+    /// (hash, mime, bytes each), for the render.
+    struct RenderSource {
+        Json document;
+        std::vector<std::tuple<std::string, std::string, std::string>> assets;
+    };
+    core::Result<RenderSource> RenderSourceOf(std::int64_t owner, std::int64_t id,
+                                              std::int64_t revision);
 
     /// A new read-only share link → {id, token, path, budget}.
     core::Result<Json> CreateShare(std::int64_t owner, std::int64_t id);

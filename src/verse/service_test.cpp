@@ -109,6 +109,44 @@ TEST_F(VerseServiceTest, WorldsAreTheirOwnersOnly) {
     EXPECT_EQ((*service_->ListWorlds(kAlice))["items"].size(), 1u);
 }
 
+TEST_F(VerseServiceTest, AWorldForAVideoIsPinnedAtItsRevisionForItsOwnerOnly) {
+    std::int64_t id = NewWorld(kAlice);
+    auto pinned = service_->PinForVideo(kAlice, Json{{"world_id", id}, {"world_camera", "dolly"}});
+    ASSERT_TRUE(pinned.ok()) << pinned.error().message;
+    EXPECT_EQ((*pinned)["id"], id);
+    EXPECT_EQ((*pinned)["owner"], kAlice);
+    EXPECT_EQ((*pinned)["revision"], 1);
+    EXPECT_EQ((*pinned)["camera"]["preset"], "dolly");
+    EXPECT_EQ(service_->PinForVideo(kBob, Json{{"world_id", id}}).error().code, core::ErrorCode::kNotFound);
+    EXPECT_EQ(service_->PinForVideo(kAlice, Json{{"world_id", id + 100}}).error().code,
+              core::ErrorCode::kNotFound);
+    EXPECT_EQ(service_->PinForVideo(kAlice, Json{{"world_id", "1"}}).error().code,
+              core::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(service_->PinForVideo(kAlice, Json{{"world_camera", "orbit"}}).error().code,
+              core::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(service_->PinForVideo(kAlice, Json{{"world_id", id}, {"world_camera", "spin"}}).error().code,
+              core::ErrorCode::kInvalidArgument);
+    // The render reads the pinned revision, not a later save; with the bytes of its assets.
+    Json doc = (*service_->GetWorld(kAlice, id))["document"];
+    auto up = service_->UploadAsset(kAlice, id, testing::TriangleGlb(), "model/gltf-binary", "tri.glb");
+    ASSERT_TRUE(up.ok()) << up.error().message;
+    doc["title"] = "Later";
+    doc["nodes"].push_back({{"id", "m"}, {"name", "Tri"}, {"parent", nullptr}, {"type", "model"},
+                            {"asset", (*up)["hash"]}, {"position", {0, 0, 0}}, {"rotation", {0, 0, 0}},
+                            {"scale", {1, 1, 1}}});
+    ASSERT_TRUE(service_->SaveWorld(kAlice, id, 1, doc).ok());
+    auto first = service_->RenderSourceOf(kAlice, id, 1);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_NE(first->document["title"], "Later");
+    EXPECT_TRUE(first->assets.empty());
+    auto second = service_->RenderSourceOf(kAlice, id, 2);
+    ASSERT_TRUE(second.ok()) << second.error().message;
+    EXPECT_EQ(second->document["title"], "Later");
+    ASSERT_EQ(second->assets.size(), 1u);
+    EXPECT_EQ(std::get<2>(second->assets[0]), testing::TriangleGlb());
+    EXPECT_EQ(service_->RenderSourceOf(kBob, id, 2).error().code, core::ErrorCode::kNotFound);
+}
+
 TEST_F(VerseServiceTest, AssetsAreStoredOncePerContentHash) {
     std::int64_t a = NewWorld();
     std::int64_t b = NewWorld();
