@@ -3,6 +3,7 @@
 
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/object_keys.hpp"
 #include "jobs/event_bus.hpp"
@@ -42,6 +43,17 @@ Reply Api::ListContent(Request& req) {
             return Error(400, "invalid_argument", "query parameter 'visibility' must be private or public");
         }
         q.visibility = v;
+    }
+    if (req.HasQuery("language") && !req.Query("language").empty()) {
+        // An ISO 639 code as the item's `languages` holds it: "es", "pt-br".
+        std::string v = req.Query("language");
+        const bool ok = v.size() >= 2 && v.size() <= 12 && std::islower(static_cast<unsigned char>(v[0])) &&
+                        v.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos;
+        if (!ok) {
+            return Error(400, "invalid_argument",
+                         "query parameter 'language' must be a language code such as es or pt-br");
+        }
+        q.language = v;
     }
     if (auto paging = ReadPaging(req, q); !paging.ok()) return Error(paging.error());
     const auto generation = generation_.load(std::memory_order_acquire);

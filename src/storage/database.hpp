@@ -27,6 +27,7 @@ struct ContentQuery {
     std::string sort = "newest";  // newest | oldest | title | duration
     std::optional<bool> published;
     std::optional<std::string> visibility;
+    std::optional<std::string> language;  // items that have this language (original or added)
     int limit = 50;
     std::int64_t offset = 0;
 };

@@ -445,6 +445,32 @@ TEST_P(DatabaseContract, SearchesTheLibraryWithFts) {
     auto all = db_->ListContent(q);
     ASSERT_EQ(all->items.size(), 2u);
     EXPECT_EQ(all->items[0].title, "Desert Bloom");
+    // The language filter: any of the item's languages, the original or an added one.
+    {
+        auto la = *db_->GetContent(all->items[1].id);
+        la.languages = {"en", "es"};
+        ASSERT_TRUE(db_->UpdateContent(la).ok());
+        auto lb = *db_->GetContent(all->items[0].id);
+        lb.languages = {"fr"};
+        ASSERT_TRUE(db_->UpdateContent(lb).ok());
+        ContentQuery lq;
+        lq.language = "es";
+        auto es = db_->ListContent(lq);
+        ASSERT_TRUE(es.ok()) << es.error().message;
+        ASSERT_EQ(es->total, 1);
+        EXPECT_EQ(es->items.at(0).title, "Lighthouse Storm");
+        lq.language = "fr";
+        EXPECT_EQ(db_->ListContent(lq)->items.at(0).title, "Desert Bloom");
+        lq.language = "de";
+        EXPECT_EQ(db_->ListContent(lq)->total, 0);
+        lq.language = "e";  // a whole code, not a substring of one
+        EXPECT_EQ(db_->ListContent(lq)->total, 0);
+        lq.language = "en";
+        lq.search = "lamp";
+        EXPECT_EQ(db_->ListContent(lq)->total, 1);
+        lq.search = "cacti";
+        EXPECT_EQ(db_->ListContent(lq)->total, 0);
+    }
     // Updates reach the index.
     auto got = *db_->GetContent(all->items[0].id);
     got.transcript = "zephyr";

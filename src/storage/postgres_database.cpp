@@ -802,7 +802,8 @@ public:
         // One statement shape: an empty search / a NULL filter means "any".
         const char* where =
             " WHERE NOT pending AND ($1 = '' OR search @@ to_tsquery('simple', $1)) AND "
-            "($2::boolean IS NULL OR published = $2) AND ($3::text IS NULL OR visibility = $3)";
+            "($2::boolean IS NULL OR published = $2) AND ($3::text IS NULL OR visibility = $3) "
+            "AND ($4::text IS NULL OR languages::jsonb ? $4)";
         auto params = [&] {
             Params p;
             p.Add(ts);
@@ -813,6 +814,11 @@ public:
             }
             if (q.visibility) {
                 p.Add(*q.visibility);
+            } else {
+                p.AddNull();
+            }
+            if (q.language) {
+                p.Add(*q.language);
             } else {
                 p.AddNull();
             }
@@ -828,7 +834,7 @@ public:
         Params p = params();
         p.Add(std::clamp(q.limit, 1, 500)).Add(std::max<std::int64_t>(0, q.offset));
         BEACON_TRY(r, conn.Query(std::string("SELECT ") + kContentColumns + " FROM content" +
-                                     where + " ORDER BY " + order + " LIMIT $4 OFFSET $5",
+                                     where + " ORDER BY " + order + " LIMIT $5 OFFSET $6",
                                  p));
         for (int i = 0; i < r.size(); ++i) page.items.push_back(ReadContent(r, i));
         return page;

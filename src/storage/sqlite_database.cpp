@@ -610,7 +610,8 @@ public:
         Statement s(conn, sql);
         int i = 1;
         for (const auto& name : stages) s.Bind(i++, name);
-        s.Bind(i++, core::NowMillis()).Bind(i, job_id);
+        s.Bind(i, core::NowMillis());
+        s.Bind(i + 1, job_id);
         BEACON_CHECK(s.Run());
         if (sqlite3_changes(conn.db) == 0) return Error::NotFound("no job " + std::to_string(job_id));
         return {};
@@ -841,6 +842,8 @@ public:
         if (!fts.empty()) where += " AND id IN (SELECT rowid FROM content_fts WHERE content_fts MATCH ?)";
         if (q.published) where += " AND published = ?";
         if (q.visibility) where += " AND visibility = ?";
+        if (q.language)
+            where += " AND EXISTS (SELECT 1 FROM json_each(content.languages) WHERE value = ?)";
         std::string order = q.sort == "oldest"     ? "created_at ASC, id ASC"
                             : q.sort == "title"    ? "title COLLATE NOCASE ASC, id DESC"
                             : q.sort == "duration" ? "duration DESC, id DESC"
@@ -850,6 +853,7 @@ public:
             if (!fts.empty()) s.Bind(i++, fts);
             if (q.published) s.Bind(i++, *q.published);
             if (q.visibility) s.Bind(i++, *q.visibility);
+            if (q.language) s.Bind(i++, *q.language);
             return i;
         };
         Page<core::Content> page;

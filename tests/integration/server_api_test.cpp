@@ -642,6 +642,21 @@ TEST_F(ApiTest, ContentSearchPatchPublishDelete) {
     EXPECT_EQ(Get("/api/v1/content?q=camels", h).Json()["items"][0]["id"], b);
     EXPECT_EQ(Get("/api/v1/content?visibility=secret", h).status, 400u);
     EXPECT_EQ(Get("/api/v1/content?published=maybe", h).status, 400u);
+    // The language filter (issue 13): items that have the language, original or added.
+    {
+        auto dubbed = *db_->GetContent(b);
+        dubbed.languages = {"en", "es"};
+        ASSERT_TRUE(db_->UpdateContent(dubbed).ok());
+        auto es = Get("/api/v1/content?language=es", h);
+        ASSERT_EQ(es.status, 200u) << es.body;
+        ASSERT_EQ(es.Json()["items"].size(), 1u);
+        EXPECT_EQ(es.Json()["items"][0]["id"], b);
+        EXPECT_EQ(Get("/api/v1/content?language=en", h).Json()["total"], 2);
+        EXPECT_EQ(Get("/api/v1/content?language=de", h).Json()["total"], 0);
+        EXPECT_EQ(Get("/api/v1/content?language=es&q=lighthouse", h).Json()["total"], 0);
+        EXPECT_EQ(Get("/api/v1/content?language=ES", h).status, 400u);
+        EXPECT_EQ(Get("/api/v1/content?language=e%27s", h).status, 400u);
+    }
 
     std::string url = "/api/v1/content/" + std::to_string(a);
     auto patched = Call("PATCH", url, R"({"title":"Lighthouse at dusk","visibility":"public"})", h);

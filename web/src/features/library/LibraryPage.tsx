@@ -22,6 +22,17 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+/** "Español (es)": the language's own name where the browser knows it, and its code. */
+export function languageLabel(code: string): string {
+  try {
+    const name = new Intl.DisplayNames([code], { type: "language" }).of(code);
+    if (name && name !== code) return `${name.charAt(0).toLocaleUpperCase(code)}${name.slice(1)} (${code})`;
+  } catch {
+    // not a language tag the browser knows
+  }
+  return code;
+}
+
 /** The library: lazy thumbnails, full-text search, sort, filters, paging. */
 export function LibraryPage() {
   const [sp, setSp] = useSearchParams();
@@ -30,6 +41,7 @@ export function LibraryPage() {
   const sort = sp.get("sort") ?? "newest";
   const published = sp.get("published") ?? "";
   const visibility = sp.get("visibility") ?? "";
+  const language = sp.get("language") ?? "";
   const page = Math.max(0, Number(sp.get("page")) || 0);
   const update = (k: string, v: string) => {
     const n = new URLSearchParams(sp);
@@ -43,8 +55,14 @@ export function LibraryPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dq]);
 
-  const params = { q: dq, sort, published, visibility, limit: LIBRARY_PAGE, offset: page * LIBRARY_PAGE };
+  const params = { q: dq, sort, published, visibility, language, limit: LIBRARY_PAGE, offset: page * LIBRARY_PAGE };
   const list = useQuery({ queryKey: qk.content(params), queryFn: () => api.content(params), placeholderData: keepPreviousData });
+  // The Language choices: every language seen on the pages loaded so far (the original ones and
+  // those added by dubs or captions), and the one chosen (from a shared link).
+  const seenLanguages = useRef(new Set<string>());
+  for (const c of list.data?.items ?? []) for (const l of c.languages) seenLanguages.current.add(l);
+  if (language) seenLanguages.current.add(language);
+  const languageChoices = [...seenLanguages.current].sort((a, b) => languageLabel(a).localeCompare(languageLabel(b)));
   const [toDelete, setToDelete] = useState<Content | null>(null);
   const qc = useQueryClient();
   const del = useMutation({
@@ -60,7 +78,7 @@ export function LibraryPage() {
     },
   });
   const total = list.data?.total ?? 0;
-  const filtered = !!(dq || published || visibility);
+  const filtered = !!(dq || published || visibility || language);
   const clearFilters = () => {
     setQ("");
     setSp(new URLSearchParams(sort !== "newest" ? { sort } : {}), { replace: true });
@@ -96,6 +114,13 @@ export function LibraryPage() {
           <span>Visibility</span>
           <select className="input" value={visibility} onChange={(e) => update("visibility", e.target.value)}>
             <option value="">All</option><option value="private">Private</option><option value="public">Public</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Language</span>
+          <select className="input" value={language} onChange={(e) => update("language", e.target.value)}>
+            <option value="">All</option>
+            {languageChoices.map((l) => <option key={l} value={l}>{languageLabel(l)}</option>)}
           </select>
         </label>
       </div>
