@@ -142,11 +142,13 @@ std::vector<engines::HealthCheck> CheckTools(const config::Config& cfg) {
 }
 
 int Serve(const CommonOptions& common, const std::string& listen) {
-    // Block the termination signals in every thread; the main thread waits for them.
+    // Block the termination signals (and SIGHUP: reload the TLS certificate) in every thread;
+    // the main thread waits for them.
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -330,6 +332,9 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     so.host = rt.cfg.server.listen.substr(0, colon);
     if (so.host.size() > 2 && so.host.front() == '[') so.host = so.host.substr(1, so.host.size() - 2);
     so.port = static_cast<std::uint16_t>(std::stoi(rt.cfg.server.listen.substr(colon + 1)));
+    so.tls_cert = rt.cfg.server.tls_cert;
+    so.tls_key = rt.cfg.server.tls_key;
+    so.allow_insecure_remote = rt.cfg.server.allow_insecure_remote;
     so.live_cors_origins = rt.cfg.liveloop.cors_origins;
     so.web_root = rt.cfg.server.web_root.empty() ? fs::path(BEACON_DEFAULT_WEB_ROOT)
                                                  : fs::path(rt.cfg.server.web_root);
@@ -404,10 +409,23 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         return std::cerr << "beacon: " << st.error().message << "\n", 1;
     }
     if (*arcade) (*arcade)->StartGames(deps, http.port());
-    std::cerr << "beacon: serving http://" << rt.cfg.server.listen.substr(0, colon) << ":"
-              << http.port() << "/ (data in " << fs::absolute(rt.cfg.data_dir).string()
-              << "); Ctrl-C stops\n";
-    WaitForTerminationSignal();
+    const bool tls = !so.tls_cert.empty();
+    std::cerr << "beacon: serving " << (tls ? "https://" : "http://")
+              << rt.cfg.server.listen.substr(0, colon) << ":" << http.port() << "/ (data in "
+              << fs::absolute(rt.cfg.data_dir).string() << "); Ctrl-C stops"
+              << (tls ? ", SIGHUP reloads the TLS certificate" : "") << "\n";
+    for (;;) {
+        int sig = 0;
+        sigwait(&set, &sig);
+        if (sig != SIGHUP) break;
+        if (!tls) continue;
+        if (auto st = http.ReloadTls(); st.ok()) {
+            std::cerr << "beacon: TLS certificate reloaded from " << so.tls_cert.string() << "\n";
+        } else {
+            std::cerr << "beacon: TLS reload failed, keeping the current certificate: "
+                      << st.error().message << "\n";
+        }
+    }
     std::cerr << "beacon: stopping\n";
     http.Stop();
     rt.events.Unsubscribe(content_sub);

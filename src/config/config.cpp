@@ -202,7 +202,9 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                           Int("threads", &c.server.threads, 1, 64),
                           Int("max_connections", &c.server.max_connections, 16, 1'000'000),
                           StrList("allowed_hosts", &c.server.allowed_hosts),
-                          Int("ws_max_replay", &c.server.ws_max_replay, 0, 1'000'000)};
+                          Int("ws_max_replay", &c.server.ws_max_replay, 0, 1'000'000),
+                          Str("tls_cert", &c.server.tls_cert), Str("tls_key", &c.server.tls_key),
+                          Bool("allow_insecure_remote", &c.server.allow_insecure_remote)};
     sections["storage"] = {Int64("min_free_mb", &c.storage.min_free_mb, 0, 1LL << 40),
                            Url("s3_endpoint", &c.storage.s3_endpoint),
                            Str("bucket", &c.storage.bucket), Str("region", &c.storage.region),
@@ -413,6 +415,10 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     }
     if (auto bad = CheckListen(c.server.listen); !bad.empty()) {
         return Error::Invalid("server.listen " + bad);
+    }
+    if (c.server.tls_cert.empty() != c.server.tls_key.empty()) {
+        return Error::Invalid("server.tls_cert and server.tls_key go together: set both "
+                              "(PEM certificate chain and private key files) or neither");
     }
     if (auto bad = CheckListen(c.arcade.listen); !bad.empty()) {
         return Error::Invalid("arcade.listen " + bad);

@@ -22,6 +22,13 @@ struct ServerConfig {
     std::vector<std::string> allowed_hosts;  // extra Host names accepted; "*" = any
     /// Events replayed to a reconnecting WebSocket client; further behind it gets "resync".
     int ws_max_replay = 1000;
+    /// TLS on the listener: PEM certificate chain and private key files (both or neither);
+    /// re-read on SIGHUP. "" = plain HTTP.
+    std::string tls_cert;
+    std::string tls_key;
+    /// Plain HTTP on an address that is neither loopback nor a private LAN range is refused at
+    /// start unless this is true (e.g. a TLS proxy in front). Default false.
+    bool allow_insecure_remote = false;
 };
 
 struct JobsConfig {

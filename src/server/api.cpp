@@ -642,7 +642,7 @@ std::string Api::BaseUrl(const Request& req) const {
         }
     }
     if (!ok) host = options_.host + ":" + std::to_string(options_.port);
-    return "http://" + host;
+    return (options_.tls_cert.empty() ? "http://" : "https://") + host;
 }
 
 }  // namespace beacon::server

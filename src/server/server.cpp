@@ -1,9 +1,13 @@
 #include "server/server.hpp"
 /// The listener, connection accounting and the server's lifecycle (see server_impl.hpp).
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
 
 #include <cstdio>
+
+#include <openssl/ssl.h>
 
 #include "jobs/event_bus.hpp"
 #include "server/server_impl.hpp"
@@ -18,6 +22,53 @@ void SetCloseOnExec(int fd) {
     if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
+/// True for addresses only this machine or its local network can reach: loopback, RFC 1918,
+/// IPv4 link-local, IPv6 unique-local and link-local (and IPv4-mapped forms of these).
+bool IsLocalNetwork(const asio::ip::address& a) {
+    if (a.is_loopback()) return true;
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+        return IsLocalNetwork(asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()));
+    }
+    if (a.is_v4()) {
+        const auto b = a.to_v4().to_bytes();
+        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+               (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254);
+    }
+    const auto b = a.to_v6().to_bytes();
+    return (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80);
+}
+
+/// An address that plain HTTP on `addr` would be reachable at beyond the local network: `addr`
+/// itself, or for a wildcard (0.0.0.0, ::) the first such address of this machine's interfaces.
+std::optional<std::string> BeyondLocalNetwork(const asio::ip::address& addr) {
+    if (!addr.is_unspecified()) {
+        if (IsLocalNetwork(addr)) return std::nullopt;
+        return addr.to_string();
+    }
+    ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) != 0) return std::nullopt;
+    std::optional<std::string> found;
+    for (ifaddrs* i = list; i != nullptr && !found; i = i->ifa_next) {
+        if (i->ifa_addr == nullptr) continue;
+        asio::ip::address a;
+        if (i->ifa_addr->sa_family == AF_INET && addr.is_v4()) {
+            const auto* in = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
+            a = asio::ip::address_v4(ntohl(in->sin_addr.s_addr));
+        } else if (i->ifa_addr->sa_family == AF_INET6) {
+            const auto* in6 = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
+            asio::ip::address_v6::bytes_type bytes;
+            std::copy(std::begin(in6->sin6_addr.s6_addr), std::end(in6->sin6_addr.s6_addr),
+                      bytes.begin());
+            a = asio::ip::address_v6(bytes);
+        } else {
+            continue;
+        }
+        if (!IsLocalNetwork(a)) found = a.to_string();
+    }
+    ::freeifaddrs(list);
+    return found;
+}
+
 }  // namespace
 
 Server::Impl::Impl(ServerDeps deps, ServerOptions options)
@@ -26,6 +77,8 @@ Server::Impl::Impl(ServerDeps deps, ServerOptions options)
       api_(deps_, options_),
       pool_(static_cast<std::size_t>(std::max(1, options_.blocking_threads))),
       password_pool_(static_cast<std::size_t>(std::max(1, options_.password_threads))) {
+    // Over TLS the session cookie is never sent in clear text (api_ reads options_ per request).
+    if (!options_.tls_cert.empty()) options_.secure_cookies = true;
     // One context per network thread: a connection lives on one thread from accept to
     // close, and threads never contend for one scheduler queue.
     for (int i = 0; i < std::max(1, options_.threads); ++i) {
@@ -47,6 +100,23 @@ core::Status Server::Impl::Start() {
     }
     tcp::endpoint ep(addr, options_.port);
     std::string where = options_.host + ":" + std::to_string(options_.port);
+    const bool with_tls = !options_.tls_cert.empty() || !options_.tls_key.empty();
+    if (!with_tls && !options_.allow_insecure_remote) {
+        if (auto beyond = BeyondLocalNetwork(addr)) {
+            return core::Error::Invalid(
+                "refusing to serve plain HTTP on " + where + ": it is reachable at " + *beyond +
+                ", beyond loopback and the private LAN ranges, and passwords and tokens would "
+                "cross the network unencrypted. Set [server] tls_cert and tls_key (TLS), listen "
+                "on 127.0.0.1 or a LAN address, or set [server] allow_insecure_remote = true "
+                "when a TLS proxy in front terminates the connections");
+        }
+    }
+    if (with_tls) {
+        auto loaded = LoadTls();
+        if (!loaded.ok()) return loaded.error();
+        std::lock_guard lock(tls_mu_);
+        tls_ = std::move(*loaded);
+    }
     acceptor_.emplace(asio::make_strand(*iocs_.front()));
     if (acceptor_->open(ep.protocol(), ec); ec) {
         return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
@@ -60,7 +130,7 @@ core::Status Server::Impl::Start() {
         return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message(), false);
     }
     port_ = acceptor_->local_endpoint().port();
-    if (!addr.is_loopback()) {
+    if (!addr.is_loopback() && !with_tls) {
         std::fprintf(stderr,
                      "beacon: warning: listening on %s:%u, reachable beyond this machine. "
                      "Anyone on the network can reach the login page; use a strong password "
@@ -181,7 +251,7 @@ asio::awaitable<void> Server::Impl::Accept() {
             continue;
         }
         auto ex = socket.get_executor();
-        asio::co_spawn(ex, Session(tcp::socket(std::move(socket))), asio::detached);
+        asio::co_spawn(ex, Session(tcp::socket(std::move(socket)), CurrentTls()), asio::detached);
     }
 }
 
@@ -195,10 +265,52 @@ void Server::Impl::SetIdle(int fd, bool idle) {
     }
 }
 
+core::Result<std::shared_ptr<asio::ssl::context>> Server::Impl::LoadTls() const {
+    if (options_.tls_cert.empty() || options_.tls_key.empty()) {
+        return core::Error::Invalid("TLS needs both a certificate file (tls_cert) and a key file "
+                                    "(tls_key)");
+    }
+    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    boost::system::error_code ec;
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                     ec);
+    if (ctx->use_certificate_chain_file(options_.tls_cert.string(), ec); ec) {
+        return core::Error::Invalid("cannot load the TLS certificate '" +
+                                    options_.tls_cert.string() + "': " + ec.message());
+    }
+    if (ctx->use_private_key_file(options_.tls_key.string(), asio::ssl::context::pem, ec); ec) {
+        return core::Error::Invalid("cannot load the TLS key '" + options_.tls_key.string() +
+                                    "': " + ec.message());
+    }
+    if (::SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+        return core::Error::Invalid("the TLS key '" + options_.tls_key.string() +
+                                    "' does not belong to the certificate '" +
+                                    options_.tls_cert.string() + "'");
+    }
+    return ctx;
+}
+
+std::shared_ptr<asio::ssl::context> Server::Impl::CurrentTls() {
+    std::lock_guard lock(tls_mu_);
+    return tls_;
+}
+
+core::Status Server::Impl::ReloadTls() {
+    if (options_.tls_cert.empty()) return core::Error::Invalid("TLS is not configured");
+    auto loaded = LoadTls();
+    if (!loaded.ok()) return loaded.error();
+    std::lock_guard lock(tls_mu_);
+    tls_ = std::move(*loaded);
+    return {};
+}
+
 Server::Server(ServerDeps deps, ServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(deps), std::move(options))) {}
 Server::~Server() = default;
 core::Status Server::Start() { return impl_->Start(); }
+core::Status Server::ReloadTls() { return impl_->ReloadTls(); }
 void Server::Stop() { impl_->Stop(); }
 std::uint16_t Server::port() const { return impl_->port(); }
 std::vector<RouteInfo> Server::Routes() const { return impl_->Routes(); }

@@ -145,6 +145,14 @@ struct ServerOptions {
     /// False: only ServerDeps::routes/sockets are answered (no API, media, live or web UI): a
     /// second Server on its own origin, e.g. for Arcade games.
     bool core_routes = true;
+    /// TLS: PEM certificate chain and private key files (both set, or neither for plain HTTP).
+    /// With TLS every answer carries HSTS and session cookies are Secure; a plain HTTP request
+    /// to the port gets 400. Re-read by Server::ReloadTls.
+    std::filesystem::path tls_cert;
+    std::filesystem::path tls_key;
+    /// Without TLS, Start refuses an address that is neither loopback nor a private LAN range
+    /// (or a wildcard on a machine with such an address) unless this is true.
+    bool allow_insecure_remote = false;
 };
 
 /// One route as registered: for the spec check and for docs.
@@ -161,8 +169,13 @@ public:
     Server& operator=(const Server&) = delete;
 
     /// Binds, listens and starts the network threads. Warns on stderr when the address is not a
-    /// loopback one. Error when the address cannot be bound.
+    /// loopback one. Error when the address cannot be bound, when the TLS files cannot be
+    /// loaded, or when plain HTTP would be reachable beyond the LAN (see allow_insecure_remote).
     core::Status Start();
+    /// Re-reads the TLS certificate and key files (SIGHUP): connections accepted afterwards use
+    /// them; the listener and open connections are untouched. On error the current certificate
+    /// stays. Invalid when TLS is off. Thread-safe.
+    core::Status ReloadTls();
     /// Stops accepting, closes connections, joins threads. Idempotent.
     void Stop();
     /// The bound port (useful with port 0); 0 before Start.

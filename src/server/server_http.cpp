@@ -2,12 +2,15 @@
 /// HTTP/1.1 sessions: reading requests, dispatching them, writing replies (writev, sendfile).
 #include <sys/sendfile.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <filesystem>
 #include <random>
 #include <tuple>
+#include <type_traits>
+#include <vector>
 
 namespace beacon::server {
 
@@ -30,8 +33,9 @@ bool IsHttpParseError(const boost::system::error_code& ec) {
 /// spool_body_to_file) instead of memory: the header goes to `header_out`, the file's path to
 /// `path_out`. On any error the file is removed and `path_out` is empty; `file_error` tells a
 /// file that could not be created (disk) from a failed read (client).
+template <class Stream>
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> ReadBodyToFile(
-    beast::tcp_stream& stream, beast::flat_buffer& buffer,
+    Stream& stream, beast::flat_buffer& buffer,
     http::request_parser<http::string_body>& parser, std::size_t limit, std::string dir,
     http::request<http::string_body>& header_out, std::string& path_out, bool& file_error) {
     std::error_code fec;
@@ -146,28 +150,69 @@ asio::awaitable<bool> Server::Impl::WriteAll(beast::tcp_stream& stream, std::str
     co_return !ec;
 }
 
-asio::awaitable<bool> Server::Impl::WriteReply(beast::tcp_stream& stream, unsigned version, bool head,
-                                 bool keep_alive, Reply& reply) {
-    stream.expires_after(kIoTimeout);
+template <class Stream>
+asio::awaitable<bool> Server::Impl::WriteReply(Stream& stream, unsigned version, bool head,
+                                               bool keep_alive, Reply& reply) {
+    constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+    beast::get_lowest_layer(stream).expires_after(kIoTimeout);
+    if constexpr (kTls) {
+        // Browsers that saw this over TLS keep to https for this host (RFC 6797).
+        reply.AddHeader("Strict-Transport-Security", "max-age=31536000");
+    }
     if (reply.stream && reply.status == 200) co_return co_await WriteStream(stream, version, head, reply);
     if (reply.file.valid() && reply.status != 304) {
         std::string h = HeadOf(reply, version, keep_alive, true, reply.file_length, true);
-        // Headers held back (MSG_MORE) so that they leave in one segment with the file's
-        // first bytes.
-        bool ok = co_await WriteAll(stream, h, {}, !head && reply.file_length > 0);
-        if (!ok) co_return false;
-        if (head) co_return true;
-        co_return co_await SendFile(stream, reply.file.get(), reply.file_offset, reply.file_length);
+        if constexpr (kTls) {
+            co_return co_await WriteFileTls(stream, h, head ? -1 : reply.file.get(),
+                                            reply.file_offset, head ? 0 : reply.file_length);
+        } else {
+            // Headers held back (MSG_MORE) so that they leave in one segment with the file's
+            // first bytes.
+            bool ok = co_await WriteAll(stream, h, {}, !head && reply.file_length > 0);
+            if (!ok) co_return false;
+            if (head) co_return true;
+            co_return co_await SendFile(stream, reply.file.get(), reply.file_offset,
+                                        reply.file_length);
+        }
     }
     bool no_body = reply.status == 204 || reply.status == 304 || reply.status < 200;
     const std::string& body = reply.shared_body ? *reply.shared_body : reply.body;
     std::string h = HeadOf(reply, version, keep_alive, !no_body, body.size(), !no_body);
     std::string_view payload = no_body || head ? std::string_view() : std::string_view(body);
-    co_return co_await WriteAll(stream, h, payload, false);
+    if constexpr (kTls) {
+        std::array<asio::const_buffer, 2> buffers{asio::buffer(h), asio::buffer(payload)};
+        auto [ec, n] = co_await asio::async_write(stream, buffers, kUseTuple);
+        co_return !ec;
+    } else {
+        co_return co_await WriteAll(stream, h, payload, false);
+    }
 }
 
-asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, unsigned version, bool head,
-                                  Reply& reply) {
+asio::awaitable<bool> Server::Impl::WriteFileTls(TlsStream& stream, const std::string& head,
+                                                 int fd, std::uint64_t offset,
+                                                 std::uint64_t length) {
+    auto [hec, hn] = co_await asio::async_write(stream, asio::buffer(head), kUseTuple);
+    if (hec) co_return false;
+    std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(length, 256 << 10)));
+    auto off = static_cast<off_t>(offset);
+    while (length > 0) {
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(length, chunk.size()));
+        ssize_t got = ::pread(fd, chunk.data(), want, off);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) co_return false;  // a read error, or the file shrank under us
+        off += got;
+        length -= static_cast<std::uint64_t>(got);
+        beast::get_lowest_layer(stream).expires_after(kIoTimeout);
+        auto [ec, n] = co_await asio::async_write(
+            stream, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), kUseTuple);
+        if (ec) co_return false;
+    }
+    co_return true;
+}
+
+template <class Stream>
+asio::awaitable<bool> Server::Impl::WriteStream(Stream& stream, unsigned version, bool head,
+                                                Reply& reply) {
     http::response<http::empty_body> res{http::status::ok, version};
     SetCommonHeaders(res);
     if (!reply.content_type.empty()) res.set(http::field::content_type, reply.content_type);
@@ -182,7 +227,7 @@ asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, unsig
         BodyChunk chunk = co_await RunOnPool(next);
         if (chunk.end) break;
         if (!chunk.bytes.empty()) {
-            stream.expires_after(kIoTimeout);
+            beast::get_lowest_layer(stream).expires_after(kIoTimeout);
             auto buffer = asio::buffer(chunk.bytes);
             auto [wec, wn] = co_await asio::async_write(stream, buffer, kUseTuple);
             if (wec) break;
@@ -238,16 +283,17 @@ asio::awaitable<bool> Server::Impl::SendFile(beast::tcp_stream& stream, int fd, 
     co_return true;
 }
 
-asio::awaitable<void> Server::Impl::FailAndClose(beast::tcp_stream& stream, unsigned status,
+template <class Stream>
+asio::awaitable<void> Server::Impl::FailAndClose(Stream& stream, unsigned status,
                                    const std::string& code, const std::string& message,
                                    bool drain) {
     Reply r = Api::Error(status, code, message);
     r.close = true;
     co_await WriteReply(stream, 11, false, false, r);
     boost::system::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
     if (drain) {  // read and drop what the client still sends so it sees our answer
-        stream.expires_after(std::chrono::seconds(2));
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
         std::array<char, 16384> sink;
         std::size_t total = 0;
         while (total < (64u << 20)) {
@@ -256,18 +302,20 @@ asio::awaitable<void> Server::Impl::FailAndClose(beast::tcp_stream& stream, unsi
             total += n;
         }
     }
-    stream.socket().close(ec);
+    beast::get_lowest_layer(stream).socket().close(ec);
 }
 
-asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
+asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
+                                            std::shared_ptr<asio::ssl::context> tls) {
     const int fd = socket.native_handle();  // registered by Accept
     bool stopping = false;
     {
         std::lock_guard lock(conn_mu_);
         stopping = conn_stopping_;
     }
-    beast::tcp_stream stream(std::move(socket));
-    ConnectionGuard guard{this, fd};  // after stream: unregistered before the fd closes
+    PlainStream stream(std::move(socket));
+    std::optional<TlsStream> secure;  // TLS: takes `stream` over after the handshake
+    ConnectionGuard guard{this, fd};  // after the streams: unregistered before the fd closes
     if (stopping) co_return;
     std::string client;
     {
@@ -276,11 +324,40 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         if (!ec) client = ep.address().to_string();
     }
     beast::flat_buffer buffer;
+    if (!tls) {
+        co_await Serve(stream, fd, client, buffer);
+        co_return;
+    }
+    // A client that speaks plain HTTP to the TLS port gets an answer it can read, not a
+    // failed handshake.
+    stream.expires_after(std::chrono::seconds(10));
+    SetIdle(fd, true);
+    auto [dec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, kUseTuple);
+    SetIdle(fd, false);
+    if (dec) co_return;
+    if (!is_tls) {
+        const std::string code = "invalid_argument";
+        const std::string message = "this port speaks HTTPS: use https:// to reach it";
+        co_await FailAndClose(stream, 400, code, message, true);
+        co_return;
+    }
+    secure.emplace(std::move(stream), *tls);
+    beast::get_lowest_layer(*secure).expires_after(std::chrono::seconds(10));
+    auto [hec, used] = co_await secure->async_handshake(asio::ssl::stream_base::server,
+                                                        buffer.data(), kUseTuple);
+    if (hec) co_return;  // no common protocol, a client that does not trust us, a timeout
+    buffer.consume(used);
+    co_await Serve(*secure, fd, client, buffer);
+}
+
+template <class Stream>
+asio::awaitable<void> Server::Impl::Serve(Stream& stream, int fd, const std::string& client,
+                                          beast::flat_buffer& buffer) {
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(16 * 1024);
         parser.body_limit(api_.MaxBodyLimit());
-        stream.expires_after(options_.idle_timeout);
+        beast::get_lowest_layer(stream).expires_after(options_.idle_timeout);
         SetIdle(fd, true);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
         SetIdle(fd, false);
@@ -328,7 +405,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 auto [cec, cn] = co_await http::async_write(stream, cont, kUseTuple);
                 if (cec) co_return;
             }
-            stream.expires_after(kIoTimeout);
+            beast::get_lowest_layer(stream).expires_after(kIoTimeout);
             const ExtensionRoute* spool =
                 api_.SpoolingRouteFor(header.method_string(), header.target());
             bool file_error = false;
@@ -416,7 +493,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         if (!ok || !keep_alive) break;
     }
     boost::system::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
 std::optional<std::string> Server::Impl::CheckFraming(const http::request_parser<http::string_body>::value_type& h) {
@@ -440,5 +517,11 @@ std::optional<std::string> Server::Impl::CheckFraming(const http::request_parser
     if (h.count(http::field::host) != 1) return "a request needs exactly one Host header";
     return std::nullopt;
 }
+
+// Also written by server_websocket.cpp (refused upgrades).
+template asio::awaitable<bool> Server::Impl::WriteReply<PlainStream>(PlainStream&, unsigned, bool,
+                                                                     bool, Reply&);
+template asio::awaitable<bool> Server::Impl::WriteReply<TlsStream>(TlsStream&, unsigned, bool,
+                                                                   bool, Reply&);
 
 }  // namespace beacon::server

@@ -20,8 +20,10 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include "server/api.hpp"
@@ -34,6 +36,10 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
+
+/// A connection's byte stream: plain TCP, or TLS over it.
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 inline constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 inline constexpr std::chrono::seconds kIoTimeout{30};
@@ -73,6 +79,9 @@ public:
     core::Status Start();
 
     void Stop();
+
+    /// See Server::ReloadTls.
+    core::Status ReloadTls();
 
     std::uint16_t port() const { return port_; }
     std::vector<RouteInfo> Routes() const { return api_.Routes(); }
@@ -132,15 +141,20 @@ private:
     asio::awaitable<bool> WriteAll(beast::tcp_stream& stream, std::string_view first,
                                    std::string_view second, bool more);
 
-    /// Writes a reply; false when the connection failed.
-    asio::awaitable<bool> WriteReply(beast::tcp_stream& stream, unsigned version, bool head,
+    /// Writes a reply; false when the connection failed. Over TLS every reply carries HSTS and
+    /// files are read and written in chunks (no sendfile).
+    template <class Stream>
+    asio::awaitable<bool> WriteReply(Stream& stream, unsigned version, bool head,
                                      bool keep_alive, Reply& reply);
+    /// A file body over TLS: the head, then the file read in chunks.
+    asio::awaitable<bool> WriteFileTls(TlsStream& stream, const std::string& head, int fd,
+                                       std::uint64_t offset, std::uint64_t length);
 
     /// An endless body (e.g. /live/<slug>/stream.ts): no length, chunks as the producer makes
     /// them, each written before the next is asked for (back-pressure), then the connection
     /// closes. Always returns false (the connection is done).
-    asio::awaitable<bool> WriteStream(beast::tcp_stream& stream, unsigned version, bool head,
-                                      Reply& reply);
+    template <class Stream>
+    asio::awaitable<bool> WriteStream(Stream& stream, unsigned version, bool head, Reply& reply);
 
     /// Zero-copy body: sendfile(2) from the file to the socket, waiting for writability.
     asio::awaitable<bool> SendFile(beast::tcp_stream& stream, int fd, std::uint64_t offset,
@@ -148,7 +162,8 @@ private:
 
     /// Answers an error and closes (after a protocol error or an oversized body).
     // Callers pass named strings: GCC 12 mis-destroys some temporaries in co_await expressions.
-    asio::awaitable<void> FailAndClose(beast::tcp_stream& stream, unsigned status,
+    template <class Stream>
+    asio::awaitable<void> FailAndClose(Stream& stream, unsigned status,
                                        const std::string& code, const std::string& message,
                                        bool drain);
 
@@ -167,7 +182,17 @@ private:
         }
     };
 
-    asio::awaitable<void> Session(tcp::socket socket);
+    /// One connection from accept to close. `tls` set: TLS with that context (held for the
+    /// connection's life; a reload swaps in a new one for later connections).
+    asio::awaitable<void> Session(tcp::socket socket, std::shared_ptr<asio::ssl::context> tls);
+    /// The request loop over an established stream; `buffer` holds bytes already read.
+    template <class Stream>
+    asio::awaitable<void> Serve(Stream& stream, int fd, const std::string& client,
+                                beast::flat_buffer& buffer);
+    /// The TLS context from options_.tls_cert/tls_key.
+    core::Result<std::shared_ptr<asio::ssl::context>> LoadTls() const;
+    /// The context new connections use; null without TLS.
+    std::shared_ptr<asio::ssl::context> CurrentTls();
 
     /// Runs a password-hashing handler on its own bounded pool: argon2 never occupies the
     /// threads that serve everything else, and a flood beyond the queue gets 503 at once.
@@ -208,18 +233,19 @@ private:
 
     void Replay(const std::shared_ptr<WsState>& state, std::uint64_t after);
 
-    using WebSocket = websocket::stream<beast::tcp_stream>;
-
     /// Drains the queue into the socket until the reader ends (alive = false) or the client falls
     /// too far behind. Runs as its own coroutine on the connection's strand.
+    template <class WebSocket>
     static asio::awaitable<void> WsWriter(std::shared_ptr<WebSocket> ws,
                                           std::shared_ptr<WsState> state, Impl* self);
 
     /// Takes over the connection (stream is moved from) for the events WebSocket.
-    asio::awaitable<void> ServeWebSocket(beast::tcp_stream& stream, Request& req);
+    template <class Stream>
+    asio::awaitable<void> ServeWebSocket(Stream& stream, Request& req);
 
     /// Takes over the connection for a module's WebSocket (ServerDeps::sockets).
-    asio::awaitable<void> ServeExtensionSocket(beast::tcp_stream& stream, Request& req,
+    template <class Stream>
+    asio::awaitable<void> ServeExtensionSocket(Stream& stream, Request& req,
                                                const ExtensionSocket& sock);
 
     ServerDeps deps_;
@@ -239,6 +265,10 @@ private:
     bool started_ = false;
     bool stopped_ = false;
     std::atomic<std::uint16_t> port_{0};
+    std::mutex tls_mu_;
+    /// Shared: each TLS connection keeps the context it began with while a reload (another
+    /// thread) replaces this one.
+    std::shared_ptr<asio::ssl::context> tls_;
     asio::thread_pool pool_;  // joined before iocs_ are reset: its completions post into them
     asio::thread_pool password_pool_;  // argon2 only (see HandleOnPasswordPool)
     /// One per network thread, after what their coroutines touch; reset by Stop().

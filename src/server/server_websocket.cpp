@@ -104,6 +104,7 @@ void Server::Impl::Replay(const std::shared_ptr<WsState>& state, std::uint64_t a
     state->Wake(state);
 }
 
+template <class WebSocket>
 asio::awaitable<void> Server::Impl::WsWriter(std::shared_ptr<WebSocket> ws,
                                       std::shared_ptr<WsState> state, Impl* self) {
     ConnectionGuard guard{self, -1};
@@ -161,7 +162,9 @@ asio::awaitable<void> Server::Impl::WsWriter(std::shared_ptr<WebSocket> ws,
     }
 }
 
-asio::awaitable<void> Server::Impl::ServeWebSocket(beast::tcp_stream& stream, Request& req) {
+template <class Stream>
+asio::awaitable<void> Server::Impl::ServeWebSocket(Stream& stream, Request& req) {
+    using WebSocket = websocket::stream<Stream>;
     unsigned version = req.msg.version();
     std::optional<std::uint64_t> after;
     if (req.HasQuery("after")) {
@@ -287,8 +290,10 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(beast::tcp_stream& stream, Re
     beast::get_lowest_layer(*ws).socket().close(ec);
 }
 
-asio::awaitable<void> Server::Impl::ServeExtensionSocket(beast::tcp_stream& stream, Request& req,
+template <class Stream>
+asio::awaitable<void> Server::Impl::ServeExtensionSocket(Stream& stream, Request& req,
                                            const ExtensionSocket& sock) {
+    using WebSocket = websocket::stream<Stream>;
     unsigned version = req.msg.version();
     if (auto bad = CheckWebSocketHandshake(req)) {
         co_await WriteReply(stream, version, false, false, *bad);
@@ -320,7 +325,7 @@ asio::awaitable<void> Server::Impl::ServeExtensionSocket(beast::tcp_stream& stre
             std::lock_guard lock(state->mu);
             state->alive = false;
         }
-        co_await WriteReply(beast::get_lowest_layer(*ws), version, false, false, opened.refusal);
+        co_await WriteReply(ws->next_layer(), version, false, false, opened.refusal);
         co_return;
     }
     std::shared_ptr<SocketHandler> handler = std::move(opened.handler);
@@ -385,5 +390,12 @@ asio::awaitable<void> Server::Impl::ServeExtensionSocket(beast::tcp_stream& stre
     boost::system::error_code ec;
     beast::get_lowest_layer(*ws).socket().close(ec);
 }
+
+template asio::awaitable<void> Server::Impl::ServeWebSocket<PlainStream>(PlainStream&, Request&);
+template asio::awaitable<void> Server::Impl::ServeWebSocket<TlsStream>(TlsStream&, Request&);
+template asio::awaitable<void> Server::Impl::ServeExtensionSocket<PlainStream>(
+    PlainStream&, Request&, const ExtensionSocket&);
+template asio::awaitable<void> Server::Impl::ServeExtensionSocket<TlsStream>(
+    TlsStream&, Request&, const ExtensionSocket&);
 
 }  // namespace beacon::server

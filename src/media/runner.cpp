@@ -1,9 +1,8 @@
-#include "core/subprocess.hpp"
+#include "media/runner.hpp"
 
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -16,12 +15,16 @@
 #include <cstring>
 #include <filesystem>
 
+#include "media/command.hpp"
+
 extern char** environ;
 
-namespace beacon::core {
+namespace beacon::media {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using core::Error;
+using core::ErrorCode;
 
 struct Fd {
     int fd = -1;
@@ -83,30 +86,9 @@ void CloseOnExecFrom3() {
     for (int fd = 3; fd < max; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-/// Writes what the pipe takes of `text` from `written` on; false once all is written or the
-/// child closed its stdin (SIGPIPE is held back for this thread meanwhile, so a child that
-/// stops reading cannot kill Beacon).
-bool WriteStdin(int fd, const std::string& text, std::size_t& written) {
-    sigset_t pipe_set, old_set;
-    sigemptyset(&pipe_set);
-    sigaddset(&pipe_set, SIGPIPE);
-    ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
-    ssize_t w = ::write(fd, text.data() + written, text.size() - written);
-    const int e = errno;
-    if (w < 0 && e == EPIPE) {
-        timespec zero{0, 0};
-        while (::sigtimedwait(&pipe_set, nullptr, &zero) > 0) {
-        }
-    }
-    ::pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
-    if (w > 0) written += static_cast<std::size_t>(w);
-    if (w < 0 && e != EAGAIN && e != EINTR) return false;
-    return written < text.size();
-}
-
 }  // namespace
 
-Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOptions& opts) {
+core::Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOptions& opts) {
     if (argv.empty()) return Error::Invalid("RunProcess: empty argv");
     const std::string tool = ToolName(argv);
     if (opts.on_command) opts.on_command(ShellQuote(argv));
@@ -122,14 +104,6 @@ Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOpti
         return Error::Internal("pipe: " + std::string(std::strerror(errno)));
     }
     Fd out_r{out_pipe[0]}, out_w{out_pipe[1]}, err_r{err_pipe[0]}, err_w{err_pipe[1]};
-    Fd in_r, in_w;  // stdin_text's pipe (none: the child reads /dev/null)
-    if (!opts.stdin_text.empty()) {
-        int in_pipe[2];
-        if (::pipe2(in_pipe, O_CLOEXEC) != 0)
-            return Error::Internal("pipe: " + std::string(std::strerror(errno)));
-        in_r.fd = in_pipe[0];
-        in_w.fd = in_pipe[1];
-    }
 
     const std::string program = ResolveProgram(argv[0]);
     if (program.empty()) {
@@ -160,8 +134,8 @@ Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOpti
         // waits here for the child until it ends.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(127);
-        int in_fd = in_r.fd >= 0 ? in_r.fd : ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (in_fd < 0 || ::dup2(in_fd, 0) < 0 || ::dup2(out_w.fd, 1) < 0 ||
+        int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(out_w.fd, 1) < 0 ||
             ::dup2(err_w.fd, 2) < 0) {
             int e = errno;
             [[maybe_unused]] auto n = ::write(exec_w.fd, &e, sizeof e);
@@ -185,9 +159,6 @@ Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOpti
     out_w.Close();
     err_w.Close();
     exec_w.Close();
-    in_r.Close();
-    if (in_w.fd >= 0) ::fcntl(in_w.fd, F_SETFL, O_NONBLOCK);
-    std::size_t stdin_written = 0;
     {
         int child_errno = 0;
         ssize_t got;
@@ -219,20 +190,13 @@ Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOpti
     };
 
     while (out_r.fd >= 0 || err_r.fd >= 0) {
-        pollfd fds[3];
+        pollfd fds[2];
         int n = 0;
         if (out_r.fd >= 0) fds[n++] = {out_r.fd, POLLIN, 0};
         if (err_r.fd >= 0) fds[n++] = {err_r.fd, POLLIN, 0};
-        if (in_w.fd >= 0) fds[n++] = {in_w.fd, POLLOUT, 0};
         int pr = ::poll(fds, n, 50);
         if (pr < 0 && errno != EINTR) break;
         for (int i = 0; i < n && pr > 0; ++i) {
-            if (fds[i].fd == in_w.fd) {
-                if (fds[i].revents & (POLLOUT | POLLERR | POLLHUP)) {
-                    if (!WriteStdin(in_w.fd, opts.stdin_text, stdin_written)) in_w.Close();
-                }
-                continue;
-            }
             if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
             bool is_out = fds[i].fd == out_r.fd;
@@ -308,7 +272,7 @@ Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOpti
                                (err_buf.empty() ? "" : ": " + err_buf));
     }
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (result.exit_code != 0 && opts.nonzero_exit_is_error) {
+    if (result.exit_code != 0) {
         return Error::External(tool + " failed (exit status " + std::to_string(result.exit_code) +
                                ")" + (err_buf.empty() ? "" : ": " + err_buf));
     }
@@ -316,29 +280,4 @@ Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOpti
     return result;
 }
 
-std::string ShellQuote(const std::vector<std::string>& argv) {
-    std::string out;
-    for (std::size_t i = 0; i < argv.size(); ++i) {
-        if (i) out += ' ';
-        const std::string& a = argv[i];
-        bool plain = !a.empty() && a.find_first_not_of(
-                                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                       "0123456789_-+=/.,:%@") == std::string::npos;
-        if (plain) {
-            out += a;
-            continue;
-        }
-        out += '\'';
-        for (char c : a) {
-            if (c == '\'') {
-                out += "'\\''";
-            } else {
-                out += c;
-            }
-        }
-        out += '\'';
-    }
-    return out;
-}
-
-}  // namespace beacon::core
+}  // namespace beacon::media
