@@ -82,6 +82,21 @@ TEST(Config, ElevenLabsWithoutAKeyIsAStartupError) {
     EXPECT_NE(c.error().message.find("ELEVEN_API_KEY"), std::string::npos);
 }
 
+TEST(Config, WhisperKeyQueueAndVad) {
+    auto c = Parse("[whisper]\nurl = \"http://127.0.0.1:8080\"\napi_key = \"file-key\"\n"
+                   "vad = true\nmax_concurrent = 2\n",
+                   {});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->whisper.api_key, "file-key");
+    EXPECT_TRUE(c->whisper.vad);
+    EXPECT_EQ(c->whisper.max_concurrent, 2);
+    EXPECT_EQ(Parse("", {})->whisper.max_concurrent, 1);
+    auto env = Parse("[whisper]\napi_key = \"file-key\"\n", {{"WHISPER_API_KEY", "env-key"}});
+    ASSERT_TRUE(env.ok()) << env.error().message;
+    EXPECT_EQ(env->whisper.api_key, "env-key");
+    EXPECT_FALSE(Parse("[whisper]\nmax_concurrent = 0\n", {}).ok());
+}
+
 }  // namespace
 }  // namespace beacon::config
 
