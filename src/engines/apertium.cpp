@@ -1,18 +1,9 @@
 #include "engines/apertium.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <map>
 
-extern char** environ;
+#include "core/subprocess.hpp"
 
 namespace beacon::engines {
 
@@ -20,107 +11,14 @@ using core::Error;
 
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const std::string& input,
                                  std::chrono::milliseconds timeout, std::stop_token stop) {
-    if (argv.empty()) return Error::Invalid("RunProcess: empty argv");
-    int in_pipe[2], out_pipe[2], err_pipe[2];
-    if (pipe2(in_pipe, O_CLOEXEC) != 0) return Error::Internal("pipe failed");
-    if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-        close(in_pipe[0]);
-        close(in_pipe[1]);
-        return Error::Internal("pipe failed");
-    }
-    if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-        for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1]}) close(fd);
-        return Error::Internal("pipe failed");
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
-    // Nothing else of the server's (sockets, database, other children's pipes) reaches it.
-    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // Own process group, so a kill reaches the whole pipeline the script starts.
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    close(in_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    if (rc != 0) {
-        close(in_pipe[1]);
-        close(out_pipe[0]);
-        close(err_pipe[0]);
-        return Error::Unavailable("cannot start '" + argv[0] + "': " + std::strerror(rc), false);
-    }
-    fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
-    ProcessResult res;
-    std::size_t written = 0;
-    int in_fd = in_pipe[1];
-    if (input.empty()) {
-        close(in_fd);
-        in_fd = -1;
-    }
-    bool out_open = true, err_open = true;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    bool killed = false;
-    std::string why;
-    while (out_open || err_open) {
-        if (stop.stop_requested() || std::chrono::steady_clock::now() > deadline) {
-            why = stop.stop_requested() ? "canceled" : "timed out";
-            kill(-pid, SIGKILL);
-            killed = true;
-            break;
-        }
-        pollfd fds[3];
-        int n = 0;
-        int out_i = -1, err_i = -1, in_i = -1;
-        if (out_open) { out_i = n; fds[n++] = {out_pipe[0], POLLIN, 0}; }
-        if (err_open) { err_i = n; fds[n++] = {err_pipe[0], POLLIN, 0}; }
-        if (in_fd >= 0) { in_i = n; fds[n++] = {in_fd, POLLOUT, 0}; }
-        int pr = poll(fds, static_cast<nfds_t>(n), 50);
-        if (pr < 0 && errno != EINTR) break;
-        char buf[8192];
-        auto drain = [&](int idx, int fd, std::string& into, bool& open) {
-            if (idx < 0 || !(fds[idx].revents & (POLLIN | POLLHUP | POLLERR))) return;
-            ssize_t r = read(fd, buf, sizeof buf);
-            if (r > 0) {
-                into.append(buf, static_cast<std::size_t>(r));
-            } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
-                open = false;
-            }
-        };
-        drain(out_i, out_pipe[0], res.out, out_open);
-        drain(err_i, err_pipe[0], res.err, err_open);
-        if (in_i >= 0 && (fds[in_i].revents & (POLLOUT | POLLERR | POLLHUP))) {
-            ssize_t w = write(in_fd, input.data() + written, input.size() - written);
-            if (w > 0) written += static_cast<std::size_t>(w);
-            if (w < 0 && errno != EAGAIN && errno != EINTR) written = input.size();
-            if (written >= input.size()) {
-                close(in_fd);
-                in_fd = -1;
-            }
-        }
-    }
-    if (in_fd >= 0) close(in_fd);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (killed) {
-        if (why == "canceled") return Error::Canceled("'" + argv[0] + "' canceled");
-        return Error{core::ErrorCode::kTimeout, "'" + argv[0] + "' " + why, false};
-    }
-    res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return res;
+    core::RunOptions opts;
+    opts.timeout = timeout;
+    opts.stop = std::move(stop);
+    opts.stdin_text = input;
+    opts.nonzero_exit_is_error = false;  // callers read the exit status and stderr themselves
+    opts.stderr_tail_bytes = 64 << 10;
+    BEACON_TRY(out, core::RunProcess(argv, opts));
+    return ProcessResult{out.exit_code, std::move(out.stdout_text), std::move(out.stderr_tail)};
 }
 
 std::string ApertiumLanguage(const std::string& code) {

@@ -22,7 +22,8 @@ struct ProcessResult {
     std::string out;
     std::string err;
 };
-/// Runs argv (argv[0] searched on PATH) with `input` on stdin; kills it on stop or timeout.
+/// Runs argv (argv[0] searched on PATH) with `input` on stdin; kills it on stop or timeout
+/// (core::RunProcess, the one runner; a non-zero exit is returned, not an error).
 core::Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const std::string& input,
                                        std::chrono::milliseconds timeout, std::stop_token stop);
 

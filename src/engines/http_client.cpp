@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/http_date.hpp"
+
 namespace beacon::engines {
 
 using core::Error;
@@ -182,11 +184,9 @@ std::chrono::milliseconds ParseRetryAfter(const std::string& value) {
         if (v.size() > 6) return std::chrono::milliseconds(0);
         return std::chrono::seconds(std::stol(v));
     }
-    std::tm tm{};
-    if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) != nullptr) {
-        std::time_t when = timegm(&tm);
+    if (auto when = core::ParseHttpDate(v)) {
         std::time_t now = std::time(nullptr);
-        if (when > now) return std::chrono::seconds(when - now);
+        if (*when > now) return std::chrono::seconds(*when - now);
     }
     return std::chrono::milliseconds(0);
 }

@@ -194,29 +194,5 @@ std::vector<std::string> FfmpegCommand::Argv() const {
     return argv;
 }
 
-std::string ShellQuote(const std::vector<std::string>& argv) {
-    std::string out;
-    for (std::size_t i = 0; i < argv.size(); ++i) {
-        if (i) out += ' ';
-        const std::string& a = argv[i];
-        bool plain = !a.empty() && a.find_first_not_of(
-                                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                       "0123456789_-+=/.,:%@") == std::string::npos;
-        if (plain) {
-            out += a;
-            continue;
-        }
-        out += '\'';
-        for (char c : a) {
-            if (c == '\'') {
-                out += "'\\''";
-            } else {
-                out += c;
-            }
-        }
-        out += '\'';
-    }
-    return out;
-}
 
 }  // namespace beacon::media

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/subprocess.hpp"
+
 namespace beacon::media {
 
 /// Escapes a filter option value (level 1: ' \ :) and the result for the filter graph
@@ -92,8 +94,8 @@ private:
     std::string output_;
 };
 
-/// The argv as one line a person can paste into a POSIX shell (for the job log).
-std::string ShellQuote(const std::vector<std::string>& argv);
+/// The argv as one line a person can paste into a POSIX shell (for the job log): core's.
+using core::ShellQuote;
 
 /// Seconds formatted with millisecond precision, e.g. 3.5 → "3.500".
 std::string Secs(double seconds);

@@ -1,40 +1,12 @@
 #pragma once
-/// Runs ffmpeg/ffprobe as a child process from an argv vector (fork + exec, never a shell), in
-/// its own process group so that a timeout or cancellation kills it and anything it started.
-/// The child inherits only stdin (/dev/null), stdout and stderr, and is killed when Beacon dies
-/// (PR_SET_PDEATHSIG), so a crashed server leaves no orphaned encode behind.
-#include <chrono>
-#include <functional>
-#include <stop_token>
-#include <string>
-#include <vector>
-
-#include "core/result.hpp"
+/// ffmpeg/ffprobe run through core's one subprocess runner (core/subprocess.hpp: fork + exec,
+/// own process group, stop_token, timeout, stderr tail, killed with Beacon).
+#include "core/subprocess.hpp"
 
 namespace beacon::media {
 
-struct RunOptions {
-    std::chrono::milliseconds timeout{600'000};  // the child is killed after this long
-    std::stop_token stop;                        // a stop request kills the child
-    /// Called with the exact command line (shell-quoted for display) before it starts.
-    std::function<void(const std::string& command_line)> on_command;
-    /// Called with the output time in seconds as ffmpeg's `-progress pipe:1` reports it.
-    /// When set, stdout is parsed as progress lines and not kept.
-    std::function<void(double seconds)> on_progress;
-    std::size_t stderr_tail_bytes = 4096;     // how much of stderr to keep
-    std::size_t max_stdout_bytes = 64 << 20;  // stdout beyond this is an error
-};
-
-struct RunOutput {
-    int exit_code = 0;
-    std::string stdout_text;  // empty when on_progress was set
-    std::string stderr_tail;  // the last stderr_tail_bytes of stderr
-    std::chrono::milliseconds wall{0};
-};
-
-/// Runs argv[0] (looked up in PATH) and waits. Errors: Unavailable when it cannot start (names
-/// the binary), Timeout, Canceled, External when it exits non-zero (names the tool, the exit
-/// status and the stderr tail).
-core::Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOptions& opts);
+using RunOptions = core::RunOptions;
+using RunOutput = core::RunOutput;
+using core::RunProcess;
 
 }  // namespace beacon::media

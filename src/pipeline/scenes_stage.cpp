@@ -198,6 +198,7 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
                                      [&early_stop] { early_stop.request_stop(); });
     // Declared last: destroyed first, so it waits for every task before what they use goes.
     core::TaskGroup tasks;
+    // Voices first: they are quick, and the early preview waits for all of them.
     for (int n = 1; n <= count; ++n) {
         if (!slots[n - 1].voice) {
             tasks.Post(voice_pool, [&, n] {
@@ -209,6 +210,8 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
                 cv.notify_all();
             });
         }
+    }
+    for (int n = 1; n <= count; ++n) {
         if (!slots[n - 1].picture) {
             tasks.Post(picture_pool, [&, n] {
                 if (local_stop.stop_requested()) return;

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 
+#include "core/http_date.hpp"
+
 namespace beacon::server {
 
 unsigned HttpStatusFor(core::ErrorCode code) {
@@ -218,46 +220,9 @@ std::string_view ContentTypeFor(std::string_view path) {
     return it == kTypes.end() ? std::string_view("application/octet-stream") : it->second;
 }
 
-namespace {
-constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-}  // namespace
+std::string HttpDate(std::time_t t) { return core::FormatHttpDate(t); }
 
-std::string HttpDate(std::time_t t) {
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                  tm.tm_sec);
-    return buf;
-}
-
-std::optional<std::time_t> ParseHttpDate(std::string_view s) {
-    // "Sun, 06 Nov 1994 08:49:37 GMT"
-    if (s.size() != 29 || s.substr(25) != " GMT") return std::nullopt;
-    std::tm tm{};
-    auto num = [&](std::size_t pos, std::size_t len) -> int {
-        int v = 0;
-        auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + len, v);
-        return ec == std::errc() && p == s.data() + pos + len ? v : -1;
-    };
-    tm.tm_mday = num(5, 2);
-    tm.tm_year = num(12, 4) - 1900;
-    tm.tm_hour = num(17, 2);
-    tm.tm_min = num(20, 2);
-    tm.tm_sec = num(23, 2);
-    tm.tm_mon = -1;
-    for (int i = 0; i < 12; ++i) {
-        if (s.substr(8, 3) == kMonths[static_cast<std::size_t>(i)]) tm.tm_mon = i;
-    }
-    if (tm.tm_mday < 1 || tm.tm_mon < 0 || tm.tm_year < 70 || tm.tm_hour < 0 || tm.tm_min < 0 ||
-        tm.tm_sec < 0) {
-        return std::nullopt;
-    }
-    return timegm(&tm);
-}
+std::optional<std::time_t> ParseHttpDate(std::string_view s) { return core::ParseHttpDate(s); }
 
 bool IsLoopbackHost(std::string_view host) {
     if (host == "localhost" || host == "::1" || host == "[::1]") return true;
