@@ -16,6 +16,7 @@
 #include "app/commands.hpp"
 #include "app/import_command.hpp"
 #include "app/ops_wiring.hpp"
+#include "app/worker_remote.hpp"
 
 namespace {
 
@@ -53,7 +54,8 @@ int main(int argc, char** argv) {
     serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
 
     auto* worker = cli.add_subcommand(
-        "worker", "run only job workers on this data folder (no HTTP); for scale-out");
+        "worker", "run only job workers: on this data folder's storage, or for a studio over "
+                  "HTTP(S) with --server URL --token T; for scale-out");
     add_common(worker);
 
     auto* migrate = cli.add_subcommand(
@@ -123,6 +125,7 @@ int main(int argc, char** argv) {
     game_add->add_flag("--threads", game_opts.threads, "serve it cross-origin isolated (threads)");
 
     app::OpsCommands ops_commands(cli, add_common);
+    app::RemoteWorkerCommands remote_commands(cli, worker, add_common);
 
     try {
         cli.parse(argc, argv);
@@ -131,7 +134,9 @@ int main(int argc, char** argv) {
     }
 
     if (*serve) return app::Serve(common, listen);
-    if (*worker) return app::Worker(common);
+    if (*worker) {
+        return remote_commands.remote() ? remote_commands.RunWorker(common) : app::Worker(common);
+    }
     if (*migrate) return app::Migrate(migrate_from, migrate_to);
     if (*generate) return app::Generate(common, gen);
     if (*import) return app::ImportFiles(common, imp);
@@ -140,5 +145,6 @@ int main(int argc, char** argv) {
     if (*token_create) return app::CreateToken(common, token_name);
     if (*game_add) return app::GameAdd(common, game_opts);
     if (auto rc = ops_commands.Run(common)) return *rc;
+    if (auto rc = remote_commands.Run(common)) return *rc;
     return 2;
 }

@@ -151,7 +151,9 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
     o.disk_dirs = {rt.cfg.data_dir, rt.cfg.data_dir / "media", rt.cfg.data_dir / "tmp"};
     o.min_free_mb = rt.cfg.storage.min_free_mb;
     rt.workers = std::make_unique<jobs::WorkerPool>(*rt.db, rt.events, *rt.kinds, o);
-    rt.workers->Start();
+    // [jobs] workers = 0: this process runs no jobs itself (remote workers do); the pool still
+    // answers Cancel and Notify.
+    if (rt.cfg.jobs.workers > 0) rt.workers->Start();
     if (rt.redis_events && rt.wake_subscription == 0) {
         // A job queued by another process (its event arrives through Redis) wakes idle workers
         // at once instead of at their next poll.

@@ -19,6 +19,7 @@
 #include "app/ops_wiring.hpp"
 #include "app/languages_routes.hpp"
 #include "app/wiki_wiring.hpp"
+#include "app/worker_remote.hpp"
 #include "app/runtime.hpp"
 #include "liveloop/service.hpp"
 #include "media/hls.hpp"
@@ -326,6 +327,13 @@ int Serve(const CommonOptions& common, const std::string& listen) {
                                 }})) {
         deps.routes.push_back(std::move(r));
     }
+
+    // Remote workers (src/remote): registration and job tokens, the stalled-job watchdog.
+    auto remote_workers = RemoteWiring::Open(rt);
+    if (!remote_workers.ok()) {
+        return std::cerr << "beacon: " << remote_workers.error().message << "\n", 1;
+    }
+    (*remote_workers)->AddTo(deps);
 
     server::ServerOptions so;
     auto colon = rt.cfg.server.listen.rfind(':');

@@ -213,7 +213,7 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                            Bool("path_style", &c.storage.path_style)};
     sections["database"] = {Str("url", &c.database.url), Int("pool", &c.database.pool, 1, 64)};
     sections["events"] = {Str("redis_url", &c.events.redis_url)};
-    sections["jobs"] = {Int("workers", &c.jobs.workers, 1, 64),
+    sections["jobs"] = {Int("workers", &c.jobs.workers, 0, 64),
                         Int("lease_seconds", &c.jobs.lease_seconds, 2, 3600),
                         Int("max_attempts", &c.jobs.max_attempts, 1, 100),
                         Int("backoff_base_ms", &c.jobs.backoff_base_ms, 1, 3'600'000),

@@ -32,7 +32,7 @@ struct ServerConfig {
 };
 
 struct JobsConfig {
-    int workers = 2;                  // jobs run at once
+    int workers = 2;                  // jobs run at once (0: none here, remote workers only)
     int lease_seconds = 30;           // s; a worker that stops renewing loses its job after this
     int max_attempts = 5;             // runs before a retryable error becomes final
     int backoff_base_ms = 1000;       // ms; first retry delay, doubled per attempt

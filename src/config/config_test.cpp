@@ -50,7 +50,7 @@ TEST(Config, UnknownKeysAndBadValuesStopStartupNamingTheKey) {
     auto type = Parse("[jobs]\nworkers = \"two\"\n", {});
     ASSERT_FALSE(type.ok());
     EXPECT_NE(type.error().message.find("jobs.workers"), std::string::npos);
-    auto range = Parse("[jobs]\nworkers = 0\n", {});
+    auto range = Parse("[jobs]\nworkers = 65\n", {});
     ASSERT_FALSE(range.ok());
     EXPECT_NE(range.error().message.find("between"), std::string::npos);
     auto engine = Parse("[engines]\nvoice = \"siri\"\n", {});

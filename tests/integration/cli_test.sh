@@ -43,7 +43,7 @@ with_env() { "${clean[@]}" "$@"; }  # NAME=VALUE... "$BIN" args...
 # --- help and errors in words --------------------------------------------------------------
 out=$(beacon --help 2>&1); check "--help lists the subcommands" contains "$out" "generate"
 out=$(beacon generate --help 2>&1); check "generate --help lists --duration" contains "$out" "--duration"
-printf '[jobs]\nworkers = 0\n' >"$work/bad.toml"
+printf '[jobs]\nworkers = 65\n' >"$work/bad.toml"
 out=$(beacon doctor --config "$work/bad.toml" --data "$work/d0" 2>&1); rc=$?
 check "a bad config value stops with the key named" contains "$out" "jobs.workers"
 check "a bad config value exits non-zero" test "$rc" -ne 0
