@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -269,6 +270,120 @@ TEST(S3Store, S3cmdReadsBackWhatBeaconWrote) {
     std::stringstream got;
     got << in.rdbuf();
     EXPECT_TRUE(got.str() == bytes);
+    fs::remove_all(dir);
+}
+
+/// A file of `size` bytes that differ from one position to the next (no two parts alike).
+fs::path PatternFile(const fs::path& dir, std::int64_t size) {
+    fs::create_directories(dir);
+    const fs::path file = dir / "large.bin";
+    std::ofstream out(file, std::ios::binary);
+    std::uint32_t x = 2463534242u;
+    std::string chunk(1 << 16, '\0');
+    for (std::int64_t done = 0; done < size;) {
+        for (auto& c : chunk) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            c = static_cast<char>(x & 0xff);
+        }
+        const auto n = std::min<std::int64_t>(size - done, static_cast<std::int64_t>(chunk.size()));
+        out.write(chunk.data(), n);
+        done += n;
+    }
+    return file;
+}
+
+std::string ReadAll(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+/// The multipart uploads the test server still holds for a bucket (parts not yet completed or
+/// aborted).
+int PendingUploads(const testing::S3Server& s, const std::string& bucket) {
+    std::error_code ec;
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(s.directory() / bucket / "._S3rver_uploads", ec)) {
+        (void)e;
+        ++n;
+    }
+    return n;
+}
+
+TEST(S3Multipart, ALargeFileGoesUpInEightMebibytePartsAndReadsBackWhole) {
+    auto s = SharedS3();
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    const std::string bucket = "multipart-" + std::to_string(::getpid());
+    S3Options o = OptionsFor(**s, bucket);
+    o.multipart_threshold = kMinPartBytes;
+    o.part_size = 1 << 20;  // below the minimum: raised to 8 MiB
+    std::vector<int> parts;
+    o.before_part = [&parts](int n) -> core::Status {
+        parts.push_back(n);
+        return {};
+    };
+    auto st = OpenS3Store(o);
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    const fs::path dir = fs::temp_directory_path() / ("beacon-mp-" + std::to_string(::getpid()));
+    const std::int64_t size = 2 * kMinPartBytes + 12345;
+    const fs::path file = PatternFile(dir, size);
+    const std::string want = ReadAll(file);
+    ASSERT_TRUE((*st)->PutFile("library/9/video.mp4", file).ok());
+    EXPECT_EQ(parts, (std::vector<int>{1, 2, 3}));
+    auto got_size = (*st)->Size("library/9/video.mp4");
+    ASSERT_TRUE(got_size.ok()) << got_size.error().message;
+    EXPECT_EQ(*got_size, size);
+    auto got = (*st)->Get("library/9/video.mp4");
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    EXPECT_TRUE(*got == want) << "the object differs from the file";
+    // The part boundaries are invisible in a ranged read across one.
+    auto across = (*st)->GetRange("library/9/video.mp4", kMinPartBytes - 10, 20);
+    ASSERT_TRUE(across.ok());
+    EXPECT_TRUE(*across == want.substr(static_cast<std::size_t>(kMinPartBytes - 10), 20));
+    // Bytes in memory above the threshold take the same way.
+    parts.clear();
+    ASSERT_TRUE((*st)->Put("library/9/copy.bin", want).ok());
+    EXPECT_EQ(parts.size(), 3u);
+    EXPECT_TRUE((*st)->Get("library/9/copy.bin").value() == want);
+    EXPECT_EQ(PendingUploads(**s, bucket), 0);
+    // A small object stays a single PUT.
+    parts.clear();
+    ASSERT_TRUE((*st)->Put("library/9/small.txt", "small").ok());
+    EXPECT_TRUE(parts.empty());
+    fs::remove_all(dir);
+}
+
+TEST(S3Multipart, AFailureMidUploadAbortsItAndLeavesNoObject) {
+    auto s = SharedS3();
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    const std::string bucket = "multipart-fail-" + std::to_string(::getpid());
+    S3Options o = OptionsFor(**s, bucket);
+    o.multipart_threshold = kMinPartBytes;
+    int sent = 0;
+    o.before_part = [&sent](int n) -> core::Status {
+        if (n == 3) return core::Error::Unavailable("the network went away at part 3");
+        sent = n;
+        return {};
+    };
+    auto st = OpenS3Store(o);
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    const fs::path dir = fs::temp_directory_path() / ("beacon-mpf-" + std::to_string(::getpid()));
+    const fs::path file = PatternFile(dir, 3 * kMinPartBytes);
+    // A new object: nothing appears.
+    auto put = (*st)->PutFile("library/4/video.mp4", file);
+    ASSERT_FALSE(put.ok());
+    EXPECT_NE(put.error().message.find("part 3"), std::string::npos) << put.error().message;
+    EXPECT_EQ(sent, 2);  // two parts were in the bucket before the failure
+    EXPECT_FALSE((*st)->Exists("library/4/video.mp4"));
+    EXPECT_EQ(PendingUploads(**s, bucket), 0) << "the upload was not aborted: its parts remain";
+    // Over an existing object: the old bytes stay whole.
+    ASSERT_TRUE((*st)->Put("library/4/video.mp4", "the earlier cut").ok());
+    ASSERT_FALSE((*st)->PutFile("library/4/video.mp4", file).ok());
+    EXPECT_EQ((*st)->Get("library/4/video.mp4").value(), "the earlier cut");
+    EXPECT_EQ(PendingUploads(**s, bucket), 0);
     fs::remove_all(dir);
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <thread>
 
@@ -226,6 +227,14 @@ public:
 
     core::Status Put(std::string_view key, std::string_view bytes) override {
         if (!IsValidKey(key)) return Error::Invalid("object store: invalid key");
+        const auto total = static_cast<std::int64_t>(bytes.size());
+        if (total > o_.multipart_threshold) {
+            return Multipart(std::string(key), total,
+                             [&](std::int64_t off, std::int64_t len) -> core::Result<std::string> {
+                                 return std::string(bytes.substr(static_cast<std::size_t>(off),
+                                                                 static_cast<std::size_t>(len)));
+                             });
+        }
         Body b;
         b.bytes = bytes;
         BEACON_TRY(r, Send("PUT", std::string(key), {}, b, {}));
@@ -235,6 +244,28 @@ public:
 
     core::Status PutFile(std::string_view key, const fs::path& file) override {
         if (!IsValidKey(key)) return Error::Invalid("object store: invalid key");
+        std::error_code ec;
+        const auto total = static_cast<std::int64_t>(fs::file_size(file, ec));
+        if (ec) return Error::Unavailable("object store: cannot read " + file.string(), false);
+        if (total > o_.multipart_threshold) {
+            std::ifstream in(file, std::ios::binary);
+            if (!in) return Error::Unavailable("object store: cannot read " + file.string(), false);
+            // One part in memory at a time.
+            return Multipart(std::string(key), total,
+                             [&](std::int64_t off, std::int64_t len) -> core::Result<std::string> {
+                                 std::string part(static_cast<std::size_t>(len), '\0');
+                                 in.seekg(off);
+                                 in.read(part.data(), len);
+                                 if (in.gcount() != len) {
+                                     return Error::Unavailable(
+                                         "object store: " + file.string() + " ended early (" +
+                                             std::to_string(off + in.gcount()) + " of " +
+                                             std::to_string(total) + " bytes)",
+                                         false);
+                                 }
+                                 return part;
+                             });
+        }
         Body b;
         b.file = &file;
         BEACON_TRY(r, Send("PUT", std::string(key), {}, b, {}));
@@ -295,6 +326,62 @@ public:
     fs::path LocalPath(std::string_view) override { return {}; }
 
 private:
+    /// A multipart upload of `total` bytes that `read(offset, length)` hands out part by part.
+    /// Any failure aborts the upload: the parts sent are discarded and no object appears.
+    core::Status Multipart(const std::string& key, std::int64_t total,
+                           const std::function<core::Result<std::string>(std::int64_t,
+                                                                         std::int64_t)>& read) {
+        BEACON_TRY(init, Send("POST", key, {{"uploads", ""}}, {}, {}));
+        if (init.status != 200) return StatusError(init, "start multipart upload of " + key);
+        const std::string upload_id = XmlField(init.body, "UploadId");
+        if (upload_id.empty()) return Error::External("S3: no UploadId for " + key);
+        auto failed = [&](const Error& e) -> core::Status {
+            Abort(key, upload_id);
+            return e;
+        };
+        const std::int64_t part_size = std::max(o_.part_size, kMinPartBytes);
+        std::string complete = "<CompleteMultipartUpload>";
+        int number = 0;
+        for (std::int64_t off = 0; off < total; off += part_size) {
+            ++number;
+            if (o_.before_part) {
+                if (auto st = o_.before_part(number); !st.ok()) return failed(st.error());
+            }
+            auto bytes = read(off, std::min(part_size, total - off));
+            if (!bytes.ok()) return failed(bytes.error());
+            Body b;
+            b.bytes = *bytes;
+            auto r = Send("PUT", key,
+                          {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}}, b, {});
+            if (!r.ok()) return failed(r.error());
+            if (r->status != 200) {
+                return failed(StatusError(*r, "part " + std::to_string(number) + " of " + key));
+            }
+            complete += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" +
+                        r->headers["etag"] + "</ETag></Part>";
+        }
+        complete += "</CompleteMultipartUpload>";
+        Body b;
+        b.bytes = complete;
+        auto done = Send("POST", key, {{"uploadId", upload_id}}, b, {});
+        if (!done.ok()) return failed(done.error());
+        // S3 may answer 200 and still fail, with an <Error> body.
+        if (done->status != 200 || done->body.find("<Error>") != std::string::npos) {
+            return failed(StatusError(*done, "complete multipart upload of " + key));
+        }
+        return {};
+    }
+
+    /// AbortMultipartUpload; a failure to abort is said (the parts then wait for the bucket's
+    /// lifecycle rule), the upload's own error is what the caller gets.
+    void Abort(const std::string& key, const std::string& upload_id) {
+        auto r = Send("DELETE", key, {{"uploadId", upload_id}}, {}, {});
+        if (r.ok() && (r->status == 204 || r->status == 200 || r->status == 404)) return;
+        std::cerr << "beacon: S3: cannot abort the multipart upload of " << key << " ("
+                  << (r.ok() ? "HTTP " + std::to_string(r->status) : r.error().message)
+                  << "); its parts stay in the bucket until a lifecycle rule removes them\n";
+    }
+
     core::Status DeleteOne(const std::string& key) {
         BEACON_TRY(r, Send("DELETE", key, {}, {}, {}));
         if (r.status == 204 || r.status == 200 || r.status == 404) return {};
@@ -391,6 +478,7 @@ private:
         hdrs = curl_slist_append(hdrs, ("x-amz-date: " + amz_date).c_str());
         hdrs = curl_slist_append(hdrs, ("Authorization: " + auth).c_str());
         hdrs = curl_slist_append(hdrs, "Expect:");
+        if (method == "POST") hdrs = curl_slist_append(hdrs, "Content-Type: application/xml");
         for (const auto& [k, v] : extra) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
         Response resp;
         Upload up;
@@ -421,6 +509,12 @@ private:
             curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
                              static_cast<curl_off_t>(body.file ? file_size
                                                                : static_cast<std::int64_t>(body.bytes.size())));
+        } else if (method == "POST") {
+            // Multipart start (no body) and completion (the parts' XML).
+            curl_easy_setopt(c, CURLOPT_POST, 1L);
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.bytes.empty() ? "" : body.bytes.data());
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                             static_cast<curl_off_t>(body.bytes.size()));
         } else if (method != "GET") {
             curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
         }

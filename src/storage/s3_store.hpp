@@ -4,6 +4,7 @@
 /// style or virtual-host URLs, retries with backoff for 5xx and connection errors. Media
 /// written by one machine is read by the others (scale-out); LocalPath is empty.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,9 +22,21 @@ struct S3Options {
     bool path_style = true;  // endpoint/bucket/key; false = bucket.host/key
     int retries = 3;         // further tries after a 5xx or a connection error
     long timeout_seconds = 300;  // one request, whole
+    /// Bytes; a larger object goes up as a multipart upload (parts of part_size, at least
+    /// 8 MiB; the last may be smaller). Default 64 MiB.
+    std::int64_t multipart_threshold = std::int64_t{64} << 20;
+    std::int64_t part_size = std::int64_t{8} << 20;  // bytes; raised to 8 MiB when smaller
+    /// Called before each part is sent (1, 2, ...): an error stops the upload there, which is
+    /// then aborted (tests use it to fail an upload midway). Empty: no calls.
+    std::function<core::Status(int part_number)> before_part;
 };
 
-/// Opens the store; creates the bucket when it does not exist yet. Unavailable when the
+/// The smallest part size Beacon uses (S3 itself requires 5 MiB for every part but the last).
+inline constexpr std::int64_t kMinPartBytes = std::int64_t{8} << 20;
+
+/// Opens the store; creates the bucket when it does not exist yet. Objects above
+/// multipart_threshold go up in parts; a failed part aborts the upload (AbortMultipartUpload),
+/// so a failure never leaves an object (an earlier object under the key stays as it was). Unavailable when the
 /// service cannot be reached, External when it refuses the credentials.
 core::Result<std::unique_ptr<ObjectStore>> OpenS3Store(const S3Options& options);
 

@@ -25,6 +25,9 @@ public:
 
     std::string Endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
     int port() const { return port_; }
+    /// The server's folder: each bucket is a folder in it (multipart parts under
+    /// <bucket>/._S3rver_uploads/<upload id>/ until completed or aborted).
+    const std::filesystem::path& directory() const { return dir_; }
 
 private:
     S3Server() = default;
