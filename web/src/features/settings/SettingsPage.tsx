@@ -6,6 +6,7 @@ import { setTheme, useThemeChoice } from "../../app/theme";
 import { ConfirmDialog } from "../../components/Dialog";
 import { CopyButton, ErrorNote } from "../../components/ui";
 import type { ApiToken } from "../../api/types";
+import { WorkersCard } from "./WorkersCard";
 import { CAPTION_SIZES, CAPTION_STYLES, loadCaptionSettings, saveCaptionSettings, type CaptionSettings } from "../player/captions";
 
 /** Settings: theme, caption defaults, engines status, account (password, API tokens, stream key). */
@@ -70,6 +71,7 @@ export default function SettingsPage() {
         <PasswordCard />
         <TokensCard />
         <StreamKeyCard />
+        <WorkersCard />
       </div>
     </div>
   );
