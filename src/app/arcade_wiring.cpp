@@ -19,6 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr const char* kDefaultGamesListen = "127.0.0.1:8091";
+
 arcade::ArcadeOptions OptionsFrom(const config::Config& cfg) {
     arcade::ArcadeOptions o;
     o.dir = cfg.data_dir / "arcade";
@@ -42,6 +44,11 @@ std::string HostForUrl(const std::string& host) {
 }
 
 /// "https://beacon.example/path" → "https://beacon.example".
+/// The games' listen address: [arcade] listen, or the default 127.0.0.1:8091.
+std::string GamesListen(const config::Config& cfg) {
+    return cfg.arcade.listen.empty() ? std::string(kDefaultGamesListen) : cfg.arcade.listen;
+}
+
 std::string OriginOf(const std::string& url) {
     auto scheme = url.find("://");
     if (scheme == std::string::npos) return url;
@@ -57,7 +64,7 @@ core::Result<std::unique_ptr<ArcadeWiring>> ArcadeWiring::Open(const config::Con
     auto options = OptionsFrom(cfg);
     if (options.game_origin.empty()) {
         // Until the listener has its port: the configured one.
-        auto [host, port] = SplitListen(cfg.arcade.listen);
+        auto [host, port] = SplitListen(GamesListen(cfg));
         options.game_origin = "http://g{id}.localhost:" + std::to_string(port);
     }
     BEACON_TRY(service, arcade::ArcadeService::Open(std::move(options)));
@@ -109,7 +116,7 @@ void ArcadeWiring::StartGames(server::ServerDeps& studio_deps, std::uint16_t stu
         server::ServerDeps{studio_deps.db, studio_deps.store, studio_deps.events, nullptr});
     game_deps_->routes = arcade::GameOriginRoutes(*service_, origin_options);
     server::ServerOptions so;
-    auto [host, port_number] = SplitListen(cfg_.arcade.listen);
+    auto [host, port_number] = SplitListen(GamesListen(cfg_));
     so.host = host;
     so.port = port_number;
     so.core_routes = false;
@@ -117,7 +124,14 @@ void ArcadeWiring::StartGames(server::ServerDeps& studio_deps, std::uint16_t stu
     so.max_body_bytes = 16 << 10;
     so.threads = 1;
     games_ = std::make_unique<server::Server>(*game_deps_, so);
-    if (auto st = games_->Start(); !st.ok()) {
+    auto st = games_->Start();
+    if (!st.ok() && cfg_.arcade.listen.empty()) {
+        // The default port is taken (another Beacon?): any free port, so games still play here.
+        so.port = 0;
+        games_ = std::make_unique<server::Server>(*game_deps_, so);
+        st = games_->Start();
+    }
+    if (!st.ok()) {
         std::cerr << "beacon: arcade: games cannot be played: " << st.error().message
                   << " (set [arcade] listen to a free HOST:PORT)\n";
         games_.reset();
@@ -141,7 +155,7 @@ int GameAdd(const CommonOptions& common, const GameAddOptions& o) {
     if (!common.data_dir.empty()) cfg->data_dir = common.data_dir;
     auto options = OptionsFrom(*cfg);
     if (options.game_origin.empty()) {
-        options.game_origin = "http://g{id}.localhost:" + std::to_string(SplitListen(cfg->arcade.listen).second);
+        options.game_origin = "http://g{id}.localhost:" + std::to_string(SplitListen(GamesListen(*cfg)).second);
     }
     auto service = arcade::ArcadeService::Open(options);
     if (!service.ok()) return std::cerr << "beacon: " << service.error().message << "\n", 1;

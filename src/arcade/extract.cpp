@@ -8,6 +8,8 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <locale.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -176,8 +178,22 @@ std::string DuplicateKey(std::string_view normalized_path) {
 
 namespace {
 
+/// Makes this thread's character set UTF-8 while it lives: libarchive converts entry names to
+/// the current locale, and in the "C" locale (a service without LANG) a non-ASCII name would
+/// come out empty.
+struct Utf8ThreadLocale {
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+    locale_t previous = utf8 ? uselocale(utf8) : nullptr;
+    ~Utf8ThreadLocale() {
+        if (!utf8) return;
+        uselocale(previous);
+        freelocale(utf8);
+    }
+};
+
 core::Result<ExtractReport> ExtractInto(const fs::path& archive_path, const fs::path& dest,
                                         const ExtractLimits& limits) {
+    Utf8ThreadLocale utf8_names;
     std::error_code ec;
     const auto archive_bytes = fs::file_size(archive_path, ec);
     if (ec) return Error::Invalid("cannot read the uploaded file: " + ec.message());

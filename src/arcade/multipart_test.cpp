@@ -97,6 +97,20 @@ TEST(MultipartFile, FindsPartsAcrossChunkBoundaries) {
     EXPECT_EQ(too_long.error().code, core::ErrorCode::kTooLarge);
 }
 
+TEST(MultipartFile, FindsADelimiterAtEveryOffsetAroundTheChunkEdge) {
+    const std::string head = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"g.zip\"\r\n\r\n";
+    // ParseMultipartFile reads 1 MB at a time from the start of the part's data.
+    const std::size_t edge = head.size() + (1 << 20);
+    for (std::size_t at = edge - 12; at <= edge + 12; ++at) {
+        const std::string data(at - head.size(), 'd');
+        BodyFile body(head + data + "\r\n--B--\r\n");
+        auto parts = ParseMultipartFile(body.path, "B");
+        ASSERT_TRUE(parts.ok()) << "delimiter at " << at << ": " << parts.error().message;
+        ASSERT_EQ(parts->size(), 1u);
+        EXPECT_EQ((*parts)[0].length, data.size()) << "delimiter at " << at;
+    }
+}
+
 TEST(MultipartFile, RefusesACutShortOrNamelessBody) {
     BodyFile cut("--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc");
     EXPECT_FALSE(ParseMultipartFile(cut.path, "b").ok());

@@ -420,7 +420,7 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
         return Error::Invalid("server.tls_cert and server.tls_key go together: set both "
                               "(PEM certificate chain and private key files) or neither");
     }
-    if (auto bad = CheckListen(c.arcade.listen); !bad.empty()) {
+    if (auto bad = c.arcade.listen.empty() ? "" : CheckListen(c.arcade.listen); !bad.empty()) {
         return Error::Invalid("arcade.listen " + bad);
     }
     if (!c.arcade.public_url.empty() && !c.arcade.public_url.starts_with("http://") &&

@@ -180,12 +180,14 @@ struct SecretsConfig {
 /// The Arcade (src/arcade): uploaded HTML5 games, served from their own origin.
 struct ArcadeConfig {
     bool enabled = true;                    // the game API and the games' listener
-    std::string listen = "127.0.0.1:8091";  // host:port of the games' origin (never the studio's)
+    /// host:port of the games' origin (never the studio's). "" = 127.0.0.1:8091, or a free port
+    /// when 8091 is taken (a second Beacon on the machine); a set value is used as it is.
+    std::string listen;
     /// The games' origin as browsers reach it; "{id}" gives each game its own host name, e.g.
     /// "https://g{id}.games.example". "" = "http://g{id}.localhost:<port>" on a loopback listen
     /// address, else "http://<listen>".
     std::string public_url;
-    std::int64_t max_upload_mb = 512;  // MiB; one upload request (held in memory while received)
+    std::int64_t max_upload_mb = 512;  // MiB; one upload request (spooled to disk as received)
     std::int64_t max_total_mb = 500;   // MiB extracted per game
     std::int64_t max_file_mb = 200;    // MiB per file in a game
     int max_files = 1000;              // files and folders per game

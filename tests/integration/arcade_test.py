@@ -22,6 +22,7 @@ import tarfile
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 import zipfile
@@ -84,6 +85,20 @@ class Api:
             return status, json.loads(raw)
         except ValueError:
             return status, {"raw": raw[:200]}
+
+
+def vm_kb(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError("no " + field)
+
+
+def reset_peak(pid):
+    """Resets the process's VmHWM to its current RSS (proc(5): clear_refs, 5)."""
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
 
 
 def vm_hwm_kb(pid):
@@ -208,6 +223,65 @@ def tree(root):
     return sorted(out)
 
 
+def start_serve(beacon, work, name, toml, env):
+    """Starts `beacon serve` with its own data folder; returns (process, studio base URL)."""
+    data = os.path.join(work, name)
+    config = os.path.join(work, name + ".toml")
+    with open(config, "w") as f:
+        f.write(toml)
+    subprocess.run([beacon, "user", "set-password", "--data", data, "--config", config],
+                   input=PASSWORD + "\n", text=True, env=env, check=True,
+                   capture_output=True, timeout=60)
+    port = free_port()
+    logf = open(os.path.join(work, name + ".log"), "wb")
+    proc = subprocess.Popen([beacon, "serve", "--data", data, "--config", config,
+                             "--listen", f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL,
+                            stdout=logf, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                return proc, base
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"beacon serve exited; see {name}.log")
+            time.sleep(0.05)
+    raise RuntimeError("beacon serve did not start")
+
+
+def stop(proc):
+    if proc and proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def two_servers_both_serve_games(beacon, work, env):
+    """Without [arcade] listen, two Beacons on one machine both serve their games (the second
+    one, or both when 8091 is taken already, on a free port)."""
+    procs = []
+    try:
+        ports = []
+        for name in ("first", "second"):
+            proc, base = start_serve(beacon, work, name, "[arcade]\nsamples = false\n", env)
+            procs.append(proc)
+            api = Api(base)
+            api.login()
+            status, game = api.upload("/api/v1/games", make_zip([("index.html", f"<p>{name}</p>".encode())]))
+            check(status == 201, f"{name} server: upload: {status}")
+            url = urllib.parse.urlsplit(game["play_url"])
+            status, _, body = game_get(url.port, url.netloc, url.path)
+            check(status == 200 and name.encode() in body,
+                  f"{name} server serves its game on {url.netloc}: {status}")
+            ports.append(url.port)
+        check(ports[0] != ports[1], f"the two servers' games listen on different ports: {ports}")
+    finally:
+        for p in procs:
+            stop(p)
+
+
 def main():
     beacon = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="beacon-arcade-")
@@ -250,6 +324,14 @@ def main():
         status, game = api.upload("/api/v1/games", good, {"title": "Rocks", "description": "Shoot"})
         check(status == 201, f"upload a good game: {status} {game}")
         gid = game["id"]
+        # Non-ASCII names that differ are kept apart (the server runs without LANG here).
+        status, accented = api.upload("/api/v1/games", make_zip([
+            ("index.html", b"<p>accents</p>"), ("caf\u00e9.js", b"1"), ("cafe.js", b"2"),
+            ("sprites/\u00e9t\u00e9.png", b"3")]))
+        check(status == 201 and accented.get("files") == 4,
+              f"a game with non-ASCII file names is accepted: {status} {accented}")
+        if status == 201:
+            api.request("DELETE", f"/api/v1/games/{accented['id']}")
         host = f"g{gid}.localhost:{game_port}"
         check(game["play_url"] == f"http://{host}/play/{gid}/1/index.html",
               f"play_url on the game's own origin: {game.get('play_url')}")
@@ -308,6 +390,8 @@ def main():
             status, body = api.upload("/api/v1/games", blob, {"title": name})
             msg = (body.get("error") or {}).get("message", "") if isinstance(body, dict) else ""
             check(status in (400, 413) and msg != "", f"hostile '{name}': {status} {msg}")
+            if name.startswith("duplicate"):
+                check("duplicate" in msg, f"hostile '{name}' is refused as a duplicate")
             check(tree(games_dir) == before, f"hostile '{name}': no file kept in the games folder")
             check(tree(os.path.join(data, "arcade", "staging")) == [],
                   f"hostile '{name}': nothing left in staging")
@@ -345,7 +429,8 @@ def main():
             z.writestr("index.html", b"<p>big</p>")
             for i in range(4):
                 z.writestr(f"data/blob{i}.bin", os.urandom(40 << 20))
-        baseline = vm_hwm_kb(proc.pid)
+        reset_peak(proc.pid)
+        baseline = vm_kb(proc.pid, "VmRSS")
         status, big = upload_file_streamed(api, "/api/v1/games", big_path, "Big")
         grown_mb = (vm_hwm_kb(proc.pid) - baseline) / 1024
         check(status == 201 and big.get("bytes", 0) >= 160 << 20,
@@ -375,6 +460,8 @@ def main():
                              env=env, capture_output=True, text=True, timeout=60)
         check(out.returncode == 2 and "climbs out" in out.stderr,
               f"beacon game add refuses a hostile zip: {out.returncode} {out.stderr.strip()}")
+
+        two_servers_both_serve_games(beacon, work, env)
 
         # Delete.
         status, _ = api.request("DELETE", f"/api/v1/games/{gid}")
