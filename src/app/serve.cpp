@@ -179,7 +179,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
                                                             : fs::path(rt.cfg.server.web_root);
         world_pictures = std::make_unique<verse::WorldPictureEngine>(
             *set.pictures, verse_service,
-            verse::WorldPictureOptions{"chromium", web / "verse-render" / "render.js", {}});
+            verse::WorldPictureOptions{"chromium", web / "verse-render" / "render.js"});
         set.pictures = world_pictures.get();
         return set;
     };
