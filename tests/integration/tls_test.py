@@ -202,9 +202,9 @@ def main():
 
         # A client trusting the CA: 200 and HSTS.
         r = curl(env, "--cacert", ca, "-D", "-", base + "/healthz")
-        check(r.returncode == 0 and " 200" in r.stdout.split("\r\n", 1)[0],
+        check(r.returncode == 0 and " 200" in r.stdout.splitlines()[0],
               "curl --cacert gets /healthz over TLS")
-        hsts = [l for l in r.stdout.split("\r\n") if l.lower().startswith("strict-transport-security:")]
+        hsts = [l for l in r.stdout.splitlines() if l.lower().startswith("strict-transport-security:")]
         check(len(hsts) == 1 and "max-age=" in hsts[0], f"the answer carries HSTS ({hsts})")
         r = curl(env, "--cacert", ca, "-H", f"Authorization: Bearer {token}", base + "/api/v1/jobs")
         check(r.returncode == 0 and '"items"' in r.stdout, "the API answers over TLS with a token")
@@ -214,7 +214,7 @@ def main():
         check(r.returncode == 60, f"curl without the CA refuses the certificate (exit {r.returncode})")
         # Plain HTTP to the TLS port: a 400 saying to use https, then the connection closes.
         r = curl(env, "-D", "-", f"http://127.0.0.1:{port}/healthz")
-        first = r.stdout.split("\r\n", 1)[0]
+        first = r.stdout.splitlines()[0] if r.stdout else ""
         check(" 400" in first and "https" in r.stdout.lower() and '"status":"ok"' not in r.stdout,
               f"plain HTTP to the TLS port gets 400 naming https ({first!r})")
         with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
@@ -231,7 +231,7 @@ def main():
         # Sign-in over TLS sets a Secure cookie.
         r = curl(env, "--cacert", ca, "-D", "-", "-H", "Content-Type: application/json",
                  "--data", json.dumps({"password": PASSWORD}), base + "/api/v1/auth/login")
-        cookie = [l for l in r.stdout.split("\r\n") if l.lower().startswith("set-cookie:")]
+        cookie = [l for l in r.stdout.splitlines() if l.lower().startswith("set-cookie:")]
         check(len(cookie) == 1 and "; secure" in cookie[0].lower(),
               f"the session cookie is Secure over TLS ({cookie})")
 
