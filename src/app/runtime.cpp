@@ -103,9 +103,13 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
         fs::path scratch = rt.cfg.data_dir / "tmp";
         std::error_code ec;
         fs::create_directories(scratch, ec);
+        rt.io_pool = std::make_unique<core::TaskPool>(
+            "io", pipeline::GenerationPipeline::kDefaultIoThreads);
+        rt.cpu_pool = std::make_unique<core::TaskPool>("cpu", core::TaskPool::Cores());
         rt.pipeline = std::make_unique<pipeline::GenerationPipeline>(
             rt.adapt_engines ? rt.adapt_engines(rt.engines->Set()) : rt.engines->Set(), *rt.db,
-            *rt.store, MediaOptionsFrom(rt.cfg.media), scratch);
+            *rt.store, MediaOptionsFrom(rt.cfg.media), scratch,
+            core::TaskPools{*rt.io_pool, *rt.cpu_pool});
     }
     if (!rt.localize && rt.engines->Set().translator) {
         // Dubs: ElevenLabs' multilingual models when it is the voice engine, else eSpeak NG.

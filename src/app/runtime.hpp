@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "core/task_pool.hpp"
 #include "engines/factory.hpp"
 #include "jobs/event_bus.hpp"
 #include "jobs/redis_events.hpp"
@@ -40,6 +41,10 @@ struct Runtime {
     std::unique_ptr<engines::Engines> engines;
     /// Set before StartWorkers to wrap the engines the pipeline uses (Verse's world pictures).
     std::function<engines::EngineSet(engines::EngineSet)> adapt_engines;
+    /// The pools the pipeline's voices, pictures and early previews run on: I/O for service
+    /// calls, CPU one thread per core. Declared before the pipeline, so they stop after it.
+    std::unique_ptr<core::TaskPool> io_pool;
+    std::unique_ptr<core::TaskPool> cpu_pool;
     std::unique_ptr<pipeline::GenerationPipeline> pipeline;
     std::unique_ptr<engines::VoiceEngine> dub_voice;      // built-in multilingual voice (eSpeak NG)
     std::unique_ptr<pipeline::LocalizeJob> localize;      // job kind "localize"
