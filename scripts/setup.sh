@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git clang
   libboost1.81-dev libboost-url1.81-dev
   libcli11-dev nlohmann-json3-dev libtoml11-dev libsqlite3-dev sqlite3
   libargon2-dev libsodium-dev libssl-dev libcurl4-openssl-dev

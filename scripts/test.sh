@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 echo "== C++ tests (ctest)"
 ctest --test-dir build --output-on-failure -j2 --timeout 600
 
+echo "== fuzzers (libFuzzer, ${BEACON_FUZZ_SECONDS:-20} s each)"
+./scripts/fuzz.sh
+
 if [ -f web/package.json ]; then
   echo "== web unit tests (vitest)"
   (cd web && npm run --silent test)
