@@ -59,8 +59,8 @@ core::Result<std::unique_ptr<RemoteWiring>> RemoteWiring::Open(Runtime& rt) {
     remote::RemoteOptions o;
     // A remote worker that sends nothing for a lease is silent: its job goes back to the queue.
     o.silent_after = std::chrono::seconds(rt.cfg.jobs.lease_seconds);
-    w->service_ = std::make_unique<remote::RemoteService>(*rt.db, *rt.store, rt.events,
-                                                          *w->registry_, o);
+    w->service_ =
+        std::make_unique<remote::RemoteService>(*rt.db, *rt.store, rt.events, *w->registry_, o);
     return w;
 }
 

@@ -2,12 +2,11 @@
 /// Remote workers in the binary: `beacon worker --server URL --token T` (a worker that reaches
 /// the studio over HTTP(S) only), `beacon worker-token create|revoke`, `beacon workers`, and the
 /// studio's side (routes, the stalled-job watchdog) wired into `beacon serve`.
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
 #include "app/runtime.hpp"

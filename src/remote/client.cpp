@@ -110,7 +110,8 @@ Result<HttpAnswer> StudioClient::Once(const std::string& method, const std::stri
         if (method != "DELETE" || !body.empty()) {
             headers = curl_slist_append(headers, "Content-Type: application/json");
             curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                             static_cast<curl_off_t>(body.size()));
         }
     }
     if (file) curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
@@ -137,12 +138,24 @@ Error StudioClient::ErrorOf(const HttpAnswer& a) {
     } catch (const Json::exception&) {
     }
     switch (a.status) {
-        case 400: e.code = core::ErrorCode::kInvalidArgument; break;
-        case 401: e.code = core::ErrorCode::kUnauthorized; break;
-        case 403: e.code = core::ErrorCode::kForbidden; break;
-        case 404: e.code = core::ErrorCode::kNotFound; break;
-        case 409: e.code = core::ErrorCode::kConflict; break;
-        case 413: e.code = core::ErrorCode::kTooLarge; break;
+        case 400:
+            e.code = core::ErrorCode::kInvalidArgument;
+            break;
+        case 401:
+            e.code = core::ErrorCode::kUnauthorized;
+            break;
+        case 403:
+            e.code = core::ErrorCode::kForbidden;
+            break;
+        case 404:
+            e.code = core::ErrorCode::kNotFound;
+            break;
+        case 409:
+            e.code = core::ErrorCode::kConflict;
+            break;
+        case 413:
+            e.code = core::ErrorCode::kTooLarge;
+            break;
         default:
             if (a.status >= 500) {
                 e.code = core::ErrorCode::kUnavailable;
@@ -191,7 +204,8 @@ Result<HttpAnswer> StudioClient::PutFile(const std::string& path, const std::str
 
 // ---- job tokens -------------------------------------------------------------------------------
 
-void JobTokens::Add(std::int64_t job_id, std::string token, std::optional<std::int64_t> content_id) {
+void JobTokens::Add(std::int64_t job_id, std::string token,
+                    std::optional<std::int64_t> content_id) {
     std::lock_guard lock(mu_);
     tokens_[job_id] = std::move(token);
     running_.insert(job_id);
@@ -311,10 +325,12 @@ public:
         return 0;  // the studio's watchdog frees what an earlier life of this worker held
     }
     Status UpdateJobProgress(std::int64_t job_id, core::JobState state, int progress) override {
-        return Done(JobCall(job_id, "POST", "/heartbeat",
-                            Json{{"status", core::ToString(state)}, {"progress", progress}}.dump()));
+        return Done(
+            JobCall(job_id, "POST", "/heartbeat",
+                    Json{{"status", core::ToString(state)}, {"progress", progress}}.dump()));
     }
-    Status RecordStage(std::int64_t job_id, const std::string& stage, const Json& outputs) override {
+    Status RecordStage(std::int64_t job_id, const std::string& stage,
+                       const Json& outputs) override {
         return Done(JobCall(job_id, "POST", "/stages",
                             Json{{"stage", stage}, {"outputs", outputs}}.dump()));
     }
@@ -349,8 +365,9 @@ public:
     Result<core::JobLogLine> AppendJobLog(std::int64_t job_id, const std::string& stage,
                                           const std::string& level,
                                           const std::string& message) override {
-        BEACON_TRY(a, JobCall(job_id, "POST", "/logs",
-                              Json{{"stage", stage}, {"level", level}, {"message", message}}.dump()));
+        BEACON_TRY(a,
+                   JobCall(job_id, "POST", "/logs",
+                           Json{{"stage", stage}, {"level", level}, {"message", message}}.dump()));
         BEACON_TRY(j, JsonOf(a));
         return ParseWireLogLine(j);
     }
@@ -374,7 +391,8 @@ public:
     }
     Status UpdateContent(const core::Content& c) override {
         BEACON_TRY(t, tokens_.ForContent(c.id));
-        return Done(JobCall(t.first, "PUT", "/content/" + std::to_string(c.id), WireContent(c).dump()));
+        return Done(
+            JobCall(t.first, "PUT", "/content/" + std::to_string(c.id), WireContent(c).dump()));
     }
     Status DeleteContent(std::int64_t id) override {
         BEACON_TRY(t, tokens_.ForContent(id));
@@ -396,50 +414,134 @@ public:
     }
 
     // Everything a job never calls: the studio's own business.
-    Result<core::User> GetOrCreateUser(const std::string& /*name*/) override { return NotHere("GetOrCreateUser"); }
+    Result<core::User> GetOrCreateUser(const std::string& /*name*/) override {
+        return NotHere("GetOrCreateUser");
+    }
     Result<core::User> GetUserById(std::int64_t /*id*/) override { return NotHere("GetUserById"); }
-    Result<core::User> GetUserByName(const std::string& /*name*/) override { return NotHere("GetUserByName"); }
-    Result<core::User> GetUserByStreamKey(const std::string& /*key*/) override { return NotHere("GetUserByStreamKey"); }
-    Status SetPasswordHash(std::int64_t /*user_id*/, const std::string& /*hash*/) override { return NotHere("SetPasswordHash"); }
-    Status SetStreamKey(std::int64_t /*user_id*/, const std::string& /*key*/) override { return NotHere("SetStreamKey"); }
-    Result<std::int64_t> CountUsersWithPassword() override { return NotHere("CountUsersWithPassword"); }
-    Status CreateSession(const std::string& /*id_hash*/, std::int64_t /*user_id*/, const std::string& /*csrf_token*/, core::UnixMillis /*expires_at*/) override { return NotHere("CreateSession"); }
-    Result<Session> GetSession(const std::string& /*id_hash*/, core::UnixMillis /*now*/) override { return NotHere("GetSession"); }
-    Status DeleteSession(const std::string& /*id_hash*/) override { return NotHere("DeleteSession"); }
-    Result<Token> CreateToken(std::int64_t /*user_id*/, const std::string& /*name*/, const std::string& /*token_hash*/) override { return NotHere("CreateToken"); }
-    Result<Token> GetTokenByHash(const std::string& /*token_hash*/) override { return NotHere("GetTokenByHash"); }
-    Result<std::vector<Token>> ListTokens(std::int64_t /*user_id*/) override { return NotHere("ListTokens"); }
-    Status DeleteToken(std::int64_t /*user_id*/, std::int64_t /*token_id*/) override { return NotHere("DeleteToken"); }
-    Result<core::Job> CreateJob(std::int64_t /*user_id*/, const core::GenerateRequest& /*req*/) override { return NotHere("CreateJob"); }
-    Result<core::Job> CreateJobOfKind(std::int64_t /*user_id*/, const std::string& /*kind*/, const core::Json& /*params*/, const core::GenerateRequest& /*req*/) override { return NotHere("CreateJobOfKind"); }
+    Result<core::User> GetUserByName(const std::string& /*name*/) override {
+        return NotHere("GetUserByName");
+    }
+    Result<core::User> GetUserByStreamKey(const std::string& /*key*/) override {
+        return NotHere("GetUserByStreamKey");
+    }
+    Status SetPasswordHash(std::int64_t /*user_id*/, const std::string& /*hash*/) override {
+        return NotHere("SetPasswordHash");
+    }
+    Status SetStreamKey(std::int64_t /*user_id*/, const std::string& /*key*/) override {
+        return NotHere("SetStreamKey");
+    }
+    Result<std::int64_t> CountUsersWithPassword() override {
+        return NotHere("CountUsersWithPassword");
+    }
+    Status CreateSession(const std::string& /*id_hash*/, std::int64_t /*user_id*/,
+                         const std::string& /*csrf_token*/,
+                         core::UnixMillis /*expires_at*/) override {
+        return NotHere("CreateSession");
+    }
+    Result<Session> GetSession(const std::string& /*id_hash*/, core::UnixMillis /*now*/) override {
+        return NotHere("GetSession");
+    }
+    Status DeleteSession(const std::string& /*id_hash*/) override {
+        return NotHere("DeleteSession");
+    }
+    Result<Token> CreateToken(std::int64_t /*user_id*/, const std::string& /*name*/,
+                              const std::string& /*token_hash*/) override {
+        return NotHere("CreateToken");
+    }
+    Result<Token> GetTokenByHash(const std::string& /*token_hash*/) override {
+        return NotHere("GetTokenByHash");
+    }
+    Result<std::vector<Token>> ListTokens(std::int64_t /*user_id*/) override {
+        return NotHere("ListTokens");
+    }
+    Status DeleteToken(std::int64_t /*user_id*/, std::int64_t /*token_id*/) override {
+        return NotHere("DeleteToken");
+    }
+    Result<core::Job> CreateJob(std::int64_t /*user_id*/,
+                                const core::GenerateRequest& /*req*/) override {
+        return NotHere("CreateJob");
+    }
+    Result<core::Job> CreateJobOfKind(std::int64_t /*user_id*/, const std::string& /*kind*/,
+                                      const core::Json& /*params*/,
+                                      const core::GenerateRequest& /*req*/) override {
+        return NotHere("CreateJobOfKind");
+    }
     Result<Page<core::Job>> ListJobs(const JobQuery& /*q*/) override { return NotHere("ListJobs"); }
-    Result<Batch> CreateBatch(std::int64_t /*user_id*/, const std::string& /*name*/, int /*max_parallel*/, const std::vector<core::GenerateRequest>& /*items*/) override { return NotHere("CreateBatch"); }
+    Result<Batch> CreateBatch(std::int64_t /*user_id*/, const std::string& /*name*/,
+                              int /*max_parallel*/,
+                              const std::vector<core::GenerateRequest>& /*items*/) override {
+        return NotHere("CreateBatch");
+    }
     Result<Batch> GetBatch(std::int64_t /*id*/) override { return NotHere("GetBatch"); }
-    Result<std::vector<Batch>> ListBatches(std::int64_t /*user_id*/, int /*limit*/) override { return NotHere("ListBatches"); }
-    Result<std::string> JobFingerprint(std::int64_t /*id*/) override { return NotHere("JobFingerprint"); }
-    Result<core::Job> RequestCancel(std::int64_t /*job_id*/) override { return NotHere("RequestCancel"); }
+    Result<std::vector<Batch>> ListBatches(std::int64_t /*user_id*/, int /*limit*/) override {
+        return NotHere("ListBatches");
+    }
+    Result<std::string> JobFingerprint(std::int64_t /*id*/) override {
+        return NotHere("JobFingerprint");
+    }
+    Result<core::Job> RequestCancel(std::int64_t /*job_id*/) override {
+        return NotHere("RequestCancel");
+    }
     Result<core::Job> RetryJob(std::int64_t /*job_id*/) override { return NotHere("RetryJob"); }
     Result<core::Job> ReopenJob(std::int64_t /*job_id*/) override { return NotHere("ReopenJob"); }
-    Result<std::vector<core::JobLogLine>> GetJobLogs(std::int64_t /*job_id*/, std::int64_t /*after_id*/, int /*limit*/) override { return NotHere("GetJobLogs"); }
-    Result<std::vector<core::JobLogLine>> GetRecentJobLogs(std::int64_t /*job_id*/, int /*limit*/) override { return NotHere("GetRecentJobLogs"); }
-    Result<core::Content> CreateContent(const core::Content& /*c*/) override { return NotHere("CreateContent"); }
-    Result<Page<core::Content>> ListContent(const ContentQuery& /*q*/) override { return NotHere("ListContent"); }
-    Result<core::Content> PatchContent(std::int64_t /*id*/, const ContentPatch& /*p*/) override { return NotHere("PatchContent"); }
-    Status ScheduleObjectDelete(const std::string& /*prefix*/, core::UnixMillis /*due_at*/) override { return NotHere("ScheduleObjectDelete"); }
-    Result<std::vector<std::string>> TakeDueObjectDeletes(core::UnixMillis /*now*/) override { return NotHere("TakeDueObjectDeletes"); }
+    Result<std::vector<core::JobLogLine>> GetJobLogs(std::int64_t /*job_id*/,
+                                                     std::int64_t /*after_id*/,
+                                                     int /*limit*/) override {
+        return NotHere("GetJobLogs");
+    }
+    Result<std::vector<core::JobLogLine>> GetRecentJobLogs(std::int64_t /*job_id*/,
+                                                           int /*limit*/) override {
+        return NotHere("GetRecentJobLogs");
+    }
+    Result<core::Content> CreateContent(const core::Content& /*c*/) override {
+        return NotHere("CreateContent");
+    }
+    Result<Page<core::Content>> ListContent(const ContentQuery& /*q*/) override {
+        return NotHere("ListContent");
+    }
+    Result<core::Content> PatchContent(std::int64_t /*id*/, const ContentPatch& /*p*/) override {
+        return NotHere("PatchContent");
+    }
+    Status ScheduleObjectDelete(const std::string& /*prefix*/,
+                                core::UnixMillis /*due_at*/) override {
+        return NotHere("ScheduleObjectDelete");
+    }
+    Result<std::vector<std::string>> TakeDueObjectDeletes(core::UnixMillis /*now*/) override {
+        return NotHere("TakeDueObjectDeletes");
+    }
     Result<int> SweepAbandonedContent() override { return NotHere("SweepAbandonedContent"); }
-    Result<std::vector<core::Asset>> ListAssetsForJob(std::int64_t /*job_id*/) override { return NotHere("ListAssetsForJob"); }
-    Result<std::vector<core::Asset>> ListAssetsForContent(std::int64_t /*content_id*/) override { return NotHere("ListAssetsForContent"); }
-    Status LinkJobAssetsToContent(std::int64_t /*job_id*/, std::int64_t /*content_id*/) override { return NotHere("LinkJobAssetsToContent"); }
-    Result<core::Playlist> CreatePlaylist(const core::Playlist& /*p*/) override { return NotHere("CreatePlaylist"); }
-    Result<core::Playlist> GetPlaylist(std::int64_t /*id*/) override { return NotHere("GetPlaylist"); }
-    Result<core::Playlist> GetPlaylistBySlug(const std::string& /*slug*/) override { return NotHere("GetPlaylistBySlug"); }
-    Result<std::vector<core::Playlist>> ListPlaylists() override { return NotHere("ListPlaylists"); }
-    Status UpdatePlaylist(const core::Playlist& /*p*/) override { return NotHere("UpdatePlaylist"); }
+    Result<std::vector<core::Asset>> ListAssetsForJob(std::int64_t /*job_id*/) override {
+        return NotHere("ListAssetsForJob");
+    }
+    Result<std::vector<core::Asset>> ListAssetsForContent(std::int64_t /*content_id*/) override {
+        return NotHere("ListAssetsForContent");
+    }
+    Status LinkJobAssetsToContent(std::int64_t /*job_id*/, std::int64_t /*content_id*/) override {
+        return NotHere("LinkJobAssetsToContent");
+    }
+    Result<core::Playlist> CreatePlaylist(const core::Playlist& /*p*/) override {
+        return NotHere("CreatePlaylist");
+    }
+    Result<core::Playlist> GetPlaylist(std::int64_t /*id*/) override {
+        return NotHere("GetPlaylist");
+    }
+    Result<core::Playlist> GetPlaylistBySlug(const std::string& /*slug*/) override {
+        return NotHere("GetPlaylistBySlug");
+    }
+    Result<std::vector<core::Playlist>> ListPlaylists() override {
+        return NotHere("ListPlaylists");
+    }
+    Status UpdatePlaylist(const core::Playlist& /*p*/) override {
+        return NotHere("UpdatePlaylist");
+    }
     Status DeletePlaylist(std::int64_t /*id*/) override { return NotHere("DeletePlaylist"); }
     Result<core::Playlist> DefaultPlaylist() override { return NotHere("DefaultPlaylist"); }
-    Result<std::string> GetChannelState(std::int64_t /*playlist_id*/) override { return NotHere("GetChannelState"); }
-    Status PutChannelState(std::int64_t /*playlist_id*/, const std::string& /*state*/) override { return NotHere("PutChannelState"); }
+    Result<std::string> GetChannelState(std::int64_t /*playlist_id*/) override {
+        return NotHere("GetChannelState");
+    }
+    Status PutChannelState(std::int64_t /*playlist_id*/, const std::string& /*state*/) override {
+        return NotHere("PutChannelState");
+    }
 
 private:
     static Error NotHere(const std::string& what) {
@@ -472,7 +574,8 @@ public:
         return {};
     }
     Status PutFile(std::string_view key, const fs::path& file) override {
-        if (!storage::IsValidKey(key)) return Error::Invalid("not a media key: " + std::string(key));
+        if (!storage::IsValidKey(key))
+            return Error::Invalid("not a media key: " + std::string(key));
         BEACON_TRY(t, tokens_.ForKey(key));
         BEACON_TRY(a, client_.PutFile(Path(t.first, key), t.second, file));
         (void)a;
@@ -485,7 +588,8 @@ public:
     Result<std::string> GetRange(std::string_view key, std::int64_t offset,
                                  std::int64_t length) override {
         if (length <= 0) return std::string();
-        if (!storage::IsValidKey(key)) return Error::Invalid("not a media key: " + std::string(key));
+        if (!storage::IsValidKey(key))
+            return Error::Invalid("not a media key: " + std::string(key));
         BEACON_TRY(t, tokens_.ForKey(key));
         auto a = client_.Call("GET", Path(t.first, key), t.second, {},
                               std::to_string(offset) + "-" + std::to_string(offset + length - 1));
@@ -495,13 +599,15 @@ public:
         }
         if (a->status == 200) {  // the whole object: cut the range here
             if (offset >= static_cast<std::int64_t>(a->body.size())) return std::string();
-            return a->body.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(length));
+            return a->body.substr(static_cast<std::size_t>(offset),
+                                  static_cast<std::size_t>(length));
         }
         return std::move(a->body);
     }
     bool Exists(std::string_view key) override { return Size(key).ok(); }
     Result<std::int64_t> Size(std::string_view key) override {
-        if (!storage::IsValidKey(key)) return Error::Invalid("not a media key: " + std::string(key));
+        if (!storage::IsValidKey(key))
+            return Error::Invalid("not a media key: " + std::string(key));
         BEACON_TRY(t, tokens_.ForKey(key));
         BEACON_TRY(a, client_.Call("GET", Path(t.first, key) + "?stat=1", t.second));
         BEACON_TRY(j, JsonOf(a));
@@ -524,7 +630,8 @@ private:
         return "/api/v1/remote/jobs/" + std::to_string(job) + "/objects/" + std::string(key);
     }
     Result<HttpAnswer> Object(const std::string& method, std::string_view key, std::string body) {
-        if (!storage::IsValidKey(key)) return Error::Invalid("not a media key: " + std::string(key));
+        if (!storage::IsValidKey(key))
+            return Error::Invalid("not a media key: " + std::string(key));
         BEACON_TRY(t, tokens_.ForKey(key));
         return client_.Call(method, Path(t.first, key), t.second, body);
     }

@@ -87,7 +87,8 @@ struct Registration {
     std::string worker_token;
     int lease_seconds = 30;
 };
-core::Result<Registration> RegisterWorker(StudioClient& client, const std::string& registration_token,
+core::Result<Registration> RegisterWorker(StudioClient& client,
+                                          const std::string& registration_token,
                                           const std::string& name, const std::string& host);
 
 /// storage::Database over HTTP for a remote worker: the job, stage, log, library-row and asset

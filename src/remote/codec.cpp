@@ -149,12 +149,17 @@ core::Result<core::Content> ParseWireContent(const Json& j) {
 }
 
 Json WireAsset(const core::Asset& a) {
-    return Json{{"id", a.id},         {"job_id", OptInt(a.job_id)},
+    return Json{{"id", a.id},
+                {"job_id", OptInt(a.job_id)},
                 {"content_id", OptInt(a.content_id)},
-                {"kind", a.kind},     {"hash", a.hash},
-                {"key", a.key},       {"mime", a.mime},
-                {"size", a.size},     {"engine", a.engine},
-                {"model", a.model},   {"parameters", a.parameters},
+                {"kind", a.kind},
+                {"hash", a.hash},
+                {"key", a.key},
+                {"mime", a.mime},
+                {"size", a.size},
+                {"engine", a.engine},
+                {"model", a.model},
+                {"parameters", a.parameters},
                 {"created_at", a.created_at}};
 }
 
@@ -202,18 +207,19 @@ core::Result<core::JobLogLine> ParseWireLogLine(const Json& j) {
 }
 
 Json WireError(const core::Error& e) {
-    return Json{{"code", core::ToString(e.code)}, {"message", e.message}, {"retryable", e.retryable}};
+    return Json{
+        {"code", core::ToString(e.code)}, {"message", e.message}, {"retryable", e.retryable}};
 }
 
 core::Error ParseWireError(const Json& j) {
     core::Error e = core::Error::Internal(j.value("message", std::string("error")));
     const std::string code = j.value("code", std::string());
-    for (auto c : {core::ErrorCode::kInvalidArgument, core::ErrorCode::kUnauthorized,
-                   core::ErrorCode::kForbidden, core::ErrorCode::kNotFound,
-                   core::ErrorCode::kConflict, core::ErrorCode::kTooLarge,
-                   core::ErrorCode::kRateLimited, core::ErrorCode::kCanceled,
-                   core::ErrorCode::kTimeout, core::ErrorCode::kUnavailable,
-                   core::ErrorCode::kExternal, core::ErrorCode::kInternal}) {
+    for (auto c :
+         {core::ErrorCode::kInvalidArgument, core::ErrorCode::kUnauthorized,
+          core::ErrorCode::kForbidden, core::ErrorCode::kNotFound, core::ErrorCode::kConflict,
+          core::ErrorCode::kTooLarge, core::ErrorCode::kRateLimited, core::ErrorCode::kCanceled,
+          core::ErrorCode::kTimeout, core::ErrorCode::kUnavailable, core::ErrorCode::kExternal,
+          core::ErrorCode::kInternal}) {
         if (core::ToString(c) == code) e.code = c;
     }
     e.retryable = j.value("retryable", false);

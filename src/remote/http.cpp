@@ -128,10 +128,11 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
                        if (!name.is_string()) return Fail(Error::Invalid("name: a string"));
                        auto made = s.CreateRegistrationToken(name.get<std::string>());
                        if (!made.ok()) return Fail(made.error());
-                       return Api::Json(201, {{"id", made->first.id},
-                                              {"name", made->first.name},
-                                              {"created_at", core::FormatTimestamp(made->first.created_at)},
-                                              {"token", made->second}});
+                       return Api::Json(
+                           201, {{"id", made->first.id},
+                                 {"name", made->first.name},
+                                 {"created_at", core::FormatTimestamp(made->first.created_at)},
+                                 {"token", made->second}});
                    }});
     out.push_back({"DELETE", "/api/v1/workers/tokens/{id}", RouteAccess::kUser, [&s](Request& req) {
                        auto id = IdParam(req, "id");
@@ -143,33 +144,35 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
 
     // ---- worker: registration, claims ------------------------------------------------------
     ExtensionRoute reg{"POST", "/api/v1/remote/register", RouteAccess::kPublic, [&s](Request& req) {
-        auto body = Body(req);
-        if (!body.ok()) return Fail(body.error());
-        auto made = s.Register(Token(req), body->value("name", std::string()),
-                               body->value("host", std::string()));
-        if (!made.ok()) return Fail(made.error());
-        return Api::Json(201, {{"worker_id", made->first.id},
-                               {"worker_token", made->second},
-                               {"lease_seconds", s.options().silent_after.count() / 1000}});
-    }};
+                           auto body = Body(req);
+                           if (!body.ok()) return Fail(body.error());
+                           auto made = s.Register(Token(req), body->value("name", std::string()),
+                                                  body->value("host", std::string()));
+                           if (!made.ok()) return Fail(made.error());
+                           return Api::Json(
+                               201, {{"worker_id", made->first.id},
+                                     {"worker_token", made->second},
+                                     {"lease_seconds", s.options().silent_after.count() / 1000}});
+                       }};
     reg.any_host = true;
     out.push_back(std::move(reg));
-    ExtensionRoute claim{"POST", "/api/v1/remote/claim", RouteAccess::kPublic, [&s](Request& req) {
-        auto w = s.AuthenticateWorker(Token(req));
-        if (!w.ok()) return Fail(w.error());
-        auto got = s.Claim(*w);
-        if (!got.ok()) return Fail(got.error());
-        if (!got->has_value()) return Reply{204, ""};
-        return Api::Json(200, {{"job", WireJob((*got)->first)}, {"job_token", (*got)->second}});
-    }};
+    ExtensionRoute claim{
+        "POST", "/api/v1/remote/claim", RouteAccess::kPublic, [&s](Request& req) {
+            auto w = s.AuthenticateWorker(Token(req));
+            if (!w.ok()) return Fail(w.error());
+            auto got = s.Claim(*w);
+            if (!got.ok()) return Fail(got.error());
+            if (!got->has_value()) return Reply{204, ""};
+            return Api::Json(200, {{"job", WireJob((*got)->first)}, {"job_token", (*got)->second}});
+        }};
     claim.any_host = true;
     out.push_back(std::move(claim));
     ExtensionRoute off{"POST", "/api/v1/remote/signoff", RouteAccess::kPublic, [&s](Request& req) {
-        auto w = s.AuthenticateWorker(Token(req));
-        if (!w.ok()) return Fail(w.error());
-        if (auto st = s.SignOff(*w); !st.ok()) return Fail(st.error());
-        return Reply{204, ""};
-    }};
+                           auto w = s.AuthenticateWorker(Token(req));
+                           if (!w.ok()) return Fail(w.error());
+                           if (auto st = s.SignOff(*w); !st.ok()) return Fail(st.error());
+                           return Reply{204, ""};
+                       }};
     off.any_host = true;
     out.push_back(std::move(off));
 
@@ -184,7 +187,8 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
         if (!body.ok()) return Fail(body.error());
         if (body->contains("status")) {
             auto state = core::ParseJobState(body->value("status", std::string()));
-            if (!state || core::IsTerminal(*state)) return Fail(Error::Invalid("status: a running state"));
+            if (!state || core::IsTerminal(*state))
+                return Fail(Error::Invalid("status: a running state"));
             auto st = s.Progress(g, *state, body->value("progress", 0));
             if (!st.ok()) return Fail(st.error());
             return Api::Json(200, {{"held", true}});
@@ -211,16 +215,18 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
         auto st = s.db().RecordStage(g.assignment.job_id, stage, (*body)["outputs"]);
         return st.ok() ? Reply{204, ""} : Fail(st.error());
     }));
-    out.push_back(JobRoute(s, "POST", job + "/stages/forget", [&s](Request& req, const JobGrant& g) {
-        auto body = Body(req);
-        if (!body.ok()) return Fail(body.error());
-        std::vector<std::string> names;
-        if (body->contains("stages") && (*body)["stages"].is_array()) {
-            for (const auto& n : (*body)["stages"]) if (n.is_string()) names.push_back(n);
-        }
-        auto st = s.db().ForgetStages(g.assignment.job_id, names);
-        return st.ok() ? Reply{204, ""} : Fail(st.error());
-    }));
+    out.push_back(
+        JobRoute(s, "POST", job + "/stages/forget", [&s](Request& req, const JobGrant& g) {
+            auto body = Body(req);
+            if (!body.ok()) return Fail(body.error());
+            std::vector<std::string> names;
+            if (body->contains("stages") && (*body)["stages"].is_array()) {
+                for (const auto& n : (*body)["stages"])
+                    if (n.is_string()) names.push_back(n);
+            }
+            auto st = s.db().ForgetStages(g.assignment.job_id, names);
+            return st.ok() ? Reply{204, ""} : Fail(st.error());
+        }));
     out.push_back(JobRoute(s, "POST", job + "/urls", [&s](Request& req, const JobGrant& g) {
         auto body = Body(req);
         if (!body.ok()) return Fail(body.error());
@@ -276,29 +282,31 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
         auto c = s.db().GetContent(cid);
         return c.ok() ? Api::Json(200, WireContent(*c)) : Fail(c.error());
     }));
-    out.push_back(content_route("PUT", content, [&s](Request& req, const JobGrant&, std::int64_t cid) {
-        auto body = Body(req);
-        if (!body.ok()) return Fail(body.error());
-        auto c = ParseWireContent(*body);
-        if (!c.ok()) return Fail(c.error());
-        c->id = cid;
-        auto st = s.db().UpdateContent(*c);
-        return st.ok() ? Reply{204, ""} : Fail(st.error());
-    }));
-    out.push_back(content_route("DELETE", content, [&s](Request&, const JobGrant&, std::int64_t cid) {
-        auto st = s.db().DeleteContent(cid);
-        return st.ok() ? Reply{204, ""} : Fail(st.error());
-    }));
+    out.push_back(
+        content_route("PUT", content, [&s](Request& req, const JobGrant&, std::int64_t cid) {
+            auto body = Body(req);
+            if (!body.ok()) return Fail(body.error());
+            auto c = ParseWireContent(*body);
+            if (!c.ok()) return Fail(c.error());
+            c->id = cid;
+            auto st = s.db().UpdateContent(*c);
+            return st.ok() ? Reply{204, ""} : Fail(st.error());
+        }));
+    out.push_back(
+        content_route("DELETE", content, [&s](Request&, const JobGrant&, std::int64_t cid) {
+            auto st = s.db().DeleteContent(cid);
+            return st.ok() ? Reply{204, ""} : Fail(st.error());
+        }));
     out.push_back(content_route("POST", content + "/complete",
                                 [&s](Request& req, const JobGrant& g, std::int64_t cid) {
-        auto body = Body(req);
-        if (!body.ok()) return Fail(body.error());
-        auto c = ParseWireContent(*body);
-        if (!c.ok()) return Fail(c.error());
-        c->id = cid;
-        auto st = s.db().CompleteJobContent(g.assignment.job_id, *c);
-        return st.ok() ? Reply{204, ""} : Fail(st.error());
-    }));
+                                    auto body = Body(req);
+                                    if (!body.ok()) return Fail(body.error());
+                                    auto c = ParseWireContent(*body);
+                                    if (!c.ok()) return Fail(c.error());
+                                    c->id = cid;
+                                    auto st = s.db().CompleteJobContent(g.assignment.job_id, *c);
+                                    return st.ok() ? Reply{204, ""} : Fail(st.error());
+                                }));
     // Assets (provenance and the engine/encode cache).
     out.push_back(JobRoute(s, "POST", job + "/assets", [&s](Request& req, const JobGrant& g) {
         auto body = Body(req);
@@ -344,8 +352,8 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
         [&s](Request& req, const JobGrant& g) -> Reply {
             const std::string key = KeyParam(req);
             if (!s.MayWrite(g, key))
-                return Fail(Error{core::ErrorCode::kForbidden,
-                                  "this job token may not write " + key});
+                return Fail(
+                    Error{core::ErrorCode::kForbidden, "this job token may not write " + key});
             auto st = s.store().Put(key, req.msg.body());
             return st.ok() ? Reply{204, ""} : Fail(st.error());
         },

@@ -159,7 +159,12 @@ core::Result<WorkerRecord> Registry::AddWorker(const std::string& name, const st
     Statement s(impl_->conn,
                 "INSERT INTO workers (name, host, registration_id, token_hash, created_at, "
                 "last_seen) VALUES (?, ?, ?, ?, ?, ?)");
-    s.Bind(1, name).Bind(2, host).Bind(3, registration_id).Bind(4, token_hash).Bind(5, now).Bind(6, now);
+    s.Bind(1, name)
+        .Bind(2, host)
+        .Bind(3, registration_id)
+        .Bind(4, token_hash)
+        .Bind(5, now)
+        .Bind(6, now);
     BEACON_CHECK(s.Run());
     WorkerRecord w;
     w.id = sqlite3_last_insert_rowid(impl_->conn.db);
@@ -230,7 +235,12 @@ core::Result<Assignment> Registry::AddAssignment(std::int64_t worker_id, std::in
     Statement s(impl_->conn,
                 "INSERT INTO assignments (worker_id, job_id, owner, token_hash, claimed_at, "
                 "last_seen) VALUES (?, ?, ?, ?, ?, ?)");
-    s.Bind(1, worker_id).Bind(2, job_id).Bind(3, owner).Bind(4, token_hash).Bind(5, now).Bind(6, now);
+    s.Bind(1, worker_id)
+        .Bind(2, job_id)
+        .Bind(3, owner)
+        .Bind(4, token_hash)
+        .Bind(5, now)
+        .Bind(6, now);
     BEACON_CHECK(s.Run());
     Assignment a;
     a.id = sqlite3_last_insert_rowid(impl_->conn.db);

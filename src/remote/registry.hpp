@@ -73,8 +73,8 @@ public:
     core::Status CountJobDone(std::int64_t worker_id);
 
     core::Result<Assignment> AddAssignment(std::int64_t worker_id, std::int64_t job_id,
-                                           const std::string& owner,
-                                           const std::string& token_hash, core::UnixMillis now);
+                                           const std::string& owner, const std::string& token_hash,
+                                           core::UnixMillis now);
     /// The assignment of this job token (any state); NotFound when unknown.
     core::Result<Assignment> FindAssignment(const std::string& token_hash);
     core::Status TouchAssignment(std::int64_t id, core::UnixMillis now);

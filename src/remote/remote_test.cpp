@@ -156,13 +156,14 @@ TEST_F(RemoteServiceTest, ASilentWorkersJobIsRequeuedAndCompletesOnceElsewhere) 
     auto stale = service_->Authorize((*claim_a)->second, id);
     ASSERT_FALSE(stale.ok());
     EXPECT_EQ(stale.error().code, core::ErrorCode::kConflict);
-    auto late = service_->Finish(*grant_a, core::JobState::kFailed,
-                                 core::Error::Internal("late"), std::nullopt);
+    auto late = service_->Finish(*grant_a, core::JobState::kFailed, core::Error::Internal("late"),
+                                 std::nullopt);
     EXPECT_FALSE(late.ok()) << "a grant taken before the watchdog must not finish the job";
 
     auto grant_b = service_->Authorize((*claim_b)->second, id);
     ASSERT_TRUE(grant_b.ok());
-    ASSERT_TRUE(service_->Finish(*grant_b, core::JobState::kCompleted, std::nullopt, std::nullopt).ok());
+    ASSERT_TRUE(
+        service_->Finish(*grant_b, core::JobState::kCompleted, std::nullopt, std::nullopt).ok());
     job = db_->GetJob(id);
     EXPECT_EQ(job->status, core::JobState::kCompleted);
     // Finished once: the same token cannot finish it again.
@@ -190,7 +191,8 @@ TEST_F(RemoteServiceTest, AHeartbeatKeepsTheJob) {
         EXPECT_EQ(service_->RunWatchdogOnce(), 0);
     }
     EXPECT_TRUE(db_->GetJob(id)->error_log.empty());
-    EXPECT_TRUE(service_->Finish(*grant, core::JobState::kCompleted, std::nullopt, std::nullopt).ok());
+    EXPECT_TRUE(
+        service_->Finish(*grant, core::JobState::kCompleted, std::nullopt, std::nullopt).ok());
 }
 
 }  // namespace

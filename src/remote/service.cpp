@@ -14,8 +14,7 @@ namespace {
 
 std::string Owner(const WorkerRecord& w) {
     // Unique per claim: a lease owner never matches an earlier claim of the same job.
-    return "remote:" + std::to_string(w.id) + "@" + w.host + "/" +
-           server::RandomToken(6);
+    return "remote:" + std::to_string(w.id) + "@" + w.host + "/" + server::RandomToken(6);
 }
 
 }  // namespace
@@ -61,9 +60,9 @@ int RemoteService::RunWatchdogOnce() {
         if (!held.ok() || !*held) continue;
         auto job = db_.GetJob(a.job_id);
         if (!job.ok() || core::IsTerminal(job->status)) continue;
-        const std::string reason =
-            "remote worker " + std::to_string(a.worker_id) + " went silent for " +
-            std::to_string((now - a.last_seen) / 1000) + " s; job re-queued";
+        const std::string reason = "remote worker " + std::to_string(a.worker_id) +
+                                   " went silent for " +
+                                   std::to_string((now - a.last_seen) / 1000) + " s; job re-queued";
         if (auto st = db_.RequeueJob(a.job_id, 0, reason); !st.ok()) {
             std::cerr << "beacon: remote workers: cannot re-queue job " << a.job_id << ": "
                       << st.error().message << "\n";

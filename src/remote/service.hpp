@@ -52,9 +52,8 @@ public:
 
     // ---- worker side ------------------------------------------------------------------------
     /// Registers a worker with a registration token: its record and its own secret.
-    core::Result<std::pair<WorkerRecord, std::string>> Register(const std::string& registration_token,
-                                                               const std::string& name,
-                                                               const std::string& host);
+    core::Result<std::pair<WorkerRecord, std::string>> Register(
+        const std::string& registration_token, const std::string& name, const std::string& host);
     /// Unauthorized when the worker secret is unknown or its registration token was revoked.
     core::Result<WorkerRecord> AuthenticateWorker(const std::string& worker_token);
     /// Claims the next job for the worker: the job and its job token; nullopt when none.
