@@ -16,10 +16,12 @@ export function ConfirmHost() {
     ask?.resolve(ok);
     setAsk(null);
   };
+  // Rendered only while asking: the page's own dialogs stay the only ones in the document.
+  if (!ask) return null;
   return (
-    <ConfirmDialog open={ask !== null} title="This item was never reviewed" confirmLabel="Confirm"
+    <ConfirmDialog open title="This item was never reviewed" confirmLabel="Confirm"
       onCancel={() => answer(false)} onConfirm={() => answer(true)}>
-      <p data-testid="confirm-message">{ask?.message}</p>
+      <p data-testid="confirm-message">{ask.message}</p>
       <p className="small">Confirm to go ahead anyway, or flag it and have it reviewed first.</p>
     </ConfirmDialog>
   );
