@@ -89,8 +89,11 @@ export async function openWorldPip(stage: HTMLElement, canvas: HTMLCanvasElement
     };
     video.addEventListener("leavepictureinpicture", end);
     try {
-      await video.play();
-      await video.requestPictureInPicture();
+      // A browser may leave either promise pending (headless Chromium does): give up after 5 s.
+      await Promise.race([
+        video.play().then(() => video.requestPictureInPicture()),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("picture-in-picture did not start")), 5000)),
+      ]);
     } catch (e) {
       end();
       throw e;
