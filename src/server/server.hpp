@@ -102,6 +102,13 @@ struct ServerDeps {
     /// to the world the job renders from (Invalid → 400, another user's or no world → 404).
     /// Empty: those fields are refused as unknown.
     std::function<core::Result<core::Json>(std::int64_t user_id, const core::Json& body)> pin_world;
+    /// Moderation (src/ops/moderation_http.hpp): with `done` false, asked before an item is
+    /// published to LiveLoop (`action` "publish") or made public ("share"); a reply refuses it
+    /// (409). With `done` true, told after a publish, share or delete succeeded (audit log).
+    /// Empty: everything is allowed.
+    std::function<std::optional<Reply>(const Request& req, std::string_view action,
+                                       std::int64_t content_id, bool done)>
+        moderation;
 };
 
 struct ServerOptions {
