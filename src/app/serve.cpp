@@ -17,6 +17,8 @@
 #include "app/batch.hpp"
 #include "app/commands.hpp"
 #include "app/ops_wiring.hpp"
+#include "ops/moderation.hpp"
+#include "ops/moderation_http.hpp"
 #include "app/languages_routes.hpp"
 #include "app/wiki_wiring.hpp"
 #include "app/worker_remote.hpp"
@@ -203,6 +205,12 @@ int Serve(const CommonOptions& common, const std::string& listen) {
         return std::cerr << "beacon: liveloop.time_zone: " << zone.error().message << "\n", 1;
     }
     live_options.time_zone = *zone;
+    // Moderation (src/ops): flagged items leave playout; going public asks for a review.
+    auto moderation = ops::Moderation::Open(rt.cfg.data_dir / "beacon.db");
+    if (!moderation.ok()) std::cerr << "beacon: moderation off: " << moderation.error().message << "\n";
+    if (moderation.ok()) {
+        live_options.held_back = [m = moderation->get()](std::int64_t id) { return m->IsFlagged(id); };
+    }
     liveloop::LiveLoopService live(*rt.db, *rt.store, live_options);
     HealthCache health(*rt.engines);
     // Library changes reach the channels at once (a deleted item leaves their future).
@@ -213,6 +221,10 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     });
 
     server::ServerDeps deps{*rt.db, *rt.store, rt.events, rt.workers.get()};
+    if (moderation.ok()) {
+        deps.moderation = ops::MakeModerationHook(**moderation, *rt.db);
+        for (auto& r : ops::ModerationRoutes(**moderation, *rt.db, rt.events)) deps.routes.push_back(std::move(r));
+    }
 #ifdef BEACON_WITH_VERSE
     deps.pin_world = [&verse_service](std::int64_t user, const Json& body) {
         return verse_service.PinForVideo(user, body);

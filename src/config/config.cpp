@@ -333,7 +333,7 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                 continue;  // handled below
             }
             auto it = std::find_if(fields.begin(), fields.end(),
-                                   [&](const Field& f) { return f.name == key; });
+                                   [&name = key](const Field& f) { return f.name == name; });
             if (it == fields.end()) return Error::Invalid(source_name + ": unknown key '" + path + "'");
             if (auto bad = it->set(value); !bad.empty()) {
                 return Error::Invalid(source_name + ": '" + path + "' " + bad);

@@ -110,6 +110,25 @@ TEST_F(ServiceTest, AnswersOnlyAuthenticatedCallersAndKnownPaths) {
     EXPECT_NE(logo.body.find("<svg"), std::string::npos);
 }
 
+TEST_F(ServiceTest, AnItemHeldBackByModerationIsNotPlayedUntilReleased) {
+    const auto a = AddItem("Flagged", {4, 4}, {"en"});
+    AddChannel("mod", {a});
+    std::atomic<bool> held{true};
+    LiveLoopOptions o;
+    o.window_segments = 5;
+    o.horizon_seconds = 60;
+    o.clock = [this] { return clock_.load(); };
+    o.held_back = [&held, a](std::int64_t id) { return id == a && held.load(); };
+    LiveLoopService svc(*db_, *store_, o);
+    auto refused = svc.Handle("mod/video.m3u8", "", true, "");
+    EXPECT_EQ(refused.status, 503u);
+    EXPECT_NE(refused.body.find("flagged for review"), std::string::npos) << refused.body;
+    held = false;  // approved: moderation tells LiveLoop the item changed
+    svc.OnContentChanged(a);
+    auto played = svc.Handle("mod/video.m3u8", "", true, "");
+    EXPECT_EQ(played.status, 200u) << played.body;
+}
+
 TEST_F(ServiceTest, InactiveChannelIs404AndEmptyChannelIs503WithAReason) {
     AddChannel("off", {}, false);
     auto svc = MakeService();
