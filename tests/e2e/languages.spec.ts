@@ -13,6 +13,12 @@ const item = itemOnFirstUse(srv, {
   title: `The ${WORD} lighthouse`,
   duration_target: 8,
 });
+/** A second item that stays English only (the Library's language filter must leave it out). */
+const englishOnly = itemOnFirstUse(srv, {
+  prompt: `A fox crosses a snowy field ${WORD} at midnight. 1 scene.`,
+  title: `The ${WORD} fox`,
+  duration_target: 5,
+});
 
 test("an unsupported language is refused naming what is supported", async ({ browser }) => {
   const ctx = await loggedIn(browser, srv);
@@ -71,6 +77,17 @@ test("add Spanish from the item page, watch it in the player's menus, remove it"
     await page.keyboard.press("Escape");
     const vtt = await (await ctx.request.get(es.captions_url)).text();
     expect(vtt).toMatch(/faro/i);
+
+    // The Library filters by language: Spanish shows this item only, not the English-only one.
+    const other = await englishOnly(ctx.request);
+    await page.goto("/library");
+    await expect(page.getByTestId("library-item")).toHaveCount(2);
+    await page.getByRole("combobox", { name: "Language", exact: true }).selectOption("es");
+    await expect(page).toHaveURL(/language=es/);
+    await expect(page.getByTestId("library-item")).toHaveCount(1);
+    const listed = await (await ctx.request.get("/api/v1/content?language=es")).json();
+    expect(listed.items.map((x: { id: number }) => x.id)).toEqual([contentId]);
+    expect(other.contentId).not.toBe(contentId);
 
     // Remove it again.
     await page.goto(`/library/${contentId}`);
