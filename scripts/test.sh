@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 
+echo "== source file sizes"
+./scripts/check_sizes.sh
+
 echo "== C++ tests (ctest)"
 ctest --test-dir build --output-on-failure -j2 --timeout 600
 
