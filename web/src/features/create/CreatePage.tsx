@@ -12,19 +12,22 @@ import { worldFields, WorldPicker, type WorldChoice } from "../verse/WorldPicker
 const STYLES = ["cinematic", "broadcast", "ambient", "documentary", "storybook", "noir"];
 const LANGUAGES: Record<string, string> = { en: "English", es: "Spanish", fr: "French", de: "German", it: "Italian", pt: "Portuguese" };
 
+type FormFields = Required<Omit<GenerateRequest, "world_id" | "world_camera">>;
+
 /** Create: prompt editor (left) → preview player (centre) → live job log and assets (right). */
 export function CreatePage() {
   const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const jobId = Number(params.get("job")) || null;
 
-  const [form, setForm] = useState<Required<GenerateRequest>>({
+  // The form's own fields; the world (below) is added when the job is sent.
+  const [form, setForm] = useState<FormFields>({
     prompt: "", title: "", style: "cinematic", voice: "", language: "en",
     duration_target: 7, output_preset: "720p", produce_preview: true,
   });
   // Verse: a world the scenes are rendered from (/create?world=N from a world's page).
   const [world, setWorld] = useState<WorldChoice>({ id: Number(params.get("world")) || null, camera: "orbit" });
-  const set = <K extends keyof GenerateRequest>(k: K, v: Required<GenerateRequest>[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const set = <K extends keyof FormFields>(k: K, v: FormFields[K]) => setForm((f) => ({ ...f, [k]: v }));
 
   const engines = useQuery({ queryKey: qk.engines, queryFn: api.engines, staleTime: 60_000 });
   const voices = useQuery({ queryKey: qk.voices, queryFn: api.voices, staleTime: 300_000 });
@@ -59,7 +62,7 @@ export function CreatePage() {
       voice: j.voice ?? "",
       language: j.language || f.language,
       duration_target: typeof j.duration_target === "number" && j.duration_target > 0 ? j.duration_target : f.duration_target,
-      output_preset: (j.output_preset as Required<GenerateRequest>["output_preset"]) || f.output_preset,
+      output_preset: (j.output_preset as FormFields["output_preset"]) || f.output_preset,
       produce_preview: typeof j.produce_preview === "boolean" ? j.produce_preview : f.produce_preview,
     }));
   }, [job.data, jobId]);
@@ -81,11 +84,10 @@ export function CreatePage() {
 
   const generate = useMutation({
     mutationFn: () => {
-      const body: GenerateRequest = { ...form, duration_target: Number(form.duration_target) };
+      const body: GenerateRequest = { ...form, duration_target: Number(form.duration_target), ...worldFields(world) };
       if (!body.title) delete body.title;
       if (!body.voice) delete body.voice;
-      const withWorld: typeof body & ReturnType<typeof worldFields> = { ...body, ...worldFields(world) };
-      return api.generate(withWorld);
+      return api.generate(body);
     },
     onSuccess: (r) => {
       filledFor.current = r.job_id;
