@@ -165,3 +165,49 @@ test("Arcade: the sample games are installed on first start and each reaches its
     await ctx.close();
   }
 });
+
+test("Arcade: Play in Picture-in-Picture moves the game into its own window, the SDK still talks, and back", async ({ browser }) => {
+  const ctx = await loggedIn(browser, srv);
+  try {
+    // Headless Chromium has no Document PiP window; this stand-in gives the page a real window
+    // of its own (a popup on the studio's origin, as a Document PiP window is), so the game
+    // really loads there from its own origin and its SDK messages really go to that window.
+    await ctx.addInitScript(() => {
+      (window as unknown as Record<string, unknown>).documentPictureInPicture = {
+        requestWindow: async (o: { width: number; height: number }) => {
+          const w = window.open("", "", `popup,width=${o.width},height=${o.height}`);
+          if (!w) throw new Error("popup blocked");
+          return w;
+        },
+      };
+    });
+    const page = await ctx.newPage();
+    await page.goto("/arcade");
+    // Slide Puzzle says ready once its board is built (no animation frame needed: a headless
+    // popup window may not be given any).
+    await page.getByTestId("arcade-game").filter({ hasText: "Slide Puzzle" }).getByRole("link", { name: "Slide Puzzle" }).click();
+    await expect(page.getByTestId("arcade-sdk-state")).toContainText("Game ready", { timeout: 30_000 });
+
+    const popup = page.waitForEvent("popup");
+    await page.getByTestId("arcade-pip").click();
+    const pip = await popup;
+    // One copy of the game runs: in the window, not in the page.
+    await expect(page.getByTestId("arcade-in-pip")).toBeVisible();
+    await expect(page.getByTestId("arcade-frame")).toHaveCount(0);
+    await expect(pip.locator("iframe")).toHaveAttribute("sandbox", "allow-scripts allow-same-origin allow-pointer-lock");
+    await expect(pip.frameLocator("iframe").locator("#board")).toBeVisible({ timeout: 30_000 });
+    // The game in the window reached the studio's bridge (hello, load, ready went to its parent,
+    // the PiP window) and the page's controls drive it there.
+    await expect(page.getByTestId("arcade-sdk-state")).toContainText("Game ready", { timeout: 30_000 });
+    await expect(page.getByTestId("arcade-pause")).toBeEnabled();
+
+    // Back to the page: the window closes and the game plays in the page again.
+    await page.getByTestId("arcade-pip").click();
+    await expect.poll(() => pip.isClosed()).toBe(true);
+    await expect(page.getByTestId("arcade-frame")).toHaveCount(1);
+    await expect(page.getByTestId("arcade-sdk-state")).toContainText("Game ready", { timeout: 30_000 });
+    await expect(page.getByTestId("arcade-pip")).toHaveText("Play in Picture-in-Picture");
+  } finally {
+    await ctx.close();
+  }
+});

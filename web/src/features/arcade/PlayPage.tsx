@@ -6,10 +6,12 @@ import { ErrorNote, isNotFound, NotFound } from "../../components/ui";
 import { arcadeKeys, gamesApi } from "./api";
 import { GameBridge } from "./bridge";
 import { PlayBeside } from "./PlayBeside";
+import { GAME_ALLOW, GAME_SANDBOX, gamePipSupported, openGamePip, type GamePip } from "./pip";
 
 /**
  * Plays one game: the game's own origin in a sandboxed iframe (scripts and its own storage; no
- * top navigation, no popups, no forms), fullscreen, pause/resume and audio through the SDK.
+ * top navigation, no popups, no forms), fullscreen, pause/resume and audio through the SDK, and
+ * Picture-in-Picture (the game alone in a Document PiP window; the page's copy stops meanwhile).
  */
 export function PlayPage() {
   const id = Number(useParams().id);
@@ -21,6 +23,9 @@ export function PlayPage() {
   const [paused, setPaused] = useState(false);
   const [muted, setMuted] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const pip = useRef<GamePip | null>(null);
+  const [inPip, setInPip] = useState(false);
+  const [pipNote, setPipNote] = useState<string | null>(null);
   const qc = useQueryClient();
   const navigate = useNavigate();
 
@@ -28,7 +33,7 @@ export function PlayPage() {
   const bridge = useMemo(
     () =>
       origin
-        ? new GameBridge(() => frame.current?.contentWindow ?? null, origin, {
+        ? new GameBridge(() => (pip.current?.frame ?? frame.current)?.contentWindow ?? null, origin, {
             load: async () => (await gamesApi.load(id)).data,
             save: async (data) => void (await gamesApi.save(id, data)),
           }, { onConnected: () => setSdk(true), onReady: () => setReady(true) })
@@ -49,6 +54,9 @@ export function PlayPage() {
     return () => document.removeEventListener("visibilitychange", onVis);
   }, [bridge, paused]);
 
+  // The PiP window goes with the page.
+  useEffect(() => () => pip.current?.close(), []);
+
   const del = useMutation({
     mutationFn: () => gamesApi.remove(id),
     onSuccess: () => {
@@ -65,6 +73,35 @@ export function PlayPage() {
     else bridge?.pause();
     setPaused(!paused);
   };
+  const togglePip = async () => {
+    if (pip.current) {
+      pip.current.close();
+      return;
+    }
+    if (!gamePipSupported()) {
+      setPipNote("This browser has no Document Picture-in-Picture (Chrome and Edge 116+ have it): play here, or fullscreen.");
+      return;
+    }
+    setPipNote(null);
+    try {
+      pip.current = await openGamePip(g.play_url, g.title, (e) => void bridge?.handle(e), () => {
+        pip.current = null;
+        if (bridge) bridge.relay = null;
+        bridge?.restart();
+        setInPip(false);
+        setSdk(false);
+        setReady(false);
+      });
+      // One copy of the game runs: the page's iframe goes while the window holds it.
+      if (bridge) bridge.relay = pip.current.post;
+      bridge?.restart();
+      setSdk(false);
+      setReady(false);
+      setInPip(true);
+    } catch (e) {
+      setPipNote(`Picture-in-Picture was refused: ${(e as Error).message}`);
+    }
+  };
   const toggleMute = () => {
     bridge?.setAudio(muted);
     setMuted(!muted);
@@ -80,6 +117,11 @@ export function PlayPage() {
         <button type="button" className="btn" onClick={() => void stage.current?.requestFullscreen?.()} disabled={g.threads}>Fullscreen</button>
         <button type="button" className="btn" onClick={togglePause} disabled={!sdk} data-testid="arcade-pause">{paused ? "Resume" : "Pause"}</button>
         <button type="button" className="btn" onClick={toggleMute} disabled={!sdk} data-testid="arcade-mute">{muted ? "Sound on" : "Sound off"}</button>
+        {!g.threads && (
+          <button type="button" className="btn" onClick={() => void togglePip()} data-testid="arcade-pip">
+            {inPip ? "Back to the page" : "Play in Picture-in-Picture"}
+          </button>
+        )}
         <button type="button" className="btn btn--ghost" onClick={() => setConfirmDelete(true)}>Delete</button>
         <span className="muted small" data-testid="arcade-sdk-state">
           {sdk ? (ready ? "Game ready · saves are kept for you" : "Game connected") : "This game does not use the Beacon SDK: pause and sound controls are off (use the game's own)."}
@@ -90,6 +132,8 @@ export function PlayPage() {
           This game uses threads, which need a page of its own.{" "}
           <a className="btn btn--cta" href={g.play_url} target="_blank" rel="noopener noreferrer">Play in a new tab</a>
         </p>
+      ) : inPip ? (
+        <p className="muted" data-testid="arcade-in-pip">The game is playing in its Picture-in-Picture window.</p>
       ) : (
         <div ref={stage} className="arcade-stage" data-testid="arcade-stage">
           <iframe
@@ -98,13 +142,14 @@ export function PlayPage() {
             title={g.title}
             src={g.play_url}
             data-testid="arcade-frame"
-            sandbox="allow-scripts allow-same-origin allow-pointer-lock"
-            allow="fullscreen; gamepad; autoplay"
+            sandbox={GAME_SANDBOX}
+            allow={GAME_ALLOW}
             referrerPolicy="no-referrer"
             style={{ width: "100%", aspectRatio: "16 / 9", border: 0, background: "#000", display: "block" }}
           />
         </div>
       )}
+      {pipNote && <p className="small alert" role="status" data-testid="arcade-pip-note">{pipNote}</p>}
       {!g.threads && <PlayBeside playUrl={g.play_url} />}
       <p className="muted small">Version {g.version} · served from <code>{g.origin}</code></p>
       <ErrorNote error={del.error} />

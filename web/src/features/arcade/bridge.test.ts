@@ -65,4 +65,38 @@ describe("GameBridge", () => {
       { beacon: "host", type: "audio", enabled: false, level: 0 },
     ]);
   });
+
+  it("a restarted game (moved into or out of Picture-in-Picture) is greeted again with the host's state", () => {
+    const posted: Record<string, unknown>[] = [];
+    const frame = { postMessage: (msg: Record<string, unknown>) => posted.push(msg) } as unknown as Window;
+    const onConnected = vi.fn();
+    const bridge = new GameBridge(() => frame, ORIGIN, { load: async () => null, save: async () => undefined }, { onConnected });
+    const hello = { data: { beacon: "game", type: "hello" }, origin: ORIGIN, source: frame };
+    expect(bridge.handle(hello)).toBe(true);
+    expect(onConnected).toHaveBeenCalledOnce();
+    bridge.pause();
+    posted.length = 0;
+    // Without a restart a second greeting is just a greeting.
+    bridge.handle(hello);
+    expect(onConnected).toHaveBeenCalledOnce();
+    expect(posted.some((m) => m.type === "pause")).toBe(false);
+    // The new copy is connected anew and told it is paused.
+    bridge.restart();
+    posted.length = 0;
+    bridge.handle(hello);
+    expect(onConnected).toHaveBeenCalledTimes(2);
+    expect(posted).toContainEqual({ beacon: "host", type: "pause" });
+  });
+
+  it("answers through the relay when one is set (a game in the Picture-in-Picture window)", () => {
+    const { bridge, posted } = setup();
+    const relayed: { msg: Record<string, unknown>; origin: string }[] = [];
+    bridge.relay = (msg, origin) => relayed.push({ msg, origin });
+    bridge.pause();
+    expect(relayed).toEqual([{ msg: { beacon: "host", type: "pause" }, origin: ORIGIN }]);
+    expect(posted).toHaveLength(0);
+    bridge.relay = null;
+    bridge.resume();
+    expect(posted.map((p) => p.msg)).toEqual([{ beacon: "host", type: "resume" }]);
+  });
 });

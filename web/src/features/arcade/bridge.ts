@@ -35,6 +35,14 @@ export class GameBridge {
     return this.connected;
   }
 
+  /**
+   * A new copy of the game is starting (moved into or out of the Picture-in-Picture window):
+   * it greets again and is brought up to the host's pause and audio state then.
+   */
+  restart(): void {
+    this.connected = false;
+  }
+
   /** Handles one window "message" event; true when it was the game's and was acted on. */
   handle = (e: Pick<MessageEvent, "data" | "origin" | "source">): boolean => {
     const win = this.frame();
@@ -97,7 +105,16 @@ export class GameBridge {
     this.post({ type: "audio", ...this.audio });
   }
 
+  /**
+   * When set, messages to the game are posted through this function instead of from the page:
+   * a game in a Picture-in-Picture window accepts host messages only from that window (its
+   * parent), and a message's source is the window whose code calls postMessage.
+   */
+  relay: ((msg: Record<string, unknown>, origin: string) => void) | null = null;
+
   private post(msg: Record<string, unknown>): void {
-    this.frame()?.postMessage({ beacon: "host", ...msg }, this.origin);
+    const m = { beacon: "host", ...msg };
+    if (this.relay) this.relay(m, this.origin);
+    else this.frame()?.postMessage(m, this.origin);
   }
 }

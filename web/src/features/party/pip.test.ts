@@ -27,4 +27,14 @@ describe("duck", () => {
     duck(null, 0.5);
     expect(sent).toEqual([{ msg: { beacon: "host", type: "audio", enabled: true, level: 1 }, origin: "http://g1.localhost:8091" }]);
   });
+
+  it("posts from the PiP window's own code when the window has the relay (the SDK takes its parent's messages only)", () => {
+    const { f, sent } = frame("http://g2.localhost:8091/play/2/1/index.html");
+    const relayed: { frame: unknown; msg: unknown; origin: string }[] = [];
+    const view = { beaconRelay: (fr: unknown, msg: unknown, origin: string) => relayed.push({ frame: fr, msg, origin }) };
+    Object.defineProperty(f, "ownerDocument", { value: { defaultView: view } });
+    duck(f, 0.5);
+    expect(sent).toHaveLength(0);
+    expect(relayed).toEqual([{ frame: f, msg: { beacon: "host", type: "audio", enabled: true, level: 0.5 }, origin: "http://g2.localhost:8091" }]);
+  });
 });

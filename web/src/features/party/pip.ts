@@ -1,3 +1,5 @@
+import { installGameRelay, postToGame } from "../arcade/pip";
+
 /**
  * Picture-in-Picture for the party: Document Picture-in-Picture (Chromium) holds the video box
  * (moved, never re-created, so playback and hls.js state carry on) and a container the page
@@ -54,6 +56,7 @@ export async function openDocumentPip(videoBox: HTMLElement, onClosed: () => voi
   const w = await dpip.requestWindow({ width: 520, height: 440 });
   copyStyles(w.document);
   w.document.body.className = "party-pip";
+  installGameRelay(w.document);
   const parent = videoBox.parentNode!;
   const next = videoBox.nextSibling;
   const stage = w.document.createElement("div");
@@ -109,7 +112,8 @@ export function duck(frame: HTMLIFrameElement | null, gain: number): void {
     return;
   }
   const level = Math.max(0, Math.min(1, gain));
-  win.postMessage({ beacon: "host", type: "audio", enabled: level > 0, level }, origin);
+  // From the PiP window's own code: the SDK takes host messages from its parent only.
+  postToGame(frame, { beacon: "host", type: "audio", enabled: level > 0, level }, origin);
 }
 
 /** The fallback: the video element's own PiP. False when that is missing too. */
