@@ -150,11 +150,24 @@ class H(common.Handler):
             IN_FLIGHT["now"] += 1
             IN_FLIGHT["requests"] += 1
             IN_FLIGHT["peak"] = max(IN_FLIGHT["peak"], IN_FLIGHT["now"])
+        self._in_flight = True
         try:
             return self.post()
         finally:
+            self.leave()
+
+    def leave(self):
+        if getattr(self, "_in_flight", False):
+            self._in_flight = False
             with IN_FLIGHT_LOCK:
                 IN_FLIGHT["now"] -= 1
+
+    def send(self, *args, **kwargs):
+        # The answer is decided: no longer "in flight" from here, before its bytes go out (a
+        # client that reads them may send its next request at once, and counting that one while
+        # this thread is still writing would report more than the client ever had in flight).
+        self.leave()
+        return super().send(*args, **kwargs)
 
     def post(self):
         a = self.server.args

@@ -140,11 +140,26 @@ class H(common.Handler):
                 busy = st["summaries"] <= a.busy
             else:
                 busy = False
+        done = []
+
+        def reply(*args, **kwargs):
+            # The answer is decided: no longer "in flight" from here, before its bytes go out
+            # (a client that reads them may send its next request at once, and counting that
+            # one while this thread is still writing would report more than the client had).
+            leave()
+            return self.send(*args, **kwargs)
+
+        def leave():
+            if not done:
+                done.append(True)
+                with self.server.lock:
+                    st["in_flight"] -= 1
+
         try:
             if a.delay:
                 time.sleep(a.delay)
             if busy:
-                return self.send(429, {"type": "https://mediawiki.org/wiki/HyperSwitch/errors/too_many_requests",
+                return reply(429, {"type": "https://mediawiki.org/wiki/HyperSwitch/errors/too_many_requests",
                                        "title": "Too many requests", "method": "get",
                                        "detail": "You are making too many requests."},
                                  ctype="application/problem+json", headers={"Retry-After": str(a.retry_after or 1)})
@@ -153,20 +168,19 @@ class H(common.Handler):
             target = REDIRECTS.get(key)
             if target and kind == "summary":
                 if query.get("redirect", ["true"])[0] == "false":
-                    return self.send(200, summary(a.lang, target), ctype=PROFILE)
-                return self.send(302, summary(a.lang, target), ctype=PROFILE,
+                    return reply(200, summary(a.lang, target), ctype=PROFILE)
+                return reply(302, summary(a.lang, target), ctype=PROFILE,
                                  headers={"Location": urllib.parse.quote(target)})
             if key not in PAGES:
-                return self.send(404, {"type": "https://mediawiki.org/wiki/HyperSwitch/errors/not_found",
+                return reply(404, {"type": "https://mediawiki.org/wiki/HyperSwitch/errors/not_found",
                                        "title": "Not found.", "method": "get",
                                        "detail": "Page or revision not found.", "uri": uri},
                                  ctype="application/problem+json")
             if kind == "html":
-                return self.send(200, parsoid_html(key), ctype=HTML_PROFILE)
-            return self.send(200, summary(a.lang, key), ctype=PROFILE)
+                return reply(200, parsoid_html(key), ctype=HTML_PROFILE)
+            return reply(200, summary(a.lang, key), ctype=PROFILE)
         finally:
-            with self.server.lock:
-                st["in_flight"] -= 1
+            leave()
 
 
 if __name__ == "__main__":
