@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <thread>
 
 #include "liveloop/service.hpp"
 #include "liveloop/service_internal.hpp"
@@ -33,7 +34,11 @@ std::optional<LiveAnswer> LiveLoopService::TryCachedSegment(std::string_view pat
     std::string_view msn_text = file.substr(0, file.rfind('.'));
     if (!IsDigits(msn_text) || msn_text.size() > 18) return std::nullopt;
     const UnixMillis wall = Wall();
-    std::unique_lock lock(mu_, std::try_to_lock);
+    // The lock is only tried (a network thread never waits behind a refresh that reads the
+    // database), a few times with a yield: other fast answers hold it for microseconds, and
+    // giving up at the first collision sent a share of the requests the long way.
+    std::unique_lock lock(mu_, std::defer_lock);
+    for (int attempt = 0; attempt < 4 && !lock.try_lock(); ++attempt) std::this_thread::yield();
     if (!lock.owns_lock() || !changed_items_.empty()) return std::nullopt;
     auto slug = slugs_.find(parts[0]);
     if (slug == slugs_.end()) return std::nullopt;
