@@ -228,6 +228,22 @@ test("the editor restores camera, selection and panel; the viewer offers picture
     await expect(viewer.getByTestId("verse-pip-none")).toBeVisible();
   }
   await expect(viewer.getByTestId("verse-canvas")).toBeVisible();
+
+  // Walk mode: on foot at eye height, W walks the way the camera faces, back to orbiting.
+  await viewer.getByTestId("verse-walk").click();
+  await expect(viewer.getByTestId("verse-viewer-help")).toContainText("W A S D");
+  await expect.poll(() => viewer.evaluate(() => window.__verseViewer!.camera[1])).toBeCloseTo(1.6, 2);
+  const before = await viewer.evaluate(() => window.__verseViewer!.camera);
+  await viewer.keyboard.down("w");
+  await viewer.waitForTimeout(600);
+  await viewer.keyboard.up("w");
+  await expect.poll(async () => {
+    const now = await viewer.evaluate(() => window.__verseViewer!.camera);
+    return Math.hypot(now[0] - before[0], now[2] - before[2]);
+  }, { message: "the camera walked on the ground" }).toBeGreaterThan(0.5);
+  expect((await viewer.evaluate(() => window.__verseViewer!.camera))[1]).toBeCloseTo(1.6, 2);
+  await viewer.getByTestId("verse-walk").click();
+  await expect.poll(() => viewer.evaluate(() => window.__verseViewer!.mode)).toBe("orbit");
   await fresh.close();
   await ctx.close();
 });

@@ -1,14 +1,16 @@
 import { useEffect, useRef, useState } from "react";
 import { useParams } from "react-router";
+import * as THREE from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { verseApi, type World } from "./api";
 import { openWorldPip, worldPipMode, type WorldPip } from "./pip";
 import { WorldView } from "./scene";
+import { WalkControls } from "./walk";
 import "./verse.css";
 
 declare global {
   interface Window {
-    __verseViewer?: { title: string; nodes: number; frames: number; readOnly: boolean; pip: string };
+    __verseViewer?: { title: string; nodes: number; frames: number; readOnly: boolean; pip: string; mode: string; camera: number[] };
   }
 }
 
@@ -21,6 +23,8 @@ export default function ViewerPage() {
   const stage = useRef<HTMLDivElement>(null);
   const pip = useRef<WorldPip | null>(null);
   const [pipState, setPipState] = useState<"off" | "document" | "video" | "unavailable" | "failed">("off");
+  const [mode, setMode] = useState<"orbit" | "walk">("orbit");
+  const live = useRef<{ view: WorldView; orbit: OrbitControls } | null>(null);
   useEffect(() => {
     if (window.__verseViewer) window.__verseViewer.pip = pipState;
   }, [pipState]);
@@ -54,21 +58,47 @@ export default function ViewerPage() {
     orbit.target.fromArray(world.document.camera.target);
     orbit.update();
     orbit.addEventListener("change", () => view.invalidate());
-    const state = { title: world.title, nodes: world.document.nodes.length, frames: 0, readOnly: true, pip: "off" };
+    const state = { title: world.title, nodes: world.document.nodes.length, frames: 0, readOnly: true, pip: "off", mode: "orbit", camera: view.camera.position.toArray() };
     window.__verseViewer = state;
-    view.onFrame = () => { state.frames++; };
+    view.onFrame = () => {
+      state.frames++;
+      state.camera = view.camera.position.toArray();
+    };
+    live.current = { view, orbit };
     return () => {
+      live.current = null;
       orbit.dispose();
       view.dispose();
     };
   }, [world, token]);
+  // Walk mode: first person at eye height (walk.ts); back to orbiting around a point ahead.
+  useEffect(() => {
+    const l = live.current;
+    if (!l || mode !== "walk" || !canvas.current) return;
+    l.orbit.enabled = false;
+    const walk = new WalkControls(l.view.camera, canvas.current, () => l.view.invalidate());
+    if (window.__verseViewer) window.__verseViewer.mode = "walk";
+    return () => {
+      walk.dispose();
+      const ahead = new THREE.Vector3();
+      l.view.camera.getWorldDirection(ahead);
+      l.orbit.target.copy(l.view.camera.position).addScaledVector(ahead, 5);
+      l.orbit.enabled = true;
+      l.orbit.update();
+      l.view.invalidate();
+      if (window.__verseViewer) window.__verseViewer.mode = "orbit";
+    };
+  }, [mode, world]);
   if (error) return <main className="empty"><h1>World not available</h1><p>{error}</p></main>;
   return (
     <div className="verse-viewer">
       <header>
         <strong data-testid="verse-viewer-title">{world?.title ?? "Loading…"}</strong>
         <span className="badge">Read-only</span>
-        <span className="muted">Drag to orbit, scroll to zoom.</span>
+        <span className="muted" data-testid="verse-viewer-help">{mode === "walk" ? "W A S D or arrows to walk (Shift runs), drag to look." : "Drag to orbit, scroll to zoom."}</span>
+        <button type="button" className="btn btn--ghost" data-testid="verse-walk" aria-pressed={mode === "walk"} disabled={!world} onClick={() => setMode(mode === "walk" ? "orbit" : "walk")}>
+          {mode === "walk" ? "Orbit" : "Walk"}
+        </button>
         {worldPipMode() !== "none" || pipState !== "off" ? (
           <button type="button" className="btn btn--ghost" data-testid="verse-pip" aria-pressed={pipState === "document" || pipState === "video"} onClick={togglePip}>
             {pipState === "document" || pipState === "video" ? "Back to the page" : "Picture-in-picture"}
