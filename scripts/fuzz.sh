@@ -6,6 +6,7 @@
 #   BEACON_FUZZ_SECONDS  seconds per harness (default 20)
 #   BEACON_FUZZ_BUILD    build folder (default build-fuzz)
 #   BEACON_FUZZ_ONLY     run only these harnesses (space-separated names)
+#   BEACON_FUZZ_SEED     libFuzzer seed (default 1; 0 = a new random seed each run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${BEACON_FUZZ_SECONDS:-20}"
@@ -25,7 +26,9 @@ for n in $names; do
   mkdir -p "$work/$n/corpus" "$work/$n/artifacts"
   cp -r "fuzz/corpus/$n/." "$work/$n/corpus/"
   echo "== fuzz $n (${seconds} s)"
-  if ! "$build/fuzz/fuzz_$n" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  # A fixed seed (BEACON_FUZZ_SEED, default 1) makes a run repeatable: the same inputs in the
+  # same order, so a crash CI finds is found again here, and a clean run stays clean.
+  if ! "$build/fuzz/fuzz_$n" -seed="${BEACON_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=65536 -artifact_prefix="$work/$n/artifacts/" "$work/$n/corpus" \
       >"$work/$n/log" 2>&1; then
     failed+=("$n")

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 #include <toml.hpp>
@@ -189,6 +191,43 @@ Environment ProcessEnvironment() {
     return env;
 }
 
+namespace {
+/// The offset of the first byte that does not belong to well-formed UTF-8 (no overlongs, no
+/// surrogates, at most U+10FFFF), or npos.
+std::size_t FirstInvalidUtf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1, cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2, cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3, cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + n >= s.size()) return i;  // cut short
+        for (std::size_t k = 1; k <= n; ++k) {
+            const auto d = static_cast<unsigned char>(s[i + k]);
+            if ((d & 0xC0) != 0x80) return i;
+            cp = (cp << 6) | (d & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return i;
+        }
+        i += n + 1;
+    }
+    return std::string_view::npos;
+}
+}  // namespace
+
 core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                            const std::string& source_name) {
     Config c;
@@ -314,6 +353,12 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                         Int("cache_days", &c.wiki.cache_days, 0, 365),
                         Int("max_concurrent", &c.wiki.max_concurrent, 1, 16)};
 
+    // TOML is UTF-8 (toml.io); toml11 as Debian ships it reads past its buffer on some invalid
+    // sequences inside strings (found by the config fuzzer), so they are refused first.
+    if (auto bad = FirstInvalidUtf8(toml_text); bad != std::string::npos) {
+        return Error::Invalid(source_name + ": not valid TOML: the file is not UTF-8 (byte " +
+                              std::to_string(bad) + ")");
+    }
     toml::value root;
     try {
         std::istringstream in(toml_text);

@@ -223,3 +223,25 @@ TEST(Config, PartySectionIsReadAndChecked) {
 
 }  // namespace
 }  // namespace beacon::config
+
+namespace beacon::config {
+namespace {
+
+TEST(Config, AFileThatIsNotUtf8IsRefusedBeforeParsing) {
+    // Found by the config fuzzer: invalid UTF-8 inside a literal string made the TOML library
+    // read past its buffer. TOML files are UTF-8; anything else is refused naming the byte.
+    const std::string text = "[server]\nlisten = '127.0.0.1:\xff\xff" "8080'\n";
+    auto c = Parse(text, {}, "beacon.toml");
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.error().message.find("not UTF-8 (byte 29)"), std::string::npos) << c.error().message;
+    // Well-formed UTF-8 anywhere is fine.
+    auto ok = Parse("[wiki]\nuser_agent = \"Nuit étoilée ✨\"\n", {}, "beacon.toml");
+    EXPECT_TRUE(ok.ok()) << ok.error().message;
+    // Overlong forms, surrogates and cut-short sequences are not.
+    for (const std::string bad : {"a = \"\xc0\xaf\"\n", "a = \"\xed\xa0\x80\"\n", "a = \"\xe2\x82"}) {
+        EXPECT_FALSE(Parse(bad, {}, "beacon.toml").ok()) << bad;
+    }
+}
+
+}  // namespace
+}  // namespace beacon::config

@@ -1,6 +1,7 @@
 #include "liveloop/manifest.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -75,8 +76,18 @@ core::Result<T> Optional(const OJson& j, const char* key, T fallback) {
         if (!it->is_string()) return Error::Invalid(std::string(key) + ": expected a string");
     } else {
         if (!it->is_number()) return Error::Invalid(std::string(key) + ": expected a number");
+        if constexpr (std::is_integral_v<T>) {
+            // A float or an integer beyond T's range would be undefined behaviour to convert
+            // (found by the segments.json fuzzer: "width": 1.28e44).
+            const double v = it->template get<double>();
+            if (!(v >= static_cast<double>(std::numeric_limits<T>::min()) &&
+                  v <= static_cast<double>(std::numeric_limits<T>::max()))) {
+                return Error::Invalid(std::string(key) + ": out of range");
+            }
+            if (it->is_number_float()) return static_cast<T>(v);
+        }
     }
-    return it->get<T>();
+    return it->template get<T>();
 }
 
 }  // namespace

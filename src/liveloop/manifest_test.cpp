@@ -75,6 +75,13 @@ TEST(Manifest, RejectsHostileOrBrokenInput) {
     auto j = base;
     j["version"] = 2;
     expect_error(j, "version");
+    // Numbers beyond an integer field's range are refused, never converted (found by fuzzing).
+    j = base;
+    j["width"] = 1.28e44;
+    expect_error(j, "width");
+    j = base;
+    j["height"] = -1e300;
+    expect_error(j, "height");
     j = base;
     j["video"][0]["uri"] = "../../etc/passwd";
     expect_error(j, "video[0].uri");
