@@ -46,10 +46,16 @@ export function PlayPage() {
     window.addEventListener("message", onMessage);
     return () => window.removeEventListener("message", onMessage);
   }, [bridge]);
-  // Leaving the tab pauses the game (and resumes it on return) when it speaks the SDK.
+  // Leaving the tab pauses the game (and resumes it on return) when it speaks the SDK, unless
+  // it plays in its Picture-in-Picture window.
   useEffect(() => {
     if (!bridge) return;
-    const onVis = () => (document.hidden ? bridge.pause() : !paused && bridge.resume());
+    const onVis = () => {
+      // In Picture-in-Picture the game is meant to go on while the user is elsewhere.
+      if (pip.current) return;
+      if (document.hidden) bridge.pause();
+      else if (!paused) bridge.resume();
+    };
     document.addEventListener("visibilitychange", onVis);
     return () => document.removeEventListener("visibilitychange", onVis);
   }, [bridge, paused]);
