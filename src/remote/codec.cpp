@@ -90,29 +90,13 @@ core::Result<core::Job> ParseWireJob(const Json& j) {
 }
 
 Json WireContent(const core::Content& c) {
-    return Json{{"id", c.id},
-                {"owner_id", c.owner_id},
-                {"job_id", OptInt(c.job_id)},
-                {"title", c.title},
-                {"description", c.description},
-                {"prompt", c.prompt},
-                {"mp4_url", c.mp4_url},
-                {"hls_url", c.hls_url},
-                {"thumbnail", c.thumbnail},
-                {"poster", c.poster},
-                {"preview_url", c.preview_url},
-                {"vtt_url", c.vtt_url},
-                {"chapters_url", c.chapters_url},
-                {"duration", c.duration},
-                {"languages", c.languages},
-                {"published", c.published},
-                {"visibility", c.visibility},
-                {"transcript", c.transcript},
-                {"script", c.script},
-                {"entities", c.entities},
-                {"created_at", c.created_at},
-                {"updated_at", c.updated_at},
-                {"pending", c.pending}};
+    // The API's shape (core::ToJson), with the times as stored (milliseconds, no rounding
+    // through RFC 3339) and the pending flag, so a worker's row round-trips exactly.
+    Json j = core::ToJson(c);
+    j["created_at"] = c.created_at;
+    j["updated_at"] = c.updated_at;
+    j["pending"] = c.pending;
+    return j;
 }
 
 core::Result<core::Content> ParseWireContent(const Json& j) {
