@@ -1,4 +1,5 @@
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -58,6 +59,32 @@ core::Status ReplaceAtomically(const fs::path& target, const std::string& text) 
     fs::rename(tmp, target, ec);
     if (ec) return Error::Unavailable("media: cannot replace " + target.string() + ": " + ec.message());
     return {};
+}
+
+/// How often one ffmpeg step of a language rendition is tried: an AAC encode (or the muxed
+/// stream copy) that fails for a passing reason (a killed or starved ffmpeg, a full disk freed a
+/// moment later) is run again from scratch; a bad input fails the same way every time.
+constexpr int kEncodeAttempts = 3;
+
+/// Runs `step` until it succeeds, at most kEncodeAttempts times; `reset` removes what a failed
+/// attempt left. Cancellation and invalid input are not retried. The final error names the
+/// step, the number of attempts and the last failure.
+template <class Step>
+auto Retried(const std::string& what, const std::function<void()>& reset, Step step)
+    -> decltype(step()) {
+    std::string last;
+    for (int attempt = 1; attempt <= kEncodeAttempts; ++attempt) {
+        reset();
+        auto r = step();
+        if (r.ok()) return r;
+        const core::ErrorCode code = r.error().code;
+        if (code == core::ErrorCode::kCanceled || code == core::ErrorCode::kInvalidArgument)
+            return r;
+        last = r.error().message;
+    }
+    reset();
+    return Error::External("HLS packaging: " + what + " failed " +
+                           std::to_string(kEncodeAttempts) + " times; last error: " + last);
 }
 
 }  // namespace
@@ -144,31 +171,46 @@ core::Result<HlsResult> AddHlsLanguage(const MediaOptions& opts, const std::stri
     const std::string adir = "audio_" + lang.code;
     const std::string mdir = "muxed_" + lang.code;
     const std::string sdir = "subs_" + lang.code;
-    auto cleanup = [&root, &adir, &mdir, &sdir] {
+    // Everything is written under a staging folder and moved into place only when complete, just
+    // before segments.json and the master name it: a half-written rendition is never published.
+    const std::string stage = ".staging_" + lang.code;
+    const std::string adir_w = stage + "/" + adir;
+    const std::string mdir_w = stage + "/" + mdir;
+    const std::string sdir_w = stage + "/" + sdir;
+    auto cleanup = [&root, &adir, &mdir, &sdir, &stage] {
         std::error_code ec;
-        for (const auto& d : {adir, mdir, sdir}) fs::remove_all(root / d, ec);
+        for (const auto& d : {adir, mdir, sdir, stage}) fs::remove_all(root / d, ec);
     };
     auto work = [&]() -> core::Status {
         cleanup();
         AudioRendition audio_r{lang.code, LanguageName(lang.code), false, adir + "/index.m3u8"};
         SubtitleRendition subs_r{lang.code, LanguageName(lang.code), sdir + "/index.m3u8"};
+        std::vector<std::string> moves;
         if (!lang.audio_file.empty()) {
             BEACON_TRY(video_pts0, FirstPacketPts(opts, mp4, "v:0", quiet));
             const double want = first_pts - video_pts0 - 1024.0 / 48000.0;
-            BEACON_TRY(audio, Segment1(opts, lang.audio_file, "0:a:0", true, root / adir, quiet,
-                                       video.size()));
+            auto encode = [&](double offset) {
+                return Retried(
+                    "encoding " + adir + " (AAC)",
+                    [&] {
+                        std::error_code rm;
+                        fs::remove_all(root / adir_w, rm);
+                    },
+                    [&] {
+                        return Segment1(opts, lang.audio_file, "0:a:0", true, root / adir_w, quiet,
+                                        video.size(), offset);
+                    });
+            };
+            BEACON_TRY(audio, encode(0));
             BEACON_TRY(seg_a0,
-                       FirstPacketPts(opts, (root / adir / audio[0].uri).string(), "a:0", quiet));
+                       FirstPacketPts(opts, (root / adir_w / audio[0].uri).string(), "a:0", quiet));
             double measured = seg_a0;
             double offset = 0;
             for (int attempt = 0; attempt < 3 && std::abs(want - measured) > 0.0005; ++attempt) {
                 offset += want - measured;
-                std::error_code rm;
-                fs::remove_all(root / adir, rm);
-                BEACON_TRY(fixed, Segment1(opts, lang.audio_file, "0:a:0", true, root / adir,
-                                           quiet, video.size(), offset));
+                BEACON_TRY(fixed, encode(offset));
                 audio = std::move(fixed);
-                BEACON_TRY(again, FirstPacketPts(opts, (root / adir / audio[0].uri).string(),
+                BEACON_TRY(again, FirstPacketPts(opts, (root / adir_w / audio[0].uri).string(),
                                                  "a:0", quiet));
                 measured = again;
             }
@@ -183,7 +225,7 @@ core::Result<HlsResult> AddHlsLanguage(const MediaOptions& opts, const std::stri
                                        std::to_string(video.size()));
             }
             {
-                const fs::path first = root / adir / audio[0].uri;
+                const fs::path first = root / adir_w / audio[0].uri;
                 BEACON_TRY(bytes, ReadText(first));
                 MarkDiscontinuity(bytes);
                 BEACON_CHECK(WriteText(first, bytes));
@@ -195,7 +237,12 @@ core::Result<HlsResult> AddHlsLanguage(const MediaOptions& opts, const std::stri
             }
             result.files.push_back(adir + "/index.m3u8");
             manifest["audio"][lang.code] = aj;
-            BEACON_TRY(muxed, MakeMuxed(opts, root, video, adir, audio, mdir, quiet));
+            BEACON_TRY(muxed, Retried(
+                                  "muxing " + mdir, [] {},
+                                  [&] {
+                                      return MakeMuxed(opts, root, video, adir_w, audio, mdir_w,
+                                                       quiet);
+                                  }));
             nlohmann::json mj = nlohmann::json::array();
             for (const auto& s : muxed.segments) {
                 result.files.push_back(mdir + "/" + s.uri);
@@ -207,29 +254,42 @@ core::Result<HlsResult> AddHlsLanguage(const MediaOptions& opts, const std::stri
                 manifest["muxed_first_pts"] = std::round(muxed.first_pts * 1e6) / 1e6;
             }
             manifest["muxed"][lang.code] = mj;
+            moves.insert(moves.end(), {adir, mdir});
         }
         if (!lang.cues.empty()) {
             std::error_code ec;
-            fs::create_directories(root / sdir, ec);
-            if (ec) return Error::Unavailable("media: cannot create " + (root / sdir).string());
+            fs::create_directories(root / sdir_w, ec);
+            if (ec) return Error::Unavailable("media: cannot create " + (root / sdir_w).string());
             auto texts = SubtitleSegments(lang.cues, video, first_pts);
             std::vector<Segment> subs;
             nlohmann::json sj = nlohmann::json::array();
             for (std::size_t i = 0; i < texts.size(); ++i) {
                 char name[32];
                 std::snprintf(name, sizeof name, "seg_%05zu.vtt", i);
-                BEACON_CHECK(WriteText(root / sdir / name, texts[i]));
+                BEACON_CHECK(WriteText(root / sdir_w / name, texts[i]));
                 subs.push_back({name, video[i].duration});
                 result.files.push_back(sdir + "/" + name);
                 sj.push_back({{"uri", sdir + "/" + name}, {"duration", video[i].duration}});
             }
-            BEACON_CHECK(WriteText(root / sdir / "index.m3u8",
+            BEACON_CHECK(WriteText(root / sdir_w / "index.m3u8",
                                    WriteMediaPlaylist(subs, opts.segment_seconds)));
             result.files.push_back(sdir + "/index.m3u8");
             if (!manifest.contains("subtitles") || !manifest["subtitles"].is_object())
                 manifest["subtitles"] = nlohmann::json::object();
             manifest["subtitles"][lang.code] = sj;
+            moves.push_back(sdir);
         }
+        // Complete: into place, then the manifest and the master name them.
+        for (const auto& d : moves) {
+            std::error_code ec;
+            fs::rename(root / stage / d, root / d, ec);
+            if (ec) {
+                return Error::Unavailable("media: cannot move " + d + " into place: " +
+                                          ec.message());
+            }
+        }
+        std::error_code ec;
+        fs::remove_all(root / stage, ec);
         result.manifest_json = manifest.dump(2);
         const std::string master = MasterWithLanguage(
             master_text, lang.audio_file.empty() ? nullptr : &audio_r,
