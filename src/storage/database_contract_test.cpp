@@ -1,5 +1,6 @@
-// The storage contract: every case runs on SQLite and on PostgreSQL (a throwaway cluster
-// started by this binary, one database per case), so the two backends keep the same semantics.
+// The storage contract: every case runs on SQLite, on PostgreSQL (a throwaway cluster started by
+// this binary, one database per case) and on the in-memory fake that unit tests use, so the
+// backends keep the same semantics and the fake cannot drift from them.
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "storage/migrations.hpp"
 #include "storage/postgres.hpp"
 #include "storage/postgres_database.hpp"
+#include "support/memory_database.hpp"
 #include "support/postgres_cluster.hpp"
 
 namespace beacon::storage {
@@ -28,7 +30,9 @@ protected:
         static int counter = 0;
         const std::string name = "contract_" + std::to_string(::getpid()) + "_" +
                                  std::to_string(++counter);
-        if (GetParam() == "postgres") {
+        if (GetParam() == "memory") {
+            memory_ = std::make_unique<testing::MemoryDatabase>();
+        } else if (GetParam() == "postgres") {
             auto cluster = testing::PostgresCluster::Shared();
             ASSERT_TRUE(cluster.ok()) << cluster.error().message;
             ASSERT_TRUE((*cluster)->CreateDatabase(name).ok());
@@ -47,6 +51,7 @@ protected:
         if (!dir_.empty()) fs::remove_all(dir_);
     }
     std::unique_ptr<Database> Reopen() {
+        if (memory_) return memory_->Reopen();
         auto db = GetParam() == "postgres" ? OpenPostgres(url_, 4) : OpenSqlite(url_);
         EXPECT_TRUE(db.ok()) << db.error().message;
         return db.ok() ? std::move(db).value() : nullptr;
@@ -60,6 +65,7 @@ protected:
     }
     fs::path dir_;
     std::string url_;
+    std::unique_ptr<testing::MemoryDatabase> memory_;  // the fake's rows (param "memory")
     std::unique_ptr<Database> db_;
 };
 
@@ -602,7 +608,8 @@ TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {
     fs::remove_all(dir);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DatabaseContract, ::testing::Values("sqlite", "postgres"),
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseContract,
+                         ::testing::Values("sqlite", "postgres", "memory"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

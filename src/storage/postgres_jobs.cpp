@@ -1,0 +1,425 @@
+// PostgreSQL backend: the job queue and batches (storage::JobStore, storage::BatchStore).
+#include "storage/postgres_backend.hpp"
+
+namespace beacon::storage::postgres_backend {
+
+Result<core::Job> PostgresDatabase::CreateJob(std::int64_t user_id,
+                                              const core::GenerateRequest& r) {
+    return CreateJobOfKind(user_id, "generate", Json::object(), r);
+}
+
+Result<core::Job> PostgresDatabase::CreateJobOfKind(std::int64_t user_id, const std::string& kind,
+                                                    const core::Json& params,
+                                                    const core::GenerateRequest& r) {
+    Lease lease(*this);
+    const auto now = core::NowMillis();
+    BEACON_TRY(
+        rows, lease.conn.Query(std::string("INSERT INTO jobs(user_id, prompt_text, title, style, "
+                                           "voice, language, duration_target, output_preset, "
+                                           "produce_preview, status, created_at, updated_at, kind, "
+                                           "params) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,'queued',"
+                                           "$10,$10,$11,$12) RETURNING ") +
+                                   kJobColumns,
+                               Params()
+                                   .Add(user_id)
+                                   .Add(r.prompt)
+                                   .Add(r.title)
+                                   .Add(r.style)
+                                   .Add(r.voice)
+                                   .Add(r.language)
+                                   .Add(r.duration_target)
+                                   .Add(r.output_preset)
+                                   .Add(r.produce_preview)
+                                   .Add(now)
+                                   .Add(kind)
+                                   .Add(params.dump())));
+    return ReadJob(rows, 0);
+}
+
+Result<Batch> PostgresDatabase::CreateBatch(std::int64_t user_id, const std::string& name,
+                                            int max_parallel,
+                                            const std::vector<core::GenerateRequest>& items) {
+    Lease lease(*this);
+    pg::Connection& conn = lease.conn;
+    std::int64_t batch_id = 0;
+    BEACON_CHECK(pg::InTransaction(conn, [&]() -> Status {
+        const auto now = core::NowMillis();
+        BEACON_TRY(b, conn.Query("INSERT INTO batches(user_id, name, max_parallel, created_at) "
+                                 "VALUES($1,$2,$3,$4) RETURNING id",
+                                 Params().Add(user_id).Add(name).Add(max_parallel).Add(now)));
+        batch_id = b.Int(0, 0);
+        for (const auto& r : items) {
+            BEACON_TRY(j, conn.Query("INSERT INTO jobs(user_id, prompt_text, title, style, "
+                                     "voice, language, duration_target, output_preset, "
+                                     "produce_preview, status, created_at, updated_at, "
+                                     "batch_id, priority) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,"
+                                     "'queued',$10,$10,$11,1)",
+                                     Params()
+                                         .Add(user_id)
+                                         .Add(r.prompt)
+                                         .Add(r.title)
+                                         .Add(r.style)
+                                         .Add(r.voice)
+                                         .Add(r.language)
+                                         .Add(r.duration_target)
+                                         .Add(r.output_preset)
+                                         .Add(r.produce_preview)
+                                         .Add(now)
+                                         .Add(batch_id)));
+            (void)j;
+        }
+        return {};
+    }));
+    return BatchById(conn, batch_id);
+}
+
+Result<Batch> PostgresDatabase::GetBatch(std::int64_t id) {
+    Lease lease(*this);
+    return BatchById(lease.conn, id);
+}
+
+Result<std::vector<Batch>> PostgresDatabase::ListBatches(std::int64_t user_id, int limit) {
+    Lease lease(*this);
+    BEACON_TRY(r, lease.conn.Query("SELECT id FROM batches WHERE user_id = $1 ORDER BY id "
+                                   "DESC LIMIT $2",
+                                   Params().Add(user_id).Add(std::clamp(limit, 1, 200))));
+    std::vector<Batch> out;
+    for (int i = 0; i < r.size(); ++i) {
+        BEACON_TRY(b, BatchById(lease.conn, r.Int(i, 0)));
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+Result<Batch> PostgresDatabase::BatchById(pg::Connection& conn, std::int64_t id) {
+    BEACON_TRY(r, conn.Query("SELECT id, user_id, name, max_parallel, created_at FROM batches "
+                             "WHERE id = $1",
+                             Params().Add(id)));
+    if (r.empty()) return Error::NotFound("no batch " + std::to_string(id));
+    Batch b;
+    b.id = r.Int(0, 0);
+    b.user_id = r.Int(0, 1);
+    b.name = r.Text(0, 2);
+    b.max_parallel = static_cast<int>(r.Int(0, 3));
+    b.created_at = r.Int(0, 4);
+    BEACON_TRY(j, conn.Query("SELECT id, status, progress FROM jobs WHERE batch_id = $1 "
+                             "ORDER BY id",
+                             Params().Add(id)));
+    std::int64_t progress = 0;
+    for (int i = 0; i < j.size(); ++i) {
+        b.job_ids.push_back(j.Int(i, 0));
+        std::string st = j.Text(i, 1);
+        ++b.counts[st];
+        progress += st == "completed" || st == "failed" || st == "canceled" ? 100 : j.Int(i, 2);
+    }
+    if (!b.job_ids.empty()) {
+        b.progress = static_cast<int>(progress / static_cast<std::int64_t>(b.job_ids.size()));
+    }
+    return b;
+}
+
+Result<core::Job> PostgresDatabase::GetJob(std::int64_t id) {
+    Lease lease(*this);
+    return JobById(lease.conn, id);
+}
+
+Result<std::string> PostgresDatabase::JobFingerprint(std::int64_t id) {
+    Lease lease(*this);
+    BEACON_TRY(
+        r, lease.conn.Query("SELECT updated_at, (SELECT COALESCE(MAX(id), 0) FROM job_logs WHERE "
+                            "job_id = $1), (SELECT COALESCE(MAX(id), 0) FROM assets WHERE job_id = "
+                            "$1), length(stages::text), status || ':' || progress || ':' || "
+                            "attempts || ':' || cancel_requested || ':' || length(preview_url || "
+                            "final_url || thumbnail_url || vtt_url || error_log) || ':' || "
+                            "COALESCE(content_id, 0) FROM jobs WHERE id = $1",
+                            Params().Add(id)));
+    if (r.empty()) return Error::NotFound("no job " + std::to_string(id));
+    return r.Text(0, 0) + "/" + r.Text(0, 1) + "/" + r.Text(0, 2) + "/" + r.Text(0, 3) + "/" +
+           r.Text(0, 4);
+}
+
+Result<Page<core::Job>> PostgresDatabase::ListJobs(const JobQuery& q) {
+    Lease lease(*this);
+    pg::Connection& conn = lease.conn;
+    const int limit = std::clamp(q.limit, 1, 200);
+    const std::string state = q.state ? std::string(core::ToString(*q.state)) : "";
+    // One statement shape for both cases: an empty state means "any".
+    const char* where = " WHERE ($1 = '' OR status = $1)";
+    Page<core::Job> page;
+    BEACON_TRY(c,
+               conn.Query(std::string("SELECT COUNT(*) FROM jobs") + where, Params().Add(state)));
+    page.total = c.empty() ? 0 : c.Int(0, 0);
+    BEACON_TRY(r,
+               conn.Query(std::string("SELECT ") + kJobColumns + " FROM jobs" + where +
+                              " ORDER BY id DESC LIMIT $2 OFFSET $3",
+                          Params().Add(state).Add(limit).Add(std::max<std::int64_t>(0, q.offset))));
+    for (int i = 0; i < r.size(); ++i) page.items.push_back(ReadJob(r, i));
+    return page;
+}
+
+Result<std::optional<core::Job>> PostgresDatabase::ClaimJob(const std::string& worker_id,
+                                                            core::UnixMillis now,
+                                                            core::UnixMillis lease_until) {
+    Lease lease(*this);
+    pg::Connection& conn = lease.conn;
+    return pg::InTransaction(conn, [&]() -> Result<std::optional<core::Job>> {
+        // Jobs flagged for cancel whose worker died are finished as canceled. SKIP LOCKED:
+        // a row another claimer is touching is left to it (no waiting, no deadlock).
+        BEACON_TRY(dead,
+                   conn.Query(std::string("UPDATE jobs SET status = 'canceled', lease_owner = "
+                                          "NULL, updated_at = $1 WHERE id IN (SELECT id FROM "
+                                          "jobs WHERE cancel_requested AND ") +
+                                  kNotTerminal +
+                                  " AND (lease_owner IS NULL OR lease_expires < $1) FOR "
+                                  "UPDATE SKIP LOCKED)",
+                              Params().Add(now)));
+        if (dead.affected() > 0) {
+            BEACON_TRY(swept, SweepAbandonedLocked(conn));
+            (void)swept;
+        }
+        // The oldest runnable job, locked by this transaction; rows locked by concurrent
+        // claimers are skipped, so two workers never take the same job.
+        BEACON_TRY(
+            r, conn.Query(std::string("UPDATE jobs SET lease_owner = $1, lease_expires = $2, "
+                                      "attempts = attempts + 1, updated_at = $3 WHERE id = "
+                                      "(SELECT id FROM jobs WHERE ") +
+                              kNotTerminal +
+                              " AND NOT cancel_requested AND run_after <= $3 AND "
+                              "(lease_owner IS NULL OR lease_expires < $3) AND (batch_id IS "
+                              "NULL OR NOT EXISTS (SELECT 1 FROM batches b WHERE b.id = "
+                              "jobs.batch_id AND b.max_parallel > 0 AND (SELECT COUNT(*) FROM "
+                              "jobs r WHERE r.batch_id = b.id AND r.lease_owner IS NOT NULL "
+                              "AND r.lease_expires >= $3 AND r.status NOT IN "
+                              "('completed','failed','canceled')) >= b.max_parallel)) ORDER BY "
+                              "priority, run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " +
+                              kJobColumns,
+                          Params().Add(worker_id).Add(lease_until).Add(now)));
+        if (r.empty()) return std::optional<core::Job>();
+        return std::optional<core::Job>(ReadJob(r, 0));
+    });
+}
+
+Result<bool> PostgresDatabase::RenewLease(std::int64_t job_id, const std::string& worker_id,
+                                          core::UnixMillis lease_until) {
+    Lease lease(*this);
+    BEACON_TRY(
+        r, lease.conn.Query("UPDATE jobs SET lease_expires = $1 WHERE id = $2 AND lease_owner = $3",
+                            Params().Add(lease_until).Add(job_id).Add(worker_id)));
+    return r.affected() > 0;
+}
+
+Result<int> PostgresDatabase::ReleaseLeases(const std::string& owner_prefix) {
+    Lease lease(*this);
+    BEACON_TRY(r, lease.conn.Query("UPDATE jobs SET lease_owner = NULL, lease_expires = 0 "
+                                   "WHERE starts_with(lease_owner, $1)",
+                                   Params().Add(owner_prefix)));
+    return static_cast<int>(r.affected());
+}
+
+Status PostgresDatabase::UpdateJobProgress(std::int64_t job_id, JobState state, int progress) {
+    Lease lease(*this);
+    BEACON_CHECK(lease.conn.Query(
+        std::string("UPDATE jobs SET status = $1, progress = $2, updated_at = $3 WHERE id = "
+                    "$4 AND ") +
+            kNotTerminal,
+        Params()
+            .Add(std::string(core::ToString(state)))
+            .Add(std::clamp(progress, 0, 100))
+            .Add(core::NowMillis())
+            .Add(job_id)));
+    return {};
+}
+
+Status PostgresDatabase::RecordStage(std::int64_t job_id, const std::string& stage,
+                                     const Json& outputs) {
+    Lease lease(*this);
+    // One key merged in place: concurrent stage writers never lose each other's outputs.
+    BEACON_TRY(r, lease.conn.Query(
+                      "UPDATE jobs SET stages = stages || jsonb_build_object("
+                      "$1::text, $2::jsonb), updated_at = $3 WHERE id = $4",
+                      Params().Add(stage).Add(outputs.dump()).Add(core::NowMillis()).Add(job_id)));
+    if (r.affected() == 0) return Error::NotFound("no job " + std::to_string(job_id));
+    return {};
+}
+
+Status PostgresDatabase::ForgetStages(std::int64_t job_id, const std::vector<std::string>& stages) {
+    Lease lease(*this);
+    BEACON_TRY(
+        r, lease.conn.Query("UPDATE jobs SET stages = stages - $1::text[], updated_at "
+                            "= $2 WHERE id = $3",
+                            Params().Add(TextArray(stages)).Add(core::NowMillis()).Add(job_id)));
+    if (r.affected() == 0) return Error::NotFound("no job " + std::to_string(job_id));
+    return {};
+}
+
+Status PostgresDatabase::SetJobUrls(std::int64_t job_id, const Json& urls) {
+    Lease lease(*this);
+    // NULL keeps a column as it is; one statement, so all of them land or none.
+    auto opt = [&](const char* col, Params& p) {
+        if (urls.contains(col) && urls[col].is_string()) {
+            p.Add(urls[col].get<std::string>());
+        } else {
+            p.AddNull();
+        }
+    };
+    Params p;
+    opt("preview_url", p);
+    opt("final_url", p);
+    opt("thumbnail_url", p);
+    opt("vtt_url", p);
+    p.Add(core::NowMillis()).Add(job_id);
+    BEACON_CHECK(lease.conn.Query(
+        "UPDATE jobs SET preview_url = COALESCE($1, preview_url), final_url = COALESCE($2, "
+        "final_url), thumbnail_url = COALESCE($3, thumbnail_url), vtt_url = COALESCE($4, "
+        "vtt_url), updated_at = $5 WHERE id = $6",
+        p));
+    return {};
+}
+
+Status PostgresDatabase::FinishJob(std::int64_t job_id, JobState final_state,
+                                   const std::optional<core::Error>& error,
+                                   std::optional<std::int64_t> content_id) {
+    Lease lease(*this);
+    pg::Connection& conn = lease.conn;
+    const bool completed = final_state == JobState::kCompleted;
+    Params p;
+    p.Add(std::string(core::ToString(final_state)))
+        .Add(completed)
+        .Add(error ? error->message : std::string())
+        .Add(error ? std::string(core::ToString(error->code)) : std::string())
+        .Add(content_id)
+        .Add(core::NowMillis())
+        .Add(job_id);
+    const char* sql =
+        "UPDATE jobs SET status = $1, progress = CASE WHEN $2 THEN 100 ELSE progress END, "
+        "error_log = $3, error_code = $4, content_id = COALESCE($5, content_id), "
+        "lease_owner = NULL, lease_expires = 0, updated_at = $6 WHERE id = $7";
+    if (completed) {
+        BEACON_CHECK(conn.Query(sql, p));
+        return {};
+    }
+    // A failed or canceled job's half-composed library row goes with it.
+    return pg::InTransaction(conn, [&]() -> Status {
+        BEACON_CHECK(conn.Query(sql, p));
+        BEACON_TRY(swept, SweepAbandonedLocked(conn));
+        (void)swept;
+        return {};
+    });
+}
+
+Status PostgresDatabase::RequeueJob(std::int64_t job_id, core::UnixMillis run_after,
+                                    const std::string& reason) {
+    Lease lease(*this);
+    BEACON_CHECK(lease.conn.Query(
+        "UPDATE jobs SET status = 'queued', run_after = $1, error_log = $2, lease_owner = "
+        "NULL, lease_expires = 0, updated_at = $3 WHERE id = $4",
+        Params().Add(run_after).Add(reason).Add(core::NowMillis()).Add(job_id)));
+    return {};
+}
+
+Result<core::Job> PostgresDatabase::RequestCancel(std::int64_t job_id) {
+    Lease lease(*this);
+    pg::Connection& conn = lease.conn;
+    return pg::InTransaction(conn, [&]() -> Result<core::Job> {
+        // The row is locked for the check and the change (no claim slips in between).
+        BEACON_TRY(r, conn.Query(std::string("SELECT ") + kJobColumns +
+                                     " FROM jobs WHERE id = $1 FOR UPDATE",
+                                 Params().Add(job_id)));
+        if (r.empty()) return Error::NotFound("no job " + std::to_string(job_id));
+        core::Job job = ReadJob(r, 0);
+        if (core::IsTerminal(job.status)) {
+            return Error::Conflict("job " + std::to_string(job_id) + " is already " +
+                                   std::string(core::ToString(job.status)));
+        }
+        const auto now = core::NowMillis();
+        // A job nobody holds is canceled at once; a running one is flagged for its worker.
+        BEACON_CHECK(conn.Query(
+            "UPDATE jobs SET cancel_requested = true, updated_at = $1, status = CASE WHEN "
+            "lease_owner IS NULL OR lease_expires < $1 THEN 'canceled' ELSE status END, "
+            "lease_owner = CASE WHEN lease_owner IS NULL OR lease_expires < $1 THEN NULL "
+            "ELSE lease_owner END WHERE id = $2",
+            Params().Add(now).Add(job_id)));
+        BEACON_TRY(swept, SweepAbandonedLocked(conn));
+        (void)swept;
+        return JobById(conn, job_id);
+    });
+}
+
+Result<core::Job> PostgresDatabase::RetryJob(std::int64_t job_id) {
+    Lease lease(*this);
+    pg::Connection& conn = lease.conn;
+    // The state guard is in the statement: a concurrent change cannot slip in between.
+    BEACON_TRY(r,
+               conn.Query(std::string("UPDATE jobs SET status = 'queued', progress = 0, attempts "
+                                      "= 0, run_after = 0, cancel_requested = false, error_log = "
+                                      "'', error_code = '', lease_owner = NULL, lease_expires = 0, "
+                                      "updated_at = $1 WHERE id = $2 AND status IN "
+                                      "('failed','canceled') RETURNING ") +
+                              kJobColumns,
+                          Params().Add(core::NowMillis()).Add(job_id)));
+    if (!r.empty()) return ReadJob(r, 0);
+    BEACON_TRY(job, JobById(conn, job_id));
+    return Error::Conflict("only failed or canceled jobs can be retried; job " +
+                           std::to_string(job_id) + " is " +
+                           std::string(core::ToString(job.status)));
+}
+
+Result<core::Job> PostgresDatabase::ReopenJob(std::int64_t job_id) {
+    Lease lease(*this);
+    pg::Connection& conn = lease.conn;
+    BEACON_TRY(r,
+               conn.Query(std::string("UPDATE jobs SET status = 'queued', attempts = 0, run_after "
+                                      "= 0, cancel_requested = false, error_log = '', error_code "
+                                      "= '', lease_owner = NULL, lease_expires = 0, updated_at = "
+                                      "$1 WHERE id = $2 AND status IN "
+                                      "('completed','failed','canceled') RETURNING ") +
+                              kJobColumns,
+                          Params().Add(core::NowMillis()).Add(job_id)));
+    if (!r.empty()) return ReadJob(r, 0);
+    BEACON_TRY(job, JobById(conn, job_id));
+    return Error::Conflict("job " + std::to_string(job_id) + " is still running");
+}
+
+Result<core::JobLogLine> PostgresDatabase::AppendJobLog(std::int64_t job_id,
+                                                        const std::string& stage,
+                                                        const std::string& level,
+                                                        const std::string& message) {
+    Lease lease(*this);
+    core::JobLogLine l{0, job_id, core::NowMillis(), stage, level, message};
+    BEACON_TRY(r,
+               lease.conn.Query("INSERT INTO job_logs(job_id, at, stage, level, message) "
+                                "VALUES($1, $2, $3, $4, $5) RETURNING id",
+                                Params().Add(job_id).Add(l.at).Add(stage).Add(level).Add(message)));
+    l.id = r.Int(0, 0);
+    return l;
+}
+
+Result<std::vector<core::JobLogLine>> PostgresDatabase::GetJobLogs(std::int64_t job_id,
+                                                                   std::int64_t after_id,
+                                                                   int limit) {
+    Lease lease(*this);
+    BEACON_TRY(
+        r, lease.conn.Query("SELECT id, job_id, at, stage, level, message FROM "
+                            "job_logs WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                            Params().Add(job_id).Add(after_id).Add(std::clamp(limit, 1, 5000))));
+    return ReadLogs(r);
+}
+
+Result<std::vector<core::JobLogLine>> PostgresDatabase::GetRecentJobLogs(std::int64_t job_id,
+                                                                         int limit) {
+    Lease lease(*this);
+    BEACON_TRY(r, lease.conn.Query("SELECT * FROM (SELECT id, job_id, at, stage, level, "
+                                   "message FROM job_logs WHERE job_id = $1 ORDER BY id DESC "
+                                   "LIMIT $2) t ORDER BY id",
+                                   Params().Add(job_id).Add(std::clamp(limit, 1, 5000))));
+    return ReadLogs(r);
+}
+
+Result<core::Job> PostgresDatabase::JobById(pg::Connection& conn, std::int64_t id) {
+    BEACON_TRY(r, conn.Query(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = $1",
+                             Params().Add(id)));
+    if (r.empty()) return Error::NotFound("no job " + std::to_string(id));
+    return ReadJob(r, 0);
+}
+
+}  // namespace beacon::storage::postgres_backend
