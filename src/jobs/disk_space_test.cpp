@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "jobs/worker_pool.hpp"
+#include "storage/database.hpp"
 
 namespace beacon::jobs {
 namespace {

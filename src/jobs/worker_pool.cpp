@@ -26,7 +26,7 @@ std::string DefaultWorkerId() {
 /// The StageContext a running job sees.
 class RunContext final : public StageContext {
 public:
-    RunContext(storage::Database& db, EventBus& events, core::Job job, std::stop_token stop)
+    RunContext(storage::JobStore& db, EventBus& events, core::Job job, std::stop_token stop)
         : db_(db), events_(events), job_(std::move(job)), stop_(std::move(stop)) {}
 
     const core::Job& job() const override { return job_; }
@@ -83,7 +83,7 @@ private:
         if (fresh.ok()) PublishJob(events_, *fresh);
     }
 
-    storage::Database& db_;
+    storage::JobStore& db_;
     EventBus& events_;
     mutable std::mutex mu_;
     core::Job job_;
@@ -95,7 +95,7 @@ private:
 
 }  // namespace
 
-WorkerPool::WorkerPool(storage::Database& db, EventBus& events, JobDefinition& definition,
+WorkerPool::WorkerPool(storage::JobStore& db, EventBus& events, JobDefinition& definition,
                        WorkerPoolOptions options)
     : db_(db), events_(events), definition_(definition), options_(std::move(options)) {
     if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();

@@ -15,7 +15,7 @@
 #include "jobs/disk_space.hpp"
 #include "jobs/event_bus.hpp"
 #include "jobs/stage.hpp"
-#include "storage/database.hpp"
+#include "storage/job_store.hpp"
 
 namespace beacon::jobs {
 
@@ -41,7 +41,7 @@ void PublishJob(EventBus& bus, const core::Job& job);
 
 class WorkerPool {
 public:
-    WorkerPool(storage::Database& db, EventBus& events, JobDefinition& definition,
+    WorkerPool(storage::JobStore& db, EventBus& events, JobDefinition& definition,
                WorkerPoolOptions options);
     ~WorkerPool();  // stops and joins
     WorkerPool(const WorkerPool&) = delete;
@@ -68,7 +68,7 @@ private:
                              const std::optional<core::Error>& error,
                              std::optional<std::int64_t> content_id, std::stop_token stop);
 
-    storage::Database& db_;
+    storage::JobStore& db_;
     EventBus& events_;
     JobDefinition& definition_;
     WorkerPoolOptions options_;

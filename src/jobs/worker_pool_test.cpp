@@ -1,15 +1,14 @@
 #include "jobs/worker_pool.hpp"
 
 #include <condition_variable>
-#include <filesystem>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include "support/memory_database.hpp"
 
 namespace beacon::jobs {
 namespace {
 
-namespace fs = std::filesystem;
 using core::Error;
 using core::Json;
 using core::JobState;
@@ -25,12 +24,9 @@ public:
 class WorkerPoolTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("beacon-jobs-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-        db_ = std::move(storage::OpenSqlite((dir_ / "db").string())).value();
+        // The queue in memory: the pool's contract with the store is the storage contract,
+        // which the fake passes like SQLite and PostgreSQL.
+        db_ = std::make_unique<testing::MemoryDatabase>();
         bus_.Subscribe([this](const Event& e) {
             if (e.type != "job.updated") return;
             std::lock_guard lock(mu_);
@@ -41,7 +37,6 @@ protected:
     void TearDown() override {
         pool_.reset();
         db_.reset();
-        fs::remove_all(dir_);
     }
     void StartPool(WorkerPoolOptions o = {}) {
         o.poll = 20ms;
@@ -67,8 +62,7 @@ protected:
         return Stage{std::move(name), st, 0, 100, std::move(f)};
     }
 
-    fs::path dir_;
-    std::unique_ptr<storage::Database> db_;
+    std::unique_ptr<testing::MemoryDatabase> db_;
     EventBus bus_;
     ScriptedDefinition def_;
     std::unique_ptr<WorkerPool> pool_;

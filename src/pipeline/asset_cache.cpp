@@ -75,7 +75,7 @@ Result<std::string> Readable(storage::ObjectStore& store, const std::string& key
     return copy.string();
 }
 
-Result<core::Asset> StoreAsset(storage::Database& db, storage::ObjectStore& store,
+Result<core::Asset> StoreAsset(storage::AssetStore& db, storage::ObjectStore& store,
                                std::int64_t job_id, const std::string& kind, const std::string& key,
                                const fs::path& file, const std::string& hash,
                                const engines::Provenance& prov, const Json& extra) {
@@ -102,7 +102,7 @@ Result<core::Asset> StoreAsset(storage::Database& db, storage::ObjectStore& stor
     return db.AddAsset(a);
 }
 
-std::optional<core::Asset> Cached(storage::Database& db, storage::ObjectStore& store,
+std::optional<core::Asset> Cached(storage::AssetStore& db, storage::ObjectStore& store,
                                   const std::string& hash, std::int64_t job_id) {
     auto found = db.FindAssetByHash(hash);
     if (!found.ok() || !found->has_value()) return std::nullopt;

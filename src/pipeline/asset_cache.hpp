@@ -9,7 +9,7 @@
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "engines/engines.hpp"
-#include "storage/database.hpp"
+#include "storage/asset_store.hpp"
 #include "storage/object_store.hpp"
 
 namespace beacon::pipeline {
@@ -31,7 +31,7 @@ core::Result<std::string> Readable(storage::ObjectStore& store, const std::strin
 
 /// Puts a finished local file in the store and records it as an asset. `hash` empty: the
 /// sha256 of the file's bytes. `extra` fields are merged into the asset's parameters.
-core::Result<core::Asset> StoreAsset(storage::Database& db, storage::ObjectStore& store,
+core::Result<core::Asset> StoreAsset(storage::AssetStore& db, storage::ObjectStore& store,
                                      std::int64_t job_id, const std::string& kind,
                                      const std::string& key, const std::filesystem::path& file,
                                      const std::string& hash, const engines::Provenance& prov,
@@ -40,7 +40,7 @@ core::Result<core::Asset> StoreAsset(storage::Database& db, storage::ObjectStore
 /// A cached asset for this hash whose object still exists. A hit made by another job is
 /// recorded for this job too (same key, parameters.reused_from), so its content lists the
 /// provenance of everything it uses.
-std::optional<core::Asset> Cached(storage::Database& db, storage::ObjectStore& store,
+std::optional<core::Asset> Cached(storage::AssetStore& db, storage::ObjectStore& store,
                                   const std::string& hash, std::int64_t job_id);
 
 }  // namespace beacon::pipeline

@@ -57,7 +57,7 @@ std::vector<TimedText> ItemTimedText(const core::Content& c, storage::ObjectStor
     return out;
 }
 
-WikiService::WikiService(WikiServiceOptions options, storage::Database& db,
+WikiService::WikiService(WikiServiceOptions options, storage::ContentStore& db,
                          storage::ObjectStore& store, WikiStore& wiki_store, FactSource* source,
                          ZimFactSource* zim)
     : options_(std::move(options)),

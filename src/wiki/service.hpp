@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "storage/database.hpp"
+#include "storage/content_store.hpp"
 #include "storage/object_store.hpp"
 #include "wiki/fact.hpp"
 #include "wiki/mentions.hpp"
@@ -40,7 +40,7 @@ std::vector<TimedText> ItemTimedText(const core::Content& c, storage::ObjectStor
 class WikiService {
 public:
     /// `source` and `zim` may be null (no facts / no /wiki/ articles). Everything is borrowed.
-    WikiService(WikiServiceOptions options, storage::Database& db, storage::ObjectStore& store,
+    WikiService(WikiServiceOptions options, storage::ContentStore& db, storage::ObjectStore& store,
                 WikiStore& wiki_store, FactSource* source, ZimFactSource* zim);
 
     bool has_source() const { return source_ != nullptr; }
@@ -63,7 +63,7 @@ public:
 
 private:
     WikiServiceOptions options_;
-    storage::Database& db_;
+    storage::ContentStore& db_;
     storage::ObjectStore& store_;
     WikiStore& wiki_store_;
     FactSource* source_;
