@@ -264,6 +264,13 @@ Reply Api::PatchPlaylist(Request& req) {
         p->hls_endpoint = "/live/" + p->slug + "/index.m3u8";
     }
     std::vector<std::int64_t> added_items;  // for the moderation audit log
+    // What this channel could already air (items and content slots): only new ids are asked.
+    std::set<std::int64_t> on_air_before(p->items.begin(), p->items.end());
+    for (const auto& s : p->scheduled_slots) {
+        if (s.is_object() && s.contains("content_id") && s["content_id"].is_number_integer()) {
+            on_air_before.insert(s["content_id"].get<std::int64_t>());
+        }
+    }
     if (auto it = body->find("items"); it != body->end()) {
         if (!it->is_array()) return Error(400, "invalid_argument", "field 'items' must be an array of content ids");
         if (it->size() > 10000) return Error(400, "invalid_argument", "field 'items' holds more than 10000 ids");
@@ -304,6 +311,19 @@ Reply Api::PatchPlaylist(Request& req) {
     if (auto it = body->find("scheduled_slots"); it != body->end()) {
         auto slots = ValidateSlots(deps_.db, *it, *id);
         if (!slots.ok()) return Error(slots.error());
+        // A content slot airs its item on LiveLoop: the same question as adding it to `items`.
+        for (const auto& s : *slots) {
+            if (!s.contains("content_id")) continue;
+            std::int64_t cid = s["content_id"].get<std::int64_t>();
+            if (on_air_before.count(cid) > 0 ||
+                std::find(added_items.begin(), added_items.end(), cid) != added_items.end()) {
+                continue;
+            }
+            if (deps_.moderation) {  // flagged, or never reviewed without "confirm": 409
+                if (auto no = deps_.moderation(req, "publish", cid, false)) return std::move(*no);
+            }
+            added_items.push_back(cid);
+        }
         p->scheduled_slots = std::move(*slots);
     }
     if (auto s = deps_.db.UpdatePlaylist(*p); !s.ok()) return Error(s.error());
