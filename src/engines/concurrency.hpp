@@ -53,6 +53,7 @@ public:
     Result<PictureResult> Paint(const PictureRequest& req, const std::filesystem::path& out_dir,
                                 const LogSink& log, std::stop_token stop) override;
     Provenance Describe() const override { return inner_.Describe(); }
+    bool PaintsDrafts() const override { return inner_.PaintsDrafts(); }
     const Semaphore& semaphore() const { return sem_; }
 
 private:

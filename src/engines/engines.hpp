@@ -99,6 +99,10 @@ struct PictureRequest {
     /// A Verse world to render the picture from ({id, owner, revision, title, camera}; issue 17),
     /// null for none. Only an engine whose RendersWorlds() is true may be given one.
     Json world;
+    /// A quick sketch for the preview only (asked of engines whose PaintsDrafts() is true): the
+    /// same composition as the full picture, at the given (small) size, without layers. Never
+    /// stored or cached; the full picture replaces it in the preview stage and the final.
+    bool draft = false;
 };
 struct PictureResult {
     std::filesystem::path image;  // PNG written into out_dir: the full frame
@@ -115,6 +119,9 @@ public:
     virtual Provenance Describe() const = 0;
     /// True for the engine that renders Verse worlds (src/verse/world_pictures.hpp).
     virtual bool RendersWorlds() const { return false; }
+    /// True when a draft (PictureRequest::draft) costs a small fraction of the full picture, so
+    /// that painting one first brings the preview forward (the built-in storyboard painter).
+    virtual bool PaintsDrafts() const { return false; }
 };
 
 // ---- captions ------------------------------------------------------------------------------------

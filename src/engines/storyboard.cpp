@@ -727,7 +727,9 @@ Result<PictureResult> StoryboardPainter::Paint(const PictureRequest& req,
     }
 
     const int w = req.width, h = req.height;
-    const int margin = opts_.write_layers ? static_cast<int>(std::lround(w * opts_.parallax_margin)) : 0;
+    // A draft is the frame alone: no parallax margin and no layer files.
+    const bool layers_out = opts_.write_layers && !req.draft;
+    const int margin = layers_out ? static_cast<int>(std::lround(w * opts_.parallax_margin)) : 0;
     const int lw = w + 2 * margin;
     double scale = 1.0;
     if (req.scene.shot_type == "medium") scale = 1.35;
@@ -809,7 +811,7 @@ Result<PictureResult> StoryboardPainter::Paint(const PictureRequest& req,
     PictureResult out;
     out.image = out_dir / (std::string(prefix) + "_frame.png");
     BEACON_CHECK(WritePng(frame.get(), out.image));
-    if (opts_.write_layers) {
+    if (layers_out) {
         const char* names[] = {"background", "mid", "foreground", "text"};
         cairo_surface_t* layers[] = {bg.get(), mid.get(), fg.get(), text.get()};
         for (int i = 0; i < 4; ++i) {
@@ -821,7 +823,8 @@ Result<PictureResult> StoryboardPainter::Paint(const PictureRequest& req,
     out.provenance = Describe();
     out.provenance.parameters = {{"seed", req.seed}, {"width", w}, {"height", h},
                                  {"palette", pal.name}, {"parallax_margin_px", margin}};
-    if (log) log("storyboard: painted scene " + std::to_string(req.scene_index + 1) + " (" + pal.name + ")");
+    if (req.draft) out.provenance.parameters["draft"] = true;
+    if (log && !req.draft) log("storyboard: painted scene " + std::to_string(req.scene_index + 1) + " (" + pal.name + ")");
     return out;
 }
 

@@ -47,6 +47,7 @@ public:
     Result<PictureResult> Paint(const PictureRequest& req, const std::filesystem::path& out_dir,
                                 const LogSink& log, std::stop_token stop) override;
     Provenance Describe() const override;
+    bool PaintsDrafts() const override { return true; }
     /// Cairo works and the heading font resolves to an installed serif face.
     HealthCheck Check() const;
 

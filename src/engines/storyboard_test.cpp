@@ -1,5 +1,6 @@
 #include "engines/storyboard.hpp"
 
+#include "engines/concurrency.hpp"
 #include "engines/planner.hpp"
 
 #include <cairo.h>
@@ -83,6 +84,34 @@ TEST(StoryboardTest, WritesFrameAndLayersOfTheRightSize) {
     EXPECT_EQ(r->provenance.engine, "storyboard");
     EXPECT_TRUE(r->provenance.builtin);
     std::filesystem::remove_all(dir);
+}
+
+TEST(StoryboardTest, ADraftIsTheSamePictureSmallerAndWithoutLayers) {
+    StoryboardPainter p;
+    EXPECT_TRUE(p.PaintsDrafts());
+    LimitedPictureEngine limited(p, 1);  // how the app wraps it: drafts must still be asked for
+    EXPECT_TRUE(limited.PaintsDrafts());
+    auto dir_full = TempDir("draft_full");
+    auto dir_draft = TempDir("draft_small");
+    auto full = p.Paint(Req(640, 360, 7), dir_full, {}, {});
+    PictureRequest dreq = Req(320, 180, 7);
+    dreq.draft = true;
+    auto draft = limited.Paint(dreq, dir_draft, {}, {});
+    ASSERT_TRUE(full.ok() && draft.ok());
+    EXPECT_TRUE(draft->layers.empty());
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_draft),
+                            std::filesystem::directory_iterator()),
+              1);  // the frame alone
+    Png f = Load(full->image), d = Load(draft->image);
+    EXPECT_EQ(d.w, 320);
+    EXPECT_EQ(d.h, 180);
+    // The same composition and palette: the mean colours agree closely (another seed's do not
+    // need to; a different palette is tens of levels away).
+    EXPECT_NEAR(d.r, f.r, 6.0);
+    EXPECT_NEAR(d.g, f.g, 6.0);
+    EXPECT_NEAR(d.b, f.b, 6.0);
+    std::filesystem::remove_all(dir_full);
+    std::filesystem::remove_all(dir_draft);
 }
 
 TEST(StoryboardTest, DeterministicFromSeedAndSeedsDiffer) {

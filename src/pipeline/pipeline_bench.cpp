@@ -17,6 +17,22 @@
 using namespace beacon;
 namespace fs = std::filesystem;
 
+// The storyboard painter without drafts (`--drafts 0`): the preview as it was made before them.
+class NoDrafts final : public engines::PictureEngine {
+public:
+    explicit NoDrafts(engines::PictureEngine& inner) : inner_(inner) {}
+    core::Result<engines::PictureResult> Paint(const engines::PictureRequest& req,
+                                               const fs::path& out_dir,
+                                               const engines::LogSink& log,
+                                               std::stop_token stop) override {
+        return inner_.Paint(req, out_dir, log, stop);
+    }
+    engines::Provenance Describe() const override { return inner_.Describe(); }
+
+private:
+    engines::PictureEngine& inner_;
+};
+
 int main(int argc, char** argv) {
     std::string prompt =
         "A short sci-fi animation about a lighthouse that controls storms. Emerald palette, 2 "
@@ -24,6 +40,7 @@ int main(int argc, char** argv) {
     double duration = 7.0;
     std::string preset = "720p";
     bool keep = false;
+    bool drafts = true;
     fs::path root =
         fs::temp_directory_path() / ("beacon-media-bench-" + std::to_string(::getpid()));
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -33,6 +50,7 @@ int main(int argc, char** argv) {
         if (k == "--preset") preset = argv[i + 1];
         if (k == "--dir") root = argv[i + 1];
         if (k == "--keep") keep = std::string(argv[i + 1]) == "1";
+        if (k == "--drafts") drafts = std::string(argv[i + 1]) != "0";
     }
     fs::remove_all(root);
     fs::create_directories(root);
@@ -47,7 +65,10 @@ int main(int argc, char** argv) {
     engines::FliteVoiceEngine voice;
     engines::StoryboardPainter painter;
     engines::ExactCaptionEngine captions;
-    engines::EngineSet set{&planner, &voice, &painter, &captions, nullptr, nullptr};
+    NoDrafts painter_without_drafts(painter);
+    engines::PictureEngine* pictures = drafts ? static_cast<engines::PictureEngine*>(&painter)
+                                              : &painter_without_drafts;
+    engines::EngineSet set{&planner, &voice, pictures, &captions, nullptr, nullptr};
     pipeline::GenerationPipeline p(set, **db, **store, media::MediaOptions{}, root / "scratch");
     auto user = (*db)->GetOrCreateUser("bench");
     core::GenerateRequest req;
@@ -74,8 +95,8 @@ int main(int argc, char** argv) {
     for (const auto& [level, msg] : r.logs) {
         if (level != "cmd") std::printf("  log: %s\n", msg.c_str());
     }
-    std::printf("prompt: %s\nduration_target: %.1f s, preset %s\n", prompt.c_str(), duration,
-                preset.c_str());
+    std::printf("prompt: %s\nduration_target: %.1f s, preset %s, drafts %s\n", prompt.c_str(),
+                duration, preset.c_str(), drafts ? "on" : "off");
     std::printf("time_to_preview_ms: %.0f\n", preview_ms);
     std::printf("time_to_final_ms: %.0f\n", final_ms);
     std::printf("job_total_ms: %.0f\n", total);

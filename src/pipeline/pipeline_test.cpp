@@ -148,6 +148,51 @@ TEST_F(PipelineTest, MakesALibraryItemPreviewFirst) {
     EXPECT_GE(assets->size(), 6u);
 }
 
+TEST_F(PipelineTest, APreviewFromDraftsComesBeforeAnyFullPicture) {
+    // An engine that paints drafts: the preview is made from them while every full picture is
+    // still being painted (each waits until the job has a preview URL), then the full preview
+    // and the final use the full pictures.
+    pictures_.drafts = true;
+    const auto id = NewJob(3.0);
+    pictures_.hold_full = [&] {
+        auto job = db_->GetJob(id);
+        return job.ok() && !job->preview_url.empty();
+    };
+    auto r = testing::Drive(*pipeline_, *db_, id);
+    ASSERT_TRUE(r.status.ok()) << r.status.error().message;
+    EXPECT_EQ(pictures_.draft_calls.load(), 2);
+    EXPECT_EQ(pictures_.calls.load(), 2);
+    EXPECT_EQ(pictures_.held_until_go.load(), 2);  // both full pictures waited for the preview
+    ASSERT_FALSE(r.url_events.empty());
+    EXPECT_TRUE(r.url_events.front().contains("preview_url"));
+    EXPECT_TRUE(db_->GetJob(id)->stages["scenes"]["early_preview"].get<bool>());
+    bool logged = false;
+    for (const auto& [level, msg] : r.logs) logged |= msg.find("preview (draft pictures)") == 0;
+    EXPECT_TRUE(logged);
+    // Drafts are never stored: the scene records name the full pictures.
+    auto job = db_->GetJob(id);
+    for (int n = 1; n <= 2; ++n) {
+        const auto rec = job->stages[SceneRecordName(n)];
+        EXPECT_NE(rec.value("picture_key", std::string()).find("/picture"), std::string::npos)
+            << rec.dump();
+    }
+}
+
+TEST_F(PipelineTest, NoDraftsWhenNoPreviewIsWanted) {
+    pictures_.drafts = true;
+    auto user = db_->GetOrCreateUser("tester");
+    core::GenerateRequest req;
+    req.prompt = "A lighthouse, 2 scenes.";
+    req.duration_target = 3.0;
+    req.output_preset = "480p";
+    req.produce_preview = false;
+    auto job = db_->CreateJob(user->id, req);
+    auto r = testing::Drive(*pipeline_, *db_, job->id);
+    ASSERT_TRUE(r.status.ok()) << r.status.error().message;
+    EXPECT_EQ(pictures_.draft_calls.load(), 0);
+    EXPECT_EQ(pictures_.calls.load(), 2);
+}
+
 TEST_F(PipelineTest, RegenerateSceneRedoesOnlyThatSceneAndReusesUnchangedEncodes) {
     const auto id = NewJob(3.0);
     auto first = testing::Drive(*pipeline_, *db_, id);

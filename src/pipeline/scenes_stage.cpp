@@ -1,6 +1,7 @@
 // The scenes stage: a voice and a picture per scene, as tasks on the app's pools, each cached by
 // content address; a scene is recorded the moment both exist, and a preview is made early from
-// every voice and the pictures done so far.
+// every voice and the pictures done so far (or quick drafts of them, from an engine that paints
+// drafts: the built-in storyboard).
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
@@ -40,6 +41,7 @@ struct Slot {
     std::optional<SceneRecord> record;  // finished (recorded) scene
     std::optional<VoicePart> voice;
     std::optional<PicturePart> picture;
+    std::optional<fs::path> draft;  // preview-size sketch (a local file); empty path: it failed
 };
 
 std::vector<std::string> Strings(const Json& j) {
@@ -120,7 +122,7 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         return VoicePart{key, hash, res->duration, res->words, false};
     };
 
-    auto picture_task = [&, this](int n) -> Result<PicturePart> {
+    auto picture_request = [&](int n) {
         const core::Scene& s = scenes[n - 1];
         engines::PictureRequest req;
         req.scene = s;
@@ -133,6 +135,26 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         req.scene_index = n - 1;
         req.scene_count = count;
         req.world = job.params.value("world", Json());  // a Verse world to render from (issue 17)
+        return req;
+    };
+
+    // A draft: the same picture at preview size without layers, painted before the full ones
+    // so the preview does not wait for them. Not stored or cached: only the preview uses it.
+    const media::FrameSize draft_size = media::SizeForHeight(media_.preview_height);
+    auto draft_task = [&, this](int n) -> Result<fs::path> {
+        engines::PictureRequest req = picture_request(n);
+        req.width = draft_size.width;
+        req.height = draft_size.height;
+        req.draft = true;
+        BEACON_TRY(dir, MakeDir(job_dir / ("scene-" + std::to_string(n)) / "draft"));
+        auto res = engines_.pictures->Paint(req, dir, nullptr, local_stop.get_token());
+        if (!res.ok()) return std::move(res).error();
+        return res->image;
+    };
+
+    auto picture_task = [&, this](int n) -> Result<PicturePart> {
+        const core::Scene& s = scenes[n - 1];
+        engines::PictureRequest req = picture_request(n);
         if (!req.world.is_null() && !engines_.pictures->RendersWorlds())
             return Error::Unavailable("this worker cannot render Verse worlds", false);
         const std::string hash =
@@ -196,6 +218,9 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
     std::stop_source early_stop;
     std::stop_callback forward_early(ctx.stop_token(),
                                      [&early_stop] { early_stop.request_stop(); });
+    // Drafts only pay when they are much cheaper than the pictures and a preview is wanted.
+    const bool want_drafts = job.request.produce_preview && engines_.pictures->PaintsDrafts() &&
+                             job.params.value("world", Json()).is_null();
     // Declared last: destroyed first, so it waits for every task before what they use goes.
     core::TaskGroup tasks;
     // Voices first: they are quick, and the early preview waits for all of them.
@@ -207,6 +232,17 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
                 std::lock_guard lock(mu);
                 if (!part.ok()) return fail(std::move(part).error());
                 slots[n - 1].voice = std::move(part).value();
+                cv.notify_all();
+            });
+        }
+    }
+    for (int n = 1; want_drafts && n <= count; ++n) {
+        if (!slots[n - 1].picture) {
+            tasks.Post(picture_pool, [&, n] {
+                if (local_stop.stop_requested()) return;
+                auto path = draft_task(n);  // a failed draft only leaves the preview waiting
+                std::lock_guard lock(mu);
+                slots[n - 1].draft = path.ok() ? *path : fs::path();
                 cv.notify_all();
             });
         }
@@ -227,11 +263,14 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
     std::unique_lock lock(mu);
     for (;;) {
         // Record each scene the moment both parts exist (a resumed job skips it).
-        int done = 0, voices = 0, pictures = 0;
+        int done = 0, voices = 0, pictures = 0, drafts = 0, covered = 0, drafts_pending = 0;
         for (int n = 1; n <= count; ++n) {
             Slot& s = slots[n - 1];
             voices += s.voice.has_value();
             pictures += s.picture.has_value();
+            drafts += s.draft.has_value();
+            covered += s.picture || (s.draft && !s.draft->empty());
+            drafts_pending += want_drafts && !s.picture && !s.draft;
             if (!s.voice || !s.picture) continue;
             ++done;
             if (s.record) continue;
@@ -251,30 +290,41 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         }
         ctx.SetProgress(15 + 30 * (voices + pictures) / std::max(1, 2 * count));
         if (failure || done == count) break;
-        // Preview-first: all voices and at least one picture → a preview now, made beside
-        // the painters; if every picture lands first it is abandoned (the preview stage then
-        // makes the full one at once).
-        if (!early_started && job.request.produce_preview && voices == count && pictures > 0 &&
-            pictures < count) {
+        // Preview-first: all voices and a picture or draft for every scene (or, without
+        // drafts, at least one picture) → a preview now, made beside the painters; if every
+        // picture lands first it is abandoned (the preview stage then makes the full one).
+        if (!early_started && job.request.produce_preview && voices == count &&
+            pictures < count && (covered == count || (drafts_pending == 0 && pictures > 0))) {
             early_started = true;
             std::vector<media::SceneMedia> sm;
+            std::vector<bool> local;  // the picture is a draft file, not a stored key
             for (int n = 1; n <= count; ++n) {
                 const Slot& s = slots[n - 1];
                 media::SceneMedia m;
                 m.duration = scenes[n - 1].duration;
                 m.voice = s.voice->key;
                 m.voice_duration = s.voice->duration;
-                if (s.picture) m.picture = s.picture->key;
+                if (s.picture) {
+                    m.picture = s.picture->key;
+                } else if (s.draft && !s.draft->empty()) {
+                    m.picture = s.draft->string();
+                }
+                local.push_back(!s.picture && s.draft && !s.draft->empty());
                 sm.push_back(std::move(m));
             }
-            tasks.Post(cpu_, [&, this, sm = std::move(sm)]() mutable {
+            const bool from_drafts = pictures < covered;
+            // The encode is a child process: waiting for it belongs on the I/O pool, where it
+            // does not queue behind the painters on the CPU pool.
+            tasks.Post(io_, [&, this, sm = std::move(sm), local = std::move(local),
+                             from_drafts]() mutable {
                 if (early_stop.stop_requested()) return;
-                for (auto& m : sm) {
+                for (std::size_t i = 0; i < sm.size(); ++i) {
+                    auto& m = sm[i];
                     if (!m.voice.empty()) {
                         auto v = Readable(store_, m.voice, job_dir);
                         m.voice = v.ok() ? *v : "";
                     }
-                    if (!m.picture.empty()) {
+                    if (!m.picture.empty() && !local[i]) {
                         auto p = Readable(store_, m.picture, job_dir);
                         m.picture = p.ok() ? *p : "";
                     }
@@ -291,19 +341,21 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
                     early_published = true;
                 }
                 ctx.SetUrls({{"preview_url", MediaUrl(key)}});
-                ctx.Log("preview (partial pictures) ready after " +
-                        std::to_string(MsSince(started)) + " ms");
+                ctx.Log(std::string(from_drafts ? "preview (draft pictures)"
+                                                : "preview (partial pictures)") +
+                        " ready after " + std::to_string(MsSince(started)) + " ms");
             });
             continue;
         }
         cv.wait(lock, ctx.stop_token(), [&] {
             if (failure) return true;
-            int v = 0, p = 0;
+            int v = 0, p = 0, d = 0;
             for (const auto& s : slots) {
                 v += s.voice.has_value();
                 p += s.picture.has_value();
+                d += s.draft.has_value();
             }
-            return v != voices || p != pictures;
+            return v != voices || p != pictures || d != drafts;
         });
         if (ctx.stop_token().stop_requested() && !failure) {
             failure = Error::Canceled("canceled while rendering scenes");

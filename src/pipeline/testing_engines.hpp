@@ -96,12 +96,43 @@ public:
     bool fail = false;
     bool layers = false;
     std::chrono::milliseconds later_scene_delay{0};  // scenes after the first wait this long
+    // Drafts (PictureRequest::draft): when `drafts` is set the fake paints them at once, and
+    // every full picture waits until `hold_full` says go (a 20 s hang guard); held_until_go
+    // counts the full pictures that saw it say go.
+    bool drafts = false;
+    std::atomic<int> draft_calls{0};
+    std::function<bool()> hold_full;
+    std::atomic<int> held_until_go{0};
+    bool PaintsDrafts() const override { return drafts; }
     core::Result<engines::PictureResult> Paint(const engines::PictureRequest& req,
                                                const std::filesystem::path& out_dir,
                                                const engines::LogSink&,
                                                std::stop_token stop) override {
+        if (req.draft) {
+            ++draft_calls;
+            engines::PictureResult r;
+            r.image = out_dir / "draft.png";
+            auto st = Lavfi({"-f", "lavfi", "-i",
+                             "color=c=gray:s=" + std::to_string(req.width) + "x" +
+                                 std::to_string(req.height),
+                             "-frames:v", "1", r.image.string()},
+                            stop);
+            if (!st.ok()) return std::move(st).error();
+            r.provenance = Describe();
+            return r;
+        }
         ++calls;
         if (fail) return core::Error::External("fake painter: canvas on fire");
+        if (hold_full) {
+            auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+            while (std::chrono::steady_clock::now() < until && !stop.stop_requested()) {
+                if (hold_full()) {
+                    ++held_until_go;
+                    break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        }
         if (req.scene_index > 0 && later_scene_delay.count() > 0) {
             auto until = std::chrono::steady_clock::now() + later_scene_delay;
             while (std::chrono::steady_clock::now() < until && !stop.stop_requested()) {

@@ -30,6 +30,8 @@ public:
     /// The configured engine's description: jobs without a world are cached as before.
     engines::Provenance Describe() const override { return inner_.Describe(); }
     bool RendersWorlds() const override { return true; }
+    /// Drafts are asked only for jobs without a world, which go to the configured engine.
+    bool PaintsDrafts() const override { return inner_.PaintsDrafts(); }
 
 private:
     std::string RendererName();
