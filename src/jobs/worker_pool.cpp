@@ -134,11 +134,13 @@ void WorkerPool::Notify() { wake_.notify_all(); }
 core::Result<core::Job> WorkerPool::Cancel(std::int64_t job_id) {
     auto job = db_.RequestCancel(job_id);
     if (!job.ok()) return job;
+    // Published before the stop: once stopped, the worker may publish "canceled" at once, and
+    // this older snapshot must not arrive after it.
+    PublishJob(events_, *job);
     {
         std::lock_guard lock(mu_);
         if (auto it = running_.find(job_id); it != running_.end()) it->second.request_stop();
     }
-    PublishJob(events_, *job);
     return job;
 }
 
