@@ -10,6 +10,7 @@
 #include "liveloop/test_support.hpp"
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
+#include "support/memory_database.hpp"
 
 namespace beacon::liveloop {
 namespace {
@@ -17,7 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 constexpr UnixMillis kT0 = 1795932000000;  // 2026-11-29T06:00:00Z
 
-/// A real SQLite database and filesystem store in a temp folder, with a controllable clock.
+/// The metadata store in memory (the fake the storage contract holds to SQLite's semantics), a
+/// real filesystem store in a temp folder, and a controllable clock.
 class ServiceTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -26,9 +28,7 @@ protected:
                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(dir_);
         fs::create_directories(dir_);
-        auto db = storage::OpenSqlite((dir_ / "beacon.db").string());
-        ASSERT_TRUE(db.ok()) << db.error().message;
-        db_ = std::move(db).value();
+        db_ = std::make_unique<beacon::testing::MemoryDatabase>();
         auto store = storage::OpenFilesystemStore(dir_ / "objects");
         ASSERT_TRUE(store.ok()) << store.error().message;
         store_ = std::move(store).value();
