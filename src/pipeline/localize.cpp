@@ -19,9 +19,13 @@
 #include "media/command.hpp"
 #include "media/hls.hpp"
 #include "media/runner.hpp"
+#include "pipeline/localize_fit.hpp"
+#include "pipeline/localize_internal.hpp"
 
 namespace beacon::pipeline {
 namespace {
+
+using namespace localize_detail;  // NOLINT: helpers shared by the localize job's files
 
 using core::Error;
 using core::Json;
@@ -29,37 +33,11 @@ using core::Result;
 using core::Status;
 namespace fs = std::filesystem;
 
-constexpr const char* kTranslateStage = "translate";
-constexpr const char* kDubStage = "dub";
-constexpr const char* kPublishStage = "publish";
-
 /// One publish or removal at a time: they rewrite the same item's playlists and MP4.
 std::mutex g_publish_mu;
 
-std::string LibraryPrefix(std::int64_t id) { return "library/" + std::to_string(id) + "/"; }
 std::string KeyOfUrl(const std::string& url) {
     return url.starts_with("/media/") ? url.substr(7) : url;
-}
-
-std::string Fixed(double v, int digits = 3) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-    return buf;
-}
-
-Status WriteFile(const fs::path& p, const std::string& text) {
-    std::ofstream f(p, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    if (!f) return Error::Unavailable("cannot write " + p.string());
-    return {};
-}
-
-Result<fs::path> MakeDir(const fs::path& p) {
-    std::error_code ec;
-    fs::create_directories(p, ec);
-    if (ec) return Error::Unavailable("cannot create " + p.string() + ": " + ec.message());
-    return p;
 }
 
 bool EndsSentence(const std::string& text) {
@@ -72,34 +50,9 @@ bool EndsSentence(const std::string& text) {
     return c == '.' || c == '!' || c == '?';
 }
 
-std::string OneLine(std::string s) {
-    for (char& c : s) {
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    }
-    std::string out;
-    for (char c : s) {
-        if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
-        out += c;
-    }
-    while (!out.empty() && out.back() == ' ') out.pop_back();
-    return out;
-}
-
 bool ValidLanguage(const std::string& l) {
     if (l.size() < 2 || l.size() > 3) return false;
     return l.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos;
-}
-
-media::RunOptions RunFor(jobs::StageContext& ctx) {
-    media::RunOptions run;
-    run.stop = ctx.stop_token();
-    run.on_command = [&ctx](const std::string& line) { ctx.Log(line, "cmd"); };
-    return run;
-}
-
-Error Named(Error e, const std::string& what) {
-    if (e.code != core::ErrorCode::kCanceled) e.message = what + ": " + e.message;
-    return e;
 }
 
 /// Streams of an MP4 with their type and language tag (ffprobe).
@@ -204,18 +157,18 @@ double TempoFor(double duration, double slot) {
     return std::clamp(duration / slot, 1.0, kMaxTempo);
 }
 
-FitPlan PlanFit(double natural, double slot, bool can_rate) {
+FitPlan PlanFit(double natural, double slot, bool can_rate, double max_speed) {
     FitPlan p;
     if (slot <= 0 || natural <= slot) return p;
     const double need = natural / slot;
-    if (can_rate) p.rate = std::min(need, kMaxRate);
-    p.tempo = std::clamp(need / p.rate, 1.0, kMaxTempo);
+    if (can_rate) p.rate = std::min({need, kMaxRate, max_speed});
+    p.tempo = std::clamp(need / p.rate, 1.0, std::max(1.0, std::min(kMaxTempo, max_speed / p.rate)));
     p.over_speed = p.rate * p.tempo > kMaxSpeed + 1e-9;
     return p;
 }
 
 DubPlacement PlaceDubLine(double cue, double next, bool last, double prev_end, double natural,
-                          bool can_rate) {
+                          bool can_rate, double max_speed) {
     DubPlacement d;
     // Late only as far as the previous line forces it (it was allowed kOnsetShift past our cue).
     const double free_from = prev_end < 0 ? 0.0 : prev_end + kLineGap;
@@ -227,7 +180,7 @@ DubPlacement PlaceDubLine(double cue, double next, bool last, double prev_end, d
         if (!last) end = next + kOnsetShift - kLineGap;
     }
     d.slot = std::max(0.2, end - d.start);
-    d.plan = PlanFit(natural, d.slot, can_rate);
+    d.plan = PlanFit(natural, d.slot, can_rate, max_speed);
     return d;
 }
 
@@ -441,172 +394,6 @@ Result<Json> LocalizeJob::RunTranslate(jobs::StageContext& ctx) {
                 {"translator", {{"engine", prov.engine}, {"model", prov.model}}}};
 }
 
-Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
-    const core::Job& job = ctx.job();
-    if (job.params.value("captions_only", false)) return Json{{"skipped", true}};
-    if (!options_.voice) return Error::Invalid("no multilingual voice is configured");
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::string lang = job.params.value("language", "");
-    const std::string voice_id = job.params.value("voice", "");
-    engines::VoiceEngine& voice = *options_.voice;
-    const engines::Provenance vprov = voice.Describe();
-
-    // The voice must exist before anything is made.
-    BEACON_TRY(voices, voice.ListVoices());
-    std::string chosen = voice_id;
-    std::string have;
-    for (const auto& v : voices) {
-        if (v.language == lang || v.language.starts_with(lang + "-")) {
-            have += (have.empty() ? "" : ", ") + v.id;
-            if (chosen.empty()) chosen = v.id;
-        }
-    }
-    const bool known = std::any_of(voices.begin(), voices.end(),
-                                   [&](const auto& v) { return v.id == chosen; });
-    if (chosen.empty() || !known) {
-        return Error::Invalid("voice engine " + vprov.engine + " has no voice " +
-                              (voice_id.empty() ? "for language '" + lang + "'"
-                                                : "'" + voice_id + "'") +
-                              (have.empty() ? "" : " (voices for " + lang + ": " + have + ")"));
-    }
-
-    const Json tr = ctx.StageOutputs(kTranslateStage);
-    const double duration = tr.value("duration", 0.0);
-    std::vector<SourceLine> lines;
-    for (const auto& l : tr["lines"])
-        lines.push_back({l.value("start", 0.0), l.value("end", 0.0), l.value("text", "")});
-    BEACON_TRY(dir, MakeDir(scratch_ / ("localize-" + std::to_string(job.id)) / "dub"));
-    auto* espeak = dynamic_cast<engines::EspeakVoiceEngine*>(options_.voice);
-
-    struct Placed {
-        fs::path file;
-        double start = 0;
-        double length = 0;  // after tempo
-        double tempo = 1;
-        double rate = 1;
-    };
-    std::vector<Placed> placed;
-    Json lj = Json::array();
-    int overflows = 0;
-    double prev_end = -1;  // none yet
-    int over_speeds = 0;
-    // Every line voiced at its natural rate first, a few at a time (eSpeak NG is a child process
-    // per line; ElevenLabs has its own request limit): the lines do not depend on each other.
-    std::vector<std::optional<Result<engines::VoiceResult>>> natural(lines.size());
-    {
-        const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-        const std::size_t workers = std::min<std::size_t>({lines.size(), std::min(hw, 4u)});
-        std::atomic<std::size_t> next_line{0};
-        std::atomic<bool> failed{false};
-        std::vector<std::jthread> pool;
-        for (std::size_t w = 0; w < workers; ++w) {
-            pool.emplace_back([&] {
-                for (std::size_t i = next_line++; i < lines.size() && !failed; i = next_line++) {
-                    if (OneLine(lines[i].text).empty()) continue;  // nothing to say (kept silent)
-                    engines::VoiceRequest req{lines[i].text, chosen, lang};
-                    natural[i] = voice.Speak(req, dir, ctx.stop_token());
-                    if (!natural[i]->ok()) failed = true;
-                }
-            });
-        }
-    }
-    const auto voiced_at = std::chrono::steady_clock::now();
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (ctx.stop_token().stop_requested()) return Error::Canceled("canceled while dubbing");
-        const bool last = i + 1 == lines.size();
-        const double next = last ? duration : lines[i + 1].start;
-        engines::VoiceRequest req{lines[i].text, chosen, lang};
-        if (OneLine(lines[i].text).empty()) continue;
-        if (!natural[i]) return Error::Canceled("dubbing stopped after a failed line");
-        auto first = std::move(*natural[i]);
-        if (!first.ok()) return Named(std::move(first).error(), "voice engine " + vprov.engine);
-        engines::VoiceResult spoken = std::move(first).value();
-        const DubPlacement at =
-            PlaceDubLine(lines[i].start, next, last, prev_end, spoken.duration, espeak != nullptr);
-        double rate = 1;
-        if (at.plan.rate > 1.0001 && espeak) {
-            auto faster = espeak->SpeakAt(req, at.plan.rate, dir, ctx.stop_token());
-            if (!faster.ok()) return Named(std::move(faster).error(), "voice engine " + vprov.engine);
-            spoken = std::move(faster).value();
-            rate = at.plan.rate;
-        }
-        const double tempo = TempoFor(spoken.duration, at.slot);
-        const bool over_speed = rate * tempo > kMaxSpeed + 1e-9;
-        if (over_speed) {
-            ++over_speeds;
-            ctx.Log("line " + std::to_string(i + 1) + " needs " + Fixed(rate * tempo, 2) +
-                        "x speech to fit its slot (goal at most " + Fixed(kMaxSpeed, 1) + "x)",
-                    "warn");
-        }
-        const double length = spoken.duration / tempo;
-        if (length > at.slot + 0.01) {
-            ++overflows;
-            ctx.Log("line " + std::to_string(i + 1) + " runs " +
-                        std::to_string(static_cast<int>((length - at.slot) * 1000)) +
-                        " ms past its slot at " + Fixed(rate * tempo, 2) + "x (rate " +
-                        Fixed(rate, 2) + ", tempo " + Fixed(tempo, 2) + ")",
-                    "warn");
-        }
-        prev_end = at.start + length;
-        placed.push_back({spoken.audio, at.start, length, tempo, rate});
-        lj.push_back({{"start", at.start},
-                      {"end", at.start + length},
-                      {"cue", lines[i].start},
-                      {"text", lines[i].text},
-                      {"rate", rate},
-                      {"tempo", tempo},
-                      {"over_speed", over_speed}});
-        ctx.SetProgress(20 + static_cast<int>(40.0 * static_cast<double>(i + 1) /
-                                              static_cast<double>(lines.size())));
-    }
-
-    if (placed.empty()) return Error::Invalid("the translation has no line with words to dub");
-    // One track of the item's length: each line delayed to its start, silence elsewhere.
-    const fs::path dub = dir / ("dub_" + lang + ".m4a");
-    media::FfmpegCommand cmd(media_.ffmpeg);
-    std::string graph;
-    for (std::size_t i = 0; i < placed.size(); ++i) {
-        cmd.AddInput(placed[i].file.string());
-        const long long ms = std::llround(placed[i].start * 1000);
-        graph += "[" + std::to_string(i) + ":a]aresample=48000,aformat=channel_layouts=stereo";
-        if (placed[i].tempo > 1.0001) graph += ",atempo=" + Fixed(placed[i].tempo, 4);
-        graph += ",adelay=" + std::to_string(ms) + "|" + std::to_string(ms) + "[l" +
-                 std::to_string(i) + "];";
-    }
-    for (std::size_t i = 0; i < placed.size(); ++i) graph += "[l" + std::to_string(i) + "]";
-    graph += "amix=inputs=" + std::to_string(placed.size()) +
-             ":normalize=0:dropout_transition=0,apad,atrim=0:" + Fixed(duration, 3) +
-             ",aresample=48000[out]";
-    cmd.Option("-filter_complex", graph).Map("[out]");
-    cmd.Option("-c:a", "aac")
-        .Option("-b:a", std::to_string(media_.audio_bitrate_kbps) + "k")
-        .Option("-ar", "48000")
-        .Option("-ac", "2")
-        .Option("-t", Fixed(duration, 3))
-        .Output(dub.string());
-    auto run = RunFor(ctx);
-    run.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(media_.timeout);
-    auto mixed = media::RunProcess(cmd.Argv(), run);
-    if (!mixed.ok()) return Named(std::move(mixed).error(), "dub mix (ffmpeg)");
-    const std::string key = "jobs/" + std::to_string(job.id) + "/dub_" + lang + ".m4a";
-    BEACON_CHECK(store_.PutFile(key, dub));
-    ctx.Log("dub: " + std::to_string(placed.size()) + " lines by " + vprov.engine + " (" + chosen +
-            "), " + std::to_string(over_speeds) + " above " + Fixed(kMaxSpeed, 1) + "x, " +
-            std::to_string(overflows) + " past their slot, in " +
-            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::steady_clock::now() - t0)
-                               .count()) +
-            " ms (lines voiced in " +
-            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(voiced_at - t0)
-                               .count()) +
-            " ms)");
-    return Json{{"dub_key", key},
-                {"lines", lj},
-                {"over_speed", over_speeds},
-                {"overflows", overflows},
-                {"voice", {{"engine", vprov.engine}, {"model", chosen}}}};
-}
-
 Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
     const core::Job& job = ctx.job();
     const std::int64_t cid = job.params.value("content_id", std::int64_t{0});
@@ -628,13 +415,33 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
         if (dub.empty() || !fs::exists(dub)) return Error::Internal("the dub " + key + " is gone");
     }
 
-    std::lock_guard lock(g_publish_mu);
-    BEACON_TRY(content, db_.GetContent(cid));
     const std::string lib = LibraryPrefix(cid);
     const fs::path mp4 = store_.LocalPath(lib + "video.mp4");
     const fs::path hls_dir = store_.LocalPath(lib + "hls/segments.json").parent_path();
     if (mp4.empty() || hls_dir.empty())
         return Error::Unavailable("adding a language needs a local object store", false);
+    // 0. The held cut (lines that did not fit at 1.1x: the picture waits for them), made first and
+    // out of sight (a dot folder no playlist names) so a failure leaves the item as it was.
+    const bool has_held = !captions_only && dubbed.contains("held");
+    const fs::path held_mp4 = dir / ("video_" + lang + ".mp4");
+    const fs::path held_stage = hls_dir / (".held_" + lang);
+    const std::string held_dir = "held_" + lang;
+    std::error_code held_ec;
+    if (has_held) {
+        if (auto st = MakeHeldCut(ctx, mp4, dubbed["held"], lang, held_mp4, held_stage); !st.ok())
+            return st.error();
+    }
+    struct DropStage {
+        const fs::path& p;
+        ~DropStage() {
+            std::error_code ec;
+            fs::remove_all(p, ec);
+        }
+    } drop_stage{held_stage};
+    ctx.SetProgress(80);
+
+    std::lock_guard lock(g_publish_mu);
+    BEACON_TRY(content, db_.GetContent(cid));
     Json languages = ReadLanguages(store_, content);
     if (!FindLanguage(languages, lang).is_null())
         return Error::Conflict("the item already has language '" + lang + "'");
@@ -688,7 +495,22 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
     ctx.Log("publish: MP4 remux " + ms(p1 - p0) + " ms, HLS renditions " + ms(p2 - p1) + " ms");
 
     // 3. The MP4, captions and languages.json; the item's row last.
-    auto undo = [&] { (void)media::RemoveHlsLanguage(hls_dir.string(), lang); };
+    auto undo = [&] {
+        (void)media::RemoveHlsLanguage(hls_dir.string(), lang);
+        fs::remove_all(hls_dir / held_dir, held_ec);
+        (void)store_.Delete(lib + "video_" + lang + ".mp4");
+    };
+    if (has_held) {
+        fs::remove_all(hls_dir / held_dir, held_ec);
+        fs::rename(held_stage, hls_dir / held_dir, held_ec);
+        auto st = held_ec ? core::Status(Error::Unavailable("cannot move the held cut into place: " +
+                                                            held_ec.message()))
+                          : store_.PutFile(lib + "video_" + lang + ".mp4", held_mp4);
+        if (!st.ok()) {
+            undo();
+            return Named(std::move(st).error(), "publishing the held cut");
+        }
+    }
     if (auto st = store_.PutFile(lib + "video.mp4", new_mp4); !st.ok()) {
         undo();
         return Named(std::move(st).error(), "publishing the MP4");
@@ -707,6 +529,15 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
                          {"machine_translated", true},
                          {"engines", engines_used},
                          {"job_id", job.id}});
+    if (has_held) {
+        const Json& h = dubbed["held"];
+        languages.back()["held"] = {
+            {"mp4_url", "/media/" + lib + "video_" + lang + ".mp4"},
+            {"hls_url", "/media/" + lib + "hls/" + held_dir + "/master.m3u8"},
+            {"duration", h.value("duration", 0.0)},
+            {"holds", h.value("holds", Json::array())},
+            {"over_speed", h.value("over_speed", 0)}};
+    }
     BEACON_CHECK(store_.Put(LanguagesKey(cid), languages.dump(2)));
     if (std::find(content.languages.begin(), content.languages.end(), lang) ==
         content.languages.end()) {
@@ -757,10 +588,13 @@ Result<core::Content> LocalizeJob::Remove(std::int64_t content_id, const std::st
     auto remux = media::RunProcess(cmd.Argv(), run);
     if (!remux.ok()) return Named(std::move(remux).error(), "MP4 remux (ffmpeg)");
 
+    std::error_code ec;
     auto removed = media::RemoveHlsLanguage(hls_dir.string(), lang);
     if (!removed.ok() && removed.error().code != core::ErrorCode::kNotFound) return removed.error();
     BEACON_CHECK(store_.PutFile(lib + "video.mp4", new_mp4));
     (void)store_.Delete(lib + "captions_" + lang + ".vtt");
+    (void)store_.Delete(lib + "video_" + lang + ".mp4");
+    fs::remove_all(hls_dir / ("held_" + lang), ec);
     Json kept = Json::array();
     for (const auto& l : languages) {
         if (l.value("language", "") != lang) kept.push_back(l);
@@ -769,7 +603,6 @@ Result<core::Content> LocalizeJob::Remove(std::int64_t content_id, const std::st
     std::erase(content.languages, lang);
     content.updated_at = core::NowMillis();
     BEACON_CHECK(db_.UpdateContent(content));
-    std::error_code ec;
     fs::remove_all(dir, ec);
     events_.Publish("content.updated", core::ToJson(content));
     return content;

@@ -69,7 +69,10 @@ inline constexpr double kLineGap = 0.05;
 /// `natural`: the line's length at rate 1; `slot`: seconds available. `can_rate`: whether the
 /// voice can speak faster itself. Short lines are padded (rate = tempo = 1); long ones are sped
 /// up by the voice first, then by tempo; beyond kMaxSpeed only when nothing else fits. Pure.
-FitPlan PlanFit(double natural, double slot, bool can_rate);
+/// `max_speed` caps rate × tempo: by default the last resort (kMaxRate × kMaxTempo); kMaxSpeed
+/// when the picture is held for what does not fit.
+FitPlan PlanFit(double natural, double slot, bool can_rate,
+                double max_speed = kMaxRate * kMaxTempo);
 /// The tempo that fits `duration` into `slot`, within 1..kMaxTempo. Pure.
 double TempoFor(double duration, double slot);
 
@@ -85,7 +88,7 @@ struct DubPlacement {
 /// `cue`: the source line's start; `next`: the next line's cue (or the item's end when
 /// `last`); `prev_end`: where the previous dubbed line ends (negative for the first).
 DubPlacement PlaceDubLine(double cue, double next, bool last, double prev_end, double natural,
-                          bool can_rate);
+                          bool can_rate, double max_speed = kMaxRate * kMaxTempo);
 
 /// Caption cues for dubbed lines placed at [start, end): words spread over each line by
 /// length, grouped within ≤ 42 characters a line, ≤ 2 lines, ≤ 6 s a cue. Pure.
@@ -135,6 +138,13 @@ private:
     core::Result<core::Json> RunTranslate(jobs::StageContext& ctx);
     core::Result<core::Json> RunDub(jobs::StageContext& ctx);
     core::Result<core::Json> RunPublish(jobs::StageContext& ctx);
+    /// The held cut of a dubbed language from the dub stage's `held` output: the item's picture
+    /// re-encoded with the holds, the held dub and `lang` captions, written to `out_mp4`, and
+    /// packaged as HLS into `out_hls` (a folder under the item's hls/ folder, made here).
+    core::Status MakeHeldCut(jobs::StageContext& ctx, const std::filesystem::path& mp4,
+                             const core::Json& held, const std::string& lang,
+                             const std::filesystem::path& out_mp4,
+                             const std::filesystem::path& out_hls);
 
     engines::Translator& translator_;
     LocalizeOptions options_;

@@ -25,6 +25,7 @@
 #include "media/hls.hpp"
 #include "media/runner.hpp"
 #include "pipeline/localize.hpp"
+#include "pipeline/localize_fit.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/test_driver.hpp"
 #include "../../tests/doubles/double_process.hpp"
@@ -259,6 +260,75 @@ TEST_F(LocalizeIntegration, EnglishItemGainsASpanishDubAndCaptionsThenLosesThem)
     ASSERT_EQ(seg.status, 200u);
     EXPECT_GT(seg.body.size() + (seg.file.empty() ? 0 : fs::file_size(seg.file)), 1000u);
 
+    // The held cut: this item has a line that does not fit its slot at 1.1x, so Spanish also
+    // gets its own timeline where the picture holds for it. There speech never goes beyond
+    // 1.1x, every line starts within ±100 ms of its cue on that timeline, and what a viewer gets
+    // (the MP4 download, the HLS package) is that long, in Spanish, with speech at those cues.
+    ASSERT_TRUE(dub.contains("held")) << dub.dump();
+    const auto& held = dub["held"];
+    std::vector<Hold> holds;
+    for (const auto& h : held["holds"]) holds.push_back({h["at"], h["seconds"]});
+    ASSERT_FALSE(holds.empty());
+    EXPECT_EQ(held.value("over_speed", -1), 0);
+    prev_end = -1;
+    for (const auto& l : held["lines"]) {
+        EXPECT_LE(l.value("tempo", 9.0) * l.value("rate", 9.0), kMaxSpeed + 1e-9) << l.dump();
+        EXPECT_FALSE(l.value("over_speed", true));
+        const double cue = HeldTime(holds, l.value("source_cue", -9.0));
+        EXPECT_NEAR(l.value("cue", 0.0), cue, 1e-6);
+        EXPECT_LE(std::abs(l.value("start", 0.0) - cue), 0.1) << l.dump();
+        EXPECT_GE(l.value("start", 0.0), prev_end) << l.dump();
+        prev_end = l.value("end", 0.0);
+    }
+    const double held_duration = held.value("duration", 0.0);
+    EXPECT_NEAR(held_duration, HeldDuration(holds, after->duration), 1e-6);
+    std::cerr << "held cut: " << holds.size() << " holds, " << held_duration - after->duration
+              << " s longer, " << held.value("over_speed", -1) << " lines above 1.1x\n";
+    ASSERT_TRUE(langs[1].contains("held")) << langs[1].dump();
+    EXPECT_EQ(langs[1]["held"]["mp4_url"],
+              "/media/library/" + std::to_string(cid_) + "/video_es.mp4");
+    got.clear();
+    for (const auto& st : Streams(Lib("video_es.mp4"))) {
+        if (st.first != "data") got.push_back(st);  // not the chapters
+    }
+    EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{
+                       {"video", "und"}, {"audio", "spa"}, {"subtitle", "spa"}}));
+    // The chapters are there, each moved by the holds before it.
+    auto chapters_of = [](const fs::path& f) {
+        auto j = core::Json::parse(pipeline::Run({"ffprobe", "-v", "error", "-show_chapters",
+                                                  "-of", "json", f.string()}),
+                                   nullptr, false);
+        std::vector<double> starts;
+        for (const auto& c : j["chapters"]) starts.push_back(std::stod(c["start_time"].get<std::string>()));
+        return starts;
+    };
+    const auto chapters = chapters_of(Lib("video.mp4"));
+    const auto held_chapters = chapters_of(Lib("video_es.mp4"));
+    ASSERT_EQ(held_chapters.size(), chapters.size());
+    ASSERT_FALSE(chapters.empty());
+    for (std::size_t i = 0; i < chapters.size(); ++i)
+        EXPECT_NEAR(held_chapters[i], HeldTime(holds, chapters[i]), 0.002);
+    const double mp4_seconds = std::stod(pipeline::Run({"ffprobe", "-v", "error", "-show_entries",
+                                              "format=duration", "-of", "csv=p=0",
+                                              Lib("video_es.mp4").string()}));
+    EXPECT_NEAR(mp4_seconds, held_duration, 0.1);
+    const auto held_onsets = SpeechOnsets(Lib("video_es.mp4"), 0);
+    for (const auto& line : source) {
+        double heard = 1e9;
+        for (double t : held_onsets) heard = std::min(heard, std::abs(t - HeldTime(holds, line.start)));
+        EXPECT_LE(heard, 0.1) << "no Spanish speech starts near " << HeldTime(holds, line.start)
+                              << " on the held timeline";
+    }
+    const std::string held_master = Slurp(Lib("hls/held_es/master.m3u8"));
+    EXPECT_NE(held_master.find("LANGUAGE=\"es\",DEFAULT=YES"), std::string::npos) << held_master;
+    EXPECT_NE(held_master.find("TYPE=SUBTITLES"), std::string::npos) << held_master;
+    auto held_video = media::ParseMediaPlaylist(Slurp(Lib("hls/held_es/video/index.m3u8")));
+    ASSERT_TRUE(held_video.ok());
+    double held_hls = 0;
+    for (const auto& seg : *held_video) held_hls += seg.duration;
+    EXPECT_NEAR(held_hls, held_duration, 0.1);
+    EXPECT_EQ(Slurp(Lib("hls/master.m3u8")).find("held_es"), std::string::npos);
+
     // Adding it twice is a conflict; removing it restores two streams and one audio rendition.
     EXPECT_EQ(localize_->Check(*after, es).error().code, core::ErrorCode::kConflict);
     auto removed = localize_->Remove(cid_, "es");
@@ -267,6 +337,8 @@ TEST_F(LocalizeIntegration, EnglishItemGainsASpanishDubAndCaptionsThenLosesThem)
     const std::string master2 = Slurp(Lib("hls/master.m3u8"));
     EXPECT_EQ(master2.find("LANGUAGE=\"es\""), std::string::npos) << master2;
     EXPECT_FALSE(fs::exists(Lib("hls/audio_es")));
+    EXPECT_FALSE(fs::exists(Lib("hls/held_es")));
+    EXPECT_FALSE(fs::exists(Lib("video_es.mp4")));
     int audio_streams = 0;
     for (const auto& s : Streams(Lib("video.mp4"))) audio_streams += s.first == "audio";
     EXPECT_EQ(audio_streams, 1);
