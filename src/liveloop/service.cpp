@@ -186,6 +186,7 @@ void LiveLoopService::PersistLocked(Channel& ch) {
 
 core::Status LiveLoopService::RefreshLocked(Channel& ch, UnixMillis wall) {
     if (ch.dirty) {
+        UnpublishLocked(ch.playlist.id);  // published again once refreshed
         auto p = db_.GetPlaylist(ch.playlist.id);
         if (!p.ok()) return p.error();
         if (p->slug != ch.playlist.slug) slugs_.erase(ch.playlist.slug);
@@ -209,6 +210,7 @@ core::Status LiveLoopService::RefreshLocked(Channel& ch, UnixMillis wall) {
         ch.window_until = 0;
     }
     if (!ch.playlist.active) {
+        UnpublishLocked(ch.playlist.id);
         return Error::NotFound("channel '" + ch.playlist.slug + "' is off");
     }
     const int td = options_.target_duration;
@@ -233,6 +235,7 @@ core::Status LiveLoopService::RefreshLocked(Channel& ch, UnixMillis wall) {
     // Re-check at the next segment, and at least every minute (items that failed to load).
     ch.window_until = std::min(ch.window.next_change, now + kRetryFailedItemMs);
     ch.bodies.clear();
+    PublishLocked(ch);
     return {};
 }
 
@@ -443,6 +446,7 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view query
     auto st = RefreshLocked(**ch, wall);
     if (!st.ok()) {
         if (st.error().code == ErrorCode::kNotFound) {
+            UnpublishLocked((*ch)->playlist.id);
             channels_.erase((*ch)->playlist.id);  // off or deleted: costs nothing from now on
         }
         return FromError(st.error());
@@ -490,6 +494,8 @@ core::Result<core::Json> LiveLoopService::Now(std::int64_t playlist_id) {
 
 void LiveLoopService::OnPlaylistChanged(std::int64_t playlist_id) {
     std::lock_guard lock(mu_);
+    // Nothing is answered without the lock until each channel was refreshed (slugs may move).
+    fast_.store(nullptr, std::memory_order_release);
     auto it = channels_.find(playlist_id);
     if (it != channels_.end()) it->second->dirty = true;
     slugs_.clear();
@@ -502,9 +508,16 @@ void LiveLoopService::OnPlaylistChanged(std::int64_t playlist_id) {
 
 void LiveLoopService::OnContentChanged(std::int64_t content_id) {
     std::lock_guard lock(mu_);
+    // Withdrawn before this returns: no request after it gets the item's bytes without the
+    // checks of a refresh, and its segments are published again only once answered again.
+    fast_.store(nullptr, std::memory_order_release);
     failed_.erase(content_id);
     if (items_.count(content_id)) changed_items_.insert(content_id);  // re-read at next refresh
-    for (auto& [id, ch] : channels_) ch->window_until = 0;
+    for (auto& [id, ch] : channels_) {
+        ch->window_until = 0;
+        std::erase_if(ch->answered,
+                      [&](const auto& kv) { return kv.second.content_id == content_id; });
+    }
     guide_cache_.clear();
 }
 

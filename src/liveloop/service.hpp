@@ -5,9 +5,11 @@
 /// playlists are computed once per segment tick and then served from memory.
 ///
 /// Thread-safety: every public method may be called concurrently (one mutex; the hot path, a
-/// cached playlist, holds it for a string copy). Methods may block on the database and the
-/// object store (the server calls them on its blocking pool).
+/// cached playlist, holds it for a string copy; a cached segment takes no lock at all, see
+/// TryCachedSegment). Methods may block on the database and the object store (the server calls
+/// them on its blocking pool).
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -113,8 +115,13 @@ public:
     /// A channel segment (<slug>/v/<msn>.ts, <slug>/{a,m}/<lang>/<msn>.ts, <slug>/s/<lang>/
     /// <msn>.vtt) answered from memory only, for a caller already authenticated: the channel is
     /// loaded, its window is current and the rewritten bytes are cached (shared_file), or the
-    /// answer is a 404 decided from memory. Never blocks (the lock is only tried) and never
-    /// reads the database or the object store; nullopt when Handle must answer instead.
+    /// answer is a 404 decided from memory. Reads an immutable table that the locked paths
+    /// publish atomically (never takes the lock, never reads the database or the object
+    /// store); nullopt when Handle must answer instead. A segment is in the table only once
+    /// Handle has answered it with the same checks, and OnContentChanged/OnPlaylistChanged
+    /// withdraw the table before they return. When the window's time is up, one caller gets
+    /// nullopt (its Handle refreshes the channel and publishes again) while the others keep
+    /// answering cached segments for up to two segment durations.
     std::optional<LiveAnswer> TryCachedSegment(std::string_view path_after_live);
 
     /// For GET /api/v1/playlists/{id}/now:
@@ -139,6 +146,7 @@ public:
 
 private:
     struct Channel;
+    struct FastTable;  // what TryCachedSegment reads (service_internal.hpp)
     struct CachedText {
         std::string body;
         core::UnixMillis until = 0;
@@ -155,10 +163,15 @@ private:
     std::vector<Programme> ProjectLocked(Channel& ch, core::UnixMillis from,
                                          core::UnixMillis until, std::size_t max);
     LiveAnswer ChannelPlaylistLocked(Channel& ch, std::string_view file, std::string_view key);
-    /// One channel segment (rendition "v", "a/<lang>", "m/<lang>", "s/<lang>"), rewritten.
-    /// `cached_only`: on a cache miss answer status 0 (nothing read, the lock kept).
+    /// One channel segment (rendition "v", "a/<lang>", "m/<lang>", "s/<lang>"), rewritten; a
+    /// 200 is also published for TryCachedSegment.
     LiveAnswer SegmentLocked(Channel& ch, const std::string& rendition, std::int64_t msn,
-                             std::unique_lock<std::mutex>& lock, bool cached_only = false);
+                             std::unique_lock<std::mutex>& lock);
+    /// Publishes `ch` (its window's times and its cached segments that are still on it) in the
+    /// table TryCachedSegment reads, replacing what was there for it.
+    void PublishLocked(Channel& ch);
+    /// Withdraws channel `id` from that table (it is off, gone or changed).
+    void UnpublishLocked(std::int64_t id);
     /// Per-PID CC additions for an occurrence of `rendition` (chained from the previous one
     /// when it continues it); memoised per channel.
     const std::array<std::uint8_t, 8192>& CcAddLocked(Channel& ch, const std::string& rendition,
@@ -184,15 +197,18 @@ private:
     /// Items to read again at the next refresh (OnContentChanged).
     std::set<std::int64_t> changed_items_;
     std::map<std::string, CachedText, std::less<>> guide_cache_;
-    /// Rewritten segments ("<channel id>/<rendition>/<msn>"), least recently used dropped first
-    /// beyond kSegmentCacheBytes.
+    /// Rewritten segments ("<channel id>/<rendition>/<msn>/<item>@<start>"), least recently
+    /// used dropped first beyond kSegmentCacheBytes. Entries are shared with the published
+    /// table, whose readers mark them used without the lock.
     struct CachedSegment {
         std::shared_ptr<const core::MemFile> file;  // sealed memfd: sent with sendfile
-        std::uint64_t used = 0;
+        std::atomic<std::uint64_t> used{0};
     };
-    std::map<std::string, CachedSegment, std::less<>> segment_cache_;
+    std::map<std::string, std::shared_ptr<CachedSegment>, std::less<>> segment_cache_;
     std::size_t segment_cache_bytes_ = 0;
-    std::uint64_t segment_cache_tick_ = 0;
+    std::atomic<std::uint64_t> segment_cache_tick_{0};
+    /// The table TryCachedSegment reads: replaced whole under mu_, read without it.
+    std::atomic<std::shared_ptr<const FastTable>> fast_;
 };
 
 }  // namespace beacon::liveloop

@@ -114,6 +114,39 @@ struct LiveLoopService::Channel {
     std::map<std::int64_t, std::string> item_errors;
     /// CC additions per (rendition, occurrence first MSN): see CcAddLocked.
     std::map<std::pair<std::string, std::int64_t>, std::array<std::uint8_t, 8192>> cc_add;
+    /// Segments answered 200 from the cache, per (rendition, MSN), with the play they belong
+    /// to: what PublishLocked may publish (while that play is still the MSN's).
+    struct Answered {
+        std::int64_t content_id = 0;
+        UnixMillis start = 0;
+        std::shared_ptr<CachedSegment> segment;
+    };
+    std::map<std::pair<std::string, std::int64_t>, Answered, std::less<>> answered;
+};
+
+/// An immutable snapshot per channel slug, read by TryCachedSegment without the lock.
+struct LiveLoopService::FastTable {
+    struct Segment {
+        std::string rendition;  // "v", "a/<lang>", "m/<lang>", "s/<lang>"
+        std::int64_t msn = 0;
+        std::shared_ptr<CachedSegment> segment;
+    };
+    struct Channel {
+        std::int64_t id = 0;
+        // The channel clock as RefreshLocked left it (AdvanceClock's inputs).
+        UnixMillis clock_floor = 0;
+        UnixMillis skew_ms = 0;
+        UnixMillis window_from = 0;
+        UnixMillis window_until = 0;
+        UnixMillis grace_until = 0;  // cached segments keep being answered until then
+        std::int64_t first_msn = 0;  // the oldest play's first MSN
+        std::int64_t end_msn = 0;    // one past the newest play's last MSN
+        std::vector<Segment> segments;  // sorted by (rendition, msn)
+        /// Set by the first reader that finds the window's time up: that one goes the long way
+        /// (and refreshes); the others keep answering cached segments until grace_until.
+        mutable std::atomic<bool> refresh_claimed{false};
+    };
+    std::map<std::string, std::shared_ptr<const Channel>, std::less<>> channels;  // by slug
 };
 
 }  // namespace beacon::liveloop

@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
-#include <thread>
 
 #include "liveloop/service.hpp"
 #include "liveloop/service_internal.hpp"
@@ -32,28 +32,102 @@ std::optional<LiveAnswer> LiveLoopService::TryCachedSegment(std::string_view pat
         return std::nullopt;
     }
     std::string_view msn_text = file.substr(0, file.rfind('.'));
-    if (!IsDigits(msn_text) || msn_text.size() > 18) return std::nullopt;
-    const UnixMillis wall = Wall();
-    // The lock is only tried (a network thread never waits behind a refresh that reads the
-    // database), a few times with a yield: other fast answers hold it for microseconds, and
-    // giving up at the first collision sent a share of the requests the long way.
-    std::unique_lock lock(mu_, std::defer_lock);
-    for (int attempt = 0; attempt < 4 && !lock.try_lock(); ++attempt) std::this_thread::yield();
-    if (!lock.owns_lock() || !changed_items_.empty()) return std::nullopt;
-    auto slug = slugs_.find(parts[0]);
-    if (slug == slugs_.end()) return std::nullopt;
-    auto found = channels_.find(slug->second);
-    if (found == channels_.end()) return std::nullopt;
-    Channel& ch = *found->second;
-    if (ch.dirty || !ch.playlist.active) return std::nullopt;
-    // What RefreshLocked does when nothing is due: no reading, no writing.
-    const UnixMillis now = AdvanceClock(ch.state, wall, 2LL * options_.target_duration * 1000);
-    if (now < ch.window_from || now >= ch.window_until) return std::nullopt;
-    LiveAnswer a = SegmentLocked(ch, rendition, std::stoll(std::string(msn_text)), lock, true);
-    if (a.status == 0) return std::nullopt;
-    return a;
+    if (!IsDigits(msn_text)) return std::nullopt;
+    const std::int64_t msn = std::stoll(std::string(msn_text));
+    // No lock: the table is immutable once published, and replaced whole.
+    const std::shared_ptr<const FastTable> table = fast_.load(std::memory_order_acquire);
+    if (!table) return std::nullopt;
+    auto found = table->channels.find(parts[0]);
+    if (found == table->channels.end()) return std::nullopt;
+    const FastTable::Channel& ch = *found->second;
+    // The channel clock as AdvanceClock would give it (a big jump back: the long way).
+    const UnixMillis t = Wall() + ch.skew_ms;
+    if (t < ch.clock_floor && ch.clock_floor - t > 2LL * options_.target_duration * 1000) {
+        return std::nullopt;
+    }
+    const UnixMillis now = std::max(t, ch.clock_floor);
+    if (now < ch.window_from || now >= ch.grace_until) return std::nullopt;
+    const bool current = now < ch.window_until;
+    // The first caller past the window's end refreshes the channel (Handle) for everyone.
+    if (!current && !ch.refresh_claimed.exchange(true, std::memory_order_acq_rel)) {
+        return std::nullopt;
+    }
+    auto hit = std::lower_bound(ch.segments.begin(), ch.segments.end(), std::pair(rendition, msn),
+                                [](const FastTable::Segment& s, const auto& key) {
+                                    const int c = s.rendition.compare(key.first);
+                                    return c < 0 || (c == 0 && s.msn < key.second);
+                                });
+    if (hit != ch.segments.end() && hit->rendition == rendition && hit->msn == msn) {
+        hit->segment->used.store(segment_cache_tick_.fetch_add(1, std::memory_order_relaxed) + 1,
+                                 std::memory_order_relaxed);
+        LiveAnswer a;
+        a.cache_control = "private, max-age=3600";
+        a.content_type = rendition[0] == 's' ? "text/vtt; charset=utf-8" : "video/mp2t";
+        a.shared_file = hit->segment->file;
+        return a;
+    }
+    // Decided from memory while the window is current (as SegmentLocked decides them).
+    if (current && msn < ch.first_msn) {
+        return Text(404, "segment " + std::to_string(msn) + " is no longer on the channel");
+    }
+    if (current && msn >= ch.end_msn) {
+        return Text(404, "segment " + std::to_string(msn) + " is not on the channel");
+    }
+    return std::nullopt;
 }
 
+void LiveLoopService::PublishLocked(Channel& ch) {
+    auto fresh = std::make_shared<FastTable::Channel>();
+    fresh->id = ch.playlist.id;
+    fresh->clock_floor = ch.state.clock_floor;
+    fresh->skew_ms = ch.state.skew_ms;
+    fresh->window_from = ch.window_from;
+    fresh->window_until = ch.window_until;
+    const std::int64_t td_ms = options_.target_duration * 1000LL;
+    fresh->grace_until = ch.window_until + 2 * td_ms;
+    const auto& occ = ch.state.occurrences;
+    if (!occ.empty()) {
+        fresh->first_msn = occ.front().first_msn;
+        fresh->end_msn = occ.back().first_msn + occ.back().segment_count;
+    }
+    // What RefreshLocked prunes by grace_until: not published (the long way decides those).
+    const UnixMillis keep_after =
+        fresh->grace_until + 2 * td_ms -
+        (static_cast<std::int64_t>(options_.window_segments) * td_ms + 600000);
+    for (auto it = ch.answered.begin(); it != ch.answered.end();) {
+        const std::int64_t msn = it->first.second;
+        auto after = std::upper_bound(
+            occ.begin(), occ.end(), msn,
+            [](std::int64_t m, const Occurrence& o) { return m < o.first_msn; });
+        const Occurrence* o = after == occ.begin() ? nullptr : &*std::prev(after);
+        // Only while the MSN still names the very play that was answered.
+        if (!o || msn >= o->first_msn + o->segment_count ||
+            o->content_id != it->second.content_id || o->start != it->second.start) {
+            it = ch.answered.erase(it);
+            continue;
+        }
+        if (o->end() >= keep_after) {
+            fresh->segments.push_back(FastTable::Segment{it->first.first, msn, it->second.segment});
+        }
+        ++it;
+    }
+    // ch.answered is ordered by (rendition, msn): so is the table.
+    auto table = std::make_shared<FastTable>();
+    if (auto old = fast_.load(std::memory_order_acquire)) table->channels = old->channels;
+    std::erase_if(table->channels, [&](const auto& kv) { return kv.second->id == fresh->id; });
+    if (ch.playlist.active && !ch.dirty && IsSlug(ch.playlist.slug)) {
+        table->channels[ch.playlist.slug] = std::move(fresh);
+    }
+    fast_.store(std::move(table), std::memory_order_release);
+}
+
+void LiveLoopService::UnpublishLocked(std::int64_t id) {
+    auto old = fast_.load(std::memory_order_acquire);
+    if (!old) return;
+    auto table = std::make_shared<FastTable>(*old);
+    std::erase_if(table->channels, [&](const auto& kv) { return kv.second->id == id; });
+    fast_.store(std::move(table), std::memory_order_release);
+}
 
 std::string LiveLoopService::SegmentKey(const CatalogItem& item, const std::string& rendition,
                                         std::size_t index) {
@@ -121,8 +195,7 @@ const std::array<std::uint8_t, 8192>& LiveLoopService::CcAddLocked(Channel& ch,
 }
 
 LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendition,
-                                          std::int64_t msn, std::unique_lock<std::mutex>& lock,
-                                          bool cached_only) {
+                                          std::int64_t msn, std::unique_lock<std::mutex>& lock) {
     const auto& occ = ch.state.occurrences;
     auto after = std::upper_bound(occ.begin(), occ.end(), msn,
                                   [](std::int64_t m, const Occurrence& o) { return m < o.first_msn; });
@@ -152,25 +225,28 @@ LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendit
     a.cache_control = "private, max-age=3600";
     const bool vtt = rendition[0] == 's';
     a.content_type = vtt ? "text/vtt; charset=utf-8" : "video/mp2t";
+    // Answered from now on without the lock (TryCachedSegment), while this play is the MSN's.
+    const std::int64_t play_item = o.content_id;
+    const UnixMillis play_start = o.start;
+    auto remember = [&](const std::shared_ptr<CachedSegment>& seg) {
+        auto& slot = ch.answered[std::make_pair(rendition, msn)];
+        if (slot.segment == seg && slot.content_id == play_item && slot.start == play_start) return;
+        slot = Channel::Answered{play_item, play_start, seg};
+        PublishLocked(ch);
+    };
     auto hit = segment_cache_.find(cache_key);
     if (hit != segment_cache_.end()) {
-        hit->second.used = ++segment_cache_tick_;
-        if (cached_only) {
-            a.shared_file = hit->second.file;
-            return a;
-        }
-        auto bytes = hit->second.file->Read();
+        hit->second->used.store(segment_cache_tick_.fetch_add(1, std::memory_order_relaxed) + 1,
+                                std::memory_order_relaxed);
+        auto bytes = hit->second->file->Read();
         if (bytes.ok()) {
+            remember(hit->second);
             a.body = std::move(bytes).value();
             return a;
         }
         // Unreadable (out of memory): drop the entry and rewrite the segment again below.
-        segment_cache_bytes_ -= hit->second.file->size();
+        segment_cache_bytes_ -= hit->second->file->size();
         segment_cache_.erase(hit);
-    }
-    if (cached_only) {
-        a.status = 0;
-        return a;
     }
     const std::int64_t first_pts = std::llround(
         (rendition[0] == 'm' ? item->manifest.muxed_first_pts : item->manifest.first_pts) * 90000);
@@ -220,16 +296,40 @@ LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendit
     auto file = core::MemFile::Create(body, "beacon-live-segment");
     if (file.ok()) {
         auto& slot = segment_cache_[cache_key];  // another request may have filled it meanwhile
-        if (slot.file) segment_cache_bytes_ -= slot.file->size();
-        slot = CachedSegment{std::move(file).value(), ++segment_cache_tick_};
-        segment_cache_bytes_ += slot.file->size();
+        if (slot) segment_cache_bytes_ -= slot->file->size();
+        slot = std::make_shared<CachedSegment>();
+        slot->file = std::move(file).value();
+        slot->used.store(segment_cache_tick_.fetch_add(1, std::memory_order_relaxed) + 1,
+                         std::memory_order_relaxed);
+        segment_cache_bytes_ += slot->file->size();
+        const auto fresh = slot;
+        std::set<std::int64_t> touched;  // channels that published an evicted segment
         while (segment_cache_bytes_ > kSegmentCacheBytes && segment_cache_.size() > 1) {
             auto oldest = segment_cache_.begin();
             for (auto it = segment_cache_.begin(); it != segment_cache_.end(); ++it) {
-                if (it->second.used < oldest->second.used) oldest = it;
+                if (it->second->used.load(std::memory_order_relaxed) <
+                    oldest->second->used.load(std::memory_order_relaxed)) {
+                    oldest = it;
+                }
             }
-            segment_cache_bytes_ -= oldest->second.file->size();
+            for (auto& [id, other] : channels_) {
+                if (std::erase_if(other->answered, [&](const auto& kv) {
+                        return kv.second.segment == oldest->second;
+                    }) > 0) {
+                    touched.insert(id);
+                }
+            }
+            segment_cache_bytes_ -= oldest->second->file->size();
             segment_cache_.erase(oldest);
+        }
+        for (auto id : touched) {
+            if (id != ch.playlist.id) PublishLocked(*channels_.at(id));
+        }
+        // `o` may be stale (the lock was released): PublishLocked checks the play again.
+        if (segment_cache_.count(cache_key) > 0) {
+            remember(fresh);
+        } else if (touched.count(ch.playlist.id) > 0) {
+            PublishLocked(ch);
         }
     }
     a.body = std::move(body);
