@@ -34,7 +34,8 @@ long long MsSince(std::chrono::steady_clock::time_point t0) {
 struct Voiced {
     fs::path audio;
     double duration = 0;
-    double lead_cut = 0;
+    double lead_cut = 0;  // seconds of silence cut before the speech
+    double cut = 0;       // seconds of silence cut in all (before and after)
 };
 
 /// A line placed on a timeline.
@@ -125,7 +126,8 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
                         failed = true;
                         continue;
                     }
-                    natural[i] = Voiced{cut->audio, cut->duration, cut->lead_cut};
+                    natural[i] = Voiced{cut->audio, cut->duration, cut->lead_cut,
+                                        cut->lead_cut + cut->tail_cut};
                 }
             });
         }
@@ -141,7 +143,7 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
         auto spoken = espeak->SpeakAt(req, rate, dir, ctx.stop_token());
         if (!spoken.ok()) return Named(std::move(spoken).error(), "voice engine " + vprov.engine);
         BEACON_TRY(cut, TrimSilence(media_, spoken->audio, quiet));
-        Voiced v{cut.audio, cut.duration, cut.lead_cut};
+        Voiced v{cut.audio, cut.duration, cut.lead_cut, cut.lead_cut + cut.tail_cut};
         faster.emplace(key, v);
         return v;
     };
@@ -202,7 +204,7 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
                                {"text", lines[i].text},
                                {"rate", rate},
                                {"tempo", tempo},
-                               {"silence_cut", spoken.lead_cut},
+                               {"silence_cut", spoken.cut},
                                {"over_speed", over_speed},
                                {"hold", held}});
             prev_end = start + length;
@@ -277,7 +279,7 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
     }
     ctx.SetProgress(60);
     ctx.Log("dub: " + std::to_string(shared.placed.size()) + " lines by " + vprov.engine + " (" +
-            chosen + "), " + Fixed(silence_cut, 2) + " s of leading silence cut, " +
+            chosen + "), " + Fixed(silence_cut, 2) + " s of silence cut around the lines, " +
             std::to_string(shared.over_speed) + " above " + Fixed(kMaxSpeed, 1) + "x, " +
             std::to_string(shared.overflows) + " past their slot" + held_note + ", in " +
             std::to_string(MsSince(t0)) + " ms (lines voiced in " +

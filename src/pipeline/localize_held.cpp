@@ -3,6 +3,8 @@
 // timed to it, as an MP4 for download and an HLS package of its own. Only the picture is
 // re-encoded, and only for a language whose lines did not fit at kMaxSpeed.
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "engines/captions.hpp"
@@ -19,6 +21,69 @@ using namespace localize_detail;  // NOLINT: helpers shared by the localize job'
 using core::Error;
 using core::Json;
 namespace fs = std::filesystem;
+
+namespace {
+
+/// The house picture encoder (as the final render), for a held piece or the whole picture.
+media::VideoCodec HouseVideo(const media::MediaOptions& m) {
+    media::VideoCodec vc;
+    vc.preset = "veryfast";
+    vc.crf = m.crf;
+    vc.fps = m.fps;
+    vc.gop = m.fps * m.segment_seconds;
+    vc.segment_seconds = m.segment_seconds;
+    return vc;
+}
+
+/// The held picture made segment by segment from the item's HLS video rendition (every segment
+/// starts on a keyframe): a segment without a hold is copied as it is, one with a hold is
+/// re-encoded alone with its holds; the pieces are joined by ffmpeg's concat demuxer with their
+/// exact durations. Writes the concat list to `list` and returns how many were re-encoded.
+core::Result<int> HeldPieces(const media::MediaOptions& m, const fs::path& hls_dir,
+                             const std::vector<Hold>& holds, double source, const fs::path& work,
+                             const fs::path& list, const media::RunOptions& run) {
+    std::ifstream in(hls_dir / "segments.json");
+    const Json manifest = Json::parse(in, nullptr, false);
+    if (manifest.is_discarded() || !manifest.contains("video") || manifest["video"].empty())
+        return Error::Invalid("segments.json has no video");
+    std::string text = "ffconcat version 1.0\n";
+    double t0 = 0;
+    int encoded = 0;
+    const std::size_t n = manifest["video"].size();
+    for (std::size_t k = 0; k < n; ++k) {
+        const auto& seg = manifest["video"][k];
+        const double d = seg.value("duration", 0.0);
+        const fs::path file = hls_dir / seg.value("uri", "");
+        const bool last = k + 1 == n;
+        std::vector<Hold> local;
+        for (const auto& h : holds) {
+            const bool at_end = h.at >= source - 1e-6;
+            if ((h.at >= t0 - 1e-9 && h.at < t0 + d - 1e-9 && !at_end) || (last && at_end))
+                local.push_back({at_end ? d : h.at - t0, h.seconds});
+        }
+        std::string piece = file.string();
+        double piece_d = d;
+        if (!local.empty()) {
+            const fs::path out = work / ("held_piece_" + std::to_string(k) + ".ts");
+            media::FfmpegCommand cmd(m.ffmpeg);
+            cmd.AddInput(file.string());
+            cmd.Option("-vf", "setpts=PTS-STARTPTS," + HeldVideoFilter(local, m.fps, d));
+            cmd.Map("0:v:0").Options(HouseVideo(m).Args()).Flag("-an");
+            cmd.Option("-f", "mpegts").Output(out.string());
+            BEACON_TRY(done, media::RunProcess(cmd.Argv(), run));
+            (void)done;
+            piece = out.string();
+            for (const auto& h : local) piece_d += h.seconds;
+            ++encoded;
+        }
+        text += "file '" + piece + "'\nduration " + Fixed(piece_d, 6) + "\n";
+        t0 += d;
+    }
+    BEACON_CHECK(WriteFile(list, text));
+    return encoded;
+}
+
+}  // namespace
 
 core::Status LocalizeJob::MakeHeldCut(jobs::StageContext& ctx, const fs::path& mp4,
                                       const Json& held, const std::string& lang,
@@ -69,27 +134,60 @@ core::Status LocalizeJob::MakeHeldCut(jobs::StageContext& ctx, const fs::path& m
 
     // The picture with the holds (the house encoder, keyframes on the segment grid), the held
     // dub as its only audio and its captions, all tagged with the language.
+    // Only the segments with a hold are re-encoded; should the joined picture not come out
+    // whole (a frame count off), the whole picture is re-encoded with the holds instead.
     const std::string lang3 = media::Iso639_2(lang);
-    media::FfmpegCommand cmd(media_.ffmpeg);
-    cmd.AddInput(mp4.string());
-    cmd.AddInput(dub.string());
-    cmd.AddInput(vtt.string());
-    cmd.AddInput(chapters_file.string());
-    cmd.Option("-filter_complex", "[0:v:0]" + HeldVideoFilter(holds, media_.fps, source) + "[v]");
-    cmd.Map("[v]").Map("1:a:0").Map("2:s:0");
-    cmd.Option("-map_chapters", "3").Option("-map_metadata", "0");
-    media::VideoCodec vc;
-    vc.preset = "veryfast";
-    vc.crf = media_.crf;
-    vc.fps = media_.fps;
-    vc.gop = media_.fps * media_.segment_seconds;
-    vc.segment_seconds = media_.segment_seconds;
-    cmd.Options(vc.Args());
-    cmd.Option("-c:a", "copy").Option("-c:s", "mov_text");
-    cmd.Option("-metadata:s:a:0", "language=" + lang3).Option("-metadata:s:s:0", "language=" + lang3);
-    cmd.Option("-t", Fixed(total, 3)).Option("-movflags", "+faststart").Output(out_mp4.string());
-    auto rendered = media::RunProcess(cmd.Argv(), run);
-    if (!rendered.ok()) return Named(std::move(rendered).error(), "held picture (ffmpeg)");
+    const fs::path list = out_mp4.parent_path() / ("held_" + lang + ".ffconcat");
+    auto mux = [&](bool pieces) -> core::Status {
+        media::FfmpegCommand cmd(media_.ffmpeg);
+        if (pieces) {
+            cmd.AddInput(list.string(), {"-f", "concat", "-safe", "0"});
+        } else {
+            cmd.AddInput(mp4.string());
+        }
+        cmd.AddInput(dub.string());
+        cmd.AddInput(vtt.string());
+        cmd.AddInput(chapters_file.string());
+        if (pieces) {
+            cmd.Map("0:v:0").Option("-c:v", "copy");
+        } else {
+            cmd.Option("-filter_complex",
+                       "[0:v:0]" + HeldVideoFilter(holds, media_.fps, source) + "[v]");
+            cmd.Map("[v]").Options(HouseVideo(media_).Args());
+        }
+        cmd.Map("1:a:0").Map("2:s:0");
+        cmd.Option("-map_chapters", "3");
+        cmd.Option("-c:a", "copy").Option("-c:s", "mov_text");
+        cmd.Option("-metadata:s:a:0", "language=" + lang3)
+            .Option("-metadata:s:s:0", "language=" + lang3);
+        cmd.Option("-t", Fixed(total, 3)).Option("-movflags", "+faststart").Output(out_mp4.string());
+        auto rendered = media::RunProcess(cmd.Argv(), run);
+        if (!rendered.ok()) return Named(std::move(rendered).error(), "held picture (ffmpeg)");
+        return {};
+    };
+    auto frames = [&]() -> long long {
+        auto out = media::RunProcess({media_.ffprobe, "-v", "error", "-select_streams", "v:0",
+                                      "-count_packets", "-show_entries", "stream=nb_read_packets",
+                                      "-of", "csv=p=0", out_mp4.string()},
+                                     quiet);
+        return out.ok() ? std::atoll(out->stdout_text.c_str()) : -1;
+    };
+    const long long want_frames = std::llround(total * media_.fps);
+    auto pieces = HeldPieces(media_, out_hls.parent_path(), holds, source, out_mp4.parent_path(),
+                             list, run);
+    std::string how;
+    if (pieces.ok() && mux(true).ok() && std::llabs(frames() - want_frames) <= 1) {
+        how = std::to_string(*pieces) + " segment(s) re-encoded";
+    } else {
+        ctx.Log("held picture: joining re-encoded segments did not give a whole picture (" +
+                    (pieces.ok() ? std::to_string(frames()) + " frames for " +
+                                       std::to_string(want_frames)
+                                 : pieces.error().message) +
+                    "); re-encoding the whole picture",
+                "warn");
+        BEACON_CHECK(mux(false));
+        how = "whole picture re-encoded";
+    }
     const auto t1 = std::chrono::steady_clock::now();
 
     media::HlsLanguage hl;
@@ -107,7 +205,7 @@ core::Status LocalizeJob::MakeHeldCut(jobs::StageContext& ctx, const fs::path& m
         return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
     };
     ctx.Log("publish: held cut for " + lang + " (" + std::to_string(holds.size()) + " holds, " +
-            Fixed(total, 2) + " s): picture " + ms(t1 - t0) + " ms, HLS " +
+            Fixed(total, 2) + " s): picture " + ms(t1 - t0) + " ms (" + how + "), HLS " +
             ms(std::chrono::steady_clock::now() - t1) + " ms");
     return {};
 }
