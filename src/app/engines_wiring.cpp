@@ -28,6 +28,8 @@ core::Result<std::unique_ptr<engines::Engines>> BuildEngines(const config::Confi
     o.comfyui.steps = cfg.comfyui.steps;
     o.comfyui.timeout = seconds(cfg.comfyui.timeout_seconds);
     o.comfyui.concurrency = cfg.comfyui.concurrency;
+    o.comfyui.style_checkpoints = cfg.comfyui.style_checkpoints;
+    o.comfyui.max_batch = cfg.comfyui.max_batch;
     o.elevenlabs.api_key = cfg.elevenlabs.api_key;
     o.elevenlabs.voice_id = cfg.elevenlabs.voice_id;
     o.elevenlabs.model_id = cfg.elevenlabs.model_id;

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "engines/factory.hpp"
 #include "ops/backup.hpp"
 #include "ops/cleanup.hpp"
 #include "ops/http.hpp"
@@ -152,8 +153,9 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
     if (!cfg.ok()) return Fail(cfg.error().message);
     if (*backup_create_ || *backup_restore_) {
         if (!cfg->database.url.empty()) {
-            return Fail("backups cover the SQLite database; with [database] url (PostgreSQL) "
-                        "use pg_dump for the database");
+            return Fail("backups cover the SQLite databases; with [database] url (PostgreSQL) "
+                        "use pg_dump for the database (it holds every module's tables too) and "
+                        "copy the data folder's arcade/games");
         }
         if (!cfg->storage.s3_endpoint.empty()) {
             return Fail("backups cover media in the data folder; with [storage] s3_endpoint the "
@@ -257,6 +259,65 @@ std::unique_ptr<OpsWiring> OpsWiring::Open(const config::Config& cfg, jobs::Even
 }
 
 OpsWiring::~OpsWiring() = default;
+
+void OpsWiring::WatchPools(const engines::Engines& engines) {
+    if (!ops_) return;
+    using T = ops::MetricType;
+    auto& r = ops_->registry();
+    const std::vector<std::string> labels{"service", "host"};
+    auto* up = &r.Add("beacon_pool_host_up", "1 while the host is in rotation, 0 while it is out.",
+                      T::kGauge, labels);
+    auto* units = &r.Add("beacon_pool_host_work_done_total",
+                         "Pictures (ComfyUI) or calls (Ollama) the host finished.", T::kCounter,
+                         labels);
+    auto* rate = &r.Add("beacon_pool_host_work_per_minute",
+                        "Pictures (ComfyUI) or calls (Ollama) per minute over the last 5 minutes.",
+                        T::kGauge, labels);
+    auto* queued = &r.Add("beacon_pool_host_queue_depth",
+                          "Pictures or calls sent to the host and not finished.", T::kGauge, labels);
+    auto* slots = &r.Add("beacon_pool_host_slots", "Prompts or calls the host may hold at once.",
+                         T::kGauge, labels);
+    auto* switches = &r.Add("beacon_pool_host_checkpoint_switches_total",
+                            "Times the host was given work for another checkpoint than its last.",
+                            T::kCounter, labels);
+    auto* failed = &r.Add("beacon_pool_host_failures_total", "Calls that failed on the host.",
+                          T::kCounter, labels);
+    auto* waiting = &r.Add("beacon_pool_waiting", "Pictures waiting in Beacon for a host.",
+                           T::kGauge, {"service"});
+    r.AddCollector([&engines, up, units, rate, queued, slots, switches, failed, waiting] {
+        for (const auto& [service, pool] : engines.Pools()) {
+            waiting->Set({service}, static_cast<double>(pool->Waiting()));
+            for (const auto& st : pool->Status()) {
+                const ops::LabelValues l{service, st.host};
+                up->Set(l, st.up ? 1 : 0);
+                units->Set(l, static_cast<double>(st.units));
+                rate->Set(l, st.per_minute);
+                queued->Set(l, st.queued_units);
+                slots->Set(l, st.slots);
+                switches->Set(l, static_cast<double>(st.model_switches));
+                failed->Set(l, static_cast<double>(st.failed));
+            }
+        }
+    });
+    ops_->AddSummaryPart("pools", [&engines] {
+        core::Json out = core::Json::array();
+        for (const auto& [service, pool] : engines.Pools()) {
+            for (const auto& st : pool->Status()) {
+                out.push_back({{"service", service},
+                               {"host", st.host},
+                               {"up", st.up},
+                               {"done", st.units},
+                               {"per_minute", st.per_minute},
+                               {"queue_depth", st.queued_units},
+                               {"slots", st.slots},
+                               {"checkpoint_switches", st.model_switches},
+                               {"checkpoint", st.model},
+                               {"waiting", pool->Waiting()}});
+            }
+        }
+        return out;
+    });
+}
 
 void OpsWiring::AddTo(server::ServerDeps& deps) {
     for (auto& r : ops::HttpRoutes(*ops_)) deps.routes.push_back(std::move(r));

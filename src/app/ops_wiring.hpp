@@ -25,6 +25,9 @@ class EventBus;
 namespace beacon::ops {
 class OpsService;
 }
+namespace beacon::engines {
+class Engines;
+}
 
 namespace beacon::app {
 
@@ -70,6 +73,10 @@ public:
     void Started(const server::Server& http);
     /// The daily quota for `jobs` more jobs at once (a batch).
     core::Status AdmitJobs(int jobs);
+    /// Per-host figures of the engines' host pools (ComfyUI, Ollama) in /metrics
+    /// (beacon_pool_host_*{service,host}) and in the dashboard's summary ("pools").
+    /// `engines` must outlive this object.
+    void WatchPools(const engines::Engines& engines);
 
 private:
     OpsWiring() = default;

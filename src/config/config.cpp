@@ -111,6 +111,22 @@ Field StrList(std::string name, std::vector<std::string>* out) {
             }};
 }
 
+/// A table of non-empty strings (`{ name = "value", ... }`).
+Field StrMap(std::string name, std::map<std::string, std::string>* out) {
+    return {name, [out](const toml::value& v) -> std::string {
+                if (!v.is_table()) return "must be a table of strings, not " + TypeName(v);
+                std::map<std::string, std::string> items;
+                for (const auto& [key, item] : v.as_table()) {
+                    if (!item.is_string() || item.as_string().str.empty()) {
+                        return "must map each name to a non-empty string";
+                    }
+                    items[key] = item.as_string().str;
+                }
+                *out = std::move(items);
+                return "";
+            }};
+}
+
 Field Bool(std::string name, bool* out) {
     return {name, [out](const toml::value& v) -> std::string {
                 if (!v.is_boolean()) return "must be true or false, not " + TypeName(v);
@@ -272,7 +288,9 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                            Str("workflow", &c.comfyui.workflow),
                            Int("steps", &c.comfyui.steps, 1, 500),
                            Int("timeout_seconds", &c.comfyui.timeout_seconds, 1, 86400),
-                           Int("concurrency", &c.comfyui.concurrency, 1, 64)};
+                           Int("concurrency", &c.comfyui.concurrency, 1, 64),
+                           StrMap("style_checkpoints", &c.comfyui.style_checkpoints),
+                           Int("max_batch", &c.comfyui.max_batch, 1, 64)};
     sections["elevenlabs"] = {Str("api_key", &c.elevenlabs.api_key),
                               Str("voice_id", &c.elevenlabs.voice_id),
                               Str("model_id", &c.elevenlabs.model_id),

@@ -65,6 +65,9 @@ struct ComfyConfig {
     int steps = 20;                // sampler steps
     int timeout_seconds = 600;     // s per picture
     int concurrency = 1;           // one slot per GPU
+    /// A checkpoint per style (generate's `style`); unlisted styles use `checkpoint`.
+    std::map<std::string, std::string> style_checkpoints;
+    int max_batch = 4;  // most pictures in one prompt, when the workflow takes a batch latent
 };
 
 struct ElevenLabsConfig {

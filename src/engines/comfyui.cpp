@@ -1,5 +1,6 @@
 #include "engines/comfyui.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <optional>
@@ -195,11 +196,67 @@ Result<Json> FillWorkflow(const Json& workflow, const Json& values) {
     return out;
 }
 
+bool WorkflowTakesBatches(const Json& workflow) {
+    const std::string text = workflow.dump();
+    return text.find("{{batch_size}}") != std::string::npos &&
+           text.find("{{prompt_schedule}}") != std::string::npos;
+}
+
+namespace {
+
+Result<Json> ReadWorkflow(const std::filesystem::path& path) {
+    std::ifstream wf(path);
+    if (!wf) return Error::Invalid("ComfyUI: cannot read workflow template " + path.string());
+    std::stringstream ss;
+    ss << wf.rdbuf();
+    Json tmpl = Json::parse(ss.str(), nullptr, false);
+    if (!tmpl.is_object()) {
+        return Error::Invalid("ComfyUI: workflow template " + path.string() + " is not a JSON object");
+    }
+    return tmpl;
+}
+
+}  // namespace
+
+ComfyPictureEngine::ComfyPictureEngine(ComfyOptions opts, const HttpClient& http)
+    : opts_(std::move(opts)), http_(http),
+      workflow_(opts_.workflow.empty() ? DefaultComfyWorkflow() : opts_.workflow) {
+    auto tmpl = ReadWorkflow(workflow_);  // an unreadable template is reported by Paint
+    batches_ = tmpl.ok() && WorkflowTakesBatches(*tmpl);
+}
+
 Provenance ComfyPictureEngine::Describe() const {
     return Provenance{"comfyui", opts_.checkpoint, Json::object(), false};
 }
 
-Status ComfyPictureEngine::CheckCheckpoint(std::stop_token stop) const {
+std::string ComfyPictureEngine::ModelFor(const PictureRequest& req) const {
+    auto it = opts_.style_checkpoints.find(req.style);
+    return it == opts_.style_checkpoints.end() ? opts_.checkpoint : it->second;
+}
+
+std::string ComfyPictureEngine::BatchKey(const PictureRequest& req) const {
+    if (MaxBatch() <= 1 || req.draft || !req.world.is_null()) return {};
+    return ModelFor(req) + "|" + workflow_.string() + "|" + std::to_string(req.width) + "x" +
+           std::to_string(req.height);
+}
+
+Status ComfyPictureEngine::CheckCheckpoint(const std::string& checkpoint, std::stop_token stop) const {
+    {
+        std::lock_guard lock(inventory_mu_);
+        const auto age = std::chrono::steady_clock::now() - inventory_at_;
+        const bool known = inventory_at_.time_since_epoch().count() != 0;
+        const bool has = std::find(inventory_.begin(), inventory_.end(), checkpoint) != inventory_.end();
+        // A fresh list answers; a missing name is looked up again unless the list is a second old.
+        if (known && age < std::chrono::seconds(30) && (has || age < std::chrono::seconds(1))) {
+            if (has) return {};
+            std::string names;
+            for (const auto& n : inventory_) names += (names.empty() ? "" : ", ") + n;
+            return Error{ErrorCode::kNotFound,
+                         "ComfyUI (" + opts_.host + "): checkpoint '" + checkpoint +
+                             "' is not installed (available: " + (names.empty() ? "none" : names) + ")",
+                         false};
+        }
+    }
     HttpRequest hr;
     hr.url = JoinUrl(opts_.host, "/object_info/CheckpointLoaderSimple");
     hr.timeout = std::chrono::milliseconds(15000);
@@ -215,14 +272,21 @@ Status ComfyPictureEngine::CheckCheckpoint(std::stop_token stop) const {
         }
     }
     if (!list) return Error::External("ComfyUI (" + hr.url + "): unexpected /object_info answer: " + Truncate(r.body, 200));
-    std::string names;
+    std::vector<std::string> names;
     for (const auto& n : *list) {
-        if (n.is_string() && n.get<std::string>() == opts_.checkpoint) return {};
-        if (n.is_string()) names += (names.empty() ? "" : ", ") + n.get<std::string>();
+        if (n.is_string()) names.push_back(n.get<std::string>());
     }
+    {
+        std::lock_guard lock(inventory_mu_);
+        inventory_ = names;
+        inventory_at_ = std::chrono::steady_clock::now();
+    }
+    if (std::find(names.begin(), names.end(), checkpoint) != names.end()) return {};
+    std::string listed;
+    for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
     return Error{ErrorCode::kNotFound,
-                 "ComfyUI (" + opts_.host + "): checkpoint '" + opts_.checkpoint +
-                     "' is not installed (available: " + (names.empty() ? "none" : names) + ")",
+                 "ComfyUI (" + opts_.host + "): checkpoint '" + checkpoint +
+                     "' is not installed (available: " + (listed.empty() ? "none" : listed) + ")",
                  false};
 }
 
@@ -312,30 +376,53 @@ Result<std::string> ComfyPictureEngine::QueuePrompt(const HttpRequest& post, con
 Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
                                                 const std::filesystem::path& out_dir,
                                                 const LogSink& log, std::stop_token stop) {
+    auto out = PaintBatch({req}, {out_dir}, log, stop);
+    return std::move(out.front());
+}
+
+std::vector<Result<PictureResult>> ComfyPictureEngine::PaintBatch(
+    const std::vector<PictureRequest>& reqs, const std::vector<std::filesystem::path>& out_dirs,
+    const LogSink& log, std::stop_token stop) {
+    const std::size_t n = reqs.size();
+    auto all = [n](Error e) { return std::vector<Result<PictureResult>>(n, Result<PictureResult>(e)); };
     auto say = [&](const std::string& s) {
         if (log) log(s);
     };
-    if (req.width < 16 || req.height < 16 || req.width > 8192 || req.height > 8192) {
-        return Error::Invalid("ComfyUI: frame size out of range");
+    if (n == 0) return {};
+    if (n > 1 && !batches_) return all(Error::Invalid("ComfyUI: the workflow template takes one picture a prompt"));
+    for (const auto& req : reqs) {
+        if (req.width < 16 || req.height < 16 || req.width > 8192 || req.height > 8192) {
+            return all(Error::Invalid("ComfyUI: frame size out of range"));
+        }
     }
-    BEACON_CHECK(CheckCheckpoint(stop));
-    std::filesystem::path wf_path = opts_.workflow.empty() ? DefaultComfyWorkflow() : opts_.workflow;
-    std::ifstream wf(wf_path);
-    if (!wf) return Error::Invalid("ComfyUI: cannot read workflow template " + wf_path.string());
-    std::stringstream ss;
-    ss << wf.rdbuf();
-    Json tmpl = Json::parse(ss.str(), nullptr, false);
-    if (!tmpl.is_object()) return Error::Invalid("ComfyUI: workflow template " + wf_path.string() + " is not a JSON object");
-    std::string text = req.scene.description;
-    if (!req.style.empty()) text += ", " + req.style + " style";
-    if (!req.prompt.empty()) text += ". Context: " + req.prompt;
+    const std::string checkpoint = ModelFor(reqs.front());
+    if (auto st = CheckCheckpoint(checkpoint, stop); !st.ok()) return all(st.error());
+    auto tmpl = ReadWorkflow(workflow_);
+    if (!tmpl.ok()) return all(tmpl.error());
+    std::vector<std::string> texts;
+    for (const auto& req : reqs) {
+        std::string text = req.scene.description;
+        if (!req.style.empty()) text += ", " + req.style + " style";
+        if (!req.prompt.empty()) text += ". Context: " + req.prompt;
+        texts.push_back(std::move(text));
+    }
+    // Each latent's own prompt, as FizzNodes' BatchPromptSchedule reads it: "0": "...", "1": ...
+    std::string schedule;
+    for (std::size_t i = 0; i < n; ++i) {
+        schedule += (i ? ",\n" : "") + Json(std::to_string(i)).dump() + ": " +
+                    Json(texts[i]).dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
     // ComfyUI seeds are unsigned 64-bit; keep them in JSON's exact integer range.
-    std::uint64_t seed = static_cast<std::uint64_t>(req.seed) & ((1ull << 53) - 1);
-    Json values = {{"prompt", text},          {"negative_prompt", opts_.negative_prompt},
-                   {"seed", seed},            {"checkpoint", opts_.checkpoint},
-                   {"width", req.width},      {"height", req.height},
-                   {"steps", opts_.steps}};
-    BEACON_TRY(graph, FillWorkflow(tmpl, values));
+    std::uint64_t seed = static_cast<std::uint64_t>(reqs.front().seed) & ((1ull << 53) - 1);
+    const auto& first = reqs.front();
+    Json values = {{"prompt", texts.front()},  {"negative_prompt", opts_.negative_prompt},
+                   {"seed", seed},             {"checkpoint", checkpoint},
+                   {"width", first.width},     {"height", first.height},
+                   {"steps", opts_.steps},     {"batch_size", static_cast<int>(n)},
+                   {"prompt_schedule", schedule}};
+    auto filled = FillWorkflow(*tmpl, values);
+    if (!filled.ok()) return all(filled.error());
+    Json graph = std::move(*filled);
 
     const std::string client_id = NewClientId();
     std::unique_ptr<ComfySocket> sock;
@@ -354,8 +441,11 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
     post.headers = {{"Content-Type", "application/json"}};
     post.body = Json{{"prompt", graph}, {"client_id", client_id}}.dump(-1, ' ', false, Json::error_handler_t::replace);
     post.timeout = std::chrono::milliseconds(30000);
-    BEACON_TRY(prompt_id, QueuePrompt(post, client_id, say, stop));
-    say("comfyui: queued prompt " + prompt_id + " on " + opts_.host);
+    auto queued = QueuePrompt(post, client_id, say, stop);
+    if (!queued.ok()) return all(queued.error());
+    const std::string prompt_id = *queued;
+    say("comfyui: queued prompt " + prompt_id + " on " + opts_.host +
+        (n > 1 ? " (" + std::to_string(n) + " pictures in one batch)" : ""));
 
     // Cancel or give up: drop the prompt from the queue if it still waits there, and interrupt it
     // if it runs ({"prompt_id"} interrupts only that prompt).
@@ -371,18 +461,24 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
             (void)http_.Send(ir, {});
         }
     };
+    auto canceled = [&] {
+        return all(Error::Canceled("ComfyUI: canceled; prompt " + prompt_id + " removed from the queue or interrupted"));
+    };
+    auto timed_out = [&] {
+        return all(Error{ErrorCode::kTimeout, "ComfyUI (" + opts_.host + "): no picture within " +
+                                                  std::to_string(opts_.timeout.count() / 1000) + " s", true});
+    };
     const auto deadline = std::chrono::steady_clock::now() + opts_.timeout;
     std::string ws_error;
     // Progress hints from the socket until our prompt's executing{node:null}.
     while (sock) {
         if (stop.stop_requested()) {
             interrupt();
-            return Error::Canceled("ComfyUI: canceled; prompt " + prompt_id + " removed from the queue or interrupted");
+            return canceled();
         }
         if (std::chrono::steady_clock::now() > deadline) {
             interrupt();
-            return Error{ErrorCode::kTimeout, "ComfyUI (" + opts_.host + "): no picture within " +
-                                                  std::to_string(opts_.timeout.count() / 1000) + " s", true};
+            return timed_out();
         }
         auto msg = sock->Read(std::chrono::milliseconds(100));
         if (!msg.ok()) {
@@ -406,13 +502,13 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
                        " (node " + (d.contains("node_id") && d["node_id"].is_string() ? d["node_id"].get<std::string>() : "?") + " " +
                        d.value("node_type", "") + ")";
         } else if (type == "execution_interrupted") {
-            return Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " was interrupted on the server");
+            return all(Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " was interrupted on the server"));
         } else if (type == "executing" && d.contains("node") && d["node"].is_null()) {
             break;
         }
     }
     if (!ws_error.empty()) {
-        return Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " failed: " + ws_error);
+        return all(Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " failed: " + ws_error));
     }
     // /history is the truth; poll until it lists the prompt.
     HttpRequest hist;
@@ -420,21 +516,21 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
     hist.timeout = std::chrono::milliseconds(15000);
     Json entry;
     for (;;) {
-        BEACON_TRY(hr, CallWithRetry(http_, ComfyService(), hist, opts_.retry, stop));
-        Json hj = Json::parse(hr.body, nullptr, false);
-        if (!hj.is_object()) return Error::External("ComfyUI (" + hist.url + "): history is not JSON: " + Truncate(hr.body, 200));
+        auto hr = CallWithRetry(http_, ComfyService(), hist, opts_.retry, stop);
+        if (!hr.ok()) return all(hr.error());
+        Json hj = Json::parse(hr->body, nullptr, false);
+        if (!hj.is_object()) return all(Error::External("ComfyUI (" + hist.url + "): history is not JSON: " + Truncate(hr->body, 200)));
         if (hj.contains(prompt_id)) {
             entry = hj[prompt_id];
             break;
         }
         if (std::chrono::steady_clock::now() > deadline) {
             interrupt();
-            return Error{ErrorCode::kTimeout, "ComfyUI (" + opts_.host + "): no picture within " +
-                                                  std::to_string(opts_.timeout.count() / 1000) + " s", true};
+            return timed_out();
         }
         if (!SleepFor(opts_.poll_interval, stop)) {
             interrupt();
-            return Error::Canceled("ComfyUI: canceled; prompt " + prompt_id + " removed from the queue or interrupted");
+            return canceled();
         }
     }
     if (entry.contains("status") && entry["status"].is_object() &&
@@ -447,44 +543,70 @@ Result<PictureResult> ComfyPictureEngine::Paint(const PictureRequest& req,
                 }
             }
         }
-        return Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " failed: " +
-                               (why.empty() ? "status error" : why));
+        return all(Error::External("ComfyUI (" + opts_.host + "): prompt " + prompt_id + " failed: " +
+                                   (why.empty() ? "status error" : why)));
     }
-    const Json* image = nullptr;
+    // The first output node with images: one image per latent of the batch, in batch order.
+    const Json* images = nullptr;
     if (entry.contains("outputs") && entry["outputs"].is_object()) {
         for (const auto& [node, out] : entry["outputs"].items()) {
             if (out.is_object() && out.contains("images") && out["images"].is_array() && !out["images"].empty()) {
-                image = &out["images"][0];
+                images = &out["images"];
                 break;
             }
         }
     }
-    if (!image || !image->is_object() || !image->contains("filename")) {
-        return Error::External("ComfyUI (" + hist.url + "): the workflow produced no image output");
+    if (!images) return all(Error::External("ComfyUI (" + hist.url + "): the workflow produced no image output"));
+    if (images->size() < n) {
+        return all(Error::External("ComfyUI (" + hist.url + "): " + std::to_string(n) + " pictures in one batch, but " +
+                                   std::to_string(images->size()) + " images came back"));
     }
-    HttpRequest view;
-    view.url = JoinUrl(opts_.host, "/view") + "?filename=" + UrlEncode(image->value("filename", "")) +
-               "&subfolder=" + UrlEncode(image->value("subfolder", "")) + "&type=" + UrlEncode(image->value("type", "output"));
-    view.timeout = std::chrono::milliseconds(60000);
-    BEACON_TRY(vr, CallWithRetry(http_, ComfyService(), view, opts_.retry, stop));
-    if (!IsPng(vr.body) && !IsJpeg(vr.body)) {
-        return Error::External("ComfyUI (" + view.url + "): /view did not return a PNG or JPEG image");
+    std::vector<Result<PictureResult>> results;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Json& image = (*images)[i];
+        if (!image.is_object() || !image.contains("filename")) {
+            results.emplace_back(Error::External("ComfyUI (" + hist.url + "): image " + std::to_string(i) + " has no file name"));
+            continue;
+        }
+        HttpRequest view;
+        view.url = JoinUrl(opts_.host, "/view") + "?filename=" + UrlEncode(image.value("filename", "")) +
+                   "&subfolder=" + UrlEncode(image.value("subfolder", "")) + "&type=" + UrlEncode(image.value("type", "output"));
+        view.timeout = std::chrono::milliseconds(60000);
+        auto vr = CallWithRetry(http_, ComfyService(), view, opts_.retry, stop);
+        if (!vr.ok()) {
+            results.emplace_back(vr.error());
+            continue;
+        }
+        if (!IsPng(vr->body) && !IsJpeg(vr->body)) {
+            results.emplace_back(Error::External("ComfyUI (" + view.url + "): /view did not return a PNG or JPEG image"));
+            continue;
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(out_dirs.at(i), ec);
+        char name[48];
+        std::snprintf(name, sizeof name, "scene%02d_comfyui%s", reqs[i].scene_index + 1, IsPng(vr->body) ? ".png" : ".jpg");
+        PictureResult out;
+        out.image = out_dirs.at(i) / name;
+        std::ofstream f(out.image, std::ios::binary | std::ios::trunc);
+        f.write(vr->body.data(), static_cast<std::streamsize>(vr->body.size()));
+        if (!f) {
+            results.emplace_back(Error::Unavailable("cannot write " + out.image.string(), false));
+            continue;
+        }
+        out.provenance = Provenance{"comfyui", checkpoint, Json::object(), false};
+        out.provenance.parameters = {{"seed", seed}, {"steps", opts_.steps}, {"width", reqs[i].width},
+                                     {"height", reqs[i].height}, {"workflow", workflow_.filename().string()},
+                                     {"prompt_id", prompt_id}, {"prompt", texts[i]},
+                                     {"file", image.value("filename", "")}};
+        if (n > 1) {
+            out.provenance.parameters["batch_size"] = n;
+            out.provenance.parameters["batch_index"] = i;
+        }
+        results.emplace_back(std::move(out));
     }
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    char name[48];
-    std::snprintf(name, sizeof name, "scene%02d_comfyui%s", req.scene_index + 1, IsPng(vr.body) ? ".png" : ".jpg");
-    PictureResult out;
-    out.image = out_dir / name;
-    std::ofstream f(out.image, std::ios::binary | std::ios::trunc);
-    f.write(vr.body.data(), static_cast<std::streamsize>(vr.body.size()));
-    if (!f) return Error::Unavailable("cannot write " + out.image.string(), false);
-    out.provenance = Describe();
-    out.provenance.parameters = {{"seed", seed}, {"steps", opts_.steps}, {"width", req.width},
-                                 {"height", req.height}, {"workflow", wf_path.filename().string()},
-                                 {"prompt_id", prompt_id}, {"prompt", text}};
-    say("comfyui: picture ready (" + image->value("filename", "") + ")");
-    return out;
+    say("comfyui: " + (n > 1 ? std::to_string(n) + " pictures" : std::string("picture")) + " ready (" +
+        (*images)[0].value("filename", "") + (n > 1 ? ", ..." : "") + ")");
+    return results;
 }
 
 HealthCheck CheckComfy(const ComfyOptions& opts, const HttpClient& http) {
@@ -501,14 +623,25 @@ HealthCheck CheckComfy(const ComfyOptions& opts, const HttpClient& http) {
     }
     Json j = Json::parse(r->body, nullptr, false);
     try {
-        for (const auto& n : j.at("CheckpointLoaderSimple").at("input").at("required").at("ckpt_name").at(0)) {
-            if (n == opts.checkpoint) {
-                h.ok = true;
-                h.detail = "ComfyUI at " + opts.host + " answers; checkpoint '" + opts.checkpoint + "' exists";
-                return h;
-            }
+        const Json& names = j.at("CheckpointLoaderSimple").at("input").at("required").at("ckpt_name").at(0);
+        // The default checkpoint and every style's own.
+        std::vector<std::string> wanted{opts.checkpoint};
+        for (const auto& [style, ckpt] : opts.style_checkpoints) {
+            if (std::find(wanted.begin(), wanted.end(), ckpt) == wanted.end()) wanted.push_back(ckpt);
         }
-        h.detail = "ComfyUI at " + opts.host + " answers, but checkpoint '" + opts.checkpoint + "' is not installed";
+        std::string missing, present;
+        for (const auto& w : wanted) {
+            const bool has = std::any_of(names.begin(), names.end(), [&](const Json& n) { return n == w; });
+            std::string& list = has ? present : missing;
+            list += (list.empty() ? "'" : ", '") + w + "'";
+        }
+        if (missing.empty()) {
+            h.ok = true;
+            h.detail = "ComfyUI at " + opts.host + " answers; checkpoint" + (wanted.size() > 1 ? "s " : " ") +
+                       present + (wanted.size() > 1 ? " exist" : " exists");
+            return h;
+        }
+        h.detail = "ComfyUI at " + opts.host + " answers, but checkpoint " + missing + " is not installed";
     } catch (const std::exception&) {
         h.detail = "ComfyUI (" + hr.url + "): unexpected /object_info answer";
     }

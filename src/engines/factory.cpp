@@ -54,23 +54,23 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
         e->pictures_.push_back(std::make_unique<StoryboardPainter>(opts.builtin.storyboard));
         e->pictures_.push_back(std::make_unique<LimitedPictureEngine>(*e->pictures_.back(), opts.builtin.pictures_concurrency));
     } else if (s.pictures == "comfyui") {
-        if (opts.comfyui.hosts.size() > 1) {
-            std::vector<HostPool::Host> hosts;
-            std::vector<PictureEngine*> painters;
-            for (const auto& h : opts.comfyui.hosts) {
-                ComfyOptions o = opts.comfyui;
-                o.host = h;
-                e->pictures_.push_back(std::make_unique<ComfyPictureEngine>(o, e->http_));
-                painters.push_back(e->pictures_.back().get());
-                hosts.push_back({h, opts.comfyui.concurrency});
-            }
-            e->pools_.emplace_back("comfyui", std::make_unique<HostPool>(std::move(hosts)));
-            e->pictures_.push_back(std::make_unique<PooledPictureEngine>(
-                std::move(painters), *e->pools_.back().second, "ComfyUI"));
-        } else {
-            e->pictures_.push_back(std::make_unique<ComfyPictureEngine>(opts.comfyui, e->http_));
-            e->pictures_.push_back(std::make_unique<LimitedPictureEngine>(*e->pictures_.back(), opts.comfyui.concurrency));
+        // Always behind the pool's scheduler, one host or many: it groups pictures by
+        // checkpoint and puts several in one prompt where the template allows.
+        const std::vector<std::string> urls = opts.comfyui.hosts.empty()
+                                                  ? std::vector<std::string>{opts.comfyui.host}
+                                                  : opts.comfyui.hosts;
+        std::vector<HostPool::Host> hosts;
+        std::vector<PictureEngine*> painters;
+        for (const auto& h : urls) {
+            ComfyOptions o = opts.comfyui;
+            o.host = h;
+            e->pictures_.push_back(std::make_unique<ComfyPictureEngine>(o, e->http_));
+            painters.push_back(e->pictures_.back().get());
+            hosts.push_back({h, opts.comfyui.concurrency});
         }
+        e->pools_.emplace_back("comfyui", std::make_unique<HostPool>(std::move(hosts)));
+        e->pictures_.push_back(std::make_unique<PooledPictureEngine>(
+            std::move(painters), *e->pools_.back().second, "ComfyUI"));
     } else {
         return bad("pictures", s.pictures, "builtin or comfyui");
     }
@@ -105,6 +105,25 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     return e;
 }
 
+std::string HostFigures(const HostStatus& st, const std::string& unit) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f", st.per_minute);
+    std::string out = std::to_string(st.units) + " " + unit + ", " + rate + "/min, " +
+                      std::to_string(st.in_flight) + " of " + std::to_string(st.slots) +
+                      " slots busy, " + std::to_string(st.queued_units) + " queued";
+    if (!st.model.empty()) {
+        out += ", " + std::to_string(st.model_switches) + " checkpoint switches (now " +
+               st.model + ")";
+    }
+    return out + (st.up ? "" : ", out of rotation");
+}
+
+Engines::~Engines() {
+    while (!pictures_.empty()) pictures_.pop_back();
+    while (!scripts_.empty()) scripts_.pop_back();
+    while (!voices_.empty()) voices_.pop_back();
+}
+
 HealthCheck Engines::PoolCheck(const std::string& capability, const std::string& engine,
                                const std::string& service, const std::vector<HealthCheck>& hosts,
                                const std::string& unit) const {
@@ -119,14 +138,7 @@ HealthCheck Engines::PoolCheck(const std::string& capability, const std::string&
         ok += hosts[i].ok ? 1 : 0;
         detail += (detail.empty() ? "" : "; ") + std::string(hosts[i].ok ? "up: " : "DOWN: ") +
                   hosts[i].detail;
-        if (i < status.size()) {
-            const HostStatus& st = status[i];
-            char rate[32];
-            std::snprintf(rate, sizeof rate, "%.1f", st.per_minute);
-            detail += " (" + std::to_string(st.done) + " " + unit + ", " + rate + "/min, " +
-                      std::to_string(st.in_flight) + " of " + std::to_string(st.slots) +
-                      " slots busy" + (st.up ? "" : ", out of rotation") + ")";
-        }
+        if (i < status.size()) detail += " (" + HostFigures(status[i], unit) + ")";
     }
     HealthCheck h{capability, engine, ok > 0, ""};
     h.detail = service + " pool: " + std::to_string(ok) + " of " + std::to_string(hosts.size()) +
@@ -134,6 +146,9 @@ HealthCheck Engines::PoolCheck(const std::string& capability, const std::string&
                                       ? " (jobs go to the others)"
                                       : "") +
                ". " + detail;
+    if (pool && pool->Waiting() > 0) {
+        h.detail += "; " + std::to_string(pool->Waiting()) + " " + unit + " waiting for a host";
+    }
     return h;
 }
 
@@ -164,7 +179,15 @@ std::vector<HealthCheck> Engines::Check() const {
     } else {
         out.push_back(FliteVoiceEngine(FliteOptions{opts_.builtin.voice}).Check());
     }
-    if (s.pictures == "comfyui" && opts_.comfyui.hosts.size() > 1) {
+    if (s.pictures == "comfyui" && opts_.comfyui.hosts.size() <= 1) {
+        HealthCheck h = CheckComfy(opts_.comfyui, http_);
+        for (const auto& [name, pool] : pools_) {
+            if (name == "comfyui" && pool->size() == 1) {
+                h.detail += " (" + HostFigures(pool->Status().front(), "pictures") + ")";
+            }
+        }
+        out.push_back(h);
+    } else if (s.pictures == "comfyui") {
         // One line for the pool: it works while any host does, and says which do not.
         std::vector<HealthCheck> hosts;
         for (const auto& h : opts_.comfyui.hosts) {
@@ -173,8 +196,6 @@ std::vector<HealthCheck> Engines::Check() const {
             hosts.push_back(CheckComfy(o, http_));
         }
         out.push_back(PoolCheck("pictures", "comfyui", "ComfyUI", hosts, "pictures"));
-    } else if (s.pictures == "comfyui") {
-        out.push_back(CheckComfy(opts_.comfyui, http_));
     } else {
         out.push_back(StoryboardPainter(opts_.builtin.storyboard).Check());
     }

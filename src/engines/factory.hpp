@@ -20,6 +20,10 @@
 
 namespace beacon::engines {
 
+/// What a pool did on one host, for doctor and the engines panel: "`unit`s, per minute, slots
+/// busy, queued, checkpoint switches (now M)".
+std::string HostFigures(const HostStatus& st, const std::string& unit);
+
 /// [builtin] section.
 struct BuiltinOptions {
     std::string voice = "slt";      // flite voice
@@ -55,12 +59,15 @@ class Engines {
 public:
     /// Fails on an unknown selection name (naming the capability and the value).
     static Result<std::unique_ptr<Engines>> Create(const EngineOptions& opts);
+    /// Destroys wrappers before what they wrap (the pooled engine's threads first).
+    ~Engines();
     /// Borrowed pointers, valid while this object lives.
     EngineSet Set() const { return set_; }
     /// One line per selected engine, each checked for real.
     std::vector<HealthCheck> Check() const;
     const EngineOptions& options() const { return opts_; }
-    /// The host pools in use (service name, pool): empty with single hosts.
+    /// The host pools in use (service name, pool): ComfyUI always (one host or many), Ollama
+    /// with several hosts.
     std::vector<std::pair<std::string, const HostPool*>> Pools() const;
     /// One health line for a pool from its hosts' checks: ok while any host answers; the detail
     /// names each host's state and what the pool has done on it (`unit`, per minute, slots).
@@ -70,15 +77,17 @@ public:
 
 private:
     Engines() = default;
+    // pictures_ holds the pooled engine, whose worker threads use pools_: pools_ must outlive
+    // it (members are destroyed in reverse order, so pools_ is declared before pictures_).
     EngineOptions opts_;
     HttpClient http_;
+    std::vector<std::pair<std::string, std::unique_ptr<HostPool>>> pools_;
     std::vector<std::unique_ptr<ScriptWriter>> scripts_;
     std::vector<std::unique_ptr<VoiceEngine>> voices_;
     std::vector<std::unique_ptr<PictureEngine>> pictures_;
     std::unique_ptr<CaptionEngine> captions_;
     std::unique_ptr<Translator> translator_;
     std::unique_ptr<EntityExtractor> entities_;
-    std::vector<std::pair<std::string, std::unique_ptr<HostPool>>> pools_;
     EngineSet set_;
 };
 

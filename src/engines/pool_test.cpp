@@ -2,7 +2,9 @@
 // answering, and errors that name every host. Fake engines; no network.
 #include "engines/pool.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -159,6 +161,150 @@ TEST(HostPoolTest, StopEndsAWaitForASlot) {
     t.join();
     // every host excluded: no candidate, no wait
     EXPECT_FALSE(pool.Acquire({0}, {}));
+}
+
+/// A host that loads a model per call (the style names it) and paints several pictures in one
+/// call: it records every call's model and size, and names each picture after its request.
+class FakeHost final : public HostPainter {
+public:
+    explicit FakeHost(int max_batch = 1) : max_batch_(max_batch) {}
+    Result<PictureResult> Paint(const PictureRequest& req, const std::filesystem::path& dir,
+                                const LogSink& log, std::stop_token stop) override {
+        return std::move(PaintBatch({req}, {dir}, log, stop).front());
+    }
+    Provenance Describe() const override { return {"comfyui", "m", Json::object(), false}; }
+    std::string ModelFor(const PictureRequest& req) const override { return req.style; }
+    std::string BatchKey(const PictureRequest& req) const override {
+        return max_batch_ > 1 ? req.style + "|" + std::to_string(req.width) : "";
+    }
+    int MaxBatch() const override { return max_batch_; }
+    std::vector<Result<PictureResult>> PaintBatch(const std::vector<PictureRequest>& reqs,
+                                                  const std::vector<std::filesystem::path>&,
+                                                  const LogSink&, std::stop_token stop) override {
+        {
+            std::lock_guard lock(mu);
+            if (models.empty() || models.back() != reqs.front().style) ++switches;
+            models.push_back(reqs.front().style);
+            sizes.push_back(static_cast<int>(reqs.size()));
+            for (const auto& r : reqs) painted.push_back(r.scene.description);
+        }
+        for (int i = 0; i < hold_ms / 5 && !stop.stop_requested(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        if (stop.stop_requested()) ++interrupted;
+        std::vector<Result<PictureResult>> out;
+        for (const auto& r : reqs) {
+            PictureResult p;
+            p.image = r.scene.description + ".png";
+            out.push_back(p);
+        }
+        return out;
+    }
+    std::mutex mu;
+    std::vector<std::string> models;
+    std::vector<int> sizes;
+    std::vector<std::string> painted;
+    int switches = 0;
+    std::atomic<int> interrupted{0};
+    int hold_ms = 20;
+
+private:
+    int max_batch_;
+};
+
+PictureRequest Picture(const std::string& name, const std::string& model) {
+    PictureRequest r;
+    r.scene.description = name;
+    r.style = model;
+    r.width = 64;
+    return r;
+}
+
+TEST(PictureSchedulerTest, AMixedBatchOfTwoCheckpointsSwitchesEachHostAtMostTwice) {
+    FakeHost a, b;
+    HostPool pool({{"http://a", 1}, {"http://b", 1}});
+    PooledPictureEngine e({&a, &b}, pool, "ComfyUI");
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    // 16 pictures, the two checkpoints interleaved as a mixed batch's jobs would send them.
+    for (int i = 0; i < 16; ++i) {
+        threads.emplace_back([&, i] {
+            auto r = e.Paint(Picture("p" + std::to_string(i), i % 2 ? "anime.ckpt" : "photo.ckpt"),
+                             "/tmp", {}, {});
+            if (r.ok() && r->image == "p" + std::to_string(i) + ".png") ++ok;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok, 16);
+    EXPECT_EQ(a.painted.size() + b.painted.size(), 16u) << "each picture painted once";
+    EXPECT_LE(a.switches, 2) << ::testing::PrintToString(a.models);
+    EXPECT_LE(b.switches, 2) << ::testing::PrintToString(b.models);
+    EXPECT_GE(a.painted.size(), 4u);  // both hosts worked
+    EXPECT_GE(b.painted.size(), 4u);
+    auto st = pool.Status();
+    EXPECT_EQ(st[0].model_switches, a.switches);
+    EXPECT_EQ(st[1].model_switches, b.switches);
+    EXPECT_EQ(st[0].units + st[1].units, 16);
+    EXPECT_EQ(st[0].queued_units + st[1].queued_units, 0);
+    EXPECT_EQ(pool.Waiting(), 0u);
+}
+
+TEST(PictureSchedulerTest, PicturesThatShareAKeyGoInOnePromptAndComeBackToTheirOwnRequests) {
+    FakeHost a(4);
+    a.hold_ms = 60;
+    HostPool pool({{"http://a", 1}});
+    PooledPictureEngine e({&a}, pool, "ComfyUI");
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 9; ++i) {
+        threads.emplace_back([&, i] {
+            // two sizes: only pictures of the same size share a prompt
+            PictureRequest r = Picture("q" + std::to_string(i), "photo.ckpt");
+            r.width = i < 6 ? 64 : 128;
+            auto out = e.Paint(r, "/tmp", {}, {});
+            if (out.ok() && out->image == "q" + std::to_string(i) + ".png") ++ok;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok, 9);
+    EXPECT_EQ(a.painted.size(), 9u);
+    int most = *std::max_element(a.sizes.begin(), a.sizes.end());
+    EXPECT_GT(most, 1) << "pictures waiting together were batched";
+    EXPECT_LE(most, 4) << "never beyond MaxBatch";
+    EXPECT_LT(a.sizes.size(), 9u) << "fewer prompts than pictures";
+    EXPECT_EQ(pool.Status()[0].units, 9);
+}
+
+TEST(PictureSchedulerTest, ACanceledPictureLeavesTheQueueAtOnceAndAPromptNobodyWantsIsStopped) {
+    FakeHost a;
+    a.hold_ms = 20000;
+    HostPool pool({{"http://a", 1}});
+    PooledPictureEngine e({&a}, pool, "ComfyUI");
+    std::stop_source first_stop, second_stop;
+    Result<PictureResult> first = core::Error::Invalid("unset"), second = first;
+    std::thread t1([&] { first = e.Paint(Picture("first", "m"), "/tmp", {}, first_stop.get_token()); });
+    while (pool.Status()[0].in_flight == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::thread t2([&] { second = e.Paint(Picture("second", "m"), "/tmp", {}, second_stop.get_token()); });
+    while (pool.Waiting() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const auto t0 = std::chrono::steady_clock::now();
+    second_stop.request_stop();  // waiting behind the running prompt
+    t2.join();
+    first_stop.request_stop();  // on the host: the prompt is stopped
+    t1.join();
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.error().code, core::ErrorCode::kCanceled);
+    ASSERT_FALSE(first.ok());
+    EXPECT_EQ(first.error().code, core::ErrorCode::kCanceled);
+    EXPECT_LT(took, std::chrono::seconds(10)) << "neither waited for the 20 s prompt";
+    EXPECT_EQ(pool.Waiting(), 0u);
+    // the host is told to stop the prompt and never paints the canceled waiting picture
+    for (int i = 0; i < 400 && a.interrupted == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_EQ(a.interrupted, 1);
+    std::lock_guard lock(a.mu);
+    EXPECT_EQ(a.painted, std::vector<std::string>{"first"});
 }
 
 }  // namespace

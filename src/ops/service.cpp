@@ -619,6 +619,10 @@ void OpsService::StartSampling() {
     });
 }
 
+void OpsService::AddSummaryPart(std::string key, std::function<Json()> part) {
+    summary_parts_.emplace_back(std::move(key), std::move(part));
+}
+
 Json OpsService::Summary() {
     bool stale = false;
     {
@@ -692,6 +696,7 @@ Json OpsService::Summary() {
         }
     }
     out["history"] = history;
+    for (const auto& [key, part] : summary_parts_) out[key] = part();
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -93,6 +94,9 @@ public:
     void SampleNow();
     /// Starts the sampling thread (history and GPU). Stops with the service.
     void StartSampling();
+    /// Adds `key` to the dashboard's summary, filled by `part` at each request (another
+    /// module's figures, e.g. the picture hosts). Call before requests arrive.
+    void AddSummaryPart(std::string key, std::function<core::Json()> part);
 
     const OpsOptions& options() const { return options_; }
     Registry& registry() { return registry_; }
@@ -169,6 +173,7 @@ private:
     std::chrono::steady_clock::time_point gpus_at_{};
     double data_bytes_cached_ = 0;
     std::chrono::steady_clock::time_point data_bytes_at_{};
+    std::vector<std::pair<std::string, std::function<core::Json()>>> summary_parts_;
     std::jthread sampler_;  // last: stops first
 };
 

@@ -10,6 +10,14 @@ the prompt is done; /view serves real PNG bytes of the latent's size; /interrupt
 Like the server, prompts run one at a time from a queue (GET /queue, POST /queue {"delete"}),
 sampling sends binary preview frames and progress_state, an identical resubmission is served
 from the node cache (execution_cached lists every node), and GET /history lists all entries.
+
+Batches and checkpoints (issue 20): EmptyLatentImage's batch_size N makes N images (one
+SaveImage entry each, numbered like the server's counter), sampling a batch takes
+step_delay x (1 + (N-1) x batch_cost) per step; BatchPromptSchedule (FizzNodes' node, the
+one way to give each latent of a batch its own prompt: `"0": "text", "1": "text"` keyframes)
+is understood. Loading a checkpoint other than the one loaded counts a switch (the first load
+too) and takes --switch-delay. GET /__double/stats: switches, loads in order, prompts, images,
+batch sizes and the prompt text of every image file.
 """
 import json
 import struct
@@ -21,7 +29,7 @@ from urllib.parse import urlparse, parse_qs
 import common
 
 KNOWN = {"CheckpointLoaderSimple", "EmptyLatentImage", "CLIPTextEncode", "KSampler", "VAEDecode",
-         "SaveImage", "PreviewImage", "LoadImage"}
+         "SaveImage", "PreviewImage", "LoadImage", "BatchPromptSchedule"}
 OUTPUT_NODES = {"SaveImage", "PreviewImage"}
 
 
@@ -40,6 +48,11 @@ class State:
         self.wake = threading.Condition(self.lock)
         self.worker = None
         self.done_graphs = {}  # json of an executed graph -> its outputs (the node cache)
+        self.loaded = None     # the checkpoint in (simulated) VRAM
+        self.loads = []        # every checkpoint load, in order (a switch each)
+        self.batch_sizes = []  # latent batch size of every sampled prompt
+        self.image_texts = {}  # image file name -> the prompt text its latent was sampled with
+        self.image_counter = 0
 
 
 def worker_loop(server):
@@ -119,11 +132,26 @@ def run_prompt(server, prompt_id, client_id, graph, number):
         st.started = getattr(st, "started", []) + [prompt_id]
     width = height = 64
     seed = 0
+    batch = 1
+    ckpt = None
+    texts = []
     for nid, node in graph.items():
         if node["class_type"] == "EmptyLatentImage":
             width, height = int(node["inputs"]["width"]), int(node["inputs"]["height"])
+            batch = max(1, int(node["inputs"].get("batch_size", 1)))
+        if node["class_type"] == "CheckpointLoaderSimple":
+            ckpt = node["inputs"].get("ckpt_name")
         if node["class_type"] == "KSampler":
             seed = int(node["inputs"].get("seed", 0))
+            texts = positive_texts(graph, node["inputs"].get("positive"))
+    with st.lock:
+        switch = ckpt is not None and ckpt != st.loaded
+        if switch:
+            st.loaded = ckpt
+            st.loads.append(ckpt)
+        st.batch_sizes.append(batch)
+    if switch and a.switch_delay:
+        time.sleep(a.switch_delay)
     for nid, node in graph.items():
         send_ws(st, client_id, {"type": "executing", "data": {"node": nid, "display_node": nid, "prompt_id": prompt_id}})
         if node["class_type"] == "KSampler":
@@ -137,7 +165,7 @@ def run_prompt(server, prompt_id, client_id, graph, number):
                     messages.append(["execution_interrupted", {"prompt_id": prompt_id, "node_id": nid}])
                     finish(st, client_id, prompt_id, graph, number, {}, messages, "error")
                     return
-                time.sleep(a.step_delay)
+                time.sleep(a.step_delay * (1 + (batch - 1) * a.batch_cost))
                 send_ws(st, client_id, {"type": "progress", "data": {"value": v, "max": steps, "prompt_id": prompt_id, "node": nid}})
                 send_ws(st, client_id, {"type": "progress_state", "data": {"prompt_id": prompt_id, "nodes": {
                     nid: {"value": v, "max": steps, "state": "running", "node_id": nid, "prompt_id": prompt_id,
@@ -157,11 +185,16 @@ def run_prompt(server, prompt_id, client_id, graph, number):
         if node["class_type"] in OUTPUT_NODES:
             prefix = node["inputs"].get("filename_prefix", "ComfyUI")
             sub, _, base = prefix.rpartition("/")
-            fname = "%s_%05d_.png" % (base, number)
-            with st.lock:
-                st.files[(sub, fname)] = common.png_bytes(width, height, seed % 256)
-            ui = {"images": [{"filename": fname, "subfolder": sub,
-                              "type": "output" if node["class_type"] == "SaveImage" else "temp"}]}
+            images = []
+            for i in range(batch):
+                with st.lock:
+                    st.image_counter += 1
+                    fname = "%s_%05d_.png" % (base, st.image_counter)
+                    st.files[(sub, fname)] = common.png_bytes(width, height, (seed + i) % 256)
+                    st.image_texts[fname] = text_for(texts, i)
+                images.append({"filename": fname, "subfolder": sub,
+                               "type": "output" if node["class_type"] == "SaveImage" else "temp"})
+            ui = {"images": images}
             outputs[nid] = ui
             send_ws(st, client_id, {"type": "executed", "data": {"node": nid, "display_node": nid, "output": ui, "prompt_id": prompt_id}})
     messages.append(["execution_success", {"prompt_id": prompt_id, "timestamp": now()}])
@@ -169,6 +202,28 @@ def run_prompt(server, prompt_id, client_id, graph, number):
     with st.lock:
         st.done_graphs[key] = dict(outputs)
     finish(st, client_id, prompt_id, graph, number, outputs, messages, "success")
+
+
+def positive_texts(graph, link):
+    """The prompt text(s) the sampler's positive input comes from: [(first frame, text)]."""
+    if not (isinstance(link, list) and link and str(link[0]) in graph):
+        return []
+    node = graph[str(link[0])]
+    if node["class_type"] == "CLIPTextEncode":
+        return [(0, str(node["inputs"].get("text", "")))]
+    if node["class_type"] == "BatchPromptSchedule":
+        keys = json.loads("{" + node["inputs"].get("text", "") + "}")
+        return sorted((int(k), v) for k, v in keys.items())
+    return []
+
+
+def text_for(texts, index):
+    """The keyframe in force at batch index `index` (a schedule holds a prompt until the next)."""
+    out = ""
+    for frame, text in texts:
+        if frame <= index:
+            out = text
+    return out
 
 
 def finish(st, client_id, prompt_id, graph, number, outputs, messages, status):
@@ -203,6 +258,12 @@ class H(common.Handler):
             if a.garbage:
                 return self.send(200, "<html>not json</html>", "text/html")
             return self.send(200, self.object_info())
+        if path == "/__double/stats":
+            with st.lock:
+                return self.send(200, {"checkpoint_switches": len(st.loads), "loads": list(st.loads),
+                                       "prompts": len(st.batch_sizes), "images": sum(st.batch_sizes),
+                                       "batch_sizes": list(st.batch_sizes),
+                                       "image_texts": dict(st.image_texts)}, record=False)
         if path == "/system_stats":
             return self.send(200, {"system": {"os": "posix", "comfyui_version": "0.3.40"}, "devices": []})
         if path == "/queue":
@@ -346,6 +407,9 @@ if __name__ == "__main__":
     p = common.base_parser("ComfyUI stand-in")
     p.add_argument("--checkpoints", default="v1-5-pruned-emaonly.safetensors,sdxl_base_1.0.safetensors")
     p.add_argument("--step-delay", type=float, default=0.005, help="seconds per sampler step")
+    p.add_argument("--switch-delay", type=float, default=0.0, help="seconds to load another checkpoint")
+    p.add_argument("--batch-cost", type=float, default=1.0,
+                   help="each extra latent in a batch costs this share of one picture's sampling time")
     p.add_argument("--exec-error", action="store_true", help="fail in KSampler with execution_error")
     p.add_argument("--no-ws", action="store_true", help="no WebSocket endpoint (client must poll)")
     p.add_argument("--view-garbage", action="store_true", help="/view returns non-image bytes")

@@ -90,6 +90,30 @@ export function DashboardPage() {
             )}
           </div>
           {s.gpus.length === 0 && <p className="small muted" data-testid="no-gpu">No GPU reported (nvidia-smi not found).</p>}
+          {s.pools && s.pools.length > 0 && (
+            <section className="card stack" aria-labelledby="pool-hosts" style={{ marginTop: 16 }}>
+              <h2 id="pool-hosts">Engine hosts</h2>
+              <table className="table" data-testid="pool-hosts">
+                <thead>
+                  <tr><th>Service</th><th>Host</th><th>State</th><th>Done</th><th>Per minute</th><th>Queue</th><th>Checkpoint switches</th></tr>
+                </thead>
+                <tbody>
+                  {s.pools.map((p) => (
+                    <tr key={`${p.service} ${p.host}`}>
+                      <td>{p.service}</td>
+                      <td><code>{p.host}</code></td>
+                      <td>{p.up ? "up" : "down (out of rotation)"}</td>
+                      <td>{count(p.done)}</td>
+                      <td>{p.per_minute.toFixed(1)}</td>
+                      <td>{`${p.queue_depth} (slots ${p.slots})`}</td>
+                      <td>{p.checkpoint ? `${p.checkpoint_switches} (now ${p.checkpoint})` : "-"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p className="small muted" data-testid="pool-waiting">{`${s.pools.find((p) => p.service === "comfyui")?.waiting ?? 0} picture(s) waiting for a host.`}</p>
+            </section>
+          )}
           <p className="small muted">Prometheus can scrape <code>/metrics</code> with an API token (see docs/ops.md).</p>
         </>
       )}

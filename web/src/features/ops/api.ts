@@ -23,6 +23,22 @@ export type OpsSummary = {
   gpus: { index: string; name: string; utilization: number; memory_used_bytes: number; memory_size_bytes: number }[];
   job_rtts: { job_id: number; finished_at: number; seconds: number }[];
   history: OpsPoint[];
+  /** Hosts of the ComfyUI/Ollama pools (absent when the server has no engines wired). */
+  pools?: OpsPoolHost[];
+};
+
+/** One host of a ComfyUI or Ollama pool, as the scheduler sees it. */
+export type OpsPoolHost = {
+  service: string;
+  host: string;
+  up: boolean;
+  done: number;
+  per_minute: number;
+  queue_depth: number;
+  slots: number;
+  checkpoint_switches: number;
+  checkpoint: string;
+  waiting: number;
 };
 
 export const opsKeys = { summary: ["ops", "summary"] as const };
