@@ -11,7 +11,8 @@ PACKAGES=(
   libargon2-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   ffmpeg flite1-dev libcairo2-dev libpango1.0-dev
-  apertium apertium-eng-spa espeak-ng
+  apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-eu-en
+  apertium-hbs-eng apertium-isl-eng apertium-mkd-eng espeak-ng
   xmltv-util libxml2-utils tzdata
   chromium wrk nginx-light
   mpv vlc-bin vlc-plugin-base gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good

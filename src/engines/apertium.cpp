@@ -26,7 +26,8 @@ std::string ApertiumLanguage(const std::string& code) {
         {"en", "eng"}, {"es", "spa"}, {"ca", "cat"}, {"fr", "fra"}, {"pt", "por"},
         {"it", "ita"}, {"de", "deu"}, {"gl", "glg"}, {"eo", "epo"}, {"oc", "oci"},
         {"eu", "eus"}, {"ro", "ron"}, {"nl", "nld"}, {"sv", "swe"}, {"da", "dan"},
-        {"nb", "nob"}, {"nn", "nno"}, {"af", "afr"}, {"cy", "cym"}, {"br", "bre"}};
+        {"nb", "nob"}, {"nn", "nno"}, {"af", "afr"}, {"cy", "cym"}, {"br", "bre"},
+        {"is", "isl"}, {"mk", "mkd"}};
     std::string c = code;
     std::transform(c.begin(), c.end(), c.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     auto dash = c.find_first_of("-_");
@@ -55,6 +56,10 @@ Result<std::string> ApertiumTranslator::Translate(const std::string& text, const
                                                   const std::string& to, std::stop_token stop) {
     std::string pair = ApertiumLanguage(from) + "-" + ApertiumLanguage(to);
     auto pairs = Pairs();
+    // Older Debian pairs are named with two-letter codes ("en-gl", "eo-en").
+    if (std::find(pairs.begin(), pairs.end(), pair) == pairs.end() &&
+        std::find(pairs.begin(), pairs.end(), from + "-" + to) != pairs.end())
+        pair = from + "-" + to;
     if (std::find(pairs.begin(), pairs.end(), pair) == pairs.end()) {
         std::string list;
         for (const auto& p : pairs) list += (list.empty() ? "" : ", ") + p;

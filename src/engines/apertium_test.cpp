@@ -22,6 +22,20 @@ TEST(ApertiumTest, TranslatesASentence) {
     EXPECT_NE(back->find("dog"), std::string::npos);
 }
 
+TEST(ApertiumTest, PairsNamedWithTwoLetterCodesTranslateToo) {
+    // Debian's older pairs (apertium-en-gl, apertium-eo-en) name their modes "en-gl", "en-eo".
+    ApertiumTranslator t;
+    auto gl = t.Translate("The lighthouse controls the storms.", "en", "gl", {});
+    ASSERT_TRUE(gl.ok()) << gl.error().message;
+    EXPECT_NE(gl->find("tormentas"), std::string::npos) << *gl;
+    auto eo = t.Translate("The lighthouse controls the storms.", "en", "eo", {});
+    ASSERT_TRUE(eo.ok()) << eo.error().message;
+    EXPECT_NE(eo->find("kontrolas"), std::string::npos) << *eo;
+    auto ca = t.Translate("The lighthouse controls the storms.", "en", "ca", {});
+    ASSERT_TRUE(ca.ok()) << ca.error().message;
+    EXPECT_NE(ca->find("far"), std::string::npos) << *ca;
+}
+
 TEST(ApertiumTest, UnsupportedPairListsSupportedOnes) {
     ApertiumTranslator t;
     auto r = t.Translate("Hello", "en", "ja", {});

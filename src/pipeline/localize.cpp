@@ -214,7 +214,9 @@ std::vector<std::string> ApertiumTargets(const std::vector<std::string>& pairs,
     std::vector<std::string> out;
     for (const auto& p : pairs) {
         const auto dash = p.find('-');
-        if (dash == std::string::npos || p.substr(0, dash) != from3) continue;
+        // Pairs are named with three-letter codes ("eng-spa") or, the older ones, two ("en-gl").
+        if (dash == std::string::npos || (p.substr(0, dash) != from3 && p.substr(0, dash) != from))
+            continue;
         std::string to = p.substr(dash + 1);
         for (const char* c : kIso1) {
             if (engines::ApertiumLanguage(c) == to) to = c;

@@ -23,8 +23,11 @@ TEST(LocalizeRequestTest, NamesTheFieldThatIsWrong) {
 }
 
 TEST(TargetsTest, ApertiumPairsFromTheItemsLanguageOnly) {
-    const std::vector<std::string> pairs = {"eng-spa", "spa-eng", "eng-cat", "fra-cat", "eng-mkd"};
-    EXPECT_EQ(ApertiumTargets(pairs, "en"), (std::vector<std::string>{"ca", "es", "mkd"}));
+    const std::vector<std::string> pairs = {"eng-spa", "spa-eng", "eng-cat", "fra-cat", "eng-mkd",
+                                            "en-gl", "eo-en", "en-eo", "gl-en"};
+    EXPECT_EQ(ApertiumTargets(pairs, "en"),
+              (std::vector<std::string>{"ca", "eo", "es", "gl", "mkd"}));
+    EXPECT_EQ(ApertiumTargets(pairs, "gl"), (std::vector<std::string>{"en"}));
     EXPECT_EQ(ApertiumTargets(pairs, "es"), (std::vector<std::string>{"en"}));
     EXPECT_TRUE(ApertiumTargets(pairs, "de").empty());
 }
