@@ -26,7 +26,7 @@ test("an unsupported language is refused naming what is supported", async ({ bro
     const { contentId } = await item(ctx.request);
     const r = await ctx.request.post(`/api/v1/content/${contentId}/languages`, { headers: await csrf(ctx.request), data: { language: "xh" } });
     expect(r.status()).toBe(422);
-    expect((await r.json()).error.message).toContain("supported targets from en: es");
+    expect((await r.json()).error.message).toMatch(/supported targets from en: (\w+, )*es(, \w+)*$/);
     const bad = await ctx.request.post(`/api/v1/content/${contentId}/languages`, { headers: await csrf(ctx.request), data: { language: "es", speed: 2 } });
     expect(bad.status()).toBe(400);
     const langs = await (await ctx.request.get(`/api/v1/content/${contentId}/languages`)).json();
