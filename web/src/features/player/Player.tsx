@@ -8,6 +8,7 @@ import { CAPTION_SIZES, CAPTION_STYLES, loadCaptionSettings, saveCaptionSettings
 import { chapterAt, parseChapters, type Chapter } from "./chapters";
 import { parseMasterAudio } from "./hlsMaster";
 import { AutoTranslate } from "./AutoTranslate";
+import { heldTime, sourceTime, type HeldCut } from "./heldCut";
 import { Menu, RadioItem } from "./Menu";
 import { loadPosition, savePosition } from "./position";
 
@@ -20,6 +21,8 @@ export interface PlayerProps {
   captions: { lang: string; url: string }[];
   chaptersUrl?: string;
   title: string;
+  /** Dubs with their own timeline, the picture held for long lines (played from their own master). */
+  heldCuts?: HeldCut[];
 }
 
 /**
@@ -27,7 +30,7 @@ export interface PlayerProps {
  * contrast persist, chapters menu and timeline marks, speed, PiP, fullscreen, keyboard
  * shortcuts (space, ←/→, ↑/↓, f, c, m) and continue-watching.
  */
-export function Player({ id, src, poster, captions, chaptersUrl, title }: PlayerProps) {
+export function Player({ id, src, poster, captions, chaptersUrl, title, heldCuts = [] }: PlayerProps) {
   const handle = useRef<HlsVideoHandle>(null);
   const box = useRef<HTMLDivElement>(null);
   const [playing, setPlaying] = useState(false);
@@ -46,6 +49,18 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
   const [menuOpen, setMenuOpen] = useState(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const video = () => handle.current?.video ?? null;
+  // A held cut being played instead of the item's own master; where to go once it (or the
+  // master, coming back) has loaded: the same moment of the story, and the audio track picked.
+  const [cut, setCut] = useState<HeldCut | null>(null);
+  const pending = useRef<{ time: number; track: number; play: boolean } | null>(null);
+  const playSrc = cut ? cut.url : src;
+  const switchTo = (next: HeldCut | null, track = -1) => {
+    const v = video();
+    const now = v?.currentTime ?? 0;
+    const itemTime = cut ? sourceTime(cut.holds, now) : now;
+    pending.current = { time: next ? heldTime(next.holds, itemTime) : itemTime, track, play: !!v && !v.paused };
+    setCut(next);
+  };
 
   // Fullscreen puts the whole player (video and controls) on screen; the controls overlay the
   // picture and hide after a few quiet seconds of playback, back on pointer move, tap or key.
@@ -218,6 +233,14 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
     const v = video();
     if (!v) return;
     setDuration(v.duration);
+    const go = pending.current;
+    if (go) {
+      pending.current = null;
+      v.currentTime = Math.max(0, Math.min(go.time, v.duration || go.time));
+      if (go.track >= 0) handle.current?.setAudioTrack(go.track);
+      if (go.play) void v.play().catch(() => undefined);
+      return;
+    }
     const pos = loadPosition(id);
     if (pos > 0 && Number.isFinite(v.duration) && pos < v.duration - 3) {
       v.currentTime = pos;
@@ -228,7 +251,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
     const v = video();
     if (!v) return;
     setTime(v.currentTime);
-    if (Math.abs(v.currentTime - lastSave.current) >= 2) {
+    if (Math.abs(v.currentTime - lastSave.current) >= 2 && !cut) {
       lastSave.current = v.currentTime;
       savePosition(id, v.currentTime, v.duration);
     }
@@ -238,7 +261,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
     if (v) savePosition(id, v.currentTime, v.duration);
   }, [id]);
 
-  const tracks = audio.tracks.length > 0 ? audio.tracks : masterAudio;
+  const tracks = cut ? masterAudio : audio.tracks.length > 0 ? audio.tracks : masterAudio;
   const currentChapter = chapterAt(chapters, time);
   const marks = useMemo(
     () => (duration > 0 ? chapters.filter((c) => c.start > 0).map((c) => ({ ...c, left: (c.start / duration) * 100 })) : []),
@@ -250,7 +273,7 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
       data-fullscreen={fullscreen} data-idle={hideControls} onPointerMove={wake} onPointerDown={wake} onFocus={wake}>
       <HlsVideo
         ref={handle}
-        src={src}
+        src={playSrc}
         poster={poster}
         preload="metadata"
         aria-label={title}
@@ -325,9 +348,16 @@ export function Player({ id, src, poster, captions, chaptersUrl, title }: Player
               <div className="menu__label">Audio</div>
               {tracks.length === 0 && <p className="small muted" style={{ padding: "var(--space-2)" }}>One audio track</p>}
               {tracks.map((t) => (
-                <RadioItem key={t.id} checked={audio.tracks.length > 0 ? audio.current === t.id : t.id === 0} testId="audio-track"
-                  onSelect={() => { handle.current?.setAudioTrack(t.id); close(); }}>
+                <RadioItem key={t.id} checked={!cut && (audio.tracks.length > 0 ? audio.current === t.id : t.id === 0)} testId="audio-track"
+                  onSelect={() => { if (cut) switchTo(null, t.id); else handle.current?.setAudioTrack(t.id); close(); }}>
                   {t.name}{t.lang ? ` (${t.lang})` : ""}
+                </RadioItem>
+              ))}
+              {heldCuts.length > 0 && <div className="menu__label" title="The picture waits for long lines instead of speeding the voice up">Dubs at natural speed</div>}
+              {heldCuts.map((h) => (
+                <RadioItem key={`held-${h.lang}`} checked={cut?.lang === h.lang} testId="audio-held"
+                  onSelect={() => { if (cut?.lang !== h.lang) switchTo(h); close(); }}>
+                  {h.name} ({h.lang}) · picture held
                 </RadioItem>
               ))}
             </div>

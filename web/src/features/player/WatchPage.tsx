@@ -7,6 +7,8 @@ import { useTitle } from "../../app/title";
 import { formatDuration } from "../../components/format";
 import { ErrorNote, isNotFound, NotFound } from "../../components/ui";
 import { captionTracks } from "./captions";
+import { heldCutsOf } from "./heldCut";
+import { isHlsUrl } from "../../components/HlsVideo";
 import { Player } from "./Player";
 import { WatchTogetherButton } from "../party/WatchTogether";
 import { FactChips, playerVideo } from "../wiki/FactChips";
@@ -44,7 +46,8 @@ export default function WatchPage() {
     <div className={`stack${theatre ? " watch--theatre" : ""}`}>
       {src ? (
         <Player key={c.id} id={c.id} src={src} poster={c.poster || c.thumbnail} title={c.title}
-          captions={captionTracks(c.vtt_url ?? "", c.languages)} chaptersUrl={c.chapters_url || undefined} />
+          captions={captionTracks(c.vtt_url ?? "", c.languages)} chaptersUrl={c.chapters_url || undefined}
+          heldCuts={isHlsUrl(src) ? heldCutsOf(c.language_tracks) : []} />
       ) : (
         <p className="alert">This item has no playable media yet.</p>
       )}
