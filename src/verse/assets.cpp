@@ -49,7 +49,74 @@ std::string Sniff(std::string_view b) {
 struct Dimensions {
     std::uint32_t width = 0;
     std::uint32_t height = 0;
+    std::uint32_t bytes_per_pixel = 4;  // once decoded for the GPU
 };
+
+std::uint64_t Le64(std::string_view b, std::size_t at) {
+    return static_cast<std::uint64_t>(Le32(b, at)) | (static_cast<std::uint64_t>(Le32(b, at + 4)) << 32);
+}
+
+// KTX2 vkFormat values the viewer decodes (three.js KTX2Loader): Basis Universal (UNDEFINED, the
+// data described by the DFD), and plain 8-bit RGBA.
+constexpr std::uint32_t kVkUndefined = 0;
+constexpr std::uint32_t kVkR8G8B8A8Unorm = 37;
+constexpr std::uint32_t kVkR8G8B8A8Srgb = 43;
+
+/// A KTX 2.0 texture's header, checked against the file (KTX 2.0 spec, section 3): a 2D texture
+/// (no depth, array layers or cube faces), a format the viewer decodes, a level count the size
+/// allows, and every level, the DFD, key/value and supercompression data inside the file. For
+/// RGBA8 without supercompression each level holds exactly its pixels.
+Result<Dimensions> Ktx2Dimensions(std::string_view b) {
+    if (b.size() < 80) return Refuse("KTX2 header is cut short");
+    std::uint32_t format = Le32(b, 12);
+    std::uint32_t width = Le32(b, 20), height = Le32(b, 24);
+    std::uint32_t depth = Le32(b, 28), layers = Le32(b, 32), faces = Le32(b, 36);
+    std::uint32_t levels = Le32(b, 40), scheme = Le32(b, 44);
+    if (width == 0 || height == 0) return Refuse("KTX2 texture has no pixels (1D textures are not used)");
+    if (depth != 0 || layers != 0 || faces != 1) {
+        return Refuse("KTX2 texture must be one 2D image (no depth, array layers or cube faces)");
+    }
+    if (format != kVkUndefined && format != kVkR8G8B8A8Unorm && format != kVkR8G8B8A8Srgb) {
+        return Refuse("KTX2 format " + std::to_string(format) +
+                      " is not shown (use Basis Universal, or R8G8B8A8 UNORM/SRGB)");
+    }
+    if (scheme > 2) return Refuse("KTX2 supercompression " + std::to_string(scheme) + " is not shown");
+    if (format != kVkUndefined && scheme == 1) return Refuse("KTX2 BasisLZ needs the Basis format");
+    std::uint32_t max_levels = 1;
+    for (std::uint32_t side = std::max(width, height); side > 1; side >>= 1) ++max_levels;
+    std::uint32_t count = std::max<std::uint32_t>(levels, 1);
+    if (count > max_levels) {
+        return Refuse("KTX2 declares " + std::to_string(levels) + " levels; a " + std::to_string(width) + "x" +
+                      std::to_string(height) + " texture has at most " + std::to_string(max_levels));
+    }
+    const std::uint64_t size = b.size();
+    auto inside = [&](std::uint64_t offset, std::uint64_t length) {
+        return offset <= size && length <= size - offset;
+    };
+    if (80 + std::uint64_t{count} * 24 > size) return Refuse("KTX2 level index is cut short");
+    if (!inside(Le32(b, 48), Le32(b, 52)) || Le32(b, 52) < 4) return Refuse("KTX2 data format descriptor lies outside the file");
+    if (!inside(Le32(b, 56), Le32(b, 60))) return Refuse("KTX2 key/value data lies outside the file");
+    if (!inside(Le64(b, 64), Le64(b, 72))) return Refuse("KTX2 supercompression data lies outside the file");
+    if (scheme == 1 && Le64(b, 72) == 0) return Refuse("KTX2 BasisLZ without its global data");
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::uint64_t offset = Le64(b, 80 + i * 24), length = Le64(b, 88 + i * 24);
+        std::uint64_t unpacked = Le64(b, 96 + i * 24);
+        if (!inside(offset, length) || length == 0) {
+            return Refuse("KTX2 level " + std::to_string(i) + " lies outside the file");
+        }
+        if (format != kVkUndefined) {
+            std::uint64_t w = std::max<std::uint64_t>(1, width >> i), h = std::max<std::uint64_t>(1, height >> i);
+            std::uint64_t expected = w * h * 4;
+            if (unpacked != expected || (scheme == 0 && length != expected)) {
+                return Refuse("KTX2 level " + std::to_string(i) + " holds " + std::to_string(scheme == 0 ? length : unpacked) +
+                              " bytes; " + std::to_string(w) + "x" + std::to_string(h) + " RGBA8 is " +
+                              std::to_string(expected));
+            }
+        }
+    }
+    // Basis data is transcoded to a GPU block format (~1 byte a pixel); RGBA8 is 4.
+    return Dimensions{width, height, format == kVkUndefined ? 1u : 4u};
+}
 
 Result<Dimensions> ImageDimensions(std::string_view b, std::string_view mime) {
     if (mime == "image/png") {
@@ -77,18 +144,15 @@ Result<Dimensions> ImageDimensions(std::string_view b, std::string_view mime) {
         }
         return Refuse("JPEG without a frame header");
     }
-    if (mime == "image/ktx2") {
-        if (b.size() < 80) return Refuse("KTX2 header is cut short");
-        return Dimensions{Le32(b, 20), Le32(b, 24)};
-    }
+    if (mime == "image/ktx2") return Ktx2Dimensions(b);
     return Refuse("not an image");
 }
 
-/// RGBA8 with a full mip chain (4/3); KTX2 holds GPU-compressed blocks, about 1 byte a pixel.
-std::uint64_t TextureBytes(Dimensions d, std::string_view mime) {
+/// Decoded size with a full mip chain (4/3): RGBA8 for PNG/JPEG; KTX2 as its header says
+/// (Basis Universal transcodes to GPU blocks, about 1 byte a pixel).
+std::uint64_t TextureBytes(Dimensions d) {
     std::uint64_t px = static_cast<std::uint64_t>(d.width) * d.height;
-    std::uint64_t per = mime == "image/ktx2" ? 1 : 4;
-    return px * per * 4 / 3;
+    return px * d.bytes_per_pixel * 4 / 3;
 }
 
 std::uint64_t ComponentBytes(int type) {
@@ -271,7 +335,7 @@ Result<AssetInfo> InspectGltf(std::string_view json_text, std::string_view bin, 
                         return Refuse("glTF image larger than " + std::to_string(lim.max_texture_side) +
                                       " pixels a side");
                     }
-                    bytes = TextureBytes(*dims, mime);
+                    bytes = TextureBytes(*dims);
                 }
             }
         }
@@ -355,7 +419,7 @@ Result<AssetInfo> InspectAsset(std::string_view bytes, std::string_view declared
         info.kind = "texture";
         info.width = dims.width;
         info.height = dims.height;
-        info.texture_bytes = TextureBytes(dims, mime);
+        info.texture_bytes = TextureBytes(dims);
     }
     info.mime = mime;
     info.size = bytes.size();

@@ -91,5 +91,43 @@ TEST(VerseAssets, ImagesAreMeasuredAndTypeMustMatch) {
     EXPECT_EQ(InspectAsset(PngHeader(4, 4), "", lim).error().code, core::ErrorCode::kTooLarge);
 }
 
+TEST(VerseAssets, Ktx2IsCheckedAgainstItsHeaderAndTheFile) {
+    auto ok = InspectAsset(Ktx2Rgba(8, 4), "image/ktx2");
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    EXPECT_EQ(ok->mime, "image/ktx2");
+    EXPECT_EQ(ok->width, 8u);
+    EXPECT_EQ(ok->height, 4u);
+    EXPECT_EQ(ok->texture_bytes, 8u * 4 * 4 * 4 / 3) << "RGBA8 is 4 bytes a pixel";
+    auto set32 = [](std::string s, std::size_t at, std::uint32_t v) {
+        std::string le;
+        PutLe32(le, v);
+        return s.replace(at, 4, le);
+    };
+    struct Case {
+        const char* what;
+        std::string bytes;
+        const char* message;
+    };
+    const std::string good = Ktx2Rgba(8, 4);
+    std::vector<Case> cases = {
+        {"cut short", good.substr(0, 60), "cut short"},
+        {"no pixels", set32(good, 20, 0), "no pixels"},
+        {"3D", set32(good, 28, 4), "one 2D image"},
+        {"array", set32(good, 32, 2), "one 2D image"},
+        {"cube", set32(good, 36, 6), "one 2D image"},
+        {"format", set32(good, 12, 131), "format 131"},
+        {"levels", set32(good, 40, 9), "at most 4"},
+        {"supercompression", set32(good, 44, 7), "supercompression 7"},
+        {"level past the file", set32(good, 80, 1u << 30), "level 0 lies outside"},
+        {"level size", set32(set32(good, 88, 64), 96, 64), "level 0 holds 64 bytes; 8x4 RGBA8 is 128"},
+        {"dfd past the file", set32(good, 48, 1u << 20), "descriptor lies outside"},
+    };
+    for (const auto& c : cases) {
+        auto r = InspectAsset(c.bytes, "image/ktx2");
+        ASSERT_FALSE(r.ok()) << c.what;
+        EXPECT_NE(r.error().message.find(c.message), std::string::npos) << c.what << ": " << r.error().message;
+    }
+}
+
 }  // namespace
 }  // namespace beacon::verse

@@ -1,5 +1,6 @@
 #include "verse/export.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -13,9 +14,11 @@ constexpr double kPi = 3.14159265358979323846;
 struct Geometry {
     std::vector<float> positions;  // xyz
     std::vector<float> normals;    // xyz
+    std::vector<float> uvs;        // glTF convention: origin at the image's top left
     std::vector<std::uint32_t> indices;
-    void Vertex(double x, double y, double z, double nx, double ny, double nz) {
+    void Vertex(double x, double y, double z, double nx, double ny, double nz, double u, double v) {
         positions.insert(positions.end(), {float(x), float(y), float(z)});
+        uvs.insert(uvs.end(), {float(u), float(v)});
         double len = std::sqrt(nx * nx + ny * ny + nz * nz);
         if (len == 0) len = 1;
         normals.insert(normals.end(), {float(nx / len), float(ny / len), float(nz / len)});
@@ -39,7 +42,7 @@ Geometry Box() {
             double x = 0.5 * f[0] + 0.5 * su * f[3] + 0.5 * sv * f[6];
             double y = 0.5 * f[1] + 0.5 * su * f[4] + 0.5 * sv * f[7];
             double z = 0.5 * f[2] + 0.5 * su * f[5] + 0.5 * sv * f[8];
-            g.Vertex(x, y, z, f[0], f[1], f[2]);
+            g.Vertex(x, y, z, f[0], f[1], f[2], (su + 1) / 2.0, 1 - (sv + 1) / 2.0);
         }
         Quad(g, base, base + 1, base + 2, base + 3);
     }
@@ -48,7 +51,9 @@ Geometry Box() {
 
 Geometry Plane() {
     Geometry g;
-    for (auto [x, y] : {std::pair{-0.5, -0.5}, {0.5, -0.5}, {0.5, 0.5}, {-0.5, 0.5}}) g.Vertex(x, y, 0, 0, 0, 1);
+    for (auto [x, y] : {std::pair{-0.5, -0.5}, {0.5, -0.5}, {0.5, 0.5}, {-0.5, 0.5}}) {
+        g.Vertex(x, y, 0, 0, 0, 1, x + 0.5, 0.5 - y);
+    }
     Quad(g, 0, 1, 2, 3);
     return g;
 }
@@ -63,7 +68,7 @@ Geometry Sphere(int segments) {
             double x = -std::cos(u * 2 * kPi) * std::sin(v * kPi);
             double y = std::cos(v * kPi);
             double z = std::sin(u * 2 * kPi) * std::sin(v * kPi);
-            g.Vertex(0.5 * x, 0.5 * y, 0.5 * z, x, y, z);
+            g.Vertex(0.5 * x, 0.5 * y, 0.5 * z, x, y, z, u, v);
         }
     }
     auto at = [&](int ix, int iy) { return std::uint32_t(iy * (segments + 1) + ix); };
@@ -87,7 +92,7 @@ Geometry Cylinder(int segments, double top) {
         double y = 0.5 - iy;
         for (int ix = 0; ix <= segments; ++ix) {
             double t = double(ix) / segments * 2 * kPi;
-            g.Vertex(r * std::sin(t), y, r * std::cos(t), std::sin(t), slope, std::cos(t));
+            g.Vertex(r * std::sin(t), y, r * std::cos(t), std::sin(t), slope, std::cos(t), double(ix) / segments, iy);
         }
     }
     for (int ix = 0; ix < segments; ++ix) {
@@ -101,10 +106,10 @@ Geometry Cylinder(int segments, double top) {
         double y = cap == 0 ? 0.5 : -0.5;
         double ny = cap == 0 ? 1 : -1;
         std::uint32_t center = g.Count();
-        g.Vertex(0, y, 0, 0, ny, 0);
+        g.Vertex(0, y, 0, 0, ny, 0, 0.5, 0.5);
         for (int ix = 0; ix <= segments; ++ix) {
             double t = double(ix) / segments * 2 * kPi;
-            g.Vertex(r * std::sin(t), y, r * std::cos(t), 0, ny, 0);
+            g.Vertex(r * std::sin(t), y, r * std::cos(t), 0, ny, 0, 0.5 + 0.5 * std::sin(t), 0.5 - 0.5 * ny * std::cos(t));
         }
         for (int ix = 0; ix < segments; ++ix) {
             std::uint32_t a = center + 1 + ix, b = center + 2 + ix;
@@ -127,7 +132,7 @@ Geometry Torus(int segments) {
             double x = (radius + tube * std::cos(v)) * std::cos(u);
             double y = (radius + tube * std::cos(v)) * std::sin(u);
             double z = tube * std::sin(v);
-            g.Vertex(x, y, z, x - cx, y - cy, z);
+            g.Vertex(x, y, z, x - cx, y - cy, z, double(i) / segments, 1 - double(j) / radial);
         }
     }
     for (int j = 1; j <= radial; ++j) {
@@ -157,80 +162,75 @@ std::vector<double> Rgb(const std::string& hex) {
     return {channel(0), channel(1), channel(2)};
 }
 
-class Writer {
-public:
-    /// Appends bytes to the BIN chunk (4-byte aligned) and adds a buffer view.
-    int View(const void* data, std::size_t n, int target) {
-        while (bin_.size() % 4) bin_ += '\0';
-        Json v = {{"buffer", 0}, {"byteOffset", bin_.size()}, {"byteLength", n}, {"target", target}};
-        bin_.append(static_cast<const char*>(data), n);
-        views_.push_back(v);
-        return int(views_.size() - 1);
+/// Adds one primitive shape as an indexed mesh (positions with bounds, normals) to `out`.
+int AddMesh(GltfBuilder& out, const Geometry& g, int material) {
+    int pos_view = out.View({reinterpret_cast<const char*>(g.positions.data()), g.positions.size() * 4}, 34962);
+    std::vector<float> mn(3, 1e30f), mx(3, -1e30f);
+    for (std::size_t i = 0; i < g.positions.size(); ++i) {
+        mn[i % 3] = std::min(mn[i % 3], g.positions[i]);
+        mx[i % 3] = std::max(mx[i % 3], g.positions[i]);
     }
-    int Accessor(Json a) {
-        accessors_.push_back(std::move(a));
-        return int(accessors_.size() - 1);
-    }
-    int Mesh(const Geometry& g, int material) {
-        int pos_view = View(g.positions.data(), g.positions.size() * 4, 34962);
-        std::vector<float> mn(3, 1e30f), mx(3, -1e30f);
-        for (std::size_t i = 0; i < g.positions.size(); ++i) {
-            mn[i % 3] = std::min(mn[i % 3], g.positions[i]);
-            mx[i % 3] = std::max(mx[i % 3], g.positions[i]);
-        }
-        int pos = Accessor({{"bufferView", pos_view}, {"componentType", 5126}, {"count", g.Count()},
-                            {"type", "VEC3"}, {"min", mn}, {"max", mx}});
-        int nrm = Accessor({{"bufferView", View(g.normals.data(), g.normals.size() * 4, 34962)},
-                            {"componentType", 5126}, {"count", g.Count()}, {"type", "VEC3"}});
-        std::vector<std::uint16_t> idx(g.indices.begin(), g.indices.end());
-        int ind = Accessor({{"bufferView", View(idx.data(), idx.size() * 2, 34963)},
-                            {"componentType", 5123}, {"count", idx.size()}, {"type", "SCALAR"}});
-        meshes_.push_back({{"primitives", {{{"attributes", {{"POSITION", pos}, {"NORMAL", nrm}}},
-                                            {"indices", ind}, {"material", material}, {"mode", 4}}}}});
-        return int(meshes_.size() - 1);
-    }
-    std::string Finish(Json gltf) {
-        while (bin_.size() % 4) bin_ += '\0';
-        if (!views_.empty()) {
-            gltf["bufferViews"] = views_;
-            gltf["accessors"] = accessors_;
-            gltf["meshes"] = meshes_;
-            gltf["buffers"] = Json::array({{{"byteLength", bin_.size()}}});
-        }
-        std::string json = gltf.dump();
-        while (json.size() % 4) json += ' ';
-        std::string out = "glTF";
-        auto le32 = [&](std::uint32_t v) {
-            for (int i = 0; i < 4; ++i) out += char((v >> (8 * i)) & 0xff);
-        };
-        std::size_t total = 12 + 8 + json.size() + (bin_.empty() ? 0 : 8 + bin_.size());
-        le32(2);
-        le32(std::uint32_t(total));
-        le32(std::uint32_t(json.size()));
-        le32(0x4E4F534Au);
-        out += json;
-        if (!bin_.empty()) {
-            le32(std::uint32_t(bin_.size()));
-            le32(0x004E4942u);
-            out += bin_;
-        }
-        return out;
-    }
+    auto accessor = [&](Json a) {
+        out.accessors.push_back(std::move(a));
+        return int(out.accessors.size() - 1);
+    };
+    int pos = accessor({{"bufferView", pos_view}, {"componentType", 5126}, {"count", g.Count()},
+                        {"type", "VEC3"}, {"min", mn}, {"max", mx}});
+    int nrm_view = out.View({reinterpret_cast<const char*>(g.normals.data()), g.normals.size() * 4}, 34962);
+    int nrm = accessor({{"bufferView", nrm_view}, {"componentType", 5126}, {"count", g.Count()}, {"type", "VEC3"}});
+    std::vector<std::uint16_t> idx(g.indices.begin(), g.indices.end());
+    int uv_view = out.View({reinterpret_cast<const char*>(g.uvs.data()), g.uvs.size() * 4}, 34962);
+    int uv = accessor({{"bufferView", uv_view}, {"componentType", 5126}, {"count", g.Count()}, {"type", "VEC2"}});
+    int ind_view = out.View({reinterpret_cast<const char*>(idx.data()), idx.size() * 2}, 34963);
+    int ind = accessor({{"bufferView", ind_view}, {"componentType", 5123}, {"count", idx.size()}, {"type", "SCALAR"}});
+    out.meshes.push_back({{"primitives", {{{"attributes", {{"POSITION", pos}, {"NORMAL", nrm}, {"TEXCOORD_0", uv}}},
+                                           {"indices", ind}, {"material", material}, {"mode", 4}}}}});
+    return int(out.meshes.size() - 1);
+}
 
-private:
-    std::string bin_;
-    Json views_ = Json::array();
-    Json accessors_ = Json::array();
-    Json meshes_ = Json::array();
-};
+/// A document material's texture as a glTF texture (-1: left out, with a warning). PNG and JPEG
+/// are core glTF; Basis Universal KTX2 goes through KHR_texture_basisu; other KTX2 (plain RGBA8)
+/// has no glTF form.
+core::Result<int> MapTexture(GltfBuilder& w, const std::string& hash, const AssetBytes& assets,
+                             const ExportLimits& limits, std::vector<std::string>& warnings) {
+    if (!assets) {
+        warnings.push_back("texture " + hash + ": left out (no asset source)");
+        return -1;
+    }
+    auto bytes = assets(hash);
+    if (!bytes.ok()) return core::Error{bytes.error().code, "export: texture " + hash + ": " + bytes.error().message};
+    auto info = InspectAsset(*bytes, "", limits.assets);
+    if (!info.ok() || info->kind != "texture") {
+        return core::Error::Invalid("export: texture " + hash + ": " +
+                                    (info.ok() ? std::string("not an image") : info.error().message));
+    }
+    bool ktx2 = info->mime == "image/ktx2";
+    if (ktx2) {
+        std::uint32_t format = 0;  // vkFormat, little-endian at byte 12
+        for (int i = 3; i >= 0; --i) format = (format << 8) | static_cast<unsigned char>((*bytes)[12 + i]);
+        if (format != 0) {
+            warnings.push_back("texture " + hash + ": KTX2 that is not Basis Universal has no glTF form; left out");
+            return -1;
+        }
+    }
+    int image = w.Image(*bytes, info->mime, "");
+    if (w.bin.size() > limits.max_bytes) {
+        return core::Error{core::ErrorCode::kTooLarge,
+                           "export: the GLB would be larger than " + std::to_string(limits.max_bytes) + " bytes"};
+    }
+    if (!ktx2) return w.Texture({{"source", image}});
+    w.extensions_used.insert("KHR_texture_basisu");
+    w.extensions_required.insert("KHR_texture_basisu");
+    return w.Texture({{"extensions", {{"KHR_texture_basisu", {{"source", image}}}}}});
+}
 
 }  // namespace
 
-GlbExport ExportGlb(const Json& doc) {
+core::Result<GlbExport> ExportGlb(const Json& doc, const AssetBytes& assets, const ExportLimits& limits) {
     GlbExport out;
-    Writer w;
+    GltfBuilder w;
     Json gltf = {{"asset", {{"version", "2.0"}, {"generator", "Beacon Verse"}}}, {"scene", 0}};
-    Json materials = Json::array();
+    Json& materials = w.materials;
     std::map<std::string, int> material_index;
     for (const auto& [id, m] : doc["materials"].items()) {
         auto rgb = Rgb(m["color"].get<std::string>());
@@ -243,12 +243,17 @@ GlbExport ExportGlb(const Json& doc) {
         double k = std::min(1.0, m.value("emissiveIntensity", 0.0));
         if (k > 0) mat["emissiveFactor"] = {emissive[0] * k, emissive[1] * k, emissive[2] * k};
         if (opacity < 1) mat["alphaMode"] = "BLEND";
+        if (m.contains("map") && m["map"].is_string()) {
+            BEACON_TRY(texture, MapTexture(w, m["map"].get<std::string>(), assets, limits, out.warnings));
+            if (texture >= 0) mat["pbrMetallicRoughness"]["baseColorTexture"] = {{"index", texture}};
+        }
         material_index[id] = int(materials.size());
         materials.push_back(mat);
     }
-    Json nodes = Json::array();
-    Json lights = Json::array();
+    Json& nodes = w.nodes;
+    Json& lights = w.lights;
     std::map<std::string, int> node_index;
+    std::vector<std::pair<int, std::string>> placed;  // model nodes: node index, asset hash
     std::map<std::string, int> mesh_cache;  // type:segments:material
     for (const auto& n : doc["nodes"]) node_index[n["id"].get<std::string>()] = int(node_index.size());
     std::vector<std::vector<int>> children(doc["nodes"].size());
@@ -286,15 +291,14 @@ GlbExport ExportGlb(const Json& doc) {
             }
         } else if (type == "model") {
             node["extras"] = {{"asset", n["asset"]}};
-            out.warnings.push_back("model \"" + name + "\": exported as an empty node (its GLB is asset " +
-                                   n["asset"].get<std::string>() + ")");
+            placed.emplace_back(int(nodes.size()), n["asset"].get<std::string>());
         } else if (type != "group") {
             int segments = n.value("segments", 32);
             std::string mat = n["material"];
             std::string key = type + ":" + std::to_string(segments) + ":" + mat;
             auto it = mesh_cache.find(key);
             if (it == mesh_cache.end()) {
-                it = mesh_cache.emplace(key, w.Mesh(Make(type, segments), material_index[mat])).first;
+                it = mesh_cache.emplace(key, AddMesh(w, Make(type, segments), material_index[mat])).first;
             }
             node["mesh"] = it->second;
         }
@@ -304,16 +308,47 @@ GlbExport ExportGlb(const Json& doc) {
         if (n["parent"].is_null()) roots.push_back(self);
         else children[node_index[n["parent"].get<std::string>()]].push_back(self);
     }
+    if (nodes.size() > limits.max_nodes) {
+        return core::Error{core::ErrorCode::kTooLarge,
+                           "export: more than " + std::to_string(limits.max_nodes) + " nodes"};
+    }
+    // Imported models: each merged once, its node tree copied under every node that places it.
+    std::map<std::string, MergedModel> merged;
+    for (const auto& [index, hash] : placed) {
+        const std::string name = nodes[index]["name"];
+        if (!assets) {
+            out.warnings.push_back("model \"" + name + "\": exported as an empty node (its GLB is asset " + hash + ")");
+            continue;
+        }
+        auto it = merged.find(hash);
+        if (it == merged.end()) {
+            if (merged.size() >= limits.max_models) {
+                return core::Error{core::ErrorCode::kTooLarge,
+                                   "export: more than " + std::to_string(limits.max_models) + " distinct models"};
+            }
+            auto bytes = assets(hash);
+            if (!bytes.ok()) {
+                return core::Error{bytes.error().code, "export: model \"" + name + "\" (asset " + hash +
+                                                           "): " + bytes.error().message};
+            }
+            auto model = MergedModel::Add(w, *bytes, "\"" + name + "\" (asset " + hash.substr(0, 12) + ")",
+                                          limits, out.warnings);
+            if (!model.ok()) return core::Error{model.error().code, "export: " + model.error().message};
+            it = merged.emplace(hash, std::move(*model)).first;
+        }
+        BEACON_TRY(model_roots, it->second.Instantiate(w, limits));
+        for (int r : model_roots) children[index].push_back(r);
+    }
     for (std::size_t i = 0; i < children.size(); ++i) {
         if (!children[i].empty()) nodes[i]["children"] = children[i];
     }
-    if (!nodes.empty()) gltf["nodes"] = nodes;
     gltf["scenes"] = Json::array({{{"name", doc["title"]}, {"nodes", roots}}});
-    if (!materials.empty()) gltf["materials"] = materials;
-    if (!lights.empty()) {
-        gltf["extensionsUsed"] = {"KHR_lights_punctual"};
-        gltf["extensions"] = {{"KHR_lights_punctual", {{"lights", lights}}}};
+    // One line per distinct warning (a model placed many times warns once).
+    std::vector<std::string> unique;
+    for (auto& line : out.warnings) {
+        if (std::find(unique.begin(), unique.end(), line) == unique.end()) unique.push_back(std::move(line));
     }
+    out.warnings = std::move(unique);
     out.bytes = w.Finish(gltf);
     return out;
 }

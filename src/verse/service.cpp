@@ -189,7 +189,16 @@ Result<std::pair<std::string, GlbExport>> VerseService::ExportWorld(std::int64_t
     BEACON_TRY(w, Owned(owner, id));
     BEACON_TRY(text, store_.Document(id, w.revision));
     BEACON_TRY(checked, CheckDocument(std::string_view(text), LookupFor(id), options_.document));
-    return std::pair{w.title, ExportGlb(checked.document)};
+    // Models are merged in from the object store; only this world's assets can be named.
+    AssetBytes bytes = [this, id](const std::string& hash) -> Result<std::string> {
+        BEACON_TRY(row, store_.Asset(id, hash));
+        if (!row) return Error::NotFound("world " + std::to_string(id) + " has no asset " + hash);
+        return objects_.Get(AssetKey(row->info.hash, row->info.mime));
+    };
+    ExportLimits limits;
+    limits.assets = options_.assets;
+    BEACON_TRY(glb, ExportGlb(checked.document, bytes, limits));
+    return std::pair{w.title, std::move(glb)};
 }
 
 core::Status VerseService::DeleteWorld(std::int64_t owner, std::int64_t id) {

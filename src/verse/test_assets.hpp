@@ -79,4 +79,44 @@ inline std::string JpegHeader(std::uint16_t w, std::uint16_t h) {
     return s;
 }
 
+/// A KTX 2.0 texture (KTX 2.0 spec, section 3): R8G8B8A8_SRGB (vkFormat 43), no
+/// supercompression, one level of `w`x`h` pixels of one colour, with a basic data format
+/// descriptor (RGBSDA, BT.709, sRGB transfer).
+inline std::string Ktx2Rgba(std::uint32_t w, std::uint32_t h, std::uint32_t rgba = 0xff00ffffu) {
+    const std::uint32_t levels = 1;
+    const std::uint32_t index_end = 80 + 24 * levels;
+    const std::uint32_t dfd_size = 4 + 24 + 16 * 4;
+    std::uint32_t data_at = index_end + dfd_size;
+    while (data_at % 16) ++data_at;  // levels aligned (lcm of texel size 4 and 4)
+    const std::uint64_t data_len = std::uint64_t{w} * h * 4;
+    std::string s("\xABKTX 20\xBB\r\n\x1A\n", 12);
+    for (std::uint32_t v : {43u, 1u, w, h, 0u, 0u, 1u, levels, 0u}) PutLe32(s, v);
+    for (std::uint32_t v : {index_end, dfd_size, 0u, 0u}) PutLe32(s, v);  // DFD, no key/value data
+    for (int i = 0; i < 4; ++i) PutLe32(s, 0);  // no supercompression global data (2 x u64)
+    auto put64 = [&](std::uint64_t v) {
+        PutLe32(s, static_cast<std::uint32_t>(v));
+        PutLe32(s, static_cast<std::uint32_t>(v >> 32));
+    };
+    put64(data_at);
+    put64(data_len);
+    put64(data_len);
+    PutLe32(s, dfd_size);
+    PutLe32(s, 0);                                   // vendor 0, descriptor type 0
+    PutLe32(s, 2u | ((dfd_size - 4) << 16));          // version 2, block size
+    PutLe32(s, 1u | (1u << 8) | (2u << 16));          // RGBSDA, BT.709, sRGB
+    PutLe32(s, 0);                                   // texel block 1x1x1x1
+    PutLe32(s, 4);                                   // bytesPlane0 = 4
+    PutLe32(s, 0);
+    const std::uint32_t channels[4] = {0, 1, 2, 15 | 0x10};
+    for (std::uint32_t c = 0; c < 4; ++c) {
+        PutLe32(s, (c * 8) | (7u << 16) | (channels[c] << 24));
+        PutLe32(s, 0);
+        PutLe32(s, 0);
+        PutLe32(s, 255);
+    }
+    while (s.size() < data_at) s += '\0';
+    for (std::uint64_t i = 0; i < std::uint64_t{w} * h; ++i) PutBe32(s, rgba);
+    return s;
+}
+
 }  // namespace beacon::verse::testing

@@ -27,6 +27,9 @@ declare global {
       frames: number;
       /** performance.now() at the first drawn frame (ms since the page's navigation). */
       firstFrameMs: number | null;
+      /** KTX2 textures decoded so far, and the Basis transcoder loaded on demand. */
+      ktx2Textures: () => number;
+      loadTranscoder: () => Promise<void>;
     };
   }
 }
@@ -211,6 +214,8 @@ function Editor({ initial }: { initial: World }) {
       saves: debug.current.saves,
       get frames() { return debug.current.frames; },
       get firstFrameMs() { return debug.current.firstFrameMs; },
+      ktx2Textures: () => view.ktx2Textures,
+      loadTranscoder: () => view.loadTranscoder(),
     } as Window["__verse"];
     return () => {
       canvas.removeEventListener("pointerdown", onDown);
@@ -354,7 +359,7 @@ function Editor({ initial }: { initial: World }) {
               <button key={p} type="button" role="tab" aria-selected={panel === p} className="btn btn--ghost" data-testid={`verse-panel-${p}`} onClick={() => openPanel(p)}>{p}</button>
             ))}
           </div>
-          {panel === "properties" && (node ? <Properties doc={doc} node={node} run={run} /> : <p className="muted">Select an object in the scene or the list.</p>)}
+          {panel === "properties" && (node ? <Properties doc={doc} node={node} run={run} textures={assets.filter((a) => a.kind === "texture")} /> : <p className="muted">Select an object in the scene or the list.</p>)}
           {panel === "world" && <WorldPanel doc={doc} run={run} />}
           {panel === "share" && <SharePanel worldId={worldId} live={budget} server={serverBudget} beforeShare={saveNow} view={viewRef} />}
           {panel === "history" && <HistoryPanel worldId={worldId} onRestored={reloadFrom} current={revisionRef.current} />}
@@ -396,7 +401,7 @@ function NumberField({ label, value, onCommit, step = 0.1 }: { label: string; va
   return <input type="number" aria-label={label} step={step} value={text} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === "Enter" && commit()} />;
 }
 
-function Properties({ doc, node, run }: { doc: WorldDoc; node: WorldNode; run: (op: Op) => void }) {
+function Properties({ doc, node, run, textures }: { doc: WorldDoc; node: WorldNode; run: (op: Op) => void; textures: { hash: string; name: string }[] }) {
   const [name, setName] = useState(node.name);
   useEffect(() => setName(node.name), [node.id, node.name]);
   const vecRow = (key: "position" | "rotation" | "scale", label: string, toUi = (v: number) => v, fromUi = (v: number) => v) => (
@@ -430,6 +435,13 @@ function Properties({ doc, node, run }: { doc: WorldDoc; node: WorldNode; run: (
           <label className="field"><span>Colour</span>
             <input type="color" data-testid="verse-color" value={material.color}
               onChange={(e) => run({ kind: "setMaterial", id: node.material!, value: { ...material, color: e.target.value } })} />
+          </label>
+          <label className="field"><span>Texture</span>
+            <select data-testid="verse-texture" value={material.map ?? ""}
+              onChange={(e) => run({ kind: "setMaterial", id: node.material!, value: { ...material, map: e.target.value || null } })}>
+              <option value="">None</option>
+              {textures.map((t) => <option key={t.hash} value={t.hash}>{t.name || t.hash.slice(0, 12)}</option>)}
+            </select>
           </label>
           <label className="field"><span>Roughness {material.roughness ?? 0.8}</span>
             <input type="range" min={0} max={1} step={0.05} value={material.roughness ?? 0.8}

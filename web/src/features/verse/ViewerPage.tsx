@@ -10,7 +10,7 @@ import "./verse.css";
 
 declare global {
   interface Window {
-    __verseViewer?: { title: string; nodes: number; frames: number; readOnly: boolean; pip: string; mode: string; camera: number[] };
+    __verseViewer?: { title: string; nodes: number; frames: number; readOnly: boolean; pip: string; mode: string; camera: number[]; ktx2Textures?: number };
   }
 }
 
@@ -58,11 +58,12 @@ export default function ViewerPage() {
     orbit.target.fromArray(world.document.camera.target);
     orbit.update();
     orbit.addEventListener("change", () => view.invalidate());
-    const state = { title: world.title, nodes: world.document.nodes.length, frames: 0, readOnly: true, pip: "off", mode: "orbit", camera: view.camera.position.toArray() };
+    const state = { title: world.title, nodes: world.document.nodes.length, frames: 0, readOnly: true, pip: "off", mode: "orbit", camera: view.camera.position.toArray(), ktx2Textures: 0 };
     window.__verseViewer = state;
     view.onFrame = () => {
       state.frames++;
       state.camera = view.camera.position.toArray();
+      state.ktx2Textures = view.ktx2Textures;
     };
     live.current = { view, orbit };
     return () => {

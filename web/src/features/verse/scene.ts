@@ -5,9 +5,18 @@
  */
 import * as THREE from "three";
 import { GLTFLoader } from "three/examples/jsm/loaders/GLTFLoader.js";
+import { KTX2Loader } from "three/examples/jsm/loaders/KTX2Loader.js";
 import type { Environment, Material, Op, WorldDoc, WorldNode } from "./doc";
 
 export type AssetUrl = (hash: string) => string;
+
+const KTX2_MAGIC = [0xab, 0x4b, 0x54, 0x58, 0x20, 0x32, 0x30, 0xbb, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Whether bytes are a KTX 2.0 container (its 12-byte identifier). */
+export function isKtx2(bytes: ArrayBuffer): boolean {
+  const b = new Uint8Array(bytes, 0, Math.min(12, bytes.byteLength));
+  return b.length === 12 && KTX2_MAGIC.every((v, i) => b[i] === v);
+}
 
 const geometryCache = new Map<string, THREE.BufferGeometry>();
 function geometry(type: string, segments = 32): THREE.BufferGeometry {
@@ -51,6 +60,13 @@ export class WorldView {
   private ambient = new THREE.AmbientLight(0xffffff, 0.4);
   private textures = new Map<string, THREE.Texture>();
   private loader = new GLTFLoader();
+  /**
+   * KTX2 (Basis Universal) textures and models using KHR_texture_basisu. The Basis transcoder
+   * (wasm) is the copy from three's examples/jsm/libs/basis that the build bundles next to this
+   * chunk (KTX2Loader's default path is relative to its module), never a CDN; it is fetched only
+   * when a supercompressed texture is first decoded.
+   */
+  private ktx2: KTX2Loader;
   private dirty = true;
   private frame = 0;
   private pending = 0;
@@ -65,6 +81,8 @@ export class WorldView {
     this.camera.position.fromArray(doc.camera.position);
     this.camera.lookAt(new THREE.Vector3().fromArray(doc.camera.target));
     this.scene.add(this.ambient);
+    this.ktx2 = new KTX2Loader().detectSupport(this.renderer);
+    this.loader.setKTX2Loader(this.ktx2);
     this.rebuild(doc);
     const loop = () => {
       this.frame = requestAnimationFrame(loop);
@@ -82,6 +100,7 @@ export class WorldView {
   dispose(): void {
     cancelAnimationFrame(this.frame);
     this.renderer.dispose();
+    this.ktx2.dispose();
     this.textures.forEach((t) => t.dispose());
     this.materials.forEach((m) => m.dispose());
   }
@@ -225,18 +244,68 @@ export class WorldView {
     }
   }
 
+  /**
+   * A texture asset by hash. The bytes decide how it is decoded: KTX2 through KTX2Loader (its
+   * GPU texture replaces the placeholder when ready), PNG/JPEG as an image. Until then (and if
+   * decoding fails) the material shows a placeholder without an image.
+   */
   private texture(hash: string): THREE.Texture {
     let t = this.textures.get(hash);
     if (!t) {
-      this.loadStarted();
-      t = new THREE.TextureLoader().load(this.assetUrl(hash), () => {
-        this.invalidate();
-        this.loadSettled();
-      }, undefined, () => this.loadSettled());
-      t.colorSpace = THREE.SRGBColorSpace;
+      const placeholder = new THREE.Texture();
+      placeholder.colorSpace = THREE.SRGBColorSpace;
+      t = placeholder;
       this.textures.set(hash, t);
+      this.loadStarted();
+      void this.loadTexture(hash).then((loaded) => {
+        if (this.textures.get(hash) !== placeholder) return;
+        this.textures.set(hash, loaded);
+        for (const m of this.materials.values()) {
+          if (m.map === placeholder) {
+            m.map = loaded;
+            m.needsUpdate = true;
+          }
+        }
+        placeholder.dispose();
+        this.invalidate();
+      }).catch((e: unknown) => {
+        console.warn(`verse: texture ${hash} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+      }).finally(() => this.loadSettled());
     }
     return t;
+  }
+
+  private async loadTexture(hash: string): Promise<THREE.Texture> {
+    const response = await fetch(this.assetUrl(hash), { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const bytes = await response.arrayBuffer();
+    if (isKtx2(bytes)) {
+      const t = await new Promise<THREE.CompressedTexture>((resolve, reject) => {
+        this.ktx2.parse(bytes, resolve, reject);
+      });
+      // GPU textures are not flipped on upload like images: KTX2's first row is the top (its
+      // default orientation), three's primitives put v = 0 at the bottom; flip through the UVs.
+      t.repeat.set(1, -1);
+      t.offset.set(0, 1);
+      this.ktx2Textures += 1;
+      return t;
+    }
+    const url = URL.createObjectURL(new Blob([bytes]));
+    try {
+      const t = await new THREE.TextureLoader().loadAsync(url);
+      t.colorSpace = THREE.SRGBColorSpace;
+      return t;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+
+  /** How many KTX2 textures were decoded (for tests and diagnostics). */
+  ktx2Textures = 0;
+
+  /** Loads the Basis Universal transcoder now (it is otherwise fetched on first use). */
+  loadTranscoder(): Promise<void> {
+    return this.ktx2.init();
   }
 
   private makeObject(n: WorldNode): THREE.Object3D {
