@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/http_util.hpp"
+#include "server/request_contract.hpp"
 
 namespace beacon::server::api_detail {
 
@@ -140,6 +141,18 @@ bool ValidMediaKey(std::string_view key) {
 
 bool IsStateChanging(std::string_view method) {
     return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+std::optional<Reply> CheckBodyAgainstContract(const Request& req, std::string_view pattern) {
+    auto bad = RequestContract::Embedded().Check(req.method, pattern, req.msg.body());
+    if (!bad) return std::nullopt;
+    Json error = {{"code", "invalid_argument"}, {"message", bad->message}};
+    if (!bad->field.empty()) error["field"] = bad->field;
+    Reply r;
+    r.status = 400;
+    r.body = Dump(Json{{"error", std::move(error)}});
+    r.AddHeader("Cache-Control", "no-store");
+    return r;
 }
 
 }  // namespace beacon::server::api_detail

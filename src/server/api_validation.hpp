@@ -43,6 +43,11 @@ core::Result<std::optional<bool>> QueryBool(const Request& req, const char* name
 bool ValidMediaKey(std::string_view key);
 /// Anything but GET, HEAD and OPTIONS.
 bool IsStateChanging(std::string_view method);
+/// Checks the body of a request routed to `pattern` against api/openapi.yaml's schema for that
+/// operation (RequestContract::Embedded): a 400 reply
+/// {"error":{"code":"invalid_argument","message":...,"field":"items[3].prompt"}} naming the
+/// field at fault, or nullopt when it conforms or the operation takes no JSON body.
+std::optional<Reply> CheckBodyAgainstContract(const Request& req, std::string_view pattern);
 
 /// Reads ?limit= (1..kMaxLimit, default 50) and ?offset= (default 0) into a query struct.
 template <class Query>
