@@ -11,6 +11,7 @@
 
 #include "jobs/event_bus.hpp"
 #include "server/api_validation.hpp"
+#include "server/auth_tokens.hpp"
 #include "server/http_util.hpp"
 #include "storage/database.hpp"
 
@@ -38,7 +39,9 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     : deps_(deps),
       options_(options),
       throttle_(options.login_free_failures, options.login_lockout_base, options.login_lockout_cap,
-                options.login_global_failures_per_minute) {
+                options.login_global_failures_per_minute),
+      account_throttle_(options.login_account_free_failures, options.login_account_lockout_base,
+                        options.login_account_lockout_cap, options.login_trusted_address_for) {
     // Any event (a job moved or logged, content changed) makes cached bodies stale.
     bus_subscription_ = deps_.events.Subscribe(
         [this](const jobs::Event&) { generation_.fetch_add(1, std::memory_order_acq_rel); });
@@ -72,6 +75,12 @@ Api::Api(ServerDeps& deps, const ServerOptions& options)
     Add("POST", "/api/v1/auth/logout", U, &Api::AuthLogout);
     Add("GET", "/api/v1/auth/me", U, &Api::AuthMe);
     Add("POST", "/api/v1/auth/password", U, &Api::AuthPassword);
+    Add("POST", "/api/v1/auth/token", U, &Api::AuthToken);
+    Add("POST", "/api/v1/auth/refresh", P, &Api::AuthRefresh);
+    Add("POST", "/api/v1/auth/revoke", P, &Api::AuthRevoke);  // checks credentials itself
+    Add("GET", "/api/v1/auth/families", U, &Api::AuthTokenFamilies);
+    Add("GET", "/api/v1/auth/keys", P, &Api::AuthKeys);
+    Add("POST", "/api/v1/auth/keys/rotate", U, &Api::AuthRotateKey);
     Add("GET", "/api/v1/tokens", U, &Api::ListTokens);
     Add("POST", "/api/v1/tokens", U, &Api::CreateToken);
     Add("DELETE", "/api/v1/tokens/{id}", U, &Api::DeleteToken);
@@ -360,10 +369,15 @@ core::Result<Identity> Api::Authenticate(const Request& req, bool allow_query_to
     const core::UnixMillis wall = core::NowMillis();
     // Reads only: a database that cannot be written (disk full) still lets callers in.
     auto token_identity = [&](const std::string& token) -> core::Status {
+        if (AccessTokens::LooksLikeAccessToken(token)) {  // signed: checked in memory
+            who = AccessTokenIdentity(token);
+            return {};
+        }
         const std::string digest = HashToken(token);
         if (auto hit = credentials_.Find(Kind::kBearer, digest, now, wall)) {
             who.via = Identity::Via::kBearer;
             who.user_id = hit->user_id;
+            who.token_id = hit->token_id;
             return {};
         }
         const auto generation = credentials_.Generation();
@@ -371,6 +385,7 @@ core::Result<Identity> Api::Authenticate(const Request& req, bool allow_query_to
         if (t.ok()) {
             who.via = Identity::Via::kBearer;
             who.user_id = t->user_id;
+            who.token_id = t->id;
             CredentialCache::Entry e;
             e.user_id = t->user_id;
             e.token_id = t->id;
@@ -460,10 +475,13 @@ std::optional<Identity> Api::AuthenticateFromCache(const Request& req, bool allo
     std::string authz = req.Header(http::field::authorization);
     if (!authz.empty()) {
         if (authz.size() > 7 && (authz.starts_with("Bearer ") || authz.starts_with("bearer "))) {
-            auto hit = credentials_.Find(Kind::kBearer, HashToken(authz.substr(7)), now, wall);
+            std::string token = authz.substr(7);
+            if (AccessTokens::LooksLikeAccessToken(token)) return AccessTokenIdentity(token);
+            auto hit = credentials_.Find(Kind::kBearer, HashToken(token), now, wall);
             if (!hit) return std::nullopt;
             who.via = Identity::Via::kBearer;
             who.user_id = hit->user_id;
+            who.token_id = hit->token_id;
         }
         return who;  // as Authenticate: a wrong Authorization header is final
     }

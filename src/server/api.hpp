@@ -124,6 +124,16 @@ private:
     Reply GetStreamKey(Request& req);
     Reply RotateStreamKey(Request& req);
     Reply StartSession(const core::User& user, const Request& req);
+    // signed access tokens (api_auth_tokens.cpp)
+    Reply AuthToken(Request& req);
+    Reply AuthRefresh(Request& req);
+    Reply AuthRevoke(Request& req);
+    Reply AuthTokenFamilies(Request& req);
+    Reply AuthKeys(Request& req);
+    Reply AuthRotateKey(Request& req);
+    /// The caller of a signed access token, from memory; an unauthenticated Identity when it
+    /// is not valid.
+    Identity AccessTokenIdentity(std::string_view token) const;
     Reply StreamKeyReply(const core::User& user, const Request& req);
     // jobs
     Reply Generate(Request& req);
@@ -172,6 +182,7 @@ private:
     ServerDeps& deps_;
     const ServerOptions& options_;
     LoginThrottle throttle_;
+    AccountThrottle account_throttle_;  // failed sign-ins per account name
     Router<Route> router_;
     Router<const ExtensionSocket*> socket_router_;
     std::size_t max_body_limit_ = 0;

@@ -6,6 +6,7 @@
 
 #include "jobs/event_bus.hpp"
 #include "server/api_validation.hpp"
+#include "server/auth_tokens.hpp"
 #include "server/http_util.hpp"
 #include "storage/database.hpp"
 
@@ -111,19 +112,31 @@ Reply Api::AuthLogin(Request& req) {
     auto name = OptString(*body, "username", 1, 100);
     if (!name.ok()) return Error(name.error());
     std::string username = name->value_or("admin");
-    if ((*pw)->empty()) {
-        throttle_.RecordFailure(req.client, LoginThrottle::Clock::now());
-        return Error(core::Error{core::ErrorCode::kUnauthorized, "wrong user name or password"});
+    // Per account name, asked the same way whether or not the account exists (no enumeration).
+    wait = account_throttle_.RetryAfter(username, req.client, AccountThrottle::Clock::now());
+    if (wait.count() > 0) {
+        core::Error e{core::ErrorCode::kRateLimited,
+                      "too many failed sign-ins for this user name; try again later"};
+        e.retry_after = wait;
+        return Error(e);
     }
+    auto failed = [&] {
+        throttle_.RecordFailure(req.client, LoginThrottle::Clock::now());
+        account_throttle_.RecordFailure(username, req.client, AccountThrottle::Clock::now());
+        return Error(core::Error{core::ErrorCode::kUnauthorized, "wrong user name or password"});
+    };
+    if ((*pw)->empty()) return failed();
     auto user = deps_.db.GetUserByName(username);
-    bool ok = user.ok() && !user->password_hash.empty() &&
-              VerifyPassword(**pw, user->password_hash);
     if (!user.ok() && user.error().code != core::ErrorCode::kNotFound) return Error(user.error());
-    if (!ok) {
-        throttle_.RecordFailure(req.client, LoginThrottle::Clock::now());
-        return Error(core::Error{core::ErrorCode::kUnauthorized, "wrong user name or password"});
+    bool ok = false;
+    if (user.ok() && !user->password_hash.empty()) {
+        ok = VerifyPassword(**pw, user->password_hash);
+    } else {
+        SpendPasswordCheck(**pw, options_.password_params);  // same time as a real check
     }
+    if (!ok) return failed();
     throttle_.RecordSuccess(req.client);
+    account_throttle_.RecordSuccess(username, req.client, AccountThrottle::Clock::now());
     return StartSession(*user, req);
 }
 
@@ -131,6 +144,15 @@ Reply Api::AuthLogout(Request& req) {
     if (req.who.via == Identity::Via::kSession) {
         if (auto s = deps_.db.DeleteSession(req.who.session_hash); !s.ok()) return Error(s.error());
         credentials_.RevokeSession(req.who.session_hash);
+        // Signed tokens made from this session end with it.
+        if (deps_.access_tokens) {
+            FamilySource from{FamilySource::Kind::kSession, req.who.session_hash};
+            if (auto s = deps_.access_tokens->RevokeFromSource(req.who.user_id, from,
+                                                               core::NowMillis());
+                !s.ok()) {
+                return Error(s.error());
+            }
+        }
     }
     Reply r;
     r.status = 204;
@@ -187,6 +209,15 @@ Reply Api::AuthPassword(Request& req) {
     // Every session ends with the old password; the caller's own continues as a new one.
     if (auto s = deps_.db.SetPasswordHash(user->id, *hash); !s.ok()) return Error(s.error());
     credentials_.RevokeUserSessions(user->id);
+    // Signed tokens end with the sessions they were made from; with revoke_tokens, all of them.
+    if (deps_.access_tokens) {
+        const auto now = core::NowMillis();
+        FamilySource sessions{FamilySource::Kind::kSession, ""};
+        auto s = revoke->value_or(false)
+                     ? deps_.access_tokens->RevokeAll(user->id, now)
+                     : deps_.access_tokens->RevokeFromSource(user->id, sessions, now);
+        if (!s.ok()) return Error(s.error());
+    }
     int revoked = 0;
     if (revoke->value_or(false)) {
         auto tokens = deps_.db.ListTokens(user->id);
@@ -236,6 +267,13 @@ Reply Api::DeleteToken(Request& req) {
     if (!id.ok()) return Error(id.error());
     if (auto s = deps_.db.DeleteToken(req.who.user_id, *id); !s.ok()) return Error(s.error());
     credentials_.RevokeToken(req.who.user_id, *id);
+    if (deps_.access_tokens) {  // signed tokens made from this API token end with it
+        FamilySource from{FamilySource::Kind::kApiToken, std::to_string(*id)};
+        if (auto s = deps_.access_tokens->RevokeFromSource(req.who.user_id, from, core::NowMillis());
+            !s.ok()) {
+            return Error(s.error());
+        }
+    }
     Reply r;
     r.status = 204;
     r.content_type.clear();

@@ -152,4 +152,90 @@ void LoginThrottle::RecordSuccess(const std::string& client) {
     entries_.erase(client);
 }
 
+AccountThrottle::AccountThrottle(int free_failures, std::chrono::milliseconds base,
+                                 std::chrono::milliseconds cap, std::chrono::hours trusted_for,
+                                 std::size_t max_accounts)
+    : free_failures_(free_failures),
+      base_(base),
+      cap_(cap),
+      trusted_for_(trusted_for),
+      max_accounts_(std::max<std::size_t>(1, max_accounts)) {}
+
+bool AccountThrottle::Trusted(const Entry& e, const std::string& client,
+                              Clock::time_point now) const {
+    auto it = e.trusted.find(client);
+    return it != e.trusted.end() && now - it->second < trusted_for_;
+}
+
+std::chrono::milliseconds AccountThrottle::RetryAfter(const std::string& account,
+                                                      const std::string& client,
+                                                      Clock::time_point now) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(account);
+    if (it == entries_.end() || it->second.locked_until <= now) return std::chrono::milliseconds(0);
+    if (Trusted(it->second, client, now)) return std::chrono::milliseconds(0);
+    return std::chrono::ceil<std::chrono::milliseconds>(it->second.locked_until - now);
+}
+
+void AccountThrottle::Prune(Clock::time_point now) {
+    if (entries_.size() < max_accounts_) return;
+    // Names quiet for an hour with nothing to remember go first.
+    std::erase_if(entries_, [&](const auto& kv) {
+        return kv.second.locked_until <= now && kv.second.trusted.empty() &&
+               now - kv.second.last > std::chrono::hours(1);
+    });
+    while (entries_.size() >= max_accounts_) {  // still full: drop the longest-quiet name
+        auto oldest = entries_.begin();
+        for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+            if (it->second.last < oldest->second.last) oldest = it;
+        }
+        entries_.erase(oldest);
+    }
+}
+
+void AccountThrottle::RecordFailure(const std::string& account, const std::string& client,
+                                    Clock::time_point now) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(account);
+    if (it == entries_.end()) {
+        Prune(now);
+        it = entries_.emplace(account, Entry{}).first;
+    }
+    Entry& e = it->second;
+    e.last = now;
+    if (Trusted(e, client, now)) return;  // the owner's typos lock nobody out
+    ++e.failures;
+    int over = e.failures - free_failures_;
+    if (over >= 0) {
+        auto delay = base_ * (std::int64_t{1} << std::min(over, 30));
+        e.locked_until = now + std::min<std::chrono::milliseconds>(delay, cap_);
+    }
+}
+
+void AccountThrottle::RecordSuccess(const std::string& account, const std::string& client,
+                                    Clock::time_point now) {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(account);
+    if (it == entries_.end()) {
+        Prune(now);
+        it = entries_.emplace(account, Entry{}).first;
+    }
+    Entry& e = it->second;
+    e.failures = 0;
+    e.locked_until = {};
+    e.last = now;
+    e.trusted[client] = now;
+    while (e.trusted.size() > 16) {
+        auto oldest = e.trusted.begin();
+        for (auto t = e.trusted.begin(); t != e.trusted.end(); ++t) {
+            if (t->second < oldest->second) oldest = t;
+        }
+        e.trusted.erase(oldest);
+    }
+}
+
+void SpendPasswordCheck(std::string_view password, const PasswordParams& params) {
+    (void)HashPassword(password, params);
+}
+
 }  // namespace beacon::server

@@ -77,4 +77,52 @@ private:
     std::map<std::string, Entry> entries_;
 };
 
+/// Failed sign-ins per account name, beside LoginThrottle's per address. Keyed by the name
+/// asked for, whether or not such an account exists, so that its answers never tell which names
+/// exist. After `free_failures` failures in a row the name is locked for `base`, doubling with
+/// each further failure up to `cap`; a success resets it. Lockout DoS: an address that signed in
+/// to this account within `trusted_for` is not held by the account's lock (only by its own
+/// address throttle), and its failures do not count toward it, so someone guessing from
+/// elsewhere cannot keep the owner out of the places they usually sign in from. Memory is
+/// bounded (`max_accounts` names, 16 trusted addresses each). Thread-safe.
+class AccountThrottle {
+public:
+    using Clock = std::chrono::steady_clock;
+    explicit AccountThrottle(int free_failures = 10,
+                             std::chrono::milliseconds base = std::chrono::seconds(1),
+                             std::chrono::milliseconds cap = std::chrono::minutes(15),
+                             std::chrono::hours trusted_for = std::chrono::hours(24 * 30),
+                             std::size_t max_accounts = 10000);
+    /// Zero when `client` may try to sign in to `account` now; otherwise how long it must wait.
+    std::chrono::milliseconds RetryAfter(const std::string& account, const std::string& client,
+                                         Clock::time_point now);
+    void RecordFailure(const std::string& account, const std::string& client,
+                       Clock::time_point now);
+    /// Resets the account's failures and trusts `client` for it.
+    void RecordSuccess(const std::string& account, const std::string& client,
+                       Clock::time_point now);
+
+private:
+    struct Entry {
+        int failures = 0;
+        Clock::time_point locked_until{};
+        Clock::time_point last{};
+        std::map<std::string, Clock::time_point> trusted;  // address -> last successful sign-in
+    };
+    bool Trusted(const Entry& e, const std::string& client, Clock::time_point now) const;
+    void Prune(Clock::time_point now);
+
+    int free_failures_;
+    std::chrono::milliseconds base_;
+    std::chrono::milliseconds cap_;
+    std::chrono::hours trusted_for_;
+    std::size_t max_accounts_;
+    std::mutex mu_;
+    std::map<std::string, Entry> entries_;
+};
+
+/// Costs what VerifyPassword of a real hash with `params` costs (one argon2id run), for a name
+/// that has no account: the answer's timing then does not tell whether the name exists.
+void SpendPasswordCheck(std::string_view password, const PasswordParams& params);
+
 }  // namespace beacon::server

@@ -25,6 +25,8 @@ struct Identity {
     std::string csrf_token;    // sessions only
     std::string session_hash;  // sessions only
     std::string stream_key;    // stream-key callers only
+    std::int64_t token_id = 0;    // opaque API token callers: the token's id
+    std::string access_family;    // signed access token callers: the token's refresh family
     bool authenticated() const { return via != Via::kNone; }
 };
 

@@ -31,6 +31,8 @@ class WorkerPool;
 
 namespace beacon::server {
 
+class AccessTokens;
+
 /// A GET under /live/ handed to the LiveLoop module. Only authenticated callers get this far.
 struct LiveRequest {
     std::string path;      // after "/live/", decoded, e.g. "main/index.m3u8" or "channels.m3u"
@@ -109,6 +111,9 @@ struct ServerDeps {
     std::function<std::optional<Reply>(const Request& req, std::string_view action,
                                        std::int64_t content_id, bool done)>
         moderation;
+    /// Signed access tokens with refresh (src/server/auth_tokens.hpp). Null: the /auth/token,
+    /// /auth/refresh and /auth/revoke routes answer 501 and only opaque tokens are accepted.
+    AccessTokens* access_tokens = nullptr;
 };
 
 struct ServerOptions {
@@ -145,6 +150,13 @@ struct ServerOptions {
     std::size_t password_queue = 16;
     /// Failed logins per minute from all addresses together before every login waits (429).
     int login_global_failures_per_minute = 60;
+    /// Failed sign-ins per account name (server::AccountThrottle): free failures in a row, then
+    /// a lockout from `base` doubling up to `cap`; addresses that signed in to the account
+    /// within `login_trusted_address_for` are not held by it.
+    int login_account_free_failures = 10;
+    std::chrono::milliseconds login_account_lockout_base{1000};
+    std::chrono::milliseconds login_account_lockout_cap{15 * 60 * 1000};
+    std::chrono::hours login_trusted_address_for{24 * 30};
     std::chrono::seconds ws_ping_interval{20};
     /// A deleted library item's files stay this long (0: deleted at once) so that channels can
     /// finish serving segments they already published; Database::TakeDueObjectDeletes says when.
