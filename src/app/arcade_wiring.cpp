@@ -24,6 +24,7 @@ constexpr const char* kDefaultGamesListen = "127.0.0.1:8091";
 arcade::ArcadeOptions OptionsFrom(const config::Config& cfg) {
     arcade::ArcadeOptions o;
     o.dir = cfg.data_dir / "arcade";
+    o.database = cfg.database.url;  // on PostgreSQL the catalogue is shared by every process
     o.limits.max_files = static_cast<std::size_t>(cfg.arcade.max_files);
     o.limits.max_total_bytes = static_cast<std::uint64_t>(cfg.arcade.max_total_mb) << 20;
     o.limits.max_file_bytes = static_cast<std::uint64_t>(cfg.arcade.max_file_mb) << 20;

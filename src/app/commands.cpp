@@ -1,4 +1,5 @@
 #include "app/commands.hpp"
+#include "app/migrate_modules.hpp"
 
 #include <termios.h>
 #include <unistd.h>
@@ -390,6 +391,16 @@ int Migrate(const std::string& from, const std::string& to) {
     if (!report.ok()) return PrintError(report.error().message), 1;
     for (const auto& [table, rows] : report->rows) {
         std::cout << std::left << std::setw(16) << table << rows << " rows\n";
+    }
+    // The module stores (wiki, Verse, Arcade, moderation, remote workers) go along.
+    auto modules = MigrateModuleStores(dir, to);
+    if (!modules.ok()) {
+        return PrintError("the studio's tables moved, but a module's did not: " +
+                          modules.error().message),
+               1;
+    }
+    for (const auto& [table, rows] : *modules) {
+        std::cout << std::left << std::setw(20) << table << rows << " rows\n";
     }
     std::cout << "Metadata moved. Media stay in " << (fs::path(dir) / "media").string()
               << ": keep that folder as data_dir/media, or copy it into your bucket "

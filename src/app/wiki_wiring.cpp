@@ -1,5 +1,6 @@
 #include "app/wiki_wiring.hpp"
 
+#include "storage/module_db.hpp"
 #include "wiki/http.hpp"
 
 namespace beacon::app {
@@ -11,7 +12,8 @@ core::Result<std::unique_ptr<WikiWiring>> WikiWiring::Open(const config::Config&
                                                            storage::ObjectStore& store) {
     const config::WikiConfig& w = cfg.wiki;
     std::unique_ptr<WikiWiring> out(new WikiWiring());
-    BEACON_TRY(wiki_store, wiki::WikiStore::Open((cfg.data_dir / "wiki.db").string()));
+    BEACON_TRY(wiki_store, wiki::WikiStore::Open(storage::ModuleDbLocation(
+                               cfg.database.url, (cfg.data_dir / "wiki.db").string())));
     out->store_ = std::move(wiki_store);
 
     const bool online = w.online || w.source == "wikipedia";

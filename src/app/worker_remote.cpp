@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "app/serve.hpp"
+#include "storage/module_db.hpp"
 #include "jobs/kinds.hpp"
 #include "pipeline/import.hpp"
 #include "pipeline/localize.hpp"
@@ -45,7 +46,8 @@ core::Result<std::unique_ptr<remote::Registry>> OpenRegistry(const CommonOptions
     BEACON_TRY(cfg, LoadWorkerConfig(common));
     std::error_code ec;
     fs::create_directories(cfg.data_dir, ec);
-    return remote::Registry::Open(cfg.data_dir / "remote.db");
+    return remote::Registry::Open(
+        storage::ModuleDbLocation(cfg.database.url, (cfg.data_dir / "remote.db").string()));
 }
 
 }  // namespace
@@ -54,11 +56,19 @@ core::Result<std::unique_ptr<remote::Registry>> OpenRegistry(const CommonOptions
 
 core::Result<std::unique_ptr<RemoteWiring>> RemoteWiring::Open(Runtime& rt) {
     auto w = std::unique_ptr<RemoteWiring>(new RemoteWiring());
-    BEACON_TRY(registry, remote::Registry::Open(rt.cfg.data_dir / "remote.db"));
+    // On PostgreSQL every studio process shares the registry (its tables in that database).
+    BEACON_TRY(registry, remote::Registry::Open(storage::ModuleDbLocation(
+                             rt.cfg.database.url, (rt.cfg.data_dir / "remote.db").string())));
     w->registry_ = std::move(registry);
     remote::RemoteOptions o;
     // A remote worker that sends nothing for a lease is silent: its job goes back to the queue.
     o.silent_after = std::chrono::seconds(rt.cfg.jobs.lease_seconds);
+    // Uploads being received, beside the media cache (emptied at start: a crash's leftovers).
+    o.upload_dir = rt.cfg.data_dir / "remote-uploads";
+    std::error_code ec;
+    fs::remove_all(o.upload_dir, ec);
+    fs::create_directories(o.upload_dir, ec);
+    if (ec) o.upload_dir.clear();
     w->service_ =
         std::make_unique<remote::RemoteService>(*rt.db, *rt.store, rt.events, *w->registry_, o);
     return w;
@@ -103,7 +113,7 @@ std::optional<int> RemoteWorkerCommands::Run(const CommonOptions& common) {
     if (*token_create_) {
         auto cfg = LoadWorkerConfig(common);
         if (!cfg.ok()) return std::cerr << "beacon: " << cfg.error().message << "\n", 1;
-        // The studio's database is not needed to make a token: only remote.db.
+        // The studio's database is not needed to make a token: only the registry's tables.
         std::string token = "bwr_" + server::RandomToken(32);
         auto row = (*registry)->CreateRegistrationToken(token_name_, server::HashToken(token));
         if (!row.ok()) return std::cerr << "beacon: " << row.error().message << "\n", 1;
@@ -124,7 +134,7 @@ std::optional<int> RemoteWorkerCommands::Run(const CommonOptions& common) {
     auto tokens = (*registry)->ListRegistrationTokens();
     auto workers = (*registry)->ListWorkers();
     if (!tokens.ok() || !workers.ok()) {
-        return std::cerr << "beacon: cannot read remote.db\n", 1;
+        return std::cerr << "beacon: cannot read the workers' registry\n", 1;
     }
     std::cout << "registration tokens:\n";
     for (const auto& t : *tokens) {

@@ -48,6 +48,13 @@ core::Result<int> InstallSamples(ArcadeService& arcade, const fs::path& samples_
     const fs::path marker = arcade.options().dir / "samples-installed";
     std::error_code ec;
     if (fs::exists(marker, ec) || !fs::is_directory(samples_root, ec)) return 0;
+    // A catalogue shared with other studios (PostgreSQL) that already holds games: another
+    // process installed the samples (or the user has games); never add them a second time.
+    BEACON_TRY(existing, arcade.List());
+    if (!existing.empty()) {
+        std::ofstream(marker) << "catalogue not empty\n";
+        return 0;
+    }
     std::vector<fs::path> folders;
     for (const auto& e : fs::directory_iterator(samples_root, ec)) {
         if (e.is_directory()) folders.push_back(e.path());

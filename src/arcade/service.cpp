@@ -13,57 +13,13 @@ namespace beacon::arcade {
 
 namespace fs = std::filesystem;
 using core::Error;
-namespace sql = storage::sqlite;
 
 namespace {
-
-constexpr std::string_view kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS games (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  title TEXT NOT NULL,
-  description TEXT NOT NULL DEFAULT '',
-  entry TEXT NOT NULL DEFAULT 'index.html',
-  threads INTEGER NOT NULL DEFAULT 0,
-  version INTEGER NOT NULL DEFAULT 0,
-  files INTEGER NOT NULL DEFAULT 0,
-  bytes INTEGER NOT NULL DEFAULT 0,
-  cover_type TEXT NOT NULL DEFAULT '',
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS saves (
-  game_id INTEGER NOT NULL,
-  user_id INTEGER NOT NULL,
-  data TEXT NOT NULL,
-  updated_at INTEGER NOT NULL,
-  PRIMARY KEY (game_id, user_id)
-);
-)sql";
-
-constexpr const char* kColumns =
-    "id, title, description, entry, threads, version, files, bytes, cover_type, created_at, "
-    "updated_at";
 
 std::int64_t Now() {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-Game RowToGame(const sql::Statement& s) {
-    Game g;
-    g.id = s.Int(0);
-    g.title = s.Text(1);
-    g.description = s.Text(2);
-    g.entry = s.Text(3);
-    g.threads = s.Int(4) != 0;
-    g.version = s.Int(5);
-    g.files = s.Int(6);
-    g.bytes = s.Int(7);
-    g.cover_type = s.Text(8);
-    g.created_at = s.Int(9);
-    g.updated_at = s.Int(10);
-    return g;
 }
 
 core::Status ValidateText(const std::string& title, const std::string& description) {
@@ -116,17 +72,13 @@ core::Result<std::unique_ptr<ArcadeService>> ArcadeService::Open(ArcadeOptions o
     fs::create_directories(options.dir / "staging", ec);
     if (ec) return Error::Unavailable("cannot create " + (options.dir / "staging").string() + ": " + ec.message(), false);
     std::unique_ptr<ArcadeService> s(new ArcadeService(std::move(options)));
-    const auto db_path = (s->options_.dir / "arcade.db").string();
-    if (sqlite3_open_v2(db_path.c_str(), &s->conn_.db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        nullptr) != SQLITE_OK) {
-        return Error::Unavailable("cannot open " + db_path, false);
-    }
-    sqlite3_busy_timeout(s->conn_.db, 5000);
-    BEACON_CHECK(sql::Exec(s->conn_.db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"));
-    BEACON_CHECK(sql::Exec(s->conn_.db, kSchema));
+    const std::string where = s->options_.database.empty()
+                                  ? (s->options_.dir / "arcade.db").string()
+                                  : s->options_.database;
+    BEACON_TRY(store, GameStore::Open(where));
+    s->store_ = std::move(store);
     // Rows of games whose first version never got published (a crash between the two steps).
-    BEACON_CHECK(sql::Exec(s->conn_.db, "DELETE FROM games WHERE version = 0"));
+    BEACON_CHECK(s->store_->DropUnpublished());
     return s;
 }
 
@@ -202,18 +154,19 @@ core::Result<Game> ArcadeService::Add(const fs::path& zip, NewGame game) {
     std::lock_guard lock(publish_mu_);
     std::int64_t id = 0;
     {
-        std::lock_guard db_lock(conn_.mu);
-        sql::Statement ins(conn_, "INSERT INTO games (title, description, entry, threads, version, "
-                                  "files, bytes, created_at, updated_at) VALUES (?,?,?,?,0,?,?,?,?)");
-        const auto now = Now();
-        ins.Bind(1, game.title).Bind(2, game.description).Bind(3, entry).Bind(4, game.threads)
-            .Bind(5, static_cast<std::int64_t>(staged.second.files.size()))
-            .Bind(6, static_cast<std::int64_t>(staged.second.total_bytes)).Bind(7, now).Bind(8, now);
-        if (auto st = ins.Run(); !st.ok()) {
+        Game row;
+        row.title = game.title;
+        row.description = game.description;
+        row.entry = entry;
+        row.threads = game.threads;
+        row.files = static_cast<std::int64_t>(staged.second.files.size());
+        row.bytes = static_cast<std::int64_t>(staged.second.total_bytes);
+        auto inserted = store_->InsertPending(row, Now());
+        if (!inserted.ok()) {
             fs::remove_all(staged.first, ec);
-            return st.error();
+            return std::move(inserted).error();
         }
-        id = sqlite3_last_insert_rowid(conn_.db);
+        id = *inserted;
     }
     fs::remove_all(GameDir(id), ec);  // a leftover of a game whose row a crash removed
     fs::create_directories(GameDir(id), ec);
@@ -221,16 +174,12 @@ core::Result<Game> ArcadeService::Add(const fs::path& zip, NewGame game) {
     auto publish = [&]() -> core::Status {
         if (ec) return Error::Unavailable("cannot publish the game's files: " + ec.message());
         if (game.cover) BEACON_CHECK(WriteCover(id, *game.cover, cover_type));
-        std::lock_guard db_lock(conn_.mu);
-        sql::Statement up(conn_, "UPDATE games SET version = 1, cover_type = ? WHERE id = ?");
-        return up.Bind(1, cover_type).Bind(2, id).Run();
+        return store_->Publish(id, cover_type);
     };
     if (auto st = publish(); !st.ok()) {
         fs::remove_all(staged.first, ec);
         fs::remove_all(GameDir(id), ec);
-        std::lock_guard db_lock(conn_.mu);
-        sql::Statement del(conn_, "DELETE FROM games WHERE id = ?");
-        (void)del.Bind(1, id).Run();
+        (void)store_->Delete(id);
         return st.error();
     }
     return Read(id);
@@ -256,17 +205,13 @@ core::Result<Game> ArcadeService::AddVersion(std::int64_t id, const fs::path& zi
         return Error::Unavailable("cannot publish the new version: " + ec.message());
     }
     {
-        std::lock_guard db_lock(conn_.mu);
-        sql::Statement up(conn_, "UPDATE games SET version = ?, entry = ?, files = ?, bytes = ?, "
-                                 "updated_at = ? WHERE id = ? AND version = ?");
-        auto st = up.Bind(1, next).Bind(2, normalized)
-                      .Bind(3, static_cast<std::int64_t>(staged.second.files.size()))
-                      .Bind(4, static_cast<std::int64_t>(staged.second.total_bytes))
-                      .Bind(5, Now()).Bind(6, id).Bind(7, current->version).Run();
-        if (!st.ok() || sqlite3_changes(conn_.db) != 1) {
+        auto switched = store_->SwitchVersion(
+            id, current->version, normalized, static_cast<std::int64_t>(staged.second.files.size()),
+            static_cast<std::int64_t>(staged.second.total_bytes), Now());
+        if (!switched.ok() || !*switched) {
             fs::remove_all(VersionDir(id, next), ec);
-            return st.ok() ? Error::Conflict("the game changed while the new version was checked; try again")
-                           : st.error();
+            return switched.ok() ? Error::Conflict("the game changed while the new version was checked; try again")
+                                 : std::move(switched).error();
         }
     }
     // Keep the version just replaced (players still loading it); older ones go.
@@ -280,29 +225,11 @@ core::Result<Game> ArcadeService::AddVersion(std::int64_t id, const fs::path& zi
     return Read(id);
 }
 
-core::Result<Game> ArcadeService::Read(std::int64_t id) {
-    std::lock_guard db_lock(conn_.mu);
-    sql::Statement s(conn_, std::string("SELECT ") + kColumns + " FROM games WHERE id = ? AND version > 0");
-    s.Bind(1, id);
-    BEACON_TRY(row, s.Step());
-    if (!row) return Error::NotFound("no game " + std::to_string(id));
-    return RowToGame(s);
-}
+core::Result<Game> ArcadeService::Read(std::int64_t id) { return store_->Get(id); }
 
 core::Result<Game> ArcadeService::Get(std::int64_t id) { return Read(id); }
 
-core::Result<std::vector<Game>> ArcadeService::List() {
-    std::lock_guard db_lock(conn_.mu);
-    sql::Statement s(conn_, std::string("SELECT ") + kColumns +
-                                " FROM games WHERE version > 0 ORDER BY updated_at DESC, id DESC");
-    std::vector<Game> out;
-    for (;;) {
-        BEACON_TRY(row, s.Step());
-        if (!row) break;
-        out.push_back(RowToGame(s));
-    }
-    return out;
-}
+core::Result<std::vector<Game>> ArcadeService::List() { return store_->List(); }
 
 core::Status ArcadeService::WriteCover(std::int64_t id, const std::string& bytes, std::string& type_out) {
     type_out = SniffImageType(bytes);
@@ -333,26 +260,14 @@ core::Result<Game> ArcadeService::Patch(std::int64_t id, const GamePatch& patch)
     if (patch.threads) game.threads = *patch.threads;
     BEACON_CHECK(ValidateText(game.title, game.description));
     if (patch.cover) BEACON_CHECK(WriteCover(id, *patch.cover, game.cover_type));
-    {
-        std::lock_guard db_lock(conn_.mu);
-        sql::Statement up(conn_, "UPDATE games SET title = ?, description = ?, threads = ?, "
-                                 "cover_type = ?, updated_at = ? WHERE id = ?");
-        BEACON_CHECK(up.Bind(1, game.title).Bind(2, game.description).Bind(3, game.threads)
-                         .Bind(4, game.cover_type).Bind(5, Now()).Bind(6, id).Run());
-    }
+    BEACON_CHECK(store_->Update(game, Now()));
     return Read(id);
 }
 
 core::Status ArcadeService::Delete(std::int64_t id) {
     std::lock_guard lock(publish_mu_);
     BEACON_TRY(game, Read(id));
-    {
-        std::lock_guard db_lock(conn_.mu);
-        sql::Statement del(conn_, "DELETE FROM games WHERE id = ?");
-        BEACON_CHECK(del.Bind(1, id).Run());
-        sql::Statement saves(conn_, "DELETE FROM saves WHERE game_id = ?");
-        BEACON_CHECK(saves.Bind(1, id).Run());
-    }
+    BEACON_CHECK(store_->Delete(id));
     std::error_code ec;
     fs::remove_all(GameDir(id), ec);
     return {};
@@ -371,12 +286,7 @@ core::Result<fs::path> ArcadeService::VersionRoot(std::int64_t id, std::int64_t 
 
 core::Result<std::optional<std::string>> ArcadeService::LoadSave(std::int64_t id, std::int64_t user_id) {
     BEACON_TRY(game, Read(id));
-    std::lock_guard db_lock(conn_.mu);
-    sql::Statement s(conn_, "SELECT data FROM saves WHERE game_id = ? AND user_id = ?");
-    s.Bind(1, id).Bind(2, user_id);
-    BEACON_TRY(row, s.Step());
-    if (!row) return std::optional<std::string>();
-    return std::optional<std::string>(s.Text(0));
+    return store_->LoadSave(id, user_id);
 }
 
 core::Status ArcadeService::StoreSave(std::int64_t id, std::int64_t user_id, std::string_view data) {
@@ -384,11 +294,7 @@ core::Status ArcadeService::StoreSave(std::int64_t id, std::int64_t user_id, std
         return Error{core::ErrorCode::kTooLarge, "a save is at most " + std::to_string(options_.max_save_bytes) + " bytes"};
     }
     BEACON_TRY(game, Read(id));
-    std::lock_guard db_lock(conn_.mu);
-    sql::Statement s(conn_, "INSERT INTO saves (game_id, user_id, data, updated_at) VALUES (?,?,?,?) "
-                            "ON CONFLICT (game_id, user_id) DO UPDATE SET data = excluded.data, "
-                            "updated_at = excluded.updated_at");
-    return s.Bind(1, id).Bind(2, user_id).Bind(3, data).Bind(4, Now()).Run();
+    return store_->StoreSave(id, user_id, data, Now());
 }
 
 }  // namespace beacon::arcade

@@ -1,7 +1,7 @@
 #pragma once
 /// The Arcade: uploaded HTML5 games, their versions, covers and per-user saves. Games live under
 /// <dir>/games/<id>/v<version>/ (the folder served as the game's root); the catalogue and saves
-/// in <dir>/arcade.db (SQLite, this module's own file). Thread-safe.
+/// in a GameStore (<dir>/arcade.db, or the studio's PostgreSQL database). Thread-safe.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -11,13 +11,15 @@
 #include <vector>
 
 #include "arcade/extract.hpp"
+#include "arcade/store.hpp"
 #include "core/result.hpp"
-#include "storage/sqlite.hpp"
 
 namespace beacon::arcade {
 
 struct ArcadeOptions {
     std::filesystem::path dir;  // e.g. <data>/arcade
+    /// Where the catalogue and saves live: a postgresql:// URL, or "" for <dir>/arcade.db.
+    std::string database;
     ExtractLimits limits;
     /// The games' origin: "http://g{id}.localhost:8091" gives each game its own origin ({id}
     /// replaced); without "{id}" every game shares that origin (saves still go through the SDK).
@@ -108,7 +110,7 @@ private:
     core::Status WriteCover(std::int64_t id, const std::string& bytes, std::string& type_out);
 
     ArcadeOptions options_;
-    storage::sqlite::Connection conn_;
+    std::unique_ptr<GameStore> store_;
     std::mutex publish_mu_;  // one version switch at a time
     mutable std::mutex origin_mu_;  // guards options_.game_origin
 };

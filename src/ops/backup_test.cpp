@@ -68,17 +68,18 @@ std::string ModuleRow(const fs::path& file) {
 
 /// A data folder with one user, one job and two media objects, and every module's data where
 /// the module keeps it (wiki.db, verse.db and a Verse asset, the Arcade's catalogue and one
-/// extracted game); the databases stay open (as under a running server) while the backup is made.
+/// extracted game, the remote workers' registry); the databases stay open (as under a running server) while the backup is made.
 struct DataFolder {
     fs::path dir;
     std::unique_ptr<storage::Database> db;
     std::int64_t job_id = 0;
-    ModuleDb wiki, verse, arcade;
+    ModuleDb wiki, verse, arcade, remote;
     explicit DataFolder(const fs::path& d)
         : dir(d),
           wiki(d / "wiki.db", "fact: kites fly"),
           verse(d / "verse.db", "world: meadow"),
-          arcade(d / "arcade/arcade.db", "game: snake") {
+          arcade(d / "arcade/arcade.db", "game: snake"),
+          remote(d / "remote.db", "worker: gpu box") {
         fs::create_directories(dir);
         db = std::move(storage::OpenSqlite((dir / "beacon.db").string()).value());
         auto user = db->GetOrCreateUser("admin");
@@ -101,8 +102,9 @@ TEST(Backup, RoundTripWhileTheDatabaseIsOpen) {
     ASSERT_EQ(ModuleRow(root / "plain-copy.db"), "");
     auto made = CreateBackup(data.dir, root / "backups");
     ASSERT_TRUE(made.ok()) << made.error().message;
-    // beacon.db, wiki.db, verse.db, arcade.db, secrets.json, three media files, one game file
-    EXPECT_EQ(made->files, 9);
+    // beacon.db, wiki.db, verse.db, arcade.db, remote.db, secrets.json, three media files, one
+    // game file
+    EXPECT_EQ(made->files, 10);
     EXPECT_TRUE(fs::exists(made->dir / "manifest.json"));
     EXPECT_FALSE(fs::exists(made->dir / "secret.key"));  // the key never travels with backups
     // A write after the backup is not in it.
@@ -121,6 +123,7 @@ TEST(Backup, RoundTripWhileTheDatabaseIsOpen) {
     EXPECT_EQ(ModuleRow(root / "restored/wiki.db"), "fact: kites fly");
     EXPECT_EQ(ModuleRow(root / "restored/verse.db"), "world: meadow");
     EXPECT_EQ(ModuleRow(root / "restored/arcade/arcade.db"), "game: snake");
+    EXPECT_EQ(ModuleRow(root / "restored/remote.db"), "worker: gpu box");
     EXPECT_EQ(Read(root / "restored/media/verse/assets/ab12.glb"), "glTF model");
     EXPECT_EQ(Read(root / "restored/arcade/games/1/v1/index.html"), "<canvas></canvas>");
     EXPECT_FALSE(fs::exists(root / "restored/arcade/staging"));  // scratch stays behind

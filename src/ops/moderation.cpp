@@ -2,15 +2,15 @@
 
 #include <algorithm>
 
-#include "storage/sqlite.hpp"
+#include "storage/module_db.hpp"
 
 namespace beacon::ops {
 
-namespace sql = storage::sqlite;
 using core::Error;
+using storage::Args;
 
 struct Moderation::Db {
-    sql::Connection conn;
+    std::unique_ptr<storage::ModuleDb> db;
 };
 
 namespace {
@@ -26,15 +26,15 @@ ReviewState StateFrom(const std::string& s) {
 constexpr const char* kReviewColumns =
     "content_id, state, reason, flagged_by, flagged_at, reviewed_by, reviewed_at";
 
-Review ReviewFrom(const sql::Statement& st) {
+Review ReviewFrom(const storage::Table& t, int row) {
     Review r;
-    r.content_id = st.Int(0);
-    r.state = StateFrom(st.Text(1));
-    r.reason = st.Text(2);
-    r.flagged_by = st.Int(3);
-    r.flagged_at = st.Int(4);
-    r.reviewed_by = st.Int(5);
-    r.reviewed_at = st.Int(6);
+    r.content_id = t.Int(row, 0);
+    r.state = StateFrom(t.Text(row, 1));
+    r.reason = t.Text(row, 2);
+    r.flagged_by = t.Int(row, 3);
+    r.flagged_at = t.Int(row, 4);
+    r.reviewed_by = t.Int(row, 5);
+    r.reviewed_at = t.Int(row, 6);
     return r;
 }
 
@@ -49,54 +49,54 @@ std::string_view ToString(ReviewState s) {
     return "unreviewed";
 }
 
-core::Result<std::unique_ptr<Moderation>> Moderation::Open(const std::filesystem::path& db_file) {
-    auto db = std::make_unique<Db>();
+core::Result<std::unique_ptr<Moderation>> Moderation::Open(const std::string& where) {
     std::error_code ec;
-    if (!std::filesystem::exists(db_file, ec)) {
-        return Error::NotFound("no database at " + db_file.string());
+    if (!storage::IsPostgresUrl(where) && !std::filesystem::exists(where, ec)) {
+        return Error::NotFound("no database at " + where);
     }
-    if (sqlite3_open_v2(db_file.c_str(), &db->conn.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
-        return Error::Unavailable("cannot open " + db_file.string(), false);
-    }
-    sqlite3_busy_timeout(db->conn.db, 5000);
+    auto db = std::make_unique<Db>();
+    BEACON_TRY(handle, storage::ModuleDb::Open(where));
+    db->db = std::move(handle);
     std::unique_ptr<Moderation> m(new Moderation(std::move(db)));
-    BEACON_CHECK(m->LoadFlagged());
+    {
+        std::lock_guard lock(m->mu_);
+        BEACON_CHECK(m->LoadFlaggedLocked());
+    }
     return m;
 }
 
 Moderation::Moderation(std::unique_ptr<Db> db) : db_(std::move(db)) {}
 Moderation::~Moderation() = default;
 
-core::Status Moderation::LoadFlagged() {
-    std::lock_guard lock(mu_);
-    sql::Statement st(db_->conn, "SELECT content_id FROM moderation WHERE state = 'flagged'");
-    if (!st.valid()) return Error::Internal("moderation tables missing: " + st.prepare_error());
-    for (;;) {
-        BEACON_TRY(row, st.Step());
-        if (!row) break;
-        flagged_.insert(st.Int(0));
-    }
+core::Status Moderation::LoadFlaggedLocked() const {
+    auto t = db_->db->Query("SELECT content_id FROM moderation WHERE state = 'flagged'");
+    if (!t.ok()) return Error::Internal("moderation tables unreadable: " + t.error().message);
+    std::set<std::int64_t> flagged;
+    for (int r = 0; r < t->size(); ++r) flagged.insert(t->Int(r, 0));
+    flagged_ = std::move(flagged);
+    loaded_at_ = core::NowMillis();
     return {};
 }
 
 bool Moderation::IsFlagged(std::int64_t content_id) const {
     std::lock_guard lock(mu_);
+    if (core::NowMillis() - loaded_at_ > kFlaggedRefreshMs) {
+        // Another process may have flagged or approved meanwhile; a failed read keeps the set.
+        if (!LoadFlaggedLocked().ok()) loaded_at_ = core::NowMillis();
+    }
     return flagged_.count(content_id) > 0;
 }
 
 core::Result<Review> Moderation::Get(std::int64_t content_id) const {
-    std::lock_guard lock(mu_);
-    sql::Statement st(db_->conn, std::string("SELECT ") + kReviewColumns +
-                                     " FROM moderation WHERE content_id = ?");
-    st.Bind(1, content_id);
-    BEACON_TRY(row, st.Step());
-    if (!row) {
+    BEACON_TRY(t, db_->db->Query(std::string("SELECT ") + kReviewColumns +
+                                     " FROM moderation WHERE content_id = ?",
+                                 Args().Add(content_id)));
+    if (t.empty()) {
         Review r;
         r.content_id = content_id;
         return r;
     }
-    return ReviewFrom(st);
+    return ReviewFrom(t, 0);
 }
 
 core::Status Moderation::Check(GatedAction action, std::int64_t content_id, bool confirm) const {
@@ -120,15 +120,14 @@ core::Result<Review> Moderation::Flag(std::int64_t content_id, std::int64_t user
     if (reason.empty() || reason.size() > kMaxReasonChars) {
         return Error::Invalid("field 'reason' must hold 1 to 500 characters");
     }
+    BEACON_CHECK(db_->db->Query(
+        "INSERT INTO moderation (content_id, state, reason, flagged_by, flagged_at)"
+        " VALUES (?, 'flagged', ?, ?, ?) ON CONFLICT(content_id) DO UPDATE SET"
+        " state = 'flagged', reason = excluded.reason,"
+        " flagged_by = excluded.flagged_by, flagged_at = excluded.flagged_at",
+        Args().Add(content_id).Add(reason).Add(user_id).Add(core::NowMillis())));
     {
         std::lock_guard lock(mu_);
-        sql::Statement st(db_->conn,
-                          "INSERT INTO moderation (content_id, state, reason, flagged_by, flagged_at)"
-                          " VALUES (?, 'flagged', ?, ?, ?) ON CONFLICT(content_id) DO UPDATE SET"
-                          " state = 'flagged', reason = excluded.reason,"
-                          " flagged_by = excluded.flagged_by, flagged_at = excluded.flagged_at");
-        st.Bind(1, content_id).Bind(2, reason).Bind(3, user_id).Bind(4, core::NowMillis());
-        BEACON_CHECK(st.Run());
         flagged_.insert(content_id);
     }
     BEACON_CHECK(Audit(user_id, "flag", content_id, reason));
@@ -136,15 +135,14 @@ core::Result<Review> Moderation::Flag(std::int64_t content_id, std::int64_t user
 }
 
 core::Result<Review> Moderation::Approve(std::int64_t content_id, std::int64_t user_id) {
+    BEACON_CHECK(db_->db->Query(
+        "INSERT INTO moderation (content_id, state, reviewed_by, reviewed_at)"
+        " VALUES (?, 'approved', ?, ?) ON CONFLICT(content_id) DO UPDATE SET"
+        " state = 'approved', reviewed_by = excluded.reviewed_by,"
+        " reviewed_at = excluded.reviewed_at",
+        Args().Add(content_id).Add(user_id).Add(core::NowMillis())));
     {
         std::lock_guard lock(mu_);
-        sql::Statement st(db_->conn,
-                          "INSERT INTO moderation (content_id, state, reviewed_by, reviewed_at)"
-                          " VALUES (?, 'approved', ?, ?) ON CONFLICT(content_id) DO UPDATE SET"
-                          " state = 'approved', reviewed_by = excluded.reviewed_by,"
-                          " reviewed_at = excluded.reviewed_at");
-        st.Bind(1, content_id).Bind(2, user_id).Bind(3, core::NowMillis());
-        BEACON_CHECK(st.Run());
         flagged_.erase(content_id);
     }
     BEACON_CHECK(Audit(user_id, "approve", content_id));
@@ -152,52 +150,41 @@ core::Result<Review> Moderation::Approve(std::int64_t content_id, std::int64_t u
 }
 
 core::Status Moderation::Forget(std::int64_t content_id) {
+    BEACON_CHECK(db_->db->Query("DELETE FROM moderation WHERE content_id = ?",
+                                Args().Add(content_id)));
     std::lock_guard lock(mu_);
-    sql::Statement st(db_->conn, "DELETE FROM moderation WHERE content_id = ?");
-    st.Bind(1, content_id);
-    BEACON_CHECK(st.Run());
     flagged_.erase(content_id);
     return {};
 }
 
 core::Result<std::vector<Review>> Moderation::Flagged() const {
-    std::lock_guard lock(mu_);
-    sql::Statement st(db_->conn, std::string("SELECT ") + kReviewColumns +
-                                     " FROM moderation WHERE state = 'flagged'"
-                                     " ORDER BY flagged_at, content_id");
+    BEACON_TRY(t, db_->db->Query(std::string("SELECT ") + kReviewColumns +
+                                 " FROM moderation WHERE state = 'flagged'"
+                                 " ORDER BY flagged_at, content_id"));
     std::vector<Review> out;
-    for (;;) {
-        BEACON_TRY(row, st.Step());
-        if (!row) break;
-        out.push_back(ReviewFrom(st));
-    }
+    for (int r = 0; r < t.size(); ++r) out.push_back(ReviewFrom(t, r));
     return out;
 }
 
 core::Status Moderation::Audit(std::int64_t user_id, std::string_view action,
                                std::int64_t content_id, std::string_view detail) {
-    std::lock_guard lock(mu_);
-    sql::Statement st(db_->conn,
-                      "INSERT INTO audit_log (at, user_id, action, content_id, detail)"
-                      " VALUES (?, ?, ?, ?, ?)");
-    st.Bind(1, core::NowMillis()).Bind(2, user_id).Bind(3, action).Bind(4, content_id);
-    st.Bind(5, std::string(detail.substr(0, 1000)));  // never NULL, even for an empty view
-    return st.Run();
+    BEACON_CHECK(db_->db->Query(
+        "INSERT INTO audit_log (at, user_id, action, content_id, detail) VALUES (?, ?, ?, ?, ?)",
+        Args().Add(core::NowMillis()).Add(user_id).Add(action).Add(content_id)
+            .Add(detail.substr(0, 1000))));
+    return {};
 }
 
 core::Result<std::vector<AuditEntry>> Moderation::AuditLog(int limit, std::int64_t before_id) const {
-    std::lock_guard lock(mu_);
-    sql::Statement st(db_->conn,
-                      "SELECT a.id, a.at, a.user_id, COALESCE(u.name, ''), a.action, a.content_id,"
-                      " a.detail FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
-                      " WHERE (? = 0 OR a.id < ?) ORDER BY a.id DESC LIMIT ?");
-    st.Bind(1, before_id).Bind(2, before_id).Bind(3, std::clamp(limit, 1, 500));
+    BEACON_TRY(t, db_->db->Query(
+        "SELECT a.id, a.at, a.user_id, COALESCE(u.name, ''), a.action, a.content_id,"
+        " a.detail FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
+        " WHERE (? = 0 OR a.id < ?) ORDER BY a.id DESC LIMIT ?",
+        Args().Add(before_id).Add(before_id).Add(std::clamp(limit, 1, 500))));
     std::vector<AuditEntry> out;
-    for (;;) {
-        BEACON_TRY(row, st.Step());
-        if (!row) break;
-        out.push_back({st.Int(0), st.Int(1), st.Int(2), st.Text(3), st.Text(4), st.Int(5),
-                       st.Text(6)});
+    for (int r = 0; r < t.size(); ++r) {
+        out.push_back({t.Int(r, 0), t.Int(r, 1), t.Int(r, 2), t.Text(r, 3), t.Text(r, 4),
+                       t.Int(r, 5), t.Text(r, 6)});
     }
     return out;
 }

@@ -5,9 +5,10 @@
 /// making an item public needs an explicit confirmation while the item has never been reviewed.
 /// Every publish, share, flag, approve and delete is written to an audit log.
 ///
-/// The tables (migration 7 of the studio database) are read through this class's own SQLite
-/// connection; the set of flagged items is also kept in memory so that LiveLoop can ask on its
-/// hot path. Thread-safe.
+/// The tables (migration 7 of the studio database, SQLite or PostgreSQL) are read through this
+/// class's own connection; the set of flagged items is also kept in memory so that LiveLoop can
+/// ask on its hot path, and read again at most every kFlaggedRefreshMs, so that a flag set by
+/// another process on the same PostgreSQL database takes effect here too. Thread-safe.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -52,8 +53,11 @@ enum class GatedAction { kPublish, kShare };
 
 class Moderation {
 public:
-    /// Opens the studio database `db_file` (migrated by storage::OpenSqlite before).
-    static core::Result<std::unique_ptr<Moderation>> Open(const std::filesystem::path& db_file);
+    /// Opens the studio database: its SQLite file (`<data>/beacon.db`) or its postgresql:// URL,
+    /// migrated before by storage::OpenSqlite / OpenPostgres.
+    static core::Result<std::unique_ptr<Moderation>> Open(const std::string& where);
+    /// How old the in-memory set of flagged items may grow before IsFlagged reads it again.
+    static constexpr core::UnixMillis kFlaggedRefreshMs = 2000;
     ~Moderation();
     Moderation(const Moderation&) = delete;
     Moderation& operator=(const Moderation&) = delete;
@@ -61,7 +65,8 @@ public:
     /// May `action` go ahead for the item? Conflict "flagged" while the item is flagged; Conflict
     /// "confirmation_required" while it was never reviewed and `confirm` is false.
     core::Status Check(GatedAction action, std::int64_t content_id, bool confirm) const;
-    /// True while the item is flagged (LiveLoop skips it). Never touches the database.
+    /// True while the item is flagged (LiveLoop skips it). Touches the database only to refresh
+    /// the set when it is older than kFlaggedRefreshMs (on failure the old set stays).
     bool IsFlagged(std::int64_t content_id) const;
 
     core::Result<Review> Get(std::int64_t content_id) const;
@@ -82,11 +87,12 @@ public:
 private:
     struct Db;
     explicit Moderation(std::unique_ptr<Db> db);
-    core::Status LoadFlagged();
+    core::Status LoadFlaggedLocked() const;
 
     std::unique_ptr<Db> db_;
-    mutable std::mutex mu_;           // guards flagged_ and the connection
-    std::set<std::int64_t> flagged_;  // ids of flagged items
+    mutable std::mutex mu_;                    // guards flagged_ and loaded_at_
+    mutable std::set<std::int64_t> flagged_;  // ids of flagged items
+    mutable core::UnixMillis loaded_at_ = 0;
 };
 
 }  // namespace beacon::ops

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "remote/codec.hpp"
+#include "remote/upload.hpp"
 
 namespace beacon::remote {
 
@@ -69,7 +70,8 @@ void StudioClient::OnUnauthorized(std::function<void(const std::string&)> f) {
 
 Result<HttpAnswer> StudioClient::Once(const std::string& method, const std::string& path,
                                       const std::string& token, const std::string& body,
-                                      const std::string& range, const fs::path* file) {
+                                      const std::string& range, const fs::path* file,
+                                      const std::string& file_sha256) {
     CURL* curl = curl_easy_init();
     if (!curl) return Error::Internal("curl_easy_init failed");
     HttpAnswer answer;
@@ -79,6 +81,8 @@ Result<HttpAnswer> StudioClient::Once(const std::string& method, const std::stri
     if (!token.empty()) headers = curl_slist_append(headers, token_header.c_str());
     const std::string range_header = "Range: bytes=" + range;
     if (!range.empty()) headers = curl_slist_append(headers, range_header.c_str());
+    const std::string sha_header = std::string(kSha256Header) + ": " + file_sha256;
+    if (!file_sha256.empty()) headers = curl_slist_append(headers, sha_header.c_str());
     std::FILE* in = nullptr;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -199,7 +203,8 @@ Result<HttpAnswer> StudioClient::Call(const std::string& method, const std::stri
 
 Result<HttpAnswer> StudioClient::PutFile(const std::string& path, const std::string& token,
                                          const fs::path& file) {
-    return WithRetries([&] { return Once("PUT", path, token, {}, {}, &file); });
+    BEACON_TRY(sha, Sha256OfFile(file));
+    return WithRetries([&] { return Once("PUT", path, token, {}, {}, &file, sha); });
 }
 
 // ---- job tokens -------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ public:
     core::Result<HttpAnswer> Call(const std::string& method, const std::string& path,
                                   const std::string& token, const std::string& body = {},
                                   const std::string& range = {});
-    /// PUT of a file's bytes, read from disk as they are sent (never whole in memory).
+    /// PUT of a file's bytes, read from disk as they are sent (never whole in memory), with
+    /// their SHA-256 in X-Beacon-Sha256 (the studio refuses a body that does not match).
     core::Result<HttpAnswer> PutFile(const std::string& path, const std::string& token,
                                      const std::filesystem::path& file);
     std::string worker_token() const;
@@ -49,7 +50,8 @@ public:
 private:
     core::Result<HttpAnswer> Once(const std::string& method, const std::string& path,
                                   const std::string& token, const std::string& body,
-                                  const std::string& range, const std::filesystem::path* file);
+                                  const std::string& range, const std::filesystem::path* file,
+                                  const std::string& file_sha256 = {});
     core::Result<HttpAnswer> WithRetries(const std::function<core::Result<HttpAnswer>()>& once);
     core::Error ErrorOf(const HttpAnswer& a);
 

@@ -4,6 +4,7 @@
 
 #include "jobs/worker_pool.hpp"
 #include "remote/codec.hpp"
+#include "remote/upload.hpp"
 #include "server/api.hpp"
 
 namespace beacon::remote {
@@ -347,17 +348,25 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
         r.body = std::move(*bytes);
         return r;
     }));
-    out.push_back(JobRoute(
+    // Uploads go to a file as they arrive (remote/upload.hpp): never whole in memory.
+    ExtensionRoute put = JobRoute(
         s, "PUT", object,
         [&s](Request& req, const JobGrant& g) -> Reply {
             const std::string key = KeyParam(req);
             if (!s.MayWrite(g, key))
                 return Fail(
                     Error{core::ErrorCode::kForbidden, "this job token may not write " + key});
-            auto st = s.store().Put(key, req.msg.body());
+            const std::string sha = req.Header(std::string_view(kSha256Header));
+            // A small body may arrive whole with the headers; then it was never spooled.
+            auto st = req.body_file.empty()
+                          ? StoreUploadBytes(s.store(), key, req.msg.body(), sha)
+                          : StoreUpload(s.store(), key, req.body_file, sha);
             return st.ok() ? Reply{204, ""} : Fail(st.error());
         },
-        kMaxObjectBytes));
+        kMaxObjectBytes);
+    put.spool_body_to_file = true;
+    put.spool_dir = s.options().upload_dir.string();
+    out.push_back(std::move(put));
     out.push_back(JobRoute(s, "DELETE", object, [&s](Request& req, const JobGrant& g) -> Reply {
         // ?prefix: every key under key + "/" (the store's prefix delete).
         const bool prefix = req.HasQuery("prefix");

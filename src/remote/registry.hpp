@@ -1,5 +1,6 @@
 #pragma once
-/// Remote workers' records, in their own SQLite file beside the studio's data (remote.db):
+/// Remote workers' records, in their own SQLite file beside the studio's data (remote.db) or in
+/// the studio's PostgreSQL database (so that every studio process on it knows every worker):
 /// registration tokens made by the admin, registered workers (each with its own secret), and
 /// assignments (one per job claimed by a remote worker, each with a job token scoped to that
 /// job). Tokens are stored as sha256 only. Thread-safe (one connection behind a mutex).
@@ -48,7 +49,8 @@ struct Assignment {
 
 class Registry {
 public:
-    static core::Result<std::unique_ptr<Registry>> Open(const std::filesystem::path& file);
+    /// Opens (creating and migrating) the tables: `where` is a SQLite file or a postgresql:// URL.
+    static core::Result<std::unique_ptr<Registry>> Open(const std::string& where);
     ~Registry();
     Registry(const Registry&) = delete;
     Registry& operator=(const Registry&) = delete;

@@ -6,6 +6,7 @@
 /// silent (no heartbeat for `silent_after`), and from then on that job token is refused (409),
 /// so a job completes exactly once even when the silent worker wakes up and tries to finish it.
 #include <chrono>
+#include <filesystem>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,9 @@ struct RemoteOptions {
     std::chrono::milliseconds silent_after{30'000};
     /// How often the watchdog looks.
     std::chrono::milliseconds watchdog_period{1'000};
+    /// An existing folder for uploads being received (empty: the system's temporary folder).
+    /// On the media cache's file system, a checked upload is moved into place, not copied.
+    std::filesystem::path upload_dir;
 };
 
 /// What a job token proves: this worker holds this job right now.

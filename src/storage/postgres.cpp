@@ -48,6 +48,7 @@ Rows::~Rows() {
     if (r_) PQclear(r_);
 }
 int Rows::size() const { return r_ ? PQntuples(r_) : 0; }
+int Rows::columns() const { return r_ ? PQnfields(r_) : 0; }
 std::int64_t Rows::affected() const {
     if (!r_) return 0;
     const char* n = PQcmdTuples(r_);

@@ -47,6 +47,7 @@ public:
     ~Rows();
 
     int size() const;
+    int columns() const;
     bool empty() const { return size() == 0; }
     /// Rows changed by INSERT/UPDATE/DELETE.
     std::int64_t affected() const;

@@ -1,7 +1,8 @@
 #pragma once
 /// Verse's own tables (worlds, revisions, per-world assets, share links) in their own SQLite
-/// file, so that world saves never contend with the job queue's writes. Thread-safe: one
-/// connection behind a mutex; each write is one transaction.
+/// file, so that world saves never contend with the job queue's writes, or in the studio's
+/// PostgreSQL database when it runs on one (every process on it sees the same worlds).
+/// Thread-safe: one connection behind a mutex; each write is one transaction.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -13,8 +14,8 @@
 #include "core/result.hpp"
 #include "verse/assets.hpp"
 
-namespace beacon::storage::sqlite {
-struct Connection;
+namespace beacon::storage {
+class ModuleDb;
 }
 
 namespace beacon::verse {
@@ -52,8 +53,9 @@ struct ShareRow {
 
 class WorldStore {
 public:
-    /// Opens (creating and migrating) the store at `path`; ":memory:" for tests.
-    static core::Result<std::unique_ptr<WorldStore>> Open(const std::string& path);
+    /// Opens (creating and migrating) the store: a SQLite file (":memory:" for tests) or a
+    /// postgresql:// URL.
+    static core::Result<std::unique_ptr<WorldStore>> Open(const std::string& where);
     ~WorldStore();
 
     core::Result<WorldRow> Create(std::int64_t owner, const std::string& title,
@@ -92,8 +94,8 @@ public:
     core::Result<std::string> Meta(const std::string& key, const std::function<std::string()>& make);
 
 private:
-    explicit WorldStore(std::unique_ptr<storage::sqlite::Connection> conn);
-    std::unique_ptr<storage::sqlite::Connection> conn_;
+    explicit WorldStore(std::unique_ptr<storage::ModuleDb> db);
+    std::unique_ptr<storage::ModuleDb> db_;
 };
 
 }  // namespace beacon::verse

@@ -1,6 +1,7 @@
 #pragma once
-/// The wiki module's own SQLite file (<data>/wiki.db): the fact cache and the user's entity
-/// edits (added or removed names per library item). Thread-safe (one connection, serialised).
+/// The wiki module's tables: the fact cache and the user's entity edits (added or removed names
+/// per library item), in its own SQLite file (<data>/wiki.db) or in the studio's PostgreSQL
+/// database (shared by every process on it). Thread-safe (one connection, serialised).
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -12,8 +13,8 @@
 #include "core/result.hpp"
 #include "wiki/fact.hpp"
 
-namespace beacon::storage::sqlite {
-struct Connection;
+namespace beacon::storage {
+class ModuleDb;
 }
 
 namespace beacon::wiki {
@@ -28,8 +29,8 @@ struct EntityEdit {
 
 class WikiStore {
 public:
-    /// Opens (creating) the database file and its tables.
-    static core::Result<std::unique_ptr<WikiStore>> Open(const std::string& path);
+    /// Opens (creating and migrating) the tables: `where` is a SQLite file or a postgresql:// URL.
+    static core::Result<std::unique_ptr<WikiStore>> Open(const std::string& where);
     ~WikiStore();
 
     /// A cached fact younger than max_age for (source cache id, folded name), else nullopt.
@@ -48,8 +49,8 @@ public:
     core::Status RemoveEntity(std::int64_t content_id, const std::string& name, core::UnixMillis now);
 
 private:
-    explicit WikiStore(std::unique_ptr<storage::sqlite::Connection> conn);
-    std::unique_ptr<storage::sqlite::Connection> conn_;
+    explicit WikiStore(std::unique_ptr<storage::ModuleDb> db);
+    std::unique_ptr<storage::ModuleDb> db_;
 };
 
 }  // namespace beacon::wiki

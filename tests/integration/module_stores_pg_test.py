@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Module stores on PostgreSQL (issue 18): `beacon migrate` moves them, and two `beacon serve`
+processes on one PostgreSQL database see the same Arcade games and saves, Verse worlds, wiki
+entity edits, moderation flags and audit log, and remote workers' registration tokens.
+
+Real processes only, on 127.0.0.1 and free ports, in a temporary folder with a clean
+environment: a throwaway PostgreSQL cluster from Debian's postgresql package (as `nobody` when
+run as root), a `beacon serve` on SQLite that makes one of each module's rows, `beacon migrate`
+into PostgreSQL, then two `beacon serve` (each with its own data folder) on that database.
+usage: module_stores_pg_test.py path/to/beacon
+"""
+import glob
+import io
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+import zipfile
+
+BIN = os.path.realpath(sys.argv[1])
+work = tempfile.mkdtemp(prefix="beacon-modules-pg-")
+os.chmod(work, 0o755)
+procs = []
+passed = failed = 0
+PG_BIN = os.environ.get("BEACON_PG_BIN") or (sorted(glob.glob("/usr/lib/postgresql/*/bin"),
+                                                     key=lambda p: int(p.split("/")[-2]))[-1:] or [""])[0]
+RUN_AS = ["runuser", "-u", "nobody", "--"] if os.getuid() == 0 else []
+
+
+def check(what, ok):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok  ", what, flush=True)
+    else:
+        failed += 1
+        print("FAIL", what, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_for(pred, seconds, step=0.1):
+    end = time.time() + seconds
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return None
+
+
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.path.join(work, "home"),
+       "TMPDIR": os.path.join(work, "tmp"), "LANG": "C.UTF-8"}
+os.makedirs(ENV["HOME"])
+os.makedirs(ENV["TMPDIR"])
+
+
+class Studio:
+    """One `beacon serve` and an API client with a bearer token."""
+
+    def __init__(self, name, data, env):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = os.path.join(work, name + ".log")
+        self.token = None
+        with open(os.path.join(work, name + ".toml"), "w") as f:
+            # No sample games: the checks count the games this script adds.
+            f.write(f"[arcade]\npublic_url = \"http://127.0.0.1:{free_port()}\"\nsamples = false\n")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--data", data, "--config", name + ".toml", "--listen",
+             f"127.0.0.1:{self.port}"], env=dict(env, BEACON_ADMIN_PASSWORD="modules-pass"),
+            stdout=open(self.log, "w"), stderr=subprocess.STDOUT, cwd=work)
+        procs.append(self.proc)
+        self.up = wait_for(lambda: self.proc.poll() is not None or subprocess.run(
+            ["curl", "-fs", self.base + "/healthz"], capture_output=True).returncode == 0, 90) \
+            and self.proc.poll() is None
+
+    def request(self, method, path, body=None, content_type="application/json"):
+        req = urllib.request.Request(self.base + path, data=body, method=method)
+        req.add_header("Authorization", "Bearer " + self.token)
+        if body is not None:
+            req.add_header("Content-Type", content_type)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                raw = r.read()
+                return r.status, (json.loads(raw) if raw else None)
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                return e.code, json.loads(raw)
+            except ValueError:
+                return e.code, raw
+
+    def api(self, method, path, obj=None):
+        return self.request(method, path, None if obj is None else json.dumps(obj).encode())
+
+    def upload_game(self, title):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("index.html", "<!doctype html><title>g</title><p>game</p>")
+        boundary = "----beacon" + uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{title}\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"g.zip\"\r\n"
+                "Content-Type: application/zip\r\n\r\n").encode() + buf.getvalue() + \
+            f"\r\n--{boundary}--\r\n".encode()
+        return self.request("POST", "/api/v1/games", body, f"multipart/form-data; boundary={boundary}")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def beacon(args, env):
+    return subprocess.run([BIN] + args, env=env, capture_output=True, text=True, cwd=work, timeout=120)
+
+
+pg_data = os.path.join(work, "pg", "data")
+try:
+    # --- PostgreSQL --------------------------------------------------------------------------------
+    if not os.path.exists(os.path.join(PG_BIN, "initdb")):
+        check("PostgreSQL server binaries found (Debian: postgresql-15)", False)
+        raise SystemExit
+    os.makedirs(os.path.join(work, "pg"))
+    if RUN_AS:
+        shutil.chown(os.path.join(work, "pg"), "nobody")
+    subprocess.run(RUN_AS + [os.path.join(PG_BIN, "initdb"), "-D", pg_data, "-A", "trust", "-U", "beacon",
+                             "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+    pg_port = free_port()
+    subprocess.run(RUN_AS + [os.path.join(PG_BIN, "pg_ctl"), "-D", pg_data, "-l",
+                             os.path.join(work, "pg", "server.log"), "-w", "-t", "60", "-o",
+                             f"-c listen_addresses=127.0.0.1 -p {pg_port} -c unix_socket_directories= "
+                             "-c fsync=off", "start"], check=True, capture_output=True)
+
+    def psql(sql, db="beacon"):
+        out = subprocess.run([os.path.join(PG_BIN, "psql"), "-qtA", "-h", "127.0.0.1", "-p", str(pg_port),
+                              "-U", "beacon", "-d", db, "-c", sql], capture_output=True, text=True)
+        return out.stdout.strip() if out.returncode == 0 else "ERROR " + out.stderr.strip()
+
+    psql("CREATE DATABASE beacon", "postgres")
+    url = f"postgresql://beacon@127.0.0.1:{pg_port}/beacon"
+
+    # --- one of each module's rows on SQLite -------------------------------------------------------
+    old = os.path.join(work, "old")
+    lite = Studio("lite", old, ENV)
+    check("beacon serve starts on SQLite", lite.up)
+    lite.token = beacon(["token", "create", "--data", old, "--name", "modules"], ENV).stdout.strip().splitlines()[-1]
+    with sqlite3.connect(os.path.join(old, "beacon.db"), timeout=10) as c:
+        item = c.execute("INSERT INTO content (owner_id, title, created_at, updated_at) "
+                         "VALUES (1, 'Harbour', 0, 0)").lastrowid
+    st, world = lite.api("POST", "/api/v1/worlds", {"title": "Old coast", "template": "lighthouse-coast"})
+    check(f"a world on SQLite ({st})", st == 201)
+    st, game = lite.upload_game("Old game")
+    check(f"a game on SQLite ({st})", st == 201)
+    st, _ = lite.api("PUT", f"/api/v1/games/{game['id']}/save", {"data": "level=3"})
+    check(f"a save on SQLite ({st})", st == 200)
+    st, _ = lite.api("POST", f"/api/v1/content/{item}/entities", {"name": "Eddystone", "type": "place"})
+    check(f"a wiki entity edit on SQLite ({st})", st == 201)
+    st, _ = lite.api("POST", f"/api/v1/content/{item}/flag", {"reason": "check the credits"})
+    check(f"a moderation flag on SQLite ({st})", st == 200)
+    st, reg = lite.api("POST", "/api/v1/workers/tokens", {"name": "old box"})
+    check(f"a registration token on SQLite ({st})", st == 201)
+    lite.stop()
+
+    # --- beacon migrate ----------------------------------------------------------------------------
+    out = beacon(["migrate", "--from", "sqlite:" + old, "--to", url], ENV)
+    rows = {}
+    for line in out.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "rows":
+            rows[parts[0]] = int(parts[1])
+    check(f"beacon migrate moves the module stores too ({out.returncode}: {out.stdout.strip()[-600:]} "
+          f"{out.stderr.strip()[-300:]})",
+          out.returncode == 0 and rows.get("verse_worlds") == 1 and rows.get("arcade_games") == 1
+          and rows.get("arcade_saves") == 1 and rows.get("wiki_entity_edits") == 1
+          and rows.get("moderation") == 1 and rows.get("audit_log", 0) >= 1
+          and rows.get("registration_tokens") == 1)
+    check("the rows are in PostgreSQL",
+          psql("SELECT title FROM verse_worlds") == "Old coast"
+          and psql("SELECT title FROM arcade_games") == "Old game"
+          and psql("SELECT reason FROM moderation") == "check the credits"
+          and psql("SELECT name FROM registration_tokens") == "old box")
+
+    # --- two studios on one PostgreSQL -------------------------------------------------------------
+    pg_env = dict(ENV, BEACON_DATABASE_URL=url)
+    a = Studio("a", os.path.join(work, "a"), pg_env)
+    b = Studio("b", os.path.join(work, "b"), pg_env)
+    check("two beacon serve processes start on one PostgreSQL", a.up and b.up)
+    a.token = b.token = lite.token  # the API token moved with the studio's tables
+    check("moderation is on with PostgreSQL", "moderation off" not in open(a.log).read())
+    for sqlite_file in ("wiki.db", "verse.db", "remote.db", "arcade/arcade.db"):
+        check(f"no {sqlite_file} in either data folder",
+              not os.path.exists(os.path.join(work, "a", sqlite_file))
+              and not os.path.exists(os.path.join(work, "b", sqlite_file)))
+
+    # What was migrated, read through B.
+    st, w = b.api("GET", f"/api/v1/worlds/{world['id']}")
+    check(f"B reads the migrated world ({st})", st == 200 and w.get("title") == "Old coast")
+    st, flagged = b.api("GET", "/api/v1/moderation")
+    check(f"B lists the migrated flag ({st})",
+          st == 200 and [i["content_id"] for i in flagged["items"]] == [item])
+
+    # Written through A, read through B (and back).
+    st, w2 = a.api("POST", "/api/v1/worlds", {"title": "New coast", "template": "empty-stage"})
+    check(f"A creates a world ({st}); its id continues after the migrated one",
+          st == 201 and w2["id"] > world["id"])
+    st, listed = b.api("GET", "/api/v1/worlds")
+    check(f"B lists both worlds ({st})",
+          st == 200 and {i["title"] for i in listed["items"]} == {"Old coast", "New coast"})
+    st, g2 = a.upload_game("New game")
+    check(f"A adds a game ({st})", st == 201)
+    st, games = b.api("GET", "/api/v1/games")
+    check(f"B lists both games ({st})",
+          st == 200 and {g["title"] for g in games["items"]} == {"Old game", "New game"})
+    st, _ = a.api("PUT", f"/api/v1/games/{game['id']}/save", {"data": "level=9"})
+    st2, save = b.api("GET", f"/api/v1/games/{game['id']}/save")
+    check(f"a save stored through A loads through B ({st} {st2} {save})",
+          st == 200 and st2 == 200 and save.get("data") == "level=9")
+    st, _ = a.api("POST", f"/api/v1/content/{item}/entities", {"name": "Plymouth", "type": "place"})
+    st2, ents = b.api("GET", f"/api/v1/content/{item}/entities")
+    names = {e.get("name") for e in ents.get("items", [])} if st2 == 200 else set()
+    check(f"wiki edits made through A (and migrated) are seen by B ({st} {st2} {sorted(names)})",
+          st == 201 and {"Eddystone", "Plymouth"} <= names)
+    st, _ = b.api("POST", f"/api/v1/content/{item}/approve")
+    st2, flagged = a.api("GET", "/api/v1/moderation")
+    check(f"B approves; A's review list is empty ({st} {st2})", st == 200 and flagged["items"] == [])
+    st, audit = a.api("GET", "/api/v1/audit")
+    actions = [e["action"] for e in audit.get("items", [])] if st == 200 else []
+    check(f"A's audit log holds B's approval and the migrated flag ({actions})",
+          actions[:1] == ["approve"] and "flag" in actions)
+    st, tok = a.api("POST", "/api/v1/workers/tokens", {"name": "new box"})
+    st2, workers = b.api("GET", "/api/v1/workers")
+    token_names = {t["name"] for t in workers.get("tokens", [])} if st2 == 200 else set()
+    check(f"B lists the registration token made through A and the migrated one ({token_names})",
+          st == 201 and {"old box", "new box"} <= token_names)
+    st, _ = b.api("DELETE", f"/api/v1/workers/tokens/{tok['id']}")
+    req = urllib.request.Request(a.base + "/api/v1/remote/register", data=b"{}", method="POST")
+    req.add_header("X-Beacon-Token", tok["token"])
+    req.add_header("Content-Type", "application/json")
+    try:
+        code = urllib.request.urlopen(req, timeout=30).status
+    except urllib.error.HTTPError as e:
+        code = e.code
+    check(f"a token revoked through B is refused by A ({st}, register: {code})", st == 204 and code == 401)
+finally:
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    if os.path.exists(pg_data):
+        subprocess.run(RUN_AS + [os.path.join(PG_BIN, "pg_ctl"), "-D", pg_data, "-m", "immediate", "-w",
+                                 "stop"], capture_output=True)
+    if failed:
+        for name in ("lite", "a", "b"):
+            try:
+                print(f"--- {name}.log\n" + open(os.path.join(work, name + ".log")).read()[-2000:])
+            except OSError:
+                pass
+    if not os.environ.get("PG_TEST_KEEP"):
+        shutil.rmtree(work, ignore_errors=True)
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed or not passed else 0)
