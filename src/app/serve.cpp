@@ -31,6 +31,7 @@
 #include "server/auth.hpp"
 #include "server/server.hpp"
 #include "storage/database.hpp"
+#include "storage/module_db.hpp"
 #include "storage/object_store.hpp"
 #ifdef BEACON_WITH_VERSE
 #include "verse/http.hpp"
@@ -170,9 +171,11 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     EnsureAdmin(rt);
 
 #ifdef BEACON_WITH_VERSE
-    // Verse: worlds in their own SQLite file beside the database, assets in the object store.
+    // Verse: worlds in their own SQLite file beside the database (in PostgreSQL when the studio
+    // runs on it), assets in the object store.
     // A generation naming a world has its pictures rendered from it (verse/world_pictures.hpp).
-    auto verse_store = verse::WorldStore::Open((rt.cfg.data_dir / "verse.db").string());
+    auto verse_store = verse::WorldStore::Open(storage::ModuleDbLocation(
+        rt.cfg.database.url, (rt.cfg.data_dir / "verse.db").string()));
     if (!verse_store.ok()) return std::cerr << "beacon: " << verse_store.error().message << "\n", 1;
     verse::VerseService verse_service(**verse_store, *rt.store);
     std::unique_ptr<verse::WorldPictureEngine> world_pictures;
@@ -206,7 +209,8 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     }
     live_options.time_zone = *zone;
     // Moderation (src/ops): flagged items leave playout; going public asks for a review.
-    auto moderation = ops::Moderation::Open(rt.cfg.data_dir / "beacon.db");
+    auto moderation = ops::Moderation::Open(storage::ModuleDbLocation(
+        rt.cfg.database.url, (rt.cfg.data_dir / "beacon.db").string()));
     if (!moderation.ok()) std::cerr << "beacon: moderation off: " << moderation.error().message << "\n";
     if (moderation.ok()) {
         live_options.held_back = [m = moderation->get()](std::int64_t id) { return m->IsFlagged(id); };
