@@ -158,7 +158,8 @@ export async function type(el: HTMLInputElement | HTMLTextAreaElement | HTMLSele
   await act(async () => {
     const proto = Object.getPrototypeOf(el);
     const setter = Object.getOwnPropertyDescriptor(proto, "value")?.set;
-    setter ? setter.call(el, value) : (el.value = value);
+    if (setter) setter.call(el, value);
+    else el.value = value;
     el.dispatchEvent(new Event(el.tagName === "SELECT" ? "change" : "input", { bubbles: true }));
     if (el.tagName === "SELECT") el.dispatchEvent(new Event("input", { bubbles: true }));
   });

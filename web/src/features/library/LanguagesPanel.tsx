@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { api } from "../../api/client";
 import { qk } from "../../api/keys";
 import type { Job } from "../../api/types";
@@ -87,7 +87,7 @@ export function LanguagesPanel({ contentId }: { contentId: number }) {
     },
   });
   const data = langs.data;
-  const choices = data ? missingTargets(data) : [];
+  const choices = useMemo(() => (data ? missingTargets(data) : []), [data]);
   useEffect(() => {
     if (choices.length && !choices.some((c) => c.language === target)) setTarget(choices[0].language);
   }, [choices, target]);
