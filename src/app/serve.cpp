@@ -16,6 +16,7 @@
 #include "app/arcade_wiring.hpp"
 #include "app/batch.hpp"
 #include "app/commands.hpp"
+#include "app/auth_wiring.hpp"
 #include "app/ops_wiring.hpp"
 #include "ops/moderation.hpp"
 #include "ops/moderation_http.hpp"
@@ -240,6 +241,13 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     // Metrics, the dashboard's summary, the job quota and nightly backups (src/ops).
     auto ops = OpsWiring::Open(rt.cfg, rt.events);
     if (ops) ops->AddTo(deps);
+    // Signed access tokens with refresh (src/server/auth_tokens.hpp); API tokens work regardless.
+    auto access_tokens = OpenAccessTokens(rt.cfg);
+    if (access_tokens.ok()) {
+        deps.access_tokens = access_tokens->get();
+    } else {
+        std::cerr << "beacon: signed access tokens off: " << access_tokens.error().message << "\n";
+    }
     auto arcade = ArcadeWiring::Open(rt.cfg);
     if (!arcade.ok()) return std::cerr << "beacon: arcade: " << arcade.error().message << "\n", 1;
     if (*arcade) (*arcade)->AddStudioRoutes(deps);
