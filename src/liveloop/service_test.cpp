@@ -4,8 +4,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <regex>
+#include <thread>
+#include <vector>
 
 #include "liveloop/test_support.hpp"
 #include "storage/database.hpp"
@@ -450,6 +454,119 @@ TEST_F(ServiceTest, SlotsFollowTheConfiguredTimeZoneAcrossADstChange) {
     EXPECT_LE(news_starts[0], "20260328190010");
     EXPECT_GE(news_starts[1], "20260329180000");
     EXPECT_LE(news_starts[1], "20260329180010");
+}
+
+// The table TryCachedSegment reads is published whole while readers run: a reader gets a
+// segment's complete bytes or nothing, and once a change that withdraws segments has returned
+// (a channel switched off, an item held back) no reader gets them until Handle has answered
+// them again.
+TEST_F(ServiceTest, PublishedSegmentTableIsWholeForConcurrentReadersAndWithdrawnAtOnce) {
+    const std::vector<double> durations = {4, 4, 3};
+    const auto a = AddItem("Alpha", durations, {"en"}, {"en"});
+    const auto b = AddItem("Beta", durations, {"en"}, {"en"});
+    for (auto id : {a, b}) {
+        for (std::size_t i = 0; i < durations.size(); ++i) {
+            char name[64];
+            std::snprintf(name, sizeof name, "library/%lld/hls/subs_en/seg_%05zu.vtt",
+                          static_cast<long long>(id), i);
+            const std::string vtt = "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n\n"
+                                    "00:00:00.500 --> 00:00:02.000\nItem " +
+                                    std::to_string(id) + " cue " + std::to_string(i) + "\n";
+            ASSERT_TRUE(store_->Put(name, vtt).ok());
+        }
+    }
+    const auto channel = AddChannel("main", {a, b});
+    std::atomic<bool> hold_a{false};
+    LiveLoopOptions o;
+    o.window_segments = 5;
+    o.horizon_seconds = 60;
+    o.clock = [this] { return clock_.load(); };
+    o.held_back = [&](std::int64_t id) { return id == a && hold_a.load(); };
+    auto svc = std::make_unique<LiveLoopService>(*db_, *store_, o);
+
+    // What the long way answers: the bytes per published MSN, and whose item they are.
+    std::map<std::int64_t, std::string> expected;
+    std::map<std::int64_t, std::int64_t> item_of;
+    for (std::int64_t msn = 0; msn < 20; ++msn) {
+        auto r = svc->Handle("main/s/en/" + std::to_string(msn) + ".vtt", "", true, "");
+        if (r.status != 200) continue;
+        expected[msn] = r.body;
+        item_of[msn] = r.body.find("Item " + std::to_string(a) + " ") != std::string::npos ? a : b;
+    }
+    ASSERT_GE(expected.size(), 3u);
+    ASSERT_TRUE(std::any_of(item_of.begin(), item_of.end(), [&](auto& kv) { return kv.second == a; }));
+    auto republish = [&] {
+        for (const auto& [msn, body] : expected) {
+            auto r = svc->Handle("main/s/en/" + std::to_string(msn) + ".vtt", "", true, "");
+            ASSERT_EQ(r.status, 200u) << r.body;
+            ASSERT_EQ(r.body, body);
+        }
+    };
+
+    // Odd while a withdrawal is in force (set only after the call that withdrew returned).
+    std::atomic<int> channel_off{0};
+    std::atomic<int> a_held{0};
+    std::atomic<bool> stop{false};
+    std::atomic<long> served{0}, torn{0}, after_off{0}, after_hold{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 3; ++t) {
+        readers.emplace_back([&] {
+            while (!stop.load()) {
+                for (const auto& [msn, body] : expected) {
+                    const int off0 = channel_off.load(), held0 = a_held.load();
+                    auto r = svc->TryCachedSegment("main/s/en/" + std::to_string(msn) + ".vtt");
+                    const int off1 = channel_off.load(), held1 = a_held.load();
+                    if (!r || r->status != 200) continue;
+                    ++served;
+                    auto bytes = r->shared_file ? r->shared_file->Read()
+                                                : core::Result<std::string>(core::Error::NotFound("none"));
+                    if (!bytes.ok() || *bytes != body || r->content_type != "text/vtt; charset=utf-8") ++torn;
+                    if (off0 == off1 && off0 % 2 == 1) ++after_off;
+                    if (held0 == held1 && held0 % 2 == 1 && item_of.at(msn) == a) ++after_hold;
+                }
+            }
+        });
+    }
+    for (int round = 0; round < 30; ++round) {
+        republish();
+        // The channel switched off: nothing of it is answered from memory any more.
+        core::Playlist p = db_->GetPlaylist(channel).value();
+        p.active = false;
+        ASSERT_TRUE(db_->UpdatePlaylist(p).ok());
+        svc->OnPlaylistChanged(channel);
+        ++channel_off;
+        for (const auto& [msn, body] : expected) {
+            auto r = svc->TryCachedSegment("main/s/en/" + std::to_string(msn) + ".vtt");
+            EXPECT_FALSE(r && r->status == 200) << msn;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // readers run meanwhile
+        EXPECT_EQ(svc->Handle("main/s/en/" + std::to_string(expected.begin()->first) + ".vtt", "",
+                              true, "").status, 404u);
+        ++channel_off;
+        p.active = true;
+        ASSERT_TRUE(db_->UpdatePlaylist(p).ok());
+        svc->OnPlaylistChanged(channel);
+        republish();
+        // An item held back for review: its segments leave the table at once.
+        hold_a = true;
+        svc->OnContentChanged(a);
+        ++a_held;
+        for (const auto& [msn, item] : item_of) {
+            if (item != a) continue;
+            auto r = svc->TryCachedSegment("main/s/en/" + std::to_string(msn) + ".vtt");
+            EXPECT_FALSE(r && r->status == 200) << msn;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        ++a_held;
+        hold_a = false;
+        svc->OnContentChanged(a);
+    }
+    stop = true;
+    for (auto& t : readers) t.join();
+    EXPECT_GT(served.load(), 0);  // the readers did read published segments
+    EXPECT_EQ(torn.load(), 0);
+    EXPECT_EQ(after_off.load(), 0);
+    EXPECT_EQ(after_hold.load(), 0);
 }
 
 }  // namespace
