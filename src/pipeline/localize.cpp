@@ -426,6 +426,7 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
     // out of sight (a dot folder no playlist names) so a failure leaves the item as it was.
     const bool has_held = !captions_only && dubbed.contains("held");
     const fs::path held_mp4 = dir / ("video_" + lang + ".mp4");
+    const fs::path held_vtt = dir / ("held_" + lang + ".vtt");  // MakeHeldCut writes it there
     const fs::path held_stage = hls_dir / (".held_" + lang);
     const std::string held_dir = "held_" + lang;
     std::error_code held_ec;
@@ -501,6 +502,7 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
         (void)media::RemoveHlsLanguage(hls_dir.string(), lang);
         fs::remove_all(hls_dir / held_dir, held_ec);
         (void)store_.Delete(lib + "video_" + lang + ".mp4");
+        (void)store_.Delete(lib + "captions_" + lang + "_held.vtt");
     };
     if (has_held) {
         fs::remove_all(hls_dir / held_dir, held_ec);
@@ -508,6 +510,7 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
         auto st = held_ec ? core::Status(Error::Unavailable("cannot move the held cut into place: " +
                                                             held_ec.message()))
                           : store_.PutFile(lib + "video_" + lang + ".mp4", held_mp4);
+        if (st.ok()) st = store_.PutFile(lib + "captions_" + lang + "_held.vtt", held_vtt);
         if (!st.ok()) {
             undo();
             return Named(std::move(st).error(), "publishing the held cut");
@@ -536,6 +539,7 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
         languages.back()["held"] = {
             {"mp4_url", "/media/" + lib + "video_" + lang + ".mp4"},
             {"hls_url", "/media/" + lib + "hls/" + held_dir + "/master.m3u8"},
+            {"captions_url", "/media/" + lib + "captions_" + lang + "_held.vtt"},
             {"duration", h.value("duration", 0.0)},
             {"holds", h.value("holds", Json::array())},
             {"over_speed", h.value("over_speed", 0)}};
@@ -596,6 +600,7 @@ Result<core::Content> LocalizeJob::Remove(std::int64_t content_id, const std::st
     BEACON_CHECK(store_.PutFile(lib + "video.mp4", new_mp4));
     (void)store_.Delete(lib + "captions_" + lang + ".vtt");
     (void)store_.Delete(lib + "video_" + lang + ".mp4");
+    (void)store_.Delete(lib + "captions_" + lang + "_held.vtt");
     fs::remove_all(hls_dir / ("held_" + lang), ec);
     Json kept = Json::array();
     for (const auto& l : languages) {

@@ -290,6 +290,14 @@ TEST_F(LocalizeIntegration, EnglishItemGainsASpanishDubAndCaptionsThenLosesThem)
     ASSERT_TRUE(langs[1].contains("held")) << langs[1].dump();
     EXPECT_EQ(langs[1]["held"]["mp4_url"],
               "/media/library/" + std::to_string(cid_) + "/video_es.mp4");
+    // Captions timed to the held dub: a Spanish cue within ±100 ms of every line's held cue.
+    auto held_vtt = engines::ParseWebVtt(Slurp(Lib("captions_es_held.vtt")));
+    ASSERT_TRUE(held_vtt.ok());
+    for (const auto& line : source) {
+        double best = 1e9;
+        for (const auto& c : *held_vtt) best = std::min(best, std::abs(c.start - HeldTime(holds, line.start)));
+        EXPECT_LE(best, 0.1) << "no held Spanish cue near " << HeldTime(holds, line.start);
+    }
     got.clear();
     for (const auto& st : Streams(Lib("video_es.mp4"))) {
         if (st.first != "data") got.push_back(st);  // not the chapters
@@ -347,6 +355,7 @@ TEST_F(LocalizeIntegration, EnglishItemGainsASpanishDubAndCaptionsThenLosesThem)
     EXPECT_FALSE(fs::exists(Lib("hls/audio_es")));
     EXPECT_FALSE(fs::exists(Lib("hls/held_es")));
     EXPECT_FALSE(fs::exists(Lib("video_es.mp4")));
+    EXPECT_FALSE(fs::exists(Lib("captions_es_held.vtt")));
     int audio_streams = 0;
     for (const auto& s : Streams(Lib("video.mp4"))) audio_streams += s.first == "audio";
     EXPECT_EQ(audio_streams, 1);

@@ -30,7 +30,7 @@ export interface PlayerProps {
  * contrast persist, chapters menu and timeline marks, speed, PiP, fullscreen, keyboard
  * shortcuts (space, ←/→, ↑/↓, f, c, m) and continue-watching.
  */
-export function Player({ id, src, poster, captions, chaptersUrl, title, heldCuts = [] }: PlayerProps) {
+export function Player({ id, src, poster, captions: itemCaptions, chaptersUrl, title, heldCuts = [] }: PlayerProps) {
   const handle = useRef<HlsVideoHandle>(null);
   const box = useRef<HTMLDivElement>(null);
   const [playing, setPlaying] = useState(false);
@@ -54,6 +54,8 @@ export function Player({ id, src, poster, captions, chaptersUrl, title, heldCuts
   const [cut, setCut] = useState<HeldCut | null>(null);
   const pending = useRef<{ time: number; track: number; play: boolean } | null>(null);
   const playSrc = cut ? cut.url : src;
+  // On a held cut only its own captions match the picture (the item's are on the other timeline).
+  const captions = cut ? (cut.captions ? [{ lang: cut.lang, url: cut.captions }] : []) : itemCaptions;
   const switchTo = (next: HeldCut | null, track = -1) => {
     const v = video();
     const now = v?.currentTime ?? 0;

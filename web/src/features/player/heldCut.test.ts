@@ -17,11 +17,11 @@ describe("held cut timeline", () => {
   it("reads held cuts from language_tracks and ignores anything else", () => {
     const cuts = heldCutsOf([
       { language: "en", original: true },
-      { language: "es", name: "Español", held: { hls_url: "/media/library/3/hls/held_es/master.m3u8", mp4_url: "/media/library/3/video_es.mp4", holds: [{ at: 4, seconds: 0.52 }, { at: "x" }] } },
+      { language: "es", name: "Español", held: { hls_url: "/media/library/3/hls/held_es/master.m3u8", mp4_url: "/media/library/3/video_es.mp4", captions_url: "/media/library/3/captions_es_held.vtt", holds: [{ at: 4, seconds: 0.52 }, { at: "x" }] } },
       { language: "fr", held: { hls_url: "https://evil.example/x.m3u8" } },
       null,
     ]);
-    expect(cuts).toEqual([{ lang: "es", name: "Español", url: "/media/library/3/hls/held_es/master.m3u8", mp4: "/media/library/3/video_es.mp4", holds: [{ at: 4, seconds: 0.52 }] }]);
+    expect(cuts).toEqual([{ lang: "es", name: "Español", url: "/media/library/3/hls/held_es/master.m3u8", mp4: "/media/library/3/video_es.mp4", captions: "/media/library/3/captions_es_held.vtt", holds: [{ at: 4, seconds: 0.52 }] }]);
     expect(heldCutsOf(undefined)).toEqual([]);
   });
 });

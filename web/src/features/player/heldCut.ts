@@ -13,6 +13,7 @@ export interface HeldCut {
   name: string;
   url: string; // the held cut's HLS master
   mp4: string; // its MP4 download
+  captions: string; // its captions, timed to the held dub ("" when none)
   holds: Hold[];
 }
 
@@ -59,6 +60,7 @@ export function heldCutsOf(tracks: unknown): HeldCut[] {
       name: typeof r.name === "string" ? r.name : r.language,
       url,
       mp4: typeof held.mp4_url === "string" ? held.mp4_url : "",
+      captions: typeof held.captions_url === "string" && held.captions_url.startsWith("/media/") ? held.captions_url : "",
       holds,
     });
   }
