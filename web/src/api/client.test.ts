@@ -95,6 +95,38 @@ describe("ApiClient", () => {
     expect(e.message).toContain("Cannot reach");
   });
 
+  it("sends the typed client's calls to the contract's paths with their query and body", async () => {
+    const f = fakeFetch(200, { items: [], total: 0, limit: 48, offset: 0 });
+    const c = new ApiClient(f.fn);
+    c.setCsrfToken("t");
+    await c.content({ q: "", published: false, sort: "newest", limit: 48 });
+    expect(f.calls[0].url).toBe("/api/v1/content?published=false&sort=newest&limit=48");
+    await c.regenerateScene(4, 2, { lines: ["New line."] });
+    expect(f.calls[1].url).toBe("/api/v1/jobs/4/scenes/2/regenerate");
+    expect(f.calls[1].init.method).toBe("POST");
+    expect(JSON.parse(f.calls[1].init.body as string)).toEqual({ lines: ["New line."] });
+    expect((f.calls[1].init.headers as Record<string, string>)["X-CSRF-Token"]).toBe("t");
+    await c.cancelJob(4);
+    expect(f.calls[2].init.body).toBeUndefined();
+  });
+
+  it("asks before an item never reviewed goes on air and sends it again with confirm", async () => {
+    const bodies: unknown[] = [];
+    const fn = vi.fn(async (_url: string, init?: RequestInit) => {
+      bodies.push(init?.body === undefined ? undefined : JSON.parse(init.body as string));
+      if (bodies.length === 1) {
+        return new Response(JSON.stringify({ error: { code: "confirmation_required", message: "Never reviewed." } }), { status: 409 });
+      }
+      return new Response(JSON.stringify({ id: 3, items: [9] }), { status: 200 });
+    });
+    const c = new ApiClient(fn);
+    const asked = vi.fn(async () => true);
+    c.onConfirmationRequired = asked;
+    await c.patchPlaylist(3, { items: [9] });
+    expect(asked).toHaveBeenCalledWith("Never reviewed.");
+    expect(bodies).toEqual([{ items: [9] }, { items: [9], confirm: true }]);
+  });
+
   it("builds query strings without empty values and escapes the rest", () => {
     expect(qs({ q: "storm & sea", sort: "newest", published: "", limit: 48, x: undefined })).toBe("?q=storm+%26+sea&sort=newest&limit=48");
     expect(qs({})).toBe("");

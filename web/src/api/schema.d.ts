@@ -2461,6 +2461,8 @@ export interface components {
                  */
                 code: string;
                 message: string;
+                /** @description A body that breaks this contract's request schema (400): where, as a path into the body ("title", "items[3].prompt"); absent when the body as a whole is wrong. */
+                field?: string;
             };
         };
         User: {
@@ -2492,19 +2494,19 @@ export interface components {
             prompt: string;
             title?: string;
             /** @default cinematic */
-            style: string;
+            style?: string;
             voice?: string;
             /** @default en */
-            language: string;
+            language?: string;
             /** @default 7 */
-            duration_target: number;
+            duration_target?: number;
             /**
              * @default 720p
              * @enum {string}
              */
-            output_preset: "480p" | "720p" | "1080p";
+            output_preset?: "480p" | "720p" | "1080p";
             /** @default true */
-            produce_preview: boolean;
+            produce_preview?: boolean;
             /**
              * Format: int64
              * @description A Verse world of the caller (GET /api/v1/worlds): the scenes' pictures are rendered from it on the server (headless Chromium, the editor's three.js code) at its newest revision when the job is queued, instead of the picture engine. Unknown or another user's world: 404. POST /api/v1/generate only (batch items and the CLI refuse it).
@@ -5691,6 +5693,30 @@ export interface operations {
                             gpu_utilization?: number;
                             gpu_memory_used_bytes?: number;
                             gpu_memory_size_bytes?: number;
+                        }[];
+                        /** @description Every host of the ComfyUI and Ollama pools (issue 20) */
+                        pools?: {
+                            /** @description comfyui or ollama */
+                            service: string;
+                            host: string;
+                            /** @description false while out of rotation */
+                            up: boolean;
+                            /**
+                             * Format: int64
+                             * @description pictures (ComfyUI) or calls (Ollama) finished
+                             */
+                            done: number;
+                            /** @description over the last 5 minutes */
+                            per_minute: number;
+                            /** @description pictures or calls sent to the host and not finished */
+                            queue_depth: number;
+                            slots: number;
+                            /** Format: int64 */
+                            checkpoint_switches: number;
+                            /** @description the checkpoint of its last prompt (empty for none) */
+                            checkpoint: string;
+                            /** @description pictures of this service waiting in Beacon for a host */
+                            waiting: number;
                         }[];
                     };
                 };

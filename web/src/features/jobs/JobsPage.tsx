@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import { api } from "../../api/client";
+import type { JobState } from "../../api/types";
 import { qk } from "../../api/keys";
 import { formatAge } from "../../components/format";
 import { Empty, ErrorNote, ProgressBar, StateBadge } from "../../components/ui";
@@ -13,7 +14,7 @@ const STATES = ["", "queued", "generating_script", "rendering_preview", "renderi
 export function JobsPage() {
   const [state, setState] = useState("");
   const [offset, setOffset] = useState(0);
-  const params = { state, limit: PAGE, offset };
+  const params = { state: (state || undefined) as JobState | undefined, limit: PAGE, offset };
   const jobs = useQuery({ queryKey: qk.jobs(params), queryFn: () => api.jobs(params), placeholderData: keepPreviousData });
   const total = jobs.data?.total ?? 0;
   return (

@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { api } from "../../api/client";
+import { api, type ContentQuery } from "../../api/client";
 import { qk } from "../../api/keys";
 import type { Content, Page } from "../../api/types";
 import { ConfirmDialog } from "../../components/Dialog";
@@ -55,7 +55,11 @@ export function LibraryPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dq]);
 
-  const params = { q: dq, sort, published, visibility, language, limit: LIBRARY_PAGE, offset: page * LIBRARY_PAGE };
+  // The filters as the contract types them (the page's address holds them as words).
+  const params: ContentQuery = {
+    q: dq, sort: sort as ContentQuery["sort"], published: published === "" ? undefined : published === "true",
+    visibility: (visibility || undefined) as ContentQuery["visibility"], language, limit: LIBRARY_PAGE, offset: page * LIBRARY_PAGE,
+  };
   const list = useQuery({ queryKey: qk.content(params), queryFn: () => api.content(params), placeholderData: keepPreviousData });
   // The Language choices: every language seen on the pages loaded so far (the original ones and
   // those added by dubs or captions), and the one chosen (from a shared link).
