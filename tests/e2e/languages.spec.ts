@@ -13,6 +13,12 @@ const item = itemOnFirstUse(srv, {
   title: `The ${WORD} lighthouse`,
   duration_target: 8,
 });
+/** An item whose Spanish dub has a line too long for its slot at 1.1x (the built-ins are deterministic). */
+const longLines = itemOnFirstUse(srv, {
+  prompt: "A short sci-fi animation about a lighthouse that controls storms. Emerald palette, 3 scenes.",
+  title: `Held ${WORD}`,
+  duration_target: 14,
+});
 /** A second item that stays English only (the Library's language filter must leave it out). */
 const englishOnly = itemOnFirstUse(srv, {
   prompt: `A fox crosses a snowy field ${WORD} at midnight. 1 scene.`,
@@ -106,6 +112,53 @@ test("add Spanish from the item page, watch it in the player's menus, remove it"
     await expect(page.getByTestId("captions-menu-panel").getByLabel("Language").locator("option[value=es]")).toHaveCount(1, { timeout: 120_000 });
     const langs = await (await ctx.request.get(`/api/v1/content/${contentId}/languages`)).json();
     expect(langs.languages.find((l: { language: string }) => l.language === "es")).toMatchObject({ dub: false, captions: true, machine_translated: true });
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("a dub with lines too long for 1.1x plays on its own timeline where the picture holds", async ({ browser }) => {
+  test.setTimeout(300_000);
+  const ctx = await loggedIn(browser, srv);
+  try {
+    const { contentId } = await longLines(ctx.request);
+    const r = await ctx.request.post(`/api/v1/content/${contentId}/languages`, { headers: await csrf(ctx.request), data: { language: "es" } });
+    expect(r.status()).toBe(202);
+    await finished(ctx.request, (await r.json()).job_id);
+    const c = await (await ctx.request.get(`/api/v1/content/${contentId}`)).json();
+    const es = c.language_tracks.find((l: { language: string }) => l.language === "es");
+    expect(es.held, JSON.stringify(es)).toBeTruthy();
+    expect(es.held.hls_url).toMatch(/\/hls\/held_es\/master\.m3u8$/);
+    const holds: { at: number; seconds: number }[] = es.held.holds;
+    expect(holds.length).toBeGreaterThan(0);
+    expect(es.held.duration).toBeCloseTo(c.duration + holds.reduce((a, h) => a + h.seconds, 0), 2);
+    const mp4 = await ctx.request.get(es.held.mp4_url);
+    expect(mp4.ok()).toBe(true);
+
+    // The player: the held cut is offered beside the in-place tracks; picking it plays its own
+    // master from the same moment of the story (later by the holds before it).
+    const page = await ctx.newPage();
+    await page.goto(`/watch/${contentId}`);
+    const v = page.getByTestId("watch-video");
+    await expect.poll(() => v.evaluate((e: HTMLVideoElement) => e.readyState), { timeout: 30_000 }).toBeGreaterThan(0);
+    const at = holds[holds.length - 1].at + 0.5 < c.duration ? holds[holds.length - 1].at + 0.5 : c.duration - 1;
+    await v.evaluate((e: HTMLVideoElement, t: number) => { e.currentTime = t; }, at);
+    await expect.poll(() => v.evaluate((e: HTMLVideoElement) => e.currentTime)).toBeCloseTo(at, 1);
+    const heldMaster = page.waitForRequest((q) => q.url().endsWith("/hls/held_es/master.m3u8"));
+    await page.getByTestId("audio-menu").click();
+    await expect(page.getByTestId("audio-track")).toHaveCount(2);
+    await page.getByTestId("audio-held").filter({ hasText: "Español" }).click();
+    await heldMaster;
+    const shift = holds.filter((h) => h.at <= at).reduce((a, h) => a + h.seconds, 0);
+    await expect.poll(() => v.evaluate((e: HTMLVideoElement) => e.currentTime), { timeout: 30_000 }).toBeCloseTo(at + shift, 1);
+    await expect.poll(() => v.evaluate((e: HTMLVideoElement) => e.duration)).toBeCloseTo(es.held.duration, 0);
+    await page.getByTestId("audio-menu").click();
+    await expect(page.getByTestId("audio-held")).toHaveAttribute("aria-checked", "true");
+    // Back to the item's own master with its original track, at the same moment again.
+    const ownMaster = page.waitForRequest((q) => q.url().endsWith(c.hls_url));
+    await page.getByTestId("audio-track").first().click();
+    await ownMaster;
+    await expect.poll(() => v.evaluate((e: HTMLVideoElement) => e.currentTime), { timeout: 30_000 }).toBeCloseTo(at, 1);
   } finally {
     await ctx.close();
   }
