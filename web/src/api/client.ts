@@ -122,8 +122,8 @@ export class ApiClient {
     return json;
   }
 
-  /** The data of a typed call (errors were thrown by the transport). */
-  private async ok<D>(call: Promise<{ data?: D; response: Response }>): Promise<D> {
+  /** The data of a typed call (errors were thrown by the transport): `api.ok(api.http.GET(...))`. */
+  async ok<D>(call: Promise<{ data?: D; response: Response }>): Promise<D> {
     return (await call).data as D;
   }
 

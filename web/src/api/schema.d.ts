@@ -2308,10 +2308,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A short-lived signed access token and a refresh token, for API clients
+         * @description Made from a session (cookie + X-CSRF-Token) or an opaque API token, never from another signed token. `access_token` is a PASETO v4.public token (Ed25519, implicit assertion `beacon-access`, footer `{"kid"}`), sent as `Authorization: Bearer ...` wherever an API token works. `refresh_token` is single use (POST /api/v1/auth/refresh); presenting a spent one again revokes its whole family. The family ends with the session or API token it was made from (logout, token deletion, password change).
+         */
+        post: operations["createAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Spends a refresh token for a new access token and a new refresh token */
+        post: operations["refreshAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes a refresh family, or every signed token of the account
+         * @description `refresh_token` needs no other credentials (a client signing out); `family` and `all` need the caller signed in. Takes effect on the next request: access tokens are checked against the revocations held in memory.
+         */
+        post: operations["revokeAccessTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/families": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's live refresh families (signed-token sign-ins) */
+        get: operations["listTokenFamilies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that verify access tokens (never the secret ones) */
+        get: operations["listAccessTokenKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new signing key; tokens signed with the old one stay valid until they expire */
+        post: operations["rotateAccessTokenKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        IssuedTokens: {
+            /** @description PASETO v4.public; send as Authorization: Bearer */
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /** @description seconds the access token is valid (default 900) */
+            expires_in: number;
+            /** @description single use; bcr_ + 43 characters */
+            refresh_token: string;
+            /** Format: date-time */
+            refresh_expires_at: string;
+            /** @description the refresh family (for POST /api/v1/auth/revoke) */
+            family: string;
+        };
         Review: {
             content_id: number;
             /** @enum {string} */
@@ -2658,6 +2780,22 @@ export interface components {
             };
             /** Format: int64 */
             job_id?: number;
+            /** @description The held cut, when a dubbed line did not fit its slot at 1.1x speech; its own timeline where the picture holds for long lines (docs/languages.md) */
+            held?: {
+                mp4_url?: string;
+                /** @description the held cut's own HLS master */
+                hls_url?: string;
+                captions_url?: string;
+                /** @description seconds */
+                duration?: number;
+                holds?: {
+                    /** @description seconds on the item's own timeline */
+                    at?: number;
+                    seconds?: number;
+                }[];
+                /** @description lines still above 1.1x (0) */
+                over_speed?: number;
+            };
         };
         ItemLanguages: {
             /** Format: int64 */
@@ -7123,10 +7261,10 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: (components["schemas"]["Review"] & {
-                            title?: string;
-                            poster?: string;
-                            published?: boolean;
-                            visibility?: string;
+                            title: string;
+                            poster: string;
+                            published: boolean;
+                            visibility: string;
                         })[];
                     };
                 };
@@ -7249,6 +7387,256 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    createAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description a label shown in GET /api/v1/auth/families */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Issued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedTokens"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller used a signed access token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed tokens are not available on this server (PostgreSQL backend). */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refreshAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refresh_token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A new pair; the refresh token sent is spent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedTokens"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The body is not sent as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed tokens are not available on this server. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeAccessTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refresh_token?: string;
+                    family?: string;
+                    all?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the families revoked, or "all" */
+                        revoked: string[] | "all";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Signed tokens are not available on this server. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTokenFamilies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Families */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            family: string;
+                            name: string;
+                            /** @enum {string} */
+                            source: "session" | "api_token";
+                            /** @description the caller's own family */
+                            current: boolean;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Signed tokens are not available on this server. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAccessTokenKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        format?: "paseto.v4.public";
+                        implicit_assertion?: string;
+                        keys: {
+                            kid: string;
+                            /** @description Ed25519, unpadded base64url */
+                            public_key: string;
+                            current: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Signed tokens are not available on this server. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateAccessTokenKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys now verifying (as GET /api/v1/auth/keys) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: Record<string, never>[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Signed tokens are not available on this server. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
 }

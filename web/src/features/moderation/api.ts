@@ -30,10 +30,11 @@ export const moderationKeys = {
 };
 
 export const moderationApi = {
-  flagged: () => api.request<{ items: FlaggedItem[] }>("GET", "/moderation"),
-  review: (id: number) => api.request<Review>("GET", `/content/${id}/review`),
-  flag: (id: number, reason: string) => api.request<Review>("POST", `/content/${id}/flag`, { reason }),
-  approve: (id: number) => api.request<Review>("POST", `/content/${id}/approve`),
-  remove: (id: number) => api.request<unknown>("DELETE", `/content/${id}`),
-  audit: (limit = 50) => api.request<{ items: AuditLine[] }>("GET", `/audit?limit=${limit}`),
+  flagged: (): Promise<{ items: FlaggedItem[] }> => api.ok(api.http.GET("/api/v1/moderation")),
+  review: (id: number): Promise<Review> => api.ok(api.http.GET("/api/v1/content/{id}/review", { params: { path: { id } } })),
+  flag: (id: number, reason: string): Promise<Review> =>
+    api.ok(api.http.POST("/api/v1/content/{id}/flag", { params: { path: { id } }, body: { reason } })),
+  approve: (id: number): Promise<Review> => api.ok(api.http.POST("/api/v1/content/{id}/approve", { params: { path: { id } } })),
+  remove: (id: number) => api.ok(api.http.DELETE("/api/v1/content/{id}", { params: { path: { id } } })),
+  audit: (limit = 50): Promise<{ items: AuditLine[] }> => api.ok(api.http.GET("/api/v1/audit", { params: { query: { limit } } })),
 };
