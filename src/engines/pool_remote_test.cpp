@@ -175,7 +175,7 @@ TEST(HostPoolRemoteTest, AMixedBatchSwitchesCheckpointsAtMostTwicePerHostAndShar
         threads.emplace_back([&, i] {
             PictureRequest r;
             r.scene.description = "picture " + std::to_string(i);
-            r.style = i % 2 ? "anime" : "photo";
+            r.style = (i / 2) % 2 ? "anime" : "photo";
             r.width = 64;
             r.height = 48;
             r.seed = i;

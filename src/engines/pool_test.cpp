@@ -226,10 +226,11 @@ TEST(PictureSchedulerTest, AMixedBatchOfTwoCheckpointsSwitchesEachHostAtMostTwic
     PooledPictureEngine e({&a, &b}, pool, "ComfyUI");
     std::vector<std::thread> threads;
     std::atomic<int> ok{0};
-    // 16 pictures, the two checkpoints interleaved as a mixed batch's jobs would send them.
+    // 16 pictures, the two checkpoints in turns of two, as a mixed batch's jobs would send
+    // them (oldest-first would switch both hosts every round).
     for (int i = 0; i < 16; ++i) {
         threads.emplace_back([&, i] {
-            auto r = e.Paint(Picture("p" + std::to_string(i), i % 2 ? "anime.ckpt" : "photo.ckpt"),
+            auto r = e.Paint(Picture("p" + std::to_string(i), (i / 2) % 2 ? "anime.ckpt" : "photo.ckpt"),
                              "/tmp", {}, {});
             if (r.ok() && r->image == "p" + std::to_string(i) + ".png") ++ok;
         });

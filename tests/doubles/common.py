@@ -153,13 +153,17 @@ def parse_multipart(handler):
 
 def png_bytes(width, height, seed=0):
     """A real PNG (RGB gradient) of the given size."""
+    # Built a row at a time with slice assignment (the same bytes as a per-pixel loop, which
+    # cost about a second of CPU per 854x480 picture and slowed benchmarks on small machines).
+    reds = bytes((x * 255 // max(1, width - 1) + seed) % 256 for x in range(width))
+    blue = (seed * 7) % 256
     rows = []
     for y in range(height):
-        row = bytearray([0])
-        for x in range(width):
-            row += bytes(((x * 255 // max(1, width - 1) + seed) % 256,
-                          (y * 255 // max(1, height - 1)) % 256, (seed * 7) % 256))
-        rows.append(bytes(row))
+        row = bytearray(3 * width)
+        row[0::3] = reds
+        row[1::3] = bytes([(y * 255 // max(1, height - 1)) % 256]) * width
+        row[2::3] = bytes([blue]) * width
+        rows.append(b"\x00" + bytes(row))
     raw = b"".join(rows)
 
     def chunk(tag, data):
