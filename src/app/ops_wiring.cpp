@@ -136,11 +136,15 @@ OpsCommands::OpsCommands(CLI::App& cli, const std::function<void(CLI::App*)>& ad
     secret_remove_->add_option("name", secret_name_, "elevenlabs")->required();
     secret_list_ = secret->add_subcommand("list", "names of the stored keys (never values)");
     add_common(secret_list_);
+    secret_rotate_ = secret->add_subcommand(
+        "rotate-key", "a new key file; every stored value is sealed again with it");
+    add_common(secret_rotate_);
 }
 
 std::optional<int> OpsCommands::Run(const CommonOptions& common) {
     bool any = *backup_create_ || *backup_restore_ || *backup_verify_ || *cleanup_ ||
-               *secret_set_ || *secret_remove_ || *secret_list_;
+               *secret_set_ || *secret_remove_ || *secret_list_ ||
+               *secret_rotate_;
     if (!any) return std::nullopt;
     if (*backup_verify_) {
         auto v = ops::VerifyBackup(from_);
@@ -191,6 +195,14 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
         std::cout << (dry_run_ ? "would free " : "freed ")
                   << HumanBytes(static_cast<double>(report->bytes)) << " in "
                   << report->items.size() << " place(s)\n";
+        return 0;
+    }
+    if (*secret_rotate_) {
+        auto n = Secrets(*cfg).RotateKey();
+        if (!n.ok()) return Fail(n.error().message);
+        std::cerr << "beacon: new key in " << SecretKeyFile(*cfg).string() << "; " << *n
+                  << " stored value(s) sealed again (a running beacon serve reads the key on "
+                     "each use). Old backups still need the old key.\n";
         return 0;
     }
     if (!ops::IsKnownSecret(secret_name_) && !*secret_list_) {

@@ -46,6 +46,7 @@ private:
     CLI::App* secret_set_ = nullptr;
     CLI::App* secret_remove_ = nullptr;
     CLI::App* secret_list_ = nullptr;
+    CLI::App* secret_rotate_ = nullptr;
     std::string to_;
     std::string from_;
     bool force_ = false;

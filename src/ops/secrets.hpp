@@ -24,9 +24,15 @@ public:
     core::Status Remove(const std::string& name);
     /// Names stored (never values).
     core::Result<std::vector<std::string>> Names() const;
+    /// A new key: every value is re-sealed with it and the key file replaced. Crash-safe: the
+    /// new key goes to `<key_file>.next` first, then the sealed file is replaced atomically,
+    /// then `.next` is renamed over the key file; Get tries `.next` when the key file cannot
+    /// open a value (a rotation that stopped half-way). Answers how many values were re-sealed.
+    core::Result<int> RotateKey();
 
 private:
     core::Result<std::string> Key(bool create) const;
+    core::Result<std::string> KeyAt(const std::filesystem::path& file, bool create) const;
     std::filesystem::path file_;
     std::filesystem::path key_file_;
 };

@@ -68,5 +68,49 @@ TEST(Secrets, AnotherKeyTamperingOrAnOpenKeyFileIsRefused) {
     EXPECT_FALSE(store.Get("elevenlabs").ok());
 }
 
+TEST(Secrets, RotateKeySealsEveryValueAgainWithANewKey) {
+    fs::path dir = TempDir("secrets-rotate");
+    SecretStore store(dir / "secrets.json", dir / "secret.key");
+    ASSERT_TRUE(store.Set("elevenlabs", "value-1").ok());
+    ASSERT_TRUE(store.Set("access_token_keys", R"({"keys":[]})").ok());
+    const std::string old_key = Read(dir / "secret.key");
+    const std::string old_sealed = Read(dir / "secrets.json");
+    auto n = store.RotateKey();
+    ASSERT_TRUE(n.ok()) << n.error().message;
+    EXPECT_EQ(*n, 2);
+    EXPECT_NE(Read(dir / "secret.key"), old_key);
+    EXPECT_NE(Read(dir / "secrets.json"), old_sealed);
+    EXPECT_FALSE(fs::exists(dir / "secret.key.next"));
+    struct stat st {};
+    ASSERT_EQ(::stat((dir / "secret.key").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(**store.Get("elevenlabs"), "value-1");
+    EXPECT_EQ(**store.Get("access_token_keys"), R"({"keys":[]})");
+    // The old key opens nothing any more.
+    std::ofstream(dir / "old.key", std::ios::binary) << old_key;
+    ::chmod((dir / "old.key").c_str(), 0600);
+    EXPECT_FALSE(SecretStore(dir / "secrets.json", dir / "old.key").Get("elevenlabs").ok());
+
+    // A rotation that stopped before renaming its key: the values open with `.next`.
+    fs::rename(dir / "secret.key", dir / "secret.key.next");
+    fs::copy_file(dir / "old.key", dir / "secret.key");
+    EXPECT_EQ(**store.Get("elevenlabs"), "value-1");
+}
+
+TEST(Secrets, RotateKeyChangesNothingWhenAValueCannotBeOpened) {
+    fs::path dir = TempDir("secrets-rotate-bad");
+    SecretStore store(dir / "secrets.json", dir / "secret.key");
+    ASSERT_TRUE(store.Set("elevenlabs", "value-1").ok());
+    std::string text = Read(dir / "secrets.json");
+    auto at = text.find("\"box\": \"") + 8;
+    text[at] = text[at] == 'A' ? 'B' : 'A';
+    std::ofstream(dir / "secrets.json") << text;
+    const std::string key = Read(dir / "secret.key");
+    EXPECT_FALSE(store.RotateKey().ok());
+    EXPECT_EQ(Read(dir / "secret.key"), key);
+    EXPECT_EQ(Read(dir / "secrets.json"), text);
+    EXPECT_FALSE(fs::exists(dir / "secret.key.next"));
+}
+
 }  // namespace
 }  // namespace beacon::ops
