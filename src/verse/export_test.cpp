@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <limits>
+#include <map>
 
 #include "verse/assets.hpp"
 #include "verse/templates.hpp"
@@ -320,6 +321,56 @@ TEST(VerseExport, WorldMaterialTexturesShareImagesWithModelsAndPrimitivesHaveUvs
         ASSERT_TRUE(prim["attributes"].contains("TEXCOORD_0")) << n.dump();
         EXPECT_EQ(j["accessors"][prim["attributes"]["TEXCOORD_0"].get<int>()]["count"],
                   j["accessors"][prim["attributes"]["POSITION"].get<int>()]["count"]);
+    }
+}
+
+TEST(VerseExport, AnExportedWorldReimportsAsAModelWithItsTransformsAndLights) {
+    // Spoke's published GLB could not be edited back (hubs #4989): ours can be placed in another
+    // world as a model, and that world exports with the first world's tree intact.
+    for (const char* id : {"lighthouse-coast", "space-station"}) {
+        auto first = ExportGlb(*MakeTemplate(id, "First"));
+        ASSERT_TRUE(first.ok());
+        ASSERT_TRUE(InspectAsset(first->bytes, "model/gltf-binary").ok()) << id;
+        std::string hash = Sha256Hex(first->bytes);
+        Json doc = *MakeTemplate("empty-stage", "Second");
+        doc["nodes"] = Json::array({{{"id", "w"}, {"name", "world"}, {"parent", nullptr}, {"type", "model"},
+                                     {"asset", hash}, {"position", {0, 0, 0}}, {"rotation", {0, 0, 0}},
+                                     {"scale", {1, 1, 1}}}});
+        auto second = ExportGlb(doc, Serve(hash, first->bytes));
+        ASSERT_TRUE(second.ok()) << id << ": " << second.error().message;
+        Json a = GlbJson(first->bytes), b = GlbJson(second->bytes);
+        ASSERT_EQ(b["nodes"].size(), a["nodes"].size() + 1) << id;
+        // Walk both trees together: the placed copy under node 0, the original from its roots.
+        std::vector<std::pair<int, int>> pairs;
+        const Json& roots = a["scenes"][0]["nodes"];
+        ASSERT_EQ(b["nodes"][0]["children"].size(), roots.size());
+        for (std::size_t k = 0; k < roots.size(); ++k) {
+            pairs.emplace_back(roots[k].get<int>(), b["nodes"][0]["children"][k].get<int>());
+        }
+        std::size_t compared = 0;
+        while (!pairs.empty()) {
+            auto [ia, ib] = pairs.back();
+            pairs.pop_back();
+            const Json& o = a["nodes"][ia];
+            const Json& n = b["nodes"][ib];
+            EXPECT_EQ(n["name"], o["name"]);
+            for (const char* k : {"translation", "rotation", "scale"}) {
+                if (o.contains(k)) {
+                    EXPECT_EQ(n[k], o[k]) << id << " " << n["name"] << " " << k;
+                }
+            }
+            EXPECT_EQ(n.contains("mesh"), o.contains("mesh"));
+            EXPECT_EQ(n.contains("extensions"), o.contains("extensions")) << "lights carried";
+            ASSERT_EQ(n.value("children", Json::array()).size(), o.value("children", Json::array()).size());
+            for (std::size_t k = 0; k < o.value("children", Json::array()).size(); ++k) {
+                pairs.emplace_back(o["children"][k].get<int>(), n["children"][k].get<int>());
+            }
+            ++compared;
+        }
+        EXPECT_EQ(compared, a["nodes"].size()) << id;
+        EXPECT_EQ(b["extensions"]["KHR_lights_punctual"]["lights"].size(),
+                  a["extensions"]["KHR_lights_punctual"]["lights"].size());
+        EXPECT_EQ(b["meshes"].size(), a["meshes"].size());
     }
 }
 

@@ -171,6 +171,21 @@ test("imported models are merged into one GLB the Khronos validator passes; a ho
   expect(lift.translation).toEqual([0, 1, 0]);
   expect(r.headers()["x-export-warnings"]).toBe("0");
 
+  // The export is editable back: uploaded into another world as a model, placed, exported again.
+  const other = await (await req.post("/api/v1/worlds", { headers, data: { title: "Reimport", template: "empty-stage" } })).json();
+  const re = await upload(req, headers, other.id, "models.glb", "model/gltf-binary", bytes);
+  expect(re.ok(), await re.text()).toBe(true);
+  other.document.nodes.push(node("whole", null, { type: "model", asset: (await re.json()).hash, rotation: [0, 1, 0] }));
+  const put3 = await req.put(`/api/v1/worlds/${other.id}`, { headers: { ...headers, "If-Match": `"${other.revision}"` }, data: other.document });
+  expect(put3.status(), await put3.text()).toBe(200);
+  const again = await req.get(`/api/v1/worlds/${other.id}/export.glb`);
+  expect(again.status()).toBe(200);
+  const report2 = await validator.validateBytes(new Uint8Array(await again.body()));
+  console.log(`verse e2e: the export re-imported and exported again: ${report2.issues.numErrors} errors, ${report2.issues.numWarnings} warnings`);
+  expect(report2.issues.messages.filter((m) => m.severity === 0)).toEqual([]);
+  const j2 = glbJson(await again.body());
+  expect((j2.nodes as { name: string }[]).filter((n) => n.name === "thing").length, "every placement of the first world is inside").toBe(3);
+
   // A model whose node graph loops passes the upload's header checks but not the export's:
   // the export answers with the reason, and the server carries on.
   const loop = JSON.parse(model(red, true).toString("utf8"));
