@@ -25,30 +25,49 @@ std::uint32_t Le32(std::string_view b, std::size_t at) {
 /// Extensions the merge understands: their index references (if any) are renumbered.
 /// Anything else is left out of the copy (and a model that requires it is refused).
 bool Carried(const std::string& name) {
-    static const std::set<std::string> kCarried = {
-        "KHR_lights_punctual",          "KHR_texture_transform",       "KHR_texture_basisu",
-        "EXT_texture_webp",             "KHR_mesh_quantization",       "KHR_draco_mesh_compression",
-        "KHR_materials_emissive_strength", "KHR_materials_unlit",      "KHR_materials_clearcoat",
-        "KHR_materials_transmission",   "KHR_materials_volume",        "KHR_materials_ior",
-        "KHR_materials_specular",       "KHR_materials_sheen",         "KHR_materials_iridescence",
-        "KHR_materials_anisotropy",     "KHR_materials_dispersion"};
+    static const std::set<std::string> kCarried = {"KHR_lights_punctual",
+                                                   "KHR_texture_transform",
+                                                   "KHR_texture_basisu",
+                                                   "EXT_texture_webp",
+                                                   "KHR_mesh_quantization",
+                                                   "KHR_draco_mesh_compression",
+                                                   "KHR_materials_emissive_strength",
+                                                   "KHR_materials_unlit",
+                                                   "KHR_materials_clearcoat",
+                                                   "KHR_materials_transmission",
+                                                   "KHR_materials_volume",
+                                                   "KHR_materials_ior",
+                                                   "KHR_materials_specular",
+                                                   "KHR_materials_sheen",
+                                                   "KHR_materials_iridescence",
+                                                   "KHR_materials_anisotropy",
+                                                   "KHR_materials_dispersion"};
     return kCarried.count(name) != 0;
 }
 
 std::string Sniff(std::string_view b) {
-    if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return "image/png";
+    if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8))
+        return "image/png";
     if (b.size() >= 3 && b.substr(0, 3) == std::string_view("\xff\xd8\xff", 3)) return "image/jpeg";
-    if (b.size() >= 12 && b.substr(0, 12) == std::string_view("\xABKTX 20\xBB\r\n\x1A\n", 12)) return "image/ktx2";
+    if (b.size() >= 12 && b.substr(0, 12) == std::string_view("\xABKTX 20\xBB\r\n\x1A\n", 12))
+        return "image/ktx2";
     if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return "image/webp";
     return "";
 }
 
 std::uint64_t ComponentBytes(std::uint64_t type) {
     switch (type) {
-        case 5120: case 5121: return 1;
-        case 5122: case 5123: return 2;
-        case 5125: case 5126: return 4;
-        default: return 0;
+        case 5120:
+        case 5121:
+            return 1;
+        case 5122:
+        case 5123:
+            return 2;
+        case 5125:
+        case 5126:
+            return 4;
+        default:
+            return 0;
     }
 }
 
@@ -78,18 +97,43 @@ std::uint64_t ElementBytes(std::uint64_t component, const Json& type) {
 std::uint64_t ComponentOffset(std::uint64_t c, std::uint64_t component, const Json& type) {
     const std::string t = type.get<std::string>();
     if (t == "MAT2" && component == 1) return (c / 2) * 4 + (c % 2);
-    if (t == "MAT3" && (component == 1 || component == 2)) return (c / 3) * 4 * component + (c % 3) * component;
+    if (t == "MAT3" && (component == 1 || component == 2))
+        return (c / 3) * 4 * component + (c % 3) * component;
     return c * component;
 }
 
 double ReadComponent(const char* p, std::uint64_t type) {
     switch (type) {
-        case 5120: { std::int8_t v; std::memcpy(&v, p, 1); return v; }
-        case 5121: { std::uint8_t v; std::memcpy(&v, p, 1); return v; }
-        case 5122: { std::int16_t v; std::memcpy(&v, p, 2); return v; }
-        case 5123: { std::uint16_t v; std::memcpy(&v, p, 2); return v; }
-        case 5125: { std::uint32_t v; std::memcpy(&v, p, 4); return v; }
-        default: { float v; std::memcpy(&v, p, 4); return v; }
+        case 5120: {
+            std::int8_t v;
+            std::memcpy(&v, p, 1);
+            return v;
+        }
+        case 5121: {
+            std::uint8_t v;
+            std::memcpy(&v, p, 1);
+            return v;
+        }
+        case 5122: {
+            std::int16_t v;
+            std::memcpy(&v, p, 2);
+            return v;
+        }
+        case 5123: {
+            std::uint16_t v;
+            std::memcpy(&v, p, 2);
+            return v;
+        }
+        case 5125: {
+            std::uint32_t v;
+            std::memcpy(&v, p, 4);
+            return v;
+        }
+        default: {
+            float v;
+            std::memcpy(&v, p, 4);
+            return v;
+        }
     }
 }
 
@@ -208,23 +252,25 @@ std::string GltfBuilder::Finish(Json gltf) {
 struct MergedModel::State {
     std::string label;
     Json gltf;
-    std::vector<std::string> buffers;       // decoded data: URIs (the BIN chunk is `bin`)
+    std::vector<std::string> buffers;  // decoded data: URIs (the BIN chunk is `bin`)
     std::string_view bin;
-    std::string bytes;                      // owns what `bin` points into
-    std::vector<std::uint64_t> view_map;    // model bufferView → builder index (kNone: not copied)
+    std::string bytes;                    // owns what `bin` points into
+    std::vector<std::uint64_t> view_map;  // model bufferView → builder index (kNone: not copied)
     std::vector<std::uint64_t> accessor_map;
     std::vector<std::uint64_t> image_map;
     std::vector<std::uint64_t> texture_map;
-    std::set<std::uint64_t> needs_bounds;   // POSITION and animation inputs
+    std::set<std::uint64_t> needs_bounds;  // POSITION and animation inputs
     std::set<std::uint64_t> draco_accessors;
     std::uint64_t material_base = 0, mesh_base = 0, camera_base = 0, light_base = 0;
     std::uint64_t lights = 0;
-    std::vector<std::uint64_t> order;       // the scene's nodes, depth first (instance order)
+    std::vector<std::uint64_t> order;  // the scene's nodes, depth first (instance order)
     std::vector<std::uint64_t> roots;
     std::vector<std::string>* warnings = nullptr;
     const ExportLimits* limits = nullptr;
 
-    Error Bad(const std::string& what) const { return Error::Invalid("model " + label + ": " + what); }
+    Error Bad(const std::string& what) const {
+        return Error::Invalid("model " + label + ": " + what);
+    }
 
     const Json& List(const char* key) const {
         static const Json kEmpty = Json::array();
@@ -240,11 +286,12 @@ struct MergedModel::State {
         return it->get<std::uint64_t>();
     }
 
-    Result<std::uint64_t> Ref(const Json& obj, const char* key, std::size_t size, const char* what) const {
+    Result<std::uint64_t> Ref(const Json& obj, const char* key, std::size_t size,
+                              const char* what) const {
         auto v = Field(obj, key);
         if (!v || *v >= size) {
-            return Bad(std::string(what) + " " + (v && *v != kNone ? std::to_string(*v) : "(missing)") +
-                       " does not exist");
+            return Bad(std::string(what) + " " +
+                       (v && *v != kNone ? std::to_string(*v) : "(missing)") + " does not exist");
         }
         return *v;
     }
@@ -279,7 +326,8 @@ struct MergedModel::State {
 
     Result<std::string_view> BufferData(std::uint64_t index) const {
         const Json& b = List("buffers")[index];
-        if (index < buffers.size() && !buffers[index].empty()) return std::string_view(buffers[index]);
+        if (index < buffers.size() && !buffers[index].empty())
+            return std::string_view(buffers[index]);
         if (!b.contains("uri") && index == 0) return bin;
         return std::string_view();
     }
@@ -291,7 +339,8 @@ struct MergedModel::State {
             const Json& b = list[i];
             if (!b.is_object()) return Bad("buffer " + std::to_string(i) + " is not an object");
             auto declared = Field(b, "byteLength");
-            if (!declared || *declared == kNone) return Bad("buffer " + std::to_string(i) + " has no byteLength");
+            if (!declared || *declared == kNone)
+                return Bad("buffer " + std::to_string(i) + " has no byteLength");
             std::uint64_t have = 0;
             if (b.contains("uri")) {
                 BEACON_TRY(data, DataUri(b["uri"], "buffer " + std::to_string(i)));
@@ -302,18 +351,20 @@ struct MergedModel::State {
                 have = bin.size();
             }
             if (*declared > have) {
-                return Bad("buffer " + std::to_string(i) + " declares " + std::to_string(*declared) +
-                           " bytes but holds " + std::to_string(have));
+                return Bad("buffer " + std::to_string(i) + " declares " +
+                           std::to_string(*declared) + " bytes but holds " + std::to_string(have));
             }
         }
         return {};
     }
 
     /// A data: URI's type and decoded bytes (outside files and URLs are never fetched).
-    Result<std::pair<std::string, std::string>> DataUri(const Json& uri, const std::string& what) const {
+    Result<std::pair<std::string, std::string>> DataUri(const Json& uri,
+                                                        const std::string& what) const {
         if (!uri.is_string()) return Bad(what + ": uri is not a string");
         const auto& s = uri.get_ref<const std::string&>();
-        if (s.rfind("data:", 0) != 0) return Bad(what + " refers to an outside file (" + s.substr(0, 80) + ")");
+        if (s.rfind("data:", 0) != 0)
+            return Bad(what + " refers to an outside file (" + s.substr(0, 80) + ")");
         auto comma = s.find(',');
         if (comma == std::string::npos) return Bad(what + ": broken data URI");
         std::string_view head(s.data() + 5, comma - 5);
@@ -327,21 +378,25 @@ struct MergedModel::State {
 
     Result<std::string_view> ViewBytes(std::uint64_t index) const {
         const Json& views = List("bufferViews");
-        if (index >= views.size()) return Bad("bufferView " + std::to_string(index) + " does not exist");
+        if (index >= views.size())
+            return Bad("bufferView " + std::to_string(index) + " does not exist");
         const Json& v = views[index];
         if (!v.is_object()) return Bad("bufferView " + std::to_string(index) + " is not an object");
         BEACON_TRY(buffer, Ref(v, "buffer", List("buffers").size(), "buffer"));
         BEACON_TRY(data, BufferData(buffer));
         auto offset = Field(v, "byteOffset").value_or(0);
         auto length = Field(v, "byteLength").value_or(kNone);
-        if (offset == kNone || length == kNone || offset > data.size() || length > data.size() - offset) {
-            return Bad("bufferView " + std::to_string(index) + " lies outside buffer " + std::to_string(buffer));
+        if (offset == kNone || length == kNone || offset > data.size() ||
+            length > data.size() - offset) {
+            return Bad("bufferView " + std::to_string(index) + " lies outside buffer " +
+                       std::to_string(buffer));
         }
         return data.substr(offset, length);
     }
 
     Result<std::uint64_t> CopyView(std::uint64_t index, GltfBuilder& out) {
-        if (index >= view_map.size()) return Bad("bufferView " + std::to_string(index) + " does not exist");
+        if (index >= view_map.size())
+            return Bad("bufferView " + std::to_string(index) + " does not exist");
         if (view_map[index] != kNone) return view_map[index];
         BEACON_TRY(bytes, ViewBytes(index));
         const Json& v = List("bufferViews")[index];
@@ -351,30 +406,34 @@ struct MergedModel::State {
         }
         auto target = Field(v, "target").value_or(0);
         if (target != 0 && target != 34962 && target != 34963) target = 0;
-        view_map[index] = static_cast<std::uint64_t>(out.View(bytes, static_cast<int>(target), stride));
+        view_map[index] =
+            static_cast<std::uint64_t>(out.View(bytes, static_cast<int>(target), stride));
         if (out.bin.size() > limits->max_bytes) {
             return Error{core::ErrorCode::kTooLarge, "export: the GLB would be larger than " +
-                                                         std::to_string(limits->max_bytes) + " bytes"};
+                                                         std::to_string(limits->max_bytes) +
+                                                         " bytes"};
         }
         return view_map[index];
     }
 
     /// Checks that `count` elements of `elem` bytes at `offset` with `stride` fit in the view.
     Result<std::string_view> Elements(std::uint64_t view, std::uint64_t offset, std::uint64_t count,
-                                      std::uint64_t elem, std::uint64_t stride, const std::string& what) const {
+                                      std::uint64_t elem, std::uint64_t stride,
+                                      const std::string& what) const {
         BEACON_TRY(bytes, ViewBytes(view));
         if (count == 0) return bytes;
         if (offset > bytes.size() || count > bytes.size() ||
             (count - 1) > (bytes.size() - offset) / std::max<std::uint64_t>(stride, 1) ||
             offset + (count - 1) * stride + elem > bytes.size()) {
-            return Bad(what + " declares " + std::to_string(count) + " elements, more than bufferView " +
-                       std::to_string(view) + " holds");
+            return Bad(what + " declares " + std::to_string(count) +
+                       " elements, more than bufferView " + std::to_string(view) + " holds");
         }
         return bytes;
     }
 
     Result<std::uint64_t> CopyAccessor(std::uint64_t index, GltfBuilder& out) {
-        if (index >= accessor_map.size()) return Bad("accessor " + std::to_string(index) + " does not exist");
+        if (index >= accessor_map.size())
+            return Bad("accessor " + std::to_string(index) + " does not exist");
         if (accessor_map[index] != kNone) return accessor_map[index];
         const Json& a = List("accessors")[index];
         const std::string what = "accessor " + std::to_string(index);
@@ -385,7 +444,8 @@ struct MergedModel::State {
         auto count = Field(a, "count").value_or(kNone);
         if (csize == 0 || ncomp == 0) return Bad(what + " has an unknown type");
         if (count == kNone || count == 0) return Bad(what + " has no count");
-        if (count > limits->assets.max_model_bytes) return Bad(what + " declares " + std::to_string(count) + " elements");
+        if (count > limits->assets.max_model_bytes)
+            return Bad(what + " declares " + std::to_string(count) + " elements");
         std::uint64_t elem = ElementBytes(csize, a["type"]);
         Json copy = {{"componentType", component}, {"count", count}, {"type", a["type"]}};
         if (a.contains("name")) copy["name"] = a["name"];
@@ -409,8 +469,11 @@ struct MergedModel::State {
         if (a.contains("sparse")) {
             const Json& s = a["sparse"];
             auto n = s.is_object() ? Field(s, "count").value_or(kNone) : kNone;
-            if (n == kNone || n == 0 || n > count) return Bad(what + ": sparse count is out of range");
-            if (n > kMaxSparse) return Bad(what + ": sparse count " + std::to_string(n) + " is over " + std::to_string(kMaxSparse));
+            if (n == kNone || n == 0 || n > count)
+                return Bad(what + ": sparse count is out of range");
+            if (n > kMaxSparse)
+                return Bad(what + ": sparse count " + std::to_string(n) + " is over " +
+                           std::to_string(kMaxSparse));
             if (!s.contains("indices") || !s["indices"].is_object() || !s.contains("values") ||
                 !s["values"].is_object()) {
                 return Bad(what + ": sparse without indices or values");
@@ -418,7 +481,8 @@ struct MergedModel::State {
             const Json& si = s["indices"];
             const Json& sv = s["values"];
             auto itype = Field(si, "componentType").value_or(kNone);
-            if (itype != 5121 && itype != 5123 && itype != 5125) return Bad(what + ": sparse index type");
+            if (itype != 5121 && itype != 5123 && itype != 5125)
+                return Bad(what + ": sparse index type");
             std::uint64_t isize = ComponentBytes(itype);
             auto iview = Field(si, "bufferView").value_or(kNone);
             auto ioff = Field(si, "byteOffset").value_or(0);
@@ -438,9 +502,12 @@ struct MergedModel::State {
             if (voff) sc["values"]["byteOffset"] = voff;
             copy["sparse"] = sc;
             for (std::uint64_t k = 0; k < n; ++k) {
-                auto at = static_cast<std::uint64_t>(ReadComponent(ibytes.data() + ioff + k * isize, itype));
-                if (at >= count) return Bad(what + ": sparse index " + std::to_string(at) + " is out of range");
-                if (!replaced.empty() && at <= replaced.back()) return Bad(what + ": sparse indices are not increasing");
+                auto at = static_cast<std::uint64_t>(
+                    ReadComponent(ibytes.data() + ioff + k * isize, itype));
+                if (at >= count)
+                    return Bad(what + ": sparse index " + std::to_string(at) + " is out of range");
+                if (!replaced.empty() && at <= replaced.back())
+                    return Bad(what + ": sparse indices are not increasing");
                 replaced.push_back(at);
             }
             sparse_values = vbytes;
@@ -453,7 +520,8 @@ struct MergedModel::State {
             if (offset == kNone || offset % csize) return Bad(what + " has a bad byteOffset");
             if (*view == kNone) return Bad(what + " names no bufferView");
             if (*view < List("bufferViews").size() && List("bufferViews")[*view].is_object()) {
-                stride = std::max(elem, Field(List("bufferViews")[*view], "byteStride").value_or(0));
+                stride =
+                    std::max(elem, Field(List("bufferViews")[*view], "byteStride").value_or(0));
             }
             BEACON_TRY(bytes, Elements(*view, offset, count, elem, stride, what));
             BEACON_TRY(mapped, CopyView(*view, out));
@@ -478,8 +546,10 @@ struct MergedModel::State {
             auto as_json = [&](const std::vector<double>& xs) {
                 Json arr = Json::array();
                 for (double x : xs) {
-                    if (component == 5126) arr.push_back(static_cast<float>(x));
-                    else arr.push_back(static_cast<std::int64_t>(x));
+                    if (component == 5126)
+                        arr.push_back(static_cast<float>(x));
+                    else
+                        arr.push_back(static_cast<std::int64_t>(x));
                 }
                 return arr;
             };
@@ -495,7 +565,8 @@ struct MergedModel::State {
     }
 
     Result<std::uint64_t> CopyImage(std::uint64_t index, GltfBuilder& out) {
-        if (index >= image_map.size()) return Bad("image " + std::to_string(index) + " does not exist");
+        if (index >= image_map.size())
+            return Bad("image " + std::to_string(index) + " does not exist");
         if (image_map[index] != kNone) return image_map[index];
         const Json& img = List("images")[index];
         const std::string what = "image " + std::to_string(index);
@@ -512,16 +583,19 @@ struct MergedModel::State {
         }
         std::string mime = Sniff(data);
         if (mime.empty()) return Bad(what + " is not a PNG, JPEG, KTX2 or WebP image");
-        image_map[index] = static_cast<std::uint64_t>(out.Image(data, mime, img.value("name", std::string())));
+        image_map[index] =
+            static_cast<std::uint64_t>(out.Image(data, mime, img.value("name", std::string())));
         if (out.bin.size() > limits->max_bytes) {
             return Error{core::ErrorCode::kTooLarge, "export: the GLB would be larger than " +
-                                                         std::to_string(limits->max_bytes) + " bytes"};
+                                                         std::to_string(limits->max_bytes) +
+                                                         " bytes"};
         }
         return image_map[index];
     }
 
     Result<std::uint64_t> CopyTexture(std::uint64_t index, GltfBuilder& out) {
-        if (index >= texture_map.size()) return Bad("texture " + std::to_string(index) + " does not exist");
+        if (index >= texture_map.size())
+            return Bad("texture " + std::to_string(index) + " does not exist");
         if (texture_map[index] != kNone) return texture_map[index];
         const Json& t = List("textures")[index];
         if (!t.is_object()) return Bad("texture " + std::to_string(index) + " is not an object");
@@ -570,8 +644,8 @@ struct MergedModel::State {
         for (std::size_t m = 0; m < List("meshes").size(); ++m) {
             const Json& mesh = List("meshes")[m];
             const std::string what = "mesh " + std::to_string(m);
-            if (!mesh.is_object() || !mesh.contains("primitives") || !mesh["primitives"].is_array() ||
-                mesh["primitives"].empty()) {
+            if (!mesh.is_object() || !mesh.contains("primitives") ||
+                !mesh["primitives"].is_array() || mesh["primitives"].empty()) {
                 return Bad(what + " has no primitives");
             }
             Json copy = Clean(mesh, out);
@@ -611,9 +685,11 @@ struct MergedModel::State {
                     BEACON_TRY(mat, Ref(p, "material", materials, "material"));
                     prim["material"] = material_base + mat;
                 }
-                if (prim.contains("extensions") && prim["extensions"].contains("KHR_draco_mesh_compression")) {
+                if (prim.contains("extensions") &&
+                    prim["extensions"].contains("KHR_draco_mesh_compression")) {
                     Json& d = prim["extensions"]["KHR_draco_mesh_compression"];
-                    BEACON_TRY(view, Ref(d, "bufferView", List("bufferViews").size(), "bufferView"));
+                    BEACON_TRY(view,
+                               Ref(d, "bufferView", List("bufferViews").size(), "bufferView"));
                     BEACON_TRY(to, CopyView(view, out));
                     d["bufferView"] = to;
                 }
@@ -634,21 +710,25 @@ struct MergedModel::State {
             const Json& n = nodes[i];
             if (!n.is_object()) return Bad("node " + std::to_string(i) + " is not an object");
             if (!n.contains("children")) continue;
-            if (!n["children"].is_array()) return Bad("node " + std::to_string(i) + ": children is not a list");
+            if (!n["children"].is_array())
+                return Bad("node " + std::to_string(i) + ": children is not a list");
             for (const auto& c : n["children"]) {
                 if (!c.is_number_unsigned() || c.get<std::uint64_t>() >= nodes.size()) {
                     return Bad("node " + std::to_string(i) + " has a child that does not exist");
                 }
                 if (++parents[c.get<std::uint64_t>()] > 1) {
-                    return Bad("node " + c.dump() + " has two parents (the node graph is not a tree)");
+                    return Bad("node " + c.dump() +
+                               " has two parents (the node graph is not a tree)");
                 }
             }
         }
         const Json& scenes = List("scenes");
         if (!scenes.empty()) {
             std::uint64_t scene = gltf.contains("scene") ? Field(gltf, "scene").value_or(kNone) : 0;
-            if (scene >= scenes.size() || !scenes[scene].is_object()) return Bad("its scene does not exist");
-            const Json& sn = scenes[scene].contains("nodes") ? scenes[scene]["nodes"] : Json::array();
+            if (scene >= scenes.size() || !scenes[scene].is_object())
+                return Bad("its scene does not exist");
+            const Json& sn =
+                scenes[scene].contains("nodes") ? scenes[scene]["nodes"] : Json::array();
             if (!sn.is_array()) return Bad("scene nodes is not a list");
             for (const auto& r : sn) {
                 if (!r.is_number_unsigned() || r.get<std::uint64_t>() >= nodes.size()) {
@@ -667,19 +747,23 @@ struct MergedModel::State {
         while (!stack.empty()) {
             std::uint64_t i = stack.back();
             stack.pop_back();
-            if (seen[i]) return Bad("node " + std::to_string(i) + " is reached twice (the node graph is not a tree)");
+            if (seen[i])
+                return Bad("node " + std::to_string(i) +
+                           " is reached twice (the node graph is not a tree)");
             seen[i] = 1;
             order.push_back(i);
             if (nodes[i].contains("children")) {
                 const Json& ch = nodes[i]["children"];
-                for (auto it = ch.rbegin(); it != ch.rend(); ++it) stack.push_back(it->get<std::uint64_t>());
+                for (auto it = ch.rbegin(); it != ch.rend(); ++it)
+                    stack.push_back(it->get<std::uint64_t>());
             }
         }
         // Every node that will be copied must name things that exist.
         for (auto i : order) {
             const Json& n = nodes[i];
             if (n.contains("mesh")) BEACON_CHECK(Ref(n, "mesh", List("meshes").size(), "mesh"));
-            if (n.contains("camera")) BEACON_CHECK(Ref(n, "camera", List("cameras").size(), "camera"));
+            if (n.contains("camera"))
+                BEACON_CHECK(Ref(n, "camera", List("cameras").size(), "camera"));
             if (n.contains("skin")) BEACON_CHECK(Ref(n, "skin", List("skins").size(), "skin"));
             if (n.contains("extensions") && n["extensions"].is_object() &&
                 n["extensions"].contains("KHR_lights_punctual")) {
@@ -695,8 +779,9 @@ MergedModel::~MergedModel() = default;
 MergedModel::MergedModel(MergedModel&&) noexcept = default;
 MergedModel& MergedModel::operator=(MergedModel&&) noexcept = default;
 
-Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes, const std::string& label,
-                                     const ExportLimits& limits, std::vector<std::string>& warnings) {
+Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes,
+                                     const std::string& label, const ExportLimits& limits,
+                                     std::vector<std::string>& warnings) {
     // The upload checks first (header, chunk lengths, list sizes, counts against bytes).
     auto info = InspectAsset(bytes, "", limits.assets);
     if (!info.ok()) return Error{info.error().code, "model " + label + ": " + info.error().message};
@@ -725,7 +810,8 @@ Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes, c
         if (!s->gltf.contains(key)) continue;
         for (const auto& e : s->gltf[key]) {
             std::string name = e.is_string() ? e.get<std::string>() : e.dump();
-            if (!Carried(name)) return s->Bad("requires the extension " + name + ", which the export cannot carry");
+            if (!Carried(name))
+                return s->Bad("requires the extension " + name + ", which the export cannot carry");
             out.extensions_required.insert(name);
         }
     }
@@ -737,7 +823,8 @@ Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes, c
     for (const auto& m : s->List("meshes")) {
         if (!m.is_object() || !m.contains("primitives") || !m["primitives"].is_array()) continue;
         for (const auto& p : m["primitives"]) {
-            if (!p.is_object() || !p.contains("attributes") || !p["attributes"].is_object()) continue;
+            if (!p.is_object() || !p.contains("attributes") || !p["attributes"].is_object())
+                continue;
             if (auto pos = State::Field(p["attributes"], "POSITION")) s->needs_bounds.insert(*pos);
             bool draco = p.contains("extensions") && p["extensions"].is_object() &&
                          p["extensions"].contains("KHR_draco_mesh_compression");
@@ -759,11 +846,13 @@ Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes, c
     if (s->gltf.contains("extensions") && s->gltf["extensions"].is_object() &&
         s->gltf["extensions"].contains("KHR_lights_punctual")) {
         const Json& l = s->gltf["extensions"]["KHR_lights_punctual"];
-        if (l.is_object() && l.contains("lights") && l["lights"].is_array()) s->lights = l["lights"].size();
+        if (l.is_object() && l.contains("lights") && l["lights"].is_array())
+            s->lights = l["lights"].size();
     }
     BEACON_CHECK(s->PlanNodes());
 
-    // Shared parts: materials (with their textures), meshes (with their accessors), cameras, lights.
+    // Shared parts: materials (with their textures), meshes (with their accessors), cameras,
+    // lights.
     s->material_base = out.materials.size();
     for (std::size_t i = 0; i < s->List("materials").size(); ++i) {
         const Json& m = s->List("materials")[i];
@@ -780,7 +869,8 @@ Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes, c
     }
     s->light_base = out.lights.size();
     for (std::uint64_t i = 0; i < s->lights; ++i) {
-        out.lights.push_back(s->Clean(s->gltf["extensions"]["KHR_lights_punctual"]["lights"][i], out));
+        out.lights.push_back(
+            s->Clean(s->gltf["extensions"]["KHR_lights_punctual"]["lights"][i], out));
     }
     // Skins' matrices and animations' keyframes are shared by every instance.
     for (std::size_t i = 0; i < s->List("skins").size(); ++i) {
@@ -789,7 +879,8 @@ Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes, c
             return s->Bad("skin " + std::to_string(i) + " has no joints");
         }
         if (skin.contains("inverseBindMatrices")) {
-            BEACON_TRY(acc, s->Ref(skin, "inverseBindMatrices", s->List("accessors").size(), "accessor"));
+            BEACON_TRY(
+                acc, s->Ref(skin, "inverseBindMatrices", s->List("accessors").size(), "accessor"));
             BEACON_CHECK(s->CopyAccessor(acc, out));
         }
     }
@@ -797,7 +888,8 @@ Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes, c
         const Json& a = s->List("animations")[i];
         if (!a.is_object() || !a.contains("samplers") || !a["samplers"].is_array()) continue;
         for (const auto& smp : a["samplers"]) {
-            if (!smp.is_object()) return s->Bad("animation " + std::to_string(i) + " has a broken sampler");
+            if (!smp.is_object())
+                return s->Bad("animation " + std::to_string(i) + " has a broken sampler");
             BEACON_TRY(in, s->Ref(smp, "input", s->List("accessors").size(), "accessor"));
             BEACON_TRY(outp, s->Ref(smp, "output", s->List("accessors").size(), "accessor"));
             BEACON_CHECK(s->CopyAccessor(in, out));
@@ -807,11 +899,13 @@ Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes, c
     return MergedModel(std::move(s));
 }
 
-Result<std::vector<int>> MergedModel::Instantiate(GltfBuilder& out, const ExportLimits& limits) const {
+Result<std::vector<int>> MergedModel::Instantiate(GltfBuilder& out,
+                                                  const ExportLimits& limits) const {
     const State& s = *state_;
     if (out.nodes.size() + s.order.size() > limits.max_nodes) {
-        return Error{core::ErrorCode::kTooLarge, "export: more than " + std::to_string(limits.max_nodes) +
-                                                     " nodes with every model placed (model " + s.label + ")"};
+        return Error{core::ErrorCode::kTooLarge,
+                     "export: more than " + std::to_string(limits.max_nodes) +
+                         " nodes with every model placed (model " + s.label + ")"};
     }
     const Json& nodes = s.List("nodes");
     std::map<std::uint64_t, std::uint64_t> at;  // model node → builder node
@@ -834,13 +928,16 @@ Result<std::vector<int>> MergedModel::Instantiate(GltfBuilder& out, const Export
         }
         copy["joints"] = joints;
         if (sk.contains("skeleton")) {
-            if (!sk["skeleton"].is_number_unsigned() || !at.count(sk["skeleton"].get<std::uint64_t>())) {
-                return s.Bad("skin " + std::to_string(skin) + " names a skeleton outside the scene");
+            if (!sk["skeleton"].is_number_unsigned() ||
+                !at.count(sk["skeleton"].get<std::uint64_t>())) {
+                return s.Bad("skin " + std::to_string(skin) +
+                             " names a skeleton outside the scene");
             }
             copy["skeleton"] = at[sk["skeleton"].get<std::uint64_t>()];
         }
         if (sk.contains("inverseBindMatrices")) {
-            copy["inverseBindMatrices"] = s.accessor_map[sk["inverseBindMatrices"].get<std::uint64_t>()];
+            copy["inverseBindMatrices"] =
+                s.accessor_map[sk["inverseBindMatrices"].get<std::uint64_t>()];
         }
         out.skins.push_back(std::move(copy));
         skin_at[skin] = out.skins.size() - 1;
@@ -858,7 +955,8 @@ Result<std::vector<int>> MergedModel::Instantiate(GltfBuilder& out, const Export
         }
         if (copy.contains("extensions") && copy["extensions"].contains("KHR_lights_punctual")) {
             Json& l = copy["extensions"]["KHR_lights_punctual"];
-            l["light"] = s.light_base + n["extensions"]["KHR_lights_punctual"]["light"].get<std::uint64_t>();
+            l["light"] =
+                s.light_base + n["extensions"]["KHR_lights_punctual"]["light"].get<std::uint64_t>();
         }
         out.nodes.push_back(std::move(copy));
     }

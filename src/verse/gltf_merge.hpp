@@ -22,10 +22,10 @@ namespace beacon::verse {
 
 /// Bounds of the whole export (on top of each model's upload limits).
 struct ExportLimits {
-    AssetLimits assets;                       // each model is re-inspected with these
-    std::uint64_t max_bytes = 1ULL << 30;     // the BIN chunk (GLB lengths are 32-bit)
-    std::size_t max_nodes = 100'000;          // document nodes + every model instance's nodes
-    std::size_t max_models = 200;             // distinct models merged
+    AssetLimits assets;                    // each model is re-inspected with these
+    std::uint64_t max_bytes = 1ULL << 30;  // the BIN chunk (GLB lengths are 32-bit)
+    std::size_t max_nodes = 100'000;       // document nodes + every model instance's nodes
+    std::size_t max_models = 200;          // distinct models merged
 };
 
 /// The glTF lists of the GLB being written and its BIN chunk. Images are kept once per
