@@ -11,10 +11,14 @@
 #     clock, from the rewritten-segment cache);
 # plus idle resident memory of `beacon serve` and the time from exec to the first /healthz.
 # Usage: bench/api/run.sh [BEACON_BIN]   (default build/src/app/beacon)
+# BENCH_SECONDS: seconds per wrk run (10); BENCH_ROWS: only these rows, e.g. "live" or
+# "media live"; BENCH_REPEAT: runs of each row, nginx and beacon alternating (1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${1:-build/src/app/beacon}
 DUR=${BENCH_SECONDS:-10}
+ONLY=${BENCH_ROWS:-}
+REPEAT=${BENCH_REPEAT:-1}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 load0=$(cut -d" " -f1-3 /proc/loadavg)
@@ -101,10 +105,21 @@ rows=(
   "media|$seg|http://127.0.0.1:$port$seg|$auth"
   "live|/live.ts|$live_url|"
 )
-for row in "${rows[@]}"; do
-  IFS='|' read -r name npath burl bhdr <<<"$row"
-  wrk_run "http://127.0.0.1:$nport$npath" >"$work/nginx-$name.txt"
-  wrk_run "$burl" "$bhdr" >"$work/beacon-$name.txt"
+if [ -n "$ONLY" ]; then
+  kept=()
+  for row in "${rows[@]}"; do
+    case " $ONLY " in *" ${row%%|*} "*) kept+=("$row");; esac
+  done
+  rows=("${kept[@]}")
+fi
+for ((run = 1; run <= REPEAT; run++)); do
+  for row in "${rows[@]}"; do
+    IFS='|' read -r name npath burl bhdr <<<"$row"
+    sfx=$([ "$run" -gt 1 ] && echo ".$run" || true)
+    wrk_run "http://127.0.0.1:$nport$npath" >"$work/nginx-$name.txt$sfx"
+    wrk_run "$burl" "$bhdr" >"$work/beacon-$name.txt$sfx"
+    echo "run $run $name: load $(cut -d" " -f1 /proc/loadavg)" >"$work/load-$name.txt$sfx"
+  done
 done
 nginx -c "$work/nginx.conf" -p "$work" -s stop || true
 
@@ -118,8 +133,8 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}'
 echo "start-up to first /healthz: ${startup_ms} ms"
 echo "idle RSS of beacon serve: $((rss_kb / 1024)) MiB ($rss_kb kB)"
 echo "wrk 2 threads, 64 connections, ${DUR}s per target; nginx 2 workers, sendfile, same bytes"
-echo "| request | beacon | nginx | ratio |"
-echo "|---|---|---|---|"
+echo "| request | beacon | nginx | ratio | run, load |"
+echo "|---|---|---|---|---|"
 describe() {
   case $1 in
     healthz) echo "GET /healthz ($(size "$work/www/healthz.json") B)";;
@@ -129,10 +144,13 @@ describe() {
     live) echo "GET /live/<slug>/${live_seg%%\?*} ($(size "$work/www/live.ts") B)";;
   esac
 }
-for row in "${rows[@]}"; do
-  name=${row%%|*}
-  b="$work/beacon-$name.txt"; n="$work/nginx-$name.txt"
-  echo "| $(describe "$name") | $(rps "$b") req/s, p99 $(p99 "$b"), $(xfer "$b")/s, non-2xx $(non2xx "$b") |" \
-       "$(rps "$n") req/s, p99 $(p99 "$n"), non-2xx $(non2xx "$n") |" \
-       "$(python3 -c "print(f'{$(rps "$b")/$(rps "$n"):.2f}')") |"
+for ((run = 1; run <= REPEAT; run++)); do
+  sfx=$([ "$run" -gt 1 ] && echo ".$run" || true)
+  for row in "${rows[@]}"; do
+    name=${row%%|*}
+    b="$work/beacon-$name.txt$sfx"; n="$work/nginx-$name.txt$sfx"
+    echo "| $(describe "$name") | $(rps "$b") req/s, p99 $(p99 "$b"), $(xfer "$b")/s, non-2xx $(non2xx "$b") |" \
+         "$(rps "$n") req/s, p99 $(p99 "$n"), non-2xx $(non2xx "$n") |" \
+         "$(python3 -c "print(f'{$(rps "$b")/$(rps "$n"):.2f}')") | $(cut -d" " -f2- "$work/load-$name.txt$sfx") |"
+  done
 done

@@ -256,13 +256,11 @@ std::optional<Reply> Api::LiveFast(Request& req) {
     r.body = std::move(lr->body);
     r.shared_body = std::move(lr->shared_body);
     if (lr->shared_file) {
-        // Its own descriptor of the cached file, sent with sendfile; out of descriptors, the
-        // long way answers instead.
-        FileDescriptor fd(lr->shared_file->Dup());
-        if (!fd.valid()) return std::nullopt;
-        r.file = std::move(fd);
+        // The cached file itself, sent with sendfile from the cache's descriptor (kept open
+        // by the shared pointer until the reply is written).
         r.file_offset = 0;
         r.file_length = lr->shared_file->size();
+        r.shared_file = std::move(lr->shared_file);
     }
     if (!lr->cache_control.empty()) r.AddHeader("Cache-Control", lr->cache_control);
     return r;

@@ -10,6 +10,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "core/mem_file.hpp"
 #include "server/body_chunk.hpp"
 #include "server/router.hpp"
 
@@ -85,6 +86,10 @@ struct Reply {
     FileDescriptor file;  // when valid: send [file_offset, file_offset + file_length) as the body
     std::uint64_t file_offset = 0;
     std::uint64_t file_length = 0;
+    /// When set (and `file` is not): the body is [file_offset, file_offset + file_length) of
+    /// this in-memory file shared with a cache, sent from the cache's own descriptor (sendfile
+    /// and pread take explicit offsets): no dup and close per request.
+    std::shared_ptr<const core::MemFile> shared_file;
     bool close = false;  // close the connection after this reply
     /// When set (status 200): an endless body with no length, sent until `stream` says end or
     /// the client goes away, then the connection closes. Called on the blocking pool, once per

@@ -48,6 +48,11 @@ public:
         std::string pattern;  // as registered
         std::vector<PatternSegment> parsed;
         Handler handler;
+        // Cheap checks before MatchPattern (set by Add): a path with another number of
+        // segments, or another first segment, cannot match.
+        bool rest = false;             // ends with {name+}: at least parsed.size() segments
+        std::string first_literal;     // the first segment when it is a plain literal
+        bool first_is_literal = false;
     };
 
     /// Registers a route. Returns false when the pattern is malformed or already registered for
@@ -58,8 +63,14 @@ public:
         for (const auto& r : routes_) {
             if (r.method == method && r.pattern == pattern) return false;
         }
-        routes_.push_back(Route{std::move(method), std::move(pattern), std::move(*parsed),
-                                std::move(handler)});
+        Route route{std::move(method), std::move(pattern), std::move(*parsed), std::move(handler)};
+        route.rest = !route.parsed.empty() && route.parsed.back().rest;
+        if (!route.parsed.empty() && route.parsed.front().name.empty() &&
+            !route.parsed.front().rest) {
+            route.first_is_literal = true;
+            route.first_literal = route.parsed.front().prefix;
+        }
+        routes_.push_back(std::move(route));
         return true;
     }
 
@@ -75,6 +86,12 @@ public:
         Match m;
         int best = -1;
         for (const auto& r : routes_) {
+            if (r.rest ? segments.size() < r.parsed.size() : segments.size() != r.parsed.size()) {
+                continue;
+            }
+            if (r.first_is_literal && (segments.empty() || segments.front() != r.first_literal)) {
+                continue;
+            }
             PathParams params;
             int score = MatchPattern(r.parsed, segments, params);
             if (score < 0) continue;

@@ -160,10 +160,13 @@ asio::awaitable<bool> Server::Impl::WriteReply(Stream& stream, unsigned version,
         reply.AddHeader("Strict-Transport-Security", "max-age=31536000");
     }
     if (reply.stream && reply.status == 200) co_return co_await WriteStream(stream, version, head, reply);
-    if (reply.file.valid() && reply.status != 304) {
+    const int body_fd = reply.file.valid() ? reply.file.get()
+                        : reply.shared_file ? reply.shared_file->fd()
+                                            : -1;
+    if (body_fd >= 0 && reply.status != 304) {
         std::string h = HeadOf(reply, version, keep_alive, true, reply.file_length, true);
         if constexpr (kTls) {
-            co_return co_await WriteFileTls(stream, h, head ? -1 : reply.file.get(),
+            co_return co_await WriteFileTls(stream, h, head ? -1 : body_fd,
                                             reply.file_offset, head ? 0 : reply.file_length);
         } else {
             // Headers held back (MSG_MORE) so that they leave in one segment with the file's
@@ -171,8 +174,7 @@ asio::awaitable<bool> Server::Impl::WriteReply(Stream& stream, unsigned version,
             bool ok = co_await WriteAll(stream, h, {}, !head && reply.file_length > 0);
             if (!ok) co_return false;
             if (head) co_return true;
-            co_return co_await SendFile(stream, reply.file.get(), reply.file_offset,
-                                        reply.file_length);
+            co_return co_await SendFile(stream, body_fd, reply.file_offset, reply.file_length);
         }
     }
     bool no_body = reply.status == 204 || reply.status == 304 || reply.status < 200;
@@ -363,8 +365,9 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, int fd, const std::str
         SetIdle(fd, false);
         const std::string too_large_code = "too_large";
         std::size_t body_limit = api_.MaxBodyLimit();
-        if (!ec) {
-            // Routes of other modules (uploads) may take larger bodies than the API's.
+        if (!ec && !parser.is_done()) {
+            // Routes of other modules (uploads) may take larger bodies than the API's (a
+            // request without a body needs no route lookup here).
             body_limit = api_.BodyLimitFor(parser.get().method_string(), parser.get().target());
             parser.body_limit(body_limit);
         }
