@@ -23,6 +23,7 @@ import time
 import urllib.request
 import json
 import re
+import resource
 import sqlite3
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -59,12 +60,19 @@ def config(work, hosts, name, workers, concurrency):
     return path
 
 
+last_cpu = 0.0  # CPU seconds of the last run (beacon and its ffmpeg children)
+
+
 def run(beacon, args, work, name):
     env = {"PATH": os.environ["PATH"], "HOME": work}
+    global last_cpu
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     r = subprocess.run([beacon, "generate", "--data", os.path.join(work, name)] + args, env=env,
                        capture_output=True, text=True, timeout=1800)
     dt = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    last_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if r.returncode != 0:
         raise RuntimeError(f"{name} failed: {r.stderr[-800:]}")
     return dt
@@ -129,12 +137,17 @@ def main():
             before = [stats(u)["images"] for u in (u1, u2)]
             batch = run(beacon, ["--batch", listing, "--duration", "3"] + common +
                         ["--config", config(work, [u1, u2], "batch", a.workers, a.concurrency)], work, "batch")
+            batch_cpu = last_cpu
             after = [stats(u)["images"] for u in (u1, u2)]
             pictures = 20 * PICTURE_S / 2
             bound = pictures + t1
             print(f"20-job batch on 2 hosts: {batch:.1f} s; one 1-scene job without picture time T1 = {t1:.1f} s; "
                   f"bound = {pictures:.0f} + {t1:.1f} = {bound:.1f} s; ratio {batch / bound:.2f} (goal <= 1.1); "
                   f"pictures per host {[x - y for x, y in zip(after, before)]}; load {load()}", flush=True)
+            cpu_bound = max(pictures, batch_cpu / os.cpu_count()) + t1
+            print(f"  CPU: the batch used {batch_cpu:.1f} CPU-s (beacon, flite, ffmpeg); with all {os.cpu_count()} "
+                  f"cores free it needs >= {batch_cpu / os.cpu_count():.1f} s; bound with CPU = "
+                  f"{cpu_bound:.1f} s, ratio {batch / cpu_bound:.2f}", flush=True)
             print(f"  stages summed over the 20 jobs: {stages(work, 'batch')}; one job (T1): {stages(work, 'calib')}",
                   flush=True)
     finally:
