@@ -374,6 +374,17 @@ TEST(VerseExport, AnExportedWorldReimportsAsAModelWithItsTransformsAndLights) {
     }
 }
 
+TEST(VerseExport, TheGlbSizeIsBounded) {
+    std::string model = TexturedModel();
+    std::string hash = Sha256Hex(model);
+    ExportLimits small;
+    small.max_bytes = 64;  // the model's vertex data alone is more
+    auto glb = ExportGlb(WorldWithModel(hash), Serve(hash, model), small);
+    ASSERT_FALSE(glb.ok());
+    EXPECT_EQ(glb.error().code, core::ErrorCode::kTooLarge);
+    EXPECT_NE(glb.error().message.find("larger than 64 bytes"), std::string::npos) << glb.error().message;
+}
+
 TEST(VerseExport, AMissingModelIsAnErrorAndNoSourceLeavesAnEmptyNode) {
     std::string model = TexturedModel();
     std::string hash = Sha256Hex(model);

@@ -23,7 +23,7 @@ namespace beacon::verse {
 /// Bounds of the whole export (on top of each model's upload limits).
 struct ExportLimits {
     AssetLimits assets;                    // each model is re-inspected with these
-    std::uint64_t max_bytes = 1ULL << 30;  // the BIN chunk (GLB lengths are 32-bit)
+    std::uint64_t max_bytes = 512ULL << 20;  // the BIN chunk, held in memory while writing
     std::size_t max_nodes = 100'000;       // document nodes + every model instance's nodes
     std::size_t max_models = 200;          // distinct models merged
 };
