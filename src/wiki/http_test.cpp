@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/database.hpp"
 #include "tests/support/spec_modules.hpp"
 #include <unistd.h>
 
