@@ -248,6 +248,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     } else {
         std::cerr << "beacon: signed access tokens off: " << access_tokens.error().message << "\n";
     }
+    if (ops) ops->WatchPools(*rt.engines);
     auto arcade = ArcadeWiring::Open(rt.cfg);
     if (!arcade.ok()) return std::cerr << "beacon: arcade: " << arcade.error().message << "\n", 1;
     if (*arcade) (*arcade)->AddStudioRoutes(deps);
