@@ -13,11 +13,12 @@ constexpr const char* kSecretName = "access_token_keys";
 
 core::Result<std::unique_ptr<server::AccessTokens>> OpenAccessTokens(const config::Config& cfg) {
     if (!cfg.database.url.empty()) {
-        return core::Error::Invalid("signed access tokens keep their refresh families in "
-                                    "beacon.db, and this server runs on PostgreSQL");
+        return core::Error::Invalid(
+            "signed access tokens keep their refresh families in "
+            "beacon.db, and this server runs on PostgreSQL");
     }
-    auto secrets = std::make_shared<ops::SecretStore>(cfg.data_dir / "secrets.json",
-                                                      SecretKeyFile(cfg));
+    auto secrets =
+        std::make_shared<ops::SecretStore>(cfg.data_dir / "secrets.json", SecretKeyFile(cfg));
     const auto now = core::NowMillis();
     BEACON_TRY(stored, secrets->Get(kSecretName));
     server::SigningKeyRing ring;

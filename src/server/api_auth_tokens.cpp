@@ -60,8 +60,8 @@ Reply Api::AuthToken(Request& req) {
                      "signed access tokens are made from a session or an API token, not from "
                      "another signed token (use POST /api/v1/auth/refresh)");
     }
-    auto issued = deps_.access_tokens->Issue(req.who.user_id, source, name->value_or(""),
-                                             core::NowMillis());
+    auto issued =
+        deps_.access_tokens->Issue(req.who.user_id, source, name->value_or(""), core::NowMillis());
     if (!issued.ok()) return Error(issued.error());
     return Json(200, IssuedJson(*issued));
 }
@@ -109,8 +109,9 @@ Reply Api::AuthRevoke(Request& req) {
     if (!who.ok()) return Error(who.error());
     req.who = std::move(*who);
     if (!req.who.authenticated()) {
-        return Error(core::Error{core::ErrorCode::kUnauthorized,
-                                 "sign in first (session cookie or Authorization: Bearer <token>)"});
+        return Error(
+            core::Error{core::ErrorCode::kUnauthorized,
+                        "sign in first (session cookie or Authorization: Bearer <token>)"});
     }
     if (req.who.via == Identity::Via::kSession) {
         std::string csrf = req.Header("X-CSRF-Token");
@@ -137,13 +138,13 @@ Reply Api::AuthTokenFamilies(Request& req) {
     if (!list.ok()) return Error(list.error());
     core::Json items = core::Json::array();
     for (const auto& f : *list) {
-        items.push_back({{"family", f.id},
-                         {"name", f.name},
-                         {"source", f.source.kind == FamilySource::Kind::kSession ? "session"
-                                                                                   : "api_token"},
-                         {"current", f.id == req.who.access_family},
-                         {"created_at", core::FormatTimestamp(f.created_ms)},
-                         {"expires_at", core::FormatTimestamp(f.expires_ms)}});
+        items.push_back(
+            {{"family", f.id},
+             {"name", f.name},
+             {"source", f.source.kind == FamilySource::Kind::kSession ? "session" : "api_token"},
+             {"current", f.id == req.who.access_family},
+             {"created_at", core::FormatTimestamp(f.created_ms)},
+             {"expires_at", core::FormatTimestamp(f.expires_ms)}});
     }
     return Json(200, {{"items", items}});
 }
@@ -158,7 +159,8 @@ Reply Api::AuthKeys(Request&) {
 
 Reply Api::AuthRotateKey(Request&) {
     if (!deps_.access_tokens) return NotEnabled();
-    if (auto s = deps_.access_tokens->RotateKey(core::NowMillis()); !s.ok()) return Error(s.error());
+    if (auto s = deps_.access_tokens->RotateKey(core::NowMillis()); !s.ok())
+        return Error(s.error());
     return Json(200, deps_.access_tokens->PublicKeys(core::NowMillis()));
 }
 

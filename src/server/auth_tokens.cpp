@@ -63,8 +63,10 @@ void Le64(std::string& out, std::uint64_t n) {
 std::optional<std::int64_t> ParseStamp(const std::string& s) {
     int y, mo, d, h, mi, sec, ms;
     char z = 0;
-    if (s.size() != 24 || std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h,
-                                      &mi, &sec, &ms, &z) != 8 || z != 'Z') {
+    if (s.size() != 24 ||
+        std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &sec, &ms,
+                    &z) != 8 ||
+        z != 'Z') {
         return std::nullopt;
     }
     std::tm tm{};
@@ -77,7 +79,9 @@ std::optional<std::int64_t> ParseStamp(const std::string& s) {
     return static_cast<std::int64_t>(timegm(&tm)) * 1000 + ms;
 }
 
-Error Refused(std::string message) { return Error{core::ErrorCode::kUnauthorized, std::move(message)}; }
+Error Refused(std::string message) {
+    return Error{core::ErrorCode::kUnauthorized, std::move(message)};
+}
 
 }  // namespace
 
@@ -99,8 +103,8 @@ std::string PasetoSignV4Public(std::string_view message, std::string_view footer
     (void)SodiumReady();
     std::string m2 = PasetoPae({kHeader, message, footer, implicit_assertion});
     unsigned char sig[crypto_sign_BYTES];
-    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(m2.data()),
-                         m2.size(), secret_key.data());
+    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(m2.data()), m2.size(),
+                         secret_key.data());
     std::string body(message);
     body.append(reinterpret_cast<const char*>(sig), sizeof sig);
     std::string token = std::string(kHeader) + B64(body);
@@ -212,7 +216,8 @@ core::Result<SigningKeyRing> SigningKeyRing::FromJson(const Json& j) {
         k.retired_ms = e.value("retired_ms", std::int64_t{0});
         r.keys_.push_back(std::move(k));
     }
-    if (r.keys_.front().retired_ms != 0) return Error::Invalid("signing keys: the first is retired");
+    if (r.keys_.front().retired_ms != 0)
+        return Error::Invalid("signing keys: the first is retired");
     return r;
 }
 
@@ -309,8 +314,8 @@ public:
         Family f;
         f.id = st.Text(0);
         f.user_id = st.Int(1);
-        f.source.kind = st.Text(2) == "session" ? FamilySource::Kind::kSession
-                                                : FamilySource::Kind::kApiToken;
+        f.source.kind =
+            st.Text(2) == "session" ? FamilySource::Kind::kSession : FamilySource::Kind::kApiToken;
         f.source.ref = st.Text(3);
         f.name = st.Text(4);
         f.created_ms = st.Int(5);
@@ -322,8 +327,8 @@ public:
         "id, user_id, source_kind, source_ref, name, created_ms, expires_ms, revoked_ms";
     core::Result<Family> GetFamily(const std::string& id) override {
         std::lock_guard lock(conn.mu);
-        sql::Statement st(conn, std::string("SELECT ") + kFamilyCols +
-                                    " FROM auth_token_families WHERE id = ?");
+        sql::Statement st(
+            conn, std::string("SELECT ") + kFamilyCols + " FROM auth_token_families WHERE id = ?");
         st.Bind(1, id);
         BEACON_TRY(row, st.Step());
         if (!row) return Error::NotFound("no such token family");
@@ -415,9 +420,10 @@ public:
     }
     core::Status SetEpoch(std::int64_t user_id, std::int64_t not_before_ms) override {
         std::lock_guard lock(conn.mu);
-        sql::Statement st(conn,
-                          "INSERT INTO auth_token_epochs (user_id, not_before_ms) VALUES (?, ?) "
-                          "ON CONFLICT(user_id) DO UPDATE SET not_before_ms = excluded.not_before_ms");
+        sql::Statement st(
+            conn,
+            "INSERT INTO auth_token_epochs (user_id, not_before_ms) VALUES (?, ?) "
+            "ON CONFLICT(user_id) DO UPDATE SET not_before_ms = excluded.not_before_ms");
         st.Bind(1, user_id).Bind(2, not_before_ms);
         return st.Run();
     }
@@ -487,15 +493,15 @@ void AccessTokens::RememberRevoked(const std::vector<std::string>& families, std
 }
 
 core::Result<IssuedTokens> AccessTokens::Mint(std::int64_t user_id, const std::string& family,
-                                              std::int64_t family_expires_ms,
-                                              std::int64_t now_ms) {
+                                              std::int64_t family_expires_ms, std::int64_t now_ms) {
     const auto ttl_ms = std::chrono::milliseconds(options_.access_ttl).count();
     IssuedTokens out;
     out.family = family;
     out.refresh_token = std::string(kRefreshPrefix) + RandomToken(32);
     out.refresh_expires_ms = std::min<std::int64_t>(
         family_expires_ms,
-        now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(options_.refresh_idle_ttl).count());
+        now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(options_.refresh_idle_ttl)
+                     .count());
     BEACON_CHECK(store_->AddToken(HashToken(out.refresh_token),
                                   RefreshStore::Token{family, out.refresh_expires_ms, 0}));
     Json claims{{"sub", std::to_string(user_id)},
@@ -505,8 +511,8 @@ core::Result<IssuedTokens> AccessTokens::Mint(std::int64_t user_id, const std::s
                 {"fam", family}};
     std::lock_guard lock(mu_);
     const auto& key = keys_.current();
-    out.access_token = PasetoSignV4Public(claims.dump(), Json{{"kid", key.kid}}.dump(), kImplicit,
-                                          key.secret);
+    out.access_token =
+        PasetoSignV4Public(claims.dump(), Json{{"kid", key.kid}}.dump(), kImplicit, key.secret);
     out.expires_in_s = ttl_ms / 1000;
     return out;
 }
@@ -549,8 +555,9 @@ core::Result<IssuedTokens> AccessTokens::Refresh(std::string_view refresh_token,
         // so all of it goes.
         BEACON_TRY(ids, store_->RevokeFamilies(f.user_id, f.id, nullptr, now_ms));
         RememberRevoked(ids, now_ms);
-        return Refused("this refresh token was already used; every token of its sign-in was "
-                       "revoked (sign in again)");
+        return Refused(
+            "this refresh token was already used; every token of its sign-in was "
+            "revoked (sign in again)");
     }
     return Mint(f.user_id, f.id, f.expires_ms, now_ms);
 }

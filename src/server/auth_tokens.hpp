@@ -131,9 +131,9 @@ core::Result<std::unique_ptr<RefreshStore>> OpenRefreshStore(const std::filesyst
 // ---- the service ----------------------------------------------------------------------------
 
 struct AccessTokenOptions {
-    std::chrono::seconds access_ttl{15 * 60};           // an access token's lifetime
-    std::chrono::hours family_ttl{24 * 30};             // a refresh family's absolute lifetime
-    std::chrono::hours refresh_idle_ttl{24 * 14};       // a refresh token unused this long expires
+    std::chrono::seconds access_ttl{15 * 60};      // an access token's lifetime
+    std::chrono::hours family_ttl{24 * 30};        // a refresh family's absolute lifetime
+    std::chrono::hours refresh_idle_ttl{24 * 14};  // a refresh token unused this long expires
 };
 
 /// What POST /auth/token and /auth/refresh answer. Secrets: never log them.
@@ -203,7 +203,8 @@ private:
     std::function<core::Status(const SigningKeyRing&)> save_keys_;
     mutable std::mutex mu_;  // keys_, epochs_, revoked_
     SigningKeyRing keys_;
-    std::unordered_map<std::int64_t, std::int64_t> epochs_;  // user -> tokens issued before are void
+    std::unordered_map<std::int64_t, std::int64_t>
+        epochs_;  // user -> tokens issued before are void
     std::unordered_map<std::string, std::int64_t> revoked_;  // family -> when revoked
     std::mutex write_mu_;  // one refresh/revocation at a time (spend + mint is one step)
 };

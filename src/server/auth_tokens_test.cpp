@@ -26,8 +26,7 @@ const char* kSecret =
     "b4cbfb43df4ce210727d953e4a713307fa19bb7d9f85041438d9e11b942a3774"
     "1eb9dbbbbc047c03fd70604e0071f0987e16b28b757225c11f00415d0e20b1a2";
 const char* kPublic = "1eb9dbbbbc047c03fd70604e0071f0987e16b28b757225c11f00415d0e20b1a2";
-const char* kMessage =
-    R"({"data":"this is a signed message","exp":"2022-01-01T00:00:00+00:00"})";
+const char* kMessage = R"({"data":"this is a signed message","exp":"2022-01-01T00:00:00+00:00"})";
 const char* kFooter = R"({"kid":"zVhMiPBP9fRf2snEcT7gFTioeA9COcNy9DfgL1W60haN"})";
 
 TEST(Paseto, MatchesTheV4PublicTestVectors) {
@@ -38,16 +37,22 @@ TEST(Paseto, MatchesTheV4PublicTestVectors) {
     };
     const Vector vectors[] = {
         {"", "",
-         "v4.public.eyJkYXRhIjoidGhpcyBpcyBhIHNpZ25lZCBtZXNzYWdlIiwiZXhwIjoiMjAyMi0wMS0wMVQwMDowMDow"
-         "MCswMDowMCJ9bg_XBBzds8lTZShVlwwKSgeKpLT3yukTw6JUz3W4h_ExsQV-P0V54zemZDcAxFaSeef1QlXEFtkqxT1"
+         "v4.public."
+         "eyJkYXRhIjoidGhpcyBpcyBhIHNpZ25lZCBtZXNzYWdlIiwiZXhwIjoiMjAyMi0wMS0wMVQwMDowMDow"
+         "MCswMDowMCJ9bg_XBBzds8lTZShVlwwKSgeKpLT3yukTw6JUz3W4h_ExsQV-"
+         "P0V54zemZDcAxFaSeef1QlXEFtkqxT1"
          "ciiQEDA"},
         {kFooter, "",
-         "v4.public.eyJkYXRhIjoidGhpcyBpcyBhIHNpZ25lZCBtZXNzYWdlIiwiZXhwIjoiMjAyMi0wMS0wMVQwMDowMDow"
-         "MCswMDowMCJ9v3Jt8mx_TdM2ceTGoqwrh4yDFn0XsHvvV_D0DtwQxVrJEBMl0F2caAdgnpKlt4p7xBnx1HcO-SPo8FP"
+         "v4.public."
+         "eyJkYXRhIjoidGhpcyBpcyBhIHNpZ25lZCBtZXNzYWdlIiwiZXhwIjoiMjAyMi0wMS0wMVQwMDowMDow"
+         "MCswMDowMCJ9v3Jt8mx_TdM2ceTGoqwrh4yDFn0XsHvvV_D0DtwQxVrJEBMl0F2caAdgnpKlt4p7xBnx1HcO-"
+         "SPo8FP"
          "p214HDw.eyJraWQiOiJ6VmhNaVBCUDlmUmYyc25FY1Q3Z0ZUaW9lQTlDT2NOeTlEZmdMMVc2MGhhTiJ9"},
         {kFooter, R"({"test-vector":"4-S-3"})",
-         "v4.public.eyJkYXRhIjoidGhpcyBpcyBhIHNpZ25lZCBtZXNzYWdlIiwiZXhwIjoiMjAyMi0wMS0wMVQwMDowMDow"
-         "MCswMDowMCJ9NPWciuD3d0o5eXJXG5pJy-DiVEoyPYWs1YSTwWHNJq6DZD3je5gf-0M4JR9ipdUSJbIovzmBECeaWma"
+         "v4.public."
+         "eyJkYXRhIjoidGhpcyBpcyBhIHNpZ25lZCBtZXNzYWdlIiwiZXhwIjoiMjAyMi0wMS0wMVQwMDowMDow"
+         "MCswMDowMCJ9NPWciuD3d0o5eXJXG5pJy-DiVEoyPYWs1YSTwWHNJq6DZD3je5gf-"
+         "0M4JR9ipdUSJbIovzmBECeaWma"
          "qcaP0DQ.eyJraWQiOiJ6VmhNaVBCUDlmUmYyc25FY1Q3Z0ZUaW9lQTlDT2NOeTlEZmdMMVc2MGhhTiJ9"},
     };
     for (const auto& v : vectors) {
@@ -90,12 +95,11 @@ struct Service {
     void Open(std::optional<SigningKeyRing> ring = std::nullopt) {
         auto store = OpenRefreshStore(file);
         EXPECT_TRUE(store.ok()) << store.error().message;
-        tokens = std::make_unique<AccessTokens>(
-            ring ? *ring : SigningKeyRing::Generate(kT0), std::move(*store),
-            [this](const SigningKeyRing&) {
-                ++saves;
-                return core::Status{};
-            });
+        tokens = std::make_unique<AccessTokens>(ring ? *ring : SigningKeyRing::Generate(kT0),
+                                                std::move(*store), [this](const SigningKeyRing&) {
+                                                    ++saves;
+                                                    return core::Status{};
+                                                });
         EXPECT_TRUE(tokens->Load(kT0).ok());
     }
     static constexpr std::int64_t kT0 = 1'800'000'000'000;

@@ -138,7 +138,8 @@ TEST_F(SignedTokenTest, RevocationTakesEffectOnTheNextRequest) {
     auto a = Issue(opaque);
     auto b = Issue(opaque);
     // Signing out a client with only its refresh token (no access token needed).
-    auto out = Call("POST", "/api/v1/auth/revoke", Json{{"refresh_token", a["refresh_token"]}}.dump());
+    auto out =
+        Call("POST", "/api/v1/auth/revoke", Json{{"refresh_token", a["refresh_token"]}}.dump());
     ASSERT_EQ(out.status, 200u) << out.body;
     EXPECT_EQ(Get("/api/v1/jobs", As(a["access_token"])).status, 401u);
     EXPECT_EQ(Get("/api/v1/jobs", As(b["access_token"])).status, 200u);
@@ -149,8 +150,9 @@ TEST_F(SignedTokenTest, RevocationTakesEffectOnTheNextRequest) {
     EXPECT_EQ(families.Json()["items"][0]["name"], "deploy script");
     // One family by id, then everything of the account.
     auto c = Issue(opaque);
-    EXPECT_EQ(Call("POST", "/api/v1/auth/revoke", Json{{"family", c["family"]}}.dump(), opaque).status,
-              200u);
+    EXPECT_EQ(
+        Call("POST", "/api/v1/auth/revoke", Json{{"family", c["family"]}}.dump(), opaque).status,
+        200u);
     EXPECT_EQ(Get("/api/v1/content", As(c["access_token"])).status, 401u);
     EXPECT_EQ(Get("/api/v1/content", As(b["access_token"])).status, 200u);
     EXPECT_EQ(Call("POST", "/api/v1/auth/revoke", R"({"all":true})", As(b["access_token"])).status,

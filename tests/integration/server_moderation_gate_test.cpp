@@ -74,8 +74,8 @@ TEST_F(ModerationGateTest, AContentSlotInAChannelScheduleNeedsTheSameConfirmatio
     EXPECT_EQ(Done(), std::vector<std::string>{"publish " + std::to_string(item)});  // audit
 
     // The same slot again (e.g. renaming the channel with the schedule resent) asks nothing new.
-    auto again = Call("PATCH", path,
-                      R"({"title":"Late evenings","scheduled_slots":[)" + slot + "]}", h);
+    auto again =
+        Call("PATCH", path, R"({"title":"Late evenings","scheduled_slots":[)" + slot + "]}", h);
     EXPECT_EQ(again.status, 200u) << again.body;
     EXPECT_EQ(Asked().size(), 2u);
 }
