@@ -374,6 +374,44 @@ TEST(VerseExport, AnExportedWorldReimportsAsAModelWithItsTransformsAndLights) {
     }
 }
 
+TEST(VerseExport, AnimationChannelsCountTowardsTheCopyBound) {
+    // One node and 20,000 animation channels on it: fine once, 200,000 channels placed 10 times
+    // (over a bound of 100,000 here; 500,000 by default).
+    std::string bin;
+    Append<float>(bin, {0, 1});
+    Append<float>(bin, {0, 0, 0, 1, 1, 1});
+    Json channels = Json::array();
+    for (int i = 0; i < 20'000; ++i) channels.push_back({{"sampler", 0}, {"target", {{"node", 0}, {"path", "translation"}}}});
+    Json g = {{"asset", {{"version", "2.0"}}},
+              {"nodes", {{{"name", "n"}}}},
+              {"animations", {{{"channels", channels},
+                               {"samplers", {{{"input", 0}, {"output", 1}}}}}}},
+              {"accessors", {{{"bufferView", 0}, {"componentType", 5126}, {"count", 2}, {"type", "SCALAR"}},
+                             {{"bufferView", 1}, {"componentType", 5126}, {"count", 2}, {"type", "VEC3"}}}},
+              {"bufferViews", {{{"buffer", 0}, {"byteLength", 8}}, {{"buffer", 0}, {"byteOffset", 8}, {"byteLength", 24}}}},
+              {"buffers", {{{"byteLength", 32}}}}};
+    std::string model = testing::MakeGlb(g.dump(), bin);
+    std::string hash = Sha256Hex(model);
+    auto placing = [&](int placements) {
+        Json doc = *MakeTemplate("empty-stage", "Animated");
+        for (int i = 0; i < placements; ++i) {
+            doc["nodes"].push_back({{"id", "m" + std::to_string(i)}, {"name", "m"}, {"parent", nullptr},
+                                    {"type", "model"}, {"asset", hash}, {"position", {0, 0, 0}},
+                                    {"rotation", {0, 0, 0}}, {"scale", {1, 1, 1}}});
+        }
+        return doc;
+    };
+    ExportLimits limits;
+    limits.max_copied = 100'000;
+    auto glb = ExportGlb(placing(10), Serve(hash, model), limits);
+    ASSERT_FALSE(glb.ok());
+    EXPECT_EQ(glb.error().code, core::ErrorCode::kTooLarge);
+    EXPECT_NE(glb.error().message.find("animation channels"), std::string::npos) << glb.error().message;
+    auto once = ExportGlb(placing(1), Serve(hash, model), limits);
+    ASSERT_TRUE(once.ok()) << once.error().message;
+    EXPECT_EQ(GlbJson(once->bytes)["animations"][0]["channels"].size(), 20'000u);
+}
+
 TEST(VerseExport, TheGlbSizeIsBounded) {
     std::string model = TexturedModel();
     std::string hash = Sha256Hex(model);

@@ -265,6 +265,7 @@ struct MergedModel::State {
     std::uint64_t lights = 0;
     std::vector<std::uint64_t> order;  // the scene's nodes, depth first (instance order)
     std::vector<std::uint64_t> roots;
+    std::size_t per_placement = 0;  // nodes + skin joints + animation channels copied each time
     std::vector<std::string>* warnings = nullptr;
     const ExportLimits* limits = nullptr;
 
@@ -896,6 +897,13 @@ Result<MergedModel> MergedModel::Add(GltfBuilder& out, std::string_view bytes,
             BEACON_CHECK(s->CopyAccessor(outp, out));
         }
     }
+    s->per_placement = s->order.size();
+    for (const auto& skin : s->List("skins")) s->per_placement += skin["joints"].size();
+    for (const auto& a : s->List("animations")) {
+        if (a.is_object() && a.contains("channels") && a["channels"].is_array()) {
+            s->per_placement += a["channels"].size();
+        }
+    }
     return MergedModel(std::move(s));
 }
 
@@ -907,6 +915,13 @@ Result<std::vector<int>> MergedModel::Instantiate(GltfBuilder& out,
                      "export: more than " + std::to_string(limits.max_nodes) +
                          " nodes with every model placed (model " + s.label + ")"};
     }
+    if (out.copied + s.per_placement > limits.max_copied) {
+        return Error{core::ErrorCode::kTooLarge,
+                     "export: more than " + std::to_string(limits.max_copied) +
+                         " nodes, joints and animation channels with every model placed (model " +
+                         s.label + ")"};
+    }
+    out.copied += s.per_placement;
     const Json& nodes = s.List("nodes");
     std::map<std::uint64_t, std::uint64_t> at;  // model node → builder node
     std::uint64_t base = out.nodes.size();

@@ -22,10 +22,11 @@ namespace beacon::verse {
 
 /// Bounds of the whole export (on top of each model's upload limits).
 struct ExportLimits {
-    AssetLimits assets;                    // each model is re-inspected with these
+    AssetLimits assets;                      // each model is re-inspected with these
     std::uint64_t max_bytes = 512ULL << 20;  // the BIN chunk, held in memory while writing
-    std::size_t max_nodes = 100'000;       // document nodes + every model instance's nodes
-    std::size_t max_models = 200;          // distinct models merged
+    std::size_t max_nodes = 100'000;         // document nodes + every model instance's nodes
+    std::size_t max_copied = 500'000;        // nodes, joints, animation channels of all placements
+    std::size_t max_models = 200;            // distinct models merged
 };
 
 /// The glTF lists of the GLB being written and its BIN chunk. Images are kept once per
@@ -46,6 +47,7 @@ struct GltfBuilder {
     Json nodes = Json::array();
     std::set<std::string> extensions_used;
     std::set<std::string> extensions_required;
+    std::size_t copied = 0;  // per-placement items copied so far (see ExportLimits::max_copied)
 
     /// Appends bytes (4-byte aligned) as a buffer view; target 0 and stride 0 are left out.
     int View(std::string_view bytes, int target = 0, std::uint64_t stride = 0);
