@@ -19,20 +19,30 @@ using namespace planner_text;  // the planner's text rules (planner_text.hpp)
 
 namespace {
 
-const std::array<const char*, 6> kClosingLines = {
-    "And so the moment passes.", "Then all is quiet again.", "The scene fades, but it stays with us.",
-    "And the story rests here, for now.", "It ends as softly as it began.", "Hold on to this light."};
+const std::array<const char*, 6> kClosingLines = {"And so the moment passes.",
+                                                  "Then all is quiet again.",
+                                                  "The scene fades, but it stays with us.",
+                                                  "And the story rests here, for now.",
+                                                  "It ends as softly as it began.",
+                                                  "Hold on to this light."};
 
-const std::array<const char*, 12> kBridgeLines = {
-    "Look closer.", "Every detail matters here.", "Time seems to slow.",
-    "Something is about to change.", "Stay with it a moment.", "Here the story turns.",
-    "Nothing here is by chance.", "The world holds its breath.", "Listen to the quiet.",
-    "Small things tell the story.", "The moment stretches.", "Keep watching."};
+const std::array<const char*, 12> kBridgeLines = {"Look closer.",
+                                                  "Every detail matters here.",
+                                                  "Time seems to slow.",
+                                                  "Something is about to change.",
+                                                  "Stay with it a moment.",
+                                                  "Here the story turns.",
+                                                  "Nothing here is by chance.",
+                                                  "The world holds its breath.",
+                                                  "Listen to the quiet.",
+                                                  "Small things tell the story.",
+                                                  "The moment stretches.",
+                                                  "Keep watching."};
 
 /// How a repeated subject is shown again: clauses after "Medium shot of the robot, ...".
 const std::array<const char*, 6> kDetailClauses = {
-    "as the light shifts",      "in quiet detail",        "as the moment stretches",
-    "as the air grows still",   "from a new angle",       "as the scene breathes"};
+    "as the light shifts",    "in quiet detail",  "as the moment stretches",
+    "as the air grows still", "from a new angle", "as the scene breathes"};
 
 }  // namespace
 
@@ -43,8 +53,14 @@ Json ScriptJsonSchema() {
         {"properties",
          {{"id", {{"type", "integer"}}},
           {"description", {{"type", "string"}}},
-          {"shot_type", {{"type", "string"}, {"enum", {"wide", "medium", "close", "extreme_close", "aerial", "over_the_shoulder"}}}},
-          {"camera", {{"type", "string"}, {"enum", {"static", "slow_pan", "pan_left", "pan_right", "zoom_in", "zoom_out", "tilt_up", "tilt_down", "tracking"}}}},
+          {"shot_type",
+           {{"type", "string"},
+            {"enum", {"wide", "medium", "close", "extreme_close", "aerial", "over_the_shoulder"}}}},
+          {"camera",
+           {{"type", "string"},
+            {"enum",
+             {"static", "slow_pan", "pan_left", "pan_right", "zoom_in", "zoom_out", "tilt_up",
+              "tilt_down", "tracking"}}}},
           {"duration", {{"type", "number"}}},
           {"actions", {{"type", "array"}, {"items", str}}},
           {"lines", {{"type", "array"}, {"items", str}, {"minItems", 1}}}}},
@@ -53,7 +69,8 @@ Json ScriptJsonSchema() {
             {"properties",
              {{"title", str},
               {"description", str},
-              {"scenes", {{"type", "array"}, {"items", scene}, {"minItems", 1}, {"maxItems", kMaxScenes}}}}},
+              {"scenes",
+               {{"type", "array"}, {"items", scene}, {"minItems", 1}, {"maxItems", kMaxScenes}}}}},
             {"required", {"title", "scenes"}}};
 }
 
@@ -63,7 +80,8 @@ void NormalizeDurations(Script& script, double target) {
     for (const auto& s : script.scenes) sum += s.duration;
     double acc = 0;
     for (std::size_t i = 0; i + 1 < script.scenes.size(); ++i) {
-        double d = sum > 0 ? script.scenes[i].duration * target / sum : target / script.scenes.size();
+        double d =
+            sum > 0 ? script.scenes[i].duration * target / sum : target / script.scenes.size();
         d = std::max(0.01, std::round(d * 100.0) / 100.0);
         script.scenes[i].duration = d;
         acc += d;
@@ -179,15 +197,19 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
     }
     std::string palette_phrase;
     if (!palette.empty()) {
-        std::vector<std::string> shown(palette.begin(), palette.begin() + std::min<std::size_t>(palette.size(), 3));
-        palette_phrase = shown.size() == 1 ? shown[0]
-                                           : Join(std::vector<std::string>(shown.begin(), shown.end() - 1), ", ") +
-                                                 " and " + shown.back();
+        std::vector<std::string> shown(palette.begin(),
+                                       palette.begin() + std::min<std::size_t>(palette.size(), 3));
+        palette_phrase =
+            shown.size() == 1
+                ? shown[0]
+                : Join(std::vector<std::string>(shown.begin(), shown.end() - 1), ", ") + " and " +
+                      shown.back();
     }
     const std::string style_lower = Lower(style);
     std::string look;  // ", in emerald and gold tones, noir style"
     if (!palette_phrase.empty()) look += ", in " + palette_phrase + " tones";
-    if (!style_lower.empty() && style_lower != palette_phrase) look += ", " + style_lower + " style";
+    if (!style_lower.empty() && style_lower != palette_phrase)
+        look += ", " + style_lower + " style";
 
     Script script;
     script.title = Trim(req.title);
@@ -198,8 +220,9 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
 
     // "A noir short in 2 scenes about a lighthouse on a stormy coast at dusk."
     {
-        std::string opening = (style_lower.empty() ? std::string("A") : Capitalize(WithArticle(style_lower))) +
-                              " short in " + std::to_string(n) + (n == 1 ? " scene" : " scenes");
+        std::string opening =
+            (style_lower.empty() ? std::string("A") : Capitalize(WithArticle(style_lower))) +
+            " short in " + std::to_string(n) + (n == 1 ? " scene" : " scenes");
         auto np = AsNounPhrase(beats.front());
         if (!np.empty()) {
             np = Tidy(CutTail(std::move(np), 1, 16));
@@ -251,7 +274,8 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
         }
         auto motifs = MotifsIn(Lower(scene_text));
         if (motifs.empty()) motifs = all_motifs;
-        const Motif* motif = motifs.empty() ? nullptr : motifs[static_cast<std::size_t>(i) % motifs.size()];
+        const Motif* motif =
+            motifs.empty() ? nullptr : motifs[static_cast<std::size_t>(i) % motifs.size()];
 
         // Description: what the shot shows, as one grammatical sentence (plus any clause that
         // cannot become a noun phrase as its own sentence).
@@ -283,7 +307,9 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
             if (motif && i % 2 == 0) {
                 sc.description += std::string(", as ") + motif->action;
             } else {
-                sc.description += std::string(", ") + kDetailClauses[(h + static_cast<std::uint64_t>(i)) % kDetailClauses.size()];
+                sc.description +=
+                    std::string(", ") +
+                    kDetailClauses[(h + static_cast<std::uint64_t>(i)) % kDetailClauses.size()];
             }
             sc.description += look + ".";
         }
@@ -297,18 +323,21 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
 
         // Narration sized to the scene: ~2.5 words per second, one or two whole sentences.
         sc.duration = req.duration_target / n;  // normalised below
-        const std::size_t budget =
-            std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(sc.duration * kWordsPerSecond)));
+        const std::size_t budget = std::max<std::size_t>(
+            3, static_cast<std::size_t>(std::lround(sc.duration * kWordsPerSecond)));
         std::vector<std::string> candidates;
         for (auto b : fresh) candidates.push_back(NarrationSentence(beats[b], budget + 1, h + b));
-        for (std::size_t k = 0; k < motifs.size(); ++k) candidates.push_back(motifs[(k + i) % motifs.size()]->line);
+        for (std::size_t k = 0; k < motifs.size(); ++k)
+            candidates.push_back(motifs[(k + i) % motifs.size()]->line);
         if (last) candidates.push_back(kClosingLines[h % kClosingLines.size()]);
         if (fresh.empty() && !first) {
             for (std::size_t k = 0; k < 3; ++k) {
-                candidates.push_back(kBridgeLines[(h + static_cast<std::uint64_t>(i) + k * 5) % kBridgeLines.size()]);
+                candidates.push_back(kBridgeLines[(h + static_cast<std::uint64_t>(i) + k * 5) %
+                                                  kBridgeLines.size()]);
             }
         }
-        if (candidates.empty()) candidates.push_back(NarrationSentence(beats[idx.front()], budget + 1, h));
+        if (candidates.empty())
+            candidates.push_back(NarrationSentence(beats[idx.front()], budget + 1, h));
         std::size_t used = 0;
         for (const auto& c : candidates) {
             if (c.empty() || sc.lines.size() >= 2 || spoken.count(c)) continue;
@@ -318,7 +347,9 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
             used += wc;
             sc.lines.push_back(DropAdjacentRepeats(c));
         }
-        if (sc.lines.empty()) sc.lines.push_back(candidates.front().empty() ? "The moment holds." : candidates.front());
+        if (sc.lines.empty())
+            sc.lines.push_back(candidates.front().empty() ? "The moment holds."
+                                                          : candidates.front());
         spoken.insert(sc.lines.begin(), sc.lines.end());
         script.scenes.push_back(std::move(sc));
     }
@@ -327,7 +358,8 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
     Json j = core::ToJson(script);
     auto checked = core::ParseScript(j);
     if (!checked.ok()) {
-        return Error::Internal("built-in planner produced an invalid script: " + checked.error().message);
+        return Error::Internal("built-in planner produced an invalid script: " +
+                               checked.error().message);
     }
     if (log) {
         log("built-in planner: " + std::to_string(n) + " scene(s) for " +
@@ -336,9 +368,8 @@ Result<ScriptResult> BuiltinPlanner::Write(const ScriptRequest& req, const LogSi
     ScriptResult out;
     out.script = std::move(script);
     out.provenance = Describe();
-    out.provenance.parameters = {{"duration_target", req.duration_target},
-                                 {"style", req.style},
-                                 {"scenes", n}};
+    out.provenance.parameters = {
+        {"duration_target", req.duration_target}, {"style", req.style}, {"scenes", n}};
     out.raw = j.dump(-1, ' ', false, Json::error_handler_t::replace);
     return out;
 }

@@ -9,33 +9,47 @@ namespace beacon::engines::planner_text {
 
 const std::array<Motif, 14> kMotifs = {{
     {{"storm", "stormy", "thunder", "lightning", "tempest", nullptr},
-     "rain slants across the frame", "Thunder rolls in over the water."},
+     "rain slants across the frame",
+     "Thunder rolls in over the water."},
     {{"lighthouse", "beacon", "lamp", nullptr},
-     "the beam sweeps across the dark", "The light turns, steady and patient."},
+     "the beam sweeps across the dark",
+     "The light turns, steady and patient."},
     {{"sea", "ocean", "coast", "wave", "waves", "shore"},
-     "waves roll in against the rocks", "Below, the sea never stops moving."},
+     "waves roll in against the rocks",
+     "Below, the sea never stops moving."},
     {{"city", "skyline", "street", "streets", "town", "tower"},
-     "windows flicker on across the skyline", "The city hums with quiet life."},
+     "windows flicker on across the skyline",
+     "The city hums with quiet life."},
     {{"forest", "tree", "trees", "woods", "pine", "grove"},
-     "branches sway in the wind", "The trees lean into the wind."},
+     "branches sway in the wind",
+     "The trees lean into the wind."},
     {{"mountain", "mountains", "hill", "hills", "valley", "ridge"},
-     "mist drifts over the ridges", "The far ridges fade into mist."},
+     "mist drifts over the ridges",
+     "The far ridges fade into mist."},
     {{"night", "moon", "moonlit", "star", "stars", "midnight"},
-     "stars wheel slowly overhead", "The night settles in, deep and clear."},
+     "stars wheel slowly overhead",
+     "The night settles in, deep and clear."},
     {{"sunset", "sunrise", "dawn", "dusk", "twilight", "sun"},
-     "the light shifts toward gold", "The light changes by the minute."},
+     "the light shifts toward gold",
+     "The light changes by the minute."},
     {{"ship", "boat", "sail", "harbor", "harbour", "fleet"},
-     "a small boat rides the swell", "A small boat holds its course."},
+     "a small boat rides the swell",
+     "A small boat holds its course."},
     {{"desert", "dune", "dunes", "sand", nullptr},
-     "sand drifts across the dunes", "Sand whispers over the dunes."},
+     "sand drifts across the dunes",
+     "Sand whispers over the dunes."},
     {{"rain", "fog", "mist", "snow", "winter", nullptr},
-     "the air thickens and softens the edges", "Everything softens in the weather."},
+     "the air thickens and softens the edges",
+     "Everything softens in the weather."},
     {{"river", "lake", "waterfall", "stream", nullptr},
-     "water glints as it flows", "The water keeps its own slow time."},
+     "water glints as it flows",
+     "The water keeps its own slow time."},
     {{"bird", "birds", "gull", "gulls", "eagle", nullptr},
-     "birds cross the frame", "Birds cut across the sky."},
+     "birds cross the frame",
+     "Birds cut across the sky."},
     {{"robot", "machine", "engine", "factory", "clock", nullptr},
-     "gears turn in patient rhythm", "The machine keeps its rhythm."},
+     "gears turn in patient rhythm",
+     "The machine keeps its rhythm."},
 }};
 
 std::vector<const Motif*> MotifsIn(const std::string& lower_text) {
@@ -60,8 +74,10 @@ std::string StripScaffolding(std::string text, ParsedPrompt* info) {
         R"(\b(?:for\s+|in\s+|of\s+|lasting\s+)?(?:about\s+|around\s+)?\d+(?:\.\d+)?[\s-]*(?:seconds?|secs?|minutes?|mins?)(?:\s+long)?\b)",
         std::regex::icase);
     text = std::regex_replace(text, duration, " ");
-    static const std::regex style_of(R"(\s*\bin\s+(?:the\s+)?style\s+of\s+([^,.;!?]+))", std::regex::icase);
-    static const std::regex style_adj(R"(\s*\bin\s+(?:an?\s+)?([\w-]+(?:\s+[\w-]+)?)\s+style\b)", std::regex::icase);
+    static const std::regex style_of(R"(\s*\bin\s+(?:the\s+)?style\s+of\s+([^,.;!?]+))",
+                                     std::regex::icase);
+    static const std::regex style_adj(R"(\s*\bin\s+(?:an?\s+)?([\w-]+(?:\s+[\w-]+)?)\s+style\b)",
+                                      std::regex::icase);
     std::smatch m;
     if (std::regex_search(text, m, style_of) || std::regex_search(text, m, style_adj)) {
         if (info && info->style.empty()) {
@@ -80,9 +96,9 @@ std::string StripScaffolding(std::string text, ParsedPrompt* info) {
     std::string rest = std::regex_replace(text, lead, "", std::regex_constants::format_first_only);
     if (std::regex_search(rest, m, media)) {
         std::vector<std::string> genre;
-        static const std::set<std::string> plain = {"short", "little", "quick", "brief", "tiny",
-                                                    "long", "new", "nice", "simple", "second",
-                                                    "seconds", "minute"};
+        static const std::set<std::string> plain = {"short",  "little", "quick",   "brief",
+                                                    "tiny",   "long",   "new",     "nice",
+                                                    "simple", "second", "seconds", "minute"};
         for (auto& w : CleanWords(m[1].str())) {
             std::string l = Lower(w);
             if (EndsWith(l, "-style")) l.resize(l.size() - 6);
@@ -121,8 +137,7 @@ void SplitCoordinated(std::vector<std::string> ws, std::vector<Clause>& out) {
     for (std::size_t k = 2; k + 2 < ws.size(); ++k) {
         if (lw[k] != "and" && lw[k] != "while" && lw[k] != "as") continue;
         auto left = Slice(ws, 0, k), right = Slice(ws, k + 1, ws.size());
-        if (FindMainVerb(left) >= 0 && FindMainVerb(right) > 0 &&
-            !Verb(Lower(right[0]))) {
+        if (FindMainVerb(left) >= 0 && FindMainVerb(right) > 0 && !Verb(Lower(right[0]))) {
             out.push_back(MakeClause(Tidy(std::move(left))));
             SplitCoordinated(std::move(right), out);
             return;
@@ -212,7 +227,9 @@ std::string DropAdjacentRepeats(const std::string& s) {
 
 std::string WithArticle(const std::string& word) {
     if (word.empty()) return word;
-    return (IsVowel(static_cast<char>(std::tolower(static_cast<unsigned char>(word[0])))) ? "an " : "a ") + word;
+    return (IsVowel(static_cast<char>(std::tolower(static_cast<unsigned char>(word[0])))) ? "an "
+                                                                                          : "a ") +
+           word;
 }
 
 Clause ResolvePronoun(const Clause& c, const std::vector<std::string>& last_subject) {
@@ -242,7 +259,8 @@ std::string PaletteFromStyle(const std::string& style) {
 }
 
 std::string ShotPhrase(const std::string& shot, bool first, bool last) {
-    if (shot == "wide") return first ? "Wide establishing shot" : (last ? "Wide closing shot" : "Wide shot");
+    if (shot == "wide")
+        return first ? "Wide establishing shot" : (last ? "Wide closing shot" : "Wide shot");
     if (shot == "medium") return "Medium shot";
     if (shot == "close") return "Close-up";
     return Capitalize(shot) + " shot";

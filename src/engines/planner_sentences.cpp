@@ -10,7 +10,8 @@ namespace beacon::engines::planner_text {
 int FindMainVerb(const std::vector<std::string>& words) {
     const auto lw = LowerAll(words);
     const std::size_t n = lw.size();
-    static const std::set<std::string> relative = {"that", "which", "who", "where", "when", "whose"};
+    static const std::set<std::string> relative = {"that",  "which", "who",
+                                                   "where", "when",  "whose"};
     bool in_relative = false;  // the next verb belongs to a relative clause
     for (std::size_t i = 1; i < n; ++i) {
         const std::string& w = lw[i];
@@ -43,8 +44,8 @@ int FindMainVerb(const std::vector<std::string>& words) {
                 return static_cast<int>(i);
             }
             case VerbForm::kPast: {
-                static const std::set<std::string> participle_next = {"by", "in", "with", "under",
-                                                                      "from", "of"};
+                static const std::set<std::string> participle_next = {"by",    "in",   "with",
+                                                                      "under", "from", "of"};
                 if (participle_next.count(next)) continue;  // "a forest covered in snow"
                 return static_cast<int>(i);
             }
@@ -64,9 +65,9 @@ bool IsParticipleAt(const std::vector<std::string>& lw, std::size_t i) {
     if (!v || v->form != VerbForm::kIng || IsFunctionWord(lw[i - 1])) return false;
     if (i + 1 == lw.size()) return true;
     const std::string& next = lw[i + 1];
-    return IsFunctionWord(next) || SubjectPronouns().count(next) || ObjectPronounWords().count(next) ||
-           EndsWith(next, "ly") || IsPluralNoun(lw[i - 1]) || IsPluralNoun(next) ||
-           (i + 2 < lw.size() && IsPluralNoun(lw[i + 2]));
+    return IsFunctionWord(next) || SubjectPronouns().count(next) ||
+           ObjectPronounWords().count(next) || EndsWith(next, "ly") || IsPluralNoun(lw[i - 1]) ||
+           IsPluralNoun(next) || (i + 2 < lw.size() && IsPluralNoun(lw[i + 2]));
 }
 
 int FindParticiple(const std::vector<std::string>& words) {
@@ -143,7 +144,8 @@ std::string Sentence(std::vector<std::string> ws) {
 std::vector<std::string> Slice(const std::vector<std::string>& ws, std::size_t b, std::size_t e) {
     e = std::min(e, ws.size());
     b = std::min(b, e);
-    return {ws.begin() + static_cast<std::ptrdiff_t>(b), ws.begin() + static_cast<std::ptrdiff_t>(e)};
+    return {ws.begin() + static_cast<std::ptrdiff_t>(b),
+            ws.begin() + static_cast<std::ptrdiff_t>(e)};
 }
 
 std::vector<std::string> CoreOf(const std::vector<std::string>& phrase) {
@@ -192,7 +194,8 @@ std::vector<std::string> AsNounPhrase(const Clause& c) {
     return out;
 }
 
-std::vector<std::string> CutTail(std::vector<std::string> ws, std::size_t from, std::size_t max_words) {
+std::vector<std::string> CutTail(std::vector<std::string> ws, std::size_t from,
+                                 std::size_t max_words) {
     while (ws.size() > max_words) {
         const auto lw = LowerAll(ws);
         std::size_t cut = 0;
@@ -229,7 +232,8 @@ std::string NarrationSentence(const Clause& c, std::size_t max_words, std::uint6
     }
     const auto lw = LowerAll(ws);
     int p = FindParticiple(ws);
-    if (p > 0 && !(lw[static_cast<std::size_t>(p) - 1] == "that" || lw[static_cast<std::size_t>(p) - 1] == "who")) {
+    if (p > 0 && !(lw[static_cast<std::size_t>(p) - 1] == "that" ||
+                   lw[static_cast<std::size_t>(p) - 1] == "who")) {
         const auto pi = static_cast<std::size_t>(p);
         const bool plural = IsPluralNoun(lw[pi - 1]);
         auto finite = [&](const std::string& lower) {
@@ -262,10 +266,9 @@ std::string NarrationSentence(const Clause& c, std::size_t max_words, std::uint6
 }
 
 const std::set<std::string>& TitleLowerWords() {
-    static const std::set<std::string> s = {"a",  "an",  "the", "and",  "or",   "nor", "but",
-                                            "of", "in",  "on",  "at",   "to",   "for", "by",
-                                            "with", "from", "as", "into", "onto", "over", "up",
-                                            "off", "out", "via"};
+    static const std::set<std::string> s = {
+        "a",   "an", "the",  "and",  "or", "nor",  "but",  "of",   "in", "on",  "at",  "to",
+        "for", "by", "with", "from", "as", "into", "onto", "over", "up", "off", "out", "via"};
     return s;
 }
 
@@ -311,7 +314,8 @@ std::string TitleOf(const Clause& c, std::size_t max_words) {
         // Candidates: core or its head alone ("a tiny dragon" -> "a dragon"), with the predicate
         // as a relative clause or a participle; the one keeping most of the predicate wins.
         std::vector<std::vector<std::string>> heads = {core};
-        if (core.size() > 2 && Determiners().count(Lower(core[0]))) heads.push_back({core[0], core.back()});
+        if (core.size() > 2 && Determiners().count(Lower(core[0])))
+            heads.push_back({core[0], core.back()});
         std::vector<std::string> best;
         std::size_t best_kept = 0;
         for (const auto& head : heads) {
@@ -330,7 +334,9 @@ std::string TitleOf(const Clause& c, std::size_t max_words) {
             forms.push_back(AsNounPhrase(short_clause));
             for (auto& f : forms) {
                 if (f.empty()) continue;
-                const std::size_t lead = head.size() + (f.size() > head.size() && Lower(f[head.size()]) == "that" ? 1 : 0);
+                const std::size_t lead =
+                    head.size() +
+                    (f.size() > head.size() && Lower(f[head.size()]) == "that" ? 1 : 0);
                 auto cut = Tidy(CutTail(std::move(f), lead, max_words));
                 if (cut.size() > max_words || cut.size() <= lead) continue;
                 const std::size_t kept = cut.size() - lead;

@@ -118,7 +118,8 @@ std::string ObjectPronoun(const std::string& lower);
 /// copula with an adjective, a modal).
 std::vector<std::string> AsNounPhrase(const Clause& c);
 /// Cuts trailing phrases (at boundaries after `from`) until at most max_words remain.
-std::vector<std::string> CutTail(std::vector<std::string> ws, std::size_t from, std::size_t max_words);
+std::vector<std::string> CutTail(std::vector<std::string> ws, std::size_t from,
+                                 std::size_t max_words);
 /// The clause as a complete narration sentence of at most about max_words words: a clause keeps
 /// its verb; a noun phrase gets one ("a fox crossing the ice" -> "A fox crosses the ice.";
 /// "sunrise over the river" -> "Sunrise over the river fills the frame.").
@@ -179,8 +180,8 @@ public:
             }
         };
         for (char c : prompt) {
-            if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80 ||
-                c == '\'' || c == '-') {
+            if (std::isalnum(static_cast<unsigned char>(c)) ||
+                static_cast<unsigned char>(c) >= 0x80 || c == '\'' || c == '-') {
                 cur.push_back(c);
             } else {
                 flush(c);

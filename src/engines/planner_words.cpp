@@ -61,9 +61,20 @@ std::uint64_t Hash(std::string_view s) {
 }
 
 const std::array<std::pair<const char*, int>, 14> kNumberWords = {{
-    {"one", 1}, {"single", 1}, {"two", 2}, {"couple", 2}, {"three", 3}, {"four", 4},
-    {"five", 5}, {"six", 6}, {"seven", 7}, {"eight", 8}, {"nine", 9}, {"ten", 10},
-    {"eleven", 11}, {"twelve", 12},
+    {"one", 1},
+    {"single", 1},
+    {"two", 2},
+    {"couple", 2},
+    {"three", 3},
+    {"four", 4},
+    {"five", 5},
+    {"six", 6},
+    {"seven", 7},
+    {"eight", 8},
+    {"nine", 9},
+    {"ten", 10},
+    {"eleven", 11},
+    {"twelve", 12},
 }};
 
 const std::regex& SceneCountRegex() {
@@ -75,11 +86,12 @@ const std::regex& SceneCountRegex() {
 
 const std::vector<std::string>& PaletteVocabulary() {
     static const std::vector<std::string> v = {
-        "emerald", "gold", "golden", "crimson", "teal", "noir", "sunset", "amber", "azure",
-        "cobalt", "violet", "purple", "indigo", "scarlet", "ruby", "silver", "ivory", "cream",
-        "rose", "pink", "turquoise", "jade", "copper", "bronze", "navy", "pastel", "monochrome",
-        "sepia", "neon", "charcoal", "obsidian", "blue", "green", "red", "orange", "yellow",
-        "white", "black", "grey", "gray", "magenta", "cyan", "ochre", "olive", "lavender"};
+        "emerald", "gold",   "golden",     "crimson", "teal",      "noir",     "sunset",   "amber",
+        "azure",   "cobalt", "violet",     "purple",  "indigo",    "scarlet",  "ruby",     "silver",
+        "ivory",   "cream",  "rose",       "pink",    "turquoise", "jade",     "copper",   "bronze",
+        "navy",    "pastel", "monochrome", "sepia",   "neon",      "charcoal", "obsidian", "blue",
+        "green",   "red",    "orange",     "yellow",  "white",     "black",    "grey",     "gray",
+        "magenta", "cyan",   "ochre",      "olive",   "lavender"};
     return v;
 }
 
@@ -92,37 +104,37 @@ bool IsPaletteWord(const std::string& w) {
 
 const std::set<std::string>& Determiners() {
     static const std::set<std::string> s = {
-        "a",     "an",   "the",  "this",  "these", "those",   "some",    "every", "each",
-        "its",   "their", "his", "her",   "our",   "my",      "your",    "no",    "any",
-        "all",   "both",  "another", "several", "many", "few", "whose"};
+        "a",   "an",    "the",     "this",    "these", "those", "some", "every", "each",
+        "its", "their", "his",     "her",     "our",   "my",    "your", "no",    "any",
+        "all", "both",  "another", "several", "many",  "few",   "whose"};
     return s;
 }
 
 const std::set<std::string>& Prepositions() {
     static const std::set<std::string> s = {
-        "of",     "in",      "on",      "at",     "to",      "for",     "by",      "with",
-        "from",   "over",    "into",    "onto",   "under",   "above",   "below",   "across",
-        "through", "toward", "towards", "between", "behind", "beside",  "near",    "around",
-        "along",  "against", "among",   "beneath", "beyond", "during",  "inside",  "outside",
-        "past",   "upon",    "within",  "without", "up",     "down",    "off",     "out",
-        "about",  "after",   "before",  "until",  "via",     "amid",    "amidst",  "throughout",
-        "underneath", "like", "than"};
+        "of",         "in",      "on",      "at",      "to",     "for",    "by",     "with",
+        "from",       "over",    "into",    "onto",    "under",  "above",  "below",  "across",
+        "through",    "toward",  "towards", "between", "behind", "beside", "near",   "around",
+        "along",      "against", "among",   "beneath", "beyond", "during", "inside", "outside",
+        "past",       "upon",    "within",  "without", "up",     "down",   "off",    "out",
+        "about",      "after",   "before",  "until",   "via",    "amid",   "amidst", "throughout",
+        "underneath", "like",    "than"};
     return s;
 }
 
 const std::set<std::string>& Conjunctions() {
     static const std::set<std::string> s = {
-        "and",  "or",   "but",  "nor",   "so",    "yet",   "while", "as",   "because",
-        "although", "though", "if", "when", "where", "whereas", "that", "which", "who",
-        "whom", "then", "once", "whenever", "unless", "since"};
+        "and",     "or",       "but",    "nor",  "so",   "yet",      "while",   "as",
+        "because", "although", "though", "if",   "when", "where",    "whereas", "that",
+        "which",   "who",      "whom",   "then", "once", "whenever", "unless",  "since"};
     return s;
 }
 
 const std::set<std::string>& Auxiliaries() {
-    static const std::set<std::string> s = {"is",   "are",   "was",   "were",  "be",    "been",
-                                            "being", "am",   "has",   "have",  "had",   "do",
-                                            "does", "did",   "will",  "would", "can",   "could",
-                                            "shall", "should", "may", "might", "must"};
+    static const std::set<std::string> s = {"is",    "are",    "was",  "were",  "be",  "been",
+                                            "being", "am",     "has",  "have",  "had", "do",
+                                            "does",  "did",    "will", "would", "can", "could",
+                                            "shall", "should", "may",  "might", "must"};
     return s;
 }
 
@@ -137,82 +149,100 @@ bool IsFunctionWord(const std::string& lower) {
 }
 
 const std::set<std::string>& LeadingConnectors() {
-    static const std::set<std::string> s = {"and",   "but",     "so",        "then",  "finally",
-                                            "later", "meanwhile", "suddenly", "eventually",
-                                            "next",  "soon",    "now",       "also",  "or"};
+    static const std::set<std::string> s = {
+        "and",      "but",        "so",   "then", "finally", "later", "meanwhile",
+        "suddenly", "eventually", "next", "soon", "now",     "also",  "or"};
     return s;
 }
 
 const char* const kVerbs[] = {
-    "walk", "run", "fly", "swim", "climb", "dance", "sing", "play", "paint", "build", "learn",
-    "watch", "look", "see", "find", "discover", "explore", "cross", "chase", "follow", "lead",
-    "guide", "carry", "drift", "float", "fall", "rise", "grow", "glow", "shine", "burn", "light",
-    "flicker", "sweep", "sail", "drive", "ride", "race", "jump", "leap", "spin", "turn", "wander",
-    "roam", "travel", "search", "hunt", "hide", "seek", "wait", "stand", "sit", "sleep", "wake",
-    "dream", "fight", "escape", "return", "open", "close", "break", "crash", "fix", "repair",
-    "make", "create", "write", "read", "draw", "cook", "bake", "eat", "drink", "share", "help",
-    "save", "rescue", "protect", "defend", "control", "command", "summon", "call", "whisper",
-    "speak", "talk", "tell", "listen", "hear", "meet", "greet", "hug", "kiss", "love", "fear",
-    "face", "reach", "pull", "push", "lift", "drop", "throw", "catch", "hold", "keep", "leave",
-    "arrive", "enter", "stop", "start", "begin", "finish", "bloom", "wilt", "melt", "freeze", "flow",
-    "pour", "roll", "swirl", "twist", "fade", "appear", "vanish", "disappear",
-    "emerge", "collapse", "shatter", "explode", "erupt", "glide", "soar", "hover", "circle",
-    "orbit", "land", "launch", "dive", "sink", "plant", "harvest", "gather", "collect", "sell",
-    "buy", "trade", "move", "shift", "change", "become", "transform", "remember", "forget", "try",
-    "decide", "notice", "stare", "gaze", "smile", "laugh", "cry", "weep", "scream", "shout",
-    "sigh", "breathe", "rest", "pause", "linger", "stay", "live", "die", "survive", "struggle",
-    "hike", "march", "stroll", "skate", "ski", "surf", "paddle", "row", "steer", "navigate",
-    "wash", "clean", "dig", "mend", "sew", "knit", "weave", "shape", "carve", "sculpt", "forge",
-    "hammer", "tend", "feed", "guard", "patrol", "scan", "send", "receive", "signal", "warn",
-    "illuminate", "reveal", "uncover", "cover", "wrap", "fill", "ignite", "spark", "power",
-    "hum", "buzz", "ring", "echo", "sparkle", "shimmer", "glitter", "twinkle", "wave", "go",
-    "come", "take", "give", "bring", "get", "put", "set", "cut", "hit", "win", "lose", "swing",
-    "sway", "shake", "tremble", "crawl", "creep", "sneak", "prowl", "stalk", "pounce", "bite",
-    "bark", "howl", "roar", "chirp", "nest", "hatch", "swoop", "perch", "graze", "gallop",
-    "trot", "wag", "purr", "nap", "chew", "sniff", "wade", "splash", "drip", "drizzle",
-    "pass", "rush", "hurry", "chart", "map", "invent", "design", "program", "code", "compute",
-    "dock", "depart", "unfold", "unfurl", "spread", "stretch", "bend", "bow", "kneel", "pray",
-    "celebrate", "welcome", "visit", "deliver", "wander", "blossom", "wither", "sprout",
-    "battle", "defeat", "conquer", "steal", "strike", "flood", "sparkle", "gleam",
-    "glisten", "beam", "blaze", "smoke", "smolder", "crackle", "brew", "grind", "stir",
-    "taste", "serve", "wipe", "polish", "sweep", "tidy", "fold", "pack", "unpack", "load",
-    "tow", "haul", "pilot", "fish", "row", "anchor", "moor", "slide", "slip", "trip", "stumble",
-    "tumble", "bounce", "wobble", "juggle", "perform", "practice", "rehearse", "train",
-    "study", "teach", "think", "know", "feel", "wonder", "imagine", "hope", "wish", "need",
-    "want", "like", "miss", "await", "guard", "question", "answer", "ask", "listen", "wear",
-    "blow", "dodge", "weave", "zoom", "speed", "crash", "park", "honk", "board", "ferry",
-    "tie", "release", "untie", "hang", "pick", "kick", "toss", "spill", "clear", "fetch",
-    "shelter", "comfort", "drag", "pet", "flee",
+    "walk",     "run",      "fly",        "swim",      "climb",    "dance",     "sing",
+    "play",     "paint",    "build",      "learn",     "watch",    "look",      "see",
+    "find",     "discover", "explore",    "cross",     "chase",    "follow",    "lead",
+    "guide",    "carry",    "drift",      "float",     "fall",     "rise",      "grow",
+    "glow",     "shine",    "burn",       "light",     "flicker",  "sweep",     "sail",
+    "drive",    "ride",     "race",       "jump",      "leap",     "spin",      "turn",
+    "wander",   "roam",     "travel",     "search",    "hunt",     "hide",      "seek",
+    "wait",     "stand",    "sit",        "sleep",     "wake",     "dream",     "fight",
+    "escape",   "return",   "open",       "close",     "break",    "crash",     "fix",
+    "repair",   "make",     "create",     "write",     "read",     "draw",      "cook",
+    "bake",     "eat",      "drink",      "share",     "help",     "save",      "rescue",
+    "protect",  "defend",   "control",    "command",   "summon",   "call",      "whisper",
+    "speak",    "talk",     "tell",       "listen",    "hear",     "meet",      "greet",
+    "hug",      "kiss",     "love",       "fear",      "face",     "reach",     "pull",
+    "push",     "lift",     "drop",       "throw",     "catch",    "hold",      "keep",
+    "leave",    "arrive",   "enter",      "stop",      "start",    "begin",     "finish",
+    "bloom",    "wilt",     "melt",       "freeze",    "flow",     "pour",      "roll",
+    "swirl",    "twist",    "fade",       "appear",    "vanish",   "disappear", "emerge",
+    "collapse", "shatter",  "explode",    "erupt",     "glide",    "soar",      "hover",
+    "circle",   "orbit",    "land",       "launch",    "dive",     "sink",      "plant",
+    "harvest",  "gather",   "collect",    "sell",      "buy",      "trade",     "move",
+    "shift",    "change",   "become",     "transform", "remember", "forget",    "try",
+    "decide",   "notice",   "stare",      "gaze",      "smile",    "laugh",     "cry",
+    "weep",     "scream",   "shout",      "sigh",      "breathe",  "rest",      "pause",
+    "linger",   "stay",     "live",       "die",       "survive",  "struggle",  "hike",
+    "march",    "stroll",   "skate",      "ski",       "surf",     "paddle",    "row",
+    "steer",    "navigate", "wash",       "clean",     "dig",      "mend",      "sew",
+    "knit",     "weave",    "shape",      "carve",     "sculpt",   "forge",     "hammer",
+    "tend",     "feed",     "guard",      "patrol",    "scan",     "send",      "receive",
+    "signal",   "warn",     "illuminate", "reveal",    "uncover",  "cover",     "wrap",
+    "fill",     "ignite",   "spark",      "power",     "hum",      "buzz",      "ring",
+    "echo",     "sparkle",  "shimmer",    "glitter",   "twinkle",  "wave",      "go",
+    "come",     "take",     "give",       "bring",     "get",      "put",       "set",
+    "cut",      "hit",      "win",        "lose",      "swing",    "sway",      "shake",
+    "tremble",  "crawl",    "creep",      "sneak",     "prowl",    "stalk",     "pounce",
+    "bite",     "bark",     "howl",       "roar",      "chirp",    "nest",      "hatch",
+    "swoop",    "perch",    "graze",      "gallop",    "trot",     "wag",       "purr",
+    "nap",      "chew",     "sniff",      "wade",      "splash",   "drip",      "drizzle",
+    "pass",     "rush",     "hurry",      "chart",     "map",      "invent",    "design",
+    "program",  "code",     "compute",    "dock",      "depart",   "unfold",    "unfurl",
+    "spread",   "stretch",  "bend",       "bow",       "kneel",    "pray",      "celebrate",
+    "welcome",  "visit",    "deliver",    "wander",    "blossom",  "wither",    "sprout",
+    "battle",   "defeat",   "conquer",    "steal",     "strike",   "flood",     "sparkle",
+    "gleam",    "glisten",  "beam",       "blaze",     "smoke",    "smolder",   "crackle",
+    "brew",     "grind",    "stir",       "taste",     "serve",    "wipe",      "polish",
+    "sweep",    "tidy",     "fold",       "pack",      "unpack",   "load",      "tow",
+    "haul",     "pilot",    "fish",       "row",       "anchor",   "moor",      "slide",
+    "slip",     "trip",     "stumble",    "tumble",    "bounce",   "wobble",    "juggle",
+    "perform",  "practice", "rehearse",   "train",     "study",    "teach",     "think",
+    "know",     "feel",     "wonder",     "imagine",   "hope",     "wish",      "need",
+    "want",     "like",     "miss",       "await",     "guard",    "question",  "answer",
+    "ask",      "listen",   "wear",       "blow",      "dodge",    "weave",     "zoom",
+    "speed",    "crash",    "park",       "honk",      "board",    "ferry",     "tie",
+    "release",  "untie",    "hang",       "pick",      "kick",     "toss",      "spill",
+    "clear",    "fetch",    "shelter",    "comfort",   "drag",     "pet",       "flee",
 };
 
 const std::set<std::string>& DoublingVerbs() {
     static const std::set<std::string> s = {
-        "run", "swim", "spin", "sit", "drop", "stop", "begin", "forget", "control", "patrol",
-        "hug", "dig", "plan", "trap", "step", "skip", "cut", "hit", "get", "put", "set", "win",
-        "wag", "nap", "drip", "slip", "trip", "hum", "scan", "stir", "program", "map", "shop",
-        "plot", "chat", "clap", "jog", "nod", "rob", "rub", "spot", "swap", "tap", "trot", "zip"};
+        "run",    "swim", "spin", "sit",     "drop", "stop", "begin", "forget", "control",
+        "patrol", "hug",  "dig",  "plan",    "trap", "step", "skip",  "cut",    "hit",
+        "get",    "put",  "set",  "win",     "wag",  "nap",  "drip",  "slip",   "trip",
+        "hum",    "scan", "stir", "program", "map",  "shop", "plot",  "chat",   "clap",
+        "jog",    "nod",  "rob",  "rub",     "spot", "swap", "tap",   "trot",   "zip"};
     return s;
 }
 
 const std::map<std::string, std::string>& IrregularPasts() {
     static const std::map<std::string, std::string> m = {
-        {"ran", "run"},       {"flew", "fly"},      {"fell", "fall"},      {"rose", "rise"},
-        {"grew", "grow"},     {"took", "take"},     {"made", "make"},      {"saw", "see"},
-        {"found", "find"},    {"came", "come"},     {"went", "go"},        {"broke", "break"},
-        {"built", "build"},   {"caught", "catch"},  {"drove", "drive"},    {"drew", "draw"},
-        {"sang", "sing"},     {"swam", "swim"},     {"threw", "throw"},    {"woke", "wake"},
-        {"won", "win"},       {"wrote", "write"},   {"held", "hold"},      {"led", "lead"},
-        {"left", "leave"},    {"lost", "lose"},     {"met", "meet"},       {"sat", "sit"},
-        {"stood", "stand"},   {"told", "tell"},     {"brought", "bring"},  {"fought", "fight"},
-        {"began", "begin"},   {"became", "become"}, {"gave", "give"},      {"hid", "hide"},
-        {"lit", "light"},     {"shone", "shine"},   {"spun", "spin"},      {"struck", "strike"},
-        {"swept", "sweep"},   {"slept", "sleep"},   {"kept", "keep"},      {"felt", "feel"},
-        {"heard", "hear"},    {"knew", "know"},     {"sank", "sink"},      {"shook", "shake"},
-        {"spoke", "speak"},   {"stole", "steal"},   {"dove", "dive"},      {"froze", "freeze"},
-        {"rode", "ride"},     {"sought", "seek"},   {"taught", "teach"},   {"thought", "think"},
-        {"wove", "weave"},    {"dug", "dig"},       {"ate", "eat"},        {"drank", "drink"},
-        {"blew", "blow"},     {"wore", "wear"},     {"slid", "slide"},     {"crept", "creep"},
-        {"knelt", "kneel"},   {"fled", "flee"},   {"bent", "bend"},     {"sent", "send"},      {"spread", "spread"}};
+        {"ran", "run"},      {"flew", "fly"},      {"fell", "fall"},     {"rose", "rise"},
+        {"grew", "grow"},    {"took", "take"},     {"made", "make"},     {"saw", "see"},
+        {"found", "find"},   {"came", "come"},     {"went", "go"},       {"broke", "break"},
+        {"built", "build"},  {"caught", "catch"},  {"drove", "drive"},   {"drew", "draw"},
+        {"sang", "sing"},    {"swam", "swim"},     {"threw", "throw"},   {"woke", "wake"},
+        {"won", "win"},      {"wrote", "write"},   {"held", "hold"},     {"led", "lead"},
+        {"left", "leave"},   {"lost", "lose"},     {"met", "meet"},      {"sat", "sit"},
+        {"stood", "stand"},  {"told", "tell"},     {"brought", "bring"}, {"fought", "fight"},
+        {"began", "begin"},  {"became", "become"}, {"gave", "give"},     {"hid", "hide"},
+        {"lit", "light"},    {"shone", "shine"},   {"spun", "spin"},     {"struck", "strike"},
+        {"swept", "sweep"},  {"slept", "sleep"},   {"kept", "keep"},     {"felt", "feel"},
+        {"heard", "hear"},   {"knew", "know"},     {"sank", "sink"},     {"shook", "shake"},
+        {"spoke", "speak"},  {"stole", "steal"},   {"dove", "dive"},     {"froze", "freeze"},
+        {"rode", "ride"},    {"sought", "seek"},   {"taught", "teach"},  {"thought", "think"},
+        {"wove", "weave"},   {"dug", "dig"},       {"ate", "eat"},       {"drank", "drink"},
+        {"blew", "blow"},    {"wore", "wear"},     {"slid", "slide"},    {"crept", "creep"},
+        {"knelt", "kneel"},  {"fled", "flee"},     {"bent", "bend"},     {"sent", "send"},
+        {"spread", "spread"}};
     return m;
 }
 
@@ -224,8 +254,8 @@ bool EndsWith(const std::string& s, std::string_view tail) {
 
 std::string SForm(const std::string& base) {
     if (base == "go") return "goes";
-    if (EndsWith(base, "s") || EndsWith(base, "sh") || EndsWith(base, "ch") || EndsWith(base, "x") ||
-        EndsWith(base, "z")) {
+    if (EndsWith(base, "s") || EndsWith(base, "sh") || EndsWith(base, "ch") ||
+        EndsWith(base, "x") || EndsWith(base, "z")) {
         return base + "es";
     }
     if (base.size() > 1 && base.back() == 'y' && !IsVowel(base[base.size() - 2])) {
@@ -263,7 +293,8 @@ const std::map<std::string, VerbEntry>& VerbForms() {
             out.emplace(PastForm(b), VerbEntry{b, VerbForm::kPast});
             out.emplace(IngForm(b), VerbEntry{b, VerbForm::kIng});
         }
-        for (const auto& [past, base] : IrregularPasts()) out.emplace(past, VerbEntry{base, VerbForm::kPast});
+        for (const auto& [past, base] : IrregularPasts())
+            out.emplace(past, VerbEntry{base, VerbForm::kPast});
         return out;
     }();
     return m;
@@ -275,8 +306,8 @@ const VerbEntry* Verb(const std::string& lower) {
 }
 
 const std::set<std::string>& ObjectPronounWords() {
-    static const std::set<std::string> s = {"him", "her", "them", "us", "me", "it", "itself",
-                                            "themselves", "himself", "herself"};
+    static const std::set<std::string> s = {"him", "her",    "them",       "us",      "me",
+                                            "it",  "itself", "themselves", "himself", "herself"};
     return s;
 }
 

@@ -1,10 +1,10 @@
 // The storage contract: every case runs on SQLite, on PostgreSQL (a throwaway cluster started by
 // this binary, one database per case) and on the in-memory fake that unit tests use, so the
 // backends keep the same semantics and the fake cannot drift from them.
+#include <unistd.h>
 #include <filesystem>
 #include <set>
 #include <thread>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -28,8 +28,8 @@ class DatabaseContract : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
         static int counter = 0;
-        const std::string name = "contract_" + std::to_string(::getpid()) + "_" +
-                                 std::to_string(++counter);
+        const std::string name =
+            "contract_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
         if (GetParam() == "memory") {
             memory_ = std::make_unique<testing::MemoryDatabase>();
         } else if (GetParam() == "postgres") {
@@ -112,7 +112,9 @@ TEST_P(DatabaseContract, ConcurrentClaimersNeverShareAJob) {
                 auto c = db_->ClaimJob(names[t], 10, 1'000'000);
                 if (!c.ok() || !c->has_value()) break;
                 seen[t].push_back((*c)->id);
-                ASSERT_TRUE(db_->FinishJob((*c)->id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
+                ASSERT_TRUE(
+                    db_->FinishJob((*c)->id, JobState::kCompleted, std::nullopt, std::nullopt)
+                        .ok());
             }
         });
     }
@@ -144,7 +146,8 @@ TEST_P(DatabaseContract, SeparateHandlesLikeSeparateProcessesNeverShareAJob) {
                 if (!c->has_value()) break;
                 seen[t].push_back((*c)->id);
                 EXPECT_EQ((*c)->attempts, 1) << "claimed once";
-                ASSERT_TRUE(db.FinishJob((*c)->id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
+                ASSERT_TRUE(
+                    db.FinishJob((*c)->id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
             }
         });
     }
@@ -533,9 +536,9 @@ TEST_P(DatabaseContract, SessionsExpireAndPasswordChangeEndsThem) {
     EXPECT_EQ(*db_->CountUsersWithPassword(), 1);
 }
 
-
 TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {
-    const fs::path dir = fs::temp_directory_path() / ("beacon-migrate-" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("beacon-migrate-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     const std::string lite_path = (dir / "beacon.db").string();
