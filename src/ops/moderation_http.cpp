@@ -6,7 +6,7 @@
 #include "ops/moderation.hpp"
 #include "server/api.hpp"
 #include "server/http_util.hpp"
-#include "storage/database.hpp"
+#include "storage/content_store.hpp"
 
 namespace beacon::ops {
 
@@ -43,13 +43,13 @@ bool Confirmed(const Request& req) {
 }
 
 /// Tells LiveLoop and the studio's pages that the item's standing changed.
-void Announce(storage::Database& db, jobs::EventBus& events, std::int64_t id) {
+void Announce(storage::ContentStore& db, jobs::EventBus& events, std::int64_t id) {
     if (auto c = db.GetContent(id); c.ok()) events.Publish("content.updated", core::ToJson(*c));
 }
 
 }  // namespace
 
-std::vector<server::ExtensionRoute> ModerationRoutes(Moderation& m, storage::Database& db,
+std::vector<server::ExtensionRoute> ModerationRoutes(Moderation& m, storage::ContentStore& db,
                                                      jobs::EventBus& events) {
     std::vector<server::ExtensionRoute> routes;
     auto add = [&](const char* method, const char* pattern, std::function<Reply(Request&)> fn) {
@@ -156,7 +156,7 @@ std::vector<server::ExtensionRoute> ModerationRoutes(Moderation& m, storage::Dat
     return routes;
 }
 
-ModerationHook MakeModerationHook(Moderation& m, storage::Database& db) {
+ModerationHook MakeModerationHook(Moderation& m, storage::ContentStore& db) {
     return [&m, &db](const Request& req, std::string_view action, std::int64_t id,
                      bool done) -> std::optional<Reply> {
         if (done) {

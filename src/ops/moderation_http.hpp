@@ -13,7 +13,7 @@ namespace beacon::jobs {
 class EventBus;
 }
 namespace beacon::storage {
-class Database;
+class ContentStore;
 }
 
 namespace beacon::ops {
@@ -22,7 +22,7 @@ class Moderation;
 
 /// GET /api/v1/moderation, GET /api/v1/content/{id}/review, POST /api/v1/content/{id}/flag,
 /// POST /api/v1/content/{id}/approve, GET /api/v1/audit.
-std::vector<server::ExtensionRoute> ModerationRoutes(Moderation& m, storage::Database& db,
+std::vector<server::ExtensionRoute> ModerationRoutes(Moderation& m, storage::ContentStore& db,
                                                      jobs::EventBus& events);
 
 /// The core API's moderation hook: with `done` false, a 409 reply when the item is flagged
@@ -32,6 +32,6 @@ std::vector<server::ExtensionRoute> ModerationRoutes(Moderation& m, storage::Dat
 /// (and forgets a deleted item's review state); always nullopt.
 using ModerationHook = std::function<std::optional<server::Reply>(
     const server::Request& req, std::string_view action, std::int64_t content_id, bool done)>;
-ModerationHook MakeModerationHook(Moderation& m, storage::Database& db);
+ModerationHook MakeModerationHook(Moderation& m, storage::ContentStore& db);
 
 }  // namespace beacon::ops
