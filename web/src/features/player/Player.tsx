@@ -55,7 +55,10 @@ export function Player({ id, src, poster, captions: itemCaptions, chaptersUrl, t
   const pending = useRef<{ time: number; track: number; play: boolean } | null>(null);
   const playSrc = cut ? cut.url : src;
   // On a held cut only its own captions match the picture (the item's are on the other timeline).
-  const captions = cut ? (cut.captions ? [{ lang: cut.lang, url: cut.captions }] : []) : itemCaptions;
+  const captions = useMemo(
+    () => (cut ? (cut.captions ? [{ lang: cut.lang, url: cut.captions }] : []) : itemCaptions),
+    [cut, itemCaptions],
+  );
   const switchTo = (next: HeldCut | null, track = -1) => {
     const v = video();
     const now = v?.currentTime ?? 0;
