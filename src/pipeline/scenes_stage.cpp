@@ -291,8 +291,9 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         ctx.SetProgress(15 + 30 * (voices + pictures) / std::max(1, 2 * count));
         if (failure || done == count) break;
         // Preview-first: all voices and a picture or draft for every scene (or, without
-        // drafts, at least one picture) → a preview now, made beside the painters; if every
-        // picture lands first it is abandoned (the preview stage then makes the full one).
+        // drafts, at least one picture) → a preview now, made beside the painters. One under
+        // way when the last picture lands is finished, not abandoned: it is published well
+        // before the preview stage could make the full one, which then replaces it.
         if (!early_started && job.request.produce_preview && voices == count &&
             pictures < count && (covered == count || (drafts_pending == 0 && pictures > 0))) {
             early_started = true;
@@ -363,7 +364,7 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
     }
     lock.unlock();
     local_stop.request_stop();
-    early_stop.request_stop();
+    if (failure) early_stop.request_stop();  // a cancel reaches it through the job's token
     tasks.Wait();
     if (failure) return *failure;
 
