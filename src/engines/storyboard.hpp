@@ -27,9 +27,9 @@ StoryPalette PaletteFor(const std::string& text);
 
 /// What the painter draws, as chosen from the scene text (exposed for tests).
 struct StoryMotifs {
-    bool storm = false, sea = false, hills = false, mountains = false, city = false,
-         trees = false, lighthouse = false, tower = false, night = false, sun = false,
-         dusk = false, rain = false, boat = false, birds = false, desert = false;
+    bool storm = false, sea = false, hills = false, mountains = false, city = false, trees = false,
+         lighthouse = false, tower = false, night = false, sun = false, dusk = false, rain = false,
+         boat = false, birds = false, desert = false;
 };
 StoryMotifs MotifsFor(const std::string& text);
 
