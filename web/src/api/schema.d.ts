@@ -1345,7 +1345,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The newest revision as glTF 2.0 binary (an export: the document stays the editable source; model nodes and hemisphere lights are left out, counted in X-Export-Warnings) */
+        /** The newest revision as glTF 2.0 binary (an export: the document stays the editable source). Imported models are merged in (meshes, materials, deduplicated textures, node trees, skins, animations); hemisphere lights have no glTF form and are left out, counted in X-Export-Warnings. 400: an imported model cannot be merged (the message names it); 413: the merged GLB would pass the export limits */
         get: operations["exportWorldGlb"];
         put?: never;
         post?: never;
@@ -5459,7 +5459,9 @@ export interface operations {
                     "model/gltf-binary": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
         };
     };
     listWorldRevisions: {

@@ -2,9 +2,25 @@
  * Domain types of the Beacon HTTP API (/api/v1), taken from the types `npm run gen:api`
  * generates from api/openapi.yaml (schema.d.ts), so server and UI cannot drift.
  */
-import type { components } from "./schema";
+import type { components, paths } from "./schema";
 
 type S = components["schemas"];
+
+/**
+ * The JSON answer of one route of the contract, e.g. `Answer<"/api/v1/content/{id}/facts", "get">`
+ * (status 200 unless named), for features that name an inline response schema.
+ */
+export type Answer<
+  P extends keyof paths,
+  M extends "get" | "post" | "put" | "patch" | "delete",
+  Status extends number = 200,
+> = NonNullable<paths[P][M]> extends { responses: infer R }
+  ? Status extends keyof R
+    ? R[Status] extends { content: { "application/json": infer J } }
+      ? J
+      : never
+    : never
+  : never;
 
 export type JobState = S["JobState"];
 export const TERMINAL_STATES: readonly JobState[] = ["completed", "failed", "canceled"];

@@ -1,34 +1,14 @@
 import { api } from "../../api/client";
+import type { components } from "../../api/schema";
+import type { Answer } from "../../api/types";
 
 /** A fact card's data (GET /api/v1/wiki, /content/{id}/facts, /content/{id}/entities). */
-export interface WikiFact {
-  entity: string;
-  title: string;
-  summary: string;
-  image_url: string;
-  source_url: string;
-  source: "kiwix" | "wikipedia" | string;
-  resolved: boolean;
-  ambiguous: boolean;
-  candidates: { title: string; text: string }[];
-}
+export type WikiFact = components["schemas"]["WikiFact"];
 
 /** One mention of an entity: where in the item it is spoken, and its fact. */
-export interface FactMention {
-  entity: string;
-  type: string;
-  start: number;
-  end: number;
-  fact: WikiFact;
-}
+export type FactMention = Answer<"/api/v1/content/{id}/facts", "get">["items"][number];
 
-export interface WikiEntity {
-  name: string;
-  type: string;
-  added_by: "extractor" | "user";
-  spans: { start: number; end: number }[];
-  fact: WikiFact | null;
-}
+export type WikiEntity = components["schemas"]["WikiEntity"];
 
 export const wikiKeys = {
   facts: (id: number) => ["wiki", "facts", id] as const,
@@ -36,13 +16,12 @@ export const wikiKeys = {
 };
 
 export const wikiApi = {
-  facts: (id: number) => api.request<{ items: FactMention[] }>("GET", `/content/${id}/facts`),
-  entities: (id: number) =>
-    api.request<{ items: WikiEntity[]; source: string | null }>("GET", `/content/${id}/entities`),
+  facts: (id: number) => api.ok(api.http.GET("/api/v1/content/{id}/facts", { params: { path: { id } } })),
+  entities: (id: number) => api.ok(api.http.GET("/api/v1/content/{id}/entities", { params: { path: { id } } })),
   addEntity: (id: number, name: string, type?: string) =>
-    api.request<WikiEntity>("POST", `/content/${id}/entities`, type ? { name, type } : { name }),
+    api.ok(api.http.POST("/api/v1/content/{id}/entities", { params: { path: { id } }, body: type ? { name, type } : { name } })),
   removeEntity: (id: number, name: string) =>
-    api.request<void>("DELETE", `/content/${id}/entities/${encodeURIComponent(name)}`),
+    api.ok(api.http.DELETE("/api/v1/content/{id}/entities/{name}", { params: { path: { id, name } } })),
 };
 
 /** "from Kiwix (offline)" / "from Wikipedia". */
