@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=700
 ceilings=scripts/size_ceilings.txt
-declare -A ceiling
+declare -A ceiling=()
 while read -r file lines; do
   [[ -z "$file" || "$file" == \#* ]] && continue
   ceiling[$file]=$lines
