@@ -3505,7 +3505,9 @@ export interface operations {
                     /** @description Each a prompt string or a generate body; its fields go on top of `defaults` */
                     items: (string | components["schemas"]["GenerateRequest"])[];
                     /** @description Generate fields every item starts from (no prompt) */
-                    defaults?: Record<string, never>;
+                    defaults?: {
+                        [key: string]: unknown;
+                    };
                     name?: string;
                     /** @description Jobs of this batch running at once; 0 = no cap */
                     max_parallel?: number;

@@ -4,7 +4,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { formatAge } from "../../components/format";
 import { Empty, ErrorNote, ProgressBar, StateBadge } from "../../components/ui";
 import { BATCH_DONE, batchApi, batchKeys, type Batch } from "./batchApi";
-import { MAX_BATCH_ITEMS, parseBatchText } from "./parse";
+import { MAX_BATCH_ITEMS, OUTPUT_PRESETS, parseBatchText, type OutputPreset } from "./parse";
 
 const STYLES = ["cinematic", "broadcast", "ambient", "documentary", "storybook", "noir"];
 
@@ -17,7 +17,7 @@ export function BatchesPage() {
   const [name, setName] = useState("");
   const [style, setStyle] = useState("cinematic");
   const [duration, setDuration] = useState(7);
-  const [preset, setPreset] = useState("720p");
+  const [preset, setPreset] = useState<OutputPreset>("720p");
   const [preview, setPreview] = useState(false);
   const [maxParallel, setMaxParallel] = useState(0);
   const parsed = useMemo(() => parseBatchText(text, fileName), [text, fileName]);
@@ -81,8 +81,8 @@ export function BatchesPage() {
           <label className="field"><span>Duration (s)</span>
             <input className="input" type="number" min={1} max={600} value={duration} onChange={(e) => setDuration(Number(e.target.value))} /></label>
           <label className="field"><span>Output</span>
-            <select className="input" value={preset} onChange={(e) => setPreset(e.target.value)}>
-              <option value="480p">480p</option><option value="720p">720p</option><option value="1080p">1080p</option>
+            <select className="input" value={preset} onChange={(e) => setPreset(OUTPUT_PRESETS.find((p) => p === e.target.value) ?? "720p")}>
+              {OUTPUT_PRESETS.map((p) => <option key={p} value={p}>{p}</option>)}
             </select></label>
           <label className="field"><span>At once (0 = as many as the workers take)</span>
             <input className="input" type="number" min={0} max={64} value={maxParallel} onChange={(e) => setMaxParallel(Number(e.target.value))} data-testid="batch-max-parallel" /></label>

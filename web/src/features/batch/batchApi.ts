@@ -1,16 +1,12 @@
 import { api } from "../../api/client";
 import type { components } from "../../api/schema";
+import type { GenerateRequest } from "../../api/types";
 import type { BatchItem } from "./parse";
 
 export type Batch = components["schemas"]["Batch"];
 
-export interface BatchDefaults {
-  style?: string;
-  duration_target?: number;
-  output_preset?: string;
-  language?: string;
-  produce_preview?: boolean;
-}
+/** Generate fields every item of the batch starts from (no prompt). */
+export type BatchDefaults = Pick<GenerateRequest, "style" | "duration_target" | "output_preset" | "language" | "produce_preview">;
 
 export const batchKeys = {
   all: ["batches"] as const,
@@ -19,11 +15,11 @@ export const batchKeys = {
 
 export const batchApi = {
   create: (items: BatchItem[], defaults: BatchDefaults, name: string, max_parallel: number) =>
-    api.request<Batch>("POST", "/generate/batch", { items, defaults, name, max_parallel }),
-  list: () => api.request<{ items: Batch[] }>("GET", "/batches"),
-  get: (id: number) => api.request<Batch>("GET", `/batches/${id}`),
-  cancel: (id: number) => api.request<Batch>("POST", `/batches/${id}/cancel`),
-  retry: (id: number) => api.request<Batch>("POST", `/batches/${id}/retry`),
+    api.ok(api.http.POST("/api/v1/generate/batch", { body: { items, defaults, name, max_parallel } })),
+  list: () => api.ok(api.http.GET("/api/v1/batches")),
+  get: (id: number) => api.ok(api.http.GET("/api/v1/batches/{id}", { params: { path: { id } } })),
+  cancel: (id: number) => api.ok(api.http.POST("/api/v1/batches/{id}/cancel", { params: { path: { id } } })),
+  retry: (id: number) => api.ok(api.http.POST("/api/v1/batches/{id}/retry", { params: { path: { id } } })),
 };
 
 export const BATCH_DONE = ["completed", "failed", "canceled"];

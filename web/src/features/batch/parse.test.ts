@@ -28,6 +28,12 @@ describe("parseBatchText", () => {
     expect(parseBatchText("prompt,duration_target\nA,-3").errors).toEqual(["line 2: duration_target must be a positive number"]);
   });
 
+  it("names a line whose output preset the contract does not know", () => {
+    const r = parseBatchText('{"prompt":"A","output_preset":"1080p"}\n{"prompt":"B","output_preset":"4k"}');
+    expect(r.items).toEqual([{ prompt: "A", output_preset: "1080p" }]);
+    expect(r.errors).toEqual(["line 2: output_preset must be 480p, 720p, 1080p"]);
+  });
+
   it("says when a batch is too large", () => {
     const r = parseBatchText(Array.from({ length: 501 }, (_, i) => `prompt ${i}`).join("\n"));
     expect(r.errors[0]).toMatch(/at most 500/);

@@ -1,3 +1,5 @@
+import type { GenerateRequest } from "../../api/types";
+
 /**
  * Turns what the user pasted or dropped into batch items: plain text (one prompt per line),
  * JSON Lines (one generate request per line), or CSV with a header naming a `prompt` column
@@ -9,10 +11,14 @@ export interface BatchItem {
   title?: string;
   style?: string;
   duration_target?: number;
-  output_preset?: string;
+  output_preset?: OutputPreset;
   language?: string;
   voice?: string;
 }
+
+/** The output presets the contract (GenerateRequest.output_preset) accepts. */
+export type OutputPreset = NonNullable<GenerateRequest["output_preset"]>;
+export const OUTPUT_PRESETS: readonly OutputPreset[] = ["480p", "720p", "1080p"];
 
 export interface ParsedBatch {
   items: BatchItem[];
@@ -52,6 +58,10 @@ function fromObject(o: Record<string, unknown>, where: string, errors: string[])
       const n = Number(o[f]);
       if (!Number.isFinite(n) || n <= 0) { errors.push(`${where}: duration_target must be a positive number`); return null; }
       item.duration_target = n;
+    } else if (f === "output_preset") {
+      const preset = OUTPUT_PRESETS.find((p) => p === o[f]);
+      if (!preset) { errors.push(`${where}: output_preset must be ${OUTPUT_PRESETS.join(", ")}`); return null; }
+      item.output_preset = preset;
     } else if (typeof o[f] === "string") {
       item[f] = o[f] as string;
     } else {
