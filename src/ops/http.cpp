@@ -57,6 +57,7 @@ std::vector<server::ExtensionRoute> HttpRoutes(OpsService& ops) {
         return server::Api::Json(200, ops.Summary());
     };
     routes.push_back(std::move(summary));
+    routes.push_back(QoeRoute(ops.qoe()));
     return routes;
 }
 

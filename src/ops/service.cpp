@@ -144,6 +144,8 @@ OpsService::OpsService(OpsOptions options, jobs::EventBus& events, std::unique_p
     quota_limit_ = &r.Add("beacon_quota_jobs_per_day",
                           "The [quotas] jobs_per_day limit (absent when unlimited).", T::kGauge);
 
+    qoe_ = std::make_unique<QoeMetrics>(r);
+
     r.AddCollector([this] { CollectDatabase(); });
     r.AddCollector([this] { CollectDisk(); });
     r.AddCollector([this] { CollectProcess(); });

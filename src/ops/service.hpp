@@ -19,6 +19,7 @@
 #include "core/model.hpp"
 #include "core/result.hpp"
 #include "ops/metrics.hpp"
+#include "ops/qoe.hpp"
 
 namespace beacon::jobs {
 class EventBus;
@@ -100,6 +101,8 @@ public:
 
     const OpsOptions& options() const { return options_; }
     Registry& registry() { return registry_; }
+    /// The web players' QoE reports (POST /api/v1/qoe).
+    QoeMetrics& qoe() { return *qoe_; }
 
 private:
     struct Db;
@@ -149,6 +152,7 @@ private:
     Family* gpu_mem_total_;
     Family* quota_used_;
     Family* quota_limit_;
+    std::unique_ptr<QoeMetrics> qoe_;
 
     struct ParsedRoute {
         std::string method;

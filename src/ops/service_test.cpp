@@ -248,7 +248,7 @@ TEST(OpsHttp, EveryRouteIsInTheSpecAndNoMore) {
         served.insert(r.method + " " + r.pattern);
     }
     EXPECT_EQ(served, beacon::testing::ModuleSpecOperations("ops"));
-    EXPECT_EQ(served.size(), 7u);
+    EXPECT_EQ(served.size(), 8u);
 }
 
 }  // namespace
