@@ -2416,6 +2416,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/qoe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A web player's quality-of-experience batch (startup times, stalls, errors)
+         * @description Sent by the studio's player every 30 s while there is something to report and on pagehide (navigator.sendBeacon, text/plain holding JSON, or application/json). Needs a signed-in user (session cookie, no CSRF header: the cookie is SameSite=Strict) or a bearer token. Counted into /metrics as beacon_player_startup_seconds, beacon_player_stalls_total, beacon_player_stall_seconds_total and beacon_player_errors_total{class}; no item or user is recorded. At most 4096 bytes and 30 reports a minute per user.
+         */
+        post: operations["reportPlayerQoe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2546,33 +2566,55 @@ export interface components {
             id: string;
             /** @enum {string} */
             kind: "item" | "channel";
-            content_id?: number;
-            channel?: string;
+            content_id: number;
+            channel: string;
             title: string;
-            duration?: number;
+            duration: number;
             live: boolean;
             /** @description member id of the host (0: none, channel parties) */
             host: number;
             anyone_controls: boolean;
             member_count: number;
-            max_members?: number;
-            created_at?: number;
-            /** @description the `state` socket message */
-            state: {
-                [key: string]: unknown;
-            };
+            max_members: number;
+            created_at: number;
+            state: components["schemas"]["PartyState"];
             media?: {
-                hls?: string;
+                hls: string;
                 mp4?: string;
                 poster?: string;
                 chapters?: string;
-                captions?: {
-                    lang?: string;
-                    url?: string;
+                captions: {
+                    lang: string;
+                    url: string;
                 }[];
+                /** @description the item's caption languages */
+                languages?: string[];
             };
             /** @enum {string} */
             you_are?: "user" | "guest";
+        };
+        /** @description The `state` socket message: at server time `at` (Unix ms) the position is `position` (seconds) */
+        PartyState: {
+            /** @enum {string} */
+            type: "state";
+            /** @enum {integer} */
+            v: 1;
+            seq: number;
+            /** @enum {string} */
+            state: "idle" | "waiting" | "paused" | "playing";
+            playing: boolean;
+            position: number;
+            at: number;
+            rate: number;
+            audio: string;
+            captions: string;
+            live: boolean;
+            by: string;
+            reason: string;
+            /** @description member ids not ready yet */
+            waiting_for: number[];
+            wait_deadline?: number;
+            resume_playing?: boolean;
         };
         Error: {
             error: {
@@ -5085,7 +5127,10 @@ export interface operations {
     };
     getParty: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description guests: the invite token */
+                invite?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -7641,6 +7686,47 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+        };
+    };
+    reportPlayerQoe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {integer} */
+                    v?: 1;
+                    /** @description time to first frame of each playback started since the last batch */
+                    startup_seconds?: number[];
+                    stalls?: number;
+                    stall_seconds?: number;
+                    /** @description playback errors by class since the last batch */
+                    errors?: {
+                        network?: number;
+                        decode?: number;
+                        unsupported?: number;
+                        aborted?: number;
+                        other?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Counted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["RateLimited"];
         };
     };
 }

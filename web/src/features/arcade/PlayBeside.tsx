@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
+import { partyApi } from "../party";
 
 /**
  * "Play beside a video": picks a library item, starts a watch party on it and opens the party
@@ -19,7 +20,7 @@ export function PlayBeside({ playUrl }: { playUrl: string }) {
     setBusy(true);
     setError(null);
     try {
-      const p = await api.request<{ id: string; invite_token: string }>("POST", "/parties", { content_id: choice });
+      const p = await partyApi.create({ content_id: choice });
       navigate(`/party/${p.id}?invite=${encodeURIComponent(p.invite_token)}&game=${encodeURIComponent(playUrl)}`);
     } catch (e) {
       setError((e as Error).message);

@@ -1,19 +1,14 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { api } from "../../api/client";
 import { qk } from "../../api/keys";
+import { upload, type Uploaded } from "../../api/upload";
 
 /** Uploads a file to POST /api/v1/import (multipart); the answer's refusal is shown in words. */
-export async function uploadImport(file: File, title = ""): Promise<{ job_id: number }> {
+export function uploadImport(file: File, title = ""): Promise<Uploaded<"/api/v1/import">> {
   const form = new FormData();
   form.append("file", file, file.name);
   if (title) form.append("title", title);
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (api.csrfToken) headers["X-CSRF-Token"] = api.csrfToken;
-  const res = await fetch("/api/v1/import", { method: "POST", body: form, headers, credentials: "same-origin" });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body?.error?.message ?? `import failed with HTTP ${res.status}`);
-  return body as { job_id: number };
+  return upload("/api/v1/import", undefined, form, () => {}).promise;
 }
 
 /**

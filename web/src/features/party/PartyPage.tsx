@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEv
 import { createPortal } from "react-dom";
 import { useParams, useSearchParams } from "react-router";
 import { api } from "../../api/client";
+import { partyApi } from "./api";
 import { PartyClient, type PartySnapshot } from "./client";
 import { PartyPlayer } from "./PartyPlayer";
 import { documentPipSupported, duck, flip, openDocumentPip, openGame, videoPip, type PipSession } from "./pip";
@@ -32,14 +33,12 @@ export default function PartyPage() {
   const [client, setClient] = useState<PartyClient | null>(null);
 
   useEffect(() => {
-    const q = invite ? `?invite=${encodeURIComponent(invite)}` : "";
-    fetch(`/api/v1/parties/${encodeURIComponent(id)}${q}`, { credentials: "same-origin" })
-      .then(async (r) => {
-        const body = await r.json().catch(() => null);
-        if (!r.ok) throw new Error(body?.error?.message ?? `The party could not be opened (${r.status})`);
-        setParty(body as PartyDescription);
+    partyApi
+      .get(id, invite || undefined)
+      .then((p) => {
+        setParty(p);
         // Signed in: learn the CSRF token for "End the party" (this page is outside the shell).
-        if ((body as PartyDescription).you_are === "user") void api.me().catch(() => undefined);
+        if (p.you_are === "user") void api.me().catch(() => undefined);
       })
       .catch((e: Error) => setLoadError(e.message));
   }, [id, invite]);
@@ -250,7 +249,7 @@ function EndParty({ partyId }: { partyId: string }) {
   return (
     <>
       <button type="button" className="btn btn--sm" data-testid="end-party" onClick={() => {
-        api.request("DELETE", `/parties/${partyId}`).catch((e: Error) => setError(e.message));
+        partyApi.end(partyId).catch((e: Error) => setError(e.message));
       }}>End the party</button>
       {error && <p className="small alert">{error}</p>}
     </>

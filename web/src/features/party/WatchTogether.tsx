@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { api } from "../../api/client";
+import { partyApi } from "./api";
 
 /** Starts a party on a library item or a channel and opens it (the "Watch together" button). */
 export function WatchTogetherButton({ contentId, channel }: { contentId?: number; channel?: string }) {
@@ -11,7 +11,7 @@ export function WatchTogetherButton({ contentId, channel }: { contentId?: number
     setBusy(true);
     setError(null);
     try {
-      const p = await api.request<{ id: string; invite_token: string }>("POST", "/parties", contentId ? { content_id: contentId } : { channel });
+      const p = await partyApi.create(contentId ? { content_id: contentId } : { channel: channel ?? "" });
       navigate(`/party/${p.id}?invite=${encodeURIComponent(p.invite_token)}`);
     } catch (e) {
       setError((e as Error).message);

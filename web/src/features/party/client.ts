@@ -5,6 +5,7 @@
  * the UI subscribes to. The sync engine is fed through onState.
  */
 import { ClockSync } from "./clock";
+import { openSocket, socketUrl } from "../../api/socket";
 import type { ChatMessage, ClientMessage, PartyDescription, PartyMember, PartyState, ServerMessage } from "./protocol";
 
 export interface PartySnapshot {
@@ -73,22 +74,18 @@ export class PartyClient {
   }
 
   private url(): string {
-    const base = this.opts.baseUrl ?? `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
-    const q = new URLSearchParams();
-    if (this.opts.invite) q.set("invite", this.opts.invite);
-    if (this.opts.name) q.set("name", this.opts.name);
-    if (this.rejoin) {
-      q.set("member", String(this.rejoin.member));
-      q.set("rejoin", this.rejoin.secret);
-    }
-    if (this.lastSeq > 0) q.set("after", String(this.lastSeq));
-    return `${base}/api/v1/parties/${encodeURIComponent(this.opts.partyId)}/ws?${q}`;
+    return socketUrl("/api/v1/parties/{id}/ws", { id: this.opts.partyId }, {
+      invite: this.opts.invite,
+      name: this.opts.name,
+      member: this.rejoin?.member,
+      rejoin: this.rejoin?.secret,
+      after: this.lastSeq > 0 ? this.lastSeq : undefined,
+    }, this.opts.baseUrl);
   }
 
   start(): void {
     this.stopped = false;
-    const WS = this.opts.WebSocketImpl ?? WebSocket;
-    const ws = new WS(this.url());
+    const ws = openSocket(this.url(), this.opts.WebSocketImpl);
     this.ws = ws;
     let opened = false;
     ws.onopen = () => {

@@ -3,27 +3,12 @@
  * /api/v1/parties/{id}/ws; docs/party.md explains it). Every message is {"type": ..., "v": 1};
  * broadcast messages carry "seq" (resume with ?after=SEQ or {"type":"resume","after":SEQ}).
  */
-export type PartyPhase = "idle" | "waiting" | "paused" | "playing";
+import type { components } from "../../api/schema";
+
+export type PartyPhase = PartyState["state"];
 
 /** The authoritative media state: at server time `at` (Unix ms) the position is `position`. */
-export interface PartyState {
-  type: "state";
-  v: 1;
-  seq: number;
-  state: PartyPhase;
-  playing: boolean;
-  position: number;
-  at: number;
-  rate: number;
-  audio: string;
-  captions: string;
-  live: boolean;
-  by: string;
-  reason: string;
-  waiting_for: number[];
-  wait_deadline?: number;
-  resume_playing?: boolean;
-}
+export type PartyState = components["schemas"]["PartyState"];
 
 export interface PartyMember {
   id: number;
@@ -37,32 +22,11 @@ export interface PartyMember {
   joined_at: number;
 }
 
-export interface PartyDescription {
-  id: string;
-  kind: "item" | "channel";
-  content_id: number;
-  channel: string;
-  title: string;
-  duration: number;
-  live: boolean;
-  host: number;
-  anyone_controls: boolean;
-  member_count: number;
-  max_members: number;
-  created_at: number;
-  state: PartyState;
-  media?: PartyMedia;
-  you_are?: "user" | "guest";
-}
+/** The party as GET /api/v1/parties/{id} and the socket's hello describe it (the contract's Party). */
+export type PartyDescription = components["schemas"]["Party"];
 
-export interface PartyMedia {
-  hls: string;
-  mp4?: string;
-  poster?: string;
-  chapters?: string;
-  captions: { lang: string; url: string }[];
-  languages?: string[];
-}
+/** The media URLs the caller can open (the party's own routes; guests' carry the invite). */
+export type PartyMedia = NonNullable<PartyDescription["media"]>;
 
 export interface ChatMessage {
   type: "chat";
