@@ -1,7 +1,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./schema";
 import type {
-  ApiToken, Content, ContentPatch, EngineStatus, SystemStatus, GenerateInput, Job, JobDetail, JobLogLine, JobState,
+  ApiToken, Content, ContentPatch, EngineStatus, SystemStatus, GenerateInput, ItemLanguages, Job, JobDetail, JobLogLine, JobState,
   NowNext, Page, Playlist, PlaylistPatch, Session, StreamKey, Voice, Asset,
 } from "./types";
 
@@ -191,6 +191,16 @@ export class ApiClient {
   unpublish = (id: number) => this.ok(this.http.DELETE("/api/v1/content/{id}/publish", { params: { path: { id } } }));
   contentAssets = (id: number): Promise<{ items: Asset[] }> =>
     this.ok(this.http.GET("/api/v1/content/{id}/assets", { params: { path: { id } } }));
+
+  // Languages (dubs and captions of an item)
+  itemLanguages = (id: number): Promise<ItemLanguages> =>
+    this.ok(this.http.GET("/api/v1/content/{id}/languages", { params: { path: { id } } }));
+  addLanguage = (id: number, body: { language: string; voice?: string; captions_only?: boolean }) =>
+    this.ok(this.http.POST("/api/v1/content/{id}/languages", { params: { path: { id } }, body }));
+  removeLanguage = (id: number, lang: string): Promise<ItemLanguages> =>
+    this.ok(this.http.DELETE("/api/v1/content/{id}/languages/{lang}", { params: { path: { id, lang } } }));
+  /** A job's detail alone (no log pages): status, progress and error, for a panel that follows one job. */
+  jobRow = (id: number): Promise<Job> => this.ok(this.http.GET("/api/v1/jobs/{id}", { params: { path: { id } } }));
 
   // Engines
   engines = (): Promise<{ items: EngineStatus[] }> => this.ok(this.http.GET("/api/v1/engines"));

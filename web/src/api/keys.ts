@@ -9,6 +9,9 @@ export const qk = {
   content: (p: object) => ["content", p] as const,
   contentItem: (id: number) => ["content-item", id] as const,
   contentAssets: (id: number) => ["content-assets", id] as const,
+  contentLanguages: (id: number) => ["content-languages", id] as const,
+  /** One job followed by a panel (its row only, polled until it ends). */
+  jobRow: (id: number) => ["language-job", id] as const,
   engines: ["engines"] as const,
   system: ["system"] as const,
   voices: ["voices"] as const,

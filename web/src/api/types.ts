@@ -59,6 +59,9 @@ export interface ContentPatch {
   visibility?: S["Visibility"];
   published?: boolean;
 }
+/** One language of an item (original, dub or captions-only) and the item's languages. */
+export type ItemLanguage = S["ItemLanguage"];
+export type ItemLanguages = S["ItemLanguages"];
 export type EngineStatus = S["EngineStatus"];
 export type Voice = S["Voice"];
 export type ScheduledSlot = S["ScheduledSlot"];

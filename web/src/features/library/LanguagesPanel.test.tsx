@@ -16,7 +16,7 @@ describe("language helpers", () => {
   it("says what each language carries, machine translation included", () => {
     expect(describeLanguage(english)).toBe("Original · Captions");
     expect(describeLanguage(spanish)).toBe("Dub · Captions · machine translation");
-    expect(describeLanguage({ language: "ca", captions: true, machine_translated: true })).toBe("Captions · machine translation");
+    expect(describeLanguage({ language: "ca", original: false, dub: false, captions: true, machine_translated: true })).toBe("Captions · machine translation");
   });
 });
 

@@ -2,35 +2,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { api } from "../../api/client";
 import { qk } from "../../api/keys";
-import type { Job } from "../../api/types";
+import type { ItemLanguage, ItemLanguages } from "../../api/types";
 import { ErrorNote } from "../../components/ui";
 
-/** One language of an item, as GET /api/v1/content/{id}/languages lists it. */
-export interface ItemLanguage {
-  language: string;
-  name?: string;
-  original?: boolean;
-  dub?: boolean;
-  captions?: boolean;
-  captions_url?: string | null;
-  machine_translated?: boolean;
-  engines?: { translation?: string; voice?: string };
-  job_id?: number;
-}
-export interface ItemLanguages {
-  content_id: number;
-  original: string;
-  languages: ItemLanguage[];
-  targets: { language: string; name: string }[];
-}
+export type { ItemLanguage, ItemLanguages };
 
-export const languagesKey = (id: number) => ["content-languages", id] as const;
-
-export const itemLanguages = (id: number) => api.request<ItemLanguages>("GET", `/content/${id}/languages`);
-export const addLanguage = (id: number, body: { language: string; voice?: string; captions_only?: boolean }) =>
-  api.request<{ job_id: number; status: string }>("POST", `/content/${id}/languages`, body);
-export const removeLanguage = (id: number, lang: string) =>
-  api.request<ItemLanguages>("DELETE", `/content/${id}/languages/${encodeURIComponent(lang)}`);
+export const languagesKey = qk.contentLanguages;
 
 /** Targets the item can still gain: reachable and not already present. */
 export function missingTargets(data: ItemLanguages): { language: string; name: string }[] {
@@ -54,17 +31,17 @@ export function describeLanguage(l: ItemLanguage): string {
  */
 export function LanguagesPanel({ contentId }: { contentId: number }) {
   const qc = useQueryClient();
-  const langs = useQuery({ queryKey: languagesKey(contentId), queryFn: () => itemLanguages(contentId) });
+  const langs = useQuery({ queryKey: languagesKey(contentId), queryFn: () => api.itemLanguages(contentId) });
   const [target, setTarget] = useState("");
   const [captionsOnly, setCaptionsOnly] = useState(false);
   const [jobId, setJobId] = useState<number | null>(null);
   const job = useQuery({
     // The job row only (its events also refresh qk.job; this panel needs status and progress).
-    queryKey: ["language-job", jobId ?? 0],
-    queryFn: () => api.request<Job>("GET", `/jobs/${jobId ?? 0}`),
+    queryKey: qk.jobRow(jobId ?? 0),
+    queryFn: () => api.jobRow(jobId ?? 0),
     enabled: jobId !== null,
     refetchInterval: (q) => {
-      const s = (q.state.data as Job | undefined)?.status;
+      const s = q.state.data?.status;
       return s === "completed" || s === "failed" || s === "canceled" ? false : 1500;
     },
   });
@@ -76,11 +53,11 @@ export function LanguagesPanel({ contentId }: { contentId: number }) {
     }
   }, [status, qc, contentId]);
   const add = useMutation({
-    mutationFn: () => addLanguage(contentId, { language: target, captions_only: captionsOnly }),
+    mutationFn: () => api.addLanguage(contentId, { language: target, captions_only: captionsOnly }),
     onSuccess: (r) => setJobId(r.job_id),
   });
   const remove = useMutation({
-    mutationFn: (lang: string) => removeLanguage(contentId, lang),
+    mutationFn: (lang: string) => api.removeLanguage(contentId, lang),
     onSuccess: (data) => {
       qc.setQueryData(languagesKey(contentId), data);
       void qc.invalidateQueries({ queryKey: qk.contentItem(contentId) });

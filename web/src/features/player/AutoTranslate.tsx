@@ -2,13 +2,6 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, ApiError } from "../../api/client";
 import { qk } from "../../api/keys";
-import type { Job } from "../../api/types";
-
-interface Languages {
-  original: string;
-  languages: { language: string; dub?: boolean; machine_translated?: boolean }[];
-  targets: { language: string; name: string }[];
-}
 
 /**
  * In the captions menu: subtitles in a language the item has no track for, machine-translated
@@ -18,24 +11,24 @@ interface Languages {
 export function AutoTranslate({ contentId, onReady }: { contentId: number; onReady: (lang: string) => void }) {
   const qc = useQueryClient();
   const langs = useQuery({
-    queryKey: ["content-languages", contentId],
-    queryFn: () => api.request<Languages>("GET", `/content/${contentId}/languages`),
+    queryKey: qk.contentLanguages(contentId),
+    queryFn: () => api.itemLanguages(contentId),
     retry: false,
   });
   const [job, setJob] = useState<{ id: number; lang: string } | null>(null);
   const [error, setError] = useState("");
   const running = useQuery({
-    queryKey: ["language-job", job?.id ?? 0],
-    queryFn: () => api.request<Job>("GET", `/jobs/${job?.id ?? 0}`),
+    queryKey: qk.jobRow(job?.id ?? 0),
+    queryFn: () => api.jobRow(job?.id ?? 0),
     enabled: job !== null,
-    refetchInterval: (q) => (["completed", "failed", "canceled"].includes((q.state.data as Job | undefined)?.status ?? "") ? false : 1500),
+    refetchInterval: (q) => (["completed", "failed", "canceled"].includes(q.state.data?.status ?? "") ? false : 1500),
   });
   const status = running.data?.status;
   useEffect(() => {
     if (!job || !status) return;
     if (status === "completed") {
       void qc.invalidateQueries({ queryKey: qk.contentItem(contentId) });
-      void qc.invalidateQueries({ queryKey: ["content-languages", contentId] });
+      void qc.invalidateQueries({ queryKey: qk.contentLanguages(contentId) });
       onReady(job.lang);
       setJob(null);
     } else if (status === "failed" || status === "canceled") {
@@ -50,7 +43,7 @@ export function AutoTranslate({ contentId, onReady }: { contentId: number; onRea
   const start = async (lang: string) => {
     setError("");
     try {
-      const r = await api.request<{ job_id: number }>("POST", `/content/${contentId}/languages`, { language: lang, captions_only: true });
+      const r = await api.addLanguage(contentId, { language: lang, captions_only: true });
       setJob({ id: r.job_id, lang });
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
