@@ -6445,13 +6445,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {workers: [...], tokens: [...], silent_after_seconds} */
+            /** @description The workers, the registration tokens, and after how long without a heartbeat a worker is silent */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        workers: {
+                            /** Format: int64 */
+                            id: number;
+                            name: string;
+                            host: string;
+                            /** @description idle, busy, silent (no heartbeat within silent_after_seconds), stopped or revoked */
+                            state: string;
+                            /** Format: date-time */
+                            last_heartbeat: string;
+                            /**
+                             * Format: int64
+                             * @description Unix ms
+                             */
+                            last_heartbeat_ms: number;
+                            /** Format: int64 */
+                            current_job: number | null;
+                            jobs_done: number;
+                            /** Format: int64 */
+                            registration_token_id: number;
+                            /** Format: date-time */
+                            registered_at: string;
+                        }[];
+                        tokens: {
+                            /** Format: int64 */
+                            id: number;
+                            name: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            revoked: boolean;
+                            /** @description workers registered with it */
+                            workers: number;
+                        }[];
+                        silent_after_seconds: number;
+                    };
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -6472,13 +6506,20 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {id, name, created_at, token} */
+            /** @description The token, shown this once */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        /** Format: int64 */
+                        id: number;
+                        name: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        token: string;
+                    };
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -1,40 +1,20 @@
 import { api, type ApiClient } from "../../api/client";
+import type { Answer } from "../../api/types";
+
+/** GET /api/v1/workers: the workers, the registration tokens and when a worker counts as silent. */
+export type WorkersView = Answer<"/api/v1/workers", "get">;
 
 /** A remote worker as GET /api/v1/workers lists it. */
-export interface RemoteWorker {
-  id: number;
-  name: string;
-  host: string;
-  state: "idle" | "busy" | "silent" | "stopped" | "revoked" | string;
-  last_heartbeat: string;
-  last_heartbeat_ms: number;
-  current_job: number | null;
-  jobs_done: number;
-  registration_token_id: number;
-  registered_at: string;
-}
+export type RemoteWorker = WorkersView["workers"][number];
 
-export interface RegistrationToken {
-  id: number;
-  name: string;
-  created_at: string;
-  revoked: boolean;
-  workers: number;
-}
-
-export interface WorkersView {
-  workers: RemoteWorker[];
-  tokens: RegistrationToken[];
-  silent_after_seconds: number;
-}
+export type RegistrationToken = WorkersView["tokens"][number];
 
 export const workersKey = ["remote-workers"] as const;
 
 export const workersApi = (client: ApiClient = api) => ({
-  list: () => client.request<WorkersView>("GET", "/workers"),
-  createToken: (name: string) =>
-    client.request<{ id: number; name: string; token: string }>("POST", "/workers/tokens", { name }),
-  revokeToken: (id: number) => client.request<unknown>("DELETE", `/workers/tokens/${id}`),
+  list: () => client.ok(client.http.GET("/api/v1/workers")),
+  createToken: (name: string) => client.ok(client.http.POST("/api/v1/workers/tokens", { body: { name } })),
+  revokeToken: (id: number) => client.ok(client.http.DELETE("/api/v1/workers/tokens/{id}", { params: { path: { id } } })),
 });
 
 /** "12 s ago", "3 min ago", "2 h ago", or the date for older heartbeats. */
