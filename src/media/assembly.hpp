@@ -90,9 +90,17 @@ core::Result<FfmpegCommand> BuildFinalCommand(const MediaOptions& opts,
                                               const std::vector<SceneMedia>& scenes,
                                               const Timeline& t, const FinalSpec& spec);
 
-/// The video filter chain for one scene (input pad → output pad), `clip_frames` long.
+/// The final audio chain of the narration: loudness-normalised with the first pass's values
+/// (none = as is), 48 kHz, padded/trimmed to exactly the timeline's length.
+std::vector<std::string> FinalAudioFilters(const MediaOptions& opts, const Timeline& t,
+                                           const std::optional<Loudness>& measured);
+
+/// The video filter chain for one scene (input pad → output pad), `clip_frames` long; or only
+/// its frames [first_frame, first_frame + count) (count < 0: to the end), moving exactly as
+/// those frames of the whole clip do.
 std::vector<Chain> SceneVideoChains(const SceneMedia& scene, int first_input, long long clip_frames,
-                                    int fps, FrameSize size, const std::string& out_label);
+                                    int fps, FrameSize size, const std::string& out_label,
+                                    long long first_frame = 0, long long count = -1);
 
 /// Remux (stream copy) the final encode with soft captions (mov_text) and chapters.
 FfmpegCommand BuildMp4PackageCommand(const MediaOptions& opts, const std::string& encoded_mp4,

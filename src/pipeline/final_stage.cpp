@@ -3,6 +3,7 @@
 #include "media/assembly.hpp"
 #include "media/captions.hpp"
 #include "pipeline/asset_cache.hpp"
+#include "pipeline/final_pieces.hpp"
 #include "pipeline/job_run.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/scene_media.hpp"
@@ -86,16 +87,37 @@ Result<FinalRecord> GenerationPipeline::RunFinal(jobs::StageContext& ctx, JobRun
     }
     if (!rec.reused) {
         const fs::path mp4 = dir / "final.mp4";
-        auto fin = media::MakeFinal(media_, scenes, t, size, dir.string(), burn_file, mp4.string(),
-                                    RunFor(ctx, t.duration(), 56, 84));
-        if (!fin.ok()) return Named(std::move(fin).error(), "final encode (ffmpeg)");
-        BEACON_TRY(na, StoreAsset(db_, store_, job.id, "narration", narration_key,
-                                  fin->narration_wav, "", MediaProvenance(media_, "narration")));
+        std::string narration_wav;
+        double measured_lufs = 0;
+        if (burn_file.empty()) {
+            // In pieces on the keyframe grid: most were encoded by the scenes stage while
+            // pictures were still being painted; the rest now, in parallel; then one join.
+            std::vector<PiecePicture> pictures;
+            for (const SceneRecord& r : records->scenes) {
+                pictures.push_back({r.picture_hash.empty() ? r.picture_key : r.picture_hash,
+                                    r.picture_key, r.layer_keys});
+            }
+            auto fin = EncodeInPieces(media_, cpu_, scenes, pictures, t, size, dir,
+                                      scratch_ / ("job-" + std::to_string(job.id)) / "pieces",
+                                      mp4.string(), ctx, RunFor(ctx, t.duration(), 80, 84));
+            if (!fin.ok()) return Named(std::move(fin).error(), "final encode");
+            narration_wav = fin->narration_wav;
+            measured_lufs = fin->measured.integrated_lufs;
+        } else {
+            // Burned-in captions are drawn over the whole timeline: one encode.
+            auto fin = media::MakeFinal(media_, scenes, t, size, dir.string(), burn_file,
+                                        mp4.string(), RunFor(ctx, t.duration(), 56, 84));
+            if (!fin.ok()) return Named(std::move(fin).error(), "final encode (ffmpeg)");
+            narration_wav = fin->narration_wav;
+            measured_lufs = fin->measured.integrated_lufs;
+        }
+        BEACON_TRY(na, StoreAsset(db_, store_, job.id, "narration", narration_key, narration_wav,
+                                  "", MediaProvenance(media_, "narration")));
         (void)na;
-        BEACON_TRY(fa, StoreAsset(db_, store_, job.id, "encode", key, mp4, rec.hash,
-                                  MediaProvenance(media_, "final"),
-                                  {{"narration_key", narration_key},
-                                   {"measured_lufs", fin->measured.integrated_lufs}}));
+        BEACON_TRY(
+            fa, StoreAsset(db_, store_, job.id, "encode", key, mp4, rec.hash,
+                           MediaProvenance(media_, "final"),
+                           {{"narration_key", narration_key}, {"measured_lufs", measured_lufs}}));
         (void)fa;
     }
     ctx.Log("final stage: " + std::to_string(MsSince(started)) + " ms" +

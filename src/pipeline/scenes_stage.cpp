@@ -9,6 +9,7 @@
 
 #include "media/assembly.hpp"
 #include "pipeline/asset_cache.hpp"
+#include "pipeline/final_pieces.hpp"
 #include "pipeline/job_run.hpp"
 #include "pipeline/pipeline.hpp"
 
@@ -72,8 +73,8 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
     for (int n = 1; n <= count; ++n) {
         if (auto rec = ParseSceneRecord(ctx.StageOutputs(SceneRecordName(n)))) {
             Slot& s = slots[n - 1];
-            s.voice = VoicePart{rec->voice_key, rec->voice_hash, rec->voice_duration, rec->words,
-                                true};
+            s.voice =
+                VoicePart{rec->voice_key, rec->voice_hash, rec->voice_duration, rec->words, true};
             s.picture = PicturePart{rec->picture_key, rec->picture_hash, rec->layer_keys, true};
             s.record = std::move(rec);
         }
@@ -88,17 +89,35 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
     const engines::Provenance voice_prov = engines_.voice->Describe();
     const engines::Provenance picture_prov = engines_.pictures->Describe();
 
+    // The final encode's pieces, each as soon as the pictures it shows exist, on the CPU pool
+    // while a picture service paints the rest (a built-in painter keeps the CPU busy itself,
+    // and burned-in captions need the whole encode). They end on cancel or failure only.
+    std::stop_source pieces_stop;
+    std::stop_callback forward_pieces(ctx.stop_token(),
+                                      [&pieces_stop] { pieces_stop.request_stop(); });
+    std::optional<EarlyPieces> pieces;
+    if (!media_.burn_captions && !picture_prov.builtin) {
+        pieces.emplace(media_, store_, cpu_, scenes, job.request.duration_target, size,
+                       job_dir / "pieces", ctx, pieces_stop.get_token());
+        for (int n = 1; n <= count; ++n) {
+            if (const auto& p = slots[n - 1].picture) {
+                pieces->PictureReady(n - 1,
+                                     {p->hash.empty() ? p->key : p->hash, p->key, p->layer_keys});
+            }
+        }
+    }
+
     auto voice_task = [&, this](int n) -> Result<VoicePart> {
         const core::Scene& s = scenes[n - 1];
         engines::VoiceRequest req{Narration(s), job.request.voice, job.request.language};
-        const std::string hash = Sha256Hex(Json{{"kind", "voice"},
-                                                {"engine", voice_prov.engine},
-                                                {"model", voice_prov.model},
-                                                {"parameters", voice_prov.parameters},
-                                                {"text", req.text},
-                                                {"voice", req.voice},
-                                                {"language", req.language}}
-                                               .dump());
+        const std::string hash = Sha256Hex(Json{
+            {"kind", "voice"},
+            {"engine", voice_prov.engine},
+            {"model", voice_prov.model},
+            {"parameters", voice_prov.parameters},
+            {"text", req.text},
+            {"voice", req.voice},
+            {"language", req.language}}.dump());
         if (auto hit = Cached(db_, store_, hash, job.id)) {
             return VoicePart{hit->key, hash, hit->parameters.value("duration", 0.0),
                              core::WordsFromJson(hit->parameters.value("words", Json::array())),
@@ -110,11 +129,9 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         if (!res.ok()) return Named(std::move(res).error(), "voice engine " + voice_prov.engine);
         const std::string key =
             JobPrefix(job.id) + "scenes/" + std::to_string(n) + "/voice" + Ext(res->audio, ".wav");
-        BEACON_TRY(asset, StoreAsset(db_, store_, job.id, "voice", key, res->audio, hash,
-                                     res->provenance,
-                                     {{"duration", res->duration},
-                                      {"words", res->words},
-                                      {"scene", n}}));
+        BEACON_TRY(asset,
+                   StoreAsset(db_, store_, job.id, "voice", key, res->audio, hash, res->provenance,
+                              {{"duration", res->duration}, {"words", res->words}, {"scene", n}}));
         (void)asset;
         ctx.Log("scene " + std::to_string(n) + ": voice " +
                 std::to_string(res->duration).substr(0, 5) + " s by " + res->provenance.engine +
@@ -157,22 +174,21 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         engines::PictureRequest req = picture_request(n);
         if (!req.world.is_null() && !engines_.pictures->RendersWorlds())
             return Error::Unavailable("this worker cannot render Verse worlds", false);
-        const std::string hash =
-            Sha256Hex(Json{{"kind", "picture"},
-                           {"engine", picture_prov.engine},
-                           {"model", picture_prov.model},
-                           {"parameters", picture_prov.parameters},
-                           {"scene", core::ToJson(core::Script{"", "", {s}})},
-                           {"prompt", req.prompt},
-                           {"style", req.style},
-                           {"title", req.title},
-                           {"w", req.width},
-                           {"h", req.height},
-                           {"seed", req.seed},
-                           {"index", req.scene_index},
-                           {"count", req.scene_count},
-                           {"world", req.world}}
-                          .dump());
+        const std::string hash = Sha256Hex(Json{
+            {"kind", "picture"},
+            {"engine", picture_prov.engine},
+            {"model", picture_prov.model},
+            {"parameters", picture_prov.parameters},
+            {"scene", core::ToJson(core::Script{"", "", {s}})},
+            {"prompt", req.prompt},
+            {"style", req.style},
+            {"title", req.title},
+            {"w", req.width},
+            {"h", req.height},
+            {"seed", req.seed},
+            {"index", req.scene_index},
+            {"count", req.scene_count},
+            {"world", req.world}}.dump());
         if (auto hit = Cached(db_, store_, hash, job.id)) {
             return PicturePart{hit->key, hash,
                                Strings(hit->parameters.value("layer_keys", Json::array())), true};
@@ -254,7 +270,12 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
                 auto part = picture_task(n);
                 std::lock_guard lock(mu);
                 if (!part.ok()) return fail(std::move(part).error());
-                slots[n - 1].picture = std::move(part).value();
+                const PicturePart& p = slots[n - 1].picture.emplace(std::move(part).value());
+                if (pieces) {
+                    pieces->PictureReady(n - 1,
+                                         {p.hash.empty() ? p.key : p.hash, p.key, p.layer_keys});
+                    if (!p.cached) pieces->Arm();  // a new picture: the final changes
+                }
                 cv.notify_all();
             });
         }
@@ -294,8 +315,8 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         // drafts, at least one picture) → a preview now, made beside the painters. One under
         // way when the last picture lands is finished, not abandoned: it is published well
         // before the preview stage could make the full one, which then replaces it.
-        if (!early_started && job.request.produce_preview && voices == count &&
-            pictures < count && (covered == count || (drafts_pending == 0 && pictures > 0))) {
+        if (!early_started && job.request.produce_preview && voices == count && pictures < count &&
+            (covered == count || (drafts_pending == 0 && pictures > 0))) {
             early_started = true;
             std::vector<media::SceneMedia> sm;
             std::vector<bool> local;  // the picture is a draft file, not a stored key
@@ -364,8 +385,12 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
     }
     lock.unlock();
     local_stop.request_stop();
-    if (failure) early_stop.request_stop();  // a cancel reaches it through the job's token
+    if (failure) {
+        early_stop.request_stop();  // a cancel reaches them through the job's token
+        pieces_stop.request_stop();
+    }
     tasks.Wait();
+    if (pieces) pieces->Wait();
     if (failure) return *failure;
 
     ScenesRecord out;

@@ -18,6 +18,10 @@ one way to give each latent of a batch its own prompt: `"0": "text", "1": "text"
 is understood. Loading a checkpoint other than the one loaded counts a switch (the first load
 too) and takes --switch-delay. GET /__double/stats: switches, loads in order, prompts, images,
 batch sizes and the prompt text of every image file.
+
+Holding (issue 20, the final encode overlapping the pictures): with --hold-from N, every prompt
+after the N-th waits before sampling (the GPU is busy with it) until POST /__double/release;
+/__double/stats lists the prompt texts held now under "held".
 """
 import json
 import struct
@@ -53,6 +57,8 @@ class State:
         self.batch_sizes = []  # latent batch size of every sampled prompt
         self.image_texts = {}  # image file name -> the prompt text its latent was sampled with
         self.image_counter = 0
+        self.held = []         # prompt texts waiting for /__double/release
+        self.released = threading.Event()
 
 
 def worker_loop(server):
@@ -144,6 +150,13 @@ def run_prompt(server, prompt_id, client_id, graph, number):
         if node["class_type"] == "KSampler":
             seed = int(node["inputs"].get("seed", 0))
             texts = positive_texts(graph, node["inputs"].get("positive"))
+    if a.hold_from and number > a.hold_from and not st.released.is_set():
+        held = " | ".join(t for _, t in texts)
+        with st.lock:
+            st.held.append(held)
+        st.released.wait()
+        with st.lock:
+            st.held.remove(held)
     with st.lock:
         switch = ckpt is not None and ckpt != st.loaded
         if switch:
@@ -263,7 +276,8 @@ class H(common.Handler):
                 return self.send(200, {"checkpoint_switches": len(st.loads), "loads": list(st.loads),
                                        "prompts": len(st.batch_sizes), "images": sum(st.batch_sizes),
                                        "batch_sizes": list(st.batch_sizes),
-                                       "image_texts": dict(st.image_texts)}, record=False)
+                                       "image_texts": dict(st.image_texts),
+                                       "held": list(st.held)}, record=False)
         if path == "/system_stats":
             return self.send(200, {"system": {"os": "posix", "comfyui_version": "0.3.40"}, "devices": []})
         if path == "/queue":
@@ -329,6 +343,9 @@ class H(common.Handler):
         a, st = self.server.args, self.server.state
         u = urlparse(self.path)
         path = u.path[4:] if u.path.startswith("/api/") else u.path
+        if path == "/__double/release":
+            st.released.set()
+            return self.send(200, "", "text/plain", record=False)
         if path == "/interrupt":
             req = self.json_body() or {}
             with st.lock:
@@ -414,6 +431,8 @@ if __name__ == "__main__":
     p.add_argument("--no-ws", action="store_true", help="no WebSocket endpoint (client must poll)")
     p.add_argument("--view-garbage", action="store_true", help="/view returns non-image bytes")
     p.add_argument("--drop-ws-after", type=int, default=0, help="drop the /ws connection after N sampler steps")
+    p.add_argument("--hold-from", type=int, default=0,
+                   help="prompts after the N-th wait before sampling until POST /__double/release")
     p.add_argument("--fail-after-queue", action="store_true",
                    help="--fail applies after the prompt was queued (the answer is lost, the prompt runs)")
     common.serve(H, State(), p)
