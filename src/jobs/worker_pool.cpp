@@ -1,5 +1,7 @@
 #include "jobs/worker_pool.hpp"
 
+#include "jobs/run_end.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -75,6 +77,11 @@ public:
     bool Done(const std::string& stage) const {
         std::lock_guard lock(mu_);
         return job_.stages.contains(stage);
+    }
+    /// Where the job stands for the state machine: held by this run, in its current stage.
+    core::JobPosition Position() const {
+        std::lock_guard lock(mu_);
+        return {state_, true, false};
     }
 
 private:
@@ -237,23 +244,23 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
         if (!result.ok()) {
             // A write that found no room says so: "disk full: N MB free in DIR (...)".
             const Error err = disk_.ExplainFailure(result.error());
-            if (source.stop_requested() || err.code == core::ErrorCode::kCanceled) {
-                break;  // handled below
-            }
+            if (source.stop_requested()) break;  // handled below
             ctx.Log("stage " + stage.name + " failed after " + std::to_string(ms) + " ms: " +
                         err.message,
                     "error");
             finish_running();
             definition_.Release(job);
+            // Failed at once on a full disk (the failure is recorded even if the database
+            // cannot write for a while), retried with backoff while attempts are left.
+            const core::JobEvent end = EventForRunEnd(
+                {.error = err, .attempts = job.attempts, .max_attempts = options_.max_attempts});
             if (IsNoSpaceError(err)) {
-                // Fails at once (never retried into the same full disk), and the failure is
-                // recorded even if the database cannot write for a while.
-                FinishUntilRecorded(id, JobState::kFailed, err, std::nullopt, pool_stop);
+                FinishUntilRecorded(id, ctx.Position(), end, err, std::nullopt, pool_stop);
                 if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
                 Notify();
                 return;
             }
-            if (err.retryable && job.attempts < options_.max_attempts) {
+            if (end == core::JobEvent::kRequeue) {
                 auto delay = options_.backoff_base * (1LL << std::min(job.attempts - 1, 20));
                 delay = std::min<milliseconds>(delay, options_.backoff_cap);
                 delay = std::max<milliseconds>(delay, err.retry_after);
@@ -274,7 +281,7 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
                 if (job.attempts > 1) {  // each job attempt sent its own requests: count the attempts too
                     final_err.message += " (gave up after " + std::to_string(job.attempts) + " job attempts)";
                 }
-                FinishUntilRecorded(id, JobState::kFailed, final_err, std::nullopt, pool_stop);
+                FinishUntilRecorded(id, ctx.Position(), end, final_err, std::nullopt, pool_stop);
             }
             if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
             Notify();
@@ -296,9 +303,12 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
     }
 
     finish_running();
-    if (source.stop_requested()) {
-        if (cancel_requested()) {
-            bool recorded = FinishUntilRecorded(id, JobState::kCanceled,
+    const bool stopped = source.stop_requested();
+    const core::JobEvent end =
+        EventForRunEnd({.stopped = stopped, .cancel_requested = stopped && cancel_requested()});
+    if (stopped) {
+        if (end == core::JobEvent::kStop) {
+            bool recorded = FinishUntilRecorded(id, ctx.Position(), end,
                                                 Error::Canceled("canceled by the user"),
                                                 std::nullopt, pool_stop);
             definition_.Release(job);
@@ -314,17 +324,27 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
         }
     } else {
         // "completed" is said only once the database holds it.
-        if (FinishUntilRecorded(id, JobState::kCompleted, std::nullopt, content_id, pool_stop)) {
+        if (FinishUntilRecorded(id, ctx.Position(), end, std::nullopt, content_id, pool_stop)) {
             ctx.Log("completed", "info");
         }
     }
     if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);
 }
 
-bool WorkerPool::FinishUntilRecorded(std::int64_t id, JobState state,
+bool WorkerPool::FinishUntilRecorded(std::int64_t id, const core::JobPosition& from,
+                                     core::JobEvent event,
                                      const std::optional<core::Error>& error,
                                      std::optional<std::int64_t> content_id,
                                      std::stop_token stop) {
+    // The state the machine says this end leads to (the store checks it again against the
+    // job's recorded state, which another process may have moved).
+    auto next = core::NextJobPosition(from, event, JobState::kQueued, id);
+    if (!next.ok()) {
+        std::cerr << "beacon: worker: job " << id << " not ended (" << core::ToString(event)
+                  << "): " << next.error().message << "\n";
+        return false;
+    }
+    const JobState state = next->state;
     auto wait = std::max(milliseconds(100), options_.poll);
     for (;;) {
         auto st = db_.FinishJob(id, state, error, content_id);

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/job_machine.hpp"
 #include "jobs/disk_space.hpp"
 #include "jobs/event_bus.hpp"
 #include "jobs/stage.hpp"
@@ -64,7 +65,8 @@ private:
     /// (e.g. a full disk) so the job never stays shown as running. False when `stop` ended the
     /// tries before the database took it (said on stderr; the lease then runs out and the job
     /// is claimed again).
-    bool FinishUntilRecorded(std::int64_t id, core::JobState state,
+    /// The end is `event` from `from` (core/job_machine.hpp gives the state written).
+    bool FinishUntilRecorded(std::int64_t id, const core::JobPosition& from, core::JobEvent event,
                              const std::optional<core::Error>& error,
                              std::optional<std::int64_t> content_id, std::stop_token stop);
 

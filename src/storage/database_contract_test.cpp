@@ -430,6 +430,43 @@ TEST_P(DatabaseContract, CancelIsImmediateForQueuedAndFlaggedForRunning) {
     EXPECT_EQ(db_->RetryJob(running.id).error().code, core::ErrorCode::kConflict);
 }
 
+TEST_P(DatabaseContract, TheJobStateMachineGuardsEveryMove) {
+    // A job ends once: a second end, or a requeue of an ended job, is refused and changes
+    // nothing (core/job_machine.hpp decides; every backend writes what it decides).
+    auto job = NewJob();
+    auto now = core::NowMillis();
+    ASSERT_TRUE(db_->ClaimJob("w", now, now + 60'000)->has_value());
+    ASSERT_TRUE(db_->UpdateJobProgress(job.id, JobState::kRenderingFinal, 70).ok());
+    EXPECT_EQ(db_->GetJob(job.id)->status, JobState::kRenderingFinal);
+    EXPECT_EQ(db_->UpdateJobProgress(job.id, JobState::kCompleted, 100).error().code,
+              core::ErrorCode::kInvalidArgument)
+        << "a stage cannot end a job";
+    ASSERT_TRUE(db_->FinishJob(job.id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
+    auto again =
+        db_->FinishJob(job.id, JobState::kFailed, core::Error::Internal("late"), std::nullopt);
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().code, core::ErrorCode::kConflict);
+    EXPECT_EQ(again.error().message, "job " + std::to_string(job.id) + " is already completed");
+    EXPECT_EQ(db_->RequeueJob(job.id, 0, "late retry").error().code, core::ErrorCode::kConflict);
+    auto after = db_->GetJob(job.id);
+    EXPECT_EQ(after->status, JobState::kCompleted);
+    EXPECT_EQ(after->error_log, "");
+    EXPECT_EQ(db_->FinishJob(job.id, JobState::kQueued, std::nullopt, std::nullopt).error().code,
+              core::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(db_->FinishJob(987654, JobState::kFailed, std::nullopt, std::nullopt).error().code,
+              core::ErrorCode::kNotFound);
+    // A flagged job whose holder died is canceled by the next claimer, never claimed.
+    auto flagged = NewJob();
+    now = core::NowMillis();
+    ASSERT_TRUE(db_->ClaimJob("w2", now, now + 5'000)->has_value());
+    ASSERT_TRUE(db_->RequestCancel(flagged.id)->cancel_requested);
+    auto later = core::NowMillis() + 10'000;
+    auto claimed = db_->ClaimJob("w3", later, later + 60'000);
+    ASSERT_TRUE(claimed.ok());
+    EXPECT_FALSE(claimed->has_value());
+    EXPECT_EQ(db_->GetJob(flagged.id)->status, JobState::kCanceled);
+}
+
 TEST_P(DatabaseContract, SearchesTheLibraryWithFts) {
     core::Content a;
     a.title = "Lighthouse Storm";

@@ -1,7 +1,36 @@
 // PostgreSQL backend: the job queue and batches (storage::JobStore, storage::BatchStore).
+#include "core/job_machine.hpp"
 #include "storage/postgres_backend.hpp"
 
 namespace beacon::storage::postgres_backend {
+
+namespace {
+
+using core::JobEvent;
+using core::JobPosition;
+
+/// "status IN (...)": the states from which the job state machine allows `event`.
+std::string StatusIn(JobEvent event, bool held, bool cancel_requested,
+                     JobState target = JobState::kQueued,
+                     const std::function<bool(const JobPosition&)>& to = {}) {
+    return "status IN (" +
+           core::QuotedJobStates(
+               core::JobStatesAllowing(event, held, cancel_requested, target, to)) +
+           ")";
+}
+
+/// The machine's refusal of `event` for a job whose guarded update changed no row (NotFound
+/// when the job does not exist).
+Status Refusal(Result<core::Job> job, JobEvent event, std::int64_t job_id) {
+    if (!job.ok()) return job.error();
+    auto next = core::NextJobPosition({job->status, false, job->cancel_requested}, event,
+                                      JobState::kQueued, job_id);
+    if (!next.ok()) return next.error();
+    return Error::Conflict("job " + std::to_string(job_id) + " changed while it was " +
+                           std::string(core::ToString(event)));
+}
+
+}  // namespace
 
 Result<core::Job> PostgresDatabase::CreateJob(std::int64_t user_id,
                                               const core::GenerateRequest& r) {
@@ -163,27 +192,34 @@ Result<std::optional<core::Job>> PostgresDatabase::ClaimJob(const std::string& w
     Lease lease(*this);
     pg::Connection& conn = lease.conn;
     return pg::InTransaction(conn, [&]() -> Result<std::optional<core::Job>> {
-        // Jobs flagged for cancel whose worker died are finished as canceled. SKIP LOCKED:
-        // a row another claimer is touching is left to it (no waiting, no deadlock).
-        BEACON_TRY(dead,
-                   conn.Query(std::string("UPDATE jobs SET status = 'canceled', lease_owner = "
-                                          "NULL, updated_at = $1 WHERE id IN (SELECT id FROM "
-                                          "jobs WHERE cancel_requested AND ") +
-                                  kNotTerminal +
-                                  " AND (lease_owner IS NULL OR lease_expires < $1) FOR "
-                                  "UPDATE SKIP LOCKED)",
-                              Params().Add(now)));
+        // Jobs flagged for cancel whose worker died: the machine cancels them (lease expired).
+        // SKIP LOCKED: a row another claimer is touching is left to it (no waiting, no
+        // deadlock).
+        static const std::string kDeadFrom =
+            StatusIn(JobEvent::kLeaseExpired, false, true, JobState::kQueued,
+                     [](const JobPosition& p) { return p.state == JobState::kCanceled; });
+        BEACON_TRY(
+            dead,
+            conn.Query(std::string("UPDATE jobs SET status = $2, lease_owner = "
+                                   "NULL, updated_at = $1 WHERE id IN (SELECT id FROM "
+                                   "jobs WHERE cancel_requested AND ") +
+                           kDeadFrom +
+                           " AND (lease_owner IS NULL OR lease_expires < $1) FOR "
+                           "UPDATE SKIP LOCKED)",
+                       Params().Add(now).Add(std::string(core::ToString(JobState::kCanceled)))));
         if (dead.affected() > 0) {
             BEACON_TRY(swept, SweepAbandonedLocked(conn));
             (void)swept;
         }
         // The oldest runnable job, locked by this transaction; rows locked by concurrent
-        // claimers are skipped, so two workers never take the same job.
+        // claimers are skipped, so two workers never take the same job. Runnable: a state the
+        // machine lets an unheld, unflagged job be claimed from.
+        static const std::string kClaimFrom = StatusIn(JobEvent::kClaim, false, false);
         BEACON_TRY(
             r, conn.Query(std::string("UPDATE jobs SET lease_owner = $1, lease_expires = $2, "
                                       "attempts = attempts + 1, updated_at = $3 WHERE id = "
                                       "(SELECT id FROM jobs WHERE ") +
-                              kNotTerminal +
+                              kClaimFrom +
                               " AND NOT cancel_requested AND run_after <= $3 AND "
                               "(lease_owner IS NULL OR lease_expires < $3) AND (batch_id IS "
                               "NULL OR NOT EXISTS (SELECT 1 FROM batches b WHERE b.id = "
@@ -217,13 +253,15 @@ Result<int> PostgresDatabase::ReleaseLeases(const std::string& owner_prefix) {
 }
 
 Status PostgresDatabase::UpdateJobProgress(std::int64_t job_id, JobState state, int progress) {
+    // The stage's state, from any state the machine lets a stage advance from.
+    BEACON_TRY(next, core::NextJobPosition({JobState::kQueued, true}, JobEvent::kAdvance, state));
     Lease lease(*this);
     BEACON_CHECK(lease.conn.Query(
         std::string("UPDATE jobs SET status = $1, progress = $2, updated_at = $3 WHERE id = "
                     "$4 AND ") +
-            kNotTerminal,
+            StatusIn(JobEvent::kAdvance, true, false, state),
         Params()
-            .Add(std::string(core::ToString(state)))
+            .Add(std::string(core::ToString(next.state)))
             .Add(std::clamp(progress, 0, 100))
             .Add(core::NowMillis())
             .Add(job_id)));
@@ -279,28 +317,34 @@ Status PostgresDatabase::SetJobUrls(std::int64_t job_id, const Json& urls) {
 Status PostgresDatabase::FinishJob(std::int64_t job_id, JobState final_state,
                                    const std::optional<core::Error>& error,
                                    std::optional<std::int64_t> content_id) {
+    // The machine decides the end state and from which states a job may end so (never twice).
+    BEACON_TRY(event, core::FinishEventFor(final_state));
+    BEACON_TRY(next, core::NextJobPosition({JobState::kQueued, true}, event));
     Lease lease(*this);
     pg::Connection& conn = lease.conn;
-    const bool completed = final_state == JobState::kCompleted;
+    const bool completed = next.state == JobState::kCompleted;
     Params p;
-    p.Add(std::string(core::ToString(final_state)))
+    p.Add(std::string(core::ToString(next.state)))
         .Add(completed)
         .Add(error ? error->message : std::string())
         .Add(error ? std::string(core::ToString(error->code)) : std::string())
         .Add(content_id)
         .Add(core::NowMillis())
         .Add(job_id);
-    const char* sql =
+    const std::string sql =
         "UPDATE jobs SET status = $1, progress = CASE WHEN $2 THEN 100 ELSE progress END, "
         "error_log = $3, error_code = $4, content_id = COALESCE($5, content_id), "
-        "lease_owner = NULL, lease_expires = 0, updated_at = $6 WHERE id = $7";
-    if (completed) {
-        BEACON_CHECK(conn.Query(sql, p));
+        "lease_owner = NULL, lease_expires = 0, updated_at = $6 WHERE id = $7 AND " +
+        StatusIn(event, true, false);
+    auto run = [&]() -> Status {
+        BEACON_TRY(r, conn.Query(sql, p));
+        if (r.affected() == 0) return Refusal(JobById(conn, job_id), event, job_id);
         return {};
-    }
+    };
+    if (completed) return run();
     // A failed or canceled job's half-composed library row goes with it.
     return pg::InTransaction(conn, [&]() -> Status {
-        BEACON_CHECK(conn.Query(sql, p));
+        BEACON_CHECK(run());
         BEACON_TRY(swept, SweepAbandonedLocked(conn));
         (void)swept;
         return {};
@@ -309,11 +353,19 @@ Status PostgresDatabase::FinishJob(std::int64_t job_id, JobState final_state,
 
 Status PostgresDatabase::RequeueJob(std::int64_t job_id, core::UnixMillis run_after,
                                     const std::string& reason) {
+    BEACON_TRY(next, core::NextJobPosition({JobState::kQueued, true}, JobEvent::kRequeue));
     Lease lease(*this);
-    BEACON_CHECK(lease.conn.Query(
-        "UPDATE jobs SET status = 'queued', run_after = $1, error_log = $2, lease_owner = "
-        "NULL, lease_expires = 0, updated_at = $3 WHERE id = $4",
-        Params().Add(run_after).Add(reason).Add(core::NowMillis()).Add(job_id)));
+    BEACON_TRY(r, lease.conn.Query(
+                      "UPDATE jobs SET status = $5, run_after = $1, error_log = $2, lease_owner = "
+                      "NULL, lease_expires = 0, updated_at = $3 WHERE id = $4 AND " +
+                          StatusIn(JobEvent::kRequeue, true, false),
+                      Params()
+                          .Add(run_after)
+                          .Add(reason)
+                          .Add(core::NowMillis())
+                          .Add(job_id)
+                          .Add(std::string(core::ToString(next.state)))));
+    if (r.affected() == 0) return Refusal(JobById(lease.conn, job_id), JobEvent::kRequeue, job_id);
     return {};
 }
 
@@ -327,18 +379,24 @@ Result<core::Job> PostgresDatabase::RequestCancel(std::int64_t job_id) {
                                  Params().Add(job_id)));
         if (r.empty()) return Error::NotFound("no job " + std::to_string(job_id));
         core::Job job = ReadJob(r, 0);
-        if (core::IsTerminal(job.status)) {
-            return Error::Conflict("job " + std::to_string(job_id) + " is already " +
-                                   std::string(core::ToString(job.status)));
-        }
+        // The machine's answer for an unheld job (canceled at once) and a held one (flagged
+        // for its worker); the lease decides which, in the statement.
+        BEACON_TRY(unheld,
+                   core::NextJobPosition({job.status, false, job.cancel_requested},
+                                         JobEvent::kRequestCancel, JobState::kQueued, job_id));
+        BEACON_TRY(held, core::NextJobPosition({job.status, true, job.cancel_requested},
+                                               JobEvent::kRequestCancel));
         const auto now = core::NowMillis();
-        // A job nobody holds is canceled at once; a running one is flagged for its worker.
         BEACON_CHECK(conn.Query(
             "UPDATE jobs SET cancel_requested = true, updated_at = $1, status = CASE WHEN "
-            "lease_owner IS NULL OR lease_expires < $1 THEN 'canceled' ELSE status END, "
+            "lease_owner IS NULL OR lease_expires < $1 THEN $3 ELSE $4 END, "
             "lease_owner = CASE WHEN lease_owner IS NULL OR lease_expires < $1 THEN NULL "
             "ELSE lease_owner END WHERE id = $2",
-            Params().Add(now).Add(job_id)));
+            Params()
+                .Add(now)
+                .Add(job_id)
+                .Add(std::string(core::ToString(unheld.state)))
+                .Add(std::string(core::ToString(held.state)))));
         BEACON_TRY(swept, SweepAbandonedLocked(conn));
         (void)swept;
         return JobById(conn, job_id);
@@ -348,36 +406,39 @@ Result<core::Job> PostgresDatabase::RequestCancel(std::int64_t job_id) {
 Result<core::Job> PostgresDatabase::RetryJob(std::int64_t job_id) {
     Lease lease(*this);
     pg::Connection& conn = lease.conn;
-    // The state guard is in the statement: a concurrent change cannot slip in between.
-    BEACON_TRY(r,
-               conn.Query(std::string("UPDATE jobs SET status = 'queued', progress = 0, attempts "
-                                      "= 0, run_after = 0, cancel_requested = false, error_log = "
-                                      "'', error_code = '', lease_owner = NULL, lease_expires = 0, "
-                                      "updated_at = $1 WHERE id = $2 AND status IN "
-                                      "('failed','canceled') RETURNING ") +
-                              kJobColumns,
-                          Params().Add(core::NowMillis()).Add(job_id)));
+    // The state guard is in the statement (a concurrent change cannot slip in between), built
+    // from the machine, which also gives the state written and the refusal.
+    BEACON_TRY(next, core::NextJobPosition({JobState::kFailed}, JobEvent::kRetry));
+    BEACON_TRY(
+        r, conn.Query(std::string("UPDATE jobs SET status = $3, progress = 0, attempts "
+                                  "= 0, run_after = 0, cancel_requested = false, error_log = "
+                                  "'', error_code = '', lease_owner = NULL, lease_expires = 0, "
+                                  "updated_at = $1 WHERE id = $2 AND ") +
+                          StatusIn(JobEvent::kRetry, false, false) + " RETURNING " + kJobColumns,
+                      Params()
+                          .Add(core::NowMillis())
+                          .Add(job_id)
+                          .Add(std::string(core::ToString(next.state)))));
     if (!r.empty()) return ReadJob(r, 0);
-    BEACON_TRY(job, JobById(conn, job_id));
-    return Error::Conflict("only failed or canceled jobs can be retried; job " +
-                           std::to_string(job_id) + " is " +
-                           std::string(core::ToString(job.status)));
+    return Refusal(JobById(conn, job_id), JobEvent::kRetry, job_id).error();
 }
 
 Result<core::Job> PostgresDatabase::ReopenJob(std::int64_t job_id) {
     Lease lease(*this);
     pg::Connection& conn = lease.conn;
-    BEACON_TRY(r,
-               conn.Query(std::string("UPDATE jobs SET status = 'queued', attempts = 0, run_after "
-                                      "= 0, cancel_requested = false, error_log = '', error_code "
-                                      "= '', lease_owner = NULL, lease_expires = 0, updated_at = "
-                                      "$1 WHERE id = $2 AND status IN "
-                                      "('completed','failed','canceled') RETURNING ") +
-                              kJobColumns,
-                          Params().Add(core::NowMillis()).Add(job_id)));
+    BEACON_TRY(next, core::NextJobPosition({JobState::kCompleted}, JobEvent::kReopen));
+    BEACON_TRY(
+        r, conn.Query(std::string("UPDATE jobs SET status = $3, attempts = 0, run_after "
+                                  "= 0, cancel_requested = false, error_log = '', error_code "
+                                  "= '', lease_owner = NULL, lease_expires = 0, updated_at = "
+                                  "$1 WHERE id = $2 AND ") +
+                          StatusIn(JobEvent::kReopen, false, false) + " RETURNING " + kJobColumns,
+                      Params()
+                          .Add(core::NowMillis())
+                          .Add(job_id)
+                          .Add(std::string(core::ToString(next.state)))));
     if (!r.empty()) return ReadJob(r, 0);
-    BEACON_TRY(job, JobById(conn, job_id));
-    return Error::Conflict("job " + std::to_string(job_id) + " is still running");
+    return Refusal(JobById(conn, job_id), JobEvent::kReopen, job_id).error();
 }
 
 Result<core::JobLogLine> PostgresDatabase::AppendJobLog(std::int64_t job_id,

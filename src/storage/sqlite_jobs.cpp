@@ -1,7 +1,36 @@
 // SQLite backend: the job queue and batches (storage::JobStore, storage::BatchStore).
+#include "core/job_machine.hpp"
 #include "storage/sqlite_backend.hpp"
 
 namespace beacon::storage::sqlite_backend {
+
+namespace {
+
+using core::JobEvent;
+using core::JobPosition;
+
+/// "status IN (...)": the states from which the job state machine allows `event`.
+std::string StatusIn(JobEvent event, bool held, bool cancel_requested,
+                     JobState target = JobState::kQueued,
+                     const std::function<bool(const JobPosition&)>& to = {}) {
+    return "status IN (" +
+           core::QuotedJobStates(
+               core::JobStatesAllowing(event, held, cancel_requested, target, to)) +
+           ")";
+}
+
+/// The machine's refusal of `event` for a job whose guarded update changed no row (NotFound
+/// when the job does not exist).
+Status Refusal(Result<core::Job> job, JobEvent event, std::int64_t job_id) {
+    if (!job.ok()) return job.error();
+    auto next = core::NextJobPosition({job->status, false, job->cancel_requested}, event,
+                                      JobState::kQueued, job_id);
+    if (!next.ok()) return next.error();
+    return Error::Conflict("job " + std::to_string(job_id) + " changed while it was " +
+                           std::string(core::ToString(event)));
+}
+
+}  // namespace
 
 Result<core::Job> SqliteDatabase::CreateJob(std::int64_t user_id, const core::GenerateRequest& r) {
     std::lock_guard lock(writer_.mu);
@@ -208,10 +237,11 @@ Result<int> SqliteDatabase::ReleaseLeases(const std::string& owner_prefix) {
 Status SqliteDatabase::UpdateJobProgress(std::int64_t job_id, JobState state, int progress) {
     std::lock_guard lock(writer_.mu);
     sqlite::Connection& conn = writer_;
-    Statement s(conn,
-                "UPDATE jobs SET status = ?, progress = ?, updated_at = ? WHERE id = ? "
-                "AND status NOT IN ('completed','failed','canceled')");
-    s.Bind(1, std::string(core::ToString(state))).Bind(2, std::clamp(progress, 0, 100));
+    // The stage's state, from any state the machine lets a stage advance from.
+    BEACON_TRY(next, core::NextJobPosition({JobState::kQueued, true}, JobEvent::kAdvance, state));
+    Statement s(conn, "UPDATE jobs SET status = ?, progress = ?, updated_at = ? WHERE id = ? AND " +
+                          StatusIn(JobEvent::kAdvance, true, false, state));
+    s.Bind(1, std::string(core::ToString(next.state))).Bind(2, std::clamp(progress, 0, 100));
     s.Bind(3, core::NowMillis()).Bind(4, job_id);
     return s.Run();
 }
@@ -267,19 +297,28 @@ Status SqliteDatabase::FinishJob(std::int64_t job_id, JobState final_state,
                                  std::optional<std::int64_t> content_id) {
     std::lock_guard lock(writer_.mu);
     sqlite::Connection& conn = writer_;
+    // The machine decides the end state and from which states a job may end so (never twice).
+    BEACON_TRY(event, core::FinishEventFor(final_state));
+    BEACON_TRY(next, core::NextJobPosition({JobState::kQueued, true}, event));
     Statement s(conn,
                 "UPDATE jobs SET status = ?, progress = CASE WHEN ? THEN 100 ELSE progress END, "
                 "error_log = ?, error_code = ?, content_id = COALESCE(?, content_id), "
-                "lease_owner = NULL, lease_expires = 0, updated_at = ? WHERE id = ?");
-    bool completed = final_state == JobState::kCompleted;
-    s.Bind(1, std::string(core::ToString(final_state))).Bind(2, completed);
+                "lease_owner = NULL, lease_expires = 0, updated_at = ? WHERE id = ? AND " +
+                    StatusIn(event, true, false));
+    bool completed = next.state == JobState::kCompleted;
+    s.Bind(1, std::string(core::ToString(next.state))).Bind(2, completed);
     s.Bind(3, error ? error->message : std::string());
     s.Bind(4, error ? std::string(core::ToString(error->code)) : std::string());
     s.Bind(5, content_id).Bind(6, core::NowMillis()).Bind(7, job_id);
-    if (completed) return s.Run();
+    auto run = [&]() -> Status {
+        BEACON_CHECK(s.Run());
+        if (sqlite3_changes(conn.db) == 0) return Refusal(JobById(conn, job_id), event, job_id);
+        return {};
+    };
+    if (completed) return run();
     // A failed or canceled job's half-composed library row goes with it.
     return InTransaction(conn, [&]() -> Status {
-        BEACON_CHECK(s.Run());
+        BEACON_CHECK(run());
         BEACON_TRY(swept, SweepAbandonedLocked(conn));
         (void)swept;
         return {};
@@ -290,30 +329,39 @@ Status SqliteDatabase::RequeueJob(std::int64_t job_id, core::UnixMillis run_afte
                                   const std::string& reason) {
     std::lock_guard lock(writer_.mu);
     sqlite::Connection& conn = writer_;
+    BEACON_TRY(next, core::NextJobPosition({JobState::kQueued, true}, JobEvent::kRequeue));
     Statement s(conn,
-                "UPDATE jobs SET status = 'queued', run_after = ?, error_log = ?, "
-                "lease_owner = NULL, lease_expires = 0, updated_at = ? WHERE id = ?");
-    s.Bind(1, run_after).Bind(2, reason).Bind(3, core::NowMillis()).Bind(4, job_id);
-    return s.Run();
+                "UPDATE jobs SET status = ?, run_after = ?, error_log = ?, lease_owner = NULL, "
+                "lease_expires = 0, updated_at = ? WHERE id = ? AND " +
+                    StatusIn(JobEvent::kRequeue, true, false));
+    s.Bind(1, std::string(core::ToString(next.state))).Bind(2, run_after).Bind(3, reason);
+    s.Bind(4, core::NowMillis()).Bind(5, job_id);
+    BEACON_CHECK(s.Run());
+    if (sqlite3_changes(conn.db) == 0) {
+        return Refusal(JobById(conn, job_id), JobEvent::kRequeue, job_id);
+    }
+    return {};
 }
 
 Result<core::Job> SqliteDatabase::RequestCancel(std::int64_t job_id) {
     std::lock_guard lock(writer_.mu);
     sqlite::Connection& conn = writer_;
     BEACON_TRY(job, JobById(conn, job_id));
-    if (core::IsTerminal(job.status)) {
-        return Error::Conflict("job " + std::to_string(job_id) + " is already " +
-                               std::string(core::ToString(job.status)));
-    }
+    // The machine's answer for an unheld job (canceled at once) and a held one (flagged for
+    // its worker); the lease decides which, in the statement.
+    const JobPosition from{job.status, false, job.cancel_requested};
+    BEACON_TRY(unheld,
+               core::NextJobPosition(from, JobEvent::kRequestCancel, JobState::kQueued, job_id));
+    BEACON_TRY(held, core::NextJobPosition({job.status, true, job.cancel_requested},
+                                           JobEvent::kRequestCancel));
     auto now = core::NowMillis();
-    // A job nobody holds is canceled at once; a running one is flagged for its worker.
     Statement s(conn,
                 "UPDATE jobs SET cancel_requested = 1, updated_at = ?, "
-                "status = CASE WHEN lease_owner IS NULL OR lease_expires < ? THEN 'canceled' "
-                "ELSE status END, "
+                "status = CASE WHEN lease_owner IS NULL OR lease_expires < ? THEN ? ELSE ? END, "
                 "lease_owner = CASE WHEN lease_owner IS NULL OR lease_expires < ? THEN NULL "
                 "ELSE lease_owner END WHERE id = ?");
-    s.Bind(1, now).Bind(2, now).Bind(3, now).Bind(4, job_id);
+    s.Bind(1, now).Bind(2, now).Bind(3, std::string(core::ToString(unheld.state)));
+    s.Bind(4, std::string(core::ToString(held.state))).Bind(5, now).Bind(6, job_id);
     return InTransaction(conn, [&]() -> Result<core::Job> {
         BEACON_CHECK(s.Run());
         BEACON_TRY(swept, SweepAbandonedLocked(conn));
@@ -326,16 +374,14 @@ Result<core::Job> SqliteDatabase::RetryJob(std::int64_t job_id) {
     std::lock_guard lock(writer_.mu);
     sqlite::Connection& conn = writer_;
     BEACON_TRY(job, JobById(conn, job_id));
-    if (job.status != JobState::kFailed && job.status != JobState::kCanceled) {
-        return Error::Conflict("only failed or canceled jobs can be retried; job " +
-                               std::to_string(job_id) + " is " +
-                               std::string(core::ToString(job.status)));
-    }
+    BEACON_TRY(next, core::NextJobPosition({job.status, false, job.cancel_requested},
+                                           JobEvent::kRetry, JobState::kQueued, job_id));
     Statement s(conn,
-                "UPDATE jobs SET status = 'queued', progress = 0, attempts = 0, run_after = 0, "
-                "cancel_requested = 0, error_log = '', error_code = '', lease_owner = NULL, "
+                "UPDATE jobs SET status = ?, progress = 0, attempts = 0, run_after = 0, "
+                "cancel_requested = ?, error_log = '', error_code = '', lease_owner = NULL, "
                 "lease_expires = 0, updated_at = ? WHERE id = ?");
-    s.Bind(1, core::NowMillis()).Bind(2, job_id);
+    s.Bind(1, std::string(core::ToString(next.state))).Bind(2, next.cancel_requested);
+    s.Bind(3, core::NowMillis()).Bind(4, job_id);
     BEACON_CHECK(s.Run());
     return JobById(conn, job_id);
 }
@@ -344,14 +390,14 @@ Result<core::Job> SqliteDatabase::ReopenJob(std::int64_t job_id) {
     std::lock_guard lock(writer_.mu);
     sqlite::Connection& conn = writer_;
     BEACON_TRY(job, JobById(conn, job_id));
-    if (!core::IsTerminal(job.status)) {
-        return Error::Conflict("job " + std::to_string(job_id) + " is still running");
-    }
+    BEACON_TRY(next, core::NextJobPosition({job.status, false, job.cancel_requested},
+                                           JobEvent::kReopen, JobState::kQueued, job_id));
     Statement s(conn,
-                "UPDATE jobs SET status = 'queued', attempts = 0, run_after = 0, "
-                "cancel_requested = 0, error_log = '', error_code = '', lease_owner = NULL, "
+                "UPDATE jobs SET status = ?, attempts = 0, run_after = 0, "
+                "cancel_requested = ?, error_log = '', error_code = '', lease_owner = NULL, "
                 "lease_expires = 0, updated_at = ? WHERE id = ?");
-    s.Bind(1, core::NowMillis()).Bind(2, job_id);
+    s.Bind(1, std::string(core::ToString(next.state))).Bind(2, next.cancel_requested);
+    s.Bind(3, core::NowMillis()).Bind(4, job_id);
     BEACON_CHECK(s.Run());
     return JobById(conn, job_id);
 }
@@ -403,27 +449,32 @@ Result<std::optional<core::Job>> SqliteDatabase::ClaimLocked(sqlite::Connection&
                                                              const std::string& worker_id,
                                                              core::UnixMillis now,
                                                              core::UnixMillis lease_until) {
-    // Jobs flagged for cancel whose worker died are finished as canceled.
+    // Jobs flagged for cancel whose worker died: the machine cancels them (lease expired).
+    static const std::string kDeadFrom =
+        StatusIn(JobEvent::kLeaseExpired, false, true, JobState::kQueued,
+                 [](const JobPosition& p) { return p.state == JobState::kCanceled; });
     Statement dead(conn,
-                   "UPDATE jobs SET status = 'canceled', lease_owner = NULL, updated_at = ? "
-                   "WHERE cancel_requested = 1 AND status NOT IN "
-                   "('completed','failed','canceled') AND (lease_owner IS NULL OR "
-                   "lease_expires < ?)");
-    dead.Bind(1, now).Bind(2, now);
+                   "UPDATE jobs SET status = ?, lease_owner = NULL, updated_at = ? "
+                   "WHERE cancel_requested = 1 AND " +
+                       kDeadFrom + " AND (lease_owner IS NULL OR lease_expires < ?)");
+    dead.Bind(1, std::string(core::ToString(JobState::kCanceled))).Bind(2, now).Bind(3, now);
     BEACON_CHECK(dead.Run());
     if (sqlite3_changes(conn.db) > 0) {
         BEACON_TRY(swept, SweepAbandonedLocked(conn));
         (void)swept;
     }
+    // What a claimer may take: the states the machine lets an unheld, unflagged job be claimed
+    // from (a held job's lease must have run out: lease_expires < now).
+    static const std::string kClaimFrom = StatusIn(JobEvent::kClaim, false, false);
     Statement pick(conn,
-                   "SELECT id FROM jobs WHERE status NOT IN ('completed','failed','canceled') "
-                   "AND cancel_requested = 0 AND run_after <= ? AND (lease_owner IS NULL OR "
-                   "lease_expires < ?) AND (batch_id IS NULL OR NOT EXISTS (SELECT 1 FROM "
-                   "batches b WHERE b.id = jobs.batch_id AND b.max_parallel > 0 AND "
-                   "(SELECT COUNT(*) FROM jobs r WHERE r.batch_id = b.id AND r.lease_owner "
-                   "IS NOT NULL AND r.lease_expires >= ?2 AND r.status NOT IN "
-                   "('completed','failed','canceled')) >= b.max_parallel)) "
-                   "ORDER BY priority, run_after, id LIMIT 1");
+                   "SELECT id FROM jobs WHERE " + kClaimFrom +
+                       " AND cancel_requested = 0 AND run_after <= ? AND (lease_owner IS NULL OR "
+                       "lease_expires < ?) AND (batch_id IS NULL OR NOT EXISTS (SELECT 1 FROM "
+                       "batches b WHERE b.id = jobs.batch_id AND b.max_parallel > 0 AND "
+                       "(SELECT COUNT(*) FROM jobs r WHERE r.batch_id = b.id AND r.lease_owner "
+                       "IS NOT NULL AND r.lease_expires >= ?2 AND r.status NOT IN "
+                       "('completed','failed','canceled')) >= b.max_parallel)) "
+                       "ORDER BY priority, run_after, id LIMIT 1");
     pick.Bind(1, now).Bind(2, now);
     BEACON_TRY(row, pick.Step());
     if (!row) return std::optional<core::Job>();

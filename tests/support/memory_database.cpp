@@ -1,5 +1,7 @@
 #include "support/memory_database.hpp"
 
+#include "core/job_machine.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -8,6 +10,8 @@
 namespace beacon::testing {
 
 using core::Error;
+using core::JobEvent;
+using core::JobPosition;
 using core::JobState;
 using core::Json;
 using core::Result;
@@ -386,11 +390,13 @@ Result<std::optional<core::Job>> MemoryDatabase::ClaimJob(const std::string& wor
                                                           UnixMillis now, UnixMillis lease_until) {
     std::lock_guard lock(state_->mu);
     auto held = [&](const JobRow& r) { return r.lease_owner && r.lease_expires >= now; };
-    // Jobs flagged for cancel whose worker died are finished as canceled.
+    // Jobs flagged for cancel whose worker died: the machine cancels them (lease expired).
     bool died = false;
     for (auto& [_, r] : state_->jobs) {
-        if (r.job.cancel_requested && !core::IsTerminal(r.job.status) && !held(r)) {
-            r.job.status = JobState::kCanceled;
+        if (held(r) || !r.job.cancel_requested) continue;
+        auto next = core::NextJobPosition({r.job.status, false, true}, JobEvent::kLeaseExpired);
+        if (next.ok() && next->state != r.job.status) {
+            r.job.status = next->state;
             r.lease_owner.reset();
             r.job.updated_at = now;
             died = true;
@@ -409,8 +415,10 @@ Result<std::optional<core::Job>> MemoryDatabase::ClaimJob(const std::string& wor
     };
     JobRow* pick = nullptr;
     for (auto& [_, r] : state_->jobs) {
-        if (core::IsTerminal(r.job.status) || r.job.cancel_requested || r.job.run_after > now ||
-            held(r) || capped(r)) {
+        if (!core::NextJobPosition({r.job.status, held(r), r.job.cancel_requested},
+                                   JobEvent::kClaim)
+                 .ok() ||
+            r.job.run_after > now || capped(r)) {
             continue;
         }
         if (!pick || std::tie(r.job.priority, r.job.run_after, r.job.id) <
@@ -450,9 +458,13 @@ Result<int> MemoryDatabase::ReleaseLeases(const std::string& owner_prefix) {
 
 Status MemoryDatabase::UpdateJobProgress(std::int64_t job_id, JobState state, int progress) {
     std::lock_guard lock(state_->mu);
+    BEACON_TRY(target, core::NextJobPosition({JobState::kQueued, true}, JobEvent::kAdvance, state));
     auto it = state_->jobs.find(job_id);
-    if (it == state_->jobs.end() || core::IsTerminal(it->second.job.status)) return {};
-    it->second.job.status = state;
+    if (it == state_->jobs.end()) return {};
+    auto next = core::NextJobPosition({it->second.job.status, true, false}, JobEvent::kAdvance,
+                                      target.state);
+    if (!next.ok()) return {};  // a finished job ignores late progress
+    it->second.job.status = next->state;
     it->second.job.progress = std::clamp(progress, 0, 100);
     it->second.job.updated_at = core::NowMillis();
     return {};
@@ -494,11 +506,13 @@ Status MemoryDatabase::FinishJob(std::int64_t job_id, JobState final_state,
                                  const std::optional<Error>& error,
                                  std::optional<std::int64_t> content_id) {
     std::lock_guard lock(state_->mu);
-    auto it = state_->jobs.find(job_id);
-    if (it == state_->jobs.end()) return {};
-    JobRow& r = it->second;
-    r.job.status = final_state;
-    if (final_state == JobState::kCompleted) r.job.progress = 100;
+    BEACON_TRY(event, core::FinishEventFor(final_state));
+    BEACON_TRY(row, state_->Job(job_id));
+    JobRow& r = *row;
+    BEACON_TRY(next, core::NextJobPosition({r.job.status, true, r.job.cancel_requested}, event,
+                                           JobState::kQueued, job_id));
+    r.job.status = next.state;
+    if (next.state == JobState::kCompleted) r.job.progress = 100;
     r.job.error_log = error ? error->message : std::string();
     r.job.error_code = error ? std::string(core::ToString(error->code)) : std::string();
     if (content_id) r.job.content_id = content_id;
@@ -506,17 +520,18 @@ Status MemoryDatabase::FinishJob(std::int64_t job_id, JobState final_state,
     r.lease_expires = 0;
     r.job.updated_at = core::NowMillis();
     // A failed or canceled job's half-composed library row goes with it.
-    if (final_state != JobState::kCompleted) state_->SweepAbandoned();
+    if (next.state != JobState::kCompleted) state_->SweepAbandoned();
     return {};
 }
 
 Status MemoryDatabase::RequeueJob(std::int64_t job_id, UnixMillis run_after,
                                   const std::string& reason) {
     std::lock_guard lock(state_->mu);
-    auto it = state_->jobs.find(job_id);
-    if (it == state_->jobs.end()) return {};
-    JobRow& r = it->second;
-    r.job.status = JobState::kQueued;
+    BEACON_TRY(row, state_->Job(job_id));
+    JobRow& r = *row;
+    BEACON_TRY(next, core::NextJobPosition({r.job.status, true, r.job.cancel_requested},
+                                           JobEvent::kRequeue, JobState::kQueued, job_id));
+    r.job.status = next.state;
     r.job.run_after = run_after;
     r.job.error_log = reason;
     r.lease_owner.reset();
@@ -528,18 +543,15 @@ Status MemoryDatabase::RequeueJob(std::int64_t job_id, UnixMillis run_after,
 Result<core::Job> MemoryDatabase::RequestCancel(std::int64_t job_id) {
     std::lock_guard lock(state_->mu);
     BEACON_TRY(r, state_->Job(job_id));
-    if (core::IsTerminal(r->job.status)) {
-        return Error::Conflict("job " + std::to_string(job_id) + " is already " +
-                               std::string(core::ToString(r->job.status)));
-    }
     const UnixMillis now = core::NowMillis();
-    r->job.cancel_requested = true;
-    r->job.updated_at = now;
+    const bool held = r->lease_owner && r->lease_expires >= now;
     // A job nobody holds is canceled at once; a running one is flagged for its worker.
-    if (!r->lease_owner || r->lease_expires < now) {
-        r->job.status = JobState::kCanceled;
-        r->lease_owner.reset();
-    }
+    BEACON_TRY(next, core::NextJobPosition({r->job.status, held, r->job.cancel_requested},
+                                           JobEvent::kRequestCancel, JobState::kQueued, job_id));
+    r->job.status = next.state;
+    r->job.cancel_requested = next.cancel_requested;
+    r->job.updated_at = now;
+    if (!next.held) r->lease_owner.reset();
     state_->SweepAbandoned();
     return r->job;
 }
@@ -547,16 +559,13 @@ Result<core::Job> MemoryDatabase::RequestCancel(std::int64_t job_id) {
 Result<core::Job> MemoryDatabase::RetryJob(std::int64_t job_id) {
     std::lock_guard lock(state_->mu);
     BEACON_TRY(r, state_->Job(job_id));
-    if (r->job.status != JobState::kFailed && r->job.status != JobState::kCanceled) {
-        return Error::Conflict("only failed or canceled jobs can be retried; job " +
-                               std::to_string(job_id) + " is " +
-                               std::string(core::ToString(r->job.status)));
-    }
+    BEACON_TRY(next, core::NextJobPosition({r->job.status, false, r->job.cancel_requested},
+                                           JobEvent::kRetry, JobState::kQueued, job_id));
     r->job.progress = 0;
-    r->job.status = JobState::kQueued;
+    r->job.status = next.state;
     r->job.attempts = 0;
     r->job.run_after = 0;
-    r->job.cancel_requested = false;
+    r->job.cancel_requested = next.cancel_requested;
     r->job.error_log.clear();
     r->job.error_code.clear();
     r->lease_owner.reset();
@@ -568,13 +577,12 @@ Result<core::Job> MemoryDatabase::RetryJob(std::int64_t job_id) {
 Result<core::Job> MemoryDatabase::ReopenJob(std::int64_t job_id) {
     std::lock_guard lock(state_->mu);
     BEACON_TRY(r, state_->Job(job_id));
-    if (!core::IsTerminal(r->job.status)) {
-        return Error::Conflict("job " + std::to_string(job_id) + " is still running");
-    }
-    r->job.status = JobState::kQueued;
+    BEACON_TRY(next, core::NextJobPosition({r->job.status, false, r->job.cancel_requested},
+                                           JobEvent::kReopen, JobState::kQueued, job_id));
+    r->job.status = next.state;
     r->job.attempts = 0;
     r->job.run_after = 0;
-    r->job.cancel_requested = false;
+    r->job.cancel_requested = next.cancel_requested;
     r->job.error_log.clear();
     r->job.error_code.clear();
     r->lease_owner.reset();
