@@ -19,6 +19,8 @@ echo "=== wiki facts (issue 15): bench/wiki/run.py (a 20,000-article ZIM)"
 python3 bench/wiki/run.py build/src/app/beacon --articles 20000
 echo "=== job queue on PostgreSQL vs SQLite (issue 18): queue_bench"
 cmake --build build --target queue_bench >/dev/null && build/src/storage/queue_bench 4 1000 1
+echo "=== backup and restore of a 1,000-item library (issue 19): bench/ops/backup_bench.py"
+python3 bench/ops/backup_bench.py build/src/app/beacon --items 1000
 echo "=== host pools and batches (issue 20): bench/pools/pool_bench.py"
 python3 bench/pools/pool_bench.py build/src/app/beacon
 echo "=== web (issue 5): bundle size and Library time to interactive"

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Backup and restore time for a library of N items (issue 19, "Measured").
+
+Usage: bench/ops/backup_bench.py BEACON_BIN [--items 1000] [--repeat 2]
+
+One real item is generated with the built-in engines (`beacon generate`), then cloned into
+N library items: each clone gets its own copy of the item's library files (video, HLS
+renditions, captions, pictures; about 1.2 MB) and its own `content` row, so the backup sees
+N items' worth of distinct files and rows, as a library that grew by generation would hold.
+
+Timed, in the same run:
+  * baseline: `cp -a` of the data folder plus `sha256sum` of every file in it: the least any
+    verified copy must do (read everything, write everything, hash everything);
+  * `beacon backup create` (consistent database copy, media copy, SHA-256 manifest);
+  * `beacon backup restore` into a fresh folder (verify against the manifest, copy while
+    re-hashing, integrity check of each database, rename into place).
+Figures are printed as seconds and as ratios to the baseline. The page cache is warm (the
+clone step just wrote every file), which the note printed at the end says.
+"""
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def timed(cmd, **kw):
+    start = time.monotonic()
+    out = run(cmd, **kw)
+    return time.monotonic() - start, out
+
+
+def clean_env():
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OLLAMA_HOST", "COMFYUI_HOST", "ELEVEN_API_KEY", "ELEVENLABS_API_KEY",
+                        "WHISPER_URL", "BEACON_DATABASE_URL", "BEACON_REDIS_URL")}
+    return env
+
+
+def make_library(beacon, data, items, env):
+    run([beacon, "generate", "A short film about a lighthouse at night. 2 scenes.",
+         "--data", data], env=env)
+    media = os.path.join(data, "media", "library")
+    db = sqlite3.connect(os.path.join(data, "beacon.db"))
+    cols = [r[1] for r in db.execute("PRAGMA table_info(content)")]
+    row = dict(zip(cols, db.execute("SELECT * FROM content WHERE id = 1").fetchone()))
+    url_cols = [c for c in cols if isinstance(row[c], str) and "/media/library/1/" in row[c]]
+    for i in range(2, items + 1):
+        shutil.copytree(os.path.join(media, "1"), os.path.join(media, str(i)))
+        r = dict(row)
+        r["id"] = i
+        r["job_id"] = None
+        r["title"] = f"{row['title']} #{i}"
+        for c in url_cols:
+            r[c] = row[c].replace("/media/library/1/", f"/media/library/{i}/")
+        if "preview_url" in r:
+            r["preview_url"] = ""
+        db.execute(f"INSERT INTO content ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+                   [r[c] for c in cols])
+    db.commit()
+    db.close()
+
+
+def folder_stats(path):
+    files, size = 0, 0
+    for root, _, names in os.walk(path):
+        for n in names:
+            files += 1
+            size += os.path.getsize(os.path.join(root, n))
+    return files, size
+
+
+def baseline(data, scratch):
+    target = os.path.join(scratch, "cp")
+    start = time.monotonic()
+    run(["cp", "-a", data, target])
+    run(["bash", "-c", "find . -type f -print0 | xargs -0 sha256sum > /dev/null"], cwd=target)
+    took = time.monotonic() - start
+    shutil.rmtree(target)
+    return took
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("beacon")
+    ap.add_argument("--items", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args()
+    beacon = os.path.abspath(args.beacon)
+    env = clean_env()
+    scratch = tempfile.mkdtemp(prefix="beacon-backup-bench-")
+    try:
+        data = os.path.join(scratch, "data")
+        t0 = time.monotonic()
+        make_library(beacon, data, args.items, env)
+        files, size = folder_stats(data)
+        print(f"library: {args.items} items, {files} files, {size / 1e6:.0f} MB "
+              f"(built in {time.monotonic() - t0:.1f} s)")
+        rows = []
+        for rep in range(args.repeat):
+            base = baseline(data, scratch)
+            out_dir = os.path.join(scratch, f"backups{rep}")
+            os.mkdir(out_dir)
+            b, out = timed([beacon, "backup", "create", "--data", data, "--to", out_dir], env=env)
+            folder = out.stdout.strip().splitlines()[-1].strip()
+            if not os.path.isabs(folder):
+                folder = os.path.join(out_dir, folder)
+            restored = os.path.join(scratch, f"restored{rep}")
+            r, _ = timed([beacon, "backup", "restore", folder, "--data", restored], env=env)
+            db = sqlite3.connect(os.path.join(restored, "beacon.db"))
+            count = db.execute("SELECT count(*) FROM content").fetchone()[0]
+            db.close()
+            if count != args.items:
+                sys.exit(f"restore holds {count} items, expected {args.items}")
+            rows.append((base, b, r))
+            print(f"run {rep + 1}: baseline (cp -a + sha256sum) {base:.2f} s, "
+                  f"backup {b:.2f} s ({b / base:.2f}x), restore {r:.2f} s ({r / base:.2f}x); "
+                  f"restored items {count}")
+            shutil.rmtree(out_dir)
+            shutil.rmtree(restored)
+        load = open("/proc/loadavg").read().split()[:3]
+        print(json.dumps({"items": args.items, "files": files, "bytes": size,
+                          "runs": [{"baseline_s": round(a, 3), "backup_s": round(b, 3),
+                                    "restore_s": round(c, 3)} for a, b, c in rows],
+                          "load": load, "cores": os.cpu_count(), "page_cache": "warm"}))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
