@@ -83,23 +83,33 @@ export class ApiClient {
   }
 
   /**
+   * A call the typed client cannot make yet: a body sent as it is (a document already serialised,
+   * a file's bytes) or a request header the contract names (If-Match). Path relative to /api/v1;
+   * the same CSRF, 401 and error handling as every other call.
+   */
+  async requestRaw<T>(method: string, path: string, raw: RawOptions = {}): Promise<T> {
+    const res = await this.send(method, this.base + path, undefined, raw);
+    return (await this.read(res, method, path)) as T;
+  }
+
+  /**
    * Every request: cookie auth (credentials same-origin), X-CSRF-Token on anything but GET/HEAD
    * once a session has told us the token, 401 reported to onUnauthorized (not for /auth/*), and
    * a 409 confirmation_required asked through onConfirmationRequired and sent again with
    * `"confirm": true` in its body.
    */
-  private async send(method: string, url: string, body: string | undefined): Promise<Response> {
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+  private async send(method: string, url: string, body: string | undefined, raw?: RawOptions): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "application/json", ...raw?.headers };
+    if (body !== undefined || raw?.body !== undefined) headers["Content-Type"] = raw?.contentType ?? "application/json";
     if (method !== "GET" && method !== "HEAD" && this.csrf) headers["X-CSRF-Token"] = this.csrf;
     let res: Response;
     try {
-      res = await this.fetchImpl(url, { method, headers, credentials: "same-origin", body });
+      res = await this.fetchImpl(url, { method, headers, credentials: "same-origin", body: raw?.body ?? body });
     } catch (e) {
       throw new ApiError(0, "network", `Cannot reach the Beacon server (${(e as Error).message})`);
     }
     if (res.status === 401 && this.onUnauthorized && !url.startsWith(this.base + "/auth/")) this.onUnauthorized();
-    if (res.status === 409 && this.onConfirmationRequired) {
+    if (res.status === 409 && this.onConfirmationRequired && !raw) {
       const sent = parseJson(body ?? "{}");
       const err = (parseJson(await res.clone().text()) as { error?: { code?: string; message?: string } } | undefined)?.error;
       const isObject = typeof sent === "object" && sent !== null && !Array.isArray(sent);
@@ -126,6 +136,15 @@ export class ApiClient {
   async ok<D>(call: Promise<{ data?: D; response: Response }>): Promise<D> {
     return (await call).data as D;
   }
+
+  /** GET /healthz (the liveness probe, outside /api/v1, never cached): whether the server answers. */
+  healthy = async (): Promise<boolean> => {
+    try {
+      return (await this.fetchImpl("/healthz", { cache: "no-store" })).ok;
+    } catch {
+      return false;
+    }
+  };
 
   // Auth
   authStatus = () => this.ok(this.http.GET("/api/v1/auth/status"));
@@ -217,6 +236,13 @@ export class ApiClient {
   insert = (id: number, content_id: number, at?: string): Promise<Playlist> =>
     this.ok(this.http.POST("/api/v1/playlists/{id}/insert", { params: { path: { id } }, body: at ? { content_id, at } : { content_id } }));
   nowNext = (id: number): Promise<NowNext> => this.ok(this.http.GET("/api/v1/playlists/{id}/now", { params: { path: { id } } }));
+}
+
+/** A raw request's body (sent as it is, `contentType` defaulting to JSON) and extra headers. */
+export interface RawOptions {
+  body?: string | Blob;
+  contentType?: string;
+  headers?: Record<string, string>;
 }
 
 /** GET /content's filters (the contract's query parameters). */

@@ -145,7 +145,7 @@ function useServerReachable(conn: ConnState): boolean {
     const probe = async () => {
       let ok = false;
       try {
-        ok = (await fetch("/healthz", { cache: "no-store" })).ok;
+        ok = await api.healthy();
       } catch {
         ok = false;
       }

@@ -7,7 +7,7 @@ import { TERMINAL_STATES, type GenerateRequest, type Job } from "../../api/types
 import { ErrorNote, isNotFound } from "../../components/ui";
 import { jobVersion, versioned } from "./fresh";
 import { JobPanel } from "./JobPanel";
-import { worldFields, WorldPicker, type WorldChoice } from "../verse/WorldPicker";
+import { worldFields, WorldPicker, type WorldChoice } from "../verse";
 
 const STYLES = ["cinematic", "broadcast", "ambient", "documentary", "storybook", "noir"];
 const LANGUAGES: Record<string, string> = { en: "English", es: "Spanish", fr: "French", de: "German", it: "Italian", pt: "Portuguese" };

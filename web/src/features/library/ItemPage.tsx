@@ -10,8 +10,8 @@ import { formatBytes, formatDuration } from "../../components/format";
 import { IconDownload, IconLive, IconPlay, IconTrash } from "../../components/icons";
 import { ErrorNote, isNotFound, NotFound } from "../../components/ui";
 import { LanguagesPanel } from "./LanguagesPanel";
-import { EntityPanel } from "../wiki/EntityPanel";
-import { FlagButton } from "../moderation/FlagButton";
+import { FlagButton } from "../moderation";
+import { EntityPanel } from "../wiki";
 import { groupProvenance, revisionOf } from "./provenance";
 
 type SceneLike = { description?: string; lines?: string[]; duration?: number };

@@ -8,7 +8,7 @@ import { formatDuration } from "../../components/format";
 import { IconDown, IconDrag, IconPlus, IconTrash, IconUp } from "../../components/icons";
 import { CopyButton, Empty, ErrorNote, OnAirBadge } from "../../components/ui";
 import { LivePlayer } from "./LivePlayer";
-import { WatchTogetherButton } from "../party/WatchTogether";
+import { WatchTogetherButton } from "../party";
 import { isClockTime, move } from "./reorder";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

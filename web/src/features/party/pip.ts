@@ -1,4 +1,4 @@
-import { installGameRelay, postToGame } from "../arcade/pip";
+import { installGameRelay, postToGame } from "../arcade";
 
 /**
  * Picture-in-Picture for the party: Document Picture-in-Picture (Chromium) holds the video box

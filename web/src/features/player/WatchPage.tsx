@@ -10,8 +10,8 @@ import { captionTracks } from "./captions";
 import { heldCutsOf } from "./heldCut";
 import { isHlsUrl } from "../../components/HlsVideo";
 import { Player } from "./Player";
-import { WatchTogetherButton } from "../party/WatchTogether";
-import { FactChips, playerVideo } from "../wiki/FactChips";
+import { WatchTogetherButton } from "../party";
+import { FactChips, playerVideo } from "../wiki";
 
 const THEATRE_KEY = "beacon.theatre";
 

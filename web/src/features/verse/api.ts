@@ -1,4 +1,4 @@
-import { api, ApiError } from "../../api/client";
+import { api } from "../../api/client";
 import type { Budget, WorldDoc } from "./doc";
 
 export interface WorldSummary { id: number; title: string; revision: number; created_at: number; updated_at: number }
@@ -8,34 +8,20 @@ export interface Revision { revision: number; created_at: number; size: number; 
 export interface AssetInfo { hash: string; kind: string; mime: string; size: number; name: string; triangles?: number; materials?: number; texture_bytes?: number; stored?: string }
 export interface Share { id: number; token: string; path: string; url: string; budget: Budget }
 
-async function call<T>(method: string, path: string, opts: { body?: BodyInit; json?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
-  if (method !== "GET" && api.csrfToken) headers["X-CSRF-Token"] = api.csrfToken;
-  let body = opts.body;
+/** Through the studio's client (CSRF, 401 and errors handled there); the body is JSON unless raw. */
+function call<T>(method: string, path: string, opts: { body?: Blob; json?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   if (opts.json !== undefined) {
-    headers["Content-Type"] = "application/json";
-    body = typeof opts.json === "string" ? opts.json : JSON.stringify(opts.json);
+    const body = typeof opts.json === "string" ? opts.json : JSON.stringify(opts.json);
+    return api.requestRaw<T>(method, path, { body, headers: opts.headers });
   }
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, { method, headers, body, credentials: "same-origin" });
-  } catch (e) {
-    throw new ApiError(0, "network", `Cannot reach the Beacon server (${(e as Error).message})`);
-  }
-  const text = await res.text();
-  const data = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(res.status, err?.code ?? "error", err?.message ?? res.statusText);
-  }
-  return data as T;
+  const { "Content-Type": contentType, ...headers } = opts.headers ?? {};
+  return api.requestRaw<T>(method, path, { body: opts.body, contentType, headers });
 }
 
 /** The session's CSRF token is learned once (the studio's client may not have asked yet). */
 export async function ensureCsrf(): Promise<void> {
   if (api.csrfToken) return;
-  const me = await call<{ csrf_token?: string }>("GET", "/auth/me");
-  if (me.csrf_token) api.setCsrfToken(me.csrf_token);
+  await api.me(); // remembers the session's CSRF token
 }
 
 export const verseApi = {

@@ -7,7 +7,7 @@
  * browser's video PiP (a picture that follows the page's camera, not interactive). Where that is
  * missing too, the caller says so.
  */
-import { documentPipSupported } from "../party/pip";
+import { documentPipSupported } from "../party";
 
 export type PipMode = "document" | "video" | "none";
 
