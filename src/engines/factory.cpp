@@ -102,6 +102,15 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
         return bad("entities", s.entities, "builtin, ollama or none");
     }
     e->set_.entities = e->entities_.get();
+    // Every call through Set() counts its failures by service (beacon_engine_errors_total).
+    auto named = [](const std::string& selected, const char* builtin) {
+        return selected == "builtin" ? std::string(builtin) : selected;
+    };
+    ServiceNames names{named(s.script, "planner"),       named(s.voice, "flite"),
+                       named(s.pictures, "storyboard"),  named(s.captions, "exact_captions"),
+                       named(s.translation, "apertium"), named(s.entities, "heuristic_entities")};
+    e->counted_ = std::make_unique<CountedEngines>(e->set_, std::move(names), e->errors_);
+    e->set_ = e->counted_->Set();
     return e;
 }
 
@@ -119,6 +128,7 @@ std::string HostFigures(const HostStatus& st, const std::string& unit) {
 }
 
 Engines::~Engines() {
+    counted_.reset();
     while (!pictures_.empty()) pictures_.pop_back();
     while (!scripts_.empty()) scripts_.pop_back();
     while (!voices_.empty()) voices_.pop_back();

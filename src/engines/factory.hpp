@@ -10,6 +10,7 @@
 #include "engines/concurrency.hpp"
 #include "engines/elevenlabs.hpp"
 #include "engines/entities.hpp"
+#include "engines/error_tally.hpp"
 #include "engines/flite_voice.hpp"
 #include "engines/http_client.hpp"
 #include "engines/ollama.hpp"
@@ -69,6 +70,8 @@ public:
     /// The host pools in use (service name, pool): ComfyUI always (one host or many), Ollama
     /// with several hosts.
     std::vector<std::pair<std::string, const HostPool*>> Pools() const;
+    /// Failed calls of the engines in Set(), by service and error class (for /metrics).
+    const ErrorTally& errors() const { return errors_; }
     /// One health line for a pool from its hosts' checks: ok while any host answers; the detail
     /// names each host's state and what the pool has done on it (`unit`, per minute, slots).
     HealthCheck PoolCheck(const std::string& capability, const std::string& engine,
@@ -89,6 +92,8 @@ private:
     std::unique_ptr<Translator> translator_;
     std::unique_ptr<EntityExtractor> entities_;
     EngineSet set_;
+    ErrorTally errors_;
+    std::unique_ptr<CountedEngines> counted_;  // wraps the engines above: set_ points into it
 };
 
 }  // namespace beacon::engines
