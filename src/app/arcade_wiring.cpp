@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/runtime.hpp"
 #include "arcade/http.hpp"
 #include "arcade/samples.hpp"
 #include "core/model.hpp"
@@ -63,6 +64,10 @@ core::Result<std::unique_ptr<ArcadeWiring>> ArcadeWiring::Open(const config::Con
     if (!cfg.arcade.enabled) return std::unique_ptr<ArcadeWiring>();
     std::unique_ptr<ArcadeWiring> w(new ArcadeWiring(cfg));
     auto options = OptionsFrom(cfg);
+    // Game files and covers: in the media store, shared like media (S3 or a common folder).
+    BEACON_TRY(store, OpenObjectStore(cfg));
+    w->store_ = std::move(store);
+    options.store = w->store_.get();
     if (options.game_origin.empty()) {
         // Until the listener has its port: the configured one.
         auto [host, port] = SplitListen(GamesListen(cfg));
@@ -93,8 +98,7 @@ void ArcadeWiring::AddStudioRoutes(server::ServerDeps& deps) {
 }
 
 void ArcadeWiring::StartGames(server::ServerDeps& studio_deps, std::uint16_t studio_port) {
-    auto [studio_host, configured_studio_port] = SplitListen(cfg_.server.listen);
-    (void)configured_studio_port;
+    const std::string& studio_host = cfg_.server.listen.host;
     arcade::GameOriginOptions origin_options;
     if (!cfg_.server.public_url.empty()) {
         origin_options.studio_origins.push_back(OriginOf(cfg_.server.public_url));
@@ -118,8 +122,7 @@ void ArcadeWiring::StartGames(server::ServerDeps& studio_deps, std::uint16_t stu
     game_deps_->routes = arcade::GameOriginRoutes(*service_, origin_options);
     server::ServerOptions so;
     auto [host, port_number] = SplitListen(GamesListen(cfg_));
-    so.host = host;
-    so.port = port_number;
+    so.listen = {host, port_number};
     so.core_routes = false;
     so.allowed_hosts = {"*"};  // each game's host name is checked by the play route
     so.max_body_bytes = 16 << 10;
@@ -128,7 +131,7 @@ void ArcadeWiring::StartGames(server::ServerDeps& studio_deps, std::uint16_t stu
     auto st = games_->Start();
     if (!st.ok() && cfg_.arcade.listen.empty()) {
         // The default port is taken (another Beacon?): any free port, so games still play here.
-        so.port = 0;
+        so.listen.port = 0;
         games_ = std::make_unique<server::Server>(*game_deps_, so);
         st = games_->Start();
     }
@@ -158,6 +161,10 @@ int GameAdd(const CommonOptions& common, const GameAddOptions& o) {
     if (options.game_origin.empty()) {
         options.game_origin = "http://g{id}.localhost:" + std::to_string(SplitListen(GamesListen(*cfg)).second);
     }
+    // The studio's media store (S3 when configured), so every studio serves the game.
+    auto store = OpenObjectStore(*cfg);
+    if (!store.ok()) return std::cerr << "beacon: " << store.error().message << "\n", 1;
+    options.store = store->get();
     auto service = arcade::ArcadeService::Open(options);
     if (!service.ok()) return std::cerr << "beacon: " << service.error().message << "\n", 1;
     arcade::NewGame game;

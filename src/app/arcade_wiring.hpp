@@ -14,7 +14,9 @@ namespace beacon::app {
 
 class ArcadeWiring {
 public:
-    /// Opens <data>/arcade. Null (and nothing to do) when [arcade] enabled = false.
+    /// Opens <data>/arcade, keeping game files and covers in the media store [storage] selects
+    /// (S3 or data/media, as every studio on the database shares it). Null (and nothing to do)
+    /// when [arcade] enabled = false.
     static core::Result<std::unique_ptr<ArcadeWiring>> Open(const config::Config& cfg);
     ~ArcadeWiring();
 
@@ -28,6 +30,7 @@ public:
 private:
     explicit ArcadeWiring(const config::Config& cfg) : cfg_(cfg) {}
     const config::Config& cfg_;
+    std::unique_ptr<storage::ObjectStore> store_;  // before the service: it outlives it
     std::unique_ptr<arcade::ArcadeService> service_;
     std::unique_ptr<server::ServerDeps> game_deps_;
     std::unique_ptr<server::Server> games_;

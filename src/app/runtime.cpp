@@ -29,6 +29,20 @@ Runtime::~Runtime() {
     pipeline.reset();
 }
 
+core::Result<std::unique_ptr<storage::ObjectStore>> OpenObjectStore(const config::Config& cfg) {
+    if (cfg.storage.s3_endpoint.empty()) return storage::OpenFilesystemStore(cfg.data_dir / "media");
+    // [storage] s3_endpoint: media live in the bucket; data/media is this machine's cache.
+    storage::S3Options s3;
+    s3.endpoint = cfg.storage.s3_endpoint;
+    s3.bucket = cfg.storage.bucket;
+    s3.region = cfg.storage.region;
+    s3.access_key = cfg.storage.access_key;
+    s3.secret_key = cfg.storage.secret_key;
+    s3.path_style = cfg.storage.path_style;
+    BEACON_TRY(remote, storage::OpenS3Store(s3));
+    return storage::OpenCachedStore(std::move(remote), cfg.data_dir / "media");
+}
+
 core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg) {
     auto rt = std::make_unique<Runtime>();
     rt->cfg = cfg;
@@ -52,22 +66,8 @@ core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg) {
         BEACON_TRY(db, storage::OpenSqlite((cfg.data_dir / "beacon.db").string()));
         rt->db = std::move(db);
     }
-    if (!cfg.storage.s3_endpoint.empty()) {
-        // [storage] s3_endpoint: media live in the bucket; data/media is this machine's cache.
-        storage::S3Options s3;
-        s3.endpoint = cfg.storage.s3_endpoint;
-        s3.bucket = cfg.storage.bucket;
-        s3.region = cfg.storage.region;
-        s3.access_key = cfg.storage.access_key;
-        s3.secret_key = cfg.storage.secret_key;
-        s3.path_style = cfg.storage.path_style;
-        BEACON_TRY(remote, storage::OpenS3Store(s3));
-        BEACON_TRY(store, storage::OpenCachedStore(std::move(remote), cfg.data_dir / "media"));
-        rt->store = std::move(store);
-    } else {
-        BEACON_TRY(store, storage::OpenFilesystemStore(cfg.data_dir / "media"));
-        rt->store = std::move(store);
-    }
+    BEACON_TRY(store, OpenObjectStore(cfg));
+    rt->store = std::move(store);
     if (!cfg.events.redis_url.empty()) {
         BEACON_TRY(url, jobs::ParseRedisUrl(cfg.events.redis_url));
         char host[256] = {0};

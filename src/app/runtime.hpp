@@ -55,6 +55,9 @@ struct Runtime {
     ~Runtime();
 };
 
+/// The media store [storage] selects: data/media, or the S3 bucket with data/media as this
+/// machine's cache. Stateless beside its folder: several may be open on one data folder.
+core::Result<std::unique_ptr<storage::ObjectStore>> OpenObjectStore(const config::Config& cfg);
 /// Opens the data folder (database + object store). Engines and workers are added by Start*.
 core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg);
 /// Builds engines and the pipeline and starts `workers` worker threads with the given pool id.

@@ -194,8 +194,9 @@ Reply GetCover(ArcadeService& arcade, Request& req) {
     ARCADE_ID(id);
     auto game = arcade.Get(id);
     if (!game.ok()) return Api::Error(game.error());
-    if (game->cover_type.empty()) return Api::Error(404, "not_found", "this game has no cover");
-    Reply r = Api::ServeFile(arcade.CoverPath(id), req, "private, no-cache", game->cover_type);
+    auto file = arcade.CoverFile(*game);
+    if (!file.ok()) return Api::Error(file.error());
+    Reply r = Api::ServeFile(*file, req, "private, no-cache", game->cover_type);
     r.AddHeader("X-Content-Type-Options", "nosniff");
     return r;
 }

@@ -2,12 +2,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <random>
+#include <sstream>
+
+#include "core/model.hpp"
+#include "storage/object_store.hpp"
 
 namespace beacon::arcade {
 
@@ -50,6 +56,45 @@ std::string PercentEncodePath(std::string_view path) {
     return out;
 }
 
+// Object-store keys (storage::IsValidKey: lowercase, no user text, no extension, so that
+// /media/... never serves a game's page as HTML on the studio's origin).
+std::string GamePrefix(std::int64_t id) { return "arcade/games/" + std::to_string(id) + "/"; }
+std::string VersionPrefix(std::int64_t id, std::int64_t version) {
+    return GamePrefix(id) + "v" + std::to_string(version) + "/";
+}
+std::string FileKey(std::int64_t id, std::int64_t version, std::size_t n) {
+    return VersionPrefix(id, version) + "f" + std::to_string(n);
+}
+/// The version's list of files (JSON: {"files": [[path, bytes], ...]}, file n is f<n>); written
+/// after every file, so a version whose list exists is whole.
+std::string ListKey(std::int64_t id, std::int64_t version) { return VersionPrefix(id, version) + "files"; }
+
+/// A path from a stored list that stays inside the version's folder.
+bool SafeRelative(const fs::path& p) {
+    if (p.empty() || p.is_absolute()) return false;
+    for (const auto& part : p) {
+        if (part == ".." || part == "." || part.empty()) return false;
+    }
+    return true;
+}
+
+/// `to` becomes a hard link to `from`, or a copy where links cannot be made.
+bool LinkOrCopy(const fs::path& from, const fs::path& to) {
+    std::error_code ec;
+    fs::create_hard_link(from, to, ec);
+    if (!ec) return true;
+    ec.clear();
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+    return !ec;
+}
+
+bool WriteFile(const fs::path& path, std::string_view bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    return static_cast<bool>(out);
+}
+
 }  // namespace
 
 std::string SniffImageType(std::string_view b) {
@@ -72,6 +117,12 @@ core::Result<std::unique_ptr<ArcadeService>> ArcadeService::Open(ArcadeOptions o
     fs::create_directories(options.dir / "staging", ec);
     if (ec) return Error::Unavailable("cannot create " + (options.dir / "staging").string() + ": " + ec.message(), false);
     std::unique_ptr<ArcadeService> s(new ArcadeService(std::move(options)));
+    s->objects_ = s->options_.store;
+    if (!s->objects_) {
+        BEACON_TRY(own, storage::OpenFilesystemStore(s->options_.dir / "objects"));
+        s->own_objects_ = std::move(own);
+        s->objects_ = s->own_objects_.get();
+    }
     const std::string where = s->options_.database.empty()
                                   ? (s->options_.dir / "arcade.db").string()
                                   : s->options_.database;
@@ -79,6 +130,7 @@ core::Result<std::unique_ptr<ArcadeService>> ArcadeService::Open(ArcadeOptions o
     s->store_ = std::move(store);
     // Rows of games whose first version never got published (a crash between the two steps).
     BEACON_CHECK(s->store_->DropUnpublished());
+    s->ImportLocalGames();
     return s;
 }
 
@@ -87,7 +139,119 @@ fs::path ArcadeService::GameDir(std::int64_t id) const { return options_.dir / "
 fs::path ArcadeService::VersionDir(std::int64_t id, std::int64_t version) const {
     return GameDir(id) / ("v" + std::to_string(version));
 }
-fs::path ArcadeService::CoverPath(std::int64_t id) const { return GameDir(id) / "cover"; }
+
+core::Status ArcadeService::UploadVersion(std::int64_t id, std::int64_t version, const fs::path& dir) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        if (it->is_regular_file(ec)) files.push_back(it->path());
+    }
+    if (ec) return Error::Unavailable("cannot list the game's files: " + ec.message());
+    std::sort(files.begin(), files.end());
+    core::Json list = core::Json::array();
+    auto fail = [&](std::string why) -> core::Status {
+        (void)objects_->Delete(VersionPrefix(id, version));
+        return Error::Unavailable("cannot store the game's files: " + why);
+    };
+    for (std::size_t n = 0; n < files.size(); ++n) {
+        // PutFile moves the file it is given: hand it a link (or copy), the folder stays whole.
+        const fs::path tmp = options_.dir / "staging" / ("put-" + RandomName());
+        if (!LinkOrCopy(files[n], tmp)) return fail("cannot stage " + files[n].string());
+        const auto size = static_cast<std::int64_t>(fs::file_size(files[n], ec));
+        auto st = objects_->PutFile(FileKey(id, version, n), tmp);
+        fs::remove(tmp, ec);
+        if (!st.ok()) return fail(st.error().message);
+        list.push_back({fs::relative(files[n], dir).generic_string(), size});
+    }
+    if (auto st = objects_->Put(ListKey(id, version), core::Json{{"files", list}}.dump()); !st.ok()) {
+        return fail(st.error().message);
+    }
+    return {};
+}
+
+core::Status ArcadeService::CopyFromStore(std::int64_t id, std::int64_t version) {
+    const std::string missing = "game " + std::to_string(id) + " has no version " + std::to_string(version);
+    auto text = objects_->Get(ListKey(id, version));
+    if (!text.ok()) {
+        return text.error().code == core::ErrorCode::kNotFound ? Error::NotFound(missing)
+                                                               : std::move(text).error();
+    }
+    core::Json list = core::Json::parse(*text, nullptr, false);
+    if (list.is_discarded() || !list.contains("files") || !list["files"].is_array()) {
+        return Error::Internal("the stored file list of game " + std::to_string(id) + " version " +
+                               std::to_string(version) + " is unreadable");
+    }
+    const fs::path dir = options_.dir / "staging" / ("c-" + RandomName());
+    std::error_code ec;
+    auto fail = [&](std::string why) -> core::Status {
+        fs::remove_all(dir, ec);
+        return Error::Unavailable("cannot copy game " + std::to_string(id) + " from the object store: " + why);
+    };
+    fs::create_directories(dir, ec);
+    std::size_t n = 0;
+    for (const auto& entry : list["files"]) {
+        if (!entry.is_array() || entry.size() != 2 || !entry[0].is_string() || !entry[1].is_number_integer()) {
+            return fail("a malformed entry in its file list");
+        }
+        const fs::path rel = fs::path(entry[0].get<std::string>()).lexically_normal();
+        if (!SafeRelative(rel)) return fail("a path outside the game's folder in its file list");
+        const fs::path target = dir / rel;
+        fs::create_directories(target.parent_path(), ec);
+        const std::string key = FileKey(id, version, n++);
+        const fs::path local = objects_->LocalPath(key);
+        bool done = !local.empty() && fs::is_regular_file(local, ec) && LinkOrCopy(local, target);
+        if (!done) {
+            auto bytes = objects_->Get(key);
+            if (!bytes.ok()) return fail(key + ": " + bytes.error().message);
+            if (!WriteFile(target, *bytes)) return fail("cannot write " + target.string());
+        }
+        if (static_cast<std::int64_t>(fs::file_size(target, ec)) != entry[1].get<std::int64_t>()) {
+            return fail(key + " does not have the size its list gives");
+        }
+    }
+    fs::create_directories(GameDir(id), ec);
+    fs::rename(dir, VersionDir(id, version), ec);
+    if (ec) {
+        // Another request made the same copy meanwhile: use that one.
+        fs::remove_all(dir, ec);
+        if (!fs::is_directory(VersionDir(id, version), ec)) return fail("cannot move the copy into place");
+    }
+    // Versions older than the one before this one are not served any more.
+    for (const auto& d : fs::directory_iterator(GameDir(id), ec)) {
+        auto name = d.path().filename().string();
+        if (name.size() > 1 && name[0] == 'v') {
+            auto v = std::strtoll(name.c_str() + 1, nullptr, 10);
+            if (v > 0 && v < version - 1) fs::remove_all(d.path(), ec);
+        }
+    }
+    return {};
+}
+
+void ArcadeService::ImportLocalGames() {
+    auto games = store_->List();
+    if (!games.ok()) return;
+    std::error_code ec;
+    for (Game& g : *games) {
+        const fs::path dir = VersionDir(g.id, g.version);
+        if (!objects_->Exists(ListKey(g.id, g.version)) && fs::is_directory(dir, ec)) {
+            if (auto st = UploadVersion(g.id, g.version, dir); !st.ok()) {
+                std::cerr << "beacon: arcade: game " << g.id << ": " << st.error().message << "\n";
+            }
+        }
+        const fs::path legacy_cover = GameDir(g.id) / "cover";
+        if (!g.cover_type.empty() && g.cover_key.empty() && fs::is_regular_file(legacy_cover, ec)) {
+            std::ifstream in(legacy_cover, std::ios::binary);
+            std::stringstream bytes;
+            bytes << in.rdbuf();
+            const std::string key = GamePrefix(g.id) + "cover-" + RandomName();
+            if (objects_->Put(key, bytes.str()).ok()) {
+                g.cover_key = key;
+                if (store_->Update(g, g.updated_at).ok()) fs::remove(legacy_cover, ec);
+            }
+        }
+    }
+}
 
 void ArcadeService::SetGameOrigin(std::string origin) {
     std::lock_guard lock(origin_mu_);
@@ -140,10 +304,8 @@ core::Result<Game> ArcadeService::Add(const fs::path& zip, NewGame game) {
     BEACON_CHECK(ValidateText(game.title, game.description));
     if (game.entry.empty()) game.entry = "index.html";
     BEACON_TRY(entry, NormalizeEntryPath(game.entry, options_.limits.max_path_chars));
-    std::string cover_type;
     if (game.cover) {
-        cover_type = SniffImageType(*game.cover);
-        if (cover_type.empty()) return Error::Invalid("cover: send a PNG, JPEG, GIF or WebP picture");
+        if (SniffImageType(*game.cover).empty()) return Error::Invalid("cover: send a PNG, JPEG, GIF or WebP picture");
         if (game.cover->size() > options_.max_cover_bytes) {
             return Error{core::ErrorCode::kTooLarge, "cover: larger than " +
                                                          std::to_string(options_.max_cover_bytes) + " bytes"};
@@ -168,17 +330,22 @@ core::Result<Game> ArcadeService::Add(const fs::path& zip, NewGame game) {
         }
         id = *inserted;
     }
-    fs::remove_all(GameDir(id), ec);  // a leftover of a game whose row a crash removed
-    fs::create_directories(GameDir(id), ec);
-    fs::rename(staged.first, VersionDir(id, 1), ec);
+    // Leftovers of a game whose row a crash removed.
+    fs::remove_all(GameDir(id), ec);
+    (void)objects_->Delete(GamePrefix(id));
+    Game row;
     auto publish = [&]() -> core::Status {
+        BEACON_CHECK(UploadVersion(id, 1, staged.first));
+        fs::create_directories(GameDir(id), ec);
+        fs::rename(staged.first, VersionDir(id, 1), ec);
         if (ec) return Error::Unavailable("cannot publish the game's files: " + ec.message());
-        if (game.cover) BEACON_CHECK(WriteCover(id, *game.cover, cover_type));
-        return store_->Publish(id, cover_type);
+        if (game.cover) BEACON_CHECK(WriteCover(id, *game.cover, row));
+        return store_->Publish(id, row.cover_type, row.cover_key);
     };
     if (auto st = publish(); !st.ok()) {
         fs::remove_all(staged.first, ec);
         fs::remove_all(GameDir(id), ec);
+        (void)objects_->Delete(GamePrefix(id));
         (void)store_->Delete(id);
         return st.error();
     }
@@ -198,10 +365,16 @@ core::Result<Game> ArcadeService::AddVersion(std::int64_t id, const fs::path& zi
         return std::move(current).error();
     }
     const std::int64_t next = current->version + 1;
+    (void)objects_->Delete(VersionPrefix(id, next));  // a leftover of a crash
+    if (auto st = UploadVersion(id, next, staged.first); !st.ok()) {
+        fs::remove_all(staged.first, ec);
+        return st.error();
+    }
     fs::remove_all(VersionDir(id, next), ec);
     fs::rename(staged.first, VersionDir(id, next), ec);
     if (ec) {
         fs::remove_all(staged.first, ec);
+        (void)objects_->Delete(VersionPrefix(id, next));
         return Error::Unavailable("cannot publish the new version: " + ec.message());
     }
     {
@@ -210,6 +383,7 @@ core::Result<Game> ArcadeService::AddVersion(std::int64_t id, const fs::path& zi
             static_cast<std::int64_t>(staged.second.total_bytes), Now());
         if (!switched.ok() || !*switched) {
             fs::remove_all(VersionDir(id, next), ec);
+            (void)objects_->Delete(VersionPrefix(id, next));
             return switched.ok() ? Error::Conflict("the game changed while the new version was checked; try again")
                                  : std::move(switched).error();
         }
@@ -222,6 +396,7 @@ core::Result<Game> ArcadeService::AddVersion(std::int64_t id, const fs::path& zi
             if (v > 0 && v < current->version) fs::remove_all(d.path(), ec);
         }
     }
+    if (current->version > 1) (void)objects_->Delete(VersionPrefix(id, current->version - 1));
     return Read(id);
 }
 
@@ -231,25 +406,52 @@ core::Result<Game> ArcadeService::Get(std::int64_t id) { return Read(id); }
 
 core::Result<std::vector<Game>> ArcadeService::List() { return store_->List(); }
 
-core::Status ArcadeService::WriteCover(std::int64_t id, const std::string& bytes, std::string& type_out) {
-    type_out = SniffImageType(bytes);
-    if (type_out.empty()) return Error::Invalid("cover: send a PNG, JPEG, GIF or WebP picture");
+core::Status ArcadeService::WriteCover(std::int64_t id, const std::string& bytes, Game& game) {
+    std::string type = SniffImageType(bytes);
+    if (type.empty()) return Error::Invalid("cover: send a PNG, JPEG, GIF or WebP picture");
     if (bytes.size() > options_.max_cover_bytes) {
         return Error{core::ErrorCode::kTooLarge, "cover: larger than " + std::to_string(options_.max_cover_bytes) + " bytes"};
     }
-    const fs::path tmp = GameDir(id) / ("cover.tmp-" + RandomName());
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!out) return Error::Unavailable("cannot write the cover");
+    // A new key for each picture: a machine's cached copy of a key is never out of date.
+    const std::string key = GamePrefix(id) + "cover-" + RandomName();
+    if (auto st = objects_->Put(key, bytes); !st.ok()) {
+        return Error::Unavailable("cannot store the cover: " + st.error().message);
     }
+    game.cover_type = std::move(type);
+    game.cover_key = key;
+    return {};
+}
+
+core::Result<fs::path> ArcadeService::CoverFile(const Game& game) {
+    const auto none = Error::NotFound("this game has no cover");
+    if (game.cover_type.empty()) return none;
     std::error_code ec;
-    fs::rename(tmp, CoverPath(id), ec);
+    if (game.cover_key.empty()) {  // a cover not imported into the store (yet)
+        fs::path legacy = GameDir(game.id) / "cover";
+        if (fs::is_regular_file(legacy, ec)) return legacy;
+        return none;
+    }
+    const fs::path local = objects_->LocalPath(game.cover_key);
+    if (!local.empty() && fs::is_regular_file(local, ec)) return local;
+    if (!local.empty()) return none;  // the store is on this machine and has no such object
+    // A store without local files: this machine's copy (keys never change their bytes).
+    std::string name = game.cover_key;
+    std::replace(name.begin(), name.end(), '/', '_');
+    const fs::path copy = options_.dir / "covers" / name;
+    if (fs::is_regular_file(copy, ec)) return copy;
+    auto bytes = objects_->Get(game.cover_key);
+    if (!bytes.ok()) {
+        return bytes.error().code == core::ErrorCode::kNotFound ? none : std::move(bytes).error();
+    }
+    fs::create_directories(copy.parent_path(), ec);
+    const fs::path tmp = options_.dir / "staging" / ("cover-" + RandomName());
+    if (!WriteFile(tmp, *bytes)) return Error::Unavailable("cannot write the cover's copy");
+    fs::rename(tmp, copy, ec);
     if (ec) {
         fs::remove(tmp, ec);
-        return Error::Unavailable("cannot write the cover");
+        return Error::Unavailable("cannot write the cover's copy");
     }
-    return {};
+    return copy;
 }
 
 core::Result<Game> ArcadeService::Patch(std::int64_t id, const GamePatch& patch) {
@@ -259,8 +461,17 @@ core::Result<Game> ArcadeService::Patch(std::int64_t id, const GamePatch& patch)
     if (patch.description) game.description = *patch.description;
     if (patch.threads) game.threads = *patch.threads;
     BEACON_CHECK(ValidateText(game.title, game.description));
-    if (patch.cover) BEACON_CHECK(WriteCover(id, *patch.cover, game.cover_type));
-    BEACON_CHECK(store_->Update(game, Now()));
+    const std::string old_cover = game.cover_key;
+    if (patch.cover) BEACON_CHECK(WriteCover(id, *patch.cover, game));
+    if (auto st = store_->Update(game, Now()); !st.ok()) {
+        if (game.cover_key != old_cover) (void)objects_->Delete(game.cover_key);
+        return st.error();
+    }
+    std::error_code ec;
+    if (game.cover_key != old_cover) {
+        if (!old_cover.empty()) (void)objects_->Delete(old_cover);
+        fs::remove(GameDir(id) / "cover", ec);  // a cover from before the object store
+    }
     return Read(id);
 }
 
@@ -270,7 +481,7 @@ core::Status ArcadeService::Delete(std::int64_t id) {
     BEACON_CHECK(store_->Delete(id));
     std::error_code ec;
     fs::remove_all(GameDir(id), ec);
-    return {};
+    return objects_->Delete(GamePrefix(id));
 }
 
 core::Result<fs::path> ArcadeService::VersionRoot(std::int64_t id, std::int64_t version) {
@@ -280,7 +491,9 @@ core::Result<fs::path> ArcadeService::VersionRoot(std::int64_t id, std::int64_t 
     }
     auto dir = VersionDir(id, version);
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return Error::NotFound("game " + std::to_string(id) + " has no version " + std::to_string(version));
+    if (fs::is_directory(dir, ec)) return dir;
+    // Uploaded through another process (or this machine's copy was removed): copy it here.
+    BEACON_CHECK(CopyFromStore(id, version));
     return dir;
 }
 

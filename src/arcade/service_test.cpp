@@ -84,7 +84,7 @@ TEST_F(ServiceTest, AddsAGameOnItsOwnOrigin) {
     auto root = arcade_->VersionRoot(g->id, 1);
     ASSERT_TRUE(root.ok());
     EXPECT_EQ(Read(*root / "index.html"), "<p>v1</p>");
-    EXPECT_EQ(Read(arcade_->CoverPath(g->id)), kPng);
+    EXPECT_EQ(Read(*arcade_->CoverFile(*g)), kPng);
     auto list = arcade_->List();
     ASSERT_TRUE(list.ok());
     ASSERT_EQ(list->size(), 1u);
@@ -106,7 +106,7 @@ TEST_F(ServiceTest, RefusedUploadsKeepNothing) {
     EXPECT_NE(svg.error().message.find("cover"), std::string::npos);
     EXPECT_FALSE(arcade_->Add(Zip("d.zip", "x"), {.title = ""}).ok());
     EXPECT_TRUE(arcade_->List()->empty());
-    EXPECT_EQ(GameFiles(), (std::vector<std::string>{"games", "staging"}));
+    EXPECT_EQ(GameFiles(), (std::vector<std::string>{"games", "objects", "staging"}));
     EXPECT_FALSE(fs::exists(root_ / "escape.html"));
 }
 

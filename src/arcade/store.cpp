@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS saves (
 ALTER TABLE games RENAME TO arcade_games;
 ALTER TABLE saves RENAME TO arcade_saves;
 )sql",
+    // 3: the cover is an object-store key of its own (a new key for each new picture).
+    "ALTER TABLE arcade_games ADD COLUMN cover_key TEXT NOT NULL DEFAULT ''",
 };
 constexpr std::string_view kPostgres[] = {
     R"sql(
@@ -66,11 +68,12 @@ CREATE TABLE arcade_saves (
 );
 )sql",
     "SELECT 1",  // version 2 renamed SQLite's tables to these names
+    "ALTER TABLE arcade_games ADD COLUMN cover_key TEXT NOT NULL DEFAULT ''",
 };
 
 constexpr const char* kColumns =
     "id, title, description, entry, threads, version, files, bytes, cover_type, created_at, "
-    "updated_at";
+    "updated_at, cover_key";
 
 Game RowToGame(const Table& t, int r) {
     Game g;
@@ -85,6 +88,7 @@ Game RowToGame(const Table& t, int r) {
     g.cover_type = t.Text(r, 8);
     g.created_at = t.Int(r, 9);
     g.updated_at = t.Int(r, 10);
+    g.cover_key = t.Text(r, 11);
     return g;
 }
 
@@ -108,9 +112,11 @@ core::Result<std::int64_t> GameStore::InsertPending(const Game& g, std::int64_t 
     return t.Int(0, 0);
 }
 
-core::Status GameStore::Publish(std::int64_t id, const std::string& cover_type) {
-    BEACON_CHECK(db_->Query("UPDATE arcade_games SET version = 1, cover_type = ? WHERE id = ?",
-                            Args().Add(cover_type).Add(id)));
+core::Status GameStore::Publish(std::int64_t id, const std::string& cover_type,
+                               const std::string& cover_key) {
+    BEACON_CHECK(db_->Query("UPDATE arcade_games SET version = 1, cover_type = ?, cover_key = ? "
+                            "WHERE id = ?",
+                            Args().Add(cover_type).Add(cover_key).Add(id)));
     return {};
 }
 
@@ -147,9 +153,9 @@ core::Result<std::vector<Game>> GameStore::List() {
 
 core::Status GameStore::Update(const Game& g, std::int64_t now) {
     BEACON_CHECK(db_->Query("UPDATE arcade_games SET title = ?, description = ?, threads = ?, "
-                            "cover_type = ?, updated_at = ? WHERE id = ?",
+                            "cover_type = ?, cover_key = ?, updated_at = ? WHERE id = ?",
                             Args().Add(g.title).Add(g.description).Add(g.threads).Add(g.cover_type)
-                                .Add(now).Add(g.id)));
+                                .Add(g.cover_key).Add(now).Add(g.id)));
     return {};
 }
 

@@ -2,7 +2,7 @@
 /// The Arcade's catalogue and saves: the tables arcade_games and arcade_saves, in the module's
 /// own SQLite file (<dir>/arcade.db) or in the studio's PostgreSQL database when it runs on one
 /// (every process on it lists the same games and reads the same saves). Rows only: the games'
-/// files are ArcadeService's. Thread-safe (one connection behind a mutex).
+/// files and covers are ArcadeService's (in the object store). Thread-safe (one connection behind a mutex).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,7 +29,8 @@ public:
     /// A row for a game whose files are not in place yet (version 0: listed nowhere). Its id.
     core::Result<std::int64_t> InsertPending(const Game& game, std::int64_t now);
     /// Version 1 is in place: the game is listed from now on.
-    core::Status Publish(std::int64_t id, const std::string& cover_type);
+    core::Status Publish(std::int64_t id, const std::string& cover_type,
+                         const std::string& cover_key);
     /// Removes rows whose first version never got published (a crash between the two steps).
     core::Status DropUnpublished();
     /// Switches the game from version `from` to `from + 1` in one step; false when the game is no
@@ -40,7 +41,7 @@ public:
     core::Result<Game> Get(std::int64_t id);
     /// Published games, latest update first.
     core::Result<std::vector<Game>> List();
-    /// Writes title, description, threads and cover type.
+    /// Writes title, description, threads, cover type and cover key.
     core::Status Update(const Game& game, std::int64_t now);
     /// Removes the game's row (published or not) and its saves.
     core::Status Delete(std::int64_t id);

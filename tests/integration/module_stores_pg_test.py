@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Module stores on PostgreSQL (issue 18): `beacon migrate` moves them, and two `beacon serve`
 processes on one PostgreSQL database see the same Arcade games and saves, Verse worlds, wiki
-entity edits, moderation flags and audit log, and remote workers' registration tokens.
+entity edits, moderation flags and audit log, and remote workers' registration tokens; with one
+S3 server (npm's s3rver) as their media store, each serves the games and covers the other got
+(game files with Range, ETag and the games' origin headers) and the migrated studio's games,
+put into the bucket when it starts on its old data folder.
 
 Real processes only, on 127.0.0.1 and free ports, in a temporary folder with a clean
 environment: a throwaway PostgreSQL cluster from Debian's postgresql package (as `nobody` when
@@ -63,6 +66,9 @@ def wait_for(pred, seconds, step=0.1):
     return None
 
 
+GAME_PAGE = "<!doctype html><title>g</title><p>game</p>"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR-cover-bytes"
+
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.path.join(work, "home"),
        "TMPDIR": os.path.join(work, "tmp"), "LANG": "C.UTF-8"}
 os.makedirs(ENV["HOME"])
@@ -75,11 +81,14 @@ class Studio:
     def __init__(self, name, data, env):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.games_port = free_port()
+        self.games = f"http://127.0.0.1:{self.games_port}"
         self.log = os.path.join(work, name + ".log")
         self.token = None
         with open(os.path.join(work, name + ".toml"), "w") as f:
             # No sample games: the checks count the games this script adds.
-            f.write(f"[arcade]\npublic_url = \"http://127.0.0.1:{free_port()}\"\nsamples = false\n")
+            f.write(f"[arcade]\nlisten = \"127.0.0.1:{self.games_port}\"\n"
+                    f"public_url = \"{self.games}\"\nsamples = false\n")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", data, "--config", name + ".toml", "--listen",
              f"127.0.0.1:{self.port}"], env=dict(env, BEACON_ADMIN_PASSWORD="modules-pass"),
@@ -105,13 +114,31 @@ class Studio:
             except ValueError:
                 return e.code, raw
 
+    def play(self, path, headers=None):
+        """GET on the games' origin: (status, headers, body)."""
+        req = urllib.request.Request(self.games + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
+    def raw(self, path):
+        """GET on the studio with the token: (status, headers, body)."""
+        req = urllib.request.Request(self.base + path, headers={"Authorization": "Bearer " + self.token})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
     def api(self, method, path, obj=None):
         return self.request(method, path, None if obj is None else json.dumps(obj).encode())
 
     def upload_game(self, title):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
-            z.writestr("index.html", "<!doctype html><title>g</title><p>game</p>")
+            z.writestr("index.html", GAME_PAGE)
         boundary = "----beacon" + uuid.uuid4().hex
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{title}\r\n"
                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"g.zip\"\r\n"
@@ -197,17 +224,32 @@ try:
           and psql("SELECT reason FROM moderation") == "check the credits"
           and psql("SELECT name FROM registration_tokens") == "old box")
 
-    # --- two studios on one PostgreSQL -------------------------------------------------------------
-    pg_env = dict(ENV, BEACON_DATABASE_URL=url)
-    a = Studio("a", os.path.join(work, "a"), pg_env)
+    # --- two studios on one PostgreSQL and one S3 server ---------------------------------------------
+    # A runs on the migrated studio's data folder (its games' files are there), B on a new one.
+    s3_port = free_port()
+    os.makedirs(os.path.join(work, "s3"))
+    procs.append(subprocess.Popen(
+        ["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "s3_tools", "serve.js"),
+         os.path.join(work, "s3"), str(s3_port)], stdout=open(os.path.join(work, "s3.log"), "w"),
+        stderr=subprocess.STDOUT, env=ENV))
+    check("the S3 server starts", wait_for(lambda: subprocess.run(
+        ["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{s3_port}/"]).returncode == 0, 30))
+    pg_env = dict(ENV, BEACON_DATABASE_URL=url, BEACON_S3_ENDPOINT=f"http://127.0.0.1:{s3_port}",
+                  BEACON_S3_BUCKET="beacon-media", BEACON_S3_ACCESS_KEY="S3RVER",
+                  BEACON_S3_SECRET_KEY="S3RVER")
+    old_files = {f: os.stat(os.path.join(old, f)).st_mtime_ns
+                 for f in ("wiki.db", "verse.db", "remote.db", "arcade/arcade.db")
+                 if os.path.exists(os.path.join(old, f))}
+    a = Studio("a", old, pg_env)
     b = Studio("b", os.path.join(work, "b"), pg_env)
     check("two beacon serve processes start on one PostgreSQL", a.up and b.up)
     a.token = b.token = lite.token  # the API token moved with the studio's tables
     check("moderation is on with PostgreSQL", "moderation off" not in open(a.log).read())
     for sqlite_file in ("wiki.db", "verse.db", "remote.db", "arcade/arcade.db"):
-        check(f"no {sqlite_file} in either data folder",
-              not os.path.exists(os.path.join(work, "a", sqlite_file))
-              and not os.path.exists(os.path.join(work, "b", sqlite_file)))
+        path = os.path.join(old, sqlite_file)
+        check(f"no {sqlite_file} in B's data folder, A's old one untouched",
+              not os.path.exists(os.path.join(work, "b", sqlite_file))
+              and (not os.path.exists(path) or os.stat(path).st_mtime_ns == old_files.get(sqlite_file)))
 
     # What was migrated, read through B.
     st, w = b.api("GET", f"/api/v1/worlds/{world['id']}")
@@ -223,8 +265,38 @@ try:
     st, listed = b.api("GET", "/api/v1/worlds")
     check(f"B lists both worlds ({st})",
           st == 200 and {i["title"] for i in listed["items"]} == {"Old coast", "New coast"})
+    # Arcade files through the bucket: the migrated game (A put it there at start from its folder).
+    st, _, body = b.play(f"/play/{game['id']}/1/index.html")
+    check(f"B plays the migrated game, which A put into the bucket at start ({st})",
+          st == 200 and body.decode() == GAME_PAGE)
     st, g2 = a.upload_game("New game")
     check(f"A adds a game ({st})", st == 201)
+    st, _ = a.request("PUT", f"/api/v1/games/{g2['id']}/cover", PNG, "image/png")
+    check(f"A sets its cover ({st})", st == 200)
+    page = f"/play/{g2['id']}/1/index.html"
+    st, h, body = b.play(page)
+    check(f"B serves the game A got ({st})", st == 200 and body.decode() == GAME_PAGE)
+    st_a, h_a, _ = a.play(page)
+    same = all(h_a.get(k) == h.get(k) for k in ("X-Content-Type-Options", "Referrer-Policy",
+                                                 "Cross-Origin-Resource-Policy", "Permissions-Policy",
+                                                 "Cache-Control", "Content-Type"))
+    check(f"with the games' origin headers of A's (CSP naming B's studio: {h.get('Content-Security-Policy')})",
+          st_a == 200 and same and h.get("Content-Type", "").startswith("text/html")
+          and h.get("Content-Security-Policy") == h_a.get("Content-Security-Policy", "").replace(f":{a.port}", f":{b.port}")
+          and f"frame-ancestors {b.base}" in h.get("Content-Security-Policy", ""))
+    st, h2, part = b.play(page, {"Range": "bytes=2-9"})
+    check(f"B answers a range of it ({st} {h2.get('Content-Range')})",
+          st == 206 and part == GAME_PAGE.encode()[2:10]
+          and h2.get("Content-Range") == f"bytes 2-9/{len(GAME_PAGE)}")
+    st, _, _ = b.play(page, {"If-None-Match": h.get("ETag", "none")})
+    check(f"and its ETag ({h.get('ETag')}: {st})", h.get("ETag") and st == 304)
+    st, h, body = b.raw(f"/api/v1/games/{g2['id']}/cover")
+    check(f"B serves the cover A got ({st})",
+          st == 200 and body == PNG and h.get("Content-Type") == "image/png")
+    st, h, _ = b.raw(f"/media/arcade/games/{g2['id']}/v1/f0")
+    check(f"a game's page is never HTML on the studio's origin (/media: {st} {h.get('Content-Type')})",
+          st == 404 or (h.get("Content-Type") == "application/octet-stream"
+                        and h.get("X-Content-Type-Options") == "nosniff"))
     st, games = b.api("GET", "/api/v1/games")
     check(f"B lists both games ({st})",
           st == 200 and {g["title"] for g in games["items"]} == {"Old game", "New game"})
@@ -258,6 +330,9 @@ try:
     except urllib.error.HTTPError as e:
         code = e.code
     check(f"a token revoked through B is refused by A ({st}, register: {code})", st == 204 and code == 401)
+    st, _ = a.api("DELETE", f"/api/v1/games/{g2['id']}")
+    st2, _, _ = b.play(page)
+    check(f"a game deleted through A is gone from B ({st} {st2})", st == 204 and st2 == 404)
 finally:
     for p in procs:
         if p.poll() is None:
