@@ -1,9 +1,11 @@
 #include "pipeline/asset_cache.hpp"
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "pipeline/cache_stats.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace beacon::pipeline {
@@ -102,12 +104,25 @@ Result<core::Asset> StoreAsset(storage::AssetStore& db, storage::ObjectStore& st
     return db.AddAsset(a);
 }
 
+namespace {
+std::atomic<std::uint64_t> g_cache_hits{0};
+std::atomic<std::uint64_t> g_cache_misses{0};
+}  // namespace
+
+AssetCacheCounts AssetCacheStats() {
+    return {g_cache_hits.load(std::memory_order_relaxed),
+            g_cache_misses.load(std::memory_order_relaxed)};
+}
+
 std::optional<core::Asset> Cached(storage::AssetStore& db, storage::ObjectStore& store,
                                   const std::string& hash, std::int64_t job_id) {
     auto found = db.FindAssetByHash(hash);
-    if (!found.ok() || !found->has_value()) return std::nullopt;
+    if (!found.ok() || !found->has_value() || !store.Exists((*found)->key)) {
+        g_cache_misses.fetch_add(1, std::memory_order_relaxed);
+        return std::nullopt;
+    }
+    g_cache_hits.fetch_add(1, std::memory_order_relaxed);
     core::Asset hit = **found;
-    if (!store.Exists(hit.key)) return std::nullopt;
     if (hit.job_id != job_id) {
         core::Asset copy = hit;
         copy.id = 0;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "media/probe.hpp"
+#include "pipeline/cache_stats.hpp"
 #include "pipeline/test_driver.hpp"
 #include "pipeline/testing_engines.hpp"
 
@@ -242,11 +243,20 @@ TEST_F(PipelineTest, RegenerateSceneRedoesOnlyThatSceneAndReusesUnchangedEncodes
 }
 
 TEST_F(PipelineTest, AnIdenticalRequestComesFromTheCache) {
+    const auto before = AssetCacheStats();
     auto first = testing::Drive(*pipeline_, *db_, NewJob(3.0));
     ASSERT_TRUE(first.status.ok()) << first.status.error().message;
+    const auto between = AssetCacheStats();
     const auto id2 = NewJob(3.0);
     auto second = testing::Drive(*pipeline_, *db_, id2);
     ASSERT_TRUE(second.status.ok()) << second.status.error().message;
+    // The cache's counters (beacon_asset_cache_lookups_total): the first job only missed,
+    // the second only hit.
+    const auto after = AssetCacheStats();
+    EXPECT_GT(between.misses, before.misses);
+    EXPECT_EQ(between.hits, before.hits);
+    EXPECT_GT(after.hits, between.hits);
+    EXPECT_EQ(after.misses, between.misses);
     EXPECT_EQ(voice_.calls, 2);  // no new engine calls
     EXPECT_EQ(pictures_.calls, 2);
     auto job = db_->GetJob(id2);
