@@ -2553,6 +2553,66 @@ export interface components {
                 error?: string | null;
             }[];
         };
+        WorldSummary: {
+            /** Format: int64 */
+            id: number;
+            title: string;
+            /** @description the newest revision */
+            revision: number;
+            /**
+             * Format: int64
+             * @description Unix ms
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Unix ms
+             */
+            updated_at: number;
+        };
+        World: components["schemas"]["WorldSummary"] & {
+            document: components["schemas"]["WorldDocument"];
+            budget: components["schemas"]["WorldBudget"];
+        };
+        /** @description A world document as api/verse-world.schema.json describes it (checked and migrated by the server) */
+        WorldDocument: {
+            [key: string]: unknown;
+        };
+        /** @description What the world costs against the share budgets (a share link opens only a world within them) */
+        WorldBudget: {
+            nodes: number;
+            triangles: components["schemas"]["WorldBudgetItem"];
+            materials: components["schemas"]["WorldBudgetItem"];
+            lights: components["schemas"]["WorldBudgetItem"];
+            texture_bytes: components["schemas"]["WorldBudgetItem"];
+            within_share_budget: boolean;
+        };
+        WorldBudgetItem: {
+            used: number;
+            limit: number;
+            ok: boolean;
+        };
+        WorldAsset: {
+            /** @description sha256 hex */
+            hash: string;
+            /** @description model or texture */
+            kind: string;
+            mime: string;
+            size: number;
+            name: string;
+            /** Format: int64 */
+            created_at: number;
+            triangles?: number;
+            materials?: number;
+            width?: number;
+            height?: number;
+            texture_bytes: number;
+        };
+        WorldAssetStored: components["schemas"]["WorldAsset"] & {
+            /** @enum {string} */
+            stored: "new" | "existing";
+            url: string;
+        };
         PartyInvite: {
             id: string;
             invite_token: string;
@@ -5339,7 +5399,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            description: string;
+                        }[];
+                    };
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -5360,7 +5426,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        items: components["schemas"]["WorldSummary"][];
+                    };
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -5389,7 +5457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["World"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5413,7 +5481,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["World"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -5443,7 +5511,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["WorldSummary"] & {
+                        budget: components["schemas"]["WorldBudget"];
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5528,7 +5598,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        /** @description the newest */
+                        revision: number;
+                        items: {
+                            revision: number;
+                            /**
+                             * Format: int64
+                             * @description Unix ms
+                             */
+                            created_at: number;
+                            /** @description bytes */
+                            size: number;
+                            nodes: number;
+                            note: string;
+                            current: boolean;
+                        }[];
+                    };
                 };
             };
             404: components["responses"]["NotFound"];
@@ -5552,7 +5638,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["World"] & {
+                        current_revision: number;
+                    };
                 };
             };
             404: components["responses"]["NotFound"];
@@ -5576,7 +5664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["World"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -5599,7 +5687,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        items: components["schemas"]["WorldAsset"][];
+                    };
                 };
             };
             404: components["responses"]["NotFound"];
@@ -5628,7 +5718,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["WorldAssetStored"];
                 };
             };
             /** @description Stored (stored: new) */
@@ -5637,7 +5727,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["WorldAssetStored"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5692,7 +5782,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        /** Format: int64 */
+                        id: number;
+                        token: string;
+                        /** @description /verse/view/<token> */
+                        path: string;
+                        /** @description the path on this server's origin */
+                        url: string;
+                        budget: components["schemas"]["WorldBudget"];
+                    };
                 };
             };
             404: components["responses"]["NotFound"];
@@ -5715,7 +5814,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        items: {
+                            /** Format: int64 */
+                            id: number;
+                            /** Format: int64 */
+                            created_at: number;
+                            revoked: boolean;
+                            /**
+                             * Format: int64
+                             * @description 0 when not revoked
+                             */
+                            revoked_at: number;
+                        }[];
+                    };
                 };
             };
             404: components["responses"]["NotFound"];
@@ -5754,13 +5866,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {id, title, revision, document, budget, read_only: true} */
+            /** @description {id, title, revision, document, budget, read_only: true} (no created_at) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        /** Format: int64 */
+                        id: number;
+                        title: string;
+                        revision: number;
+                        /** Format: int64 */
+                        updated_at: number;
+                        document: components["schemas"]["WorldDocument"];
+                        budget: components["schemas"]["WorldBudget"];
+                        /** @enum {boolean} */
+                        read_only: true;
+                    };
                 };
             };
             404: components["responses"]["NotFound"];

@@ -44,5 +44,5 @@ export type OpsPoolHost = {
 export const opsKeys = { summary: ["ops", "summary"] as const };
 
 export const opsApi = {
-  summary: () => api.request<OpsSummary>("GET", "/ops/summary"),
+  summary: (): Promise<OpsSummary> => api.ok(api.http.GET("/api/v1/ops/summary")),
 };

@@ -7,7 +7,7 @@ import { ConfirmDialog } from "../../components/Dialog";
 import { CopyButton, ErrorNote } from "../../components/ui";
 import type { ApiToken } from "../../api/types";
 import { WorkersCard } from "./WorkersCard";
-import { CAPTION_SIZES, CAPTION_STYLES, loadCaptionSettings, saveCaptionSettings, type CaptionSettings } from "../player/captions";
+import { CAPTION_SIZES, CAPTION_STYLES, loadCaptionSettings, saveCaptionSettings, type CaptionSettings } from "../player";
 
 /** Settings: theme, caption defaults, engines status, account (password, API tokens, stream key). */
 export default function SettingsPage() {

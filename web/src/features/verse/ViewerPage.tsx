@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { useParams } from "react-router";
 import * as THREE from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
-import { verseApi, type World } from "./api";
+import { verseApi, type SharedWorld } from "./api";
 import { openWorldPip, worldPipMode, type WorldPip } from "./pip";
 import { WorldView } from "./scene";
 import { WalkControls } from "./walk";
@@ -17,7 +17,7 @@ declare global {
 /** A shared world, read-only and without login: the link's token opens this world only. */
 export default function ViewerPage() {
   const { token = "" } = useParams();
-  const [world, setWorld] = useState<World | null>(null);
+  const [world, setWorld] = useState<SharedWorld | null>(null);
   const [error, setError] = useState<string | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const stage = useRef<HTMLDivElement>(null);

@@ -1,12 +1,28 @@
 import { api } from "../../api/client";
-import type { Budget, WorldDoc } from "./doc";
+import type { components, paths } from "../../api/schema";
+import type { Answer } from "../../api/types";
+import type { WorldDoc } from "./doc";
 
-export interface WorldSummary { id: number; title: string; revision: number; created_at: number; updated_at: number }
-export interface World extends WorldSummary { document: WorldDoc; budget: Budget }
-export interface TemplateInfo { id: string; title: string; description: string }
-export interface Revision { revision: number; created_at: number; size: number; nodes: number; note: string; current: boolean }
-export interface AssetInfo { hash: string; kind: string; mime: string; size: number; name: string; triangles?: number; materials?: number; texture_bytes?: number; stored?: string }
-export interface Share { id: number; token: string; path: string; url: string; budget: Budget }
+type S = components["schemas"];
+
+export type WorldSummary = S["WorldSummary"];
+/** A world: the contract's World with its document typed by doc.ts (the spec points to api/verse-world.schema.json). */
+export type World = Omit<S["World"], "document"> & { document: WorldDoc };
+/** A world opened through a share link (read-only; no created_at). */
+export type SharedWorld = Awaited<ReturnType<typeof verseApi.shared>>;
+export type TemplateInfo = Answer<"/api/v1/worlds/templates", "get">["items"][number];
+export type Revision = Answer<"/api/v1/worlds/{id}/revisions", "get">["items"][number];
+export type AssetInfo = S["WorldAsset"] & { stored?: "new" | "existing" };
+export type Share = Answer<"/api/v1/worlds/{id}/share", "post", 201>;
+
+/**
+ * The one place the document's shape is taken on trust: the server checks and migrates every
+ * document against api/verse-world.schema.json before it answers, and the contract names it an
+ * open object.
+ */
+async function withDocument<T extends { document: S["WorldDocument"] }>(answer: Promise<T>): Promise<Omit<T, "document"> & { document: WorldDoc }> {
+  return (await answer) as unknown as Omit<T, "document"> & { document: WorldDoc };
+}
 
 /** Through the studio's client (CSRF, 401 and errors handled there); the body is JSON unless raw. */
 function call<T>(method: string, path: string, opts: { body?: Blob; json?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
@@ -25,21 +41,27 @@ export async function ensureCsrf(): Promise<void> {
 }
 
 export const verseApi = {
-  templates: () => call<{ items: TemplateInfo[] }>("GET", "/worlds/templates"),
-  list: () => call<{ items: WorldSummary[] }>("GET", "/worlds"),
-  create: (title: string, template: string) => call<World>("POST", "/worlds", { json: { title, template } }),
-  get: (id: number) => call<World>("GET", `/worlds/${id}`),
-  /** `body` is the serialised document (already a string: see serialize.ts). */
+  templates: () => api.ok(api.http.GET("/api/v1/worlds/templates")),
+  list: () => api.ok(api.http.GET("/api/v1/worlds")),
+  create: (title: string, template: string) =>
+    // The ids come from GET /worlds/templates; the contract lists the same ones.
+    withDocument(api.ok(api.http.POST("/api/v1/worlds", { body: { title, template: template as NewWorld["template"] } }))),
+  get: (id: number) => withDocument(api.ok(api.http.GET("/api/v1/worlds/{id}", { params: { path: { id } } }))),
+  /** `body` is the serialised document (already a string: see serialize.ts), sent as it is with If-Match. */
   save: (id: number, revision: number, body: string) =>
-    call<WorldSummary & { budget: Budget }>("PUT", `/worlds/${id}`, { json: body, headers: { "If-Match": `"${revision}"` } }),
-  remove: (id: number) => call<void>("DELETE", `/worlds/${id}`),
-  revisions: (id: number) => call<{ items: Revision[]; revision: number }>("GET", `/worlds/${id}/revisions`),
-  restore: (id: number, revision: number) => call<World>("POST", `/worlds/${id}/revisions/${revision}/restore`),
-  assets: (id: number) => call<{ items: AssetInfo[] }>("GET", `/worlds/${id}/assets`),
+    call<Answer<"/api/v1/worlds/{id}", "put">>("PUT", `/worlds/${id}`, { json: body, headers: { "If-Match": `"${revision}"` } }),
+  remove: (id: number) => api.ok(api.http.DELETE("/api/v1/worlds/{id}", { params: { path: { id } } })),
+  revisions: (id: number) => api.ok(api.http.GET("/api/v1/worlds/{id}/revisions", { params: { path: { id } } })),
+  restore: (id: number, revision: number) =>
+    withDocument(api.ok(api.http.POST("/api/v1/worlds/{id}/revisions/{revision}/restore", { params: { path: { id, revision } } }))),
+  assets: (id: number) => api.ok(api.http.GET("/api/v1/worlds/{id}/assets", { params: { path: { id } } })),
+  /** The file's bytes as the body (not JSON), its name in the query. */
   upload: (id: number, file: File) =>
-    call<AssetInfo>("POST", `/worlds/${id}/assets?name=${encodeURIComponent(file.name)}`, {
+    call<Answer<"/api/v1/worlds/{id}/assets", "post", 200 | 201>>("POST", `/worlds/${id}/assets?name=${encodeURIComponent(file.name)}`, {
       body: file, headers: { "Content-Type": file.type || "application/octet-stream" },
     }),
-  share: (id: number) => call<Share>("POST", `/worlds/${id}/share`),
-  shared: (token: string) => call<World & { read_only: boolean }>("GET", `/shared/${encodeURIComponent(token)}`),
+  share: (id: number) => api.ok(api.http.POST("/api/v1/worlds/{id}/share", { params: { path: { id } } })),
+  shared: (token: string) => withDocument(api.ok(api.http.GET("/api/v1/shared/{token}", { params: { path: { token } } }))),
 };
+
+type NewWorld = NonNullable<paths["/api/v1/worlds"]["post"]>["requestBody"] extends { content: { "application/json": infer B } } ? B : never;
