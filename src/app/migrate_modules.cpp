@@ -45,8 +45,8 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> MigrateModuleSto
 #endif
         {"arcade/arcade.db", {"arcade_games", "arcade_saves"}, Prepare<arcade::GameStore>()},
         {"remote.db", {"registration_tokens", "workers", "assignments"}, Prepare<remote::Registry>()},
-        // Moderation's tables are the studio database's (migration 7 on both backends).
-        {"beacon.db", {"moderation", "audit_log"}, nullptr},
+        // Moderation's tables are the studio database's (migration 7 on both backends): copied
+        // with beacon.db's other tables by storage::CopySqliteToPostgres.
     };
     std::vector<std::pair<std::string, std::int64_t>> out;
     std::error_code ec;
