@@ -43,6 +43,8 @@ ALTER TABLE saves RENAME TO arcade_saves;
 )sql",
     // 3: the cover is an object-store key of its own (a new key for each new picture).
     "ALTER TABLE arcade_games ADD COLUMN cover_key TEXT NOT NULL DEFAULT ''",
+    // 4: saves are bytes (NULs included): SQLite's column keeps whatever is bound with its length.
+    "SELECT 1",
 };
 constexpr std::string_view kPostgres[] = {
     R"sql(
@@ -69,11 +71,43 @@ CREATE TABLE arcade_saves (
 )sql",
     "SELECT 1",  // version 2 renamed SQLite's tables to these names
     "ALTER TABLE arcade_games ADD COLUMN cover_key TEXT NOT NULL DEFAULT ''",
+    // Text cannot hold a NUL byte: saves are bytea (written and read as hex, see StoreSave).
+    "ALTER TABLE arcade_saves ALTER COLUMN data TYPE BYTEA USING convert_to(data, 'UTF8')",
 };
 
 constexpr const char* kColumns =
     "id, title, description, entry, threads, version, files, bytes, cover_type, created_at, "
     "updated_at, cover_key";
+
+std::string ToHex(std::string_view bytes) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (char c : bytes) {
+        auto u = static_cast<unsigned char>(c);
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
+    }
+    return out;
+}
+
+std::optional<std::string> FromHex(std::string_view hex) {
+    auto nibble = [](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    if (hex.size() % 2) return std::nullopt;
+    std::string out;
+    out.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out += static_cast<char>(hi * 16 + lo);
+    }
+    return out;
+}
 
 Game RowToGame(const Table& t, int r) {
     Game g;
@@ -168,18 +202,27 @@ core::Status GameStore::Delete(std::int64_t id) {
 }
 
 core::Result<std::optional<std::string>> GameStore::LoadSave(std::int64_t id, std::int64_t user_id) {
-    BEACON_TRY(t, db_->Query("SELECT data FROM arcade_saves WHERE game_id = ? AND user_id = ?",
+    BEACON_TRY(t, db_->Query(db_->postgres()
+                                 ? "SELECT encode(data, 'hex') FROM arcade_saves WHERE game_id = ? AND user_id = ?"
+                                 : "SELECT data FROM arcade_saves WHERE game_id = ? AND user_id = ?",
                              Args().Add(id).Add(user_id)));
     if (t.empty()) return std::optional<std::string>();
-    return std::optional<std::string>(t.Text(0, 0));
+    if (!db_->postgres()) return std::optional<std::string>(t.Text(0, 0));
+    auto bytes = FromHex(t.Text(0, 0));
+    if (!bytes) return Error::Internal("a stored save is not hex-encoded bytea");
+    return std::optional<std::string>(std::move(*bytes));
 }
 
 core::Status GameStore::StoreSave(std::int64_t id, std::int64_t user_id, std::string_view data,
                                   std::int64_t now) {
-    BEACON_CHECK(db_->Query("INSERT INTO arcade_saves (game_id, user_id, data, updated_at) "
-                            "VALUES (?,?,?,?) ON CONFLICT (game_id, user_id) DO UPDATE SET "
-                            "data = excluded.data, updated_at = excluded.updated_at",
-                            Args().Add(id).Add(user_id).Add(data).Add(now)));
+    // PostgreSQL: bytea, sent as hex (a text parameter cannot carry a NUL byte).
+    const bool pg = db_->postgres();
+    BEACON_CHECK(db_->Query(std::string("INSERT INTO arcade_saves (game_id, user_id, data, updated_at) "
+                                        "VALUES (?,?,") +
+                                (pg ? "decode(?, 'hex')" : "?") +
+                                ",?) ON CONFLICT (game_id, user_id) DO UPDATE SET "
+                                "data = excluded.data, updated_at = excluded.updated_at",
+                            Args().Add(id).Add(user_id).Add(pg ? ToHex(data) : std::string(data)).Add(now)));
     return {};
 }
 

@@ -31,19 +31,26 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> CopyModuleTables
                 return Error::Conflict("the PostgreSQL database is not empty (table " + table +
                                        " has rows); migrate into a new database");
             }
-            BEACON_TRY(cols, pg->Query("SELECT column_name FROM information_schema.columns WHERE "
+            BEACON_TRY(cols, pg->Query("SELECT column_name, data_type FROM information_schema.columns WHERE "
                                        "table_schema = current_schema() AND table_name = $1 AND "
                                        "is_generated = 'NEVER' ORDER BY ordinal_position",
                                        pg::Params().Add(table)));
             if (cols.empty()) return Error::Internal("PostgreSQL has no table " + table);
             std::string list;
+            std::string reads;
             std::string marks;
             for (int i = 0; i < cols.size(); ++i) {
+                // bytea (bytes that may hold NULs): read as hex from SQLite, decoded by PostgreSQL.
+                const bool bytes = cols.Text(i, 1) == "bytea";
                 list += (i ? ", " : "") + cols.Text(i, 0);
-                marks += (i ? ", $" : "$") + std::to_string(i + 1);
+                reads += (i ? ", " : "") + (bytes ? "CASE WHEN " + cols.Text(i, 0) + " IS NULL THEN NULL ELSE hex(" +
+                                             cols.Text(i, 0) + ") END"
+                                       : cols.Text(i, 0));
+                marks += std::string(i ? ", " : "") + (bytes ? "decode($" : "$") + std::to_string(i + 1) +
+                         (bytes ? ", 'hex')" : "");
             }
             sqlite3_stmt* st = nullptr;
-            const std::string select = "SELECT " + list + " FROM " + table;
+            const std::string select = "SELECT " + reads + " FROM " + table;
             if (sqlite3_prepare_v2(lite, select.c_str(), -1, &st, nullptr) != SQLITE_OK) {
                 std::string msg = sqlite3_errmsg(lite);
                 sqlite3_finalize(st);

@@ -231,7 +231,7 @@ TEST_P(ModuleStores, ArcadeCatalogueAndSavesAreSharedBetweenHandles) {
     ASSERT_TRUE(id.ok()) << id.error().message;
     EXPECT_TRUE(b->List()->empty()) << "not listed before its files are in place";
     EXPECT_EQ(b->Get(*id).error().code, ErrorCode::kNotFound);
-    ASSERT_TRUE(a->Publish(*id, "image/png").ok());
+    ASSERT_TRUE(a->Publish(*id, "image/png", "arcade/games/1/cover-1").ok());
     auto listed = b->List();
     ASSERT_TRUE(listed.ok());
     ASSERT_EQ(listed->size(), 1u);
@@ -239,6 +239,7 @@ TEST_P(ModuleStores, ArcadeCatalogueAndSavesAreSharedBetweenHandles) {
     EXPECT_TRUE((*listed)[0].threads);
     EXPECT_EQ((*listed)[0].version, 1);
     EXPECT_EQ((*listed)[0].cover_type, "image/png");
+    EXPECT_EQ((*listed)[0].cover_key, "arcade/games/1/cover-1");
     // One version switch wins; the other handle, still at version 1, is told so.
     EXPECT_TRUE(*b->SwitchVersion(*id, 1, "game/index.html", 4, 2000, 20));
     EXPECT_FALSE(*a->SwitchVersion(*id, 1, "index.html", 1, 1, 21));
@@ -254,11 +255,18 @@ TEST_P(ModuleStores, ArcadeCatalogueAndSavesAreSharedBetweenHandles) {
     ASSERT_TRUE(b->StoreSave(*id, 5, R"({"level":4})", 41).ok());
     EXPECT_EQ(**a->LoadSave(*id, 5), R"({"level":4})");
     EXPECT_FALSE(a->LoadSave(*id, 6)->has_value());
+    // A save is bytes: NULs (PostgreSQL's text refuses them), UTF-8, every byte value.
+    std::string bytes("\0level\0=\x01\xc3\xa9\0", 10);
+    for (int c = 0; c < 256; ++c) bytes += static_cast<char>(c);
+    ASSERT_TRUE(a->StoreSave(*id, 7, bytes, 42).ok());
+    EXPECT_EQ(**b->LoadSave(*id, 7), bytes);
+    ASSERT_TRUE(b->StoreSave(*id, 7, std::string(3, '\0'), 43).ok());
+    EXPECT_EQ(**a->LoadSave(*id, 7), std::string(3, '\0'));
 
     auto pending = b->InsertPending(g, 50);
     ASSERT_TRUE(pending.ok());
     ASSERT_TRUE(a->DropUnpublished().ok());
-    ASSERT_TRUE(b->Publish(*pending, "").ok());
+    ASSERT_TRUE(b->Publish(*pending, "", "").ok());
     EXPECT_EQ(a->List()->size(), 1u) << "the unpublished row was dropped";
     ASSERT_TRUE(b->Delete(*id).ok());
     EXPECT_TRUE(a->List()->empty());
