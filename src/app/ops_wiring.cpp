@@ -14,7 +14,10 @@
 #include "ops/http.hpp"
 #include "ops/secrets.hpp"
 #include "ops/service.hpp"
+#include "party/party.hpp"
+#include "pipeline/cache_stats.hpp"
 #include "server/server.hpp"
+#include "storage/module_db.hpp"
 
 namespace beacon::app {
 
@@ -234,6 +237,8 @@ std::unique_ptr<OpsWiring> OpsWiring::Open(const config::Config& cfg, jobs::Even
     o.metrics_token = cfg.metrics.token;
     o.jobs_per_day = cfg.quotas.jobs_per_day;
     o.nvidia_smi = cfg.metrics.nvidia_smi;
+    o.history_db = storage::ModuleDbLocation(cfg.database.url,
+                                             (cfg.data_dir / "ops_history.db").string());
     auto service = ops::OpsService::Open(o, events);
     if (!service.ok()) {
         std::cerr << "beacon: metrics and quotas are off: " << service.error().message << "\n";
@@ -242,6 +247,18 @@ std::unique_ptr<OpsWiring> OpsWiring::Open(const config::Config& cfg, jobs::Even
     std::unique_ptr<OpsWiring> w(new OpsWiring());
     w->cfg_ = cfg;
     w->ops_ = std::move(*service);
+    {
+        auto* cache = &w->ops_->registry().Add(
+            "beacon_asset_cache_lookups_total",
+            "Lookups in the pipeline's content-addressed asset cache (voices, pictures, finals) "
+            "by result: hit (reused) or miss (made anew).",
+            ops::MetricType::kCounter, {"result"});
+        w->ops_->registry().AddCollector([cache] {
+            auto c = pipeline::AssetCacheStats();
+            cache->Set({"hit"}, static_cast<double>(c.hits));
+            cache->Set({"miss"}, static_cast<double>(c.misses));
+        });
+    }
     w->ops_->StartSampling();
     if (cfg.backup.nightly && cfg.database.url.empty()) {
         w->nightly_ = std::jthread([c = cfg](std::stop_token stop) {
@@ -296,6 +313,16 @@ void OpsWiring::WatchPools(const engines::Engines& engines) {
                           T::kCounter, labels);
     auto* waiting = &r.Add("beacon_pool_waiting", "Pictures waiting in Beacon for a host.",
                            T::kGauge, {"service"});
+    auto* engine_errors = &r.Add("beacon_engine_errors_total",
+                                 "Engine calls that failed, by service and error class "
+                                 "(timeout, unavailable, external_error, ...); canceled calls are not "
+                                 "counted.",
+                                 T::kCounter, {"service", "class"});
+    r.AddCollector([&engines, engine_errors] {
+        for (const auto& e : engines.errors().Snapshot()) {
+            engine_errors->Set({e.service, e.error_class}, static_cast<double>(e.count));
+        }
+    });
     r.AddCollector([&engines, up, units, rate, queued, slots, switches, failed, waiting] {
         for (const auto& [service, pool] : engines.Pools()) {
             waiting->Set({service}, static_cast<double>(pool->Waiting()));
@@ -328,6 +355,19 @@ void OpsWiring::WatchPools(const engines::Engines& engines) {
             }
         }
         return out;
+    });
+}
+
+void OpsWiring::WatchParties(const party::PartyService& parties) {
+    if (!ops_) return;
+    auto& r = ops_->registry();
+    auto* members = &r.Add("beacon_party_members",
+                           "Members connected to watch parties now, over all parties.",
+                           ops::MetricType::kGauge);
+    auto* count = &r.Add("beacon_parties", "Watch parties open now.", ops::MetricType::kGauge);
+    r.AddCollector([&parties, members, count] {
+        members->Set({}, static_cast<double>(parties.MemberCount()));
+        count->Set({}, static_cast<double>(parties.PartyCount()));
     });
 }
 

@@ -28,6 +28,9 @@ class OpsService;
 namespace beacon::engines {
 class Engines;
 }
+namespace beacon::party {
+class PartyService;
+}
 
 namespace beacon::app {
 
@@ -75,9 +78,13 @@ public:
     /// The daily quota for `jobs` more jobs at once (a batch).
     core::Status AdmitJobs(int jobs);
     /// Per-host figures of the engines' host pools (ComfyUI, Ollama) in /metrics
-    /// (beacon_pool_host_*{service,host}) and in the dashboard's summary ("pools").
+    /// (beacon_pool_host_*{service,host}) and in the dashboard's summary ("pools"), and the
+    /// engines' failed calls (beacon_engine_errors_total{service,class}).
     /// `engines` must outlive this object.
     void WatchPools(const engines::Engines& engines);
+    /// Watch-party figures in /metrics (beacon_party_members, beacon_parties). `parties` must
+    /// outlive the server (collectors run on scrapes).
+    void WatchParties(const party::PartyService& parties);
 
 private:
     OpsWiring() = default;

@@ -341,6 +341,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     party_options.invite_ttl_ms = rt.cfg.party.invite_hours * 3600 * 1000LL;
     party_options.chat_max_chars = static_cast<std::size_t>(rt.cfg.party.chat_max_chars);
     party::PartyService parties(party_options);
+    if (ops) ops->WatchParties(parties);
     for (auto& r : party::HttpRoutes(parties, {*rt.db, *rt.store, deps.live_handler})) {
         deps.routes.push_back(std::move(r));
     }

@@ -11,8 +11,8 @@ namespace {
 class ScriptedPainter final : public PictureEngine {
 public:
     std::vector<Result<PictureResult>> answers;
-    Result<PictureResult> Paint(const PictureRequest&, const std::filesystem::path&,
-                                const LogSink&, std::stop_token) override {
+    Result<PictureResult> Paint(const PictureRequest&, const std::filesystem::path&, const LogSink&,
+                                std::stop_token) override {
         auto r = answers.front();
         answers.erase(answers.begin());
         return r;

@@ -57,6 +57,16 @@ std::vector<server::ExtensionRoute> HttpRoutes(OpsService& ops) {
         return server::Api::Json(200, ops.Summary());
     };
     routes.push_back(std::move(summary));
+
+    server::ExtensionRoute history;
+    history.method = "GET";
+    history.pattern = "/api/v1/ops/history";
+    history.access = server::RouteAccess::kUser;
+    history.handle = [&ops](server::Request& req) {
+        auto h = ops.History(req.Query("series"), req.Query("range"));
+        return h.ok() ? server::Api::Json(200, *h) : server::Api::Error(h.error());
+    };
+    routes.push_back(std::move(history));
     routes.push_back(QoeRoute(ops.qoe()));
     return routes;
 }

@@ -30,7 +30,8 @@ core::Result<std::uint64_t> Count(const Json& v, const std::string& field, std::
     if (!v.is_number_integer() && !v.is_number_unsigned()) {
         return Bad(field, "must be a whole number");
     }
-    if (v.is_number_integer() && v.get<std::int64_t>() < 0) return Bad(field, "must not be negative");
+    if (v.is_number_integer() && v.get<std::int64_t>() < 0)
+        return Bad(field, "must not be negative");
     auto n = v.get<std::uint64_t>();
     if (n > hi) return Bad(field, "must be at most " + std::to_string(hi));
     return n;
@@ -39,8 +40,8 @@ core::Result<std::uint64_t> Count(const Json& v, const std::string& field, std::
 }  // namespace
 
 const std::vector<std::string>& QoeErrorClasses() {
-    static const std::vector<std::string> kClasses = {"network", "decode", "unsupported",
-                                                      "aborted", "other"};
+    static const std::vector<std::string> kClasses = {"network", "decode", "unsupported", "aborted",
+                                                      "other"};
     return kClasses;
 }
 
@@ -91,9 +92,9 @@ QoeMetrics::QoeMetrics(Registry& registry, QoeOptions options) : options_(option
                              "Time from asking the web player to play until its first frame, as "
                              "players report it.",
                              T::kHistogram, {}, {0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60});
-    stalls_ = &registry.Add("beacon_player_stalls_total",
-                            "Times web players stalled (waited for data) during playback.",
-                            T::kCounter);
+    stalls_ =
+        &registry.Add("beacon_player_stalls_total",
+                      "Times web players stalled (waited for data) during playback.", T::kCounter);
     stall_seconds_ = &registry.Add("beacon_player_stall_seconds_total",
                                    "Time web players spent stalled during playback.", T::kCounter);
     errors_ = &registry.Add("beacon_player_errors_total",
@@ -154,9 +155,9 @@ server::ExtensionRoute QoeRoute(QoeMetrics& qoe) {
         }
         const std::string& body = req.msg.body();
         if (body.size() > kQoeMaxBody) {
-            return server::Api::Error(413, "too_large",
-                                      "a QoE report is at most " + std::to_string(kQoeMaxBody) +
-                                          " bytes");
+            return server::Api::Error(
+                413, "too_large",
+                "a QoE report is at most " + std::to_string(kQoeMaxBody) + " bytes");
         }
         auto report = ParseQoeReport(body);
         if (!report.ok()) return server::Api::Error(report.error());

@@ -25,9 +25,9 @@ const std::vector<std::string>& QoeErrorClasses();
 
 /// One batch from one player.
 struct QoeReport {
-    std::vector<double> startup_seconds;  // time to first frame, one per playback start
-    std::uint64_t stalls = 0;             // stalls that began since the last batch
-    double stall_seconds = 0;             // stalled time that ended since the last batch
+    std::vector<double> startup_seconds;          // time to first frame, one per playback start
+    std::uint64_t stalls = 0;                     // stalls that began since the last batch
+    double stall_seconds = 0;                     // stalled time that ended since the last batch
     std::map<std::string, std::uint64_t> errors;  // class → count
 };
 
@@ -53,9 +53,9 @@ public:
 
     /// Admits one report from `client` (an opaque key: the user id) under the rate limit and
     /// counts it. kRateLimited (retry_after set) when the client sends too many.
-    core::Status Record(const std::string& client, const QoeReport& report,
-                        std::chrono::steady_clock::time_point now =
-                            std::chrono::steady_clock::now());
+    core::Status Record(
+        const std::string& client, const QoeReport& report,
+        std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
 private:
     struct Bucket {

@@ -82,7 +82,25 @@ core::Result<std::unique_ptr<OpsService>> OpsService::Open(OpsOptions options,
         return core::Error::Unavailable("cannot open " + file.string(), false);
     }
     sqlite3_busy_timeout(db->conn.db, 5000);
-    return std::unique_ptr<OpsService>(new OpsService(std::move(options), events, std::move(db)));
+    std::unique_ptr<HistoryStore> history;
+    if (!options.history_db.empty()) {
+        BEACON_TRY(opened, HistoryStore::Open(options.history_db));
+        history = std::move(opened);
+    }
+    std::unique_ptr<OpsService> ops(new OpsService(std::move(options), events, std::move(db)));
+    ops->history_store_ = std::move(history);
+    return ops;
+}
+
+double OpsService::CompletedBetween(std::int64_t from_ms, std::int64_t to_ms) {
+    std::lock_guard lock(db_->conn.mu);
+    storage::sqlite::Statement st(db_->conn,
+                                  "SELECT count(*) FROM jobs WHERE status = 'completed' AND "
+                                  "updated_at >= ? AND updated_at < ?");
+    st.Bind(1, from_ms);
+    st.Bind(2, to_ms);
+    auto row = st.Step();
+    return row.ok() && *row ? static_cast<double>(st.Int(0)) : 0;
 }
 
 OpsService::OpsService(OpsOptions options, jobs::EventBus& events, std::unique_ptr<Db> db)
@@ -406,10 +424,12 @@ void OpsService::SampleNow() {
             p.gpu_mem_total += g.memory_total_bytes;
         }
     }
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     for (const auto& [channel, who] : viewers_) p.viewers += static_cast<double>(who.size());
     history_.push_back(p);
     while (history_.size() > options_.history_samples) history_.pop_front();
+    lock.unlock();
+    RecordHistory(p);
 }
 
 void OpsService::StartSampling() {

@@ -18,6 +18,7 @@
 
 #include "core/model.hpp"
 #include "core/result.hpp"
+#include "ops/history.hpp"
 #include "ops/metrics.hpp"
 #include "ops/qoe.hpp"
 
@@ -43,6 +44,9 @@ struct OpsOptions {
     /// How often the dashboard history is sampled, and how many samples are kept.
     std::chrono::seconds sample_interval{15};
     std::size_t history_samples = 24 * 60 * 4;  // 24 h at 15 s
+    /// Where the dashboard history is kept across restarts (ops/history.hpp): a SQLite file or a
+    /// postgresql:// URL; "" = in memory only.
+    std::string history_db;
 };
 
 /// One GPU as nvidia-smi reports it.
@@ -93,6 +97,10 @@ public:
     core::Status AdmitJob(int jobs = 1);
     /// Takes one history sample now (the background thread does this every sample_interval).
     void SampleNow();
+    /// GET /api/v1/ops/history: the kept series (comma-separated names; "" = all) over `range`
+    /// ("1h", "6h", "24h" (default), "7d", "30d"). kInvalidArgument for an unknown name or
+    /// range, kUnavailable when no history database is kept.
+    core::Result<core::Json> History(std::string_view series, std::string_view range);
     /// Starts the sampling thread (history and GPU). Stops with the service.
     void StartSampling();
     /// Adds `key` to the dashboard's summary, filled by `part` at each request (another
@@ -115,6 +123,8 @@ private:
 
     OpsService(OpsOptions options, jobs::EventBus& events, std::unique_ptr<Db> db);
     void OnJobEvent(const core::Json& job);
+    void RecordHistory(const HistoryPoint& p);  // into history_store_ (service_history.cpp)
+    double CompletedBetween(std::int64_t from_ms, std::int64_t to_ms);  // jobs rows
     void CollectDatabase();
     void CollectDisk();
     void CollectProcess();
@@ -153,6 +163,9 @@ private:
     Family* quota_used_;
     Family* quota_limit_;
     std::unique_ptr<QoeMetrics> qoe_;
+    std::unique_ptr<HistoryStore> history_store_;  // null: history in memory only
+    std::int64_t history_recorded_at_ = 0;         // unix ms of the last sample stored (mu_)
+    std::int64_t history_compacted_at_ = 0;        // (mu_)
 
     struct ParsedRoute {
         std::string method;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "jobs/event_bus.hpp"
 #include "ops/http.hpp"
@@ -248,7 +249,71 @@ TEST(OpsHttp, EveryRouteIsInTheSpecAndNoMore) {
         served.insert(r.method + " " + r.pattern);
     }
     EXPECT_EQ(served, beacon::testing::ModuleSpecOperations("ops"));
-    EXPECT_EQ(served.size(), 8u);
+    EXPECT_EQ(served.size(), 9u);
+}
+
+}  // namespace
+}  // namespace beacon::ops
+
+namespace beacon::ops {
+namespace {
+
+TEST(OpsHistory, SamplesAreKeptInTheDatabaseAndSurviveARestart) {
+    Fixture f("history-api");
+    auto done = f.NewJob();
+    f.NewJob();  // stays queued
+    ASSERT_TRUE(f.db->FinishJob(done.id, core::JobState::kCompleted, std::nullopt, std::nullopt)
+                    .ok());
+    OpsOptions o;
+    o.history_db = (f.dir / "ops_history.db").string();
+    {
+        auto ops = f.Ops(o);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        ops->SampleNow();
+    }
+    auto ops = f.Ops(o);  // a restarted studio: nothing sampled in this process yet
+    auto h = ops->History("queue_depth,jobs_completed,data_bytes", "24h");
+    ASSERT_TRUE(h.ok()) << h.error().message;
+    EXPECT_EQ((*h)["resolution_seconds"], 60);
+    ASSERT_EQ((*h)["series"]["queue_depth"].size(), 1u) << h->dump();
+    EXPECT_EQ((*h)["series"]["queue_depth"][0][1], 1.0);
+    EXPECT_EQ((*h)["series"]["jobs_completed"][0][1], 1.0);
+    EXPECT_GT((*h)["series"]["data_bytes"][0][1].get<double>(), 0);  // beacon.db at least
+    EXPECT_FALSE(h->at("series").contains("viewers"));               // only what was asked
+    auto all = ops->History("", "");
+    ASSERT_TRUE(all.ok());
+    EXPECT_EQ(all->at("range"), "24h");
+    EXPECT_TRUE(all->at("series").contains("disk_free_bytes"));
+    EXPECT_FALSE(all->at("series").contains("gpu_utilization") &&
+                 !all->at("series")["gpu_utilization"].empty());  // no nvidia-smi here
+    EXPECT_EQ(ops->History("queue_depth", "30d")->at("resolution_seconds"), 3600);
+
+    // Through the route: 200, and 400 naming what is wrong.
+    std::map<std::string, server::ExtensionRoute> routes;
+    for (auto& r : HttpRoutes(*ops)) routes[r.method + " " + r.pattern] = std::move(r);
+    auto& route = routes.at("GET /api/v1/ops/history");
+    EXPECT_EQ(route.access, server::RouteAccess::kUser);
+    auto ask = [&](std::string series, std::string range) {
+        auto req = MakeRequest("GET", "/api/v1/ops/history");
+        if (!series.empty()) req.query["series"] = series;
+        if (!range.empty()) req.query["range"] = range;
+        return route.handle(req);
+    };
+    auto good = ask("queue_depth", "6h");
+    EXPECT_EQ(good.status, 200u);
+    EXPECT_EQ(core::Json::parse(good.body)["series"]["queue_depth"][0][1], 1.0) << good.body;
+    auto bad_series = ask("queue_depth,content_17", "24h");
+    EXPECT_EQ(bad_series.status, 400u);
+    EXPECT_NE(bad_series.body.find("content_17"), std::string::npos);
+    auto bad_range = ask("", "1y");
+    EXPECT_EQ(bad_range.status, 400u);
+    EXPECT_NE(bad_range.body.find("range"), std::string::npos);
+
+    // A service without a history database says so.
+    auto memory_only = f.Ops();
+    auto none = memory_only->History("", "24h");
+    ASSERT_FALSE(none.ok());
+    EXPECT_EQ(none.error().code, core::ErrorCode::kUnavailable);
 }
 
 }  // namespace

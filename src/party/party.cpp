@@ -115,6 +115,13 @@ std::size_t PartyService::PartyCount() const {
     return parties_.size();
 }
 
+std::size_t PartyService::MemberCount() const {
+    std::lock_guard lock(mu_);
+    std::size_t n = 0;
+    for (const auto& [id, p] : parties_) n += ConnectedCount(p);
+    return n;
+}
+
 core::Result<CreatedParty> PartyService::Create(std::int64_t owner_user_id, PartyTarget target) {
     std::lock_guard lock(mu_);
     if (parties_.size() >= options_.max_parties) {

@@ -130,6 +130,8 @@ public:
     void Tick();
     double Now() const { return now_(); }
     std::size_t PartyCount() const;
+    /// Members connected now, over all parties (for /metrics: beacon_party_members).
+    std::size_t MemberCount() const;
 
 private:
     struct Bucket {

@@ -288,6 +288,20 @@ TEST_F(PartyTest, MembersAreLimitedAndNamesRequired) {
     EXPECT_EQ(nameless.error().code, core::ErrorCode::kInvalidArgument);
 }
 
+TEST_F(PartyTest, MemberCountIsTheConnectedMembersOfEveryParty) {
+    EXPECT_EQ(service_.MemberCount(), 0u);
+    auto one = NewParty();
+    auto two = NewParty("main");
+    auto a = Join(one, "Ann");
+    auto b = Join(one, "Bob");
+    auto c = Join(two, "Cy");
+    EXPECT_EQ(service_.MemberCount(), 3u);
+    b.conn->OnClose();  // a dropped connection is no longer a member present
+    EXPECT_EQ(service_.MemberCount(), 2u);
+    ASSERT_TRUE(service_.End(two).ok());
+    EXPECT_EQ(service_.MemberCount(), 1u);
+}
+
 TEST_F(PartyTest, AChannelPartyHasNoHostAndNobodyControlsIt) {
     auto id = NewParty("main");
     auto a = Join(id, "Ann");
