@@ -16,6 +16,7 @@
 #include "app/commands.hpp"
 #include "app/import_command.hpp"
 #include "app/ops_wiring.hpp"
+#include "app/token_commands.hpp"
 #include "app/worker_remote.hpp"
 
 namespace {
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
     add_common(token_create);
     std::string token_name = "cli";
     token_create->add_option("--name", token_name, "a label for the token");
+    app::TokenCommands token_commands(token, add_common);
 
     auto* game = cli.add_subcommand("game", "manage Arcade games");
     game->require_subcommand(1);
@@ -143,6 +145,7 @@ int main(int argc, char** argv) {
     if (*doctor) return app::Doctor(common);
     if (*set_password) return app::SetPassword(common, user_name);
     if (*token_create) return app::CreateToken(common, token_name);
+    if (auto rc = token_commands.Run(common)) return *rc;
     if (*game_add) return app::GameAdd(common, game_opts);
     if (auto rc = ops_commands.Run(common)) return *rc;
     if (auto rc = remote_commands.Run(common)) return *rc;

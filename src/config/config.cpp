@@ -348,6 +348,10 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                                 }},
                           Int("keep_days", &c.backup.keep_days, 1, 3650)};
     sections["secrets"] = {Str("key_file", &c.secrets.key_file)};
+    sections["auth"] = {Int("access_token_minutes", &c.auth.access_token_minutes, 1, 1440),
+                        Int("refresh_idle_days", &c.auth.refresh_idle_days, 1, 365),
+                        Int("refresh_max_days", &c.auth.refresh_max_days, 1, 365),
+                        Int("revocation_sync_seconds", &c.auth.revocation_sync_seconds, 1, 60)};
     sections["arcade"] = {Bool("enabled", &c.arcade.enabled), Str("listen", &c.arcade.listen),
                           Str("public_url", &c.arcade.public_url),
                           Int64("max_upload_mb", &c.arcade.max_upload_mb, 1, 1 << 14),
@@ -490,6 +494,12 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
         !c.arcade.public_url.starts_with("https://")) {
         return Error::Invalid("arcade.public_url must be an http:// or https:// origin, e.g. "
                               "\"https://g{id}.games.example\"");
+    }
+    if (c.auth.refresh_idle_days > c.auth.refresh_max_days) {
+        return Error::Invalid("auth.refresh_idle_days (" +
+                              std::to_string(c.auth.refresh_idle_days) +
+                              ") must not exceed auth.refresh_max_days (" +
+                              std::to_string(c.auth.refresh_max_days) + ")");
     }
     if (c.jobs.backoff_cap_ms < c.jobs.backoff_base_ms) {
         return Error::Invalid("jobs.backoff_cap_ms must not be smaller than jobs.backoff_base_ms");

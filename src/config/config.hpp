@@ -180,6 +180,14 @@ struct SecretsConfig {
     std::string key_file;  // the secretbox key (0600); "" = <data_dir>/secret.key
 };
 
+/// [auth]: signed access tokens and their refresh tokens (docs/ops.md, "signed access tokens").
+struct AuthConfig {
+    int access_token_minutes = 15;   // an access token's lifetime (1..1440)
+    int refresh_idle_days = 14;      // a refresh token unused this long expires (1..365)
+    int refresh_max_days = 30;       // a sign-in (refresh family) ends after this (1..365)
+    int revocation_sync_seconds = 2; // revocations by other processes on the database (1..60)
+};
+
 /// The Arcade (src/arcade): uploaded HTML5 games, served from their own origin.
 struct ArcadeConfig {
     bool enabled = true;                    // the game API and the games' listener
@@ -213,6 +221,7 @@ struct Config {
     QuotasConfig quotas;
     BackupConfig backup;
     SecretsConfig secrets;
+    AuthConfig auth;
     StorageConfig storage;
     DatabaseConfig database;
     EventsConfig events;

@@ -13,10 +13,22 @@ using namespace api_detail;
 
 namespace {
 
+/// The credential a request came with, as a family source (nullopt for a signed token).
+std::optional<FamilySource> SourceOf(const Identity& who) {
+    if (who.via == Identity::Via::kSession) {
+        return FamilySource{FamilySource::Kind::kSession, who.session_hash};
+    }
+    if (who.via == Identity::Via::kBearer && who.access_family.empty() && who.token_id > 0) {
+        return FamilySource{FamilySource::Kind::kApiToken, std::to_string(who.token_id)};
+    }
+    return std::nullopt;
+}
+
 Reply NotEnabled() {
     return Api::Error(501, "not_implemented",
-                      "signed access tokens are not available on this server (they need the "
-                      "SQLite database); use an API token (POST /api/v1/tokens)");
+                      "signed access tokens are not available on this server (their store or "
+                      "key could not be opened at start, see its log); use an API token "
+                      "(POST /api/v1/tokens)");
 }
 
 Json IssuedJson(const IssuedTokens& t) {
@@ -49,19 +61,14 @@ Reply Api::AuthToken(Request& req) {
     auto name = OptString(*body, "name", 1, 100);
     if (!name.ok()) return Error(name.error());
     // A signed token never makes another grant: only what a person signed in with does.
-    FamilySource source;
-    if (req.who.via == Identity::Via::kSession) {
-        source = {FamilySource::Kind::kSession, req.who.session_hash};
-    } else if (req.who.via == Identity::Via::kBearer && req.who.access_family.empty() &&
-               req.who.token_id > 0) {
-        source = {FamilySource::Kind::kApiToken, std::to_string(req.who.token_id)};
-    } else {
+    const auto source = SourceOf(req.who);
+    if (!source) {
         return Error(403, "forbidden",
                      "signed access tokens are made from a session or an API token, not from "
                      "another signed token (use POST /api/v1/auth/refresh)");
     }
-    auto issued =
-        deps_.access_tokens->Issue(req.who.user_id, source, name->value_or(""), core::NowMillis());
+    auto issued = deps_.access_tokens->Issue(req.who.user_id, *source, name->value_or(""),
+                                             core::NowMillis(), req.Header("User-Agent"));
     if (!issued.ok()) return Error(issued.error());
     return Json(200, IssuedJson(*issued));
 }
@@ -84,7 +91,7 @@ Reply Api::AuthRevoke(Request& req) {
     if (!deps_.access_tokens) return NotEnabled();
     auto body = BodyObject(req);
     if (!body.ok()) return Error(body.error());
-    if (auto s = OnlyFields(*body, {"refresh_token", "family", "all"}); !s.ok()) {
+    if (auto s = OnlyFields(*body, {"refresh_token", "family", "all", "others"}); !s.ok()) {
         return Error(s.error());
     }
     auto token = OptString(*body, "refresh_token", 1, 200);
@@ -93,10 +100,14 @@ Reply Api::AuthRevoke(Request& req) {
     if (!family.ok()) return Error(family.error());
     auto all = OptBool(*body, "all");
     if (!all.ok()) return Error(all.error());
-    const int given = (*token ? 1 : 0) + (*family ? 1 : 0) + (all->value_or(false) ? 1 : 0);
+    auto others = OptBool(*body, "others");
+    if (!others.ok()) return Error(others.error());
+    const int given = (*token ? 1 : 0) + (*family ? 1 : 0) + (all->value_or(false) ? 1 : 0) +
+                      (others->value_or(false) ? 1 : 0);
     if (given != 1) {
         return Error(400, "invalid_argument",
-                     "give exactly one of 'refresh_token', 'family' and 'all': true");
+                     "give exactly one of 'refresh_token', 'family', 'all': true and "
+                     "'others': true");
     }
     const auto now = core::NowMillis();
     if (*token) {  // holding the refresh token is enough to end its family (a client signing out)
@@ -126,6 +137,12 @@ Reply Api::AuthRevoke(Request& req) {
         }
         return Json(200, {{"revoked", core::Json::array({**family})}});
     }
+    if (others->value_or(false)) {  // every sign-in but the ones made from this credential
+        auto ids = deps_.access_tokens->RevokeOthers(req.who.user_id, SourceOf(req.who),
+                                                     req.who.access_family, now);
+        if (!ids.ok()) return Error(ids.error());
+        return Json(200, {{"revoked", *ids}});
+    }
     if (auto s = deps_.access_tokens->RevokeAll(req.who.user_id, now); !s.ok()) {
         return Error(s.error());
     }
@@ -137,13 +154,19 @@ Reply Api::AuthTokenFamilies(Request& req) {
     auto list = deps_.access_tokens->Families(req.who.user_id, core::NowMillis());
     if (!list.ok()) return Error(list.error());
     core::Json items = core::Json::array();
+    const auto mine = SourceOf(req.who);
     for (const auto& f : *list) {
+        const bool current = f.id == req.who.access_family ||
+                             (mine && mine->kind == f.source.kind && mine->ref == f.source.ref);
         items.push_back(
             {{"family", f.id},
              {"name", f.name},
              {"source", f.source.kind == FamilySource::Kind::kSession ? "session" : "api_token"},
-             {"current", f.id == req.who.access_family},
+             {"current", current},
              {"created_at", core::FormatTimestamp(f.created_ms)},
+             {"last_used_at",
+              core::FormatTimestamp(f.last_used_ms ? f.last_used_ms : f.created_ms)},
+             {"user_agent", f.user_agent},
              {"expires_at", core::FormatTimestamp(f.expires_ms)}});
     }
     return Json(200, {{"items", items}});

@@ -7,7 +7,6 @@
 #include <ctime>
 
 #include "server/auth.hpp"
-#include "storage/sqlite.hpp"
 
 namespace beacon::server {
 
@@ -262,207 +261,6 @@ const SigningKeyRing::Key* SigningKeyRing::Find(std::string_view kid, std::int64
     return nullptr;
 }
 
-// ---- the SQLite store -----------------------------------------------------------------------
-
-namespace {
-
-namespace sql = storage::sqlite;
-
-constexpr std::string_view kSchema = R"(
-CREATE TABLE IF NOT EXISTS auth_token_families (
-  id TEXT PRIMARY KEY,
-  user_id INTEGER NOT NULL,
-  source_kind TEXT NOT NULL,
-  source_ref TEXT NOT NULL,
-  name TEXT NOT NULL DEFAULT '',
-  created_ms INTEGER NOT NULL,
-  expires_ms INTEGER NOT NULL,
-  revoked_ms INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS auth_token_families_user ON auth_token_families(user_id);
-CREATE TABLE IF NOT EXISTS auth_refresh_tokens (
-  digest TEXT PRIMARY KEY,
-  family TEXT NOT NULL REFERENCES auth_token_families(id) ON DELETE CASCADE,
-  expires_ms INTEGER NOT NULL,
-  used_ms INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS auth_refresh_tokens_family ON auth_refresh_tokens(family);
-CREATE TABLE IF NOT EXISTS auth_token_epochs (
-  user_id INTEGER PRIMARY KEY,
-  not_before_ms INTEGER NOT NULL
-);
-)";
-
-std::string_view KindName(FamilySource::Kind k) {
-    return k == FamilySource::Kind::kSession ? "session" : "api_token";
-}
-
-class SqliteRefreshStore final : public RefreshStore {
-public:
-    sql::Connection conn;
-
-    core::Status AddFamily(const Family& f) override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(conn,
-                          "INSERT INTO auth_token_families (id, user_id, source_kind, source_ref, "
-                          "name, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        st.Bind(1, f.id).Bind(2, f.user_id).Bind(3, KindName(f.source.kind)).Bind(4, f.source.ref);
-        st.Bind(5, f.name).Bind(6, f.created_ms).Bind(7, f.expires_ms);
-        return st.Run();
-    }
-    static Family FamilyFrom(const sql::Statement& st) {
-        Family f;
-        f.id = st.Text(0);
-        f.user_id = st.Int(1);
-        f.source.kind =
-            st.Text(2) == "session" ? FamilySource::Kind::kSession : FamilySource::Kind::kApiToken;
-        f.source.ref = st.Text(3);
-        f.name = st.Text(4);
-        f.created_ms = st.Int(5);
-        f.expires_ms = st.Int(6);
-        f.revoked_ms = st.Int(7);
-        return f;
-    }
-    static constexpr const char* kFamilyCols =
-        "id, user_id, source_kind, source_ref, name, created_ms, expires_ms, revoked_ms";
-    core::Result<Family> GetFamily(const std::string& id) override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(
-            conn, std::string("SELECT ") + kFamilyCols + " FROM auth_token_families WHERE id = ?");
-        st.Bind(1, id);
-        BEACON_TRY(row, st.Step());
-        if (!row) return Error::NotFound("no such token family");
-        return FamilyFrom(st);
-    }
-    core::Status AddToken(const std::string& digest, const Token& t) override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(conn,
-                          "INSERT INTO auth_refresh_tokens (digest, family, expires_ms) "
-                          "VALUES (?, ?, ?)");
-        st.Bind(1, digest).Bind(2, t.family).Bind(3, t.expires_ms);
-        return st.Run();
-    }
-    core::Result<Token> GetToken(const std::string& digest) override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(conn,
-                          "SELECT family, expires_ms, used_ms FROM auth_refresh_tokens "
-                          "WHERE digest = ?");
-        st.Bind(1, digest);
-        BEACON_TRY(row, st.Step());
-        if (!row) return Error::NotFound("no such refresh token");
-        return Token{st.Text(0), st.Int(1), st.Int(2)};
-    }
-    core::Result<bool> SpendToken(const std::string& digest, std::int64_t now_ms) override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(conn,
-                          "UPDATE auth_refresh_tokens SET used_ms = ? "
-                          "WHERE digest = ? AND used_ms = 0");
-        st.Bind(1, now_ms).Bind(2, digest);
-        BEACON_CHECK(st.Run());
-        return sqlite3_changes(conn.db) == 1;
-    }
-    core::Result<std::vector<std::string>> RevokeFamilies(std::int64_t user_id,
-                                                          const std::string& family,
-                                                          const FamilySource* source,
-                                                          std::int64_t now_ms) override {
-        std::lock_guard lock(conn.mu);
-        std::string where = "user_id = ? AND revoked_ms = 0";
-        if (!family.empty()) where += " AND id = ?";
-        if (source) where += " AND source_kind = ?";
-        if (source && !source->ref.empty()) where += " AND source_ref = ?";
-        std::vector<std::string> ids;
-        {
-            sql::Statement st(conn, "SELECT id FROM auth_token_families WHERE " + where);
-            int i = 1;
-            st.Bind(i++, user_id);
-            if (!family.empty()) st.Bind(i++, family);
-            if (source) st.Bind(i++, KindName(source->kind));
-            if (source && !source->ref.empty()) st.Bind(i++, source->ref);
-            while (true) {
-                BEACON_TRY(row, st.Step());
-                if (!row) break;
-                ids.push_back(st.Text(0));
-            }
-        }
-        for (const auto& id : ids) {
-            sql::Statement up(conn, "UPDATE auth_token_families SET revoked_ms = ? WHERE id = ?");
-            up.Bind(1, now_ms).Bind(2, id);
-            BEACON_CHECK(up.Run());
-        }
-        return ids;
-    }
-    core::Result<std::vector<Family>> ListFamilies(std::int64_t user_id,
-                                                   std::int64_t now_ms) override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(conn, std::string("SELECT ") + kFamilyCols +
-                                    " FROM auth_token_families WHERE user_id = ? AND "
-                                    "revoked_ms = 0 AND expires_ms > ? ORDER BY created_ms");
-        st.Bind(1, user_id).Bind(2, now_ms);
-        std::vector<Family> out;
-        while (true) {
-            BEACON_TRY(row, st.Step());
-            if (!row) break;
-            out.push_back(FamilyFrom(st));
-        }
-        return out;
-    }
-    core::Result<std::vector<std::string>> RevokedSince(std::int64_t since_ms) override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(conn, "SELECT id FROM auth_token_families WHERE revoked_ms >= ?");
-        st.Bind(1, since_ms);
-        std::vector<std::string> out;
-        while (true) {
-            BEACON_TRY(row, st.Step());
-            if (!row) break;
-            out.push_back(st.Text(0));
-        }
-        return out;
-    }
-    core::Status SetEpoch(std::int64_t user_id, std::int64_t not_before_ms) override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(
-            conn,
-            "INSERT INTO auth_token_epochs (user_id, not_before_ms) VALUES (?, ?) "
-            "ON CONFLICT(user_id) DO UPDATE SET not_before_ms = excluded.not_before_ms");
-        st.Bind(1, user_id).Bind(2, not_before_ms);
-        return st.Run();
-    }
-    core::Result<std::map<std::int64_t, std::int64_t>> Epochs() override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(conn, "SELECT user_id, not_before_ms FROM auth_token_epochs");
-        std::map<std::int64_t, std::int64_t> out;
-        while (true) {
-            BEACON_TRY(row, st.Step());
-            if (!row) break;
-            out[st.Int(0)] = st.Int(1);
-        }
-        return out;
-    }
-    core::Status Prune(std::int64_t before_ms) override {
-        std::lock_guard lock(conn.mu);
-        sql::Statement st(conn,
-                          "DELETE FROM auth_token_families WHERE expires_ms < ? OR "
-                          "(revoked_ms != 0 AND revoked_ms < ?)");
-        st.Bind(1, before_ms).Bind(2, before_ms);
-        return st.Run();
-    }
-};
-
-}  // namespace
-
-core::Result<std::unique_ptr<RefreshStore>> OpenRefreshStore(const std::filesystem::path& db_file) {
-    auto store = std::make_unique<SqliteRefreshStore>();
-    if (sqlite3_open_v2(db_file.c_str(), &store->conn.db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
-        return Error::Unavailable("cannot open " + db_file.string(), false);
-    }
-    sqlite3_busy_timeout(store->conn.db, 5000);
-    BEACON_CHECK(sql::Exec(store->conn.db, "PRAGMA foreign_keys = ON;"));
-    BEACON_CHECK(sql::Exec(store->conn.db, kSchema));
-    return std::unique_ptr<RefreshStore>(std::move(store));
-}
-
 // ---- the service ----------------------------------------------------------------------------
 
 AccessTokens::AccessTokens(SigningKeyRing keys, std::unique_ptr<RefreshStore> store,
@@ -473,15 +271,75 @@ AccessTokens::AccessTokens(SigningKeyRing keys, std::unique_ptr<RefreshStore> st
       save_keys_(std::move(save_keys)),
       keys_(std::move(keys)) {}
 
+AccessTokens::~AccessTokens() {
+    {
+        std::lock_guard lock(sync_mu_);
+        stopping_ = true;
+    }
+    sync_cv_.notify_all();
+    if (sync_thread_.joinable()) sync_thread_.join();
+}
+
+core::Status AccessTokens::PublishOwnKeys(const SigningKeyRing& ring, std::int64_t now_ms) {
+    const auto keep_ms = std::chrono::milliseconds(options_.access_ttl).count();
+    std::vector<RefreshStore::PublishedKey> keys;
+    const Json pub = ring.PublicJson(now_ms, options_.access_ttl);
+    for (const auto& k : pub["keys"]) {
+        const auto* key = ring.Find(k["kid"].get<std::string>(), now_ms, options_.access_ttl);
+        if (!key) continue;
+        keys.push_back(
+            {key->kid, k["public_key"].get<std::string>(), key->created_ms, key->retired_ms});
+    }
+    // Keys retired longer ago than an access token lives verify nothing any more.
+    return store_->PublishKeys(keys, now_ms - keep_ms - 60'000);
+}
+
 core::Status AccessTokens::Load(std::int64_t now_ms) {
+    SigningKeyRing ring;
+    {
+        std::lock_guard lock(mu_);
+        ring = keys_;
+    }
+    BEACON_CHECK(PublishOwnKeys(ring, now_ms));
+    return Sync(now_ms);
+}
+
+core::Status AccessTokens::Sync(std::int64_t now_ms) {
     BEACON_TRY(epochs, store_->Epochs());
     const auto ttl_ms = std::chrono::milliseconds(options_.access_ttl).count();
+    // Families revoked within an access token's lifetime (plus a minute for clocks that differ
+    // between machines): older ones' access tokens have expired anyway.
     BEACON_TRY(revoked, store_->RevokedSince(now_ms - ttl_ms - 60'000));
+    BEACON_TRY(published, store_->PublishedKeys());
+    std::unordered_map<std::string, PeerKey> peers;
+    for (const auto& k : published) {
+        auto raw = UnB64(k.public_key);
+        if (!raw || raw->size() != 32) continue;
+        PeerKey p;
+        std::copy(raw->begin(), raw->end(), p.pub.begin());
+        p.retired_ms = k.retired_ms;
+        peers[k.kid] = p;
+    }
     std::lock_guard lock(mu_);
-    epochs_.clear();
-    for (auto [user, nb] : epochs) epochs_[user] = nb;
-    for (auto& f : revoked) revoked_[f] = now_ms;
+    for (auto [user, nb] : epochs) epochs_[user] = std::max(epochs_[user], nb);
+    std::erase_if(revoked_, [&](const auto& kv) { return kv.second + ttl_ms + 60'000 < now_ms; });
+    for (auto& f : revoked) revoked_.emplace(f, now_ms);
+    peer_keys_ = std::move(peers);
     return {};
+}
+
+void AccessTokens::StartSync() {
+    if (sync_thread_.joinable()) return;
+    sync_thread_ = std::thread([this] {
+        std::unique_lock lock(sync_mu_);
+        while (!sync_cv_.wait_for(lock, options_.sync_every, [this] { return stopping_; })) {
+            lock.unlock();
+            // A failed read (the database restarting) keeps the lists as they were; the next
+            // round tries again.
+            (void)Sync(core::NowMillis());
+            lock.lock();
+        }
+    });
 }
 
 void AccessTokens::RememberRevoked(const std::vector<std::string>& families, std::int64_t now_ms) {
@@ -518,13 +376,16 @@ core::Result<IssuedTokens> AccessTokens::Mint(std::int64_t user_id, const std::s
 }
 
 core::Result<IssuedTokens> AccessTokens::Issue(std::int64_t user_id, const FamilySource& source,
-                                               std::string name, std::int64_t now_ms) {
+                                               std::string name, std::int64_t now_ms,
+                                               std::string user_agent) {
     std::lock_guard write(write_mu_);
     RefreshStore::Family f;
     f.id = "fam_" + RandomToken(12);
     f.user_id = user_id;
     f.source = source;
     f.name = std::move(name);
+    if (user_agent.size() > 200) user_agent.resize(200);
+    f.user_agent = std::move(user_agent);
     f.created_ms = now_ms;
     f.expires_ms =
         now_ms + std::chrono::duration_cast<std::chrono::milliseconds>(options_.family_ttl).count();
@@ -571,9 +432,18 @@ core::Result<AccessClaims> AccessTokens::Verify(std::string_view token, std::int
     std::array<unsigned char, 32> pub{};
     {
         std::lock_guard lock(mu_);
-        const auto* key = keys_.Find(fj["kid"].get<std::string>(), now_ms, options_.access_ttl);
-        if (!key) return bad;
-        pub = key->pub;
+        const auto kid = fj["kid"].get<std::string>();
+        if (const auto* key = keys_.Find(kid, now_ms, options_.access_ttl)) {
+            pub = key->pub;
+        } else {  // signed by another studio process on the same database
+            auto peer = peer_keys_.find(kid);
+            if (peer == peer_keys_.end()) return bad;
+            const auto keep_ms = std::chrono::milliseconds(options_.access_ttl).count();
+            if (peer->second.retired_ms != 0 && peer->second.retired_ms + keep_ms <= now_ms) {
+                return bad;
+            }
+            pub = peer->second.pub;
+        }
     }
     auto message = PasetoVerifyV4Public(token, kImplicit, pub);
     if (!message.ok()) return bad;
@@ -665,6 +535,8 @@ core::Status AccessTokens::RotateKey(std::int64_t now_ms) {
     }
     next.Rotate(now_ms, options_.access_ttl);
     if (save_keys_) BEACON_CHECK(save_keys_(next));  // stored before it signs anything
+    // Published before it signs anything, so other processes verify its tokens.
+    BEACON_CHECK(PublishOwnKeys(next, now_ms));
     std::lock_guard lock(mu_);
     keys_ = std::move(next);
     return {};
@@ -672,7 +544,38 @@ core::Status AccessTokens::RotateKey(std::int64_t now_ms) {
 
 Json AccessTokens::PublicKeys(std::int64_t now_ms) const {
     std::lock_guard lock(mu_);
-    return keys_.PublicJson(now_ms, options_.access_ttl);
+    Json out = keys_.PublicJson(now_ms, options_.access_ttl);
+    const auto keep_ms = std::chrono::milliseconds(options_.access_ttl).count();
+    // Keys of other studio processes on the same database verify too (not "current" here).
+    std::vector<std::string> kids;
+    for (const auto& [kid, peer] : peer_keys_) {
+        if (keys_.Find(kid, now_ms, options_.access_ttl)) continue;
+        if (peer.retired_ms != 0 && peer.retired_ms + keep_ms <= now_ms) continue;
+        kids.push_back(kid);
+    }
+    std::sort(kids.begin(), kids.end());
+    for (const auto& kid : kids) {
+        const auto& pub = peer_keys_.at(kid).pub;
+        out["keys"].push_back(
+            {{"kid", kid}, {"public_key", B64(pub.data(), pub.size())}, {"current", false}});
+    }
+    return out;
+}
+
+core::Result<std::vector<std::string>> AccessTokens::RevokeOthers(
+    std::int64_t user_id, const std::optional<FamilySource>& keep, const std::string& keep_family,
+    std::int64_t now_ms) {
+    std::lock_guard write(write_mu_);
+    BEACON_TRY(live, store_->ListFamilies(user_id, now_ms));
+    std::vector<std::string> revoked;
+    for (const auto& f : live) {
+        if (f.id == keep_family) continue;
+        if (keep && f.source.kind == keep->kind && f.source.ref == keep->ref) continue;
+        BEACON_TRY(ids, store_->RevokeFamilies(user_id, f.id, nullptr, now_ms));
+        revoked.insert(revoked.end(), ids.begin(), ids.end());
+    }
+    RememberRevoked(revoked, now_ms);
+    return revoked;
 }
 
 }  // namespace beacon::server

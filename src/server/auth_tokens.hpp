@@ -12,6 +12,7 @@
 ///   out of that session or changing the password revokes it.
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -22,6 +23,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -96,6 +98,15 @@ public:
         std::int64_t expires_ms = 0;
         std::int64_t revoked_ms = 0;  // 0: live
         std::string name;
+        std::int64_t last_used_ms = 0;  // the last refresh (created_ms until then)
+        std::string user_agent;         // the User-Agent that asked for it (at most 200 chars)
+    };
+    /// A verifying key as every process on the database sees it (no secret).
+    struct PublishedKey {
+        std::string kid;
+        std::string public_key;  // base64url
+        std::int64_t created_ms = 0;
+        std::int64_t retired_ms = 0;
     };
     struct Token {
         std::string family;
@@ -114,6 +125,7 @@ public:
                                                                   const std::string& family,
                                                                   const FamilySource* source,
                                                                   std::int64_t now_ms) = 0;
+    /// Live families of `user_id` (every account's when 0), oldest first.
     virtual core::Result<std::vector<Family>> ListFamilies(std::int64_t user_id,
                                                            std::int64_t now_ms) = 0;
     /// Families revoked at or after `since_ms` (to rebuild the in-memory list after a restart).
@@ -122,11 +134,17 @@ public:
     virtual core::Result<std::map<std::int64_t, std::int64_t>> Epochs() = 0;
     /// Drops rows of families expired or revoked before `before_ms`.
     virtual core::Status Prune(std::int64_t before_ms) = 0;
+    /// Upserts this process's verifying keys (another studio on the same database checks its
+    /// tokens with them) and drops keys retired before `drop_retired_before_ms`.
+    virtual core::Status PublishKeys(const std::vector<PublishedKey>& keys,
+                                     std::int64_t drop_retired_before_ms) = 0;
+    virtual core::Result<std::vector<PublishedKey>> PublishedKeys() = 0;
 };
 
-/// RefreshStore on a SQLite file (the studio's beacon.db): tables auth_token_families,
-/// auth_refresh_tokens, auth_token_epochs, created when missing.
-core::Result<std::unique_ptr<RefreshStore>> OpenRefreshStore(const std::filesystem::path& db_file);
+/// RefreshStore on storage::ModuleDb (src/server/auth_token_store.cpp): `where` is the studio's
+/// SQLite file (beacon.db) or its PostgreSQL URL. Tables auth_token_families,
+/// auth_refresh_tokens, auth_token_epochs and auth_public_keys, created when missing.
+core::Result<std::unique_ptr<RefreshStore>> OpenRefreshStore(const std::string& where);
 
 // ---- the service ----------------------------------------------------------------------------
 
@@ -134,6 +152,9 @@ struct AccessTokenOptions {
     std::chrono::seconds access_ttl{15 * 60};      // an access token's lifetime
     std::chrono::hours family_ttl{24 * 30};        // a refresh family's absolute lifetime
     std::chrono::hours refresh_idle_ttl{24 * 14};  // a refresh token unused this long expires
+    /// How often revocations, epochs and verifying keys are read back from the database (what
+    /// another process on the same database did reaches this one within this time).
+    std::chrono::milliseconds sync_every{2000};
 };
 
 /// What POST /auth/token and /auth/refresh answer. Secrets: never log them.
@@ -160,11 +181,21 @@ public:
     AccessTokens(SigningKeyRing keys, std::unique_ptr<RefreshStore> store,
                  std::function<core::Status(const SigningKeyRing&)> save_keys,
                  AccessTokenOptions options = {});
-    /// Loads the epochs and recently revoked families (call once before serving).
+    ~AccessTokens();
+    AccessTokens(const AccessTokens&) = delete;
+    AccessTokens& operator=(const AccessTokens&) = delete;
+    /// Publishes this process's verifying keys and loads the epochs, recently revoked families
+    /// and every published key (call once before serving).
     core::Status Load(std::int64_t now_ms);
+    /// Reads revocations, epochs and published keys from the store again (what other processes
+    /// on the same database did). Load does it once; StartSync does it every `sync_every`.
+    core::Status Sync(std::int64_t now_ms);
+    /// A thread calling Sync every options().sync_every until destruction.
+    void StartSync();
 
     core::Result<IssuedTokens> Issue(std::int64_t user_id, const FamilySource& source,
-                                     std::string name, std::int64_t now_ms);
+                                     std::string name, std::int64_t now_ms,
+                                     std::string user_agent = {});
     /// Spends `refresh_token` and answers a new pair. A spent token revokes its family.
     core::Result<IssuedTokens> Refresh(std::string_view refresh_token, std::int64_t now_ms);
     /// Who a signed access token names, without the database; Unauthorized when it is not
@@ -181,8 +212,16 @@ public:
                                   std::int64_t now_ms);
     /// Every signed token of the account issued until now (access and refresh).
     core::Status RevokeAll(std::int64_t user_id, std::int64_t now_ms);
+    /// Live families of `user_id` (every account's when 0).
     core::Result<std::vector<RefreshStore::Family>> Families(std::int64_t user_id,
                                                              std::int64_t now_ms);
+    /// Revokes every live family of `user_id` except those made from `keep` (the session or API
+    /// token asking) and `keep_family` (the family of a signed token asking); answers the ids
+    /// revoked.
+    core::Result<std::vector<std::string>> RevokeOthers(std::int64_t user_id,
+                                                        const std::optional<FamilySource>& keep,
+                                                        const std::string& keep_family,
+                                                        std::int64_t now_ms);
     /// A new signing key; tokens signed with the old one stay valid until they expire.
     core::Status RotateKey(std::int64_t now_ms);
     /// The verifying keys, {"keys":[{"kid","public_key"(base64url),"current"}]} (no secrets).
@@ -197,6 +236,7 @@ private:
     core::Result<IssuedTokens> Mint(std::int64_t user_id, const std::string& family,
                                     std::int64_t family_expires_ms, std::int64_t now_ms);
     void RememberRevoked(const std::vector<std::string>& families, std::int64_t now_ms);
+    core::Status PublishOwnKeys(const SigningKeyRing& ring, std::int64_t now_ms);
 
     AccessTokenOptions options_;
     std::unique_ptr<RefreshStore> store_;
@@ -206,7 +246,16 @@ private:
     std::unordered_map<std::int64_t, std::int64_t>
         epochs_;  // user -> tokens issued before are void
     std::unordered_map<std::string, std::int64_t> revoked_;  // family -> when revoked
+    struct PeerKey {
+        std::array<unsigned char, 32> pub{};
+        std::int64_t retired_ms = 0;
+    };
+    std::unordered_map<std::string, PeerKey> peer_keys_;  // published by any process, by kid
     std::mutex write_mu_;  // one refresh/revocation at a time (spend + mint is one step)
+    std::mutex sync_mu_;   // the sync thread's stop flag
+    std::condition_variable sync_cv_;
+    bool stopping_ = false;
+    std::thread sync_thread_;
 };
 
 }  // namespace beacon::server

@@ -2356,7 +2356,7 @@ export interface paths {
         put?: never;
         /**
          * Revokes a refresh family, or every signed token of the account
-         * @description `refresh_token` needs no other credentials (a client signing out); `family` and `all` need the caller signed in. Takes effect on the next request: access tokens are checked against the revocations held in memory.
+         * @description `refresh_token` needs no other credentials (a client signing out); `family`, `all` and `others` (every family but those made from the calling session or API token, or the calling signed token's own: "sign out everywhere else") need the caller signed in. Takes effect on the next request in this process and within `[auth] revocation_sync_seconds` in other processes on the same database.
          */
         post: operations["revokeAccessTokens"];
         delete?: never;
@@ -7708,6 +7708,7 @@ export interface operations {
                     refresh_token?: string;
                     family?: string;
                     all?: boolean;
+                    others?: boolean;
                 };
             };
         };
@@ -7759,10 +7760,17 @@ export interface operations {
                             name: string;
                             /** @enum {string} */
                             source: "session" | "api_token";
-                            /** @description the caller's own family */
+                            /** @description made from the caller's own session or API token, or the caller's signed token's family */
                             current: boolean;
                             /** Format: date-time */
                             created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description the last refresh (created_at until then)
+                             */
+                            last_used_at?: string;
+                            /** @description the User-Agent that asked for it (empty when none) */
+                            user_agent?: string;
                             /** Format: date-time */
                             expires_at: string;
                         }[];
