@@ -30,6 +30,25 @@ describe("ApiClient", () => {
     for (const call of f.calls) expect(call.init.credentials).toBe("same-origin");
   });
 
+  it("sends a raw body as it is, with its content type, If-Match and the CSRF token, to a filled contract path", async () => {
+    const f = fakeFetch(200, { id: 4, title: "W", revision: 3 });
+    const c = new ApiClient(f.fn);
+    c.setCsrfToken("tok-9");
+    const doc = '{"format":"beacon-world"}';
+    await c.requestRaw("PUT", "/api/v1/worlds/{id}", { path: { id: 4 } }, { body: doc, headers: { "If-Match": '"2"' } });
+    const bytes = new Blob([new Uint8Array([1, 2, 3])]);
+    await c.requestRaw("POST", "/api/v1/worlds/{id}/assets", { path: { id: 4 }, query: { name: "a b.glb" } }, { body: bytes, contentType: "model/gltf-binary" });
+    const headers = (i: number) => f.calls[i].init.headers as Record<string, string>;
+    expect(f.calls[0].url).toBe("/api/v1/worlds/4");
+    expect(f.calls[0].init.body).toBe(doc);
+    expect(headers(0)["If-Match"]).toBe('"2"');
+    expect(headers(0)["Content-Type"]).toBe("application/json");
+    expect(headers(0)["X-CSRF-Token"]).toBe("tok-9");
+    expect(f.calls[1].url).toBe("/api/v1/worlds/4/assets?name=a+b.glb");
+    expect(f.calls[1].init.body).toBe(bytes);
+    expect(headers(1)["Content-Type"]).toBe("model/gltf-binary");
+  });
+
   it("reads a job's whole log from /logs, page by page, beside its small detail", async () => {
     const line = (id: number) => ({ id, job_id: 3, at: "2026-01-01T00:00:00Z", stage: "final", level: "cmd", message: `ffmpeg ${id}` });
     const urls: string[] = [];

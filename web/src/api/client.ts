@@ -83,13 +83,20 @@ export class ApiClient {
   }
 
   /**
-   * A call the typed client cannot make yet: a body sent as it is (a document already serialised,
-   * a file's bytes) or a request header the contract names (If-Match). Path relative to /api/v1;
-   * the same CSRF, 401 and error handling as every other call.
+   * A call the typed client cannot make: a body sent as it is (a document already serialised, a
+   * file's bytes) or a request header the contract names (If-Match). The path must be one of the
+   * contract's (parameters filled in here); the answer's type is the caller's (name it with
+   * `Answer<path, method>`). The same CSRF, 401 and error handling as every other call.
    */
-  async requestRaw<T>(method: string, path: string, raw: RawOptions = {}): Promise<T> {
-    const res = await this.send(method, this.base + path, undefined, raw);
-    return (await this.read(res, method, path)) as T;
+  async requestRaw<T>(
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+    path: keyof paths,
+    params: { path?: Record<string, string | number>; query?: Record<string, string | number | boolean | undefined> },
+    raw: RawOptions = {},
+  ): Promise<T> {
+    const url = fillPath(path, params.path) + qs(params.query ?? {});
+    const res = await this.send(method, url, undefined, raw);
+    return (await this.read(res, method, url.replace(/^\/api\/v1/, ""))) as T;
   }
 
   /**
@@ -247,6 +254,15 @@ export interface RawOptions {
 
 /** GET /content's filters (the contract's query parameters). */
 export type ContentQuery = NonNullable<paths["/api/v1/content"]["get"]["parameters"]["query"]>;
+
+/** A path of the contract with its `{name}` parameters filled in (each encoded). */
+export function fillPath(path: string, params: Record<string, string | number> = {}): string {
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`${path}: no value for {${name}}`);
+    return encodeURIComponent(String(v));
+  });
+}
 
 /** Builds a query string from defined, non-empty values. */
 export function qs(params: Record<string, string | number | boolean | undefined | null>): string {

@@ -1,5 +1,5 @@
 import type { paths } from "./schema";
-import { fillPath } from "./upload";
+import { fillPath } from "./client";
 
 type GetParams<P extends keyof paths> = NonNullable<paths[P]["get"]> extends { parameters: infer Q } ? Q : never;
 type PathOf<P extends keyof paths> = GetParams<P> extends { path: infer X } ? X : never;

@@ -1,4 +1,6 @@
-import { api, type ApiClient } from "./client";
+import { api, fillPath, type ApiClient } from "./client";
+
+export { fillPath };
 import type { paths } from "./schema";
 import type { Answer } from "./types";
 
@@ -15,15 +17,6 @@ type PathParams<P extends UploadPath> = NonNullable<paths[P]["post"]> extends { 
 
 /** The JSON answer of a successful upload (200, 201 or 202, whichever the route declares). */
 export type Uploaded<P extends UploadPath> = Answer<P, "post", 200 | 201 | 202>;
-
-/** A path of the contract with its `{name}` parameters filled in (each encoded). */
-export function fillPath(path: string, params: Record<string, string | number> = {}): string {
-  return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const v = params[name];
-    if (v === undefined) throw new Error(`${path}: no value for {${name}}`);
-    return encodeURIComponent(String(v));
-  });
-}
 
 /**
  * Sends a multipart form to one of the contract's upload routes with progress (XHR: fetch has no

@@ -24,16 +24,6 @@ async function withDocument<T extends { document: S["WorldDocument"] }>(answer: 
   return (await answer) as unknown as Omit<T, "document"> & { document: WorldDoc };
 }
 
-/** Through the studio's client (CSRF, 401 and errors handled there); the body is JSON unless raw. */
-function call<T>(method: string, path: string, opts: { body?: Blob; json?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
-  if (opts.json !== undefined) {
-    const body = typeof opts.json === "string" ? opts.json : JSON.stringify(opts.json);
-    return api.requestRaw<T>(method, path, { body, headers: opts.headers });
-  }
-  const { "Content-Type": contentType, ...headers } = opts.headers ?? {};
-  return api.requestRaw<T>(method, path, { body: opts.body, contentType, headers });
-}
-
 /** The session's CSRF token is learned once (the studio's client may not have asked yet). */
 export async function ensureCsrf(): Promise<void> {
   if (api.csrfToken) return;
@@ -49,7 +39,7 @@ export const verseApi = {
   get: (id: number) => withDocument(api.ok(api.http.GET("/api/v1/worlds/{id}", { params: { path: { id } } }))),
   /** `body` is the serialised document (already a string: see serialize.ts), sent as it is with If-Match. */
   save: (id: number, revision: number, body: string) =>
-    call<Answer<"/api/v1/worlds/{id}", "put">>("PUT", `/worlds/${id}`, { json: body, headers: { "If-Match": `"${revision}"` } }),
+    api.requestRaw<Answer<"/api/v1/worlds/{id}", "put">>("PUT", "/api/v1/worlds/{id}", { path: { id } }, { body, headers: { "If-Match": `"${revision}"` } }),
   remove: (id: number) => api.ok(api.http.DELETE("/api/v1/worlds/{id}", { params: { path: { id } } })),
   revisions: (id: number) => api.ok(api.http.GET("/api/v1/worlds/{id}/revisions", { params: { path: { id } } })),
   restore: (id: number, revision: number) =>
@@ -57,8 +47,8 @@ export const verseApi = {
   assets: (id: number) => api.ok(api.http.GET("/api/v1/worlds/{id}/assets", { params: { path: { id } } })),
   /** The file's bytes as the body (not JSON), its name in the query. */
   upload: (id: number, file: File) =>
-    call<Answer<"/api/v1/worlds/{id}/assets", "post", 200 | 201>>("POST", `/worlds/${id}/assets?name=${encodeURIComponent(file.name)}`, {
-      body: file, headers: { "Content-Type": file.type || "application/octet-stream" },
+    api.requestRaw<Answer<"/api/v1/worlds/{id}/assets", "post", 200 | 201>>("POST", "/api/v1/worlds/{id}/assets", { path: { id }, query: { name: file.name } }, {
+      body: file, contentType: file.type || "application/octet-stream",
     }),
   share: (id: number) => api.ok(api.http.POST("/api/v1/worlds/{id}/share", { params: { path: { id } } })),
   shared: (token: string) => withDocument(api.ok(api.http.GET("/api/v1/shared/{token}", { params: { path: { token } } }))),
