@@ -162,9 +162,9 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     if (!cfg.ok()) return std::cerr << "beacon: " << cfg.error().message << "\n", 1;
     if (!common.data_dir.empty()) cfg->data_dir = common.data_dir;
     if (!listen.empty()) {
-        auto checked = config::Parse("[server]\nlisten = \"" + listen + "\"\n", {});
-        if (!checked.ok()) return std::cerr << "beacon: --listen " << listen << ": " << checked.error().message << "\n", 2;
-        cfg->server.listen = listen;
+        auto parsed = core::ParseListenAddress(listen);
+        if (!parsed.ok()) return std::cerr << "beacon: --listen " << listen << " " << parsed.error().message << "\n", 2;
+        cfg->server.listen = *parsed;
     }
     auto rt_result = OpenRuntime(*cfg);
     if (!rt_result.ok()) return std::cerr << "beacon: " << rt_result.error().message << "\n", 1;
@@ -362,10 +362,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     (*remote_workers)->AddTo(deps);
 
     server::ServerOptions so;
-    auto colon = rt.cfg.server.listen.rfind(':');
-    so.host = rt.cfg.server.listen.substr(0, colon);
-    if (so.host.size() > 2 && so.host.front() == '[') so.host = so.host.substr(1, so.host.size() - 2);
-    so.port = static_cast<std::uint16_t>(std::stoi(rt.cfg.server.listen.substr(colon + 1)));
+    so.listen = rt.cfg.server.listen;
     so.tls_cert = rt.cfg.server.tls_cert;
     so.tls_key = rt.cfg.server.tls_key;
     so.allow_insecure_remote = rt.cfg.server.allow_insecure_remote;
@@ -445,7 +442,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     if (*arcade) (*arcade)->StartGames(deps, http.port());
     const bool tls = !so.tls_cert.empty();
     std::cerr << "beacon: serving " << (tls ? "https://" : "http://")
-              << rt.cfg.server.listen.substr(0, colon) << ":" << http.port() << "/ (data in "
+              << so.listen.UrlHost() << ":" << http.port() << "/ (data in "
               << fs::absolute(rt.cfg.data_dir).string() << "); Ctrl-C stops"
               << (tls ? ", SIGHUP reloads the TLS certificate" : "") << "\n";
     for (;;) {

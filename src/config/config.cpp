@@ -96,6 +96,17 @@ Field Num(std::string name, double* out, double lo, double hi) {
             }};
 }
 
+/// A listen address ("host:port", "[v6]:port"), parsed once into its typed form.
+Field Listen(std::string name, core::ListenAddress* out) {
+    return {name, [out](const toml::value& v) -> std::string {
+                if (!v.is_string()) return "must be a string, not " + TypeName(v);
+                auto parsed = core::ParseListenAddress(v.as_string().str);
+                if (!parsed.ok()) return parsed.error().message;
+                *out = std::move(*parsed);
+                return "";
+            }};
+}
+
 Field StrList(std::string name, std::vector<std::string>* out) {
     return {name, [out](const toml::value& v) -> std::string {
                 if (!v.is_array()) return "must be an array of strings, not " + TypeName(v);
@@ -175,17 +186,6 @@ Field Url(std::string name, std::string* out) {
             }};
 }
 
-std::string CheckListen(const std::string& s) {
-    auto colon = s.rfind(':');
-    if (colon == std::string::npos || colon == 0) return "must be HOST:PORT (got \"" + s + "\")";
-    std::string port = s.substr(colon + 1);
-    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
-        std::stol(port) > 65535) {
-        return "has a bad port (got \"" + port + "\")";
-    }
-    return "";
-}
-
 }  // namespace
 
 Environment ProcessEnvironment() {
@@ -250,7 +250,7 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     std::string data_dir = c.data_dir.string();
     std::map<std::string, std::vector<Field>> sections;
     sections[""] = {Str("data_dir", &data_dir)};
-    sections["server"] = {Str("listen", &c.server.listen),
+    sections["server"] = {Listen("listen", &c.server.listen),
                           Int64("max_body_bytes", &c.server.max_body_bytes, 1024, 1LL << 32),
                           Url("public_url", &c.server.public_url),
                           Str("web_root", &c.server.web_root),
@@ -445,7 +445,13 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     BEACON_CHECK(env_url("WHISPER_URL", &c.whisper.url));
     if (auto v = env_get("WHISPER_API_KEY")) c.whisper.api_key = *v;
     if (auto v = env_get("BEACON_DATA")) c.data_dir = *v;
-    if (auto v = env_get("BEACON_LISTEN")) c.server.listen = *v;
+    if (auto v = env_get("BEACON_LISTEN")) {
+        auto listen = core::ParseListenAddress(*v);
+        if (!listen.ok()) {
+            return Error::Invalid("environment BEACON_LISTEN " + listen.error().message);
+        }
+        c.server.listen = std::move(*listen);
+    }
     if (auto v = env_get("BEACON_DATABASE_URL")) c.database.url = *v;
     if (auto v = env_get("BEACON_REDIS_URL")) c.events.redis_url = *v;
     BEACON_CHECK(env_url("BEACON_S3_ENDPOINT", &c.storage.s3_endpoint));
@@ -480,15 +486,14 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     if (!c.storage.s3_endpoint.empty() && c.storage.bucket.empty()) {
         return Error::Invalid("storage.s3_endpoint is set but storage.bucket is not");
     }
-    if (auto bad = CheckListen(c.server.listen); !bad.empty()) {
-        return Error::Invalid("server.listen " + bad);
-    }
     if (c.server.tls_cert.empty() != c.server.tls_key.empty()) {
         return Error::Invalid("server.tls_cert and server.tls_key go together: set both "
                               "(PEM certificate chain and private key files) or neither");
     }
-    if (auto bad = c.arcade.listen.empty() ? "" : CheckListen(c.arcade.listen); !bad.empty()) {
-        return Error::Invalid("arcade.listen " + bad);
+    if (!c.arcade.listen.empty()) {
+        if (auto games = core::ParseListenAddress(c.arcade.listen); !games.ok()) {
+            return Error::Invalid("arcade.listen " + games.error().message);
+        }
     }
     if (!c.arcade.public_url.empty() && !c.arcade.public_url.starts_with("http://") &&
         !c.arcade.public_url.starts_with("https://")) {

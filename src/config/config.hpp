@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "core/listen_address.hpp"
 #include "core/result.hpp"
 
 namespace beacon::config {
 
 struct ServerConfig {
-    std::string listen = "127.0.0.1:8080";  // host:port the HTTP server binds
+    /// What the HTTP server binds: "host:port" or "[v6]:port" (BEACON_LISTEN, serve --listen),
+    /// parsed once here; port 0 picks a free one. Default 127.0.0.1:8080.
+    core::ListenAddress listen;
     std::int64_t max_body_bytes = 1 << 20;  // bytes; larger request bodies get 413
     std::string public_url;                 // absolute base URL for M3U/XMLTV links; "" = from Host
     std::string web_root;                   // built web UI folder; "" = web/dist beside the binary's repo

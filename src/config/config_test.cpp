@@ -8,7 +8,7 @@ namespace {
 TEST(Config, DefaultsAreTheEmbeddedBuiltins) {
     auto c = Parse("", {});
     ASSERT_TRUE(c.ok()) << c.error().message;
-    EXPECT_EQ(c->server.listen, "127.0.0.1:8080");
+    EXPECT_EQ(c->server.listen.ToString(), "127.0.0.1:8080");
     EXPECT_EQ(c->engines.script, "builtin");
     EXPECT_EQ(c->engines.pictures, "builtin");
     EXPECT_EQ(c->media.segment_seconds, 4);
@@ -32,7 +32,8 @@ burn_captions = true
 )", {});
     ASSERT_TRUE(c.ok()) << c.error().message;
     EXPECT_EQ(c->data_dir, "/srv/beacon");
-    EXPECT_EQ(c->server.listen, "0.0.0.0:9000");
+    EXPECT_EQ(c->server.listen.host, "0.0.0.0");
+    EXPECT_EQ(c->server.listen.port, 9000);
     EXPECT_EQ(c->jobs.workers, 4);
     EXPECT_EQ(c->engines.script, "ollama");
     EXPECT_EQ(c->ollama.model, "qwen2.5");
@@ -56,9 +57,27 @@ TEST(Config, UnknownKeysAndBadValuesStopStartupNamingTheKey) {
     auto engine = Parse("[engines]\nvoice = \"siri\"\n", {});
     ASSERT_FALSE(engine.ok());
     EXPECT_NE(engine.error().message.find("engines.voice"), std::string::npos);
-    EXPECT_FALSE(Parse("[server]\nlisten = \"nowhere\"\n", {}).ok());
+    auto listen = Parse("[server]\nlisten = \"nowhere\"\n", {});
+    ASSERT_FALSE(listen.ok());
+    EXPECT_NE(listen.error().message.find("'server.listen' must be HOST:PORT"), std::string::npos)
+        << listen.error().message;
     EXPECT_FALSE(Parse("[ollama]\nhost = \"ftp://x\"\n", {}).ok());
     EXPECT_FALSE(Parse("this is = = not toml", {}).ok());
+}
+
+TEST(Config, TheListenAddressIsParsedOnceIntoHostAndPort) {
+    auto v6 = Parse("[server]\nlisten = \"[::1]:8443\"\n", {});
+    ASSERT_TRUE(v6.ok()) << v6.error().message;
+    EXPECT_EQ(v6->server.listen.host, "::1");
+    EXPECT_EQ(v6->server.listen.port, 8443);
+    auto env = Parse("", {{"BEACON_LISTEN", "0.0.0.0:9001"}});
+    ASSERT_TRUE(env.ok()) << env.error().message;
+    EXPECT_EQ(env->server.listen, (core::ListenAddress{"0.0.0.0", 9001}));
+    auto bad_env = Parse("", {{"BEACON_LISTEN", "::1:80"}});
+    ASSERT_FALSE(bad_env.ok());
+    EXPECT_NE(bad_env.error().message.find("BEACON_LISTEN"), std::string::npos);
+    EXPECT_FALSE(Parse("[server]\nlisten = 8080\n", {}).ok()) << "a string, not a number";
+    EXPECT_FALSE(Parse("[arcade]\nlisten = \"127.0.0.1:99999\"\n", {}).ok());
 }
 
 TEST(Config, EnvironmentSelectsServicesUnlessTheFileChose) {

@@ -539,7 +539,7 @@ std::optional<std::string> Api::HostProblem(const Request& req) const {
         bool loopback = false;
         bool ip = IsIpLiteral(name, &loopback);
         if (name == "localhost" || loopback) return true;
-        std::string listen = HostName(options_.host);
+        std::string listen = HostName(options_.listen.host);
         if (name == listen) return true;
         // On a wildcard address any of the machine's addresses may be used; an IP address
         // cannot be rebound to another site's name.
@@ -667,7 +667,7 @@ std::string Api::BaseUrl(const Request& req) const {
             ok = false;
         }
     }
-    if (!ok) host = options_.host + ":" + std::to_string(options_.port);
+    if (!ok) host = options_.listen.ToString();
     return (options_.tls_cert.empty() ? "http://" : "https://") + host;
 }
 

@@ -89,17 +89,15 @@ Server::Impl::Impl(ServerDeps deps, ServerOptions options)
 core::Status Server::Impl::Start() {
     if (started_) return core::Error::Conflict("the server is already started");
     boost::system::error_code ec;
-    std::string host = options_.host == "localhost" ? "127.0.0.1" : options_.host;
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-    }
+    const core::ListenAddress& listen = options_.listen;
+    std::string host = listen.host == "localhost" ? "127.0.0.1" : listen.host;
     auto addr = asio::ip::make_address(host, ec);
     if (ec) {
-        return core::Error::Invalid("cannot listen on '" + options_.host +
+        return core::Error::Invalid("cannot listen on '" + listen.host +
                                     "': not an IP address (use e.g. 127.0.0.1 or 0.0.0.0)");
     }
-    tcp::endpoint ep(addr, options_.port);
-    std::string where = options_.host + ":" + std::to_string(options_.port);
+    tcp::endpoint ep(addr, listen.port);
+    std::string where = listen.ToString();
     const bool with_tls = !options_.tls_cert.empty() || !options_.tls_key.empty();
     if (!with_tls && !options_.allow_insecure_remote) {
         if (auto beyond = BeyondLocalNetwork(addr)) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/listen_address.hpp"
 #include "server/body_chunk.hpp"
 #include "core/mem_file.hpp"
 #include "core/model.hpp"
@@ -117,8 +118,9 @@ struct ServerDeps {
 };
 
 struct ServerOptions {
-    std::string host = "127.0.0.1";
-    std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
+    /// The address Start binds (parsed once, e.g. config's [server] listen); port 0 picks a
+    /// free port (see Server::port()). Default 127.0.0.1:8080.
+    core::ListenAddress listen;
     std::filesystem::path web_root;  // the built web UI (web/dist); empty or missing: no UI
     /// Origins allowed to read /live/* cross-origin ("*" = any); empty: no CORS headers.
     std::vector<std::string> live_cors_origins = {"*"};

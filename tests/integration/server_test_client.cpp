@@ -126,8 +126,7 @@ void ServerFixture::SetUp() {
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);
     ServerOptions options;
-    options.host = "127.0.0.1";
-    options.port = 0;
+    options.listen = {"127.0.0.1", 0};
     options.web_root = dir_ / "web";
     options.max_body_bytes = 64 * 1024;
     options.threads = 2;

@@ -127,8 +127,7 @@ protected:
     core::Status StartOn(const std::string& host, bool allow, const fs::path& cert = {},
                          const fs::path& key = {}) {
         ServerOptions o;
-        o.host = host;
-        o.port = 0;
+        o.listen = {host, 0};
         o.allow_insecure_remote = allow;
         o.tls_cert = cert;
         o.tls_key = key;
