@@ -342,7 +342,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     party_options.chat_max_chars = static_cast<std::size_t>(rt.cfg.party.chat_max_chars);
     party::PartyService parties(party_options);
     if (ops) ops->WatchParties(parties);
-    for (auto& r : party::HttpRoutes(parties, {*rt.db, *rt.store, deps.live_handler})) {
+    for (auto& r : party::HttpRoutes(parties, {*rt.db, *rt.db, *rt.store, deps.live_handler})) {
         deps.routes.push_back(std::move(r));
     }
     for (auto& s : party::Sockets(parties)) deps.sockets.push_back(std::move(s));

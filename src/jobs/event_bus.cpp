@@ -2,6 +2,34 @@
 
 namespace beacon::jobs {
 
+std::string_view ToString(EventType t) {
+    switch (t) {
+        case EventType::kJobUpdated:
+            return "job.updated";
+        case EventType::kJobLog:
+            return "job.log";
+        case EventType::kContentUpdated:
+            return "content.updated";
+        case EventType::kContentDeleted:
+            return "content.deleted";
+        case EventType::kPlaylistUpdated:
+            return "playlist.updated";
+    }
+    return "unknown";
+}
+
+std::optional<EventType> ParseEventType(std::string_view name) {
+    for (auto t : {EventType::kJobUpdated, EventType::kJobLog, EventType::kContentUpdated,
+                   EventType::kContentDeleted, EventType::kPlaylistUpdated}) {
+        if (ToString(t) == name) return t;
+    }
+    return std::nullopt;
+}
+
+std::uint64_t EventBus::Publish(EventType type, core::Json data, int v) {
+    return Publish(std::string(ToString(type)), std::move(data), v);
+}
+
 core::Json Event::ToJson() const {
     return core::Json{{"seq", seq}, {"type", type}, {"v", v}, {"data", data}};
 }

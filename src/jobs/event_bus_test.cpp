@@ -27,5 +27,23 @@ TEST(EventBus, NumbersEventsAndResumesFromASequence) {
     EXPECT_EQ(delivered.size(), 5u);
 }
 
+TEST(EventBus, TypedEventsKeepTheirWireNames) {
+    EventBus bus;
+    std::vector<std::string> types;
+    bus.Subscribe([&](const Event& e) { types.push_back(e.type); });
+    bus.Publish(EventType::kJobUpdated, {{"id", 1}});
+    bus.Publish(EventType::kPlaylistUpdated, {{"id", 2}, {"deleted", true}});
+    EXPECT_EQ(types, (std::vector<std::string>{"job.updated", "playlist.updated"}));
+    auto since = bus.Since(0);
+    ASSERT_EQ(since.size(), 2u);
+    EXPECT_TRUE(since[1].Is(EventType::kPlaylistUpdated));
+    EXPECT_FALSE(since[1].Is(EventType::kJobUpdated));
+    for (auto t : {EventType::kJobUpdated, EventType::kJobLog, EventType::kContentUpdated,
+                   EventType::kContentDeleted, EventType::kPlaylistUpdated}) {
+        EXPECT_EQ(ParseEventType(ToString(t)), t) << ToString(t);
+    }
+    EXPECT_FALSE(ParseEventType("job.exploded").has_value());
+}
+
 }  // namespace
 }  // namespace beacon::jobs

@@ -15,7 +15,7 @@ using core::Json;
 using core::JobState;
 using namespace std::chrono;
 
-void PublishJob(EventBus& bus, const core::Job& job) { bus.Publish("job.updated", core::ToJson(job)); }
+void PublishJob(EventBus& bus, const core::Job& job) { bus.Publish(EventType::kJobUpdated, core::ToJson(job)); }
 
 namespace {
 
@@ -49,7 +49,7 @@ public:
             stage = stage_;
         }
         auto line = db_.AppendJobLog(job_.id, stage, level, message);
-        if (line.ok()) events_.Publish("job.log", core::ToJson(*line));
+        if (line.ok()) events_.Publish(EventType::kJobLog, core::ToJson(*line));
     }
     Json StageOutputs(const std::string& stage) const override {
         std::lock_guard lock(mu_);

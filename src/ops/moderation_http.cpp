@@ -44,7 +44,7 @@ bool Confirmed(const Request& req) {
 
 /// Tells LiveLoop and the studio's pages that the item's standing changed.
 void Announce(storage::ContentStore& db, jobs::EventBus& events, std::int64_t id) {
-    if (auto c = db.GetContent(id); c.ok()) events.Publish("content.updated", core::ToJson(*c));
+    if (auto c = db.GetContent(id); c.ok()) events.Publish(jobs::EventType::kContentUpdated, core::ToJson(*c));
 }
 
 }  // namespace

@@ -7,7 +7,8 @@
 #include <regex>
 
 #include "server/api.hpp"
-#include "storage/database.hpp"
+#include "storage/channel_store.hpp"
+#include "storage/content_store.hpp"
 #include "storage/object_store.hpp"
 
 namespace beacon::party {
@@ -143,7 +144,7 @@ Reply Create(PartyService& parties, HttpDeps& deps, Request& req) {
     if (!body.is_object()) return Api::Error(400, "invalid_argument", "expected a JSON object");
     PartyTarget target;
     if (body.contains("content_id") && body["content_id"].is_number_integer()) {
-        auto content = deps.db.GetContent(body["content_id"].get<std::int64_t>());
+        auto content = deps.content.GetContent(body["content_id"].get<std::int64_t>());
         if (!content.ok()) return Api::Error(content.error());
         target.content_id = content->id;
         target.title = content->title;
@@ -154,7 +155,7 @@ Reply Create(PartyService& parties, HttpDeps& deps, Request& req) {
             return Api::Error(409, "conflict", "this item has no playable media yet");
         }
     } else if (body.contains("channel") && body["channel"].is_string()) {
-        auto channel = deps.db.GetPlaylistBySlug(body["channel"].get<std::string>());
+        auto channel = deps.channels.GetPlaylistBySlug(body["channel"].get<std::string>());
         if (!channel.ok()) return Api::Error(channel.error());
         if (!ValidKey(channel->slug)) return Api::Error(400, "invalid_argument", "bad channel");
         target.channel = channel->slug;

@@ -17,14 +17,16 @@
 #include "server/server.hpp"
 
 namespace beacon::storage {
-class Database;
+class ChannelStore;
+class ContentStore;
 class ObjectStore;
 }  // namespace beacon::storage
 
 namespace beacon::party {
 
 struct HttpDeps {
-    storage::Database& db;
+    storage::ContentStore& content;   // the item a party watches
+    storage::ChannelStore& channels;  // the channel a party watches
     storage::ObjectStore& store;
     /// LiveLoop's /live/ answer (ServerDeps::live_handler); empty: channel parties get 503 media.
     std::function<core::Result<server::LiveResponse>(const server::LiveRequest&)> live;

@@ -552,7 +552,7 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
     }
     content.updated_at = core::NowMillis();
     BEACON_CHECK(db_.UpdateContent(content));
-    events_.Publish("content.updated", core::ToJson(content));
+    events_.Publish(jobs::EventType::kContentUpdated, core::ToJson(content));
     std::error_code ec;
     fs::remove_all(scratch_ / ("localize-" + std::to_string(job.id)), ec);
     ctx.Log("publish: " + lang + " added (" + std::to_string(added->files.size()) + " HLS files)");
@@ -611,7 +611,7 @@ Result<core::Content> LocalizeJob::Remove(std::int64_t content_id, const std::st
     content.updated_at = core::NowMillis();
     BEACON_CHECK(db_.UpdateContent(content));
     fs::remove_all(dir, ec);
-    events_.Publish("content.updated", core::ToJson(content));
+    events_.Publish(jobs::EventType::kContentUpdated, core::ToJson(content));
     return content;
 }
 

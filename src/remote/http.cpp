@@ -205,7 +205,7 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
                                         body->value("level", std::string("info")),
                                         body->value("message", std::string()));
         if (!line.ok()) return Fail(line.error());
-        s.events().Publish("job.log", core::ToJson(*line));
+        s.events().Publish(jobs::EventType::kJobLog, core::ToJson(*line));
         return Api::Json(201, WireLogLine(*line));
     }));
     out.push_back(JobRoute(s, "POST", job + "/stages", [&s](Request& req, const JobGrant& g) {

@@ -69,7 +69,7 @@ int RemoteService::RunWatchdogOnce() {
             continue;
         }
         if (auto line = db_.AppendJobLog(a.job_id, "", "warn", reason); line.ok()) {
-            events_.Publish("job.log", core::ToJson(*line));
+            events_.Publish(jobs::EventType::kJobLog, core::ToJson(*line));
         }
         std::cerr << "beacon: " << reason << " (job " << a.job_id << ")\n";
         Publish(a.job_id);
@@ -140,7 +140,7 @@ core::Result<std::optional<std::pair<core::Job, std::string>>> RemoteService::Cl
                                      "claimed by remote worker " + std::to_string(w.id) + " (" +
                                          w.name + " on " + w.host + ")");
         line.ok()) {
-        events_.Publish("job.log", core::ToJson(*line));
+        events_.Publish(jobs::EventType::kJobLog, core::ToJson(*line));
     }
     return std::optional(std::make_pair(std::move(job), std::move(token)));
 }
@@ -228,7 +228,7 @@ core::Status RemoteService::Finish(const JobGrant& g, core::JobState state,
                                      std::string(core::ToString(state)) + " on remote worker " +
                                          std::to_string(g.worker.id) + " (" + g.worker.name + ")");
         line.ok()) {
-        events_.Publish("job.log", core::ToJson(*line));
+        events_.Publish(jobs::EventType::kJobLog, core::ToJson(*line));
     }
     (void)registry_.SetWorkerState(g.worker.id, "idle", std::nullopt, now);
     if (state == core::JobState::kCompleted) (void)registry_.CountJobDone(g.worker.id);

@@ -72,7 +72,7 @@ std::optional<core::UnixMillis> ParseRfc3339(const std::string& s) {
 /// Validates scheduled_slots and returns them normalised.
 /// Follows playlist slots from `start` through the stored schedules; true when they lead back to
 /// `self` (a channel that would play itself forever).
-bool SlotsLeadBackTo(storage::Database& db, std::int64_t start, std::int64_t self) {
+bool SlotsLeadBackTo(storage::ChannelStore& db, std::int64_t start, std::int64_t self) {
     std::set<std::int64_t> seen;
     std::vector<std::int64_t> todo{start};
     while (!todo.empty() && seen.size() < 10000) {
@@ -92,7 +92,8 @@ bool SlotsLeadBackTo(storage::Database& db, std::int64_t start, std::int64_t sel
 }
 
 /// `self_id`: the playlist whose slots these are (slots that lead back to it are refused).
-core::Result<Json> ValidateSlots(storage::Database& db, const Json& slots, std::int64_t self_id) {
+core::Result<Json> ValidateSlots(storage::ContentStore& content, storage::ChannelStore& db,
+                                 const Json& slots, std::int64_t self_id) {
     if (!slots.is_array()) return core::Error::Invalid("field 'scheduled_slots' must be an array");
     if (slots.size() > 500) return core::Error::Invalid("field 'scheduled_slots' holds more than 500 slots");
     static const std::regex kTime("^([01][0-9]|2[0-3]):[0-5][0-9]$");
@@ -147,7 +148,7 @@ core::Result<Json> ValidateSlots(storage::Database& db, const Json& slots, std::
         }
         if (has_content) {
             BEACON_TRY(id, IdField(slot, "content_id", true));
-            auto c = db.GetContent(id);
+            auto c = content.GetContent(id);
             if (!c.ok()) {
                 if (c.error().code == core::ErrorCode::kNotFound) {
                     return core::Error::Invalid(where + "content " + std::to_string(id) + " does not exist");
@@ -183,7 +184,7 @@ core::Result<Json> ValidateSlots(storage::Database& db, const Json& slots, std::
 // ---- playlists -------------------------------------------------------------------------------
 
 void Api::PlaylistChanged(const core::Playlist& p) {
-    deps_.events.Publish("playlist.updated", core::ToJson(p));
+    deps_.events.Publish(jobs::EventType::kPlaylistUpdated, core::ToJson(p));
     if (deps_.playlist_changed) deps_.playlist_changed(p.id);
 }
 
@@ -309,7 +310,7 @@ Reply Api::PatchPlaylist(Request& req) {
     if (!active.ok()) return Error(active.error());
     if (*active) p->active = **active;
     if (auto it = body->find("scheduled_slots"); it != body->end()) {
-        auto slots = ValidateSlots(deps_.db, *it, *id);
+        auto slots = ValidateSlots(deps_.db, deps_.db, *it, *id);
         if (!slots.ok()) return Error(slots.error());
         // A content slot airs its item on LiveLoop: the same question as adding it to `items`.
         for (const auto& s : *slots) {
@@ -342,7 +343,7 @@ Reply Api::DeletePlaylist(Request& req) {
     auto p = deps_.db.GetPlaylist(*id);
     if (!p.ok()) return Error(p.error());
     if (auto s = deps_.db.DeletePlaylist(*id); !s.ok()) return Error(s.error());
-    deps_.events.Publish("playlist.updated", {{"id", *id}, {"deleted", true}});
+    deps_.events.Publish(jobs::EventType::kPlaylistUpdated, {{"id", *id}, {"deleted", true}});
     if (deps_.playlist_changed) deps_.playlist_changed(*id);
     Reply r;
     r.status = 204;

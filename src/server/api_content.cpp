@@ -120,7 +120,7 @@ Reply Api::SetPublished(std::int64_t id, bool published) {
     patch.published = published;
     auto updated = c->published == published ? c : deps_.db.PatchContent(id, patch);
     if (!updated.ok()) return Error(updated.error());
-    if (c->published != published) deps_.events.Publish("content.updated", core::ToJson(*updated));
+    if (c->published != published) deps_.events.Publish(jobs::EventType::kContentUpdated, core::ToJson(*updated));
     return Json(200, core::ToJson(*updated));
 }
 
@@ -168,7 +168,7 @@ Reply Api::PatchContent(Request& req) {
     if (!c.ok()) return Error(c.error());
     if (deps_.moderation && to_air) deps_.moderation(req, "publish", *id, true);
     if (deps_.moderation && to_public) deps_.moderation(req, "share", *id, true);
-    deps_.events.Publish("content.updated", core::ToJson(*c));
+    deps_.events.Publish(jobs::EventType::kContentUpdated, core::ToJson(*c));
     return Json(200, core::ToJson(*c));
 }
 
@@ -180,7 +180,7 @@ Reply Api::DeleteContent(Request& req) {
     auto removed = storage::RemoveContent(deps_.db, deps_.store, *id, options_.media_delete_delay,
                                           [this](const core::Playlist& p) { PlaylistChanged(p); });
     if (!removed.ok()) return Error(removed.error());
-    deps_.events.Publish("content.deleted", {{"id", *id}});
+    deps_.events.Publish(jobs::EventType::kContentDeleted, {{"id", *id}});
     if (deps_.moderation) deps_.moderation(req, "delete", *id, true);
     Reply r;
     r.status = 204;

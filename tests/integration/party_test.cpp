@@ -23,7 +23,7 @@ protected:
         o.max_members = MaxMembers();
         o.promote_after_ms = 2000;
         parties_ = std::make_unique<party::PartyService>(o);
-        for (auto& r : party::HttpRoutes(*parties_, {*db_, *store_, {}})) deps.routes.push_back(r);
+        for (auto& r : party::HttpRoutes(*parties_, {*db_, *db_, *store_, {}})) deps.routes.push_back(r);
         for (auto& s : party::Sockets(*parties_)) deps.sockets.push_back(s);
     }
     virtual std::size_t MaxMembers() const { return 4; }
@@ -330,7 +330,7 @@ protected:
             }
             return out;
         };
-        for (auto& r : party::HttpRoutes(*parties_, {*db_, *store_, live})) deps.routes.push_back(r);
+        for (auto& r : party::HttpRoutes(*parties_, {*db_, *db_, *store_, live})) deps.routes.push_back(r);
         for (auto& s : party::Sockets(*parties_)) deps.sockets.push_back(s);
     }
     std::unique_ptr<party::PartyService> parties_;
