@@ -244,6 +244,9 @@ private:
 };
 
 constexpr auto kLackForgotten = std::chrono::minutes(1);
+/// How long a canceled Paint() waits for its stopped prompt to leave the host (the engine's
+/// queue delete and interrupt calls take 3 s each at most).
+constexpr auto kCancelWait = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -463,7 +466,10 @@ void PooledPictureEngine::Work(std::stop_token stop, std::size_t host) {
         for (std::size_t i = 0; i < group.size(); ++i) {
             const auto& item = group[i];
             Result<PictureResult>& r = results.at(i);
-            if (item->abandoned) continue;  // its Paint() returned; nobody reads it
+            if (item->abandoned) {  // canceled: nobody reads the result
+                item->state = Item::State::kDone;
+                continue;
+            }
             const bool canceled = !r.ok() && (r.error().code == core::ErrorCode::kCanceled ||
                                               group_stop->stop_requested());
             if (r.ok() || canceled) {
@@ -520,7 +526,11 @@ Result<PictureResult> PooledPictureEngine::Paint(const PictureRequest& req,
         std::erase(waiting_, item);
         pool_.SetWaiting(waiting_.size());
     } else if (item->group_live && --*item->group_live == 0) {
+        // Nobody wants this prompt any more: stop it and wait (bounded) until the host's
+        // engine has taken it out of the host's queue or interrupted it, so that a canceled
+        // job leaves no work behind on the GPU once its cancel is done.
         item->group_stop->request_stop();
+        cv_.wait_for(lock, kCancelWait, [&] { return item->state == Item::State::kDone; });
     }
     return core::Error::Canceled(service_ + ": canceled");
 }
