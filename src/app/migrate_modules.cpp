@@ -5,6 +5,7 @@
 #include "arcade/store.hpp"
 #include "ops/moderation.hpp"
 #include "remote/registry.hpp"
+#include "server/auth_tokens.hpp"
 #include "storage/module_copy.hpp"
 #include "wiki/store.hpp"
 #ifdef BEACON_WITH_VERSE
@@ -46,7 +47,14 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> MigrateModuleSto
         {"arcade/arcade.db", {"arcade_games", "arcade_saves"}, Prepare<arcade::GameStore>()},
         {"remote.db", {"registration_tokens", "workers", "assignments"}, Prepare<remote::Registry>()},
         // Moderation's tables are the studio database's (migration 7 on both backends): copied
-        // with beacon.db's other tables by storage::CopySqliteToPostgres.
+        // with beacon.db's other tables by storage::CopySqliteToPostgres. Signed tokens' refresh
+        // families, epochs and verifying keys are a module's tables in beacon.db.
+        {"beacon.db",
+         {"auth_token_families", "auth_refresh_tokens", "auth_token_epochs", "auth_public_keys"},
+         [](const std::string& where) -> core::Status {
+             BEACON_TRY(store, server::OpenRefreshStore(where));
+             return {};
+         }},
     };
     std::vector<std::pair<std::string, std::int64_t>> out;
     std::error_code ec;

@@ -158,12 +158,10 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
     }
     auto cfg = LoadOpsConfig(common);
     if (!cfg.ok()) return Fail(cfg.error().message);
+    // [database] url: the PostgreSQL database goes into the backup as a pg_dump archive and is
+    // restored with pg_restore into that (new, empty) database.
+    const ops::BackupOptions backup_options{.database_url = cfg->database.url};
     if (*backup_create_ || *backup_restore_) {
-        if (!cfg->database.url.empty()) {
-            return Fail("backups cover the SQLite databases; with [database] url (PostgreSQL) "
-                        "use pg_dump for the database (it holds every module's tables too) and "
-                        "copy the data folder's arcade/games");
-        }
         if (!cfg->storage.s3_endpoint.empty()) {
             return Fail("backups cover media in the data folder; with [storage] s3_endpoint the "
                         "bucket holds the media: use the object store's own versioning or "
@@ -171,7 +169,8 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
         }
     }
     if (*backup_create_) {
-        auto made = ops::CreateBackup(cfg->data_dir, to_.empty() ? BackupDir(*cfg) : fs::path(to_));
+        auto made = ops::CreateBackup(cfg->data_dir, to_.empty() ? BackupDir(*cfg) : fs::path(to_),
+                                      backup_options);
         if (!made.ok()) return Fail(made.error().message);
         std::cerr << "beacon: backed up " << made->files << " files ("
                   << HumanBytes(static_cast<double>(made->bytes)) << "); the secret key file is "
@@ -180,7 +179,7 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
         return 0;
     }
     if (*backup_restore_) {
-        auto done = ops::RestoreBackup(from_, cfg->data_dir, force_);
+        auto done = ops::RestoreBackup(from_, cfg->data_dir, force_, backup_options);
         if (!done.ok()) return Fail(done.error().message);
         std::cout << "restored " << done->files << " files ("
                   << HumanBytes(static_cast<double>(done->bytes)) << ") into "
@@ -260,7 +259,7 @@ std::unique_ptr<OpsWiring> OpsWiring::Open(const config::Config& cfg, jobs::Even
         });
     }
     w->ops_->StartSampling();
-    if (cfg.backup.nightly && cfg.database.url.empty()) {
+    if (cfg.backup.nightly && cfg.storage.s3_endpoint.empty()) {
         w->nightly_ = std::jthread([c = cfg](std::stop_token stop) {
             std::mutex m;
             std::condition_variable_any cv;
@@ -271,7 +270,7 @@ std::unique_ptr<OpsWiring> OpsWiring::Open(const config::Config& cfg, jobs::Even
                     break;
                 }
                 if (stop.stop_requested()) break;
-                auto made = ops::CreateBackup(c.data_dir, BackupDir(c));
+                auto made = ops::CreateBackup(c.data_dir, BackupDir(c), {.database_url = c.database.url});
                 if (!made.ok()) {
                     std::cerr << "beacon: nightly backup failed: " << made.error().message << "\n";
                     continue;

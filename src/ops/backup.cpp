@@ -2,14 +2,20 @@
 
 #include <sodium.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iomanip>
+#include <span>
 #include <sstream>
 
 #include "core/model.hpp"
+#include "core/subprocess.hpp"
+#include "storage/module_db.hpp"
+#include "storage/postgres.hpp"
 
 namespace beacon::ops {
 
@@ -28,6 +34,125 @@ constexpr const char* kDatabases[] = {"beacon.db", "wiki.db", "verse.db", "arcad
 /// Folders copied file by file: the object store (Verse assets included) and the Arcade's
 /// extracted games (its staging folder is scratch and left out).
 constexpr const char* kTrees[] = {"media", "arcade/games"};
+/// The PostgreSQL database in a backup (pg_dump's custom format).
+constexpr const char* kPgDump = "database.pgdump";
+
+/// pg_dump or pg_restore: from options.pg_bin, $BEACON_PG_BIN, PATH, or the newest
+/// /usr/lib/postgresql/<version>/bin (Debian keeps them there; /usr/bin has wrappers only when
+/// postgresql-client-common is installed).
+std::string PgTool(const BackupOptions& o, const std::string& name) {
+    if (!o.pg_bin.empty()) return (o.pg_bin / name).string();
+    if (const char* env = std::getenv("BEACON_PG_BIN"); env && *env) return (fs::path(env) / name).string();
+    if (const char* path = std::getenv("PATH")) {
+        std::stringstream dirs(path);
+        for (std::string d; std::getline(dirs, d, ':');) {
+            if (!d.empty() && ::access((fs::path(d) / name).c_str(), X_OK) == 0) return (fs::path(d) / name).string();
+        }
+    }
+    std::error_code ec;
+    int best = -1;
+    fs::path found;
+    for (fs::directory_iterator it("/usr/lib/postgresql", ec), end; !ec && it != end; it.increment(ec)) {
+        int v = std::atoi(it->path().filename().c_str());
+        if (v > best && ::access((it->path() / "bin" / name).c_str(), X_OK) == 0) {
+            best = v;
+            found = it->path() / "bin" / name;
+        }
+    }
+    return found.empty() ? name : found.string();
+}
+
+std::string PercentDecode(std::string_view s) {
+    auto hex = [](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+/// The database URL for pg_dump/pg_restore's command line without its password: the password
+/// goes into a passfile (mode 0600, removed when this goes) named in the URL, so it never shows
+/// in the process list.
+class PgTarget {
+public:
+    static core::Result<PgTarget> From(const std::string& url, const fs::path& scratch_dir) {
+        if (!storage::IsPostgresUrl(url)) return core::Error::Invalid("not a postgresql:// URL: " + storage::pg::RedactUrl(url));
+        PgTarget t;
+        t.url_ = url;
+        const auto scheme = url.find("://") + 3;
+        const auto at = url.find('@', scheme);
+        const auto slash = url.find('/', scheme);
+        if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+            const auto colon = url.find(':', scheme);
+            if (colon != std::string::npos && colon < at) {
+                std::string password = PercentDecode(std::string_view(url).substr(colon + 1, at - colon - 1));
+                t.url_ = url.substr(0, colon) + url.substr(at);
+                std::string escaped;
+                for (char c : password) {
+                    if (c == ':' || c == '\\') escaped += '\\';
+                    escaped += c;
+                }
+                t.passfile_ = scratch_dir / (".pgpass-" + std::to_string(::getpid()));
+                {
+                    std::ofstream out(t.passfile_, std::ios::trunc);
+                    fs::permissions(t.passfile_, fs::perms::owner_read | fs::perms::owner_write);
+                    out << "*:*:*:*:" << escaped << "\n";
+                    if (!out) return core::Error::Unavailable("cannot write " + t.passfile_.string(), false);
+                }
+                t.url_ += (t.url_.find('?') == std::string::npos ? "?" : "&");
+                t.url_ += "passfile=" + t.passfile_.string();
+            }
+        }
+        return t;
+    }
+    PgTarget() = default;
+    PgTarget(PgTarget&& o) noexcept : url_(std::move(o.url_)), passfile_(std::move(o.passfile_)) { o.passfile_.clear(); }
+    PgTarget& operator=(PgTarget&&) = delete;
+    PgTarget(const PgTarget&) = delete;
+    ~PgTarget() {
+        std::error_code ec;
+        if (!passfile_.empty()) fs::remove(passfile_, ec);
+    }
+    const std::string& url() const { return url_; }
+
+private:
+    std::string url_;
+    fs::path passfile_;
+};
+
+/// pg_dump of the whole database (one snapshot; every module's tables are in it) to `file`.
+core::Status DumpPostgres(const BackupOptions& o, const fs::path& file, const fs::path& scratch) {
+    BEACON_TRY(target, PgTarget::From(o.database_url, scratch));
+    core::RunOptions run;
+    run.timeout = std::chrono::hours(6);
+    auto out = core::RunProcess({PgTool(o, "pg_dump"), "--format=custom", "--no-owner",
+                                 "--no-privileges", "--file=" + file.string(),
+                                 "--dbname=" + target.url()},
+                                run);
+    if (!out.ok()) return core::Error::External("pg_dump failed: " + out.error().message);
+    return {};
+}
+
+/// True when the database has no table of its own yet (a new database made with createdb).
+core::Result<bool> PostgresIsEmpty(const std::string& url) {
+    BEACON_TRY(conn, storage::pg::Connection::Open(url));
+    BEACON_TRY(n, conn->Query("SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                              "ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m','S') AND "
+                              "n.nspname NOT IN ('pg_catalog','information_schema') AND "
+                              "n.nspname NOT LIKE 'pg_toast%'"));
+    return n.Int(0, 0) == 0;
+}
 
 std::string Hex(const unsigned char* p, std::size_t n) {
     static const char* d = "0123456789abcdef";
@@ -137,7 +262,15 @@ core::Result<Json> ReadManifest(const fs::path& dir) {
     return m;
 }
 
-/// The databases a manifest names ("databases", version 2), or beacon.db alone (version 1).
+/// The PostgreSQL dump a manifest names ("postgres_dump", version 3), or "".
+std::string ManifestPgDump(const Json& m) {
+    auto it = m.find("postgres_dump");
+    if (it == m.end() || !it->is_string() || !SafeRelative(it->get<std::string>())) return {};
+    return it->get<std::string>();
+}
+
+/// The SQLite databases a manifest names ("databases", version 2), or beacon.db alone (version
+/// 1); none required beside a PostgreSQL dump.
 std::vector<std::string> ManifestDatabases(const Json& m) {
     std::vector<std::string> out;
     if (m.contains("databases") && m["databases"].is_array()) {
@@ -145,7 +278,9 @@ std::vector<std::string> ManifestDatabases(const Json& m) {
             if (d.is_string() && SafeRelative(d.get<std::string>())) out.push_back(d.get<std::string>());
         }
     }
-    if (std::find(out.begin(), out.end(), "beacon.db") == out.end()) out.emplace_back("beacon.db");
+    if (ManifestPgDump(m).empty() && std::find(out.begin(), out.end(), "beacon.db") == out.end()) {
+        out.emplace_back("beacon.db");
+    }
     return out;
 }
 
@@ -169,10 +304,12 @@ core::Result<std::string> FileSha256(const fs::path& file) {
     return Hex(h, sizeof h);
 }
 
-core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::path& parent) {
+core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::path& parent,
+                                         const BackupOptions& options) {
     if (sodium_init() < 0) return core::Error::Internal("libsodium failed to start");
     std::error_code ec;
-    if (!fs::exists(data_dir / "beacon.db", ec)) {
+    const bool postgres = !options.database_url.empty();
+    if (!postgres && !fs::exists(data_dir / "beacon.db", ec)) {
         return core::Error::NotFound("no database in " + data_dir.string());
     }
     fs::create_directories(parent, ec);
@@ -199,7 +336,14 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
     // 1. Every module's database, each as one snapshot through the online backup API (the
     //    modules keep them open in WAL mode: a plain copy would miss what sits in the WAL).
     Json databases = Json::array();
-    for (const char* rel : kDatabases) {
+    if (postgres) {
+        // The database is PostgreSQL's (the SQLite files of the folder, if any, are not in use).
+        if (auto st = DumpPostgres(options, dir / kPgDump, parent); !st.ok()) return fail(st.error());
+        auto hash = FileSha256(dir / kPgDump);
+        if (!hash.ok()) return fail(hash.error());
+        add(kPgDump, *hash, static_cast<std::int64_t>(fs::file_size(dir / kPgDump, ec)));
+    }
+    for (const char* rel : postgres ? std::span<const char* const>() : std::span<const char* const>(kDatabases)) {
         if (rel != std::string_view("beacon.db") && !fs::exists(data_dir / rel, ec)) continue;
         fs::create_directories((dir / rel).parent_path(), ec);
         if (auto st = BackupDatabase(data_dir / rel, dir / rel); !st.ok()) return fail(st.error());
@@ -242,11 +386,15 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
     }
     // 4. The manifest, last and atomically.
     Json manifest = {{"format", "beacon-backup"},
-                     {"version", 2},
+                     {"version", postgres ? 3 : 2},
                      {"databases", databases},
                      {"created_at", core::NowMillis()},
                      {"source", fs::absolute(data_dir).lexically_normal().string()},
                      {"files", files}};
+    if (postgres) {
+        manifest["postgres_dump"] = kPgDump;
+        manifest["postgres_source"] = storage::pg::RedactUrl(options.database_url);
+    }
     {
         std::ofstream out(dir / "manifest.json.tmp");
         out << manifest.dump(1) << "\n";
@@ -281,7 +429,9 @@ core::Result<BackupSummary> VerifyBackup(const fs::path& dir) {
         ++sum.files;
         sum.bytes += size;
     }
-    for (const auto& db : ManifestDatabases(m)) {
+    auto required = ManifestDatabases(m);
+    if (auto dump = ManifestPgDump(m); !dump.empty()) required.push_back(dump);
+    for (const auto& db : required) {
         if (std::find(listed.begin(), listed.end(), db) == listed.end()) {
             return core::Error::Invalid("the manifest lists no " + db);
         }
@@ -290,9 +440,25 @@ core::Result<BackupSummary> VerifyBackup(const fs::path& dir) {
 }
 
 core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::path& data_dir_in,
-                                          bool force) {
+                                          bool force, const BackupOptions& options) {
     BEACON_TRY(verified, VerifyBackup(backup_dir));
     BEACON_TRY(m, ReadManifest(backup_dir));
+    const std::string dump = ManifestPgDump(m);
+    if (!dump.empty() && options.database_url.empty()) {
+        return core::Error::Invalid("this backup holds a PostgreSQL database: set [database] url "
+                                    "(BEACON_DATABASE_URL) to a new, empty database to restore it into");
+    }
+    if (dump.empty() && !options.database_url.empty()) {
+        return core::Error::Invalid("this backup holds SQLite databases: restore it without "
+                                    "[database] url, then move it with `beacon migrate`");
+    }
+    if (!dump.empty()) {
+        BEACON_TRY(empty, PostgresIsEmpty(options.database_url));
+        if (!empty) {
+            return core::Error::Conflict("the database " + storage::pg::RedactUrl(options.database_url) +
+                                         " has tables: restore into a new, empty database (createdb)");
+        }
+    }
     std::error_code ec;
     fs::path data_dir = fs::absolute(data_dir_in).lexically_normal();
     if (data_dir.filename().empty()) data_dir = data_dir.parent_path();
@@ -338,6 +504,19 @@ core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::
         }
         if (db) sqlite3_close(db);
         if (!ok) return fail(core::Error::Invalid("the restored " + rel + " fails its integrity check: " + detail));
+    }
+    if (!dump.empty()) {
+        // All or nothing: one transaction, stopped at the first error (nothing is left behind).
+        auto target = PgTarget::From(options.database_url, staging);
+        if (!target.ok()) return fail(target.error());
+        core::RunOptions run;
+        run.timeout = std::chrono::hours(6);
+        auto out = core::RunProcess({PgTool(options, "pg_restore"), "--exit-on-error",
+                                     "--single-transaction", "--no-owner", "--no-privileges",
+                                     "--dbname=" + target->url(), (staging / dump).string()},
+                                    run);
+        if (!out.ok()) return fail(core::Error::External("pg_restore failed: " + out.error().message));
+        fs::remove(staging / dump, ec);  // the database is PostgreSQL's, not the folder's
     }
     if (fs::exists(data_dir, ec)) {
         fs::path old = data_dir;

@@ -4,6 +4,9 @@
 /// the media objects (Verse assets included), the Arcade's games and the encrypted secrets, with
 /// a manifest of SHA-256 hashes written last (a folder without manifest.json is incomplete).
 /// The secret key file is never copied: keep it apart (it alone decrypts secrets.json).
+/// On PostgreSQL ([database] url) the database (every module's tables) goes into the backup as
+/// one pg_dump archive in custom format, database.pgdump, taken in one snapshot; a restore runs
+/// pg_restore into an empty database in one transaction.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -14,6 +17,15 @@
 
 namespace beacon::ops {
 
+struct BackupOptions {
+    /// The studio's PostgreSQL database (postgresql://...): CreateBackup dumps it, RestoreBackup
+    /// restores into it (it must exist and be empty). Empty: the data folder's SQLite files.
+    std::string database_url;
+    /// The folder of pg_dump and pg_restore; empty: $BEACON_PG_BIN, then PATH, then the newest
+    /// /usr/lib/postgresql/<version>/bin.
+    std::filesystem::path pg_bin;
+};
+
 struct BackupSummary {
     std::filesystem::path dir;  // the backup folder
     std::int64_t files = 0;
@@ -22,7 +34,8 @@ struct BackupSummary {
 
 /// Writes a new folder `<parent>/beacon-backup-YYYYMMDDTHHMMSSZ` (a "-N" suffix when taken).
 core::Result<BackupSummary> CreateBackup(const std::filesystem::path& data_dir,
-                                         const std::filesystem::path& parent);
+                                         const std::filesystem::path& parent,
+                                         const BackupOptions& options = {});
 
 /// Checks a backup: every file of the manifest present with its size and SHA-256, no path
 /// leaving the folder. Returns the manifest's file count and bytes.
@@ -32,9 +45,12 @@ core::Result<BackupSummary> VerifyBackup(const std::filesystem::path& backup_dir
 /// empty unless `force` (then the old folder is kept beside it as `<name>.before-restore-<time>`).
 /// Files are copied into a staging folder beside `data_dir`, re-hashed, each database is
 /// checked (PRAGMA integrity_check) and only then renamed into place: a failed restore leaves
-/// the target as it was.
+/// the target as it was. A backup of a PostgreSQL studio needs options.database_url: an existing,
+/// empty database (anything else is refused before a file moves); pg_restore runs into it in one
+/// transaction before the folder is moved into place, so a failure leaves both as they were.
 core::Result<BackupSummary> RestoreBackup(const std::filesystem::path& backup_dir,
-                                          const std::filesystem::path& data_dir, bool force);
+                                          const std::filesystem::path& data_dir, bool force,
+                                          const BackupOptions& options = {});
 
 /// Removes `beacon-backup-*` folders in `parent` whose time stamp is older than `keep_days`
 /// days before `now` (keeps the newest one in any case). Returns the removed folders.

@@ -349,6 +349,29 @@ try:
     st, _ = a.api("DELETE", f"/api/v1/games/{g2['id']}")
     st2, _, _ = b.play(page)
     check(f"a game deleted through A is gone from B ({st} {st2})", st == 204 and st2 == 404)
+
+    # --- beacon backup on PostgreSQL: pg_dump into the backup, pg_restore into a new database ------
+    db_env = dict(ENV, BEACON_DATABASE_URL=url)  # media in the data folder (no S3)
+    out = beacon(["backup", "create", "--data", os.path.join(work, "b"), "--to", os.path.join(work, "bk")], db_env)
+    backup_dir = out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout.strip() else ""
+    check(f"beacon backup create dumps PostgreSQL into the backup ({out.returncode}: {out.stderr.strip()[-300:]})",
+          out.returncode == 0 and os.path.isfile(os.path.join(backup_dir, "database.pgdump")))
+    psql("CREATE DATABASE restored", "postgres")
+    restored_url = f"postgresql://beacon@127.0.0.1:{pg_port}/restored"
+    out = beacon(["backup", "restore", backup_dir, "--data", os.path.join(work, "restored")],
+                 dict(ENV, BEACON_DATABASE_URL=url))
+    check(f"a restore into the database in use is refused ({out.returncode}: {out.stderr.strip()[-200:]})",
+          out.returncode != 0 and "empty database" in out.stderr and not os.path.exists(os.path.join(work, "restored")))
+    out = beacon(["backup", "restore", backup_dir, "--data", os.path.join(work, "restored")],
+                 dict(ENV, BEACON_DATABASE_URL=restored_url))
+    check(f"beacon backup restore runs pg_restore into an empty database ({out.returncode}: "
+          f"{out.stdout.strip()[-200:]} {out.stderr.strip()[-300:]})",
+          out.returncode == 0 and os.path.isdir(os.path.join(work, "restored")))
+    check("the restored database holds every module's rows (worlds, games, the NUL-byte save, tokens)",
+          psql("SELECT count(*) FROM verse_worlds", "restored") == "2"
+          and psql("SELECT title FROM arcade_games", "restored") == "Old game"
+          and psql("SELECT encode(data, 'hex') FROM arcade_saves", "restored") == b"level=9\x00\xc3\xa9".hex()
+          and psql("SELECT count(*) FROM registration_tokens", "restored") == "2")
 finally:
     for p in procs:
         if p.poll() is None:
