@@ -203,6 +203,8 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     live_options.target_duration = rt.cfg.media.segment_seconds;
     live_options.public_base_url = [url = rt.cfg.server.public_url] { return url; };
     live_options.guide_hours = rt.cfg.liveloop.guide_hours;
+    // Rewritten segments are cached as unnamed files on the data disk (sent from the page cache).
+    live_options.segment_file_dir = (rt.cfg.data_dir / "tmp").string();
     // Slot times such as "20:00" are wall-clock times in this zone, with its rules for each date.
     auto zone = liveloop::TimeZone::Load(rt.cfg.liveloop.time_zone);
     if (!zone.ok()) {

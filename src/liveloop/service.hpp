@@ -57,6 +57,10 @@ struct LiveLoopOptions {
     /// the service's lock, so it must be cheap and never call back. Empty: none held back.
     /// Tell OnContentChanged when an item's answer changes.
     std::function<bool(std::int64_t content_id)> held_back;
+    /// A folder on a disk file system (the data folder's tmp/): rewritten segments are cached
+    /// in unnamed files there, sent from the page cache like a static server's files (cheaper
+    /// per request than a memfd). Empty, or a file system without O_TMPFILE: sealed memfds.
+    std::string segment_file_dir;
 };
 
 /// One step of an endless body (GET /live/<slug>/stream.ts): bytes to send now, or how long to
@@ -201,7 +205,7 @@ private:
     /// used dropped first beyond kSegmentCacheBytes. Entries are shared with the published
     /// table, whose readers mark them used without the lock.
     struct CachedSegment {
-        std::shared_ptr<const core::MemFile> file;  // sealed memfd: sent with sendfile
+        std::shared_ptr<const core::MemFile> file;  // unnamed file or memfd: sent with sendfile
         std::atomic<std::uint64_t> used{0};
     };
     std::map<std::string, std::shared_ptr<CachedSegment>, std::less<>> segment_cache_;

@@ -9,8 +9,8 @@
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
 
-/// LiveLoopService: channel segments (rewritten onto the channel clock, cached as sealed
-/// in-memory files) and the endless stream.ts.
+/// LiveLoopService: channel segments (rewritten onto the channel clock, cached as unnamed
+/// files or sealed in-memory files) and the endless stream.ts.
 namespace beacon::liveloop {
 
 using namespace internal;  // NOLINT: the implementation files share these helpers
@@ -290,10 +290,11 @@ LiveAnswer LiveLoopService::SegmentLocked(Channel& ch, const std::string& rendit
     }
     lock.lock();
     if (!failure.empty()) return Text(503, "segment " + std::to_string(msn) + ": " + failure);
-    // Kept as a sealed in-memory file: the network threads send it with sendfile, as a static
-    // server sends a file, instead of copying the bytes into the socket per request. A memfd
-    // that cannot be made (out of memory or descriptors) leaves the segment uncached.
-    auto file = core::MemFile::Create(body, "beacon-live-segment");
+    // Kept as an unnamed file (segment_file_dir) or a sealed in-memory file: the network
+    // threads send it with sendfile, as a static server sends a file, instead of copying the
+    // bytes into the socket per request. A file that cannot be made (out of memory, disk or
+    // descriptors) leaves the segment uncached.
+    auto file = core::MemFile::Create(body, "beacon-live-segment", options_.segment_file_dir);
     if (file.ok()) {
         auto& slot = segment_cache_[cache_key];  // another request may have filled it meanwhile
         if (slot) segment_cache_bytes_ -= slot->file->size();

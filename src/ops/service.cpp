@@ -290,15 +290,29 @@ std::string OpsService::PatternFor(const server::Request& req) const {
 }
 
 void OpsService::ObserveRequest(const server::Request& req, unsigned status, double seconds) {
-    std::string pattern = PatternFor(req);
-    std::string method = MethodLabel(req.method);
-    std::string route = RouteLabel(req, pattern);
-    http_requests_->Inc({method, route, std::to_string(status)});
-    http_duration_->Observe({method, route}, seconds);
+    // Runs on the network threads for every request. The route class is the one the server's
+    // router matched (Request::route); patterns are matched here only for requests that never
+    // reached the router or matched none. Label tuples are kept per thread: once a thread has
+    // seen a label, observing it again allocates nothing.
+    thread_local LabelValues labels(3), timing(2), channel(1);
+    labels[0] = MethodLabel(req.method);
+    if (!req.route.empty()) {
+        labels[1].assign(req.route);
+    } else {
+        labels[1] = RouteLabel(req, PatternFor(req));
+    }
+    labels[2] = std::to_string(status);
+    http_requests_->Inc(labels);
+    timing[0] = labels[0];
+    timing[1] = labels[1];
+    http_duration_->Observe(timing, seconds);
     if (status != 200 && status != 206) return;  // only channels that exist get a label
     LivePath live = ClassifyLivePath(req.raw_path);
     if (live.channel.empty()) return;
-    if (live.segment) live_segments_->Inc({live.channel});
+    if (live.segment) {
+        channel[0] = live.channel;
+        live_segments_->Inc(channel);
+    }
     if (live.playlist) {
         std::string who = req.client + "|" + req.Query("key") + "|" +
                           std::to_string(req.who.user_id);

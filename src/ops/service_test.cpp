@@ -126,6 +126,31 @@ TEST(OpsService, LiveLoopSegmentsAndViewersPerChannel) {
     EXPECT_TRUE(Has(text, "beacon_http_requests_total{method=\"GET\",route=\"/live/{slug}/v/{file}\",status=\"206\"} 1\n")) << text;
 }
 
+TEST(OpsService, TheRouteTheServerMatchedIsTheLabelFromEveryThread) {
+    Fixture f("matched");
+    auto ops = f.Ops();  // no SetRoutes: the label can only come from the request
+    static const std::string kSegment = "/live/{slug}/v/{file}";
+    auto seg = MakeRequest("GET", "/live/main/v/12.ts");
+    seg.route = kSegment;
+    auto unmatched = MakeRequest("GET", "/api/v1/nowhere");
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 2; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 500; ++i) {
+                ops->ObserveRequest(seg, 200, 0.001);
+                ops->ObserveRequest(unmatched, 404, 0.001);  // labels kept per thread: none leak
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    std::string text = ops->RenderMetrics();
+    EXPECT_TRUE(Has(text, "beacon_http_requests_total{method=\"GET\",route=\"/live/{slug}/v/{file}\",status=\"200\"} 1000\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_http_requests_total{method=\"GET\",route=\"unmatched_api\",status=\"404\"} 1000\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_http_request_duration_seconds_count{method=\"GET\",route=\"/live/{slug}/v/{file}\"} 1000\n")) << text;
+    EXPECT_TRUE(Has(text, "beacon_liveloop_segments_served_total{channel=\"main\"} 1000\n")) << text;
+    EXPECT_FALSE(Has(text, "/live/main/v/12.ts")) << text;
+}
+
 TEST(OpsService, StageDurationsAndRoundTripFromJobEvents) {
     Fixture f("stages");
     auto ops = f.Ops();

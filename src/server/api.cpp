@@ -256,6 +256,7 @@ std::optional<Reply> Api::DispatchFast(Request& req) {
     bool by_key = req.raw_path.starts_with("/live/") || req.raw_path.starts_with("/media/") ||
                   req.raw_path == "/healthz";
     auto match = router_.Find(req.method, req.segments);
+    if (match.route) req.route = match.route->pattern;  // the metrics hook's route class
     if (match.route && match.route->handler.extension) return std::nullopt;  // may block
     if (!by_key) {
         if (auto bad = CheckHost(req)) return std::move(*bad);
@@ -587,6 +588,7 @@ Reply Api::Dispatch(Request& req) {
     bool by_key = req.raw_path.starts_with("/live/") || req.raw_path.starts_with("/media/") ||
                   req.raw_path == "/healthz";
     auto match = router_.Find(req.method, req.segments);
+    if (match.route) req.route = match.route->pattern;  // the metrics hook's route class
     if (match.route && match.route->handler.extension &&
         match.route->handler.extension->any_host) {
         by_key = true;

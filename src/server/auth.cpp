@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "core/hash.hpp"
+
 namespace beacon::server {
 
 core::Status ValidateNewPassword(std::string_view password) {
@@ -92,19 +94,8 @@ std::string RandomToken(std::size_t bytes) {
 
 std::string NewApiToken() { return "bcn_" + RandomToken(32); }
 
-std::string Sha256Hex(std::string_view data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(len * 2);
-    for (unsigned int i = 0; i < len; ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 15];
-    }
-    return out;
-}
+// The program's one SHA-256 (digest fetched once; every stream-key request hashes its key).
+std::string Sha256Hex(std::string_view data) { return core::Sha256Hex(data); }
 
 LoginThrottle::LoginThrottle(int free_failures, std::chrono::milliseconds base,
                              std::chrono::milliseconds cap, int global_per_minute)

@@ -38,6 +38,9 @@ struct Request {
     std::vector<std::string> segments;  // decoded path segments
     std::map<std::string, std::string, std::less<>> query;
     PathParams params;
+    /// The pattern of the route the router matched ("/live/{slug}/v/{file}"), once it did; empty
+    /// before dispatch and when none matched. Points into the router, which outlives requests.
+    std::string_view route;
     std::string client;  // remote address, for throttling
     Identity who;
     /// The body's file when the route spools bodies to disk (ExtensionRoute::spool_body_to_file)

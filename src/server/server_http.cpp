@@ -371,10 +371,11 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, int fd, const std::str
             body_limit = api_.BodyLimitFor(parser.get().method_string(), parser.get().target());
             parser.body_limit(body_limit);
         }
-        const std::string too_large = "the request body is larger than " +
-                                      std::to_string(body_limit) + " bytes";
+        auto too_large = [&body_limit] {  // built only when needed (not per request)
+            return "the request body is larger than " + std::to_string(body_limit) + " bytes";
+        };
         if (ec == http::error::body_limit) {  // Content-Length over the limit
-            co_await FailAndClose(stream, 413, too_large_code, too_large, true);
+            co_await FailAndClose(stream, 413, too_large_code, too_large(), true);
             co_return;
         }
         if (ec) {
@@ -398,7 +399,7 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, int fd, const std::str
             co_return;
         }
         if (auto len = parser.content_length(); len && *len > body_limit) {
-            co_await FailAndClose(stream, 413, too_large_code, too_large, true);
+            co_await FailAndClose(stream, 413, too_large_code, too_large(), true);
             co_return;
         }
         if (!parser.is_done()) {
@@ -422,7 +423,7 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, int fd, const std::str
                 co_return;
             }
             if (bec == http::error::body_limit) {
-                co_await FailAndClose(stream, 413, too_large_code, too_large, true);
+                co_await FailAndClose(stream, 413, too_large_code, too_large(), true);
                 co_return;
             }
             if (bec) {

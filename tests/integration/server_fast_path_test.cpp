@@ -1,8 +1,12 @@
 // Answers given from memory on the network thread (issue 11, "Speed"): credentials remembered
 // after the database confirmed them must stop working the moment they are revoked, and cached
 // bodies must never hide a change.
+#include <algorithm>
 #include <chrono>
+#include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "server/auth.hpp"
 #include "server_test_client.hpp"
@@ -40,7 +44,20 @@ protected:
             out.shared_body = std::make_shared<const std::string>("cached segment bytes");
             return out;
         };
+        // The metrics hook (ops::ObserveRequest in beacon serve): what it is told per request.
+        deps.on_request = [this](const Request& req, unsigned status, double) {
+            std::lock_guard lock(observed_mu_);
+            observed_.push_back(req.method + " " + req.raw_path + " " + std::string(req.route) +
+                                " " + std::to_string(status));
+        };
     }
+
+    std::vector<std::string> Observed() {
+        std::lock_guard lock(observed_mu_);
+        return observed_;
+    }
+    std::mutex observed_mu_;
+    std::vector<std::string> observed_;
 
     /// Uses a credential on routes answered from memory and through the pool, so that the
     /// cache holds it; every use must succeed.
@@ -229,6 +246,27 @@ TEST_F(FastPathTest, FilesAndHealthAreAnsweredWithTheirHeaders) {
     EXPECT_EQ(head.Header("content-length"), "300000");
     EXPECT_TRUE(head.body.empty());
     EXPECT_EQ(Get("/media/library/1/video.mp4").status, 401u);  // no credentials
+}
+
+TEST_F(FastPathTest, TheMetricsHookIsToldTheRouteTheRouterMatched) {
+    auto h = Bearer();
+    Get("/live/main/v/7.ts", h);  // the long way: the token is not remembered yet
+    ASSERT_EQ(Get("/live/main/v/7.ts", h).body, "cached segment bytes");  // from memory
+    ASSERT_EQ(Get("/live/main/v/8.ts", h).status, 200u);                 // the long way
+    ASSERT_EQ(Call("HEAD", "/live/main/v/7.ts", "", h).status, 200u);
+    Get("/api/v1/jobs/424242", h);
+    ASSERT_EQ(Get("/api/v1/nowhere", h).status, 404u);
+    const auto seen = Observed();
+    auto has = [&](const std::string& line) {
+        return std::find(seen.begin(), seen.end(), line) != seen.end();
+    };
+    std::string all;
+    for (const auto& l : seen) all += l + "\n";
+    EXPECT_TRUE(has("GET /live/main/v/7.ts /live/{slug}/v/{file} 200")) << all;
+    EXPECT_TRUE(has("GET /live/main/v/8.ts /live/{slug}/v/{file} 200")) << all;
+    EXPECT_TRUE(has("HEAD /live/main/v/7.ts /live/{slug}/v/{file} 200")) << all;
+    EXPECT_TRUE(has("GET /api/v1/jobs/424242 /api/v1/jobs/{id} 404")) << all;
+    EXPECT_TRUE(has("GET /api/v1/nowhere  404")) << all;  // no route matched: none named
 }
 
 }  // namespace
