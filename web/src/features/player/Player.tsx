@@ -11,6 +11,7 @@ import { AutoTranslate } from "./AutoTranslate";
 import { heldTime, sourceTime, type HeldCut } from "./heldCut";
 import { Menu, RadioItem } from "./Menu";
 import { loadPosition, savePosition } from "./position";
+import { errorClass, useQoe } from "./qoe";
 
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
 
@@ -54,6 +55,7 @@ export function Player({ id, src, poster, captions: itemCaptions, chaptersUrl, t
   const [cut, setCut] = useState<HeldCut | null>(null);
   const pending = useRef<{ time: number; track: number; play: boolean } | null>(null);
   const playSrc = cut ? cut.url : src;
+  const qoe = useQoe(video, playSrc);
   // On a held cut only its own captions match the picture (the item's are on the other timeline).
   const captions = useMemo(
     () => (cut ? (cut.captions ? [{ lang: cut.lang, url: cut.captions }] : []) : itemCaptions),
@@ -300,7 +302,7 @@ export function Player({ id, src, poster, captions: itemCaptions, chaptersUrl, t
         onVolumeChange={() => setMuted(video()?.muted ?? false)}
         onRateChange={() => setRate(video()?.playbackRate ?? 1)}
         onAudioTracks={(t, current) => setAudio({ tracks: t, current })}
-        onPlaybackError={setError}
+        onPlaybackError={(m) => { qoe.error(errorClass(undefined, m)); setError(m); }}
       >
         {captions.map((c) => (
           <track key={c.lang} kind="subtitles" src={c.url} srcLang={c.lang} label={languageName(c.lang)} />
