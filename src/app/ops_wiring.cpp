@@ -235,6 +235,7 @@ std::unique_ptr<OpsWiring> OpsWiring::Open(const config::Config& cfg, jobs::Even
     o.data_dir = cfg.data_dir;
     o.metrics_token = cfg.metrics.token;
     o.jobs_per_day = cfg.quotas.jobs_per_day;
+    o.database = cfg.database.url;  // on PostgreSQL: counts and quotas over every process's jobs
     o.nvidia_smi = cfg.metrics.nvidia_smi;
     o.history_db = storage::ModuleDbLocation(cfg.database.url,
                                              (cfg.data_dir / "ops_history.db").string());

@@ -7,7 +7,7 @@
 #include "server/http_types.hpp"
 #include "server/router.hpp"
 #include "server/server.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/module_db.hpp"
 
 namespace beacon::ops {
 
@@ -53,8 +53,10 @@ std::int64_t NextUtcMidnightMs(std::int64_t now_ms) {
 
 }  // namespace
 
+/// The studio's database (SQLite beacon.db or PostgreSQL), read only: ModuleDb speaks both with
+/// one set of statements and serialises its connection's use.
 struct OpsService::Db {
-    storage::sqlite::Connection conn;
+    std::unique_ptr<storage::ModuleDb> db;
 };
 
 LivePath ClassifyLivePath(std::string_view p) {
@@ -75,13 +77,14 @@ LivePath ClassifyLivePath(std::string_view p) {
 core::Result<std::unique_ptr<OpsService>> OpsService::Open(OpsOptions options,
                                                            jobs::EventBus& events) {
     auto db = std::make_unique<Db>();
-    fs::path file = options.data_dir / "beacon.db";
-    if (!fs::exists(file)) return core::Error::NotFound("no database at " + file.string());
-    if (sqlite3_open_v2(file.c_str(), &db->conn.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
-        return core::Error::Unavailable("cannot open " + file.string(), false);
+    std::string where = options.database;
+    if (where.empty()) {
+        fs::path file = options.data_dir / "beacon.db";
+        if (!fs::exists(file)) return core::Error::NotFound("no database at " + file.string());
+        where = file.string();
     }
-    sqlite3_busy_timeout(db->conn.db, 5000);
+    BEACON_TRY(opened_db, storage::ModuleDb::Open(where));
+    db->db = std::move(opened_db);
     std::unique_ptr<HistoryStore> history;
     if (!options.history_db.empty()) {
         BEACON_TRY(opened, HistoryStore::Open(options.history_db));
@@ -93,14 +96,10 @@ core::Result<std::unique_ptr<OpsService>> OpsService::Open(OpsOptions options,
 }
 
 double OpsService::CompletedBetween(std::int64_t from_ms, std::int64_t to_ms) {
-    std::lock_guard lock(db_->conn.mu);
-    storage::sqlite::Statement st(db_->conn,
-                                  "SELECT count(*) FROM jobs WHERE status = 'completed' AND "
-                                  "updated_at >= ? AND updated_at < ?");
-    st.Bind(1, from_ms);
-    st.Bind(2, to_ms);
-    auto row = st.Step();
-    return row.ok() && *row ? static_cast<double>(st.Int(0)) : 0;
+    auto t = db_->db->Query("SELECT count(*) FROM jobs WHERE status = 'completed' AND "
+                            "updated_at >= ? AND updated_at < ?",
+                            storage::Args().Add(from_ms).Add(to_ms));
+    return t.ok() && !t->empty() ? static_cast<double>(t->Int(0, 0)) : 0;
 }
 
 OpsService::OpsService(OpsOptions options, jobs::EventBus& events, std::unique_ptr<Db> db)
@@ -214,11 +213,9 @@ void OpsService::OnJobEvent(const Json& job) {
     if (state != "completed") return;
     // The round trip comes from the row (created_at → now), for jobs created anywhere. Outside
     // mu_: the request observer on network threads never waits for the database.
-    std::lock_guard dlock(db_->conn.mu);
-    storage::sqlite::Statement st(db_->conn, "SELECT created_at FROM jobs WHERE id = ?");
-    st.Bind(1, id);
-    if (auto row = st.Step(); row.ok() && *row) {
-        double rtt = static_cast<double>(core::NowMillis() - st.Int(0)) / 1000.0;
+    auto t = db_->db->Query("SELECT created_at FROM jobs WHERE id = ?", storage::Args().Add(id));
+    if (t.ok() && !t->empty()) {
+        double rtt = static_cast<double>(core::NowMillis() - t->Int(0, 0)) / 1000.0;
         if (rtt >= 0) job_duration_->Observe({}, rtt);
     }
 }
@@ -338,41 +335,30 @@ void OpsService::CollectDatabase() {
     std::map<std::pair<std::string, std::string>, double> by_kind;  // (kind, state)
     double oldest_ms = 0, today = 0, items = 0;
     {
-        std::lock_guard lock(db_->conn.mu);
+        auto& db = *db_->db;
         {
             // Databases made before job kinds existed have no kind column: all "generate".
-            storage::sqlite::Statement probe(db_->conn.db,
-                                             "SELECT kind FROM jobs LIMIT 0");
-            storage::sqlite::Statement st(
-                db_->conn, probe.valid()
-                               ? "SELECT status, kind, count(*) FROM jobs GROUP BY status, kind"
-                               : "SELECT status, 'generate', count(*) FROM jobs GROUP BY status");
-            while (true) {
-                auto row = st.Step();
-                if (!row.ok() || !*row) break;
-                double n = static_cast<double>(st.Int(2));
-                counts[st.Text(0)] += n;
-                by_kind[{st.Text(1), st.Text(0)}] += n;
+            auto t = db.Query("SELECT status, kind, count(*) FROM jobs GROUP BY status, kind");
+            if (!t.ok()) t = db.Query("SELECT status, 'generate', count(*) FROM jobs GROUP BY status");
+            for (int r = 0; t.ok() && r < t->size(); ++r) {
+                double n = static_cast<double>(t->Int(r, 2));
+                counts[t->Text(r, 0)] += n;
+                by_kind[{t->Text(r, 1), t->Text(r, 0)}] += n;
             }
         }
         std::int64_t now = core::NowMillis();
-        {
-            storage::sqlite::Statement st(
-                db_->conn, "SELECT min(created_at) FROM jobs WHERE status = 'queued'");
-            if (auto row = st.Step(); row.ok() && *row && !st.IsNull(0)) {
-                oldest_ms = static_cast<double>(now - st.Int(0));
-            }
+        if (auto t = db.Query("SELECT min(created_at) FROM jobs WHERE status = 'queued'");
+            t.ok() && !t->empty() && !t->IsNull(0, 0)) {
+            oldest_ms = static_cast<double>(now - t->Int(0, 0));
         }
-        {
-            storage::sqlite::Statement st(db_->conn,
-                                          "SELECT count(*) FROM jobs WHERE created_at >= ?");
-            st.Bind(1, NextUtcMidnightMs(now) - 86400000);
-            if (auto row = st.Step(); row.ok() && *row) today = static_cast<double>(st.Int(0));
+        if (auto t = db.Query("SELECT count(*) FROM jobs WHERE created_at >= ?",
+                              storage::Args().Add(NextUtcMidnightMs(now) - 86400000));
+            t.ok() && !t->empty()) {
+            today = static_cast<double>(t->Int(0, 0));
         }
-        {
-            storage::sqlite::Statement st(db_->conn,
-                                          "SELECT count(*) FROM content WHERE pending = 0");
-            if (auto row = st.Step(); row.ok() && *row) items = static_cast<double>(st.Int(0));
+        // (pending is 0/1 on SQLite, a boolean on PostgreSQL: NOT reads both.)
+        if (auto t = db.Query("SELECT count(*) FROM content WHERE NOT pending"); t.ok() && !t->empty()) {
+            items = static_cast<double>(t->Int(0, 0));
         }
     }
     for (const char* s : kStates) jobs_by_state_->Set({s}, counts[s]);
@@ -392,12 +378,9 @@ core::Status OpsService::AdmitJob(int jobs) {
     std::int64_t reset = NextUtcMidnightMs(now);
     std::int64_t today = 0;
     {
-        std::lock_guard lock(db_->conn.mu);
-        storage::sqlite::Statement st(db_->conn, "SELECT count(*) FROM jobs WHERE created_at >= ?");
-        st.Bind(1, reset - 86400000);
-        auto row = st.Step();
-        if (!row.ok()) return row.error();
-        if (*row) today = st.Int(0);
+        BEACON_TRY(t, db_->db->Query("SELECT count(*) FROM jobs WHERE created_at >= ?",
+                                     storage::Args().Add(reset - 86400000)));
+        if (!t.empty()) today = t.Int(0, 0);
     }
     jobs = std::max(1, jobs);
     if (today + jobs <= options_.jobs_per_day) return {};
@@ -500,17 +483,14 @@ Json OpsService::Summary() {
     // Round trips of the last 50 completed jobs (creation → last update), oldest first.
     Json rtts = Json::array();
     {
-        std::lock_guard lock(db_->conn.mu);
-        storage::sqlite::Statement st(
-            db_->conn,
+        auto t = db_->db->Query(
             "SELECT id, created_at, updated_at FROM (SELECT id, created_at, updated_at FROM jobs "
-            "WHERE status = 'completed' ORDER BY updated_at DESC LIMIT 50) ORDER BY updated_at");
-        while (true) {
-            auto row = st.Step();
-            if (!row.ok() || !*row) break;
-            rtts.push_back({{"job_id", st.Int(0)},
-                            {"finished_at", st.Int(2)},
-                            {"seconds", static_cast<double>(st.Int(2) - st.Int(1)) / 1000.0}});
+            "WHERE status = 'completed' ORDER BY updated_at DESC LIMIT 50) AS recent "
+            "ORDER BY updated_at");
+        for (int r = 0; t.ok() && r < t->size(); ++r) {
+            rtts.push_back({{"job_id", t->Int(r, 0)},
+                            {"finished_at", t->Int(r, 2)},
+                            {"seconds", static_cast<double>(t->Int(r, 2) - t->Int(r, 1)) / 1000.0}});
         }
     }
     out["job_rtts"] = rtts;

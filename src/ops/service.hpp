@@ -47,6 +47,9 @@ struct OpsOptions {
     /// Where the dashboard history is kept across restarts (ops/history.hpp): a SQLite file or a
     /// postgresql:// URL; "" = in memory only.
     std::string history_db;
+    /// The studio's database the job and library counts are read from: a postgresql:// URL
+    /// ([database] url), or "" for <data_dir>/beacon.db.
+    std::string database;
 };
 
 /// One GPU as nvidia-smi reports it.

@@ -245,6 +245,11 @@ try:
     check("two beacon serve processes start on one PostgreSQL", a.up and b.up)
     a.token = b.token = lite.token  # the API token moved with the studio's tables
     check("moderation is on with PostgreSQL", "moderation off" not in open(a.log).read())
+    check("metrics and quotas are on with PostgreSQL (B has no beacon.db)",
+          "metrics and quotas are off" not in open(b.log).read())
+    st, _, body = b.raw("/metrics")
+    check(f"B's /metrics counts the migrated library from PostgreSQL ({st})",
+          st == 200 and "\nbeacon_library_items 1\n" in body.decode())
     # Every table the SQLite files and PostgreSQL both have (now that both studios made theirs)
     # was copied by the migrate, bookkeeping aside: a store's new table left behind fails here.
     lite_tables = set()
