@@ -41,7 +41,7 @@ core::Json Languages(pipeline::LocalizeJob& localize, storage::ObjectStore& stor
 }  // namespace
 
 std::vector<server::ExtensionRoute> LanguageRoutes(pipeline::LocalizeJob& localize,
-                                                   storage::Database& db,
+                                                   storage::ContentStore& db,
                                                    storage::ObjectStore& store,
                                                    jobs::EventBus& events,
                                                    jobs::WorkerPool* workers) {

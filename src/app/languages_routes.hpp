@@ -10,14 +10,14 @@
 #include "pipeline/import.hpp"
 #include "pipeline/localize.hpp"
 #include "server/extension.hpp"
-#include "storage/database.hpp"
+#include "storage/content_store.hpp"
 #include "storage/object_store.hpp"
 
 namespace beacon::app {
 
 /// Every reference must outlive the routes; `workers` may be null (no local workers).
 std::vector<server::ExtensionRoute> LanguageRoutes(pipeline::LocalizeJob& localize,
-                                                   storage::Database& db,
+                                                   storage::ContentStore& db,
                                                    storage::ObjectStore& store,
                                                    jobs::EventBus& events,
                                                    jobs::WorkerPool* workers);

@@ -8,7 +8,7 @@ namespace beacon::app {
 WikiWiring::~WikiWiring() = default;
 
 core::Result<std::unique_ptr<WikiWiring>> WikiWiring::Open(const config::Config& cfg,
-                                                           storage::Database& db,
+                                                           storage::ContentStore& db,
                                                            storage::ObjectStore& store) {
     const config::WikiConfig& w = cfg.wiki;
     std::unique_ptr<WikiWiring> out(new WikiWiring());

@@ -9,7 +9,7 @@
 #include "engines/engines.hpp"
 #include "engines/http_client.hpp"
 #include "server/server.hpp"
-#include "storage/database.hpp"
+#include "storage/content_store.hpp"
 #include "storage/object_store.hpp"
 #include "wiki/service.hpp"
 #include "wiki/wikipedia_source.hpp"
@@ -22,7 +22,7 @@ public:
     /// and reason) and the cache. With neither a ZIM nor online lookups the routes still list
     /// entities, and fact requests answer 503 saying how to turn facts on.
     static core::Result<std::unique_ptr<WikiWiring>> Open(const config::Config& cfg,
-                                                          storage::Database& db,
+                                                          storage::ContentStore& db,
                                                           storage::ObjectStore& store);
     ~WikiWiring();
     void AddRoutes(server::ServerDeps& deps);
