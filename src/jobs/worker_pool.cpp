@@ -39,7 +39,7 @@ public:
         progress = std::clamp(progress, 0, 100);
         if (progress <= progress_) return;
         progress_ = progress;
-        (void)db_.UpdateJobProgress(job_.id, state_, progress_);
+        RecordProgressLocked();
         PublishLocked();
     }
     void Log(const std::string& message, const std::string& level) override {
@@ -58,7 +58,10 @@ public:
     }
     void SetUrls(const Json& urls) override {
         std::lock_guard lock(mu_);
-        (void)db_.SetJobUrls(job_.id, urls);
+        if (auto st = db_.SetJobUrls(job_.id, urls); !st.ok()) {
+            std::cerr << "beacon: worker: job " << job_.id << ": URLs not recorded ("
+                      << st.error().message << ")\n";
+        }
         PublishLocked();
     }
 
@@ -67,7 +70,7 @@ public:
         stage_ = s.name;
         state_ = s.state;
         progress_ = std::max(progress_, s.progress_start);
-        (void)db_.UpdateJobProgress(job_.id, state_, progress_);
+        RecordProgressLocked();
         PublishLocked();
     }
     void Recorded(const std::string& stage, const Json& outputs) {
@@ -85,6 +88,14 @@ public:
     }
 
 private:
+    /// The store's refusal or failure is said, not dropped (the job goes on: a progress line
+    /// lost is shown again by the next one).
+    void RecordProgressLocked() {
+        if (auto st = db_.UpdateJobProgress(job_.id, state_, progress_); !st.ok()) {
+            std::cerr << "beacon: worker: job " << job_.id << ": progress not recorded ("
+                      << st.error().message << ")\n";
+        }
+    }
     void PublishLocked() {
         auto fresh = db_.GetJob(job_.id);
         if (fresh.ok()) PublishJob(events_, *fresh);
