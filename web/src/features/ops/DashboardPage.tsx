@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { formatBytes } from "../../components/format";
 import { ErrorNote } from "../../components/ui";
 import { opsApi, opsKeys, type OpsSummary } from "./api";
+import { fromDatabase, fromSummary, gpuMemoryShare } from "./history";
 import { scaleSeries, type Series } from "./plot";
 
 const BOX = { width: 320, height: 120, pad: 8 };
@@ -50,9 +51,12 @@ function Stat({ label, value, testid }: { label: string; value: string; testid: 
 /** The operator's view: queue, job round trips, disk and GPU, refreshed every 5 s. */
 export function DashboardPage() {
   const summary = useQuery({ queryKey: opsKeys.summary, queryFn: opsApi.summary, refetchInterval: 5000, staleTime: 0 });
+  // The plots read the history kept in the database (the last 24 h even after a restart); a
+  // server that keeps none (503) falls back to the summary's in-memory samples.
+  const stored = useQuery({ queryKey: opsKeys.history("24h"), queryFn: () => opsApi.history("24h"), refetchInterval: 15_000, staleTime: 0, retry: false });
   const s: OpsSummary | undefined = summary.data;
-  const h = s?.history ?? [];
-  const gpu = h.filter((p) => p.gpu_utilization !== undefined);
+  const h = stored.data ? fromDatabase(stored.data) : fromSummary(s?.history ?? []);
+  const minute = h.resolutionSeconds <= 60 ? "minute" : "hour";
   const running = s ? Object.entries(s.jobs).filter(([k]) => !["queued", "completed", "failed", "canceled"].includes(k)).reduce((n, [, v]) => n + v, 0) : 0;
   return (
     <div>
@@ -69,23 +73,31 @@ export function DashboardPage() {
             <Stat label="Jobs today" value={s.quota.jobs_per_day ? `${s.quota.jobs_today} / ${s.quota.jobs_per_day}` : String(s.quota.jobs_today)} testid="stat-quota" />
           </div>
           <div style={{ display: "grid", gap: 12, gridTemplateColumns: "repeat(auto-fit, minmax(300px, 1fr))" }}>
-            <Plot id="queue" title="Queue" unit={count} series={[
-              { name: "queued", values: h.map((p) => ({ x: p.t, y: p.queued })) },
-              { name: "running", values: h.map((p) => ({ x: p.t, y: p.running })) },
+            <Plot id="queue" title="Queue (24 h)" unit={count} series={[
+              { name: "queued", values: h.queue_depth },
+              { name: "running", values: h.jobs_running },
             ]} />
+            {h.source === "database" && (
+              <Plot id="throughput" title={`Jobs completed per ${minute}`} unit={count} series={[
+                { name: "completed", values: h.jobs_completed },
+              ]} />
+            )}
             <Plot id="rtt" title="Job round trip (last 50)" unit={secs} series={[
               { name: "seconds", values: s.job_rtts.map((r) => ({ x: r.finished_at, y: r.seconds })) },
             ]} />
             <Plot id="disk" title="Data folder" unit={(n) => formatBytes(n)} series={[
-              { name: "used by Beacon", values: h.map((p) => ({ x: p.t, y: p.data_bytes })) },
+              { name: "used by Beacon", values: h.data_bytes },
             ]} />
             <Plot id="disk-free" title="Disk free" unit={(n) => formatBytes(n)} series={[
-              { name: "free", values: h.map((p) => ({ x: p.t, y: p.disk_free_bytes })) },
+              { name: "free", values: h.disk_free_bytes },
             ]} />
-            {gpu.length > 0 && (
+            <Plot id="viewers" title="LiveLoop viewers" unit={count} series={[
+              { name: "viewers", values: h.viewers },
+            ]} />
+            {h.gpu_utilization.length > 0 && (
               <Plot id="gpu" title={`GPU (${s.gpus.map((g) => g.name).join(", ")})`} unit={pct} series={[
-                { name: "utilisation", values: gpu.map((p) => ({ x: p.t, y: p.gpu_utilization ?? 0 })) },
-                { name: "memory", values: gpu.map((p) => ({ x: p.t, y: (p.gpu_memory_used_bytes ?? 0) / Math.max(1, p.gpu_memory_size_bytes ?? 1) })) },
+                { name: "utilisation", values: h.gpu_utilization },
+                { name: "memory", values: gpuMemoryShare(h) },
               ]} />
             )}
           </div>
@@ -114,6 +126,9 @@ export function DashboardPage() {
               <p className="small muted" data-testid="pool-waiting">{`${s.pools.find((p) => p.service === "comfyui")?.waiting ?? 0} picture(s) waiting for a host.`}</p>
             </section>
           )}
+          <p className="small muted" data-testid="history-source">
+            {h.source === "database" ? "History from the database (1-minute buckets for 24 h, hourly for 30 days)." : "History since this server started (not kept in the database)."}
+          </p>
           <p className="small muted">Prometheus can scrape <code>/metrics</code> with an API token (see docs/ops.md).</p>
         </>
       )}

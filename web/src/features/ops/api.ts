@@ -1,4 +1,5 @@
-import { api } from "../../api/client";
+import { api, qs } from "../../api/client";
+import type { OpsHistory } from "./history";
 
 /** One dashboard history sample (GET /api/v1/ops/summary → history). */
 export type OpsPoint = {
@@ -41,8 +42,11 @@ export type OpsPoolHost = {
   waiting: number;
 };
 
-export const opsKeys = { summary: ["ops", "summary"] as const };
+export const opsKeys = { summary: ["ops", "summary"] as const, history: (range: string) => ["ops", "history", range] as const };
 
 export const opsApi = {
   summary: (): Promise<OpsSummary> => api.ok(api.http.GET("/api/v1/ops/summary")),
+  /** The history kept in the database (survives restarts); 503 when the server keeps none. */
+  history: (range = "24h", series?: string[]): Promise<OpsHistory> =>
+    api.request<OpsHistory>("GET", `/ops/history${qs({ range, series: series?.join(",") })}`),
 };
