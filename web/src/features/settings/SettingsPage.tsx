@@ -7,6 +7,7 @@ import { ConfirmDialog } from "../../components/Dialog";
 import { CopyButton, ErrorNote } from "../../components/ui";
 import type { ApiToken } from "../../api/types";
 import { WorkersCard } from "./WorkersCard";
+import { SessionsCard } from "./SessionsCard";
 import { CAPTION_SIZES, CAPTION_STYLES, loadCaptionSettings, saveCaptionSettings, type CaptionSettings } from "../player";
 
 /** Settings: theme, caption defaults, engines status, account (password, API tokens, stream key). */
@@ -70,6 +71,7 @@ export default function SettingsPage() {
 
         <PasswordCard />
         <TokensCard />
+        <SessionsCard />
         <StreamKeyCard />
         <WorkersCard />
       </div>
