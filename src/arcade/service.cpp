@@ -481,7 +481,12 @@ core::Status ArcadeService::Delete(std::int64_t id) {
     BEACON_CHECK(store_->Delete(id));
     std::error_code ec;
     fs::remove_all(GameDir(id), ec);
-    return objects_->Delete(GamePrefix(id));
+    // The row is gone, so the game is: files the store fails to drop now are only left over.
+    if (auto st = objects_->Delete(GamePrefix(id)); !st.ok()) {
+        std::cerr << "beacon: arcade: game " << id << "'s stored files stay behind: "
+                  << st.error().message << "\n";
+    }
+    return {};
 }
 
 core::Result<fs::path> ArcadeService::VersionRoot(std::int64_t id, std::int64_t version) {

@@ -611,8 +611,10 @@ TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {
         auto main = *lite->DefaultPlaylist();
         main.items = {kept_id};
         ASSERT_TRUE(lite->UpdatePlaylist(main).ok());
-        ASSERT_TRUE(lite->CreateSession("sess-hash", u.id, "csrf", core::NowMillis() + 3'600'000).ok());
-        ASSERT_TRUE(lite->ScheduleObjectDelete("library/" + std::to_string(deleted_id) + "/", 1).ok());
+        ASSERT_TRUE(
+            lite->CreateSession("sess-hash", u.id, "csrf", core::NowMillis() + 3'600'000).ok());
+        ASSERT_TRUE(
+            lite->ScheduleObjectDelete("library/" + std::to_string(deleted_id) + "/", 1).ok());
         core::GenerateRequest b;
         b.prompt = "Harbour at night";
         auto batch = lite->CreateBatch(u.id, "evening", 2, {b, b});
@@ -629,10 +631,13 @@ TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {
         // Moderation's rows (written by src/ops/moderation on this file's tables).
         sqlite3* raw = nullptr;
         ASSERT_EQ(sqlite3_open(lite_path.c_str(), &raw), SQLITE_OK);
-        auto wrote = sqlite::Exec(raw, "INSERT INTO moderation (content_id, state, reason) VALUES (" +
-                                                 std::to_string(kept_id) + ", 'flagged', 'credits');"
-                                                 "INSERT INTO audit_log (at, action, content_id) VALUES "
-                                                 "(1, 'flag', " + std::to_string(kept_id) + ")");
+        auto wrote =
+            sqlite::Exec(raw, "INSERT INTO moderation (content_id, state, reason) VALUES (" +
+                                  std::to_string(kept_id) +
+                                  ", 'flagged', 'credits');"
+                                  "INSERT INTO audit_log (at, action, content_id) VALUES "
+                                  "(1, 'flag', " +
+                                  std::to_string(kept_id) + ")");
         sqlite3_close(raw);
         ASSERT_TRUE(wrote.ok()) << wrote.error().message;
     }
@@ -707,8 +712,9 @@ TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {
     {
         auto pg = pg::Connection::Open((*cluster)->Url(name));
         ASSERT_TRUE(pg.ok());
-        auto rows = (*pg)->Query("SELECT table_name FROM information_schema.tables WHERE "
-                                 "table_schema = current_schema() AND table_type = 'BASE TABLE'");
+        auto rows = (*pg)->Query(
+            "SELECT table_name FROM information_schema.tables WHERE "
+            "table_schema = current_schema() AND table_type = 'BASE TABLE'");
         ASSERT_TRUE(rows.ok());
         std::vector<std::string> pg_tables;
         for (int i = 0; i < rows->size(); ++i) pg_tables.push_back(rows->Text(i, 0));

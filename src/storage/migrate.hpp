@@ -1,7 +1,8 @@
 #pragma once
 /// Moves a library's metadata from SQLite to PostgreSQL (`beacon migrate`): every row of every
-/// table beacon.db and the studio's PostgreSQL schema both have (batches and moderation too), ids kept (they name object-store folders), identity counters moved past
-/// them, in one PostgreSQL transaction. The target must be empty. Media are not touched.
+/// table beacon.db and the studio's PostgreSQL schema both have (batches and moderation too), ids
+/// kept (they name object-store folders), identity counters moved past them, in one PostgreSQL
+/// transaction. The target must be empty. Media are not touched.
 #include <string>
 #include <vector>
 
