@@ -21,13 +21,11 @@ void OpsService::RecordHistory(const HistoryPoint& p) {
     bool compact = false;
     {
         std::lock_guard lock(mu_);
-        // Consecutive samples cover [previous, now) without overlap, so completions add up.
-        since = history_recorded_at_ > 0
-                    ? history_recorded_at_
-                    : p.t - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                options_.sample_interval)
-                                .count();
-        if (p.t <= since) return;
+        // Consecutive samples cover [previous, now) without overlap, so completions add up. The
+        // first sample of a process counts none: the process before it (a restart) may have
+        // stored those already.
+        if (history_recorded_at_ > 0 && p.t <= history_recorded_at_) return;
+        since = history_recorded_at_ > 0 ? history_recorded_at_ : p.t;
         history_recorded_at_ = p.t;
         compact = p.t - history_compacted_at_ >= kCompactEveryMs;
         if (compact) history_compacted_at_ = p.t;
@@ -35,7 +33,7 @@ void OpsService::RecordHistory(const HistoryPoint& p) {
     std::map<std::string, double> values = {
         {"queue_depth", p.queued},
         {"jobs_running", p.running},
-        {"jobs_completed", CompletedBetween(since, p.t)},
+        {"jobs_completed", since < p.t ? CompletedBetween(since, p.t) : 0.0},
         {"data_bytes", p.data_bytes},
         {"disk_free_bytes", p.disk_free},
         {"viewers", p.viewers},

@@ -287,22 +287,31 @@ TEST(OpsHistory, SamplesAreKeptInTheDatabaseAndSurviveARestart) {
     Fixture f("history-api");
     auto done = f.NewJob();
     f.NewJob();  // stays queued
-    ASSERT_TRUE(f.db->FinishJob(done.id, core::JobState::kCompleted, std::nullopt, std::nullopt)
+    auto before = f.NewJob();
+    ASSERT_TRUE(f.db->FinishJob(before.id, core::JobState::kCompleted, std::nullopt, std::nullopt)
                     .ok());
     OpsOptions o;
     o.history_db = (f.dir / "ops_history.db").string();
     {
         auto ops = f.Ops(o);
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        ops->SampleNow();
+        ops->SampleNow();  // a process's first sample counts no completions (not its own)
+        ASSERT_TRUE(
+            f.db->FinishJob(done.id, core::JobState::kCompleted, std::nullopt, std::nullopt).ok());
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        ops->SampleNow();  // the completion since the first sample
     }
     auto ops = f.Ops(o);  // a restarted studio: nothing sampled in this process yet
     auto h = ops->History("queue_depth,jobs_completed,data_bytes", "24h");
     ASSERT_TRUE(h.ok()) << h.error().message;
     EXPECT_EQ((*h)["resolution_seconds"], 60);
-    ASSERT_EQ((*h)["series"]["queue_depth"].size(), 1u) << h->dump();
-    EXPECT_EQ((*h)["series"]["queue_depth"][0][1], 1.0);
-    EXPECT_EQ((*h)["series"]["jobs_completed"][0][1], 1.0);
+    ASSERT_GE((*h)["series"]["queue_depth"].size(), 1u) << h->dump();
+    // Both samples fell in one minute (unless the minute turned between them).
+    double queued = 0, completed = 0;
+    for (const auto& pt : (*h)["series"]["queue_depth"]) queued += pt[1].get<double>();
+    for (const auto& pt : (*h)["series"]["jobs_completed"]) completed += pt[1].get<double>();
+    EXPECT_GE(queued, 1.0);
+    EXPECT_EQ(completed, 1.0);
     EXPECT_GT((*h)["series"]["data_bytes"][0][1].get<double>(), 0);  // beacon.db at least
     EXPECT_FALSE(h->at("series").contains("viewers"));               // only what was asked
     auto all = ops->History("", "");
@@ -326,7 +335,7 @@ TEST(OpsHistory, SamplesAreKeptInTheDatabaseAndSurviveARestart) {
     };
     auto good = ask("queue_depth", "6h");
     EXPECT_EQ(good.status, 200u);
-    EXPECT_EQ(core::Json::parse(good.body)["series"]["queue_depth"][0][1], 1.0) << good.body;
+    EXPECT_FALSE(core::Json::parse(good.body)["series"]["queue_depth"].empty()) << good.body;
     auto bad_series = ask("queue_depth,content_17", "24h");
     EXPECT_EQ(bad_series.status, 400u);
     EXPECT_NE(bad_series.body.find("content_17"), std::string::npos);

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { csrf, finished, loggedIn, serverForThisFile } from "./fixtures";
+import { csrf, finished, loggedIn, PASSWORD, serverForThisFile } from "./fixtures";
+import { BeaconServer } from "./server";
 
 /**
  * Ops dashboard (issue 19): after a real job ran on the file's own server, the Dashboard page
@@ -50,4 +51,40 @@ test("dashboard plots queue, job round trip and disk from real jobs", async ({ b
   await expect(page.getByTestId("stat-completed")).toHaveText("2", { timeout: 20_000 });
   await expect(rtt).toHaveAttribute("data-points", "2", { timeout: 20_000 });
   await ctx.close();
+});
+
+test("after a restart the dashboard still plots the history kept in the database", async ({ browser }) => {
+  const own = await BeaconServer.start(PASSWORD(), '[metrics]\nnvidia_smi = ""\n');
+  try {
+    let ctx = await loggedIn(browser, own);
+    const r = await ctx.request.post("/api/v1/generate", {
+      headers: await csrf(ctx.request),
+      data: { prompt: "A heron by the river. 1 scene.", duration_target: 3, produce_preview: false, output_preset: "480p" },
+    });
+    expect(r.status(), await r.text()).toBe(202);
+    await finished(ctx.request, (await r.json()).job_id);
+    const completed = async () => {
+      const h = await (await ctx.request.get("/api/v1/ops/history?series=jobs_completed,queue_depth&range=24h")).json();
+      return (h.series.jobs_completed as [number, number][]).reduce((n, [, v]) => n + v, 0);
+    };
+    // The next sample (every 15 s) stores the completion.
+    await expect.poll(completed, { timeout: 40_000 }).toBe(1);
+    await ctx.close();
+
+    await own.down();
+    await own.up();
+    ctx = await loggedIn(browser, own);
+    // The new process counts no completions of its own: the 1 is the stored history.
+    expect(await completed()).toBe(1);
+    const page = await ctx.newPage();
+    await page.goto("/dashboard");
+    await expect(page.getByTestId("history-source")).toContainText("from the database");
+    const done = page.getByTestId("plot-throughput").locator("polyline");
+    await expect(done).toBeAttached();
+    expect(Number(await done.getAttribute("data-points"))).toBeGreaterThanOrEqual(1);
+    await expect(page.getByTestId("plot-throughput").locator("svg")).toHaveAttribute("aria-label", /completed/);
+    await ctx.close();
+  } finally {
+    await own.dispose();
+  }
 });
