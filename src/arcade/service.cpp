@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -37,7 +37,8 @@ core::Status ValidateText(const std::string& title, const std::string& descripti
 std::string RandomName() {
     static std::atomic<std::uint64_t> counter{0};
     std::random_device rd;
-    return std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rd());
+    return std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+           std::to_string(rd());
 }
 
 std::string PercentEncodePath(std::string_view path) {
@@ -67,7 +68,9 @@ std::string FileKey(std::int64_t id, std::int64_t version, std::size_t n) {
 }
 /// The version's list of files (JSON: {"files": [[path, bytes], ...]}, file n is f<n>); written
 /// after every file, so a version whose list exists is whole.
-std::string ListKey(std::int64_t id, std::int64_t version) { return VersionPrefix(id, version) + "files"; }
+std::string ListKey(std::int64_t id, std::int64_t version) {
+    return VersionPrefix(id, version) + "files";
+}
 
 /// A path from a stored list that stays inside the version's folder.
 bool SafeRelative(const fs::path& p) {
@@ -98,9 +101,11 @@ bool WriteFile(const fs::path& path, std::string_view bytes) {
 }  // namespace
 
 std::string SniffImageType(std::string_view b) {
-    if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return "image/png";
+    if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8))
+        return "image/png";
     if (b.size() >= 3 && b.substr(0, 3) == "\xff\xd8\xff") return "image/jpeg";
-    if (b.size() >= 6 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a")) return "image/gif";
+    if (b.size() >= 6 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a"))
+        return "image/gif";
     if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return "image/webp";
     return {};
 }
@@ -111,11 +116,15 @@ ArcadeService::~ArcadeService() = default;
 core::Result<std::unique_ptr<ArcadeService>> ArcadeService::Open(ArcadeOptions options) {
     std::error_code ec;
     fs::create_directories(options.dir / "games", ec);
-    if (ec) return Error::Unavailable("cannot create " + (options.dir / "games").string() + ": " + ec.message(), false);
+    if (ec)
+        return Error::Unavailable(
+            "cannot create " + (options.dir / "games").string() + ": " + ec.message(), false);
     // Uploads and extractions a crash left behind are never published: start clean.
     fs::remove_all(options.dir / "staging", ec);
     fs::create_directories(options.dir / "staging", ec);
-    if (ec) return Error::Unavailable("cannot create " + (options.dir / "staging").string() + ": " + ec.message(), false);
+    if (ec)
+        return Error::Unavailable(
+            "cannot create " + (options.dir / "staging").string() + ": " + ec.message(), false);
     std::unique_ptr<ArcadeService> s(new ArcadeService(std::move(options)));
     s->objects_ = s->options_.store;
     if (!s->objects_) {
@@ -134,17 +143,22 @@ core::Result<std::unique_ptr<ArcadeService>> ArcadeService::Open(ArcadeOptions o
     return s;
 }
 
-fs::path ArcadeService::NewUploadPath() { return options_.dir / "staging" / ("upload-" + RandomName()); }
-fs::path ArcadeService::GameDir(std::int64_t id) const { return options_.dir / "games" / std::to_string(id); }
+fs::path ArcadeService::NewUploadPath() {
+    return options_.dir / "staging" / ("upload-" + RandomName());
+}
+fs::path ArcadeService::GameDir(std::int64_t id) const {
+    return options_.dir / "games" / std::to_string(id);
+}
 fs::path ArcadeService::VersionDir(std::int64_t id, std::int64_t version) const {
     return GameDir(id) / ("v" + std::to_string(version));
 }
 
-core::Status ArcadeService::UploadVersion(std::int64_t id, std::int64_t version, const fs::path& dir) {
+core::Status ArcadeService::UploadVersion(std::int64_t id, std::int64_t version,
+                                          const fs::path& dir) {
     std::error_code ec;
     std::vector<fs::path> files;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_regular_file(ec)) files.push_back(it->path());
     }
     if (ec) return Error::Unavailable("cannot list the game's files: " + ec.message());
@@ -164,14 +178,16 @@ core::Status ArcadeService::UploadVersion(std::int64_t id, std::int64_t version,
         if (!st.ok()) return fail(st.error().message);
         list.push_back({fs::relative(files[n], dir).generic_string(), size});
     }
-    if (auto st = objects_->Put(ListKey(id, version), core::Json{{"files", list}}.dump()); !st.ok()) {
+    if (auto st = objects_->Put(ListKey(id, version), core::Json{{"files", list}}.dump());
+        !st.ok()) {
         return fail(st.error().message);
     }
     return {};
 }
 
 core::Status ArcadeService::CopyFromStore(std::int64_t id, std::int64_t version) {
-    const std::string missing = "game " + std::to_string(id) + " has no version " + std::to_string(version);
+    const std::string missing =
+        "game " + std::to_string(id) + " has no version " + std::to_string(version);
     auto text = objects_->Get(ListKey(id, version));
     if (!text.ok()) {
         return text.error().code == core::ErrorCode::kNotFound ? Error::NotFound(missing)
@@ -186,12 +202,14 @@ core::Status ArcadeService::CopyFromStore(std::int64_t id, std::int64_t version)
     std::error_code ec;
     auto fail = [&](std::string why) -> core::Status {
         fs::remove_all(dir, ec);
-        return Error::Unavailable("cannot copy game " + std::to_string(id) + " from the object store: " + why);
+        return Error::Unavailable("cannot copy game " + std::to_string(id) +
+                                  " from the object store: " + why);
     };
     fs::create_directories(dir, ec);
     std::size_t n = 0;
     for (const auto& entry : list["files"]) {
-        if (!entry.is_array() || entry.size() != 2 || !entry[0].is_string() || !entry[1].is_number_integer()) {
+        if (!entry.is_array() || entry.size() != 2 || !entry[0].is_string() ||
+            !entry[1].is_number_integer()) {
             return fail("a malformed entry in its file list");
         }
         const fs::path rel = fs::path(entry[0].get<std::string>()).lexically_normal();
@@ -215,7 +233,8 @@ core::Status ArcadeService::CopyFromStore(std::int64_t id, std::int64_t version)
     if (ec) {
         // Another request made the same copy meanwhile: use that one.
         fs::remove_all(dir, ec);
-        if (!fs::is_directory(VersionDir(id, version), ec)) return fail("cannot move the copy into place");
+        if (!fs::is_directory(VersionDir(id, version), ec))
+            return fail("cannot move the copy into place");
     }
     // Versions older than the one before this one are not served any more.
     for (const auto& d : fs::directory_iterator(GameDir(id), ec)) {
@@ -282,7 +301,7 @@ std::string ArcadeService::PlayUrl(const Game& game) const {
 }
 
 core::Result<std::pair<fs::path, ExtractReport>> ArcadeService::Stage(const fs::path& zip,
-                                                                       const std::string& entry) {
+                                                                      const std::string& entry) {
     const fs::path dir = options_.dir / "staging" / ("x-" + RandomName());
     BEACON_TRY(report, ExtractZip(zip, dir, options_.limits));
     auto where = FindEntry(dir, entry);
@@ -305,10 +324,12 @@ core::Result<Game> ArcadeService::Add(const fs::path& zip, NewGame game) {
     if (game.entry.empty()) game.entry = "index.html";
     BEACON_TRY(entry, NormalizeEntryPath(game.entry, options_.limits.max_path_chars));
     if (game.cover) {
-        if (SniffImageType(*game.cover).empty()) return Error::Invalid("cover: send a PNG, JPEG, GIF or WebP picture");
+        if (SniffImageType(*game.cover).empty())
+            return Error::Invalid("cover: send a PNG, JPEG, GIF or WebP picture");
         if (game.cover->size() > options_.max_cover_bytes) {
-            return Error{core::ErrorCode::kTooLarge, "cover: larger than " +
-                                                         std::to_string(options_.max_cover_bytes) + " bytes"};
+            return Error{
+                core::ErrorCode::kTooLarge,
+                "cover: larger than " + std::to_string(options_.max_cover_bytes) + " bytes"};
         }
     }
     BEACON_TRY(staged, Stage(zip, entry));
@@ -352,7 +373,8 @@ core::Result<Game> ArcadeService::Add(const fs::path& zip, NewGame game) {
     return Read(id);
 }
 
-core::Result<Game> ArcadeService::AddVersion(std::int64_t id, const fs::path& zip, std::string entry) {
+core::Result<Game> ArcadeService::AddVersion(std::int64_t id, const fs::path& zip,
+                                             std::string entry) {
     BEACON_TRY(before, Read(id));
     if (entry.empty()) entry = before.entry;
     BEACON_TRY(normalized, NormalizeEntryPath(entry, options_.limits.max_path_chars));
@@ -384,8 +406,10 @@ core::Result<Game> ArcadeService::AddVersion(std::int64_t id, const fs::path& zi
         if (!switched.ok() || !*switched) {
             fs::remove_all(VersionDir(id, next), ec);
             (void)objects_->Delete(VersionPrefix(id, next));
-            return switched.ok() ? Error::Conflict("the game changed while the new version was checked; try again")
-                                 : std::move(switched).error();
+            return switched.ok()
+                       ? Error::Conflict(
+                             "the game changed while the new version was checked; try again")
+                       : std::move(switched).error();
         }
     }
     // Keep the version just replaced (players still loading it); older ones go.
@@ -410,7 +434,8 @@ core::Status ArcadeService::WriteCover(std::int64_t id, const std::string& bytes
     std::string type = SniffImageType(bytes);
     if (type.empty()) return Error::Invalid("cover: send a PNG, JPEG, GIF or WebP picture");
     if (bytes.size() > options_.max_cover_bytes) {
-        return Error{core::ErrorCode::kTooLarge, "cover: larger than " + std::to_string(options_.max_cover_bytes) + " bytes"};
+        return Error{core::ErrorCode::kTooLarge,
+                     "cover: larger than " + std::to_string(options_.max_cover_bytes) + " bytes"};
     }
     // A new key for each picture: a machine's cached copy of a key is never out of date.
     const std::string key = GamePrefix(id) + "cover-" + RandomName();
@@ -483,8 +508,8 @@ core::Status ArcadeService::Delete(std::int64_t id) {
     fs::remove_all(GameDir(id), ec);
     // The row is gone, so the game is: files the store fails to drop now are only left over.
     if (auto st = objects_->Delete(GamePrefix(id)); !st.ok()) {
-        std::cerr << "beacon: arcade: game " << id << "'s stored files stay behind: "
-                  << st.error().message << "\n";
+        std::cerr << "beacon: arcade: game " << id
+                  << "'s stored files stay behind: " << st.error().message << "\n";
     }
     return {};
 }
@@ -492,7 +517,8 @@ core::Status ArcadeService::Delete(std::int64_t id) {
 core::Result<fs::path> ArcadeService::VersionRoot(std::int64_t id, std::int64_t version) {
     BEACON_TRY(game, Read(id));
     if (version != game.version && version != game.version - 1) {
-        return Error::NotFound("game " + std::to_string(id) + " has no version " + std::to_string(version));
+        return Error::NotFound("game " + std::to_string(id) + " has no version " +
+                               std::to_string(version));
     }
     auto dir = VersionDir(id, version);
     std::error_code ec;
@@ -502,14 +528,17 @@ core::Result<fs::path> ArcadeService::VersionRoot(std::int64_t id, std::int64_t 
     return dir;
 }
 
-core::Result<std::optional<std::string>> ArcadeService::LoadSave(std::int64_t id, std::int64_t user_id) {
+core::Result<std::optional<std::string>> ArcadeService::LoadSave(std::int64_t id,
+                                                                 std::int64_t user_id) {
     BEACON_TRY(game, Read(id));
     return store_->LoadSave(id, user_id);
 }
 
-core::Status ArcadeService::StoreSave(std::int64_t id, std::int64_t user_id, std::string_view data) {
+core::Status ArcadeService::StoreSave(std::int64_t id, std::int64_t user_id,
+                                      std::string_view data) {
     if (data.size() > options_.max_save_bytes) {
-        return Error{core::ErrorCode::kTooLarge, "a save is at most " + std::to_string(options_.max_save_bytes) + " bytes"};
+        return Error{core::ErrorCode::kTooLarge,
+                     "a save is at most " + std::to_string(options_.max_save_bytes) + " bytes"};
     }
     BEACON_TRY(game, Read(id));
     return store_->StoreSave(id, user_id, data, Now());

@@ -49,9 +49,9 @@ struct Game {
     std::int64_t version = 0;          // the version being served
     std::int64_t files = 0;
     std::int64_t bytes = 0;
-    std::string cover_type;            // empty: no cover
-    std::string cover_key;             // the cover's object-store key (empty: none stored there)
-    std::int64_t created_at = 0;       // unix seconds
+    std::string cover_type;       // empty: no cover
+    std::string cover_key;        // the cover's object-store key (empty: none stored there)
+    std::int64_t created_at = 0;  // unix seconds
     std::int64_t updated_at = 0;
 };
 
@@ -121,7 +121,8 @@ private:
     std::filesystem::path VersionDir(std::int64_t id, std::int64_t version) const;
     /// Puts the files of the checked folder `dir` into the store as version `version` of game
     /// `id` (the list of files last); removes what it put when it fails.
-    core::Status UploadVersion(std::int64_t id, std::int64_t version, const std::filesystem::path& dir);
+    core::Status UploadVersion(std::int64_t id, std::int64_t version,
+                               const std::filesystem::path& dir);
     /// Makes this machine's copy of a stored version (VersionDir), from the store's list.
     core::Status CopyFromStore(std::int64_t id, std::int64_t version);
     /// Games published before the files went to the object store: puts their current version
@@ -138,7 +139,7 @@ private:
     std::unique_ptr<storage::ObjectStore> own_objects_;  // when options.store is null
     storage::ObjectStore* objects_ = nullptr;
     std::unique_ptr<GameStore> store_;
-    std::mutex publish_mu_;  // one version switch at a time
+    std::mutex publish_mu_;         // one version switch at a time
     mutable std::mutex origin_mu_;  // guards options_.game_origin
 };
 

@@ -103,7 +103,8 @@ protected:
         EXPECT_TRUE(cached.ok());
         return cached.ok() ? std::move(cached).value() : nullptr;
     }
-    std::unique_ptr<ArcadeService> OpenService(const std::string& machine, storage::ObjectStore& store) {
+    std::unique_ptr<ArcadeService> OpenService(const std::string& machine,
+                                               storage::ObjectStore& store) {
         ArcadeOptions o;
         o.dir = root_ / machine / "arcade";
         o.database = (root_ / "catalogue.db").string();  // one catalogue, as on PostgreSQL
@@ -182,8 +183,8 @@ TEST_P(SharedStore, VersionsCoversAndDeletesReachTheOtherProcess) {
 
     ASSERT_TRUE(a_->Delete(g->id).ok());
     EXPECT_EQ(b_->VersionRoot(g->id, 3).error().code, core::ErrorCode::kNotFound);
-    for (const auto& key : {prefix + "v2/files", prefix + "v3/files", prefix + "v3/f0",
-                            patched->cover_key}) {
+    for (const auto& key :
+         {prefix + "v2/files", prefix + "v3/files", prefix + "v3/f0", patched->cover_key}) {
         EXPECT_FALSE(store_b_->Exists(key)) << key;
     }
 }
@@ -213,7 +214,7 @@ TEST_P(SharedStore, GamesFromBeforeTheStoreAreImportedAtStart) {
         ASSERT_TRUE((*rows)->Update(row, row.updated_at).ok());
     }
     EXPECT_FALSE(b_->VersionRoot(id, 1).ok());  // nothing in the shared store yet
-    a_ = OpenService("a", *store_a_);            // A starts on the shared store: imports
+    a_ = OpenService("a", *store_a_);           // A starts on the shared store: imports
     ASSERT_TRUE(a_);
     EXPECT_FALSE(fs::exists(GameDir("a", id) / "cover"));
     auto root = b_->VersionRoot(id, 1);
@@ -232,8 +233,10 @@ TEST_P(SharedStore, AFileListPointingOutsideTheGameIsRefused) {
     auto g = a_->Add(Zip("v1.zip", "v1"), {.title = "Rocks"});
     ASSERT_TRUE(g.ok()) << g.error().message;
     // Someone with write access to the bucket rewrites the list.
-    ASSERT_TRUE(store_a_->Put("arcade/games/" + std::to_string(g->id) + "/v1/files",
-                              R"({"files": [["../../../escaped.html", 2]]})").ok());
+    ASSERT_TRUE(store_a_
+                    ->Put("arcade/games/" + std::to_string(g->id) + "/v1/files",
+                          R"({"files": [["../../../escaped.html", 2]]})")
+                    .ok());
     auto root = b_->VersionRoot(g->id, 1);
     ASSERT_FALSE(root.ok());
     EXPECT_FALSE(fs::exists(root_ / "escaped.html"));

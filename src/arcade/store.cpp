@@ -141,16 +141,24 @@ core::Result<std::int64_t> GameStore::InsertPending(const Game& g, std::int64_t 
     BEACON_TRY(t, db_->Query("INSERT INTO arcade_games (title, description, entry, threads, "
                              "version, files, bytes, created_at, updated_at) "
                              "VALUES (?,?,?,?,0,?,?,?,?) RETURNING id",
-                             Args().Add(g.title).Add(g.description).Add(g.entry).Add(g.threads)
-                                 .Add(g.files).Add(g.bytes).Add(now).Add(now)));
+                             Args()
+                                 .Add(g.title)
+                                 .Add(g.description)
+                                 .Add(g.entry)
+                                 .Add(g.threads)
+                                 .Add(g.files)
+                                 .Add(g.bytes)
+                                 .Add(now)
+                                 .Add(now)));
     return t.Int(0, 0);
 }
 
 core::Status GameStore::Publish(std::int64_t id, const std::string& cover_type,
-                               const std::string& cover_key) {
-    BEACON_CHECK(db_->Query("UPDATE arcade_games SET version = 1, cover_type = ?, cover_key = ? "
-                            "WHERE id = ?",
-                            Args().Add(cover_type).Add(cover_key).Add(id)));
+                                const std::string& cover_key) {
+    BEACON_CHECK(
+        db_->Query("UPDATE arcade_games SET version = 1, cover_type = ?, cover_key = ? "
+                   "WHERE id = ?",
+                   Args().Add(cover_type).Add(cover_key).Add(id)));
     return {};
 }
 
@@ -162,10 +170,11 @@ core::Status GameStore::DropUnpublished() {
 core::Result<bool> GameStore::SwitchVersion(std::int64_t id, std::int64_t from,
                                             const std::string& entry, std::int64_t files,
                                             std::int64_t bytes, std::int64_t now) {
-    BEACON_TRY(t, db_->Query("UPDATE arcade_games SET version = ?, entry = ?, files = ?, bytes = ?, "
-                             "updated_at = ? WHERE id = ? AND version = ?",
-                             Args().Add(from + 1).Add(entry).Add(files).Add(bytes).Add(now).Add(id)
-                                 .Add(from)));
+    BEACON_TRY(
+        t, db_->Query(
+               "UPDATE arcade_games SET version = ?, entry = ?, files = ?, bytes = ?, "
+               "updated_at = ? WHERE id = ? AND version = ?",
+               Args().Add(from + 1).Add(entry).Add(files).Add(bytes).Add(now).Add(id).Add(from)));
     return t.affected() == 1;
 }
 
@@ -178,18 +187,26 @@ core::Result<Game> GameStore::Get(std::int64_t id) {
 }
 
 core::Result<std::vector<Game>> GameStore::List() {
-    BEACON_TRY(t, db_->Query(std::string("SELECT ") + kColumns +
-                             " FROM arcade_games WHERE version > 0 ORDER BY updated_at DESC, id DESC"));
+    BEACON_TRY(
+        t, db_->Query(std::string("SELECT ") + kColumns +
+                      " FROM arcade_games WHERE version > 0 ORDER BY updated_at DESC, id DESC"));
     std::vector<Game> out;
     for (int r = 0; r < t.size(); ++r) out.push_back(RowToGame(t, r));
     return out;
 }
 
 core::Status GameStore::Update(const Game& g, std::int64_t now) {
-    BEACON_CHECK(db_->Query("UPDATE arcade_games SET title = ?, description = ?, threads = ?, "
-                            "cover_type = ?, cover_key = ?, updated_at = ? WHERE id = ?",
-                            Args().Add(g.title).Add(g.description).Add(g.threads).Add(g.cover_type)
-                                .Add(g.cover_key).Add(now).Add(g.id)));
+    BEACON_CHECK(
+        db_->Query("UPDATE arcade_games SET title = ?, description = ?, threads = ?, "
+                   "cover_type = ?, cover_key = ?, updated_at = ? WHERE id = ?",
+                   Args()
+                       .Add(g.title)
+                       .Add(g.description)
+                       .Add(g.threads)
+                       .Add(g.cover_type)
+                       .Add(g.cover_key)
+                       .Add(now)
+                       .Add(g.id)));
     return {};
 }
 
@@ -201,11 +218,15 @@ core::Status GameStore::Delete(std::int64_t id) {
     });
 }
 
-core::Result<std::optional<std::string>> GameStore::LoadSave(std::int64_t id, std::int64_t user_id) {
-    BEACON_TRY(t, db_->Query(db_->postgres()
-                                 ? "SELECT encode(data, 'hex') FROM arcade_saves WHERE game_id = ? AND user_id = ?"
-                                 : "SELECT data FROM arcade_saves WHERE game_id = ? AND user_id = ?",
-                             Args().Add(id).Add(user_id)));
+core::Result<std::optional<std::string>> GameStore::LoadSave(std::int64_t id,
+                                                             std::int64_t user_id) {
+    BEACON_TRY(
+        t,
+        db_->Query(
+            db_->postgres()
+                ? "SELECT encode(data, 'hex') FROM arcade_saves WHERE game_id = ? AND user_id = ?"
+                : "SELECT data FROM arcade_saves WHERE game_id = ? AND user_id = ?",
+            Args().Add(id).Add(user_id)));
     if (t.empty()) return std::optional<std::string>();
     if (!db_->postgres()) return std::optional<std::string>(t.Text(0, 0));
     auto bytes = FromHex(t.Text(0, 0));
@@ -217,12 +238,13 @@ core::Status GameStore::StoreSave(std::int64_t id, std::int64_t user_id, std::st
                                   std::int64_t now) {
     // PostgreSQL: bytea, sent as hex (a text parameter cannot carry a NUL byte).
     const bool pg = db_->postgres();
-    BEACON_CHECK(db_->Query(std::string("INSERT INTO arcade_saves (game_id, user_id, data, updated_at) "
-                                        "VALUES (?,?,") +
-                                (pg ? "decode(?, 'hex')" : "?") +
-                                ",?) ON CONFLICT (game_id, user_id) DO UPDATE SET "
-                                "data = excluded.data, updated_at = excluded.updated_at",
-                            Args().Add(id).Add(user_id).Add(pg ? ToHex(data) : std::string(data)).Add(now)));
+    BEACON_CHECK(
+        db_->Query(std::string("INSERT INTO arcade_saves (game_id, user_id, data, updated_at) "
+                               "VALUES (?,?,") +
+                       (pg ? "decode(?, 'hex')" : "?") +
+                       ",?) ON CONFLICT (game_id, user_id) DO UPDATE SET "
+                       "data = excluded.data, updated_at = excluded.updated_at",
+                   Args().Add(id).Add(user_id).Add(pg ? ToHex(data) : std::string(data)).Add(now)));
     return {};
 }
 

@@ -2,7 +2,8 @@
 /// The Arcade's catalogue and saves: the tables arcade_games and arcade_saves, in the module's
 /// own SQLite file (<dir>/arcade.db) or in the studio's PostgreSQL database when it runs on one
 /// (every process on it lists the same games and reads the same saves). Rows only: the games'
-/// files and covers are ArcadeService's (in the object store). Thread-safe (one connection behind a mutex).
+/// files and covers are ArcadeService's (in the object store). Thread-safe (one connection behind a
+/// mutex).
 #include <cstdint>
 #include <memory>
 #include <optional>

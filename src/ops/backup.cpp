@@ -42,17 +42,20 @@ constexpr const char* kPgDump = "database.pgdump";
 /// postgresql-client-common is installed).
 std::string PgTool(const BackupOptions& o, const std::string& name) {
     if (!o.pg_bin.empty()) return (o.pg_bin / name).string();
-    if (const char* env = std::getenv("BEACON_PG_BIN"); env && *env) return (fs::path(env) / name).string();
+    if (const char* env = std::getenv("BEACON_PG_BIN"); env && *env)
+        return (fs::path(env) / name).string();
     if (const char* path = std::getenv("PATH")) {
         std::stringstream dirs(path);
         for (std::string d; std::getline(dirs, d, ':');) {
-            if (!d.empty() && ::access((fs::path(d) / name).c_str(), X_OK) == 0) return (fs::path(d) / name).string();
+            if (!d.empty() && ::access((fs::path(d) / name).c_str(), X_OK) == 0)
+                return (fs::path(d) / name).string();
         }
     }
     std::error_code ec;
     int best = -1;
     fs::path found;
-    for (fs::directory_iterator it("/usr/lib/postgresql", ec), end; !ec && it != end; it.increment(ec)) {
+    for (fs::directory_iterator it("/usr/lib/postgresql", ec), end; !ec && it != end;
+         it.increment(ec)) {
         int v = std::atoi(it->path().filename().c_str());
         if (v > best && ::access((it->path() / "bin" / name).c_str(), X_OK) == 0) {
             best = v;
@@ -87,7 +90,8 @@ std::string PercentDecode(std::string_view s) {
 class PgTarget {
 public:
     static core::Result<PgTarget> From(const std::string& url, const fs::path& scratch_dir) {
-        if (!storage::IsPostgresUrl(url)) return core::Error::Invalid("not a postgresql:// URL: " + storage::pg::RedactUrl(url));
+        if (!storage::IsPostgresUrl(url))
+            return core::Error::Invalid("not a postgresql:// URL: " + storage::pg::RedactUrl(url));
         PgTarget t;
         t.url_ = url;
         const auto scheme = url.find("://") + 3;
@@ -96,7 +100,8 @@ public:
         if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
             const auto colon = url.find(':', scheme);
             if (colon != std::string::npos && colon < at) {
-                std::string password = PercentDecode(std::string_view(url).substr(colon + 1, at - colon - 1));
+                std::string password =
+                    PercentDecode(std::string_view(url).substr(colon + 1, at - colon - 1));
                 t.url_ = url.substr(0, colon) + url.substr(at);
                 std::string escaped;
                 for (char c : password) {
@@ -108,7 +113,9 @@ public:
                     std::ofstream out(t.passfile_, std::ios::trunc);
                     fs::permissions(t.passfile_, fs::perms::owner_read | fs::perms::owner_write);
                     out << "*:*:*:*:" << escaped << "\n";
-                    if (!out) return core::Error::Unavailable("cannot write " + t.passfile_.string(), false);
+                    if (!out)
+                        return core::Error::Unavailable("cannot write " + t.passfile_.string(),
+                                                        false);
                 }
                 t.url_ += (t.url_.find('?') == std::string::npos ? "?" : "&");
                 t.url_ += "passfile=" + t.passfile_.string();
@@ -117,7 +124,9 @@ public:
         return t;
     }
     PgTarget() = default;
-    PgTarget(PgTarget&& o) noexcept : url_(std::move(o.url_)), passfile_(std::move(o.passfile_)) { o.passfile_.clear(); }
+    PgTarget(PgTarget&& o) noexcept : url_(std::move(o.url_)), passfile_(std::move(o.passfile_)) {
+        o.passfile_.clear();
+    }
     PgTarget& operator=(PgTarget&&) = delete;
     PgTarget(const PgTarget&) = delete;
     ~PgTarget() {
@@ -136,10 +145,10 @@ core::Status DumpPostgres(const BackupOptions& o, const fs::path& file, const fs
     BEACON_TRY(target, PgTarget::From(o.database_url, scratch));
     core::RunOptions run;
     run.timeout = std::chrono::hours(6);
-    auto out = core::RunProcess({PgTool(o, "pg_dump"), "--format=custom", "--no-owner",
-                                 "--no-privileges", "--file=" + file.string(),
-                                 "--dbname=" + target.url()},
-                                run);
+    auto out =
+        core::RunProcess({PgTool(o, "pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+                          "--file=" + file.string(), "--dbname=" + target.url()},
+                         run);
     if (!out.ok()) return core::Error::External("pg_dump failed: " + out.error().message);
     return {};
 }
@@ -147,10 +156,11 @@ core::Status DumpPostgres(const BackupOptions& o, const fs::path& file, const fs
 /// True when the database has no table of its own yet (a new database made with createdb).
 core::Result<bool> PostgresIsEmpty(const std::string& url) {
     BEACON_TRY(conn, storage::pg::Connection::Open(url));
-    BEACON_TRY(n, conn->Query("SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                              "ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m','S') AND "
-                              "n.nspname NOT IN ('pg_catalog','information_schema') AND "
-                              "n.nspname NOT LIKE 'pg_toast%'"));
+    BEACON_TRY(
+        n, conn->Query("SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                       "ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m','S') AND "
+                       "n.nspname NOT IN ('pg_catalog','information_schema') AND "
+                       "n.nspname NOT LIKE 'pg_toast%'"));
     return n.Int(0, 0) == 0;
 }
 
@@ -187,7 +197,8 @@ core::Result<std::string> CopyHashed(const fs::path& src, const fs::path& dst,
         total += n;
     }
     out.flush();
-    if (!out) return core::Error::Unavailable("cannot write " + dst.string() + " (disk full?)", false);
+    if (!out)
+        return core::Error::Unavailable("cannot write " + dst.string() + " (disk full?)", false);
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&st, h);
     if (bytes) *bytes = total;
@@ -257,7 +268,8 @@ core::Result<Json> ReadManifest(const fs::path& dir) {
     Json m = Json::parse(in, nullptr, false);
     if (m.is_discarded() || !m.is_object() || m.value("format", "") != "beacon-backup" ||
         !m.contains("files") || !m["files"].is_array()) {
-        return core::Error::Invalid(dir.string() + "/manifest.json is not a Beacon backup manifest");
+        return core::Error::Invalid(dir.string() +
+                                    "/manifest.json is not a Beacon backup manifest");
     }
     return m;
 }
@@ -275,7 +287,8 @@ std::vector<std::string> ManifestDatabases(const Json& m) {
     std::vector<std::string> out;
     if (m.contains("databases") && m["databases"].is_array()) {
         for (const auto& d : m["databases"]) {
-            if (d.is_string() && SafeRelative(d.get<std::string>())) out.push_back(d.get<std::string>());
+            if (d.is_string() && SafeRelative(d.get<std::string>()))
+                out.push_back(d.get<std::string>());
         }
     }
     if (ManifestPgDump(m).empty() && std::find(out.begin(), out.end(), "beacon.db") == out.end()) {
@@ -313,12 +326,16 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
         return core::Error::NotFound("no database in " + data_dir.string());
     }
     fs::create_directories(parent, ec);
-    if (ec) return core::Error::Unavailable("cannot create " + parent.string() + ": " + ec.message(), false);
+    if (ec)
+        return core::Error::Unavailable("cannot create " + parent.string() + ": " + ec.message(),
+                                        false);
     std::string name = std::string(kPrefix) + Stamp(std::chrono::system_clock::now());
     fs::path dir = parent / name;
     for (int n = 2; fs::exists(dir, ec); ++n) dir = parent / (name + "-" + std::to_string(n));
     fs::create_directory(dir, ec);
-    if (ec) return core::Error::Unavailable("cannot create " + dir.string() + ": " + ec.message(), false);
+    if (ec)
+        return core::Error::Unavailable("cannot create " + dir.string() + ": " + ec.message(),
+                                        false);
     fs::permissions(dir, fs::perms::owner_all, ec);
 
     BackupSummary sum;
@@ -338,12 +355,14 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
     Json databases = Json::array();
     if (postgres) {
         // The database is PostgreSQL's (the SQLite files of the folder, if any, are not in use).
-        if (auto st = DumpPostgres(options, dir / kPgDump, parent); !st.ok()) return fail(st.error());
+        if (auto st = DumpPostgres(options, dir / kPgDump, parent); !st.ok())
+            return fail(st.error());
         auto hash = FileSha256(dir / kPgDump);
         if (!hash.ok()) return fail(hash.error());
         add(kPgDump, *hash, static_cast<std::int64_t>(fs::file_size(dir / kPgDump, ec)));
     }
-    for (const char* rel : postgres ? std::span<const char* const>() : std::span<const char* const>(kDatabases)) {
+    for (const char* rel :
+         postgres ? std::span<const char* const>() : std::span<const char* const>(kDatabases)) {
         if (rel != std::string_view("beacon.db") && !fs::exists(data_dir / rel, ec)) continue;
         fs::create_directories((dir / rel).parent_path(), ec);
         if (auto st = BackupDatabase(data_dir / rel, dir / rel); !st.ok()) return fail(st.error());
@@ -366,7 +385,8 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
         fs::path root = data_dir / tree;
         if (!fs::exists(root, ec)) continue;
         std::vector<fs::path> todo;
-        for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+        for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end;
+             it.increment(ec)) {
             std::error_code fec;
             if (!it->is_regular_file(fec)) continue;
             if (it->path().filename().string().find(".tmp-") != std::string::npos) continue;
@@ -401,7 +421,8 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
         if (!out) return fail(core::Error::Unavailable("cannot write the manifest", false));
     }
     fs::rename(dir / "manifest.json.tmp", dir / "manifest.json", ec);
-    if (ec) return fail(core::Error::Unavailable("cannot write the manifest: " + ec.message(), false));
+    if (ec)
+        return fail(core::Error::Unavailable("cannot write the manifest: " + ec.message(), false));
     return sum;
 }
 
@@ -415,17 +436,21 @@ core::Result<BackupSummary> VerifyBackup(const fs::path& dir) {
         std::string rel = f.value("path", "");
         std::string want = f.value("sha256", "");
         std::int64_t size = f.value("size", std::int64_t{-1});
-        if (!SafeRelative(rel)) return core::Error::Invalid("manifest names a path outside the backup: " + rel);
+        if (!SafeRelative(rel))
+            return core::Error::Invalid("manifest names a path outside the backup: " + rel);
         listed.push_back(rel);
         std::error_code ec;
         auto actual_size = fs::file_size(dir / rel, ec);
         if (ec) return core::Error::Invalid("backup file missing: " + rel);
         if (static_cast<std::int64_t>(actual_size) != size) {
-            return core::Error::Invalid("backup file " + rel + " has " + std::to_string(actual_size) +
-                                        " bytes, the manifest says " + std::to_string(size));
+            return core::Error::Invalid("backup file " + rel + " has " +
+                                        std::to_string(actual_size) + " bytes, the manifest says " +
+                                        std::to_string(size));
         }
         BEACON_TRY(hash, FileSha256(dir / rel));
-        if (hash != want) return core::Error::Invalid("backup file " + rel + " does not match its SHA-256 in the manifest");
+        if (hash != want)
+            return core::Error::Invalid("backup file " + rel +
+                                        " does not match its SHA-256 in the manifest");
         ++sum.files;
         sum.bytes += size;
     }
@@ -445,18 +470,21 @@ core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::
     BEACON_TRY(m, ReadManifest(backup_dir));
     const std::string dump = ManifestPgDump(m);
     if (!dump.empty() && options.database_url.empty()) {
-        return core::Error::Invalid("this backup holds a PostgreSQL database: set [database] url "
-                                    "(BEACON_DATABASE_URL) to a new, empty database to restore it into");
+        return core::Error::Invalid(
+            "this backup holds a PostgreSQL database: set [database] url "
+            "(BEACON_DATABASE_URL) to a new, empty database to restore it into");
     }
     if (dump.empty() && !options.database_url.empty()) {
-        return core::Error::Invalid("this backup holds SQLite databases: restore it without "
-                                    "[database] url, then move it with `beacon migrate`");
+        return core::Error::Invalid(
+            "this backup holds SQLite databases: restore it without "
+            "[database] url, then move it with `beacon migrate`");
     }
     if (!dump.empty()) {
         BEACON_TRY(empty, PostgresIsEmpty(options.database_url));
         if (!empty) {
-            return core::Error::Conflict("the database " + storage::pg::RedactUrl(options.database_url) +
-                                         " has tables: restore into a new, empty database (createdb)");
+            return core::Error::Conflict(
+                "the database " + storage::pg::RedactUrl(options.database_url) +
+                " has tables: restore into a new, empty database (createdb)");
         }
     }
     std::error_code ec;
@@ -470,10 +498,13 @@ core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::
     }
     fs::create_directories(data_dir.parent_path(), ec);
     std::string stamp = Stamp(std::chrono::system_clock::now());
-    fs::path staging = data_dir.parent_path() / ("." + data_dir.filename().string() + ".restoring-" + stamp);
+    fs::path staging =
+        data_dir.parent_path() / ("." + data_dir.filename().string() + ".restoring-" + stamp);
     fs::remove_all(staging, ec);
     fs::create_directories(staging, ec);
-    if (ec) return core::Error::Unavailable("cannot create " + staging.string() + ": " + ec.message(), false);
+    if (ec)
+        return core::Error::Unavailable("cannot create " + staging.string() + ": " + ec.message(),
+                                        false);
     fs::permissions(staging, fs::perms::owner_all, ec);
     auto fail = [&](core::Error e) -> core::Result<BackupSummary> {
         fs::remove_all(staging, ec);
@@ -503,7 +534,9 @@ core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::
             sqlite3_finalize(st);
         }
         if (db) sqlite3_close(db);
-        if (!ok) return fail(core::Error::Invalid("the restored " + rel + " fails its integrity check: " + detail));
+        if (!ok)
+            return fail(core::Error::Invalid("the restored " + rel +
+                                             " fails its integrity check: " + detail));
     }
     if (!dump.empty()) {
         // All or nothing: one transaction, stopped at the first error (nothing is left behind).
@@ -511,11 +544,12 @@ core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::
         if (!target.ok()) return fail(target.error());
         core::RunOptions run;
         run.timeout = std::chrono::hours(6);
-        auto out = core::RunProcess({PgTool(options, "pg_restore"), "--exit-on-error",
-                                     "--single-transaction", "--no-owner", "--no-privileges",
-                                     "--dbname=" + target->url(), (staging / dump).string()},
-                                    run);
-        if (!out.ok()) return fail(core::Error::External("pg_restore failed: " + out.error().message));
+        auto out = core::RunProcess(
+            {PgTool(options, "pg_restore"), "--exit-on-error", "--single-transaction", "--no-owner",
+             "--no-privileges", "--dbname=" + target->url(), (staging / dump).string()},
+            run);
+        if (!out.ok())
+            return fail(core::Error::External("pg_restore failed: " + out.error().message));
         fs::remove(staging / dump, ec);  // the database is PostgreSQL's, not the folder's
     }
     if (fs::exists(data_dir, ec)) {
@@ -526,10 +560,14 @@ core::Result<BackupSummary> RestoreBackup(const fs::path& backup_dir, const fs::
         } else {
             fs::remove(data_dir, ec);  // an empty folder
         }
-        if (ec) return fail(core::Error::Unavailable("cannot move " + data_dir.string() + " aside: " + ec.message(), false));
+        if (ec)
+            return fail(core::Error::Unavailable(
+                "cannot move " + data_dir.string() + " aside: " + ec.message(), false));
     }
     fs::rename(staging, data_dir, ec);
-    if (ec) return fail(core::Error::Unavailable("cannot move the restored folder into place: " + ec.message(), false));
+    if (ec)
+        return fail(core::Error::Unavailable(
+            "cannot move the restored folder into place: " + ec.message(), false));
     verified.dir = data_dir;
     return verified;
 }

@@ -54,8 +54,7 @@ core::Result<BackupSummary> RestoreBackup(const std::filesystem::path& backup_di
 
 /// Removes `beacon-backup-*` folders in `parent` whose time stamp is older than `keep_days`
 /// days before `now` (keeps the newest one in any case). Returns the removed folders.
-std::vector<std::filesystem::path> PruneBackups(const std::filesystem::path& parent,
-                                                int keep_days,
+std::vector<std::filesystem::path> PruneBackups(const std::filesystem::path& parent, int keep_days,
                                                 std::chrono::system_clock::time_point now);
 
 /// The lowercase hex SHA-256 of a file.

@@ -86,8 +86,10 @@ TEST_F(BackupPostgres, RowsAndMediaSurviveARestoreIntoAnEmptyDatabase) {
         // A module's table with bytes that are not text.
         auto mod = storage::ModuleDb::Open(Url(src_));
         ASSERT_TRUE(mod.ok());
-        ASSERT_TRUE((*mod)->Exec("CREATE TABLE probe (id BIGINT PRIMARY KEY, data BYTEA NOT NULL);"
-                                 "INSERT INTO probe VALUES (1, '\\x00ff00'::bytea)").ok());
+        ASSERT_TRUE((*mod)
+                        ->Exec("CREATE TABLE probe (id BIGINT PRIMARY KEY, data BYTEA NOT NULL);"
+                               "INSERT INTO probe VALUES (1, '\\x00ff00'::bytea)")
+                        .ok());
     }
     const fs::path data = root_ / "data";
     WriteFile(data / "media" / "library" / std::to_string(content_id) / "video.mp4", video);
@@ -118,7 +120,8 @@ TEST_F(BackupPostgres, RowsAndMediaSurviveARestoreIntoAnEmptyDatabase) {
 
     auto restored = RestoreBackup(made->dir, target, false, {.database_url = Url(dst_)});
     ASSERT_TRUE(restored.ok()) << restored.error().message;
-    EXPECT_EQ(ReadFile(target / "media" / "library" / std::to_string(content_id) / "video.mp4"), video);
+    EXPECT_EQ(ReadFile(target / "media" / "library" / std::to_string(content_id) / "video.mp4"),
+              video);
     EXPECT_EQ(ReadFile(target / "secrets.json"), "{\"sealed\": true}");
     EXPECT_FALSE(fs::exists(target / "database.pgdump"));  // the database is PostgreSQL's
 
@@ -153,7 +156,8 @@ TEST_F(BackupPostgres, ASQLiteBackupIsNotRestoredIntoPostgres) {
     }
     auto made = CreateBackup(data, root_ / "backups");
     ASSERT_TRUE(made.ok()) << made.error().message;
-    auto refused = RestoreBackup(made->dir, root_ / "restored", false, {.database_url = pg_->Url(dst_)});
+    auto refused =
+        RestoreBackup(made->dir, root_ / "restored", false, {.database_url = pg_->Url(dst_)});
     ASSERT_FALSE(refused.ok());
     EXPECT_NE(refused.error().message.find("beacon migrate"), std::string::npos);
     EXPECT_FALSE(fs::exists(root_ / "restored"));

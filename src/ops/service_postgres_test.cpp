@@ -16,7 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool Has(const std::string& text, const std::string& line) { return text.find(line) != std::string::npos; }
+bool Has(const std::string& text, const std::string& line) {
+    return text.find(line) != std::string::npos;
+}
 
 TEST(OpsServicePostgres, MetricsAndQuotaCountEveryProcesssJobs) {
     auto cluster = beacon::testing::PostgresCluster::Shared();
@@ -35,8 +37,9 @@ TEST(OpsServicePostgres, MetricsAndQuotaCountEveryProcesssJobs) {
     ASSERT_TRUE((*one)->CreateJob(user->id, *req).ok());
     auto failed = (*two)->CreateJob(user->id, *req);
     ASSERT_TRUE(failed.ok());
-    ASSERT_TRUE((*two)->FinishJob(failed->id, core::JobState::kFailed, core::Error::External("no"),
-                                  std::nullopt)
+    ASSERT_TRUE((*two)
+                    ->FinishJob(failed->id, core::JobState::kFailed, core::Error::External("no"),
+                                std::nullopt)
                     .ok());
     core::Content item;
     item.owner_id = user->id;

@@ -16,8 +16,8 @@ namespace {
 /// The Database tables in the order they are copied, parents first (foreign keys hold at every
 /// insert). Any other table both databases have is copied after these (by name), so a table a
 /// new migration adds is never left behind.
-constexpr const char* kOrder[] = {"users",   "sessions", "api_tokens", "batches",
-                                  "jobs",    "job_logs", "content",    "assets",
+constexpr const char* kOrder[] = {"users",     "sessions",       "api_tokens", "batches",
+                                  "jobs",      "job_logs",       "content",    "assets",
                                   "playlists", "object_deletes", "moderation", "audit_log"};
 
 /// Tables that are bookkeeping or an index of another table, never copied: SQLite's own, the
@@ -48,7 +48,6 @@ std::vector<std::string> CopiedTables(const std::vector<std::string>& sqlite_tab
     }
     return out;
 }
-
 
 core::Result<MigrateReport> CopySqliteToPostgres(const std::string& sqlite_path,
                                                  const std::string& postgres_url) {
@@ -83,12 +82,14 @@ core::Result<MigrateReport> CopySqliteToPostgres(const std::string& sqlite_path,
             if (sqlite3_prepare_v2(lite, "SELECT name FROM sqlite_master WHERE type = 'table'", -1,
                                    &names, nullptr) == SQLITE_OK) {
                 while (sqlite3_step(names) == SQLITE_ROW) {
-                    lite_tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(names, 0)));
+                    lite_tables.emplace_back(
+                        reinterpret_cast<const char*>(sqlite3_column_text(names, 0)));
                 }
             }
             sqlite3_finalize(names);
-            BEACON_TRY(rows, pg->Query("SELECT table_name FROM information_schema.tables WHERE "
-                                       "table_schema = current_schema() AND table_type = 'BASE TABLE'"));
+            BEACON_TRY(rows,
+                       pg->Query("SELECT table_name FROM information_schema.tables WHERE "
+                                 "table_schema = current_schema() AND table_type = 'BASE TABLE'"));
             for (int i = 0; i < rows.size(); ++i) pg_tables.push_back(rows.Text(i, 0));
         }
         MigrateReport report;
@@ -141,7 +142,8 @@ core::Result<MigrateReport> CopySqliteToPostgres(const std::string& sqlite_path,
                 ++n;
             }
             sqlite3_finalize(st);
-            if (rc != SQLITE_DONE) return Error::Internal("reading " + std::string(table) + " failed");
+            if (rc != SQLITE_DONE)
+                return Error::Internal("reading " + std::string(table) + " failed");
             report.rows.emplace_back(table, n);
         }
         // New ids continue after the copied ones (never reused: they name media folders).
@@ -167,10 +169,11 @@ core::Result<MigrateReport> CopySqliteToPostgres(const std::string& sqlite_path,
                 const std::int64_t value = sqlite3_column_int64(seq, 1);
                 bool known = std::find(identity.begin(), identity.end(), name) != identity.end();
                 if (!known || value <= 0) continue;
-                BEACON_CHECK(pg->Query("SELECT setval(pg_get_serial_sequence($1, 'id'), "
-                                       "GREATEST($2::bigint, COALESCE((SELECT MAX(id) FROM " +
-                                           name + "), 0)), true)",
-                                       pg::Params().Add(name).Add(value)));
+                BEACON_CHECK(
+                    pg->Query("SELECT setval(pg_get_serial_sequence($1, 'id'), "
+                              "GREATEST($2::bigint, COALESCE((SELECT MAX(id) FROM " +
+                                  name + "), 0)), true)",
+                              pg::Params().Add(name).Add(value)));
             }
         }
         sqlite3_finalize(seq);

@@ -31,10 +31,12 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> CopyModuleTables
                 return Error::Conflict("the PostgreSQL database is not empty (table " + table +
                                        " has rows); migrate into a new database");
             }
-            BEACON_TRY(cols, pg->Query("SELECT column_name, data_type FROM information_schema.columns WHERE "
-                                       "table_schema = current_schema() AND table_name = $1 AND "
-                                       "is_generated = 'NEVER' ORDER BY ordinal_position",
-                                       pg::Params().Add(table)));
+            BEACON_TRY(
+                cols,
+                pg->Query("SELECT column_name, data_type FROM information_schema.columns WHERE "
+                          "table_schema = current_schema() AND table_name = $1 AND "
+                          "is_generated = 'NEVER' ORDER BY ordinal_position",
+                          pg::Params().Add(table)));
             if (cols.empty()) return Error::Internal("PostgreSQL has no table " + table);
             std::string list;
             std::string reads;
@@ -43,11 +45,12 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> CopyModuleTables
                 // bytea (bytes that may hold NULs): read as hex from SQLite, decoded by PostgreSQL.
                 const bool bytes = cols.Text(i, 1) == "bytea";
                 list += (i ? ", " : "") + cols.Text(i, 0);
-                reads += (i ? ", " : "") + (bytes ? "CASE WHEN " + cols.Text(i, 0) + " IS NULL THEN NULL ELSE hex(" +
-                                             cols.Text(i, 0) + ") END"
-                                       : cols.Text(i, 0));
-                marks += std::string(i ? ", " : "") + (bytes ? "decode($" : "$") + std::to_string(i + 1) +
-                         (bytes ? ", 'hex')" : "");
+                reads += (i ? ", " : "") +
+                         (bytes ? "CASE WHEN " + cols.Text(i, 0) + " IS NULL THEN NULL ELSE hex(" +
+                                      cols.Text(i, 0) + ") END"
+                                : cols.Text(i, 0));
+                marks += std::string(i ? ", " : "") + (bytes ? "decode($" : "$") +
+                         std::to_string(i + 1) + (bytes ? ", 'hex')" : "");
             }
             sqlite3_stmt* st = nullptr;
             const std::string select = "SELECT " + reads + " FROM " + table;
@@ -56,7 +59,8 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> CopyModuleTables
                 sqlite3_finalize(st);
                 return Error::Internal("reading " + table + " from " + sqlite_path + ": " + msg);
             }
-            const std::string insert = "INSERT INTO " + table + "(" + list + ") VALUES(" + marks + ")";
+            const std::string insert =
+                "INSERT INTO " + table + "(" + list + ") VALUES(" + marks + ")";
             std::int64_t copied = 0;
             int rc = SQLITE_ROW;
             while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -84,8 +88,8 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> CopyModuleTables
             bool has_id = false;
             for (int i = 0; i < cols.size(); ++i) has_id = has_id || cols.Text(i, 0) == "id";
             if (!has_id) continue;
-            BEACON_TRY(seq, pg->Query("SELECT pg_get_serial_sequence($1, 'id')",
-                                      pg::Params().Add(table)));
+            BEACON_TRY(
+                seq, pg->Query("SELECT pg_get_serial_sequence($1, 'id')", pg::Params().Add(table)));
             if (seq.empty() || seq.IsNull(0, 0)) continue;
             std::int64_t counter = 0;
             sqlite3_stmt* s = nullptr;
@@ -95,10 +99,14 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> CopyModuleTables
                 if (sqlite3_step(s) == SQLITE_ROW) counter = sqlite3_column_int64(s, 0);
             }
             sqlite3_finalize(s);
-            BEACON_CHECK(pg->Query("SELECT setval($1, GREATEST($2::bigint, COALESCE((SELECT MAX(id) "
-                                   "FROM " + table + "), 0), 1), $2::bigint > 0 OR EXISTS "
-                                   "(SELECT 1 FROM " + table + "))",
-                                   pg::Params().Add(seq.Text(0, 0)).Add(counter)));
+            BEACON_CHECK(
+                pg->Query("SELECT setval($1, GREATEST($2::bigint, COALESCE((SELECT MAX(id) "
+                          "FROM " +
+                              table +
+                              "), 0), 1), $2::bigint > 0 OR EXISTS "
+                              "(SELECT 1 FROM " +
+                              table + "))",
+                          pg::Params().Add(seq.Text(0, 0)).Add(counter)));
         }
         return report;
     });
