@@ -186,15 +186,29 @@ void Server::Impl::Stop() {
 }
 
 bool Server::Impl::ShedIdleLocked() {
-    auto oldest = idle_since_.end();
-    for (auto it = idle_since_.begin(); it != idle_since_.end(); ++it) {
-        if (oldest == idle_since_.end() || it->second < oldest->second) oldest = it;
+    // The marks change under us (each connection writes its own): the oldest idle one is
+    // claimed with a compare-exchange, and the scan runs again if it became busy meanwhile.
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        int oldest_fd = -1;
+        std::int64_t oldest = 0;
+        for (const auto& [fd, conn] : conn_state_) {
+            const std::int64_t since = conn->idle_since.load(std::memory_order_acquire);
+            if (since > 0 && (oldest_fd < 0 || since < oldest)) {
+                oldest_fd = fd;
+                oldest = since;
+            }
+        }
+        if (oldest_fd < 0) return false;
+        std::int64_t expected = oldest;
+        if (!conn_state_.at(oldest_fd)->idle_since.compare_exchange_strong(
+                expected, ConnState::kShed, std::memory_order_acq_rel)) {
+            continue;
+        }
+        ::shutdown(oldest_fd, SHUT_RDWR);  // its read fails and the session ends
+        shed_fds_.insert(oldest_fd);
+        return true;
     }
-    if (oldest == idle_since_.end()) return false;
-    ::shutdown(oldest->first, SHUT_RDWR);  // its read fails and the session ends
-    shed_fds_.insert(oldest->first);
-    idle_since_.erase(oldest);
-    return true;
+    return false;
 }
 
 asio::awaitable<void> Server::Impl::Accept() {
@@ -204,7 +218,9 @@ asio::awaitable<void> Server::Impl::Accept() {
     for (;;) {
         // Connections are dealt to the network threads in turn.
         asio::io_context& target = *iocs_[next_context_++ % iocs_.size()];
-        auto [ec, socket] = co_await acceptor_->async_accept(asio::make_strand(target), kUseTuple);
+        // Its executor is the context's own: one thread runs each context, so a connection's
+        // coroutines are serialised without a strand (whose bookkeeping every operation paid).
+        auto [ec, socket] = co_await acceptor_->async_accept(target.get_executor(), kUseTuple);
         if (ec) {
             if (ec == asio::error::operation_aborted || !acceptor_->is_open()) co_return;
             // Out of descriptors (EMFILE, ENFILE) or buffers: retrying at once would spin
@@ -233,6 +249,7 @@ asio::awaitable<void> Server::Impl::Accept() {
             socket.native_non_blocking(true, ignored);
         }
         bool over = false;
+        std::shared_ptr<ConnState> conn;
         {
             std::lock_guard lock(conn_mu_);
             if (conn_stopping_) co_return;
@@ -241,7 +258,9 @@ asio::awaitable<void> Server::Impl::Accept() {
             } else {
                 ++active_;  // counted here so Stop waits for it even before it first runs
                 conn_fds_.insert(socket.native_handle());
-                idle_since_[socket.native_handle()] = std::chrono::steady_clock::now();
+                conn = std::make_shared<ConnState>();
+                conn->idle_since.store(IdleStamp(), std::memory_order_release);
+                conn_state_[socket.native_handle()] = conn;
             }
         }
         if (over) {
@@ -249,17 +268,25 @@ asio::awaitable<void> Server::Impl::Accept() {
             continue;
         }
         auto ex = socket.get_executor();
-        asio::co_spawn(ex, Session(tcp::socket(std::move(socket)), CurrentTls()), asio::detached);
+        asio::co_spawn(ex, Session(tcp::socket(std::move(socket)), CurrentTls(), std::move(conn)),
+                       asio::detached);
     }
 }
 
-void Server::Impl::SetIdle(int fd, bool idle) {
-    std::lock_guard lock(conn_mu_);
-    if (shed_fds_.contains(fd)) return;
-    if (idle) {
-        idle_since_[fd] = std::chrono::steady_clock::now();
-    } else {
-        idle_since_.erase(fd);
+std::int64_t Server::Impl::IdleStamp() {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch())
+                        .count();
+    return std::max<std::int64_t>(1, static_cast<std::int64_t>(ns));
+}
+
+void Server::Impl::SetIdle(ConnState& conn, bool idle) {
+    // No lock: only this connection's thread writes its mark, ShedIdleLocked may claim it.
+    const std::int64_t want = idle ? IdleStamp() : 0;
+    std::int64_t now = conn.idle_since.load(std::memory_order_relaxed);
+    while (now != ConnState::kShed &&
+           !conn.idle_since.compare_exchange_weak(now, want, std::memory_order_acq_rel,
+                                                  std::memory_order_relaxed)) {
     }
 }
 

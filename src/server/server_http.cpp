@@ -308,7 +308,8 @@ asio::awaitable<void> Server::Impl::FailAndClose(Stream& stream, unsigned status
 }
 
 asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
-                                            std::shared_ptr<asio::ssl::context> tls) {
+                                            std::shared_ptr<asio::ssl::context> tls,
+                                            std::shared_ptr<ConnState> conn) {
     const int fd = socket.native_handle();  // registered by Accept
     bool stopping = false;
     {
@@ -327,15 +328,15 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
     }
     beast::flat_buffer buffer;
     if (!tls) {
-        co_await Serve(stream, fd, client, buffer);
+        co_await Serve(stream, *conn, client, buffer);
         co_return;
     }
     // A client that speaks plain HTTP to the TLS port gets an answer it can read, not a
     // failed handshake.
     stream.expires_after(std::chrono::seconds(10));
-    SetIdle(fd, true);
+    SetIdle(*conn, true);
     auto [dec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, kUseTuple);
-    SetIdle(fd, false);
+    SetIdle(*conn, false);
     if (dec) co_return;
     if (!is_tls) {
         const std::string code = "invalid_argument";
@@ -349,20 +350,21 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket,
                                                         buffer.data(), kUseTuple);
     if (hec) co_return;  // no common protocol, a client that does not trust us, a timeout
     buffer.consume(used);
-    co_await Serve(*secure, fd, client, buffer);
+    co_await Serve(*secure, *conn, client, buffer);
 }
 
 template <class Stream>
-asio::awaitable<void> Server::Impl::Serve(Stream& stream, int fd, const std::string& client,
+asio::awaitable<void> Server::Impl::Serve(Stream& stream, ConnState& conn,
+                                          const std::string& client,
                                           beast::flat_buffer& buffer) {
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(16 * 1024);
         parser.body_limit(api_.MaxBodyLimit());
         beast::get_lowest_layer(stream).expires_after(options_.idle_timeout);
-        SetIdle(fd, true);
+        SetIdle(conn, true);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
-        SetIdle(fd, false);
+        SetIdle(conn, false);
         const std::string too_large_code = "too_large";
         std::size_t body_limit = api_.MaxBodyLimit();
         if (!ec && !parser.is_done()) {
@@ -375,7 +377,8 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, int fd, const std::str
             return "the request body is larger than " + std::to_string(body_limit) + " bytes";
         };
         if (ec == http::error::body_limit) {  // Content-Length over the limit
-            co_await FailAndClose(stream, 413, too_large_code, too_large(), true);
+            const std::string message = too_large();  // named: see FailAndClose
+            co_await FailAndClose(stream, 413, too_large_code, message, true);
             co_return;
         }
         if (ec) {
@@ -399,7 +402,8 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, int fd, const std::str
             co_return;
         }
         if (auto len = parser.content_length(); len && *len > body_limit) {
-            co_await FailAndClose(stream, 413, too_large_code, too_large(), true);
+            const std::string message = too_large();  // named: see FailAndClose
+            co_await FailAndClose(stream, 413, too_large_code, message, true);
             co_return;
         }
         if (!parser.is_done()) {
@@ -423,7 +427,8 @@ asio::awaitable<void> Server::Impl::Serve(Stream& stream, int fd, const std::str
                 co_return;
             }
             if (bec == http::error::body_limit) {
-                co_await FailAndClose(stream, 413, too_large_code, too_large(), true);
+                const std::string message = too_large();  // named: see FailAndClose
+                co_await FailAndClose(stream, 413, too_large_code, message, true);
                 co_return;
             }
             if (bec) {

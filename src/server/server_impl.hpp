@@ -126,8 +126,18 @@ private:
 
     asio::awaitable<void> Accept();
 
-    /// Marks a connection as waiting for its next request (sheddable) or busy.
-    void SetIdle(int fd, bool idle);
+    /// A live connection's idle mark, written by its own thread without a lock (twice per
+    /// request) and read by ShedIdleLocked: 0 busy, kShed once shed, otherwise the steady
+    /// clock's nanoseconds when it began waiting for its next request.
+    struct ConnState {
+        static constexpr std::int64_t kShed = -1;
+        std::atomic<std::int64_t> idle_since{0};
+    };
+    static std::int64_t IdleStamp();
+
+    /// Marks a connection as waiting for its next request (sheddable) or busy; a shed one
+    /// stays shed.
+    static void SetIdle(ConnState& conn, bool idle);
 
     static void SetCommonHeaders(http::fields& f);
 
@@ -175,7 +185,7 @@ private:
             std::lock_guard lock(self->conn_mu_);
             if (fd >= 0) {
                 self->conn_fds_.erase(fd);
-                self->idle_since_.erase(fd);
+                self->conn_state_.erase(fd);
                 self->shed_fds_.erase(fd);
             }
             if (--self->active_ == 0) self->conn_cv_.notify_all();
@@ -184,10 +194,11 @@ private:
 
     /// One connection from accept to close. `tls` set: TLS with that context (held for the
     /// connection's life; a reload swaps in a new one for later connections).
-    asio::awaitable<void> Session(tcp::socket socket, std::shared_ptr<asio::ssl::context> tls);
+    asio::awaitable<void> Session(tcp::socket socket, std::shared_ptr<asio::ssl::context> tls,
+                                  std::shared_ptr<ConnState> conn);
     /// The request loop over an established stream; `buffer` holds bytes already read.
     template <class Stream>
-    asio::awaitable<void> Serve(Stream& stream, int fd, const std::string& client,
+    asio::awaitable<void> Serve(Stream& stream, ConnState& conn, const std::string& client,
                                 beast::flat_buffer& buffer);
     /// The TLS context from options_.tls_cert/tls_key.
     core::Result<std::shared_ptr<asio::ssl::context>> LoadTls() const;
@@ -256,7 +267,7 @@ private:
     std::mutex conn_mu_;  // guards the connection fields below
     std::condition_variable conn_cv_;
     std::set<int> conn_fds_;  // sockets of live connections (shut down by Stop)
-    std::map<int, std::chrono::steady_clock::time_point> idle_since_;  // waiting for a request
+    std::map<int, std::shared_ptr<ConnState>> conn_state_;  // idle marks of live connections
     std::set<int> shed_fds_;  // shut down to make room, not yet ended
     std::size_t max_connections_ = 1;
     std::size_t password_inflight_ = 0;  // password requests running or queued
