@@ -112,6 +112,9 @@ OpsCommands::OpsCommands(CLI::App& cli, const std::function<void(CLI::App*)>& ad
                   "with a SHA-256 manifest; prints the backup folder");
     add_common(backup_create_);
     backup_create_->add_option("--to", to_, "parent folder (default [backup] dir, else DATA/backups)");
+    backup_create_->add_flag("--full", full_,
+                             "copy every file (by default media unchanged since the newest "
+                             "backup in the same folder are hard-linked from it)");
     backup_restore_ = backup->add_subcommand(
         "restore", "verify a backup and restore it into --data (refused when that folder is not "
                    "empty, unless --force)");
@@ -160,7 +163,7 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
     if (!cfg.ok()) return Fail(cfg.error().message);
     // [database] url: the PostgreSQL database goes into the backup as a pg_dump archive and is
     // restored with pg_restore into that (new, empty) database.
-    const ops::BackupOptions backup_options{.database_url = cfg->database.url};
+    const ops::BackupOptions backup_options{.database_url = cfg->database.url, .full = full_};
     if (*backup_create_ || *backup_restore_) {
         if (!cfg->storage.s3_endpoint.empty()) {
             return Fail("backups cover media in the data folder; with [storage] s3_endpoint the "
@@ -173,7 +176,14 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
                                       backup_options);
         if (!made.ok()) return Fail(made.error().message);
         std::cerr << "beacon: backed up " << made->files << " files ("
-                  << HumanBytes(static_cast<double>(made->bytes)) << "); the secret key file is "
+                  << HumanBytes(static_cast<double>(made->bytes)) << ")";
+        if (made->linked_files > 0) {
+            std::cerr << ", of which " << made->linked_files << " files ("
+                      << HumanBytes(static_cast<double>(made->linked_bytes))
+                      << ") unchanged since " << made->base.filename().string()
+                      << " were linked, not copied";
+        }
+        std::cerr << "; the secret key file is "
                   << "not in backups: keep a copy of " << SecretKeyFile(*cfg).string() << "\n";
         std::cout << made->dir.string() << "\n";
         return 0;

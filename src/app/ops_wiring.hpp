@@ -53,6 +53,7 @@ private:
     std::string to_;
     std::string from_;
     bool force_ = false;
+    bool full_ = false;
     bool dry_run_ = false;
     int days_ = 7;
     std::string secret_name_;

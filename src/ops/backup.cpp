@@ -11,6 +11,8 @@
 #include <iomanip>
 #include <span>
 #include <sstream>
+#include <unordered_map>
+#include <utility>
 
 #include "core/model.hpp"
 #include "core/subprocess.hpp"
@@ -297,6 +299,47 @@ std::vector<std::string> ManifestDatabases(const Json& m) {
     return out;
 }
 
+/// What an earlier backup recorded of one file of the trees.
+struct PreviousFile {
+    std::int64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::string sha256;
+};
+
+/// The newest complete backup in `parent` other than `self` (by its time-stamped name), with
+/// the tree files whose manifest entry carries a modification time. None: an empty path.
+std::pair<fs::path, std::unordered_map<std::string, PreviousFile>> PreviousBackup(
+    const fs::path& parent, const fs::path& self) {
+    std::error_code ec;
+    std::vector<fs::path> found;
+    for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+        const auto name = it->path().filename().string();
+        if (name.rfind(kPrefix, 0) != 0 || it->path() == self) continue;
+        std::error_code fec;
+        if (fs::is_regular_file(it->path() / "manifest.json", fec)) found.push_back(it->path());
+    }
+    std::sort(found.begin(), found.end());
+    for (auto d = found.rbegin(); d != found.rend(); ++d) {
+        auto m = ReadManifest(*d);
+        if (!m.ok()) continue;
+        std::unordered_map<std::string, PreviousFile> files;
+        for (const auto& f : (*m)["files"]) {
+            if (!f.is_object() || !f.contains("mtime_ns")) continue;
+            const auto path = f.value("path", "");
+            if (!SafeRelative(path)) continue;
+            files[path] = {f.value("size", std::int64_t{-1}), f.value("mtime_ns", std::int64_t{0}),
+                           f.value("sha256", "")};
+        }
+        return {*d, std::move(files)};
+    }
+    return {};
+}
+
+std::int64_t MtimeNs(const fs::path& f, std::error_code& ec) {
+    auto t = fs::last_write_time(f, ec);
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
 }  // namespace
 
 core::Result<std::string> FileSha256(const fs::path& file) {
@@ -381,6 +424,31 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
     // 3. File trees: media objects (library, jobs, Verse assets under media/verse/assets) and
     //    the Arcade's extracted games. Both are written by rename, so every file is whole; one
     //    deleted while we copy is skipped (its row went with it, or goes soon).
+    auto earlier =
+        options.full ? decltype(PreviousBackup(parent, dir)){} : PreviousBackup(parent, dir);
+    const fs::path& base = earlier.first;
+    const auto& previous = earlier.second;
+    // Links to the earlier backup when a file is unchanged since it; false: copy it.
+    auto link_unchanged = [&](const fs::path& f, const std::string& rel, std::int64_t mtime) {
+        auto p = previous.find(rel);
+        if (p == previous.end() || p->second.mtime_ns != mtime || p->second.sha256.size() != 64)
+            return false;
+        std::error_code lec;
+        const auto size = static_cast<std::int64_t>(fs::file_size(f, lec));
+        if (lec || size != p->second.size) return false;
+        const fs::path old = base / rel;
+        if (static_cast<std::int64_t>(fs::file_size(old, lec)) != size || lec) return false;
+        fs::create_directories((dir / rel).parent_path(), lec);
+        fs::create_hard_link(old, dir / rel, lec);
+        if (lec) return false;
+        files.push_back(
+            {{"path", rel}, {"size", size}, {"sha256", p->second.sha256}, {"mtime_ns", mtime}});
+        ++sum.files;
+        sum.bytes += size;
+        ++sum.linked_files;
+        sum.linked_bytes += size;
+        return true;
+    };
     for (const char* tree : kTrees) {
         fs::path root = data_dir / tree;
         if (!fs::exists(root, ec)) continue;
@@ -395,13 +463,20 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
         std::sort(todo.begin(), todo.end());
         for (const auto& f : todo) {
             std::string rel = fs::relative(f, data_dir, ec).generic_string();
+            std::error_code mec;
+            const std::int64_t mtime = MtimeNs(f, mec);
+            if (mec) continue;  // deleted meanwhile
+            if (link_unchanged(f, rel, mtime)) continue;
             std::int64_t size = 0;
             auto hash = CopyHashed(f, dir / rel, &size);
             if (!hash.ok()) {
                 if (!fs::exists(f, ec)) continue;  // deleted meanwhile
                 return fail(hash.error());
             }
+            // The time read before the copy: a file rewritten during the copy is copied again
+            // by the next backup rather than linked with a hash of other bytes.
             add(rel, *hash, size);
+            files.back()["mtime_ns"] = mtime;
         }
     }
     // 4. The manifest, last and atomically.
@@ -411,6 +486,10 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
                      {"created_at", core::NowMillis()},
                      {"source", fs::absolute(data_dir).lexically_normal().string()},
                      {"files", files}};
+    if (sum.linked_files > 0) {
+        manifest["linked_from"] = base.filename().string();
+        sum.base = base;
+    }
     if (postgres) {
         manifest["postgres_dump"] = kPgDump;
         manifest["postgres_source"] = storage::pg::RedactUrl(options.database_url);

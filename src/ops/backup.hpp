@@ -24,15 +24,28 @@ struct BackupOptions {
     /// The folder of pg_dump and pg_restore; empty: $BEACON_PG_BIN, then PATH, then the newest
     /// /usr/lib/postgresql/<version>/bin.
     std::filesystem::path pg_bin;
+    /// Copy every file even when the newest earlier backup in the same parent folder holds it
+    /// unchanged (by default such a file is hard-linked from there: incremental media).
+    bool full = false;
 };
 
 struct BackupSummary {
     std::filesystem::path dir;  // the backup folder
     std::int64_t files = 0;
     std::int64_t bytes = 0;
+    /// Files (and their bytes) hard-linked from the previous backup instead of copied.
+    std::int64_t linked_files = 0;
+    std::int64_t linked_bytes = 0;
+    /// The earlier backup they were linked from; empty when none was used.
+    std::filesystem::path base;
 };
 
 /// Writes a new folder `<parent>/beacon-backup-YYYYMMDDTHHMMSSZ` (a "-N" suffix when taken).
+/// Incremental for media: a file of the media or games trees whose size and modification time
+/// equal its entry in the newest complete earlier backup of `parent` (whose own copy still has
+/// that size) is hard-linked from there with the hash that manifest recorded, as rsync's
+/// --link-dest does; every backup stays a whole, independent folder (removing one leaves the
+/// others intact). A link that fails (another file system) falls back to a copy.
 core::Result<BackupSummary> CreateBackup(const std::filesystem::path& data_dir,
                                          const std::filesystem::path& parent,
                                          const BackupOptions& options = {});

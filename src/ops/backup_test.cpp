@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -127,6 +128,50 @@ TEST(Backup, RoundTripWhileTheDatabaseIsOpen) {
     EXPECT_EQ(Read(root / "restored/media/verse/assets/ab12.glb"), "glTF model");
     EXPECT_EQ(Read(root / "restored/arcade/games/1/v1/index.html"), "<canvas></canvas>");
     EXPECT_FALSE(fs::exists(root / "restored/arcade/staging"));  // scratch stays behind
+}
+
+TEST(Backup, ASecondBackupLinksUnchangedMediaAndEachStaysWhole) {
+    fs::path root = TempDir("backup-incremental");
+    DataFolder data(root / "data");
+    auto first = CreateBackup(data.dir, root / "backups");
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(first->linked_files, 0);
+
+    // Same size, new bytes and a later time (a rewritten object); one new object.
+    const fs::path video = data.dir / "media/library/1/video.mp4";
+    const auto before = fs::last_write_time(video);
+    Write(video, std::string(100000, 'w'));
+    fs::last_write_time(video, before + std::chrono::seconds(2));
+    Write(data.dir / "media/library/2/video.mp4", "a new item");
+
+    auto second = CreateBackup(data.dir, root / "backups");
+    ASSERT_TRUE(second.ok()) << second.error().message;
+    ASSERT_NE(second->dir, first->dir);
+    // The m3u8, the Verse asset and the game file are unchanged: linked, not copied.
+    EXPECT_EQ(second->linked_files, 3);
+    EXPECT_EQ(second->base, first->dir);
+    EXPECT_EQ(fs::hard_link_count(second->dir / "media/library/1/hls/index.m3u8"), 2u);
+    EXPECT_EQ(fs::hard_link_count(second->dir / "media/library/1/video.mp4"), 1u);
+    EXPECT_EQ(Read(second->dir / "media/library/1/video.mp4"), std::string(100000, 'w'));
+    EXPECT_EQ(Read(first->dir / "media/library/1/video.mp4"), std::string(100000, 'v'));
+    ASSERT_TRUE(VerifyBackup(second->dir).ok());
+
+    // The first backup pruned: the second is still whole and restores.
+    fs::remove_all(first->dir);
+    auto checked = VerifyBackup(second->dir);
+    ASSERT_TRUE(checked.ok()) << checked.error().message;
+    auto restored = RestoreBackup(second->dir, root / "restored", false);
+    ASSERT_TRUE(restored.ok()) << restored.error().message;
+    EXPECT_EQ(Read(root / "restored/media/library/1/video.mp4"), std::string(100000, 'w'));
+    EXPECT_EQ(Read(root / "restored/media/library/2/video.mp4"), "a new item");
+    EXPECT_EQ(Read(root / "restored/arcade/games/1/v1/index.html"), "<canvas></canvas>");
+    EXPECT_EQ(Read(root / "restored/media/library/1/hls/index.m3u8"), "#EXTM3U\n");
+
+    // --full copies everything again.
+    auto full = CreateBackup(data.dir, root / "backups", {.full = true});
+    ASSERT_TRUE(full.ok()) << full.error().message;
+    EXPECT_EQ(full->linked_files, 0);
+    EXPECT_EQ(fs::hard_link_count(full->dir / "media/library/1/hls/index.m3u8"), 1u);
 }
 
 TEST(Backup, TamperedFilesAndManifestsAreRefused) {
