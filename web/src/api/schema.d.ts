@@ -2436,6 +2436,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ops/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard's history from the database (1-minute buckets for 24 h, hourly for 30 days)
+         * @description Sampled while `beacon serve` runs and kept in the database (ops_history), so a restarted studio still shows the last day. A range of up to 24 h answers 1-minute buckets, longer ranges hourly ones. Levels (queue depth, disk) are the mean of a bucket's samples; jobs_completed is the number of jobs that completed in the bucket.
+         */
+        get: operations["opsHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7899,6 +7919,44 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    opsHistory: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated names (all when absent): queue_depth, jobs_running, jobs_completed, data_bytes, disk_free_bytes, viewers, gpu_utilization, gpu_memory_used_bytes, gpu_memory_size_bytes */
+                series?: string;
+                range?: "1h" | "6h" | "24h" | "7d" | "30d";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each asked series as [unix ms of the bucket start, value] pairs, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        range: string;
+                        /** Format: int64 */
+                        from: number;
+                        /** Format: int64 */
+                        to: number;
+                        /** @enum {integer} */
+                        resolution_seconds: 60 | 3600;
+                        series: {
+                            [key: string]: number[][];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
