@@ -1,6 +1,7 @@
 #include "ops/metrics.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -91,7 +92,10 @@ std::string FormatValue(double v) {
     if (v == std::floor(v) && std::fabs(v) < 1e15) {
         std::snprintf(buf, sizeof buf, "%.0f", v);
     } else {
-        std::snprintf(buf, sizeof buf, "%.17g", v);
+        // The shortest text that reads back as the same double (0.1, not 0.10000000000000001).
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+        if (ec != std::errc()) return "NaN";
+        return std::string(buf, end);
     }
     return buf;
 }

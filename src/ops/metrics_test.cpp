@@ -44,11 +44,11 @@ TEST(Metrics, HistogramBucketsAreCumulativeWithSumAndCount) {
     EXPECT_EQ(r.Render(),
               "# HELP beacon_wait_seconds Waits.\n"
               "# TYPE beacon_wait_seconds histogram\n"
-              "beacon_wait_seconds_bucket{stage=\"s\",le=\"0.10000000000000001\"} 2\n"
+              "beacon_wait_seconds_bucket{stage=\"s\",le=\"0.1\"} 2\n"
               "beacon_wait_seconds_bucket{stage=\"s\",le=\"1\"} 2\n"
               "beacon_wait_seconds_bucket{stage=\"s\",le=\"10\"} 3\n"
               "beacon_wait_seconds_bucket{stage=\"s\",le=\"+Inf\"} 4\n"
-              "beacon_wait_seconds_sum{stage=\"s\"} 55.149999999999999\n"
+              "beacon_wait_seconds_sum{stage=\"s\"} 55.15\n"
               "beacon_wait_seconds_count{stage=\"s\"} 4\n");
     EXPECT_EQ(h.Value({"s"}), 4);
 }
@@ -101,6 +101,9 @@ TEST(Metrics, ValuesAreFormattedAsPrometheusReadsThem) {
     EXPECT_EQ(FormatValue(3), "3");
     EXPECT_EQ(FormatValue(-2), "-2");
     EXPECT_EQ(FormatValue(0.25), "0.25");
+    EXPECT_EQ(FormatValue(0.1), "0.1");  // shortest round trip, not 0.10000000000000001
+    EXPECT_EQ(FormatValue(0.7), "0.7");
+    EXPECT_EQ(FormatValue(2.5e-7), "2.5e-07");
     EXPECT_EQ(FormatValue(INFINITY), "+Inf");
     EXPECT_EQ(FormatValue(-INFINITY), "-Inf");
     EXPECT_EQ(FormatValue(NAN), "NaN");
