@@ -13,6 +13,9 @@
 # Usage: bench/api/run.sh [BEACON_BIN]   (default build/src/app/beacon)
 # BENCH_SECONDS: seconds per wrk run (10); BENCH_ROWS: only these rows, e.g. "live" or
 # "media live"; BENCH_REPEAT: runs of each row, nginx and beacon alternating (1).
+# Each row also reports the CPU time per request of each server (user + system of beacon's
+# process and of nginx's workers over the wrk run, from /proc): steadier than req/s on a
+# shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${1:-build/src/app/beacon}
@@ -89,6 +92,13 @@ for u in /job.json /content.json /healthz.json /live.ts /media/library/1/hls/vid
   curl -fs -o /dev/null "http://127.0.0.1:$nport$u" || { echo "nginx baseline cannot serve $u"; exit 1; }
 done
 
+hz=$(getconf CLK_TCK)
+cpu_ticks() {  # user + system ticks of these processes
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "$t"
+}
+nginx_workers=$(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')
 wrk_run() {  # url [header]
   if [ -n "${2:-}" ]; then
     wrk -t2 -c64 -d"${DUR}s" --latency -H "$2" "$1"
@@ -116,8 +126,12 @@ for ((run = 1; run <= REPEAT; run++)); do
   for row in "${rows[@]}"; do
     IFS='|' read -r name npath burl bhdr <<<"$row"
     sfx=$([ "$run" -gt 1 ] && echo ".$run" || true)
+    t0=$(cpu_ticks $nginx_workers)
     wrk_run "http://127.0.0.1:$nport$npath" >"$work/nginx-$name.txt$sfx"
+    echo $(($(cpu_ticks $nginx_workers) - t0)) >"$work/nginx-$name.cpu$sfx"
+    t0=$(cpu_ticks "$pid")
     wrk_run "$burl" "$bhdr" >"$work/beacon-$name.txt$sfx"
+    echo $(($(cpu_ticks "$pid") - t0)) >"$work/beacon-$name.cpu$sfx"
     echo "run $run $name: load $(cut -d" " -f1 /proc/loadavg)" >"$work/load-$name.txt$sfx"
   done
 done
@@ -127,6 +141,9 @@ rps() { awk '/Requests\/sec/{print $2}' "$1"; }
 p99() { awk '$1=="99%"{print $2}' "$1"; }
 non2xx() { awk '/Non-2xx/{n=$NF} END{print n+0}' "$1"; }
 xfer() { awk '/Transfer\/sec/{print $2}' "$1"; }
+cpu_us() {  # wrk output, ticks file: CPU microseconds per request
+  python3 -c "print(f'{$(cat "$2") / $hz / $(awk '/requests in/{print $1}' "$1") * 1e6:.1f}')"
+}
 size() { stat -c %s "$1"; }
 echo "load average at start: $load0, at end: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
@@ -149,8 +166,8 @@ for ((run = 1; run <= REPEAT; run++)); do
   for row in "${rows[@]}"; do
     name=${row%%|*}
     b="$work/beacon-$name.txt$sfx"; n="$work/nginx-$name.txt$sfx"
-    echo "| $(describe "$name") | $(rps "$b") req/s, p99 $(p99 "$b"), $(xfer "$b")/s, non-2xx $(non2xx "$b") |" \
-         "$(rps "$n") req/s, p99 $(p99 "$n"), non-2xx $(non2xx "$n") |" \
+    echo "| $(describe "$name") | $(rps "$b") req/s, p99 $(p99 "$b"), $(xfer "$b")/s, non-2xx $(non2xx "$b"), $(cpu_us "$b" "${b%.txt*}.cpu$sfx") µs CPU/req |" \
+         "$(rps "$n") req/s, p99 $(p99 "$n"), non-2xx $(non2xx "$n"), $(cpu_us "$n" "${n%.txt*}.cpu$sfx") µs CPU/req |" \
          "$(python3 -c "print(f'{$(rps "$b")/$(rps "$n"):.2f}')") | $(cut -d" " -f2- "$work/load-$name.txt$sfx") |"
   done
 done
