@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "arcade/store.hpp"
+#include "ops/history.hpp"
 #include "ops/moderation.hpp"
 #include "remote/registry.hpp"
 #include "server/auth_tokens.hpp"
@@ -46,6 +47,11 @@ core::Result<std::vector<std::pair<std::string, std::int64_t>>> MigrateModuleSto
 #endif
         {"arcade/arcade.db", {"arcade_games", "arcade_saves"}, Prepare<arcade::GameStore>()},
         {"remote.db", {"registration_tokens", "workers", "assignments"}, Prepare<remote::Registry>()},
+        {"ops_history.db", {"ops_history"},
+         [](const std::string& where) -> core::Status {
+             BEACON_TRY(store, ops::HistoryStore::Open(where));
+             return {};
+         }},
         // Moderation's tables are the studio database's (migration 7 on both backends): copied
         // with beacon.db's other tables by storage::CopySqliteToPostgres. Signed tokens' refresh
         // families, epochs and verifying keys are a module's tables in beacon.db.

@@ -29,10 +29,11 @@ namespace {
 constexpr std::string_view kPrefix = "beacon-backup-";
 
 /// The SQLite files of the data folder, relative to it: the studio's (required), the wiki
-/// facts' (src/wiki), Verse's worlds (src/verse), the Arcade's catalogue (src/arcade) and the
-/// remote workers' registry (src/remote). Parties live in memory only and have nothing to back up.
-constexpr const char* kDatabases[] = {"beacon.db", "wiki.db", "verse.db", "arcade/arcade.db",
-                                      "remote.db"};
+/// facts' (src/wiki), Verse's worlds (src/verse), the Arcade's catalogue (src/arcade), the
+/// remote workers' registry (src/remote) and the dashboard's history (src/ops/history). Parties
+/// live in memory only and have nothing to back up.
+constexpr const char* kDatabases[] = {"beacon.db",        "wiki.db",   "verse.db",
+                                      "arcade/arcade.db", "remote.db", "ops_history.db"};
 /// Folders copied file by file: the object store (Verse assets included) and the Arcade's
 /// extracted games (its staging folder is scratch and left out).
 constexpr const char* kTrees[] = {"media", "arcade/games"};

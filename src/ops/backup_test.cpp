@@ -69,18 +69,20 @@ std::string ModuleRow(const fs::path& file) {
 
 /// A data folder with one user, one job and two media objects, and every module's data where
 /// the module keeps it (wiki.db, verse.db and a Verse asset, the Arcade's catalogue and one
-/// extracted game, the remote workers' registry); the databases stay open (as under a running server) while the backup is made.
+/// extracted game, the remote workers' registry, the dashboard's history); the databases stay
+/// open (as under a running server) while the backup is made.
 struct DataFolder {
     fs::path dir;
     std::unique_ptr<storage::Database> db;
     std::int64_t job_id = 0;
-    ModuleDb wiki, verse, arcade, remote;
+    ModuleDb wiki, verse, arcade, remote, history;
     explicit DataFolder(const fs::path& d)
         : dir(d),
           wiki(d / "wiki.db", "fact: kites fly"),
           verse(d / "verse.db", "world: meadow"),
           arcade(d / "arcade/arcade.db", "game: snake"),
-          remote(d / "remote.db", "worker: gpu box") {
+          remote(d / "remote.db", "worker: gpu box"),
+          history(d / "ops_history.db", "queue depth: 3") {
         fs::create_directories(dir);
         db = std::move(storage::OpenSqlite((dir / "beacon.db").string()).value());
         auto user = db->GetOrCreateUser("admin");
@@ -103,9 +105,9 @@ TEST(Backup, RoundTripWhileTheDatabaseIsOpen) {
     ASSERT_EQ(ModuleRow(root / "plain-copy.db"), "");
     auto made = CreateBackup(data.dir, root / "backups");
     ASSERT_TRUE(made.ok()) << made.error().message;
-    // beacon.db, wiki.db, verse.db, arcade.db, remote.db, secrets.json, three media files, one
-    // game file
-    EXPECT_EQ(made->files, 10);
+    // beacon.db, wiki.db, verse.db, arcade.db, remote.db, ops_history.db, secrets.json, three
+    // media files, one game file
+    EXPECT_EQ(made->files, 11);
     EXPECT_TRUE(fs::exists(made->dir / "manifest.json"));
     EXPECT_FALSE(fs::exists(made->dir / "secret.key"));  // the key never travels with backups
     // A write after the backup is not in it.
@@ -125,6 +127,7 @@ TEST(Backup, RoundTripWhileTheDatabaseIsOpen) {
     EXPECT_EQ(ModuleRow(root / "restored/verse.db"), "world: meadow");
     EXPECT_EQ(ModuleRow(root / "restored/arcade/arcade.db"), "game: snake");
     EXPECT_EQ(ModuleRow(root / "restored/remote.db"), "worker: gpu box");
+    EXPECT_EQ(ModuleRow(root / "restored/ops_history.db"), "queue depth: 3");
     EXPECT_EQ(Read(root / "restored/media/verse/assets/ab12.glb"), "glTF model");
     EXPECT_EQ(Read(root / "restored/arcade/games/1/v1/index.html"), "<canvas></canvas>");
     EXPECT_FALSE(fs::exists(root / "restored/arcade/staging"));  // scratch stays behind
