@@ -95,6 +95,54 @@ core::Status EncodePiece(const media::MediaOptions& m, const std::vector<media::
     return {};
 }
 
+Result<MixedNarration> MixNarration(const media::MediaOptions& m,
+                                    const std::vector<media::SceneMedia>& scenes,
+                                    const std::vector<std::string>& voice_ids,
+                                    const media::Timeline& t, const fs::path& dir,
+                                    const media::RunOptions& run) {
+    Json in = {{"v", 1},
+               {"samples", t.total_samples()},
+               {"offsets", t.voice_offset},
+               {"voices", voice_ids},
+               {"lufs", m.loudness_lufs},
+               {"tp", m.true_peak_db}};
+    const std::string hash = Sha256Hex(in.dump());
+    BEACON_TRY(made, MakeDir(dir));
+    (void)made;
+    MixedNarration out;
+    out.wav = (dir / ("narration-" + hash + ".wav")).string();
+    const fs::path measured = dir / ("narration-" + hash + ".json");
+    if (auto text = ReadFile(measured); text.ok()) {
+        Json j = Json::parse(*text, nullptr, false);
+        if (j.is_object()) {
+            out.measured = {j.value("i", 0.0), j.value("tp", 0.0), j.value("lra", 0.0),
+                            j.value("thresh", 0.0), j.value("offset", 0.0)};
+            return out;
+        }
+    }
+    media::RunOptions quiet = run;
+    quiet.on_progress = nullptr;
+    const std::string part = out.wav + ".part.wav";
+    BEACON_CHECK(media::RunFfmpeg(m, media::BuildNarrationCommand(m, scenes, t, part), quiet));
+    quiet.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(m.timeout);
+    BEACON_TRY(loud, media::MeasureLoudness(m, part, quiet));
+    out.measured = loud;
+    std::error_code ec;
+    fs::rename(part, out.wav, ec);
+    if (ec) return Error::Unavailable("cannot rename " + part + ": " + ec.message(), false);
+    // Written last: the measure exists only beside a whole narration.
+    const fs::path tmp = measured.string() + ".part";
+    BEACON_CHECK(WriteFile(tmp, Json{{"i", loud.integrated_lufs},
+                                     {"tp", loud.true_peak_db},
+                                     {"lra", loud.lra},
+                                     {"thresh", loud.threshold},
+                                     {"offset", loud.target_offset}}
+                                    .dump()));
+    fs::rename(tmp, measured, ec);
+    if (ec) return Error::Unavailable("cannot rename " + tmp.string() + ": " + ec.message(), false);
+    return out;
+}
+
 EarlyPieces::EarlyPieces(const media::MediaOptions& m, storage::ObjectStore& store,
                          core::TaskPool& cpu, const std::vector<core::Scene>& script_scenes,
                          double duration_target, media::FrameSize size, fs::path dir,
@@ -105,7 +153,8 @@ EarlyPieces::EarlyPieces(const media::MediaOptions& m, storage::ObjectStore& sto
       size_(size),
       dir_(std::move(dir)),
       ctx_(ctx),
-      stop_(std::move(stop)) {
+      stop_(std::move(stop)),
+      duration_target_(duration_target) {
     for (const auto& s : script_scenes) {
         media::SceneMedia sm;
         sm.duration = s.duration;
@@ -134,6 +183,13 @@ void EarlyPieces::PictureReady(std::size_t index, PiecePicture picture) {
     PostReadyLocked();
 }
 
+void EarlyPieces::VoicesReady(std::vector<PieceVoice> voices) {
+    std::lock_guard lock(mu_);
+    if (voices.size() != scenes_.size() || !voices_.empty()) return;
+    voices_ = std::move(voices);
+    PostReadyLocked();
+}
+
 void EarlyPieces::Arm() {
     std::lock_guard lock(mu_);
     if (armed_) return;
@@ -143,6 +199,38 @@ void EarlyPieces::Arm() {
 
 void EarlyPieces::PostReadyLocked() {
     if (!armed_ || !valid_ || stop_.stop_requested()) return;
+    if (!voices_.empty() && !narration_posted_) {
+        narration_posted_ = true;
+        tasks_.Post(cpu_, [this, voices = voices_] {
+            if (stop_.stop_requested()) return;
+            const auto t0 = Clock::now();
+            std::vector<media::SceneMedia> sm = scenes_;
+            std::vector<std::string> ids;
+            const fs::path in = dir_ / "in-narration";
+            for (std::size_t i = 0; i < voices.size(); ++i) {
+                ids.push_back(voices[i].id);
+                sm[i].voice_duration = voices[i].duration;
+                if (voices[i].key.empty()) continue;
+                auto v = Readable(store_, voices[i].key, in);
+                if (!v.ok()) return;
+                sm[i].voice = *v;
+            }
+            auto t = media::PlanTimeline(sm, duration_target_, media_.fps);
+            if (!t.ok()) return;
+            media::RunOptions run;
+            run.stop = stop_;
+            run.on_command = [this](const std::string& line) { ctx_.Log(line, "cmd"); };
+            auto n = MixNarration(media_, sm, ids, *t, dir_, run);
+            if (!n.ok()) {
+                if (!stop_.stop_requested()) {
+                    ctx_.Log("final narration not mixed early: " + n.error().message, "warn");
+                }
+                return;
+            }
+            ctx_.Log("final narration mixed and measured during the scenes stage in " +
+                     std::to_string(MsSince(t0)) + " ms");
+        });
+    }
     const auto pieces = PlanPieces(media_, timeline_, size_, scenes_, pictures_, dir_);
     for (std::size_t k = 0; k < chunks_.size() && k < pieces.size(); ++k) {
         if (posted_[k]) continue;
@@ -198,6 +286,7 @@ void EarlyPieces::PostReadyLocked() {
 Result<PiecesResult> EncodeInPieces(const media::MediaOptions& m, core::TaskPool& cpu,
                                     const std::vector<media::SceneMedia>& scenes,
                                     const std::vector<PiecePicture>& pictures,
+                                    const std::vector<std::string>& voice_ids,
                                     const media::Timeline& t, media::FrameSize size,
                                     const fs::path& work, const fs::path& pieces_dir,
                                     const std::string& out_mp4, jobs::StageContext& ctx,
@@ -242,15 +331,10 @@ Result<PiecesResult> EncodeInPieces(const media::MediaOptions& m, core::TaskPool
     ctx.Log("final: " + std::to_string(pieces.size()) + " pieces, " + std::to_string(r.early) +
             " encoded during the scenes stage, " + std::to_string(r.encoded) + " now");
 
-    media::RunOptions quiet = run;
-    quiet.on_progress = nullptr;
-    r.narration_wav = (work / "narration.wav").string();
-    auto st =
-        media::RunFfmpeg(m, media::BuildNarrationCommand(m, scenes, t, r.narration_wav), quiet);
-    if (!st.ok()) return Named(std::move(st).error(), "narration (ffmpeg)");
-    auto measured = media::MeasureLoudness(m, r.narration_wav, quiet);
-    if (!measured.ok()) return Named(std::move(measured).error(), "loudness (ffmpeg)");
-    r.measured = *measured;
+    auto narration = MixNarration(m, scenes, voice_ids, t, pieces_dir, run);
+    if (!narration.ok()) return Named(std::move(narration).error(), "narration (ffmpeg)");
+    r.narration_wav = narration->wav;
+    r.measured = narration->measured;
     r.silent = !std::isfinite(r.measured.integrated_lufs) || r.measured.integrated_lufs < -70.0;
 
     std::vector<std::string> files;
@@ -259,7 +343,7 @@ Result<PiecesResult> EncodeInPieces(const media::MediaOptions& m, core::TaskPool
     BEACON_CHECK(WriteFile(list, media::ConcatList(files)));
     std::optional<media::Loudness> norm;
     if (!r.silent) norm = r.measured;
-    st = media::RunFfmpeg(
+    auto st = media::RunFfmpeg(
         m, media::BuildStitchCommand(m, list.string(), t, r.narration_wav, norm, out_mp4), run);
     if (!st.ok()) return Named(std::move(st).error(), "joining the pieces (ffmpeg)");
     return r;

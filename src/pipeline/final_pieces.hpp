@@ -28,6 +28,29 @@ struct PiecePicture {
     std::vector<std::string> layers;  // store keys of its parallax layers
 };
 
+/// What a scene's narration is, as far as the narration track is concerned.
+struct PieceVoice {
+    std::string id;   // content address (or store key) of the voice
+    std::string key;  // store key
+    double duration = 0;
+};
+
+/// The narration track mixed from every voice and its loudness (first pass).
+struct MixedNarration {
+    std::string wav;
+    media::Loudness measured;
+};
+
+/// Mixes the narration of `scenes` (readable voices; `t` planned with their durations) into
+/// <dir>/narration-<hash>.wav and measures it, or reuses that file when an earlier call made it
+/// (the hash covers every voice and the timeline's offsets).
+core::Result<MixedNarration> MixNarration(const media::MediaOptions& m,
+                                          const std::vector<media::SceneMedia>& scenes,
+                                          const std::vector<std::string>& voice_ids,
+                                          const media::Timeline& t,
+                                          const std::filesystem::path& dir,
+                                          const media::RunOptions& run);
+
 /// One piece with its content address and file.
 struct FinalPiece {
     media::VideoChunk chunk;
@@ -69,6 +92,8 @@ public:
     /// Scene `index`'s (0-based) picture exists; posts every armed piece that now has all its
     /// pictures.
     void PictureReady(std::size_t index, PiecePicture picture);
+    /// Every voice exists: once armed, the narration is mixed and measured too.
+    void VoicesReady(std::vector<PieceVoice> voices);
     /// From now on pieces are posted (those ready at once).
     void Arm();
     /// Waits for every posted piece.
@@ -93,6 +118,9 @@ private:
     std::vector<bool> have_;
     std::vector<bool> posted_;  // per piece
     std::vector<media::VideoChunk> chunks_;
+    double duration_target_ = 0;
+    std::vector<PieceVoice> voices_;  // set once every voice exists
+    bool narration_posted_ = false;
     core::TaskGroup tasks_;  // last: waits for the tasks before what they use goes
 };
 
@@ -106,12 +134,13 @@ struct PiecesResult {
 
 /// The final encode from pieces: every missing piece encoded on `cpu` (in parallel), the
 /// narration mixed and measured, then pieces and narration joined into `out_mp4`. `scenes`
-/// (with readable files) and `pictures` describe every scene; `work` holds the narration and
-/// the list of pieces; `pieces_dir` is the folder EarlyPieces wrote to.
+/// (with readable files), `pictures` and `voice_ids` describe every scene; `work` holds the
+/// list of pieces; `pieces_dir` is the folder EarlyPieces wrote to (pieces and narration).
 core::Result<PiecesResult> EncodeInPieces(
     const media::MediaOptions& m, core::TaskPool& cpu, const std::vector<media::SceneMedia>& scenes,
-    const std::vector<PiecePicture>& pictures, const media::Timeline& t, media::FrameSize size,
-    const std::filesystem::path& work, const std::filesystem::path& pieces_dir,
-    const std::string& out_mp4, jobs::StageContext& ctx, const media::RunOptions& run);
+    const std::vector<PiecePicture>& pictures, const std::vector<std::string>& voice_ids,
+    const media::Timeline& t, media::FrameSize size, const std::filesystem::path& work,
+    const std::filesystem::path& pieces_dir, const std::string& out_mp4, jobs::StageContext& ctx,
+    const media::RunOptions& run);
 
 }  // namespace beacon::pipeline

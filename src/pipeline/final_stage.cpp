@@ -93,11 +93,13 @@ Result<FinalRecord> GenerationPipeline::RunFinal(jobs::StageContext& ctx, JobRun
             // In pieces on the keyframe grid: most were encoded by the scenes stage while
             // pictures were still being painted; the rest now, in parallel; then one join.
             std::vector<PiecePicture> pictures;
+            std::vector<std::string> voices;
             for (const SceneRecord& r : records->scenes) {
                 pictures.push_back({r.picture_hash.empty() ? r.picture_key : r.picture_hash,
                                     r.picture_key, r.layer_keys});
+                voices.push_back(r.voice_hash.empty() ? r.voice_key : r.voice_hash);
             }
-            auto fin = EncodeInPieces(media_, cpu_, scenes, pictures, t, size, dir,
+            auto fin = EncodeInPieces(media_, cpu_, scenes, pictures, voices, t, size, dir,
                                       scratch_ / ("job-" + std::to_string(job.id)) / "pieces",
                                       mp4.string(), ctx, RunFor(ctx, t.duration(), 80, 84));
             if (!fin.ok()) return Named(std::move(fin).error(), "final encode");

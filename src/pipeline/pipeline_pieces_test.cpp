@@ -168,6 +168,14 @@ TEST(PipelinePieces, PiecesAreEncodedWhileTheLastPictureIsStillBeingPainted) {
                           std::string::npos;
     }
     EXPECT_TRUE(joined);
+    // The narration was mixed and measured in the scenes stage too (once every voice existed).
+    bool narration_early = false;
+    for (const auto& [level, msg] : result.logs) {
+        narration_early = narration_early ||
+                          msg.find("final narration mixed and measured during the scenes stage") !=
+                              std::string::npos;
+    }
+    EXPECT_TRUE(narration_early);
     EXPECT_EQ(PiecesEncodedEarly(**db, job->id).size(), 12u);
 
     // The library item's video: house format, exact length, a keyframe every second.
@@ -190,6 +198,9 @@ TEST(PipelinePieces, PiecesAreEncodedWhileTheLastPictureIsStillBeingPainted) {
     EXPECT_EQ(a->sample_rate, 48000);
     EXPECT_NEAR(a->duration, 12.0, 0.04);
     EXPECT_EQ(info->chapters, 6);
+    auto loud = media::MeasureLoudness(m, video);  // normalised with the early measure
+    ASSERT_TRUE(loud.ok());
+    EXPECT_NEAR(loud->integrated_lufs, -16.0, 1.0);
     auto keys = media::KeyframeTimes(m, video);
     ASSERT_TRUE(keys.ok());
     ASSERT_EQ(keys->size(), 12u);

@@ -310,6 +310,14 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
             s.record = std::move(r);
         }
         ctx.SetProgress(15 + 30 * (voices + pictures) / std::max(1, 2 * count));
+        if (pieces && voices == count) {  // the narration can be mixed (once armed)
+            std::vector<PieceVoice> pv;
+            for (const Slot& s : slots) {
+                pv.push_back({s.voice->hash.empty() ? s.voice->key : s.voice->hash, s.voice->key,
+                              s.voice->duration});
+            }
+            pieces->VoicesReady(std::move(pv));
+        }
         if (failure || done == count) break;
         // Preview-first: all voices and a picture or draft for every scene (or, without
         // drafts, at least one picture) → a preview now, made beside the painters. One under
