@@ -44,15 +44,16 @@ public:
         while (done < bytes.size()) {
             const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return Error::Unavailable(std::string("file write: ") + std::strerror(errno));
+            if (n <= 0)
+                return Error::Unavailable(std::string("file write: ") + std::strerror(errno));
             done += static_cast<std::size_t>(n);
         }
         // Nothing may change the bytes once handed out (a reader sends [0, size)): a memfd is
         // sealed; the unnamed file cannot be, so it is kept through a read-only descriptor (the
         // writable one closed; having no name, it cannot be opened again). Without /proc the
         // writable descriptor stays, which nothing here writes.
-        if (!on_disk &&
-            ::fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+        if (!on_disk && ::fcntl(fd, F_ADD_SEALS,
+                                F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
             return Error::Unavailable(std::string("memfd seal: ") + std::strerror(errno));
         }
         if (on_disk) {
@@ -84,9 +85,11 @@ public:
         std::string out(size_, '\0');
         std::size_t done = 0;
         while (done < size_) {
-            const ssize_t n = ::pread(fd_, out.data() + done, size_ - done, static_cast<off_t>(done));
+            const ssize_t n =
+                ::pread(fd_, out.data() + done, size_ - done, static_cast<off_t>(done));
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return Error::Unavailable(std::string("file read: ") + std::strerror(errno));
+            if (n <= 0)
+                return Error::Unavailable(std::string("file read: ") + std::strerror(errno));
             done += static_cast<std::size_t>(n);
         }
         return out;

@@ -64,7 +64,7 @@ TEST_F(MemFileTest, AFolderGivesAnUnnamedReadOnlyFileInThePageCache) {
     EXPECT_TRUE(S_ISREG(st.st_mode));  // a regular file, not a memfd
     EXPECT_EQ(st.st_nlink, 0u);        // with no name: gone with its last descriptor
     EXPECT_EQ(static_cast<std::size_t>(st.st_size), bytes.size());
-    EXPECT_TRUE(fs::is_empty(dir_));   // nothing left in the folder
+    EXPECT_TRUE(fs::is_empty(dir_));  // nothing left in the folder
     EXPECT_EQ(f->Read().value(), bytes);
     const int dup = f->Dup();
     ASSERT_GE(dup, 0);
@@ -85,7 +85,7 @@ TEST_F(MemFileTest, AFolderThatCannotHoldOneFallsBackToMemory) {
 }
 
 TEST_F(MemFileTest, EmptyBytesMakeAnEmptyFile) {
-    for (const std::string dir : {std::string(), dir_.string()}) {
+    for (const std::string& dir : {std::string(), dir_.string()}) {
         auto file = MemFile::Create("", "test", dir);
         ASSERT_TRUE(file.ok()) << file.error().message;
         EXPECT_EQ((*file)->size(), 0u);
