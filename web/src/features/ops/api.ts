@@ -1,4 +1,5 @@
-import { api, qs } from "../../api/client";
+import { api } from "../../api/client";
+import type { paths } from "../../api/schema";
 import type { OpsHistory } from "./history";
 
 /** One dashboard history sample (GET /api/v1/ops/summary → history). */
@@ -42,11 +43,14 @@ export type OpsPoolHost = {
   waiting: number;
 };
 
+/** The history windows the contract offers (GET /api/v1/ops/history?range=). */
+type HistoryRange = NonNullable<NonNullable<paths["/api/v1/ops/history"]["get"]["parameters"]["query"]>["range"]>;
+
 export const opsKeys = { summary: ["ops", "summary"] as const, history: (range: string) => ["ops", "history", range] as const };
 
 export const opsApi = {
   summary: (): Promise<OpsSummary> => api.ok(api.http.GET("/api/v1/ops/summary")),
   /** The history kept in the database (survives restarts); 503 when the server keeps none. */
-  history: (range = "24h", series?: string[]): Promise<OpsHistory> =>
-    api.request<OpsHistory>("GET", `/ops/history${qs({ range, series: series?.join(",") })}`),
+  history: (range: HistoryRange = "24h", series?: string[]): Promise<OpsHistory> =>
+    api.ok(api.http.GET("/api/v1/ops/history", { params: { query: { range, series: series?.join(",") } } })),
 };
