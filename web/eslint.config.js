@@ -17,6 +17,8 @@ const NETWORK_PROPERTIES = [
   { object: "navigator", property: "sendBeacon", message: "Only src/api talks to the network." },
   { object: "window", property: "fetch", message: "Call the API through src/api." },
   { object: "globalThis", property: "fetch", message: "Call the API through src/api." },
+  // The untyped call bypasses the contract: features use api.http (or api.requestRaw on a spec path).
+  { object: "api", property: "request", message: "Call api.http (typed by api/openapi.yaml), not the untyped api.request." },
 ];
 // (A rule given only a severity keeps its earlier options, so an empty list turns it off.)
 const restrict = (list) => (list.length ? ["error", ...list] : "off");
