@@ -12,6 +12,8 @@ Timed, in the same run:
   * baseline: `cp -a` of the data folder plus `sha256sum` of every file in it: the least any
     verified copy must do (read everything, write everything, hash everything);
   * `beacon backup create` (consistent database copy, media copy, SHA-256 manifest);
+  * a second `beacon backup create` into the same folder with nothing changed (media
+    hard-linked from the first: incremental);
   * `beacon backup restore` into a fresh folder (verify against the manifest, copy while
     re-hashing, integrity check of each database, rename into place).
 Figures are printed as seconds and as ratios to the baseline. The page cache is warm (the
@@ -113,6 +115,9 @@ def main():
             folder = out.stdout.strip().splitlines()[-1].strip()
             if not os.path.isabs(folder):
                 folder = os.path.join(out_dir, folder)
+            # A second backup into the same folder with nothing changed: media are linked from
+            # the first (incremental), databases copied again.
+            inc, _ = timed([beacon, "backup", "create", "--data", data, "--to", out_dir], env=env)
             restored = os.path.join(scratch, f"restored{rep}")
             r, _ = timed([beacon, "backup", "restore", folder, "--data", restored], env=env)
             db = sqlite3.connect(os.path.join(restored, "beacon.db"))
@@ -120,16 +125,18 @@ def main():
             db.close()
             if count != args.items:
                 sys.exit(f"restore holds {count} items, expected {args.items}")
-            rows.append((base, b, r))
+            rows.append((base, b, r, inc))
             print(f"run {rep + 1}: baseline (cp -a + sha256sum) {base:.2f} s, "
-                  f"backup {b:.2f} s ({b / base:.2f}x), restore {r:.2f} s ({r / base:.2f}x); "
+                  f"backup {b:.2f} s ({b / base:.2f}x), unchanged again {inc:.2f} s ({inc / base:.2f}x), "
+                  f"restore {r:.2f} s ({r / base:.2f}x); "
                   f"restored items {count}")
             shutil.rmtree(out_dir)
             shutil.rmtree(restored)
         load = open("/proc/loadavg").read().split()[:3]
         print(json.dumps({"items": args.items, "files": files, "bytes": size,
                           "runs": [{"baseline_s": round(a, 3), "backup_s": round(b, 3),
-                                    "restore_s": round(c, 3)} for a, b, c in rows],
+                                    "incremental_s": round(d, 3),
+                                    "restore_s": round(c, 3)} for a, b, c, d in rows],
                           "load": load, "cores": os.cpu_count(), "page_cache": "warm"}))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/hash.hpp"
 #include "core/model.hpp"
 #include "core/subprocess.hpp"
 #include "storage/module_db.hpp"
@@ -167,16 +168,6 @@ core::Result<bool> PostgresIsEmpty(const std::string& url) {
     return n.Int(0, 0) == 0;
 }
 
-std::string Hex(const unsigned char* p, std::size_t n) {
-    static const char* d = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out += d[p[i] >> 4];
-        out += d[p[i] & 15];
-    }
-    return out;
-}
-
 /// Copies src to dst (creating folders) and returns the SHA-256 of the bytes written.
 core::Result<std::string> CopyHashed(const fs::path& src, const fs::path& dst,
                                      std::int64_t* bytes) {
@@ -186,26 +177,22 @@ core::Result<std::string> CopyHashed(const fs::path& src, const fs::path& dst,
     if (!in) return core::Error::NotFound("cannot read " + src.string());
     std::ofstream out(dst, std::ios::binary | std::ios::trunc);
     if (!out) return core::Error::Unavailable("cannot write " + dst.string(), false);
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    std::vector<char> buf(1 << 16);
+    core::Sha256Stream sha;
+    std::vector<char> buf(1 << 20);
     std::int64_t total = 0;
     while (in) {
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
         auto n = in.gcount();
         if (n <= 0) break;
-        crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),
-                                  static_cast<unsigned long long>(n));
+        sha.Update(buf.data(), static_cast<std::size_t>(n));
         out.write(buf.data(), n);
         total += n;
     }
     out.flush();
     if (!out)
         return core::Error::Unavailable("cannot write " + dst.string() + " (disk full?)", false);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, h);
     if (bytes) *bytes = total;
-    return Hex(h, sizeof h);
+    return sha.FinishHex();
 }
 
 std::string Stamp(std::chrono::system_clock::time_point t) {
@@ -346,19 +333,15 @@ std::int64_t MtimeNs(const fs::path& f, std::error_code& ec) {
 core::Result<std::string> FileSha256(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return core::Error::NotFound("cannot read " + file.string());
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    std::vector<char> buf(1 << 16);
+    core::Sha256Stream sha;
+    std::vector<char> buf(1 << 20);
     while (in) {
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
         auto n = in.gcount();
         if (n <= 0) break;
-        crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),
-                                  static_cast<unsigned long long>(n));
+        sha.Update(buf.data(), static_cast<std::size_t>(n));
     }
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, h);
-    return Hex(h, sizeof h);
+    return sha.FinishHex();
 }
 
 core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::path& parent,
