@@ -1,6 +1,7 @@
 #include "media/chunked.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace beacon::media {
 namespace {
@@ -151,8 +152,12 @@ core::Result<FfmpegCommand> BuildChunkCommand(const MediaOptions& opts,
 std::string ConcatList(const std::vector<std::string>& files) {
     std::string out = "ffconcat version 1.0\n";
     for (const auto& f : files) {
+        // ffmpeg resolves a relative entry against the list's own folder, not the working
+        // directory: every entry is made absolute (a relative --data folder is common).
+        std::error_code ec;
+        const std::string path = std::filesystem::absolute(f, ec).lexically_normal().string();
         std::string quoted;
-        for (char c : f) {
+        for (char c : ec ? f : path) {
             if (c == '\'') {
                 quoted += "'\\''";
             } else {

@@ -64,6 +64,15 @@ protected:
     fs::path dir_;
 };
 
+TEST(ConcatList, EntriesAreAbsoluteAndQuoted) {
+    // ffmpeg reads a relative entry against the list's folder, not the working directory.
+    const std::string list = ConcatList({"d/tmp/job-1/pieces/a.mp4", "/x/it's.mp4"});
+    const std::string cwd = std::filesystem::current_path().string();
+    EXPECT_EQ(list, "ffconcat version 1.0\nfile '" + cwd +
+                        "/d/tmp/job-1/pieces/a.mp4'\n"
+                        "file '/x/it'\\''s.mp4'\n");
+}
+
 TEST_F(ChunkedFinalTest, PiecesJoinedByCopyMatchTheWholeEncode) {
     MediaOptions o;
     o.segment_seconds = 1;  // a 25-frame grid: three pieces in 3 s

@@ -61,8 +61,10 @@ check "doctor names the unreachable service" contains "$out" "127.0.0.1:9"
 check "nothing was written to the caller's BEACON_DATA" test ! -e "$work/caller-data"
 
 # --- generate ---------------------------------------------------------------------------------
+# A relative --data folder, as scripts/run.sh passes it (ffmpeg's concat lists once resolved
+# such paths against the list's own folder and every generation failed).
 out=$(beacon generate "A short sci-fi animation about a lighthouse that controls storms. Emerald palette, 2 scenes." \
-  --data "$work/d2" --out "$work/out.mp4" --json 2>"$work/gen.err"); rc=$?
+  --data d2 --out "$work/out.mp4" --json 2>"$work/gen.err"); rc=$?
 check "generate succeeds with the built-in engines" test "$rc" -eq 0
 check "generate --json prints job events" contains "$out" '"type":"job.updated"'
 check "generate --json ends with the result" contains "$(tail -n1 <<<"$out")" '"type":"result"'
