@@ -76,7 +76,14 @@ core::Result<int> HeldPieces(const media::MediaOptions& m, const fs::path& hls_d
             for (const auto& h : local) piece_d += h.seconds;
             ++encoded;
         }
-        text += "file '" + piece + "'\nduration " + Fixed(piece_d, 6) + "\n";
+        // Absolute (ffmpeg reads a relative entry against the list's folder; a relative --data
+        // is common) and quoted for the concat demuxer.
+        std::error_code aec;
+        const fs::path whole = fs::absolute(piece, aec).lexically_normal();
+        std::string quoted;
+        for (char c : aec ? piece : whole.string())
+            quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        text += "file '" + quoted + "'\nduration " + Fixed(piece_d, 6) + "\n";
         t0 += d;
     }
     BEACON_CHECK(WriteFile(list, text));
@@ -90,7 +97,8 @@ core::Status LocalizeJob::MakeHeldCut(jobs::StageContext& ctx, const fs::path& m
                                       const fs::path& out_mp4, const fs::path& out_hls) {
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<Hold> holds;
-    for (const auto& h : held["holds"]) holds.push_back({h.value("at", 0.0), h.value("seconds", 0.0)});
+    for (const auto& h : held["holds"])
+        holds.push_back({h.value("at", 0.0), h.value("seconds", 0.0)});
     const double total = held.value("duration", 0.0);
     const fs::path dub = store_.LocalPath(held.value("dub_key", ""));
     if (holds.empty() || total <= 0 || dub.empty() || !fs::exists(dub))
@@ -160,29 +168,31 @@ core::Status LocalizeJob::MakeHeldCut(jobs::StageContext& ctx, const fs::path& m
         cmd.Option("-c:a", "copy").Option("-c:s", "mov_text");
         cmd.Option("-metadata:s:a:0", "language=" + lang3)
             .Option("-metadata:s:s:0", "language=" + lang3);
-        cmd.Option("-t", Fixed(total, 3)).Option("-movflags", "+faststart").Output(out_mp4.string());
+        cmd.Option("-t", Fixed(total, 3))
+            .Option("-movflags", "+faststart")
+            .Output(out_mp4.string());
         auto rendered = media::RunProcess(cmd.Argv(), run);
         if (!rendered.ok()) return Named(std::move(rendered).error(), "held picture (ffmpeg)");
         return {};
     };
     auto frames = [&]() -> long long {
-        auto out = media::RunProcess({media_.ffprobe, "-v", "error", "-select_streams", "v:0",
-                                      "-count_packets", "-show_entries", "stream=nb_read_packets",
-                                      "-of", "csv=p=0", out_mp4.string()},
-                                     quiet);
+        auto out = media::RunProcess(
+            {media_.ffprobe, "-v", "error", "-select_streams", "v:0", "-count_packets",
+             "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", out_mp4.string()},
+            quiet);
         return out.ok() ? std::atoll(out->stdout_text.c_str()) : -1;
     };
     const long long want_frames = std::llround(total * media_.fps);
-    auto pieces = HeldPieces(media_, out_hls.parent_path(), holds, source, out_mp4.parent_path(),
-                             list, run);
+    auto pieces =
+        HeldPieces(media_, out_hls.parent_path(), holds, source, out_mp4.parent_path(), list, run);
     std::string how;
     if (pieces.ok() && mux(true).ok() && std::llabs(frames() - want_frames) <= 1) {
         how = std::to_string(*pieces) + " segment(s) re-encoded";
     } else {
         ctx.Log("held picture: joining re-encoded segments did not give a whole picture (" +
-                    (pieces.ok() ? std::to_string(frames()) + " frames for " +
-                                       std::to_string(want_frames)
-                                 : pieces.error().message) +
+                    (pieces.ok()
+                         ? std::to_string(frames()) + " frames for " + std::to_string(want_frames)
+                         : pieces.error().message) +
                     "); re-encoding the whole picture",
                 "warn");
         BEACON_CHECK(mux(false));
