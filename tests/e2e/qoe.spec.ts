@@ -48,7 +48,9 @@ test("the player's startup time and a missing segment's error reach /metrics", a
 
   await expect.poll(() => sample(req, "beacon_player_startup_seconds_count"), { timeout: 15_000 }).toBe(1);
   const startup = await sample(req, "beacon_player_startup_seconds_sum");
-  expect(startup).toBeGreaterThan(0);
+  // The sum is the browser's own figure. It may round to 0.000 s: when the item is already
+  // buffered, `playing` follows the play request within the same millisecond.
+  expect(startup).toBeGreaterThanOrEqual(0);
   expect(startup).toBeCloseTo(body.startup_seconds[0], 3);
   expect(await sample(req, "beacon_player_stalls_total")).toBeGreaterThanOrEqual(0);
   expect(await sample(req, 'beacon_player_errors_total{class="network"}')).toBe(0);
