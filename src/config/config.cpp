@@ -346,7 +346,12 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                                     c.backup.at = t;
                                     return "";
                                 }},
-                          Int("keep_days", &c.backup.keep_days, 1, 3650)};
+                          Int("keep_days", &c.backup.keep_days, 1, 3650),
+                          Url("s3_endpoint", &c.backup.s3_endpoint),
+                          Str("s3_region", &c.backup.s3_region),
+                          Str("s3_access_key", &c.backup.s3_access_key),
+                          Str("s3_secret_key", &c.backup.s3_secret_key),
+                          Bool("s3_path_style", &c.backup.s3_path_style)};
     sections["secrets"] = {Str("key_file", &c.secrets.key_file)};
     sections["auth"] = {Int("access_token_minutes", &c.auth.access_token_minutes, 1, 1440),
                         Int("refresh_idle_days", &c.auth.refresh_idle_days, 1, 365),

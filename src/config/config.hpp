@@ -177,6 +177,13 @@ struct BackupConfig {
     bool nightly = false;   // `beacon serve` makes one backup a day at `at`
     std::string at = "02:00";  // HH:MM, UTC
     int keep_days = 14;     // days; older beacon-backup-* folders in `dir` are removed
+    /// The S3 service of a `dir` = "s3://bucket/prefix"; "" = [storage]'s s3_endpoint, region,
+    /// keys and path_style. When set, the four below are used instead.
+    std::string s3_endpoint;
+    std::string s3_region = "us-east-1";
+    std::string s3_access_key;
+    std::string s3_secret_key;
+    bool s3_path_style = true;
 };
 
 struct SecretsConfig {

@@ -325,6 +325,51 @@ public:
 
     fs::path LocalPath(std::string_view) override { return {}; }
 
+    /// Every object under `prefix` (ListObjectsV2, page by page) with its size and ETag.
+    core::Result<std::vector<S3Object>> ListObjects(const std::string& prefix) {
+        std::vector<S3Object> out;
+        std::string token;
+        for (int page = 0; page < 100000; ++page) {
+            std::vector<std::pair<std::string, std::string>> q = {{"list-type", "2"},
+                                                                  {"prefix", prefix}};
+            if (!token.empty()) q.emplace_back("continuation-token", token);
+            BEACON_TRY(r, Send("GET", "", q, {}, {}));
+            if (r.status != 200) return StatusError(r, "list " + prefix);
+            for (std::size_t pos = 0;;) {
+                const auto start = r.body.find("<Contents>", pos);
+                if (start == std::string::npos) break;
+                const auto end = r.body.find("</Contents>", start);
+                if (end == std::string::npos) break;
+                const std::string item = r.body.substr(start, end - start);
+                pos = end;
+                S3Object o;
+                o.key = XmlField(item, "Key");
+                if (o.key.empty()) continue;
+                const std::string size = XmlField(item, "Size");
+                o.size = size.empty() ? 0 : std::stoll(size);
+                o.etag = XmlField(item, "ETag");
+                std::erase(o.etag, '"');
+                out.push_back(std::move(o));
+            }
+            if (XmlField(r.body, "IsTruncated") != "true") break;
+            token = XmlField(r.body, "NextContinuationToken");
+            if (token.empty()) break;
+        }
+        return out;
+    }
+
+    /// CopyObject within the bucket (x-amz-copy-source, signed like every x-amz- header).
+    core::Status Copy(std::string_view from, std::string_view to) {
+        if (!IsValidKey(from) || !IsValidKey(to)) return Error::Invalid("object store: invalid key");
+        const std::string source = "/" + o_.bucket + "/" + s3::UriEncode(from, true);
+        BEACON_TRY(r, Send("PUT", std::string(to), {}, {}, {{"x-amz-copy-source", source}}));
+        // S3 may answer 200 and still fail, with an <Error> body.
+        if (r.status != 200 || r.body.find("<Error>") != std::string::npos) {
+            return StatusError(r, "copy " + std::string(from) + " to " + std::string(to));
+        }
+        return {};
+    }
+
 private:
     /// A multipart upload of `total` bytes that `read(offset, length)` hands out part by part.
     /// Any failure aborts the upload: the parts sent are discarded and no object appears.
@@ -463,8 +508,12 @@ private:
             canonical_query += s3::UriEncode(k, false) + "=" + s3::UriEncode(v, false);
         }
         const std::string amz_date = AmzDate();
-        const std::vector<std::pair<std::string, std::string>> signed_headers = {
+        std::vector<std::pair<std::string, std::string>> signed_headers = {
             {"host", host}, {"x-amz-content-sha256", payload_hash}, {"x-amz-date", amz_date}};
+        // S3 wants every x-amz- header signed (CopyObject's x-amz-copy-source).
+        for (const auto& [k, v] : extra) {
+            if (k.starts_with("x-amz-")) signed_headers.emplace_back(k, v);
+        }
         const std::string auth = s3::Authorization(o_, method, uri, canonical_query,
                                                    signed_headers, payload_hash, amz_date);
         std::string url = scheme_ + "://" + host + uri;
@@ -518,6 +567,10 @@ private:
         } else if (method != "GET") {
             curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
         }
+        if (o_.on_request) {
+            o_.on_request(method, key,
+                          body.file ? file_size : static_cast<std::int64_t>(body.bytes.size()));
+        }
         const CURLcode rc = curl_easy_perform(c);
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
         if (up.file) std::fclose(up.file);
@@ -546,6 +599,18 @@ core::Result<std::unique_ptr<ObjectStore>> OpenS3Store(const S3Options& options)
     auto store = std::make_unique<S3Store>(options);
     BEACON_CHECK(store->EnsureBucket());
     return std::unique_ptr<ObjectStore>(std::move(store));
+}
+
+core::Result<std::vector<S3Object>> ListS3Objects(ObjectStore& store, std::string_view prefix) {
+    auto* s3 = dynamic_cast<S3Store*>(&store);
+    if (!s3) return Error::Invalid("not an S3 store");
+    return s3->ListObjects(std::string(prefix));
+}
+
+core::Status CopyS3Object(ObjectStore& store, std::string_view from, std::string_view to) {
+    auto* s3 = dynamic_cast<S3Store*>(&store);
+    if (!s3) return Error::Invalid("not an S3 store");
+    return s3->Copy(from, to);
 }
 
 }  // namespace beacon::storage

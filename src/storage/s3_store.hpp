@@ -29,6 +29,10 @@ struct S3Options {
     /// Called before each part is sent (1, 2, ...): an error stops the upload there, which is
     /// then aborted (tests use it to fail an upload midway). Empty: no calls.
     std::function<core::Status(int part_number)> before_part;
+    /// Called before each request goes out with its method, key ("" for the bucket) and the
+    /// bytes of its body (tests count uploads with it). Empty: no calls.
+    std::function<void(const std::string& method, const std::string& key, std::int64_t body_bytes)>
+        on_request;
 };
 
 /// The smallest part size Beacon uses (S3 itself requires 5 MiB for every part but the last).
@@ -39,6 +43,19 @@ inline constexpr std::int64_t kMinPartBytes = std::int64_t{8} << 20;
 /// so a failure never leaves an object (an earlier object under the key stays as it was). Unavailable when the
 /// service cannot be reached, External when it refuses the credentials.
 core::Result<std::unique_ptr<ObjectStore>> OpenS3Store(const S3Options& options);
+
+/// One object of a bucket listing.
+struct S3Object {
+    std::string key;
+    std::int64_t size = 0;
+    std::string etag;  // without its quotes
+};
+/// Every object under `prefix` of a store made by OpenS3Store (ListObjectsV2, page by page);
+/// Invalid for any other store.
+core::Result<std::vector<S3Object>> ListS3Objects(ObjectStore& store, std::string_view prefix);
+/// A server-side copy within the store's bucket (CopyObject; S3 allows up to 5 GiB): the bytes
+/// never travel through this machine. Invalid for a store not made by OpenS3Store.
+core::Status CopyS3Object(ObjectStore& store, std::string_view from, std::string_view to);
 
 namespace s3 {
 /// The SigV4 pieces, exposed for tests against AWS's published examples.
