@@ -19,6 +19,7 @@
 #include "engines/factory.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/test_driver.hpp"
+#include "storage/database.hpp"
 #include "tests/doubles/double_process.hpp"
 
 using namespace beacon;

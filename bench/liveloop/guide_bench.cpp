@@ -75,7 +75,7 @@ void BM_GuideXmlUncached24hOf10sItems(benchmark::State& st) {
     LiveLoopOptions o;
     o.clock = [&] { return clock.load(); };
     o.guide_hours = 24;
-    LiveLoopService svc(*db, *store, o);
+    LiveLoopService svc(*db, *db, *store, o);
     std::size_t programmes = 0;
     for (auto _ : st) {
         svc.OnPlaylistChanged(p.id);

@@ -126,7 +126,7 @@ void BM_ServicePoll(benchmark::State& st) {
     std::atomic<UnixMillis> clock{kT0};
     LiveLoopOptions o;
     o.clock = [&] { return clock.load(); };
-    LiveLoopService svc(*db, *store, o);
+    LiveLoopService svc(*db, *db, *store, o);
     for (auto _ : st) {
         auto a = svc.Handle("main/video.m3u8", "", true, "0123456789abcdef");
         benchmark::DoNotOptimize(a);

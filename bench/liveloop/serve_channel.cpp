@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     liveloop::LiveLoopOptions o;
     o.target_duration = seg;
     if (const char* v = std::getenv("LIVELOOP_NUMBER_FROM_CLOCK")) o.number_from_clock = v[0] == '1';
-    liveloop::LiveLoopService svc(**db, **store, o);
+    liveloop::LiveLoopService svc(**db, **db, **store, o);
     liveloop::testing::TinyServer server(svc, **store);
     std::cout << server.base() << "/live/main/index.m3u8" << std::endl;
     if (argc > 2) {

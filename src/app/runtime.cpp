@@ -129,7 +129,7 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
             return pipeline::ApertiumTargets(engines::ApertiumTranslator(apertium).Pairs(), from);
         };
         rt.localize = std::make_unique<pipeline::LocalizeJob>(
-            *rt.engines->Set().translator, lo, *rt.db, *rt.store, rt.events,
+            *rt.engines->Set().translator, lo, *rt.db, *rt.db, *rt.store, rt.events,
             MediaOptionsFrom(rt.cfg.media), rt.cfg.data_dir / "tmp");
     }
     if (!rt.importer) {

@@ -218,7 +218,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     if (moderation.ok()) {
         live_options.held_back = [m = moderation->get()](std::int64_t id) { return m->IsFlagged(id); };
     }
-    liveloop::LiveLoopService live(*rt.db, *rt.store, live_options);
+    liveloop::LiveLoopService live(*rt.db, *rt.db, *rt.store, live_options);
     HealthCache health(*rt.engines);
     // Library changes reach the channels at once (a deleted item leaves their future).
     auto content_sub = rt.events.Subscribe([&live](const jobs::Event& e) {

@@ -49,7 +49,7 @@ protected:
         o.target_duration = kSegmentSeconds;
         o.window_segments = 15;
         o.horizon_seconds = 60;
-        svc_ = new LiveLoopService(*db_, *store_, o);
+        svc_ = new LiveLoopService(*db_, *db_, *store_, o);
         server_ = new testing::TinyServer(*svc_, *store_);
     }
     /// An active channel looping every test item.
@@ -192,7 +192,7 @@ TEST_F(LiveLoopIntegration, FfmpegReadsAcrossThe33BitClockWrap) {
     o.window_segments = 15;
     o.horizon_seconds = 60;
     o.clock = [shift] { return core::NowMillis() + shift; };
-    LiveLoopService svc(*db_, *store_, o);
+    LiveLoopService svc(*db_, *db_, *store_, o);
     testing::TinyServer server(svc, *store_);
     ReadLikeAViewer(server.base() + "/live/wrap/tv.m3u8", (*dir_ / "wrap_tv.ts").string(), 34,
                     "-live_start_index 0", 30.0);

@@ -10,7 +10,8 @@
 #include "liveloop/guide.hpp"
 #include "liveloop/service_internal.hpp"
 #include "media/ts_rewrite.hpp"
-#include "storage/database.hpp"
+#include "storage/channel_store.hpp"
+#include "storage/content_store.hpp"
 #include "storage/object_store.hpp"
 
 namespace beacon::liveloop {
@@ -21,9 +22,9 @@ using core::UnixMillis;
 
 using namespace internal;  // NOLINT: the implementation files share these helpers
 
-LiveLoopService::LiveLoopService(storage::Database& db, storage::ObjectStore& store,
-                                 LiveLoopOptions options)
-    : db_(db), store_(store), options_(std::move(options)) {
+LiveLoopService::LiveLoopService(storage::ChannelStore& channels, storage::ContentStore& library,
+                                 storage::ObjectStore& store, LiveLoopOptions options)
+    : channel_store_(channels), library_(library), store_(store), options_(std::move(options)) {
     options_.window_segments = std::clamp(options_.window_segments, 3, 1000);
     options_.horizon_seconds = std::max(options_.horizon_seconds, 10);
     options_.target_duration = std::clamp(options_.target_duration, 1, 60);
@@ -47,13 +48,13 @@ std::string LiveLoopService::BaseUrl(std::string_view given) const {
 
 core::Result<std::shared_ptr<LiveLoopService::Channel>> LiveLoopService::LoadChannelLocked(
     std::int64_t id) {
-    BEACON_TRY(playlist, db_.GetPlaylist(id));
+    BEACON_TRY(playlist, channel_store_.GetPlaylist(id));
     auto ch = std::make_shared<Channel>();
     ch->playlist = playlist;
     const UnixMillis wall = Wall();
     const int td = options_.target_duration;
     bool fresh = true;
-    auto text = db_.GetChannelState(id);
+    auto text = channel_store_.GetChannelState(id);
     if (text.ok() && !text->empty()) {
         auto parsed = ParseChannelState(*text);
         if (parsed.ok() && parsed->target_duration == td) {
@@ -92,7 +93,7 @@ core::Result<std::shared_ptr<LiveLoopService::Channel>> LiveLoopService::Channel
         if (ch.ok() && (*ch)->playlist.slug == slug) return ch;
         slugs_.erase(std::string(slug));
     }
-    auto p = db_.GetPlaylistBySlug(std::string(slug));
+    auto p = channel_store_.GetPlaylistBySlug(std::string(slug));
     if (!p.ok()) {
         if (p.error().code == ErrorCode::kNotFound) {
             return Error::NotFound("no channel '" + std::string(slug) + "'");
@@ -104,7 +105,7 @@ core::Result<std::shared_ptr<LiveLoopService::Channel>> LiveLoopService::Channel
 }
 
 std::shared_ptr<const CatalogItem> LiveLoopService::LoadItemLocked(std::int64_t id) {
-    auto content = db_.GetContent(id);
+    auto content = library_.GetContent(id);
     if (!content.ok()) {
         failed_[id] = Wall() + kRetryFailedItemMs;
         for (auto& [cid, ch] : channels_) ch->item_errors[id] = content.error().message;
@@ -180,14 +181,14 @@ void LiveLoopService::EnsureItemsLocked(Channel& ch) {
 }
 
 void LiveLoopService::PersistLocked(Channel& ch) {
-    auto st = db_.PutChannelState(ch.playlist.id, ToJson(ch.state).dump());
+    auto st = channel_store_.PutChannelState(ch.playlist.id, ToJson(ch.state).dump());
     if (st.ok()) ch.persisted_at = ch.state.clock_floor;
 }
 
 core::Status LiveLoopService::RefreshLocked(Channel& ch, UnixMillis wall) {
     if (ch.dirty) {
         UnpublishLocked(ch.playlist.id);  // published again once refreshed
-        auto p = db_.GetPlaylist(ch.playlist.id);
+        auto p = channel_store_.GetPlaylist(ch.playlist.id);
         if (!p.ok()) return p.error();
         if (p->slug != ch.playlist.slug) slugs_.erase(ch.playlist.slug);
         ch.playlist = p.value();
@@ -195,7 +196,7 @@ core::Status LiveLoopService::RefreshLocked(Channel& ch, UnixMillis wall) {
         auto sched = ScheduleFromPlaylist(
             ch.playlist,
             [this](std::int64_t pid) {
-                auto other = db_.GetPlaylist(pid);
+                auto other = channel_store_.GetPlaylist(pid);
                 return other.ok() ? other->items : std::vector<std::int64_t>{};
             },
             options_.slot_utc_offset_minutes);
@@ -360,7 +361,7 @@ LiveAnswer LiveLoopService::Handle(std::string_view path, std::string_view query
             a.body = hit->second.body;
             return a;
         }
-        auto playlists = db_.ListPlaylists();
+        auto playlists = channel_store_.ListPlaylists();
         if (!playlists.ok()) return FromError(playlists.error());
         std::vector<ChannelListing> listings;
         for (const auto& p : *playlists) {
@@ -523,7 +524,7 @@ void LiveLoopService::OnContentChanged(std::int64_t content_id) {
 
 core::Result<std::vector<TunerChannel>> LiveLoopService::TunerChannels(std::string_view base_url,
                                                                        std::string_view key) {
-    auto playlists = db_.ListPlaylists();
+    auto playlists = channel_store_.ListPlaylists();
     if (!playlists.ok()) return playlists.error();
     const std::string base = BaseUrl(base_url);
     const std::string q = key.empty() ? std::string() : "?key=" + UrlEncode(key);

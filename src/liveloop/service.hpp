@@ -30,7 +30,8 @@
 #include "liveloop/timeline.hpp"
 
 namespace beacon::storage {
-class Database;
+class ChannelStore;
+class ContentStore;
 class ObjectStore;
 }  // namespace beacon::storage
 
@@ -89,7 +90,10 @@ struct LiveAnswer {
 
 class LiveLoopService {
 public:
-    LiveLoopService(storage::Database& db, storage::ObjectStore& store, LiveLoopOptions options);
+    /// Reads channels (playlists, committed state) from `channels`, their items from `library`
+    /// and the items' files from `store`; all three must outlive the service.
+    LiveLoopService(storage::ChannelStore& channels, storage::ContentStore& library,
+                    storage::ObjectStore& store, LiveLoopOptions options);
     ~LiveLoopService();
     LiveLoopService(const LiveLoopService&) = delete;
     LiveLoopService& operator=(const LiveLoopService&) = delete;
@@ -188,7 +192,8 @@ private:
     std::string BaseUrl(std::string_view given) const;
     core::UnixMillis Wall() const;
 
-    storage::Database& db_;
+    storage::ChannelStore& channel_store_;
+    storage::ContentStore& library_;
     storage::ObjectStore& store_;
     LiveLoopOptions options_;
     std::mutex mu_;

@@ -6,7 +6,6 @@
 #include "liveloop/service.hpp"
 #include "liveloop/service_internal.hpp"
 #include "media/ts_rewrite.hpp"
-#include "storage/database.hpp"
 #include "storage/object_store.hpp"
 
 /// LiveLoopService: channel segments (rewritten onto the channel clock, cached as unnamed

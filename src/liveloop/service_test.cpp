@@ -46,7 +46,7 @@ protected:
         o.horizon_seconds = 60;
         o.clock = [this] { return clock_.load(); };
         o.public_base_url = [] { return std::string("http://beacon.test:8080/"); };
-        return std::make_unique<LiveLoopService>(*db_, *store_, o);
+        return std::make_unique<LiveLoopService>(*db_, *db_, *store_, o);
     }
 
     /// A library row with HLS packaging (segment files hold placeholder bytes of a known size).
@@ -124,7 +124,7 @@ TEST_F(ServiceTest, AnItemHeldBackByModerationIsNotPlayedUntilReleased) {
     o.horizon_seconds = 60;
     o.clock = [this] { return clock_.load(); };
     o.held_back = [&held, a](std::int64_t id) { return id == a && held.load(); };
-    LiveLoopService svc(*db_, *store_, o);
+    LiveLoopService svc(*db_, *db_, *store_, o);
     auto refused = svc.Handle("mod/video.m3u8", "", true, "");
     EXPECT_EQ(refused.status, 503u);
     EXPECT_NE(refused.body.find("flagged for review"), std::string::npos) << refused.body;
@@ -469,7 +469,7 @@ TEST_F(ServiceTest, SlotsFollowTheConfiguredTimeZoneAcrossADstChange) {
     o.clock = [this] { return clock_.load(); };
     o.guide_hours = 48;
     o.time_zone = TimeZone::Load("Europe/Berlin").value();
-    LiveLoopService svc(*db_, *store_, o);
+    LiveLoopService svc(*db_, *db_, *store_, o);
     auto guide = svc.Handle("guide.xml", "", true, "k", "http://h");
     ASSERT_EQ(guide.status, 200u);
     std::vector<std::string> news_starts;
@@ -513,7 +513,7 @@ TEST_F(ServiceTest, PublishedSegmentTableIsWholeForConcurrentReadersAndWithdrawn
     o.horizon_seconds = 60;
     o.clock = [this] { return clock_.load(); };
     o.held_back = [&](std::int64_t id) { return id == a && hold_a.load(); };
-    auto svc = std::make_unique<LiveLoopService>(*db_, *store_, o);
+    auto svc = std::make_unique<LiveLoopService>(*db_, *db_, *store_, o);
 
     // What the long way answers: the bytes per published MSN, and whose item they are.
     std::map<std::int64_t, std::string> expected;

@@ -42,7 +42,7 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run
     draft.description = edited.script.description;
     draft.prompt = job.request.prompt;
     draft.visibility = "private";
-    BEACON_TRY(content, db_.BeginJobContent(job.id, draft));
+    BEACON_TRY(content, stores_.library.BeginJobContent(job.id, draft));
     const bool existing = !content.pending;  // a published item being re-assembled
     const std::int64_t cid = content.id;
     const std::string lib = LibraryPrefix(cid);
@@ -152,8 +152,8 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run
             if (p.kind.empty()) {
                 BEACON_CHECK(store_.PutFile(p.key, p.file));
             } else {
-                BEACON_TRY(a,
-                           StoreAsset(db_, store_, job.id, p.kind, p.key, p.file, "", media_prov));
+                BEACON_TRY(a, StoreAsset(stores_.assets, store_, job.id, p.kind, p.key, p.file, "",
+                                         media_prov));
                 (void)a;
             }
         }
@@ -171,7 +171,7 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run
         content.transcript = transcript;
         content.script = core::ToJson(edited.script);
         content.entities = entities;
-        BEACON_CHECK(db_.CompleteJobContent(job.id, content));
+        BEACON_CHECK(stores_.library.CompleteJobContent(job.id, content));
         ctx.SetUrls({{"final_url", content.mp4_url},
                      {"vtt_url", content.vtt_url},
                      {"thumbnail_url", content.thumbnail}});
@@ -183,7 +183,7 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run
         if (!existing) {
             // Nothing half-made stays in the library.
             (void)store_.Delete(lib);
-            (void)db_.DeleteContent(cid);
+            (void)stores_.library.DeleteContent(cid);
         }
         return result;
     }

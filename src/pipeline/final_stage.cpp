@@ -76,7 +76,7 @@ Result<FinalRecord> GenerationPipeline::RunFinal(jobs::StageContext& ctx, JobRun
     const std::string narration_key = JobPrefix(job.id) + "narration.wav";
     rec.encode_key = key;
     rec.narration_key = narration_key;
-    if (auto hit = Cached(db_, store_, rec.hash, job.id)) {
+    if (auto hit = Cached(stores_.assets, store_, rec.hash, job.id)) {
         std::string nk = hit->parameters.value("narration_key", "");
         if (!nk.empty() && store_.Exists(nk)) {
             rec.encode_key = hit->key;
@@ -113,11 +113,11 @@ Result<FinalRecord> GenerationPipeline::RunFinal(jobs::StageContext& ctx, JobRun
             narration_wav = fin->narration_wav;
             measured_lufs = fin->measured.integrated_lufs;
         }
-        BEACON_TRY(na, StoreAsset(db_, store_, job.id, "narration", narration_key, narration_wav,
-                                  "", MediaProvenance(media_, "narration")));
+        BEACON_TRY(na, StoreAsset(stores_.assets, store_, job.id, "narration", narration_key,
+                                  narration_wav, "", MediaProvenance(media_, "narration")));
         (void)na;
         BEACON_TRY(
-            fa, StoreAsset(db_, store_, job.id, "encode", key, mp4, rec.hash,
+            fa, StoreAsset(stores_.assets, store_, job.id, "encode", key, mp4, rec.hash,
                            MediaProvenance(media_, "final"),
                            {{"narration_key", narration_key}, {"measured_lufs", measured_lufs}}));
         (void)fa;

@@ -163,10 +163,10 @@ Result<MediaKind> ProbeUpload(const media::MediaOptions& m, const fs::path& file
     return k;
 }
 
-ImportJob::ImportJob(engines::CaptionEngine* asr, storage::Database& db,
+ImportJob::ImportJob(engines::CaptionEngine* asr, storage::WorkStores stores,
                      storage::ObjectStore& store, media::MediaOptions media,
                      std::filesystem::path scratch_dir)
-    : asr_(asr), db_(db), store_(store), media_(std::move(media)), scratch_(std::move(scratch_dir)) {}
+    : asr_(asr), stores_(stores), store_(store), media_(std::move(media)), scratch_(std::move(scratch_dir)) {}
 
 Result<core::Job> ImportJob::Enqueue(std::int64_t user_id, const fs::path& local_copy,
                                      const std::string& filename, const std::string& title,
@@ -189,7 +189,7 @@ Result<core::Job> ImportJob::Enqueue(std::int64_t user_id, const fs::path& local
     shown.language = language.empty() ? "en" : language;
     shown.produce_preview = false;
     Json params = {{"source_key", key}, {"filename", filename}, {"language", shown.language}};
-    auto job = db_.CreateJobOfKind(user_id, kImportKind, params, shown);
+    auto job = stores_.jobs.CreateJobOfKind(user_id, kImportKind, params, shown);
     if (!job.ok()) (void)store_.Delete("uploads/" + std::string(token) + "/");
     return job;
 }
@@ -317,7 +317,7 @@ Result<Json> ImportJob::RunCompose(jobs::StageContext& ctx) {
     draft.description = "Imported from " + job.params.value("filename", std::string("an upload"));
     draft.prompt = "";
     draft.visibility = "private";
-    BEACON_TRY(content, db_.BeginJobContent(job.id, draft));
+    BEACON_TRY(content, stores_.library.BeginJobContent(job.id, draft));
     const std::int64_t cid = content.id;
     const std::string lib = "library/" + std::to_string(cid) + "/";
     auto work = [&]() -> Result<Json> {
@@ -354,7 +354,7 @@ Result<Json> ImportJob::RunCompose(jobs::StageContext& ctx) {
         a.engine = "import";
         a.model = "ffmpeg";
         a.parameters = {{"source", job.params.value("filename", "")}, {"captions", asr_engine}};
-        (void)db_.AddAsset(a);
+        (void)stores_.assets.AddAsset(a);
         content.mp4_url = "/media/" + lib + "video.mp4";
         content.hls_url = "/media/" + lib + "hls/master.m3u8";
         content.thumbnail = "/media/" + lib + "thumb.jpg";
@@ -363,14 +363,14 @@ Result<Json> ImportJob::RunCompose(jobs::StageContext& ctx) {
         content.duration = duration;
         content.languages = {lang};
         content.transcript = transcript;
-        BEACON_CHECK(db_.CompleteJobContent(job.id, content));
+        BEACON_CHECK(stores_.library.CompleteJobContent(job.id, content));
         ctx.SetUrls({{"final_url", content.mp4_url}, {"thumbnail_url", content.thumbnail}});
         return Json{{"content_id", cid}, {"captions", !cues.empty()}};
     };
     auto result = work();
     if (!result.ok()) {
         (void)store_.Delete(lib);
-        (void)db_.DeleteContent(cid);
+        (void)stores_.library.DeleteContent(cid);
         return result;
     }
     (void)store_.Delete("jobs/" + std::to_string(job.id) + "/house.mp4");

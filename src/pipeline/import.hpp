@@ -16,8 +16,8 @@
 #include "engines/engines.hpp"
 #include "jobs/stage.hpp"
 #include "media/options.hpp"
-#include "storage/database.hpp"
 #include "storage/object_store.hpp"
+#include "storage/work_stores.hpp"
 
 namespace beacon::pipeline {
 
@@ -45,7 +45,7 @@ core::Result<MediaKind> ProbeUpload(const media::MediaOptions& m, const std::fil
 class ImportJob final : public jobs::JobDefinition {
 public:
     /// `asr` may be null (no captions). Every reference must outlive the job definition.
-    ImportJob(engines::CaptionEngine* asr, storage::Database& db, storage::ObjectStore& store,
+    ImportJob(engines::CaptionEngine* asr, storage::WorkStores stores, storage::ObjectStore& store,
               media::MediaOptions media, std::filesystem::path scratch_dir);
 
     /// Stores `bytes` (already checked by ProbeUpload on `local_copy`) as the job's source and
@@ -63,7 +63,7 @@ private:
     core::Result<core::Json> RunCompose(jobs::StageContext& ctx);
 
     engines::CaptionEngine* asr_;
-    storage::Database& db_;
+    storage::WorkStores stores_;
     storage::ObjectStore& store_;
     media::MediaOptions media_;
     std::filesystem::path scratch_;

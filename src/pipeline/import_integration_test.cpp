@@ -15,6 +15,7 @@
 #include "media/runner.hpp"
 #include "pipeline/import.hpp"
 #include "pipeline/test_driver.hpp"
+#include "storage/database.hpp"
 #include "../../tests/doubles/double_process.hpp"
 
 namespace beacon::pipeline {

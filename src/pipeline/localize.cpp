@@ -258,12 +258,13 @@ Json ReadLanguages(storage::ObjectStore& store, const core::Content& c) {
 // ---- the job ---------------------------------------------------------------------------------
 
 LocalizeJob::LocalizeJob(engines::Translator& translator, LocalizeOptions options,
-                         storage::Database& db, storage::ObjectStore& store,
-                         jobs::EventBus& events, media::MediaOptions media,
-                         std::filesystem::path scratch_dir)
+                         storage::JobStore& queue, storage::ContentStore& library,
+                         storage::ObjectStore& store, jobs::EventBus& events,
+                         media::MediaOptions media, std::filesystem::path scratch_dir)
     : translator_(translator),
       options_(std::move(options)),
-      db_(db),
+      queue_(queue),
+      library_(library),
       store_(store),
       events_(events),
       media_(std::move(media)),
@@ -318,7 +319,7 @@ Result<core::Job> LocalizeJob::Enqueue(std::int64_t user_id, const core::Content
     Json params = ToJson(r);
     params["content_id"] = c.id;
     params["from"] = OriginalLanguage(c);
-    return db_.CreateJobOfKind(user_id, kLocalizeKind, params, shown);
+    return queue_.CreateJobOfKind(user_id, kLocalizeKind, params, shown);
 }
 
 std::vector<jobs::Stage> LocalizeJob::StagesFor(const core::Job&) {
@@ -343,7 +344,7 @@ Result<Json> LocalizeJob::RunTranslate(jobs::StageContext& ctx) {
     const std::int64_t cid = job.params.value("content_id", std::int64_t{0});
     const std::string to = job.params.value("language", "");
     const std::string from = job.params.value("from", "en");
-    BEACON_TRY(content, db_.GetContent(cid));
+    BEACON_TRY(content, library_.GetContent(cid));
     if (content.vtt_url.empty()) return Error::Invalid("the item has no captions to translate");
     BEACON_TRY(vtt, store_.Get(KeyOfUrl(content.vtt_url)));
     BEACON_TRY(cues, engines::ParseWebVtt(vtt));
@@ -444,7 +445,7 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
     ctx.SetProgress(80);
 
     std::lock_guard lock(g_publish_mu);
-    BEACON_TRY(content, db_.GetContent(cid));
+    BEACON_TRY(content, library_.GetContent(cid));
     Json languages = ReadLanguages(store_, content);
     if (!FindLanguage(languages, lang).is_null())
         return Error::Conflict("the item already has language '" + lang + "'");
@@ -551,7 +552,7 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
         content.languages.push_back(lang);
     }
     content.updated_at = core::NowMillis();
-    BEACON_CHECK(db_.UpdateContent(content));
+    BEACON_CHECK(library_.UpdateContent(content));
     events_.Publish(jobs::EventType::kContentUpdated, core::ToJson(content));
     std::error_code ec;
     fs::remove_all(scratch_ / ("localize-" + std::to_string(job.id)), ec);
@@ -562,7 +563,7 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
 Result<core::Content> LocalizeJob::Remove(std::int64_t content_id, const std::string& lang) {
     if (!ValidLanguage(lang)) return Error::Invalid("bad language code '" + lang.substr(0, 16) + "'");
     std::lock_guard lock(g_publish_mu);
-    BEACON_TRY(content, db_.GetContent(content_id));
+    BEACON_TRY(content, library_.GetContent(content_id));
     if (lang == OriginalLanguage(content)) {
         return Error::Conflict("'" + lang + "' is the item's original language");
     }
@@ -609,7 +610,7 @@ Result<core::Content> LocalizeJob::Remove(std::int64_t content_id, const std::st
     BEACON_CHECK(store_.Put(LanguagesKey(content_id), kept.dump(2)));
     std::erase(content.languages, lang);
     content.updated_at = core::NowMillis();
-    BEACON_CHECK(db_.UpdateContent(content));
+    BEACON_CHECK(library_.UpdateContent(content));
     fs::remove_all(dir, ec);
     events_.Publish(jobs::EventType::kContentUpdated, core::ToJson(content));
     return content;

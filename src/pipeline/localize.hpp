@@ -19,7 +19,8 @@
 #include "jobs/event_bus.hpp"
 #include "jobs/stage.hpp"
 #include "media/options.hpp"
-#include "storage/database.hpp"
+#include "storage/content_store.hpp"
+#include "storage/job_store.hpp"
 #include "storage/object_store.hpp"
 
 namespace beacon::pipeline {
@@ -113,8 +114,10 @@ struct LocalizeOptions {
 
 class LocalizeJob final : public jobs::JobDefinition {
 public:
-    /// `translator`, `db`, `store` and `events` must outlive the job definition. Thread-safe.
-    LocalizeJob(engines::Translator& translator, LocalizeOptions options, storage::Database& db,
+    /// `translator`, `queue` (where Enqueue makes jobs), `library` (the items it reads and
+    /// updates), `store` and `events` must outlive the job definition. Thread-safe.
+    LocalizeJob(engines::Translator& translator, LocalizeOptions options,
+                storage::JobStore& queue, storage::ContentStore& library,
                 storage::ObjectStore& store, jobs::EventBus& events, media::MediaOptions media,
                 std::filesystem::path scratch_dir);
 
@@ -148,7 +151,8 @@ private:
 
     engines::Translator& translator_;
     LocalizeOptions options_;
-    storage::Database& db_;
+    storage::JobStore& queue_;
+    storage::ContentStore& library_;
     storage::ObjectStore& store_;
     jobs::EventBus& events_;
     media::MediaOptions media_;

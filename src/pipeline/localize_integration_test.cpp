@@ -28,6 +28,7 @@
 #include "pipeline/localize_fit.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/test_driver.hpp"
+#include "storage/database.hpp"
 #include "../../tests/doubles/double_process.hpp"
 
 namespace beacon::pipeline {
@@ -118,7 +119,7 @@ protected:
         o.targets = [this](const std::string& from) {
             return ApertiumTargets(apertium_.Pairs(), from);
         };
-        localize_ = std::make_unique<LocalizeJob>(apertium_, o, *db_, *store_, bus_, media_,
+        localize_ = std::make_unique<LocalizeJob>(apertium_, o, *db_, *db_, *store_, bus_, media_,
                                                   root_ / "scratch");
     }
     void TearDown() override { fs::remove_all(root_); }
@@ -147,7 +148,7 @@ TEST_F(LocalizeIntegration, EnglishItemGainsASpanishDubAndCaptionsThenLosesThem)
     // The item is on air before it gains the language.
     liveloop::LiveLoopOptions lo;
     lo.window_segments = 5;
-    liveloop::LiveLoopService live(*db_, *store_, lo);
+    liveloop::LiveLoopService live(*db_, *db_, *store_, lo);
     const auto sub = bus_.Subscribe([&live](const jobs::Event& e) {
         if (e.type == "content.updated") live.OnContentChanged(e.data.value("id", std::int64_t{0}));
     });
@@ -428,7 +429,7 @@ TEST_F(LocalizeIntegration, OllamaStandInTranslatesWithASchemaAndItsOutageChange
         oo.host = d.url();
         oo.retry.max_attempts = 1;
         engines::OllamaTranslator ollama(oo, http);
-        LocalizeJob job(ollama, o, *db_, *store_, bus_, media_, root_ / "scratch");
+        LocalizeJob job(ollama, o, *db_, *db_, *store_, bus_, media_, root_ / "scratch");
         auto j = job.Enqueue(user_, *content, {"fr", "", true});
         ASSERT_TRUE(j.ok());
         auto r = testing::Drive(job, *db_, j->id);
@@ -443,7 +444,7 @@ TEST_F(LocalizeIntegration, OllamaStandInTranslatesWithASchemaAndItsOutageChange
     engines::OllamaOptions oo;
     oo.host = d.url();
     engines::OllamaTranslator ollama(oo, http);
-    LocalizeJob job(ollama, o, *db_, *store_, bus_, media_, root_ / "scratch");
+    LocalizeJob job(ollama, o, *db_, *db_, *store_, bus_, media_, root_ / "scratch");
     auto j = job.Enqueue(user_, *content, {"fr", "", true});
     ASSERT_TRUE(j.ok());
     auto r = testing::Drive(job, *db_, j->id);

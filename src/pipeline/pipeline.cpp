@@ -10,13 +10,13 @@ namespace fs = std::filesystem;
 using core::Json;
 using core::Result;
 
-GenerationPipeline::GenerationPipeline(engines::EngineSet engines, storage::Database& db,
+GenerationPipeline::GenerationPipeline(engines::EngineSet engines, storage::WorkStores stores,
                                        storage::ObjectStore& store, media::MediaOptions media,
                                        std::filesystem::path scratch_dir, core::TaskPools pools)
     : io_(pools.io),
       cpu_(pools.cpu),
       engines_(engines),
-      db_(db),
+      stores_(stores),
       store_(store),
       media_(std::move(media)),
       scratch_(std::move(scratch_dir)) {}
@@ -27,7 +27,7 @@ std::unique_ptr<core::TaskPool> OwnPool(const char* name, int threads) {
 }
 }  // namespace
 
-GenerationPipeline::GenerationPipeline(engines::EngineSet engines, storage::Database& db,
+GenerationPipeline::GenerationPipeline(engines::EngineSet engines, storage::WorkStores stores,
                                        storage::ObjectStore& store, media::MediaOptions media,
                                        std::filesystem::path scratch_dir)
     : own_io_(OwnPool("pipe-io", kDefaultIoThreads)),
@@ -35,7 +35,7 @@ GenerationPipeline::GenerationPipeline(engines::EngineSet engines, storage::Data
       io_(*own_io_),
       cpu_(*own_cpu_),
       engines_(engines),
-      db_(db),
+      stores_(stores),
       store_(store),
       media_(std::move(media)),
       scratch_(std::move(scratch_dir)) {}

@@ -19,8 +19,9 @@
 #include "jobs/stage.hpp"
 #include "media/options.hpp"
 #include "pipeline/stage_records.hpp"
-#include "storage/database.hpp"
+#include "storage/job_store.hpp"
 #include "storage/object_store.hpp"
+#include "storage/work_stores.hpp"
 
 namespace beacon::pipeline {
 
@@ -29,17 +30,18 @@ struct JobRun;
 class GenerationPipeline final : public jobs::JobDefinition {
 public:
     /// `engines` must have script, voice, pictures and captions set (translator and entities are
-    /// optional); they, `db`, `store` and the pools must outlive the pipeline. `scratch_dir`
+    /// optional); they, the stores (the job's queue row, the library, the asset cache; a
+    /// Database converts), `store` and the pools must outlive the pipeline. `scratch_dir`
     /// holds per-job working files (created; removed when a job completes). Thread-safe: jobs
     /// may run concurrently. Voices and pictures run as tasks on `pools` (a built-in engine's on
     /// the CPU pool, a service's on the I/O pool), as does the early preview's encode: however
     /// many jobs run, the scenes stage starts no thread of its own.
-    GenerationPipeline(engines::EngineSet engines, storage::Database& db,
+    GenerationPipeline(engines::EngineSet engines, storage::WorkStores stores,
                        storage::ObjectStore& store, media::MediaOptions media,
                        std::filesystem::path scratch_dir, core::TaskPools pools);
     /// The same with pools of its own (kDefaultIoThreads, TaskPool::Cores()): for tools and
     /// tests that run one pipeline.
-    GenerationPipeline(engines::EngineSet engines, storage::Database& db,
+    GenerationPipeline(engines::EngineSet engines, storage::WorkStores stores,
                        storage::ObjectStore& store, media::MediaOptions media,
                        std::filesystem::path scratch_dir);
     ~GenerationPipeline() override;
@@ -64,7 +66,7 @@ private:
     core::TaskPool& io_;
     core::TaskPool& cpu_;
     engines::EngineSet engines_;
-    storage::Database& db_;
+    storage::WorkStores stores_;
     storage::ObjectStore& store_;
     media::MediaOptions media_;
     std::filesystem::path scratch_;
@@ -75,7 +77,7 @@ private:
 /// forgets that scene and the later stages (other scenes stay), and re-queues the job
 /// (completed → ReopenJob; failed/canceled → RetryJob). InvalidArgument for bad edits or scene
 /// numbers; Conflict while the job is queued or running or before its script exists.
-core::Result<core::Job> RegenerateScene(storage::Database& db, std::int64_t job_id, int scene_n,
+core::Result<core::Job> RegenerateScene(storage::JobStore& db, std::int64_t job_id, int scene_n,
                                         const core::Json& edits);
 
 /// sha256 of bytes, lowercase hex (content addresses): core's one implementation.

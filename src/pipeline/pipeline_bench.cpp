@@ -13,6 +13,7 @@
 #include "engines/storyboard.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/test_driver.hpp"
+#include "storage/database.hpp"
 
 using namespace beacon;
 namespace fs = std::filesystem;

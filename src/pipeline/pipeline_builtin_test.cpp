@@ -13,6 +13,7 @@
 #include "media/probe.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/test_driver.hpp"
+#include "storage/database.hpp"
 
 namespace beacon::pipeline {
 namespace {

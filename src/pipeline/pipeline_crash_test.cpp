@@ -15,6 +15,7 @@
 #include "engines/storyboard.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/test_driver.hpp"
+#include "storage/database.hpp"
 
 namespace beacon::pipeline {
 namespace {

@@ -19,6 +19,7 @@
 #include "pipeline/pipeline.hpp"
 #include "pipeline/test_driver.hpp"
 #include "pipeline/testing_engines.hpp"
+#include "storage/database.hpp"
 #include "tests/doubles/double_process.hpp"
 
 namespace beacon::pipeline {

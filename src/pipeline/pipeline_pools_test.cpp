@@ -13,6 +13,7 @@
 #include "pipeline/pipeline.hpp"
 #include "pipeline/test_driver.hpp"
 #include "pipeline/testing_engines.hpp"
+#include "storage/database.hpp"
 
 namespace beacon::pipeline {
 namespace {

@@ -1,5 +1,8 @@
-// The generation pipeline with real ffmpeg, SQLite and the filesystem store; engines are the
-// test-only lavfi fakes (testing_engines.hpp).
+// The generation pipeline's unit tier: the metadata stores are the in-memory fake
+// (tests/support/memory_database.hpp, held to SQLite's semantics by the storage contract suite),
+// media is real ffmpeg into the filesystem store, engines are the test-only lavfi fakes
+// (testing_engines.hpp). SQLite runs under the pipeline in pipeline_builtin_test,
+// pipeline_crash_test, pipeline_pools_test and the localize/import integration tests.
 #include "pipeline/pipeline.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +15,7 @@
 #include "pipeline/cache_stats.hpp"
 #include "pipeline/test_driver.hpp"
 #include "pipeline/testing_engines.hpp"
+#include "support/memory_database.hpp"
 
 namespace beacon::pipeline {
 namespace {
@@ -27,9 +31,7 @@ protected:
                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(root_);
         fs::create_directories(root_);
-        auto db = storage::OpenSqlite((root_ / "beacon.db").string());
-        ASSERT_TRUE(db.ok()) << db.error().message;
-        db_ = std::move(*db);
+        db_ = std::make_unique<beacon::testing::MemoryDatabase>();
         auto store = storage::OpenFilesystemStore(root_ / "store");
         ASSERT_TRUE(store.ok());
         store_ = std::move(*store);
@@ -67,7 +69,7 @@ protected:
     }
 
     fs::path root_;
-    std::unique_ptr<storage::Database> db_;
+    std::unique_ptr<beacon::testing::MemoryDatabase> db_;
     std::unique_ptr<storage::ObjectStore> store_;
     media::MediaOptions media_;
     testing::FakeScriptWriter script_;

@@ -118,7 +118,7 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
             {"text", req.text},
             {"voice", req.voice},
             {"language", req.language}}.dump());
-        if (auto hit = Cached(db_, store_, hash, job.id)) {
+        if (auto hit = Cached(stores_.assets, store_, hash, job.id)) {
             return VoicePart{hit->key, hash, hit->parameters.value("duration", 0.0),
                              core::WordsFromJson(hit->parameters.value("words", Json::array())),
                              true};
@@ -130,7 +130,8 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         const std::string key =
             JobPrefix(job.id) + "scenes/" + std::to_string(n) + "/voice" + Ext(res->audio, ".wav");
         BEACON_TRY(asset,
-                   StoreAsset(db_, store_, job.id, "voice", key, res->audio, hash, res->provenance,
+                   StoreAsset(stores_.assets, store_, job.id, "voice", key, res->audio, hash,
+                              res->provenance,
                               {{"duration", res->duration}, {"words", res->words}, {"scene", n}}));
         (void)asset;
         ctx.Log("scene " + std::to_string(n) + ": voice " +
@@ -189,7 +190,7 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
             {"index", req.scene_index},
             {"count", req.scene_count},
             {"world", req.world}}.dump());
-        if (auto hit = Cached(db_, store_, hash, job.id)) {
+        if (auto hit = Cached(stores_.assets, store_, hash, job.id)) {
             return PicturePart{hit->key, hash,
                                Strings(hit->parameters.value("layer_keys", Json::array())), true};
         }
@@ -204,16 +205,17 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         for (std::size_t i = 0; i < res->layers.size(); ++i) {
             const std::string lk =
                 base + "layer_" + std::to_string(i) + Ext(res->layers[i], ".png");
-            BEACON_TRY(la, StoreAsset(db_, store_, job.id, "picture_layer", lk, res->layers[i], "",
-                                      res->provenance, {{"scene", n}, {"layer", i}}));
+            BEACON_TRY(
+                la, StoreAsset(stores_.assets, store_, job.id, "picture_layer", lk, res->layers[i],
+                               "", res->provenance, {{"scene", n}, {"layer", i}}));
             (void)la;
             layer_keys.push_back(lk);
         }
         const std::string key = base + "picture" + Ext(res->image, ".png");
-        BEACON_TRY(
-            asset,
-            StoreAsset(db_, store_, job.id, "picture", key, res->image, hash, res->provenance,
-                       {{"layer_keys", layer_keys}, {"scene", n}, {"seed", req.seed}}));
+        BEACON_TRY(asset,
+                   StoreAsset(stores_.assets, store_, job.id, "picture", key, res->image, hash,
+                              res->provenance,
+                              {{"layer_keys", layer_keys}, {"scene", n}, {"seed", req.seed}}));
         (void)asset;
         ctx.Log("scene " + std::to_string(n) + ": picture by " + res->provenance.engine + " in " +
                 std::to_string(MsSince(t0)) + " ms");
@@ -306,7 +308,7 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
             r.layer_keys = s.picture->layer_keys;
             r.seed = edited.seeds[n - 1];
             r.cached = s.voice->cached && s.picture->cached;
-            (void)db_.RecordStage(job.id, SceneRecordName(n), ToJson(r));
+            (void)stores_.jobs.RecordStage(job.id, SceneRecordName(n), ToJson(r));
             s.record = std::move(r);
         }
         ctx.SetProgress(15 + 30 * (voices + pictures) / std::max(1, 2 * count));

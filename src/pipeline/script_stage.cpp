@@ -28,7 +28,7 @@ Result<ScriptRecord> GenerationPipeline::RunScript(jobs::StageContext& ctx, JobR
     const std::string text = core::ToJson(res->script).dump(2);
     BEACON_CHECK(WriteFile(dir / "script.json", text));
     const std::string key = JobPrefix(job.id) + "script.json";
-    BEACON_TRY(asset, StoreAsset(db_, store_, job.id, "script", key, dir / "script.json",
+    BEACON_TRY(asset, StoreAsset(stores_.assets, store_, job.id, "script", key, dir / "script.json",
                                  Sha256Hex(text), res->provenance));
     (void)asset;
     ctx.Log("script: " + std::to_string(res->script.scenes.size()) + " scenes by " +
@@ -39,7 +39,7 @@ Result<ScriptRecord> GenerationPipeline::RunScript(jobs::StageContext& ctx, JobR
     return rec;
 }
 
-Result<core::Job> RegenerateScene(storage::Database& db, std::int64_t job_id, int scene_n,
+Result<core::Job> RegenerateScene(storage::JobStore& db, std::int64_t job_id, int scene_n,
                                   const Json& edits) {
     if (!edits.is_object()) return Error::Invalid("edits must be a JSON object");
     for (auto it = edits.begin(); it != edits.end(); ++it) {

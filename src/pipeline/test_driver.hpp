@@ -1,6 +1,6 @@
 #pragma once
 // TEST-ONLY: runs a JobDefinition's stages in order like the worker does (skip recorded stages,
-// record outputs), with a StageContext over a real Database.
+// record outputs), with a StageContext over the job queue (any JobStore: SQLite, the fake).
 #include <chrono>
 #include <mutex>
 #include <stop_token>
@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "jobs/stage.hpp"
-#include "storage/database.hpp"
+#include "storage/job_store.hpp"
 
 namespace beacon::pipeline::testing {
 
 class TestContext final : public jobs::StageContext {
 public:
-    TestContext(storage::Database& db, core::Job job, std::stop_token stop)
+    TestContext(storage::JobStore& db, core::Job job, std::stop_token stop)
         : db_(db), job_(std::move(job)), stop_(stop) {}
     const core::Job& job() const override { return job_; }
     std::stop_token stop_token() const override { return stop_; }
@@ -52,7 +52,7 @@ public:
     std::vector<int> progress;
 
 private:
-    storage::Database& db_;
+    storage::JobStore& db_;
     core::Job job_;
     std::stop_token stop_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
@@ -68,7 +68,7 @@ struct DriveResult {
     core::Json last_outputs;
 };
 
-inline DriveResult Drive(jobs::JobDefinition& def, storage::Database& db, std::int64_t job_id,
+inline DriveResult Drive(jobs::JobDefinition& def, storage::JobStore& db, std::int64_t job_id,
                          std::stop_token stop = {}) {
     DriveResult r;
     auto job = db.GetJob(job_id);

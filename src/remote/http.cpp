@@ -180,7 +180,7 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
     // ---- worker: one job, with its job token -----------------------------------------------
     const std::string job = "/api/v1/remote/jobs/{id}";
     out.push_back(JobRoute(s, "GET", job, [&s](Request&, const JobGrant& g) {
-        auto j = s.db().GetJob(g.assignment.job_id);
+        auto j = s.stores().jobs.GetJob(g.assignment.job_id);
         return j.ok() ? Api::Json(200, WireJob(*j)) : Fail(j.error());
     }));
     out.push_back(JobRoute(s, "POST", job + "/heartbeat", [&s](Request& req, const JobGrant& g) {
@@ -201,7 +201,7 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
     out.push_back(JobRoute(s, "POST", job + "/logs", [&s](Request& req, const JobGrant& g) {
         auto body = Body(req);
         if (!body.ok()) return Fail(body.error());
-        auto line = s.db().AppendJobLog(g.assignment.job_id, body->value("stage", std::string()),
+        auto line = s.stores().jobs.AppendJobLog(g.assignment.job_id, body->value("stage", std::string()),
                                         body->value("level", std::string("info")),
                                         body->value("message", std::string()));
         if (!line.ok()) return Fail(line.error());
@@ -213,7 +213,7 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
         if (!body.ok()) return Fail(body.error());
         const std::string stage = body->value("stage", std::string());
         if (stage.empty()) return Fail(Error::Invalid("stage: a name"));
-        auto st = s.db().RecordStage(g.assignment.job_id, stage, (*body)["outputs"]);
+        auto st = s.stores().jobs.RecordStage(g.assignment.job_id, stage, (*body)["outputs"]);
         return st.ok() ? Reply{204, ""} : Fail(st.error());
     }));
     out.push_back(
@@ -225,15 +225,15 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
                 for (const auto& n : (*body)["stages"])
                     if (n.is_string()) names.push_back(n);
             }
-            auto st = s.db().ForgetStages(g.assignment.job_id, names);
+            auto st = s.stores().jobs.ForgetStages(g.assignment.job_id, names);
             return st.ok() ? Reply{204, ""} : Fail(st.error());
         }));
     out.push_back(JobRoute(s, "POST", job + "/urls", [&s](Request& req, const JobGrant& g) {
         auto body = Body(req);
         if (!body.ok()) return Fail(body.error());
-        auto st = s.db().SetJobUrls(g.assignment.job_id, *body);
+        auto st = s.stores().jobs.SetJobUrls(g.assignment.job_id, *body);
         if (!st.ok()) return Fail(st.error());
-        if (auto j = s.db().GetJob(g.assignment.job_id); j.ok()) jobs::PublishJob(s.events(), *j);
+        if (auto j = s.stores().jobs.GetJob(g.assignment.job_id); j.ok()) jobs::PublishJob(s.events(), *j);
         return Reply{204, ""};
     }));
     out.push_back(JobRoute(s, "POST", job + "/finish", [&s](Request& req, const JobGrant& g) {
@@ -263,7 +263,7 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
         if (!body.ok()) return Fail(body.error());
         auto c = ParseWireContent(*body);
         if (!c.ok()) return Fail(c.error());
-        auto row = s.db().BeginJobContent(g.assignment.job_id, *c);
+        auto row = s.stores().library.BeginJobContent(g.assignment.job_id, *c);
         return row.ok() ? Api::Json(200, WireContent(*row)) : Fail(row.error());
     }));
     const std::string content = job + "/content/{content_id}";
@@ -280,7 +280,7 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
                         });
     };
     out.push_back(content_route("GET", content, [&s](Request&, const JobGrant&, std::int64_t cid) {
-        auto c = s.db().GetContent(cid);
+        auto c = s.stores().library.GetContent(cid);
         return c.ok() ? Api::Json(200, WireContent(*c)) : Fail(c.error());
     }));
     out.push_back(
@@ -290,12 +290,12 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
             auto c = ParseWireContent(*body);
             if (!c.ok()) return Fail(c.error());
             c->id = cid;
-            auto st = s.db().UpdateContent(*c);
+            auto st = s.stores().library.UpdateContent(*c);
             return st.ok() ? Reply{204, ""} : Fail(st.error());
         }));
     out.push_back(
         content_route("DELETE", content, [&s](Request&, const JobGrant&, std::int64_t cid) {
-            auto st = s.db().DeleteContent(cid);
+            auto st = s.stores().library.DeleteContent(cid);
             return st.ok() ? Reply{204, ""} : Fail(st.error());
         }));
     out.push_back(content_route("POST", content + "/complete",
@@ -305,7 +305,7 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
                                     auto c = ParseWireContent(*body);
                                     if (!c.ok()) return Fail(c.error());
                                     c->id = cid;
-                                    auto st = s.db().CompleteJobContent(g.assignment.job_id, *c);
+                                    auto st = s.stores().library.CompleteJobContent(g.assignment.job_id, *c);
                                     return st.ok() ? Reply{204, ""} : Fail(st.error());
                                 }));
     // Assets (provenance and the engine/encode cache).
@@ -315,13 +315,13 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
         auto a = ParseWireAsset(*body);
         if (!a.ok()) return Fail(a.error());
         a->job_id = g.assignment.job_id;  // a job records assets for itself only
-        auto row = s.db().AddAsset(*a);
+        auto row = s.stores().assets.AddAsset(*a);
         return row.ok() ? Api::Json(201, WireAsset(*row)) : Fail(row.error());
     }));
     out.push_back(JobRoute(s, "GET", job + "/assets", [&s](Request& req, const JobGrant&) {
         const std::string hash = req.Query("hash");
         if (hash.empty() || hash.size() > 128) return Fail(Error::Invalid("hash: required"));
-        auto found = s.db().FindAssetByHash(hash);
+        auto found = s.stores().assets.FindAssetByHash(hash);
         if (!found.ok()) return Fail(found.error());
         if (!found->has_value()) return Api::Json(200, {{"asset", nullptr}});
         return Api::Json(200, {{"asset", WireAsset(**found)}});

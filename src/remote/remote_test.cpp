@@ -10,6 +10,7 @@
 
 #include "remote/http.hpp"
 #include "remote/service.hpp"
+#include "storage/database.hpp"
 #include "tests/support/spec_modules.hpp"
 
 namespace beacon::remote {

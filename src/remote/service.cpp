@@ -19,9 +19,9 @@ std::string Owner(const WorkerRecord& w) {
 
 }  // namespace
 
-RemoteService::RemoteService(storage::Database& db, storage::ObjectStore& store,
+RemoteService::RemoteService(storage::WorkStores stores, storage::ObjectStore& store,
                              jobs::EventBus& events, Registry& registry, RemoteOptions options)
-    : db_(db), store_(store), events_(events), registry_(registry), options_(options) {}
+    : stores_(stores), store_(store), events_(events), registry_(registry), options_(options) {}
 
 RemoteService::~RemoteService() {
     watchdog_.request_stop();
@@ -56,19 +56,19 @@ int RemoteService::RunWatchdogOnce() {
         (void)registry_.SetWorkerState(a.worker_id, "silent", std::nullopt, 0);
         // Only a job still held by that claim goes back (a lease that ran out may already have
         // been taken by another worker). Renewing to "now" both checks and ends the lease.
-        auto held = db_.RenewLease(a.job_id, a.owner, now);
+        auto held = stores_.jobs.RenewLease(a.job_id, a.owner, now);
         if (!held.ok() || !*held) continue;
-        auto job = db_.GetJob(a.job_id);
+        auto job = stores_.jobs.GetJob(a.job_id);
         if (!job.ok() || core::IsTerminal(job->status)) continue;
         const std::string reason = "remote worker " + std::to_string(a.worker_id) +
                                    " went silent for " +
                                    std::to_string((now - a.last_seen) / 1000) + " s; job re-queued";
-        if (auto st = db_.RequeueJob(a.job_id, 0, reason); !st.ok()) {
+        if (auto st = stores_.jobs.RequeueJob(a.job_id, 0, reason); !st.ok()) {
             std::cerr << "beacon: remote workers: cannot re-queue job " << a.job_id << ": "
                       << st.error().message << "\n";
             continue;
         }
-        if (auto line = db_.AppendJobLog(a.job_id, "", "warn", reason); line.ok()) {
+        if (auto line = stores_.jobs.AppendJobLog(a.job_id, "", "warn", reason); line.ok()) {
             events_.Publish(jobs::EventType::kJobLog, core::ToJson(*line));
         }
         std::cerr << "beacon: " << reason << " (job " << a.job_id << ")\n";
@@ -123,7 +123,7 @@ core::Result<std::optional<std::pair<core::Job, std::string>>> RemoteService::Cl
     const auto now = core::NowMillis();
     // The owner names the claim; it is fixed before the job is known, then recorded with it.
     const std::string owner = Owner(w);
-    BEACON_TRY(claimed, db_.ClaimJob(owner, now, now + options_.silent_after.count()));
+    BEACON_TRY(claimed, stores_.jobs.ClaimJob(owner, now, now + options_.silent_after.count()));
     if (!claimed.has_value()) {
         (void)registry_.SetWorkerState(w.id, "idle", std::nullopt, now);
         return std::optional<std::pair<core::Job, std::string>>();
@@ -132,13 +132,13 @@ core::Result<std::optional<std::pair<core::Job, std::string>>> RemoteService::Cl
     std::string token = "bwj_" + server::RandomToken(32);
     auto a = registry_.AddAssignment(w.id, job.id, owner, server::HashToken(token), now);
     if (!a.ok()) {
-        (void)db_.RequeueJob(job.id, 0, "");
+        (void)stores_.jobs.RequeueJob(job.id, 0, "");
         return a.error();
     }
     (void)registry_.SetWorkerState(w.id, "busy", job.id, now);
-    if (auto line = db_.AppendJobLog(job.id, "", "info",
-                                     "claimed by remote worker " + std::to_string(w.id) + " (" +
-                                         w.name + " on " + w.host + ")");
+    if (auto line = stores_.jobs.AppendJobLog(job.id, "", "info",
+                                              "claimed by remote worker " + std::to_string(w.id) +
+                                                  " (" + w.name + " on " + w.host + ")");
         line.ok()) {
         events_.Publish(jobs::EventType::kJobLog, core::ToJson(*line));
     }
@@ -185,8 +185,8 @@ core::Result<bool> RemoteService::Heartbeat(const JobGrant& g) {
 
 core::Result<bool> RemoteService::HeartbeatLocked(const JobGrant& g) {
     const auto now = core::NowMillis();
-    BEACON_TRY(held, db_.RenewLease(g.assignment.job_id, g.assignment.owner,
-                                    now + options_.silent_after.count()));
+    BEACON_TRY(held, stores_.jobs.RenewLease(g.assignment.job_id, g.assignment.owner,
+                                             now + options_.silent_after.count()));
     if (held) {
         (void)registry_.TouchAssignment(g.assignment.id, now);
         (void)registry_.TouchWorker(g.worker.id, now);
@@ -200,7 +200,7 @@ core::Status RemoteService::Progress(const JobGrant& g, core::JobState state, in
         std::lock_guard lock(mu_);
         BEACON_TRY(held, HeartbeatLocked(g));
         if (!held) return Error::Conflict("the lease on this job is no longer this worker's");
-        BEACON_CHECK(db_.UpdateJobProgress(g.assignment.job_id, state, progress));
+        BEACON_CHECK(stores_.jobs.UpdateJobProgress(g.assignment.job_id, state, progress));
     }
     Publish(g.assignment.job_id);
     return {};
@@ -214,19 +214,20 @@ core::Status RemoteService::Finish(const JobGrant& g, core::JobState state,
     // Under the lock the watchdog cannot take the job between this check and the write; a
     // lease that is no longer this claim's (re-queued, or claimed by another worker) refuses.
     const auto now = core::NowMillis();
-    BEACON_TRY(held, db_.RenewLease(g.assignment.job_id, g.assignment.owner,
-                                    now + options_.silent_after.count()));
+    BEACON_TRY(held, stores_.jobs.RenewLease(g.assignment.job_id, g.assignment.owner,
+                                             now + options_.silent_after.count()));
     if (!held) {
         (void)registry_.SetAssignmentState(g.assignment.id, "lost");
         return Error::Conflict("job " + std::to_string(g.assignment.job_id) +
                                " is no longer this worker's; its end was not recorded");
     }
-    BEACON_CHECK(db_.FinishJob(g.assignment.job_id, state, error, content_id));
+    BEACON_CHECK(stores_.jobs.FinishJob(g.assignment.job_id, state, error, content_id));
     (void)registry_.SetAssignmentState(g.assignment.id, "finished");
     // Said here: the worker's own line after this call is refused (its job token has ended).
-    if (auto line = db_.AppendJobLog(g.assignment.job_id, "", "info",
-                                     std::string(core::ToString(state)) + " on remote worker " +
-                                         std::to_string(g.worker.id) + " (" + g.worker.name + ")");
+    if (auto line =
+            stores_.jobs.AppendJobLog(g.assignment.job_id, "", "info",
+                                      std::string(core::ToString(state)) + " on remote worker " +
+                                          std::to_string(g.worker.id) + " (" + g.worker.name + ")");
         line.ok()) {
         events_.Publish(jobs::EventType::kJobLog, core::ToJson(*line));
     }
@@ -240,9 +241,9 @@ core::Status RemoteService::Requeue(const JobGrant& g, core::UnixMillis run_afte
                                     const std::string& reason) {
     std::lock_guard lock(mu_);
     const auto now = core::NowMillis();
-    BEACON_TRY(held, db_.RenewLease(g.assignment.job_id, g.assignment.owner, now));
+    BEACON_TRY(held, stores_.jobs.RenewLease(g.assignment.job_id, g.assignment.owner, now));
     if (!held) return Error::Conflict("the lease on this job is no longer this worker's");
-    BEACON_CHECK(db_.RequeueJob(g.assignment.job_id, run_after, reason));
+    BEACON_CHECK(stores_.jobs.RequeueJob(g.assignment.job_id, run_after, reason));
     (void)registry_.SetAssignmentState(g.assignment.id, "released");
     (void)registry_.SetWorkerState(g.worker.id, "idle", std::nullopt, now);
     Publish(g.assignment.job_id);
@@ -269,7 +270,7 @@ bool RemoteService::MayWrite(const JobGrant& g, std::string_view key) {
     }
     if (key.starts_with("uploads/")) {
         // An import's own upload (it deletes its source when done).
-        auto job = db_.GetJob(g.assignment.job_id);
+        auto job = stores_.jobs.GetJob(g.assignment.job_id);
         if (!job.ok()) return false;
         const std::string source = job->params.value("source_key", std::string());
         auto slash = source.rfind('/');
@@ -280,7 +281,7 @@ bool RemoteService::MayWrite(const JobGrant& g, std::string_view key) {
 }
 
 bool RemoteService::MayTouchContent(const JobGrant& g, std::int64_t content_id) {
-    auto job = db_.GetJob(g.assignment.job_id);
+    auto job = stores_.jobs.GetJob(g.assignment.job_id);
     if (!job.ok()) return false;
     if (job->content_id && *job->content_id == content_id) return true;
     if (job->params.is_object() && job->params.value("content_id", std::int64_t{0}) == content_id)
@@ -289,7 +290,7 @@ bool RemoteService::MayTouchContent(const JobGrant& g, std::int64_t content_id) 
 }
 
 void RemoteService::Publish(std::int64_t job_id) {
-    if (auto job = db_.GetJob(job_id); job.ok()) jobs::PublishJob(events_, *job);
+    if (auto job = stores_.jobs.GetJob(job_id); job.ok()) jobs::PublishJob(events_, *job);
 }
 
 }  // namespace beacon::remote

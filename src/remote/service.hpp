@@ -16,8 +16,8 @@
 
 #include "jobs/event_bus.hpp"
 #include "remote/registry.hpp"
-#include "storage/database.hpp"
 #include "storage/object_store.hpp"
+#include "storage/work_stores.hpp"
 
 namespace beacon::remote {
 
@@ -39,7 +39,7 @@ struct JobGrant {
 
 class RemoteService {
 public:
-    RemoteService(storage::Database& db, storage::ObjectStore& store, jobs::EventBus& events,
+    RemoteService(storage::WorkStores stores, storage::ObjectStore& store, jobs::EventBus& events,
                   Registry& registry, RemoteOptions options);
     ~RemoteService();  // stops the watchdog
     RemoteService(const RemoteService&) = delete;
@@ -82,7 +82,8 @@ public:
     /// Library rows a job may read or change: the one it composes, or the one it localizes.
     bool MayTouchContent(const JobGrant& g, std::int64_t content_id);
 
-    storage::Database& db() { return db_; }
+    /// The queue, library and asset areas a job token reaches.
+    storage::WorkStores& stores() { return stores_; }
     storage::ObjectStore& store() { return store_; }
     jobs::EventBus& events() { return events_; }
     Registry& registry() { return registry_; }
@@ -92,7 +93,7 @@ private:
     void Publish(std::int64_t job_id);
     core::Result<bool> HeartbeatLocked(const JobGrant& g);  // mu_ held
 
-    storage::Database& db_;
+    storage::WorkStores stores_;
     storage::ObjectStore& store_;
     jobs::EventBus& events_;
     Registry& registry_;
