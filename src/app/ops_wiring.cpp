@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "engines/factory.hpp"
+#include "engines/gpu_stats.hpp"
 #include "ops/backup.hpp"
 #include "ops/cleanup.hpp"
 #include "ops/http.hpp"
@@ -348,6 +349,7 @@ void OpsWiring::WatchPools(const engines::Engines& engines) {
             }
         }
     });
+    WatchGpuHosts(engines);
     ops_->AddSummaryPart("pools", [&engines] {
         core::Json out = core::Json::array();
         for (const auto& [service, pool] : engines.Pools()) {
@@ -366,6 +368,56 @@ void OpsWiring::WatchPools(const engines::Engines& engines) {
         }
         return out;
     });
+}
+
+void OpsWiring::WatchGpuHosts(const engines::Engines& engines) {
+    if (cfg_.metrics.gpu_poll_seconds <= 0) return;
+    const auto& o = engines.options();
+    const auto urls = [](const std::vector<std::string>& hosts, const std::string& host) {
+        return hosts.empty() ? std::vector<std::string>{host} : hosts;
+    };
+    // One client for the poller's thread (HttpClient is thread-safe and holds no connection);
+    // shared by the probes, which live as long as the poller.
+    auto http = std::make_shared<const engines::HttpClient>();
+    const std::chrono::seconds interval(cfg_.metrics.gpu_poll_seconds);
+    const auto timeout = std::min<std::chrono::milliseconds>(std::chrono::seconds(3), interval);
+    std::vector<ops::GpuHostPoller::Target> targets;
+    if (o.select.pictures == core::Engine::kComfyUi) {
+        for (const auto& url : urls(o.comfyui.hosts, o.comfyui.host)) {
+            targets.push_back({"comfyui", ops::HostLabel(url),
+                               [http, url, timeout](std::stop_token stop)
+                                   -> core::Result<ops::GpuHostFigures> {
+                                   BEACON_TRY(devices, engines::FetchComfySystemStats(
+                                                           *http, url, timeout, stop));
+                                   ops::GpuHostFigures f;
+                                   for (const auto& d : devices) {
+                                       f.devices.push_back(
+                                           {d.Label(), d.name, d.vram_total, d.vram_free});
+                                   }
+                                   return f;
+                               }});
+        }
+    }
+    const auto& s = o.select;
+    if (s.script == core::Engine::kOllama || s.translation == core::Engine::kOllama ||
+        s.entities == core::Engine::kOllama) {
+        for (const auto& url : urls(o.ollama.hosts, o.ollama.host)) {
+            targets.push_back({"ollama", ops::HostLabel(url),
+                               [http, url, timeout](std::stop_token stop)
+                                   -> core::Result<ops::GpuHostFigures> {
+                                   BEACON_TRY(models,
+                                              engines::FetchOllamaPs(*http, url, timeout, stop));
+                                   ops::GpuHostFigures f;
+                                   for (const auto& m : models) {
+                                       f.models.push_back(
+                                           {m.name, m.size, m.size_vram, m.expires_at});
+                                   }
+                                   return f;
+                               }});
+        }
+    }
+    if (targets.empty()) return;  // no remote engine: nothing is asked
+    ops_->WatchGpuHosts(std::make_unique<ops::GpuHostPoller>(std::move(targets), interval));
 }
 
 void OpsWiring::WatchParties(const party::PartyService& parties) {

@@ -83,6 +83,10 @@ public:
     /// engines' failed calls (beacon_engine_errors_total{service,class}).
     /// `engines` must outlive this object.
     void WatchPools(const engines::Engines& engines);
+    /// Asks the hosts of the remote engines in use (ComfyUI /system_stats, Ollama /api/ps) for
+    /// their GPU figures every [metrics] gpu_poll_seconds on a thread of its own (called by
+    /// WatchPools; nothing is asked when no remote engine is selected or the interval is 0).
+    void WatchGpuHosts(const engines::Engines& engines);
     /// Watch-party figures in /metrics (beacon_party_members, beacon_parties). `parties` must
     /// outlive the server (collectors run on scrapes).
     void WatchParties(const party::PartyService& parties);

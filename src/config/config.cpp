@@ -323,7 +323,8 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                             Str("time_zone", &c.liveloop.time_zone),
                             Bool("hdhomerun", &c.liveloop.hdhomerun),
                             StrList("cors_origins", &c.liveloop.cors_origins)};
-    sections["metrics"] = {Str("token", &c.metrics.token), Str("nvidia_smi", &c.metrics.nvidia_smi)};
+    sections["metrics"] = {Str("token", &c.metrics.token), Str("nvidia_smi", &c.metrics.nvidia_smi),
+                           Int("gpu_poll_seconds", &c.metrics.gpu_poll_seconds, 0, 3600)};
     sections["quotas"] = {Int("jobs_per_day", &c.quotas.jobs_per_day, 0, 1000000)};
     sections["party"] = {Int("max_parties", &c.party.max_parties, 1, 10000),
                          Int("max_members", &c.party.max_members, 2, 1000),

@@ -166,6 +166,9 @@ struct EventsConfig {
 struct MetricsConfig {
     std::string token;                     // bearer token for scrapers besides user tokens; "" = none
     std::string nvidia_smi = "nvidia-smi";  // GPU series when this program answers; "" = off
+    /// Seconds between asks for the remote engine hosts' GPU figures (ComfyUI /system_stats,
+    /// Ollama /api/ps) for /metrics and the dashboard; 0 = never. Only hosts of engines in use.
+    int gpu_poll_seconds = 15;
 };
 
 struct QuotasConfig {

@@ -59,6 +59,36 @@ const std::map<std::string, Aggregate, std::less<>>& HistorySeries() {
     return kSeries;
 }
 
+const std::map<std::string, Aggregate, std::less<>>& LabelledHistorySeries() {
+    static const std::map<std::string, Aggregate, std::less<>> kSeries = {
+        {"gpu_device_memory_used_bytes", Aggregate::kMean},
+        {"gpu_device_memory_size_bytes", Aggregate::kMean},
+        {"ollama_vram_bytes", Aggregate::kMean},
+        {"ollama_loaded_bytes", Aggregate::kMean},
+    };
+    return kSeries;
+}
+
+std::string LabelledSeries(std::string_view base, const std::vector<std::string>& labels) {
+    std::string out(base);
+    for (const auto& l : labels) {
+        out += '|';
+        for (char c : l) out += c == '|' ? '/' : c;
+    }
+    return out;
+}
+
+std::optional<Aggregate> HistoryAggregate(std::string_view name) {
+    if (auto it = HistorySeries().find(name); it != HistorySeries().end()) return it->second;
+    auto bar = name.find('|');
+    if (bar == std::string_view::npos || name.size() > 200) return std::nullopt;
+    auto it = LabelledHistorySeries().find(name.substr(0, bar));
+    if (it == LabelledHistorySeries().end()) return std::nullopt;
+    // Every label non-empty: no "||" and no trailing '|'.
+    if (name.back() == '|' || name.find("||") != std::string_view::npos) return std::nullopt;
+    return it->second;
+}
+
 std::optional<std::int64_t> ParseHistoryRange(std::string_view range) {
     static const std::map<std::string_view, std::int64_t> kRanges = {
         {"1h", 3'600'000LL},          {"6h", 6 * 3'600'000LL},        {"24h", 24 * 3'600'000LL},
@@ -81,9 +111,8 @@ core::Result<std::unique_ptr<HistoryStore>> HistoryStore::Open(const std::string
 }
 
 core::Status HistoryStore::Record(std::int64_t t_ms, const std::map<std::string, double>& values) {
-    const auto& known = HistorySeries();
     for (const auto& [name, v] : values) {
-        if (!known.contains(name)) return core::Error::Invalid("unknown history series " + name);
+        if (!HistoryAggregate(name)) return core::Error::Invalid("unknown history series " + name);
     }
     const std::int64_t bucket = Floor(t_ms, retention_.minute_ms);
     return db_->Transaction([&]() -> core::Status {
@@ -131,11 +160,9 @@ core::Status HistoryStore::Compact(std::int64_t now_ms) {
 core::Result<std::vector<HistoryValue>> HistoryStore::Read(std::string_view series,
                                                            std::int64_t from_ms,
                                                            std::int64_t to_ms) {
-    auto known = HistorySeries().find(series);
-    if (known == HistorySeries().end()) {
-        return core::Error::Invalid("unknown history series " + std::string(series));
-    }
-    const Aggregate agg = known->second;
+    auto known = HistoryAggregate(series);
+    if (!known) return core::Error::Invalid("unknown history series " + std::string(series));
+    const Aggregate agg = *known;
     std::vector<HistoryValue> out;
     if (to_ms - from_ms <= retention_.keep_minutes_ms) {
         BEACON_TRY(t, db_->Query("SELECT t, total, n FROM ops_history WHERE series = ? AND "
@@ -162,6 +189,21 @@ core::Result<std::vector<HistoryValue>> HistoryStore::Read(std::string_view seri
         h.second += t.Int(r, 3);
     }
     for (const auto& [hour, h] : hours) out.push_back({hour, Value(agg, h.first, h.second)});
+    return out;
+}
+
+core::Result<std::vector<std::string>> HistoryStore::LabelledNames(std::string_view base,
+                                                                   std::int64_t from_ms) {
+    const std::string prefix = std::string(base) + "|";
+    // LIKE's '_' matches any character (the base names have some): exact check below.
+    BEACON_TRY(t, db_->Query("SELECT DISTINCT series FROM ops_history WHERE series LIKE ? AND "
+                             "t >= ? ORDER BY series",
+                             Args().Add(prefix + "%").Add(Floor(from_ms, retention_.hour_ms))));
+    std::vector<std::string> out;
+    for (int r = 0; r < t.size(); ++r) {
+        std::string name = t.Text(r, 0);
+        if (name.starts_with(prefix) && HistoryAggregate(name)) out.push_back(std::move(name));
+    }
     return out;
 }
 

@@ -29,6 +29,16 @@ enum class Aggregate { kMean, kSum };
 /// gpu_utilization, gpu_memory_used_bytes, gpu_memory_size_bytes.
 const std::map<std::string, Aggregate, std::less<>>& HistorySeries();
 
+/// Series kept once per remote GPU host or device, named `<base>|<label>|...` (LabelledSeries):
+/// gpu_device_memory_used_bytes and gpu_device_memory_size_bytes (|service|host|device, from
+/// ComfyUI's /system_stats), ollama_vram_bytes and ollama_loaded_bytes (|host, from /api/ps).
+const std::map<std::string, Aggregate, std::less<>>& LabelledHistorySeries();
+/// "base|a|b": a labelled series' stored name ('|' in a part becomes '/').
+std::string LabelledSeries(std::string_view base, const std::vector<std::string>& labels);
+/// How a stored series aggregates: a fixed name, or a labelled one whose base is known and whose
+/// labels are non-empty (the whole name at most 200 bytes); nullopt otherwise.
+std::optional<Aggregate> HistoryAggregate(std::string_view name);
+
 struct HistoryValue {
     std::int64_t t = 0;  // bucket start, Unix ms
     double value = 0;
@@ -60,6 +70,9 @@ public:
     /// span is at most 24 h, hourly ones (minute buckets folded on the fly) beyond.
     core::Result<std::vector<HistoryValue>> Read(std::string_view series, std::int64_t from_ms,
                                                  std::int64_t to_ms);
+    /// The labelled series of `base` with a bucket at or after `from_ms`, sorted.
+    core::Result<std::vector<std::string>> LabelledNames(std::string_view base,
+                                                         std::int64_t from_ms);
     /// Rows held (both resolutions), for tests and the docs' sizing note.
     core::Result<std::int64_t> Rows();
 

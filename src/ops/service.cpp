@@ -421,6 +421,7 @@ void OpsService::SampleNow() {
             p.gpu_mem_total += g.memory_total_bytes;
         }
     }
+    SampleGpuHosts(p);
     std::unique_lock lock(mu_);
     for (const auto& [channel, who] : viewers_) p.viewers += static_cast<double>(who.size());
     history_.push_back(p);
@@ -512,6 +513,7 @@ Json OpsService::Summary() {
                 point["gpu_memory_used_bytes"] = p.gpu_mem_used;
                 point["gpu_memory_size_bytes"] = p.gpu_mem_total;
             }
+            if (!p.labelled.empty()) point["gpu_hosts"] = p.labelled;
             history.push_back(point);
         }
     }

@@ -18,6 +18,7 @@
 
 #include "core/model.hpp"
 #include "core/result.hpp"
+#include "ops/gpu_hosts.hpp"
 #include "ops/history.hpp"
 #include "ops/metrics.hpp"
 #include "ops/qoe.hpp"
@@ -109,6 +110,11 @@ public:
     /// Adds `key` to the dashboard's summary, filled by `part` at each request (another
     /// module's figures, e.g. the picture hosts). Call before requests arrive.
     void AddSummaryPart(std::string key, std::function<core::Json()> part);
+    /// Takes the remote GPU hosts' poller and starts it (when it has hosts): their last figures
+    /// go into /metrics (beacon_gpu_host_up, beacon_gpu_memory_{total,free}_bytes,
+    /// beacon_ollama_loaded_model{,_vram}_bytes, beacon_ollama_loaded_models), the summary
+    /// ("gpu_hosts") and the history (LabelledHistorySeries). Call once, before requests arrive.
+    void WatchGpuHosts(std::unique_ptr<GpuHostPoller> poller);
 
     const OpsOptions& options() const { return options_; }
     Registry& registry() { return registry_; }
@@ -122,6 +128,7 @@ private:
         double queued = 0, running = 0, data_bytes = 0, disk_free = 0, disk_total = 0;
         double gpu_util = -1, gpu_mem_used = -1, gpu_mem_total = -1;  // -1: no GPU
         double viewers = 0;
+        std::map<std::string, double> labelled;  // remote GPU series (LabelledHistorySeries)
     };
 
     OpsService(OpsOptions options, jobs::EventBus& events, std::unique_ptr<Db> db);
@@ -133,6 +140,8 @@ private:
     void CollectProcess();
     void CollectGpu();
     void CollectViewers();
+    void CollectGpuHosts();
+    void SampleGpuHosts(HistoryPoint& p);
     std::vector<GpuSample> Gpus();
     double DataBytes();  // cached for a minute (walks media/)
 
@@ -194,6 +203,13 @@ private:
     double data_bytes_cached_ = 0;
     std::chrono::steady_clock::time_point data_bytes_at_{};
     std::vector<std::pair<std::string, std::function<core::Json()>>> summary_parts_;
+    std::unique_ptr<GpuHostPoller> gpu_hosts_;  // null: no remote GPU host watched
+    Family* gpu_host_up_ = nullptr;
+    Family* gpu_host_total_ = nullptr;
+    Family* gpu_host_free_ = nullptr;
+    Family* ollama_model_bytes_ = nullptr;
+    Family* ollama_model_vram_ = nullptr;
+    Family* ollama_models_ = nullptr;
     std::jthread sampler_;  // last: stops first
 };
 

@@ -43,6 +43,7 @@ void OpsService::RecordHistory(const HistoryPoint& p) {
         values["gpu_memory_used_bytes"] = p.gpu_mem_used;
         values["gpu_memory_size_bytes"] = p.gpu_mem_total;
     }
+    for (const auto& [name, v] : p.labelled) values[name] = v;
     if (auto st = history_store_->Record(p.t, values); !st.ok()) {
         std::cerr << "beacon: dashboard history not stored: " << st.error().message << "\n";
     }
@@ -63,23 +64,37 @@ core::Result<Json> OpsService::History(std::string_view series, std::string_view
         return core::Error::Invalid("range must be one of 1h, 6h, 24h, 7d, 30d (not '" +
                                     std::string(range) + "')");
     }
+    const std::int64_t to = core::NowMillis();
+    const std::int64_t from = to - *span;
     std::vector<std::string> names;
+    auto add = [&](const std::string& name) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    };
+    // A labelled base name ("gpu_device_memory_used_bytes") stands for all its series that have
+    // points in the range.
+    auto add_labelled = [&](std::string_view base) -> core::Status {
+        BEACON_TRY(found, history_store_->LabelledNames(base, from));
+        for (const auto& name : found) add(name);
+        return {};
+    };
     if (series.empty()) {
-        for (const auto& [name, agg] : HistorySeries()) names.push_back(name);
+        for (const auto& [name, agg] : HistorySeries()) add(name);
+        for (const auto& [base, agg] : LabelledHistorySeries()) BEACON_CHECK(add_labelled(base));
     } else {
         while (!series.empty()) {
             auto comma = series.find(',');
             std::string name(series.substr(0, comma));
             series =
                 comma == std::string_view::npos ? std::string_view() : series.substr(comma + 1);
-            if (!HistorySeries().contains(name)) {
+            if (LabelledHistorySeries().contains(name)) {
+                BEACON_CHECK(add_labelled(name));
+            } else if (HistoryAggregate(name)) {
+                add(name);
+            } else {
                 return core::Error::Invalid("unknown series '" + name + "'");
             }
-            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
         }
     }
-    const std::int64_t to = core::NowMillis();
-    const std::int64_t from = to - *span;
     Json out = {
         {"range", std::string(range)},
         {"from", from},

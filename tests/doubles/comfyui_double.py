@@ -22,6 +22,10 @@ batch sizes and the prompt text of every image file.
 Holding (issue 20, the final encode overlapping the pictures): with --hold-from N, every prompt
 after the N-th waits before sampling (the GPU is busy with it) until POST /__double/release;
 /__double/stats lists the prompt texts held now under "held".
+
+GPU figures (issue 19): GET /system_stats lists --devices torch devices whose vram_free drops
+while a checkpoint is loaded and further while a prompt runs; POST /free unloads;
+--stats-fail answers it with an error status.
 """
 import json
 import struct
@@ -250,6 +254,33 @@ def finish(st, client_id, prompt_id, graph, number, outputs, messages, status):
     send_ws(st, client_id, {"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 0}}}})
 
 
+GIB = 1024 ** 3
+
+
+def system_stats(a, st):
+    """GET /system_stats as the server answers it: torch devices with their VRAM in bytes. The
+    figures follow the work: a loaded checkpoint holds --checkpoint-gib on device 0, a running
+    prompt --prompt-gib more (freed when it ends); POST /free {"unload_models": true} unloads."""
+    with st.lock:
+        loaded, running = st.loaded, st.running is not None
+    devices = []
+    for i in range(a.devices):
+        total = int(a.vram_gib * GIB)
+        used = int(0.4 * GIB)  # the CUDA context
+        if i == 0:
+            used += int(a.checkpoint_gib * GIB) if loaded else 0
+            used += int(a.prompt_gib * GIB) if running else 0
+        torch_total = used - int(0.4 * GIB)
+        devices.append({"name": "cuda:%d NVIDIA GeForce RTX 4090 : cudaMallocAsync" % i, "type": "cuda",
+                        "index": i, "vram_total": total, "vram_free": total - used,
+                        "torch_vram_total": torch_total, "torch_vram_free": 0})
+    return {"system": {"os": "posix", "ram_total": 67108864000, "ram_free": 40000000000,
+                       "comfyui_version": "0.3.40", "required_frontend_version": "1.21.7",
+                       "python_version": "3.12.3", "pytorch_version": "2.7.1+cu128",
+                       "embedded_python": False, "argv": ["main.py"]},
+            "devices": devices}
+
+
 class H(common.Handler):
     def checkpoints(self):
         return [c for c in self.server.args.checkpoints.split(",") if c]
@@ -279,7 +310,9 @@ class H(common.Handler):
                                        "image_texts": dict(st.image_texts),
                                        "held": list(st.held)}, record=False)
         if path == "/system_stats":
-            return self.send(200, {"system": {"os": "posix", "comfyui_version": "0.3.40"}, "devices": []})
+            if a.stats_fail:
+                return self.send(a.stats_fail, "500: Internal Server Error", "text/plain")
+            return self.send(200, system_stats(a, st))
         if path == "/queue":
             with st.lock:
                 running = [st.running] if st.running else []
@@ -343,6 +376,12 @@ class H(common.Handler):
         a, st = self.server.args, self.server.state
         u = urlparse(self.path)
         path = u.path[4:] if u.path.startswith("/api/") else u.path
+        if path == "/free":
+            req = self.json_body() or {}
+            with st.lock:
+                if req.get("unload_models"):
+                    st.loaded = None
+            return self.send(200, "", "text/plain")
         if path == "/__double/release":
             st.released.set()
             return self.send(200, "", "text/plain", record=False)
@@ -435,4 +474,9 @@ if __name__ == "__main__":
                    help="prompts after the N-th wait before sampling until POST /__double/release")
     p.add_argument("--fail-after-queue", action="store_true",
                    help="--fail applies after the prompt was queued (the answer is lost, the prompt runs)")
+    p.add_argument("--devices", type=int, default=1, help="torch devices in /system_stats")
+    p.add_argument("--vram-gib", type=float, default=24.0, help="VRAM of each device (GiB)")
+    p.add_argument("--checkpoint-gib", type=float, default=2.0, help="VRAM a loaded checkpoint holds")
+    p.add_argument("--prompt-gib", type=float, default=3.0, help="more VRAM while a prompt runs")
+    p.add_argument("--stats-fail", type=int, default=0, help="answer /system_stats with this status")
     common.serve(H, State(), p)

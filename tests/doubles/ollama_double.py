@@ -9,8 +9,15 @@ line. The answer reads the request where a model would (translations, entities o
 sent). Switches choose misbehaviour and odd-but-legal answers (see --help): a markdown fence or
 prose around the JSON, a `thinking` field, unknown or missing optional fields, NDJSON lines split
 across writes, done_reason "length".
+
+Loaded models (issue 19): a model answered through /api/chat or /api/generate stays loaded for
+its keep_alive ("5m" by default; 0 unloads at once, a negative one keeps it) and GET /api/ps lists
+it with size, size_vram (--vram-share of --loaded-bytes) and expires_at; POST /api/generate with no
+prompt only loads (or, with keep_alive 0, unloads) the model. --ps-fail answers /api/ps with an error.
 """
+import datetime
 import json
+import re
 import time
 
 import common
@@ -81,6 +88,56 @@ def wrap(content, how):
     return content
 
 
+def keep_alive_seconds(value):
+    """Ollama's keep_alive: a duration string ("5m", "1h30m", "45s"), or a number of seconds."""
+    if value is None:
+        return 300.0
+    if isinstance(value, (int, float)):
+        return float(value)
+    total, units = 0.0, {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(-?[0-9.]+)(ms|h|m|s)", str(value))
+    if not parts:
+        try:
+            return float(value)
+        except ValueError:
+            return 300.0
+    for n, u in parts:
+        total += float(n) * units[u]
+    return total
+
+
+def mark_loaded(server, model, keep_alive):
+    """Loads (or with keep_alive 0 unloads) `model`; a negative keep_alive keeps it for good."""
+    secs = keep_alive_seconds(keep_alive)
+    model = model if ":" in model else model + ":latest"  # /api/ps names the tag, as the server does
+    with server.lock:
+        loaded = server.state.setdefault("loaded", {})
+        if secs == 0:
+            loaded.pop(model, None)
+        else:
+            loaded[model] = None if secs < 0 else time.time() + secs
+
+
+def running_models(server):
+    a = server.args
+    now = time.time()
+    with server.lock:
+        loaded = server.state.setdefault("loaded", {})
+        for m in [m for m, until in loaded.items() if until is not None and until <= now]:
+            del loaded[m]
+        items = sorted(loaded.items())
+    out = []
+    for m, until in items:
+        when = datetime.datetime.fromtimestamp(until if until is not None else now + 10 * 365 * 86400,
+                                               datetime.timezone.utc)
+        out.append({"name": m, "model": m, "size": a.loaded_bytes, "digest": "a80c4f17acd5",
+                    "details": {"parent_model": "", "format": "gguf", "family": "llama", "families": ["llama"],
+                                "parameter_size": "3.2B", "quantization_level": "Q4_K_M"},
+                    "expires_at": when.isoformat(timespec="microseconds"),
+                    "size_vram": int(a.loaded_bytes * a.vram_share), "context_length": 4096})
+    return out
+
+
 class H(common.Handler):
     def do_HEAD(self):
         if self.path == "/":
@@ -94,6 +151,10 @@ class H(common.Handler):
             return self.send(200, "Ollama is running", "text/plain; charset=utf-8")
         if self.path == "/api/version":
             return self.send(200, {"version": "0.5.1"})
+        if self.path == "/api/ps":
+            if a.ps_fail:
+                return self.send(a.ps_fail, {"error": "an error was encountered while listing models"})
+            return self.send(200, {"models": running_models(self.server)})
         if self.path == "/api/tags":
             if a.garbage_tags:
                 return self.send(200, "<html>nope</html>", "text/html")
@@ -118,6 +179,17 @@ class H(common.Handler):
                 return self.send(404, {"error": "model '%s' not found" % (req or {}).get("model", "")})
             return self.send(200, {"modelfile": "", "parameters": "", "template": "{{ .Prompt }}",
                                    "details": {"family": "llama"}, "capabilities": ["completion"]})
+        if self.path == "/api/generate":
+            if not isinstance(req, dict) or not req.get("model"):
+                return self.send(400, {"error": "model is required"})
+            if not self.known(req["model"]):
+                return self.send(404, {"error": "model '%s' not found" % req["model"]})
+            mark_loaded(self.server, req["model"], req.get("keep_alive"))
+            unload = keep_alive_seconds(req.get("keep_alive")) == 0
+            base = {"model": req["model"], "created_at": "2024-08-04T08:52:19.385406455-07:00", "done": True}
+            if not req.get("prompt"):
+                return self.send(200, dict(base, response="", done_reason="unload" if unload else "load"))
+            return self.send(200, dict(base, response="value of response", done_reason="stop", **STATS))
         if self.path != "/api/chat":
             return self.send(404, "404 page not found", "text/plain")
         n = common.count(self.server, "chat")
@@ -137,6 +209,7 @@ class H(common.Handler):
             return self.send(a.fail, {"error": "an error was encountered while running the model"}, headers=hdr)
         if a.garbage:
             return self.send(200, "\x00\x01 definitely not json {{{", "application/x-ndjson")
+        mark_loaded(self.server, req["model"], req.get("keep_alive"))
         fmt = req.get("format")
         if a.answer == "invalid" or (a.answer == "invalid-once" and n == 1):
             content = json.dumps({"title": "", "scenes": "none"})
@@ -219,4 +292,7 @@ if __name__ == "__main__":
     p.add_argument("--done-reason-length", action="store_true",
                    help="stop halfway with done_reason \"length\" (num_predict reached)")
     p.add_argument("--split-lines", action="store_true", help="split every NDJSON line across two writes")
+    p.add_argument("--loaded-bytes", type=int, default=3338665984, help="size of a loaded model (bytes)")
+    p.add_argument("--vram-share", type=float, default=1.0, help="share of a loaded model in VRAM (0..1)")
+    p.add_argument("--ps-fail", type=int, default=0, help="answer /api/ps with this status")
     common.serve(H, {}, p)
