@@ -39,6 +39,37 @@ fs::path BackupDir(const config::Config& cfg) {
     return cfg.backup.dir.empty() ? cfg.data_dir / "backups" : fs::path(cfg.backup.dir);
 }
 
+/// The backup settings of a config: [database] url; the S3 service of s3:// backups ([backup]
+/// s3_endpoint and its keys, else [storage]'s); the studio's media bucket when [storage]
+/// s3_endpoint is set (backups read the media through it, restores put them back into it).
+ops::BackupOptions BackupOptionsFor(const config::Config& cfg, bool full) {
+    ops::BackupOptions o{.database_url = cfg.database.url, .full = full};
+    const auto& b = cfg.backup;
+    const auto& st = cfg.storage;
+    if (!b.s3_endpoint.empty()) {
+        o.s3.endpoint = b.s3_endpoint;
+        o.s3.region = b.s3_region;
+        o.s3.access_key = b.s3_access_key;
+        o.s3.secret_key = b.s3_secret_key;
+        o.s3.path_style = b.s3_path_style;
+    } else if (!st.s3_endpoint.empty()) {
+        o.s3.endpoint = st.s3_endpoint;
+        o.s3.region = st.region;
+        o.s3.access_key = st.access_key;
+        o.s3.secret_key = st.secret_key;
+        o.s3.path_style = st.path_style;
+    }
+    if (!st.s3_endpoint.empty()) {
+        o.media_s3.endpoint = st.s3_endpoint;
+        o.media_s3.bucket = st.bucket;
+        o.media_s3.region = st.region;
+        o.media_s3.access_key = st.access_key;
+        o.media_s3.secret_key = st.secret_key;
+        o.media_s3.path_style = st.path_style;
+    }
+    return o;
+}
+
 ops::SecretStore Secrets(const config::Config& cfg) {
     return ops::SecretStore(cfg.data_dir / "secrets.json", SecretKeyFile(cfg));
 }
@@ -109,21 +140,32 @@ OpsCommands::OpsCommands(CLI::App& cli, const std::function<void(CLI::App*)>& ad
     auto* backup = cli.add_subcommand("backup", "back up or restore a data folder");
     backup->require_subcommand(1);
     backup_create_ = backup->add_subcommand(
-        "create", "copy the database (consistent while serving), media and sealed secrets, "
-                  "with a SHA-256 manifest; prints the backup folder");
+        "create", "copy the database (consistent while serving), media (from S3 when [storage] "
+                  "s3_endpoint is set) and sealed secrets, with a SHA-256 manifest, into a folder "
+                  "or an S3 bucket; prints the backup folder or URL");
     add_common(backup_create_);
-    backup_create_->add_option("--to", to_, "parent folder (default [backup] dir, else DATA/backups)");
+    backup_create_->add_option("--to", to_,
+                               "parent folder, or s3://bucket/prefix (S3 service from [backup] "
+                               "s3_endpoint, else [storage]); default [backup] dir, else "
+                               "DATA/backups");
     backup_create_->add_flag("--full", full_,
                              "copy every file (by default media unchanged since the newest "
-                             "backup in the same folder are hard-linked from it)");
+                             "backup in the same place are hard-linked from it, or on S3 copied "
+                             "inside the bucket, not uploaded again)");
     backup_restore_ = backup->add_subcommand(
         "restore", "verify a backup and restore it into --data (refused when that folder is not "
-                   "empty, unless --force)");
+                   "empty, unless --force); media go into [storage]'s bucket when s3_endpoint is "
+                   "set (it must be empty unless --force), else into DATA/media");
     add_common(backup_restore_);
-    backup_restore_->add_option("backup", from_, "the backup folder (beacon-backup-...)")->required();
+    backup_restore_->add_option("backup", from_,
+                                "the backup folder (beacon-backup-...), its URL "
+                                "s3://bucket/prefix/beacon-backup-..., or s3://bucket/prefix "
+                                "(the newest complete backup there)")
+        ->required();
     backup_restore_->add_flag("--force", force_, "replace a non-empty data folder (kept beside it)");
     backup_verify_ = backup->add_subcommand("verify", "check a backup against its manifest");
-    backup_verify_->add_option("backup", from_, "the backup folder")->required();
+    add_common(backup_verify_);
+    backup_verify_->add_option("backup", from_, "the backup folder or s3:// URL")->required();
 
     cleanup_ = cli.add_subcommand(
         "cleanup", "remove orphaned media objects and old scratch files of finished jobs");
@@ -154,7 +196,13 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
                *secret_rotate_;
     if (!any) return std::nullopt;
     if (*backup_verify_) {
-        auto v = ops::VerifyBackup(from_);
+        ops::BackupOptions verify_options;
+        if (ops::IsS3Url(from_)) {
+            auto c = LoadOpsConfig(common);
+            if (!c.ok()) return Fail(c.error().message);
+            verify_options = BackupOptionsFor(*c, false);
+        }
+        auto v = ops::VerifyBackup(from_, verify_options);
         if (!v.ok()) return Fail(v.error().message);
         std::cout << "ok: " << v->files << " files, " << HumanBytes(static_cast<double>(v->bytes))
                   << " match the manifest\n";
@@ -163,15 +211,9 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
     auto cfg = LoadOpsConfig(common);
     if (!cfg.ok()) return Fail(cfg.error().message);
     // [database] url: the PostgreSQL database goes into the backup as a pg_dump archive and is
-    // restored with pg_restore into that (new, empty) database.
-    const ops::BackupOptions backup_options{.database_url = cfg->database.url, .full = full_};
-    if (*backup_create_ || *backup_restore_) {
-        if (!cfg->storage.s3_endpoint.empty()) {
-            return Fail("backups cover media in the data folder; with [storage] s3_endpoint the "
-                        "bucket holds the media: use the object store's own versioning or "
-                        "replication for it");
-        }
-    }
+    // restored with pg_restore into that (new, empty) database. [storage] s3_endpoint: the
+    // media are read from (and restored into) that bucket.
+    const ops::BackupOptions backup_options = BackupOptionsFor(*cfg, full_);
     if (*backup_create_) {
         auto made = ops::CreateBackup(cfg->data_dir, to_.empty() ? BackupDir(*cfg) : fs::path(to_),
                                       backup_options);
@@ -182,7 +224,9 @@ std::optional<int> OpsCommands::Run(const CommonOptions& common) {
             std::cerr << ", of which " << made->linked_files << " files ("
                       << HumanBytes(static_cast<double>(made->linked_bytes))
                       << ") unchanged since " << made->base.filename().string()
-                      << " were linked, not copied";
+                      << (ops::IsS3Url(made->dir.string())
+                              ? " were copied inside the bucket, not uploaded"
+                              : " were linked, not copied");
         }
         std::cerr << "; the secret key file is "
                   << "not in backups: keep a copy of " << SecretKeyFile(*cfg).string() << "\n";
@@ -271,7 +315,7 @@ std::unique_ptr<OpsWiring> OpsWiring::Open(const config::Config& cfg, jobs::Even
         });
     }
     w->ops_->StartSampling();
-    if (cfg.backup.nightly && cfg.storage.s3_endpoint.empty()) {
+    if (cfg.backup.nightly) {
         w->nightly_ = std::jthread([c = cfg](std::stop_token stop) {
             std::mutex m;
             std::condition_variable_any cv;
@@ -282,12 +326,26 @@ std::unique_ptr<OpsWiring> OpsWiring::Open(const config::Config& cfg, jobs::Even
                     break;
                 }
                 if (stop.stop_requested()) break;
-                auto made = ops::CreateBackup(c.data_dir, BackupDir(c), {.database_url = c.database.url});
+                auto made = ops::CreateBackup(c.data_dir, BackupDir(c), BackupOptionsFor(c, false));
                 if (!made.ok()) {
                     std::cerr << "beacon: nightly backup failed: " << made.error().message << "\n";
                     continue;
                 }
                 std::cerr << "beacon: nightly backup " << made->dir.string() << "\n";
+                if (ops::IsS3Url(BackupDir(c).string())) {
+                    auto removed = ops::PruneS3Backups(BackupDir(c).string(), c.backup.keep_days,
+                                                       std::chrono::system_clock::now(),
+                                                       BackupOptionsFor(c, false));
+                    if (!removed.ok()) {
+                        std::cerr << "beacon: pruning old backups failed: "
+                                  << removed.error().message << "\n";
+                        continue;
+                    }
+                    for (const auto& old : *removed) {
+                        std::cerr << "beacon: removed old backup " << old << "\n";
+                    }
+                    continue;
+                }
                 for (const auto& old : ops::PruneBackups(BackupDir(c), c.backup.keep_days,
                                                          std::chrono::system_clock::now())) {
                     std::cerr << "beacon: removed old backup " << old.string() << "\n";

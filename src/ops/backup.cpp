@@ -16,7 +16,6 @@
 
 #include "core/hash.hpp"
 #include "core/model.hpp"
-#include "core/subprocess.hpp"
 #include "ops/backup_internal.hpp"
 #include "storage/module_db.hpp"
 #include "storage/postgres.hpp"
@@ -27,7 +26,6 @@ namespace fs = std::filesystem;
 using core::Json;
 
 namespace {
-
 
 /// The SQLite files of the data folder, relative to it: the studio's (required), the wiki
 /// facts' (src/wiki), Verse's worlds (src/verse), the Arcade's catalogue (src/arcade), the
@@ -40,133 +38,6 @@ constexpr const char* kDatabases[] = {"beacon.db",        "wiki.db",   "verse.db
 constexpr const char* kTrees[] = {"media", "arcade/games"};
 /// The PostgreSQL database in a backup (pg_dump's custom format).
 constexpr const char* kPgDump = "database.pgdump";
-
-/// pg_dump or pg_restore: from options.pg_bin, $BEACON_PG_BIN, PATH, or the newest
-/// /usr/lib/postgresql/<version>/bin (Debian keeps them there; /usr/bin has wrappers only when
-/// postgresql-client-common is installed).
-std::string PgTool(const BackupOptions& o, const std::string& name) {
-    if (!o.pg_bin.empty()) return (o.pg_bin / name).string();
-    if (const char* env = std::getenv("BEACON_PG_BIN"); env && *env)
-        return (fs::path(env) / name).string();
-    if (const char* path = std::getenv("PATH")) {
-        std::stringstream dirs(path);
-        for (std::string d; std::getline(dirs, d, ':');) {
-            if (!d.empty() && ::access((fs::path(d) / name).c_str(), X_OK) == 0)
-                return (fs::path(d) / name).string();
-        }
-    }
-    std::error_code ec;
-    int best = -1;
-    fs::path found;
-    for (fs::directory_iterator it("/usr/lib/postgresql", ec), end; !ec && it != end;
-         it.increment(ec)) {
-        int v = std::atoi(it->path().filename().c_str());
-        if (v > best && ::access((it->path() / "bin" / name).c_str(), X_OK) == 0) {
-            best = v;
-            found = it->path() / "bin" / name;
-        }
-    }
-    return found.empty() ? name : found.string();
-}
-
-std::string PercentDecode(std::string_view s) {
-    auto hex = [](char c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
-/// The database URL for pg_dump/pg_restore's command line without its password: the password
-/// goes into a passfile (mode 0600, removed when this goes) named in the URL, so it never shows
-/// in the process list.
-class PgTarget {
-public:
-    static core::Result<PgTarget> From(const std::string& url, const fs::path& scratch_dir) {
-        if (!storage::IsPostgresUrl(url))
-            return core::Error::Invalid("not a postgresql:// URL: " + storage::pg::RedactUrl(url));
-        PgTarget t;
-        t.url_ = url;
-        const auto scheme = url.find("://") + 3;
-        const auto at = url.find('@', scheme);
-        const auto slash = url.find('/', scheme);
-        if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-            const auto colon = url.find(':', scheme);
-            if (colon != std::string::npos && colon < at) {
-                std::string password =
-                    PercentDecode(std::string_view(url).substr(colon + 1, at - colon - 1));
-                t.url_ = url.substr(0, colon) + url.substr(at);
-                std::string escaped;
-                for (char c : password) {
-                    if (c == ':' || c == '\\') escaped += '\\';
-                    escaped += c;
-                }
-                t.passfile_ = scratch_dir / (".pgpass-" + std::to_string(::getpid()));
-                {
-                    std::ofstream out(t.passfile_, std::ios::trunc);
-                    fs::permissions(t.passfile_, fs::perms::owner_read | fs::perms::owner_write);
-                    out << "*:*:*:*:" << escaped << "\n";
-                    if (!out)
-                        return core::Error::Unavailable("cannot write " + t.passfile_.string(),
-                                                        false);
-                }
-                t.url_ += (t.url_.find('?') == std::string::npos ? "?" : "&");
-                t.url_ += "passfile=" + t.passfile_.string();
-            }
-        }
-        return t;
-    }
-    PgTarget() = default;
-    PgTarget(PgTarget&& o) noexcept : url_(std::move(o.url_)), passfile_(std::move(o.passfile_)) {
-        o.passfile_.clear();
-    }
-    PgTarget& operator=(PgTarget&&) = delete;
-    PgTarget(const PgTarget&) = delete;
-    ~PgTarget() {
-        std::error_code ec;
-        if (!passfile_.empty()) fs::remove(passfile_, ec);
-    }
-    const std::string& url() const { return url_; }
-
-private:
-    std::string url_;
-    fs::path passfile_;
-};
-
-/// pg_dump of the whole database (one snapshot; every module's tables are in it) to `file`.
-core::Status DumpPostgres(const BackupOptions& o, const fs::path& file, const fs::path& scratch) {
-    BEACON_TRY(target, PgTarget::From(o.database_url, scratch));
-    core::RunOptions run;
-    run.timeout = std::chrono::hours(6);
-    auto out =
-        core::RunProcess({PgTool(o, "pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                          "--file=" + file.string(), "--dbname=" + target.url()},
-                         run);
-    if (!out.ok()) return core::Error::External("pg_dump failed: " + out.error().message);
-    return {};
-}
-
-/// True when the database has no table of its own yet (a new database made with createdb).
-core::Result<bool> PostgresIsEmpty(const std::string& url) {
-    BEACON_TRY(conn, storage::pg::Connection::Open(url));
-    BEACON_TRY(
-        n, conn->Query("SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                       "ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m','S') AND "
-                       "n.nspname NOT IN ('pg_catalog','information_schema') AND "
-                       "n.nspname NOT LIKE 'pg_toast%'"));
-    return n.Int(0, 0) == 0;
-}
 
 core::Status BackupDatabase(const fs::path& from, const fs::path& to) {
     sqlite3* src = nullptr;
@@ -372,34 +243,6 @@ std::string Stamp(std::chrono::system_clock::time_point t) {
     return s.str();
 }
 
-std::string ObjectName(const std::string& rel) {
-    return storage::IsValidKey(rel) ? rel : "other/" + core::Sha256Hex(rel);
-}
-
-core::Result<std::string> DownloadHashed(storage::ObjectStore& store, const std::string& key,
-                                         const fs::path& dst, std::int64_t* bytes) {
-    constexpr std::int64_t kPiece = std::int64_t{16} << 20;
-    std::error_code ec;
-    fs::create_directories(dst.parent_path(), ec);
-    std::ofstream out(dst, std::ios::binary | std::ios::trunc);
-    if (!out) return core::Error::Unavailable("cannot write " + dst.string(), false);
-    core::Sha256Stream sha;
-    std::int64_t total = 0;
-    for (;;) {
-        BEACON_TRY(piece, store.GetRange(key, total, kPiece));
-        sha.Update(piece.data(), piece.size());
-        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-        total += static_cast<std::int64_t>(piece.size());
-        if (static_cast<std::int64_t>(piece.size()) < kPiece) break;
-    }
-    if (total == 0 && !store.Exists(key)) return core::Error::NotFound("object not found: " + key);
-    out.flush();
-    if (!out)
-        return core::Error::Unavailable("cannot write " + dst.string() + " (disk full?)", false);
-    if (bytes) *bytes = total;
-    return sha.FinishHex();
-}
-
 core::Result<Json> ParseManifest(std::string_view text, const std::string& where) {
     Json m = Json::parse(text, nullptr, false);
     if (m.is_discarded() || !m.is_object() || m.value("format", "") != "beacon-backup" ||
@@ -430,7 +273,8 @@ PreviousFiles ReusableFiles(const Json& manifest) {
 core::Status CheckManifest(const Json& m, const std::string& where) {
     std::vector<std::string> listed;
     for (const auto& f : m["files"]) {
-        if (!f.is_object()) return core::Error::Invalid(where + ": a manifest entry is not an object");
+        if (!f.is_object())
+            return core::Error::Invalid(where + ": a manifest entry is not an object");
         std::string rel = f.value("path", "");
         if (!SafeRelative(rel))
             return core::Error::Invalid("manifest names a path outside the backup: " + rel);
@@ -450,8 +294,8 @@ core::Status CheckManifest(const Json& m, const std::string& where) {
 }
 
 core::Result<BackupSummary> WriteBackup(const fs::path& data_dir, BackupSink& sink,
-                                        const PreviousFiles& previous,
-                                        const BackupOptions& options, const fs::path& scratch) {
+                                        const PreviousFiles& previous, const BackupOptions& options,
+                                        const fs::path& scratch) {
     std::error_code ec;
     const bool postgres = !options.database_url.empty();
     const bool media_in_s3 = !options.media_s3.endpoint.empty();
@@ -704,8 +548,8 @@ core::Result<BackupSummary> RestoreFrom(BackupSource& source, const fs::path& da
             if (!rel.starts_with("media/")) continue;
             const std::string key = rel.substr(6);
             if (!storage::IsValidKey(key)) {
-                return fail(core::Error::Invalid("media file " + rel +
-                                                 " has no valid object store key"));
+                return fail(
+                    core::Error::Invalid("media file " + rel + " has no valid object store key"));
             }
             if (auto st = media_store->PutFile(key, staging / rel); !st.ok())
                 return fail(st.error());
@@ -715,16 +559,8 @@ core::Result<BackupSummary> RestoreFrom(BackupSource& source, const fs::path& da
     }
     if (!dump.empty()) {
         // All or nothing: one transaction, stopped at the first error (nothing is left behind).
-        auto target = PgTarget::From(options.database_url, staging);
-        if (!target.ok()) return fail(target.error());
-        core::RunOptions run;
-        run.timeout = std::chrono::hours(6);
-        auto out = core::RunProcess(
-            {PgTool(options, "pg_restore"), "--exit-on-error", "--single-transaction", "--no-owner",
-             "--no-privileges", "--dbname=" + target->url(), (staging / dump).string()},
-            run);
-        if (!out.ok())
-            return fail(core::Error::External("pg_restore failed: " + out.error().message));
+        if (auto st = RestorePostgres(options, staging / dump, staging); !st.ok())
+            return fail(st.error());
         fs::remove(staging / dump, ec);  // the database is PostgreSQL's, not the folder's
     }
     if (fs::exists(data_dir, ec)) {
@@ -778,7 +614,8 @@ core::Result<BackupSummary> CreateBackup(const fs::path& data_dir, const fs::pat
     if (ec)
         return core::Error::Unavailable("cannot create " + parent.string() + ": " + ec.message(),
                                         false);
-    std::string name = std::string(detail::kPrefix) + detail::Stamp(std::chrono::system_clock::now());
+    std::string name =
+        std::string(detail::kPrefix) + detail::Stamp(std::chrono::system_clock::now());
     fs::path dir = parent / name;
     for (int n = 2; fs::exists(dir, ec); ++n) dir = parent / (name + "-" + std::to_string(n));
     fs::create_directory(dir, ec);

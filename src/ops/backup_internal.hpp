@@ -71,14 +71,12 @@ public:
 
 /// Writes the backup of `data_dir` into `sink`, reusing unchanged tree files of `previous`.
 core::Result<BackupSummary> WriteBackup(const std::filesystem::path& data_dir, BackupSink& sink,
-                                        const PreviousFiles& previous,
-                                        const BackupOptions& options,
+                                        const PreviousFiles& previous, const BackupOptions& options,
                                         const std::filesystem::path& scratch);
 
 /// Restores from `source` into `data_dir` (see RestoreBackup).
-core::Result<BackupSummary> RestoreFrom(BackupSource& source,
-                                        const std::filesystem::path& data_dir, bool force,
-                                        const BackupOptions& options);
+core::Result<BackupSummary> RestoreFrom(BackupSource& source, const std::filesystem::path& data_dir,
+                                        bool force, const BackupOptions& options);
 
 /// Copies src to dst (creating folders); the SHA-256 of the bytes written.
 core::Result<std::string> CopyHashed(const std::filesystem::path& src,
@@ -95,6 +93,17 @@ std::string ObjectName(const std::string& rel);
 /// bytes written and their count in *bytes.
 core::Result<std::string> DownloadHashed(storage::ObjectStore& store, const std::string& key,
                                          const std::filesystem::path& dst, std::int64_t* bytes);
+
+// PostgreSQL (backup_postgres.cpp).
+/// pg_dump of the whole database (one snapshot; every module's tables) into `file`; the URL's
+/// password goes through a passfile (0600) in `scratch`, never on the command line.
+core::Status DumpPostgres(const BackupOptions& o, const std::filesystem::path& file,
+                          const std::filesystem::path& scratch);
+/// True when the database has no table of its own yet (a new database made with createdb).
+core::Result<bool> PostgresIsEmpty(const std::string& url);
+/// pg_restore of `dump` into the database in one transaction, stopped at the first error.
+core::Status RestorePostgres(const BackupOptions& o, const std::filesystem::path& dump,
+                             const std::filesystem::path& scratch);
 
 // S3 (backup_s3.cpp).
 core::Result<BackupSummary> CreateS3Backup(const std::filesystem::path& data_dir,

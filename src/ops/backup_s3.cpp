@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <set>
 
+#include "core/hash.hpp"
 #include "ops/backup_internal.hpp"
 #include "storage/s3_store.hpp"
 
@@ -32,7 +34,8 @@ core::Result<S3Location> ParseS3Url(const std::string& url) {
     S3Location l;
     l.bucket = rest.substr(0, slash);
     if (slash != std::string::npos) l.prefix = rest.substr(slash + 1);
-    if (l.bucket.empty()) return core::Error::Invalid("no bucket in " + url + " (s3://bucket/prefix)");
+    if (l.bucket.empty())
+        return core::Error::Invalid("no bucket in " + url + " (s3://bucket/prefix)");
     if (!l.prefix.empty() && !storage::IsValidKey(l.prefix)) {
         return core::Error::Invalid("the prefix of " + url +
                                     " must be lowercase letters, digits and / . _ -");
@@ -184,6 +187,34 @@ core::Result<std::string> ResolveBackup(storage::ObjectStore& store, const S3Loc
 }
 
 }  // namespace
+
+std::string ObjectName(const std::string& rel) {
+    return storage::IsValidKey(rel) ? rel : "other/" + core::Sha256Hex(rel);
+}
+
+core::Result<std::string> DownloadHashed(storage::ObjectStore& store, const std::string& key,
+                                         const fs::path& dst, std::int64_t* bytes) {
+    constexpr std::int64_t kPiece = std::int64_t{16} << 20;
+    std::error_code ec;
+    fs::create_directories(dst.parent_path(), ec);
+    std::ofstream out(dst, std::ios::binary | std::ios::trunc);
+    if (!out) return core::Error::Unavailable("cannot write " + dst.string(), false);
+    core::Sha256Stream sha;
+    std::int64_t total = 0;
+    for (;;) {
+        BEACON_TRY(piece, store.GetRange(key, total, kPiece));
+        sha.Update(piece.data(), piece.size());
+        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+        total += static_cast<std::int64_t>(piece.size());
+        if (static_cast<std::int64_t>(piece.size()) < kPiece) break;
+    }
+    if (total == 0 && !store.Exists(key)) return core::Error::NotFound("object not found: " + key);
+    out.flush();
+    if (!out)
+        return core::Error::Unavailable("cannot write " + dst.string() + " (disk full?)", false);
+    if (bytes) *bytes = total;
+    return sha.FinishHex();
+}
 
 core::Result<BackupSummary> CreateS3Backup(const fs::path& data_dir, const std::string& url,
                                            const BackupOptions& options) {

@@ -71,7 +71,8 @@ std::string Read(const fs::path& p) {
 /// Bytes that differ from one position to the next (a video stand-in).
 std::string Pattern(std::size_t n, int seed) {
     std::string b(n, '\0');
-    for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<char>((i * 31 + seed * 7 + i / 251) & 0xff);
+    for (std::size_t i = 0; i < n; ++i)
+        b[i] = static_cast<char>((i * 31 + seed * 7 + i / 251) & 0xff);
     return b;
 }
 
@@ -99,10 +100,9 @@ struct Studio {
         p.items = {item->id};
         EXPECT_TRUE(db->CreatePlaylist(p).ok());
         EXPECT_TRUE(db->CreateToken(user->id, "ci", core::Sha256Hex("token-1")).ok());
-        const std::map<std::string, std::string> media = {
-            {"library/1/video.mp4", kVideo},
-            {"library/1/hls/index.m3u8", "#EXTM3U\n"},
-            {"verse/assets/ab12.glb", "glTF model"}};
+        const std::map<std::string, std::string> media = {{"library/1/video.mp4", kVideo},
+                                                          {"library/1/hls/index.m3u8", "#EXTM3U\n"},
+                                                          {"verse/assets/ab12.glb", "glTF model"}};
         for (const auto& [key, bytes] : media) {
             if (media_store) {
                 EXPECT_TRUE(media_store->Put(key, bytes).ok());
@@ -152,7 +152,8 @@ std::vector<std::string> Leftovers(const fs::path& parent, const std::string& na
 }
 
 /// The S3 key of a backup URL's file.
-std::string KeyOf(const std::string& backup_url, const std::string& bucket, const std::string& rel) {
+std::string KeyOf(const std::string& backup_url, const std::string& bucket,
+                  const std::string& rel) {
     return backup_url.substr(std::string("s3://").size() + bucket.size() + 1) + "/" + rel;
 }
 
@@ -378,7 +379,8 @@ TEST(BackupS3, AStudioWithMediaInS3BacksUpAndRestoresIntoABucketOrAFolder) {
     EXPECT_TRUE(Leftovers(root, "restored2").empty());
 
     // Restored without an S3 store configured: the media land in the folder's media/.
-    auto to_folder = RestoreBackup(where, root / "folder", false, BackupOptions{.s3 = Service(**s)});
+    auto to_folder =
+        RestoreBackup(where, root / "folder", false, BackupOptions{.s3 = Service(**s)});
     ASSERT_TRUE(to_folder.ok()) << to_folder.error().message;
     ExpectStudio(root / "folder");
     ExpectMediaFiles(root / "folder");
