@@ -179,11 +179,9 @@ int Parallel(int argc, char** argv) {
         runner, {"--as", "comfyui", "--delay", fmt(picture_delay), "--step-delay", "0"});
 
     engines::EngineOptions opts;
-    opts.select.script = "ollama";
-    opts.select.voice = "elevenlabs";
-    opts.select.pictures = "comfyui";
-    opts.select.translation = "none";
-    opts.select.entities = "none";
+    opts.select.script = core::Engine::kOllama;
+    opts.select.voice = core::Engine::kElevenLabs;
+    opts.select.pictures = core::Engine::kComfyUi;
     opts.ollama.host = ollama.url();
     opts.elevenlabs.base_url = eleven.url();
     opts.elevenlabs.api_key = "sk_test_secret_key_123";
@@ -227,7 +225,12 @@ int Parallel(int argc, char** argv) {
             std::fprintf(stderr, "cannot open storage in %s\n", root.c_str());
             return 1;
         }
-        pipeline::GenerationPipeline p(eng.Set(), **db, **store, media::MediaOptions{},
+        // No translator and no entity extractor: the stages timed here are script, voice and
+        // pictures.
+        engines::EngineSet set = eng.Set();
+        set.translator = nullptr;
+        set.entities = nullptr;
+        pipeline::GenerationPipeline p(set, **db, **store, media::MediaOptions{},
                                        root / "scratch");
         auto user = (*db)->GetOrCreateUser("bench");
         core::GenerateRequest req;

@@ -29,7 +29,7 @@ int ImportFiles(const CommonOptions& common, const ImportOptions& o) {
                             config::ProcessEnvironment(), required);
     if (!cfg.ok()) return PrintError(cfg.error().message), 1;
     if (!common.data_dir.empty()) cfg->data_dir = common.data_dir;
-    const media::MediaOptions media = MediaOptionsFrom(cfg->media);
+    const media::MediaOptions& media = cfg->media;
     // Every file is checked before any work starts.
     for (const auto& f : o.files) {
         auto kind = pipeline::ProbeUpload(media, f);

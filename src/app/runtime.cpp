@@ -78,22 +78,6 @@ core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg) {
     return rt;
 }
 
-media::MediaOptions MediaOptionsFrom(const config::MediaConfig& m) {
-    media::MediaOptions o;
-    o.ffmpeg = m.ffmpeg;
-    o.ffprobe = m.ffprobe;
-    o.segment_seconds = m.segment_seconds;
-    o.fps = m.fps;
-    o.preview_height = m.preview_height;
-    o.crf = m.crf;
-    o.audio_bitrate_kbps = m.audio_bitrate_kbps;
-    o.burn_captions = m.burn_captions;
-    o.loudness_lufs = m.loudness_lufs;
-    o.true_peak_db = m.true_peak_db;
-    o.timeout = std::chrono::seconds(m.timeout_seconds);
-    return o;
-}
-
 core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
     if (!rt.engines) {
         BEACON_TRY(eng, BuildEngines(rt.cfg));
@@ -108,14 +92,14 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
         rt.cpu_pool = std::make_unique<core::TaskPool>("cpu", core::TaskPool::Cores());
         rt.pipeline = std::make_unique<pipeline::GenerationPipeline>(
             rt.adapt_engines ? rt.adapt_engines(rt.engines->Set()) : rt.engines->Set(), *rt.db,
-            *rt.store, MediaOptionsFrom(rt.cfg.media), scratch,
+            *rt.store, rt.cfg.media, scratch,
             core::TaskPools{*rt.io_pool, *rt.cpu_pool});
     }
     if (!rt.localize && rt.engines->Set().translator) {
         // Dubs: ElevenLabs' multilingual models when it is the voice engine, else eSpeak NG.
         const auto& eo = rt.engines->options();
         engines::VoiceEngine* dub = nullptr;
-        if (eo.select.voice == "elevenlabs") {
+        if (eo.select.voice == core::Engine::kElevenLabs) {
             dub = rt.engines->Set().voice;
         } else {
             rt.dub_voice = std::make_unique<engines::EspeakVoiceEngine>();
@@ -125,19 +109,20 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
         lo.voice = dub;
         lo.targets = [sel = eo.select.translation,
                       apertium = eo.builtin.apertium](const std::string& from) {
-            if (sel == "ollama") return pipeline::LlmTargets(from);
+            if (sel == core::Engine::kOllama) return pipeline::LlmTargets(from);
             return pipeline::ApertiumTargets(engines::ApertiumTranslator(apertium).Pairs(), from);
         };
         rt.localize = std::make_unique<pipeline::LocalizeJob>(
             *rt.engines->Set().translator, lo, *rt.db, *rt.db, *rt.store, rt.events,
-            MediaOptionsFrom(rt.cfg.media), rt.cfg.data_dir / "tmp");
+            rt.cfg.media, rt.cfg.data_dir / "tmp");
     }
     if (!rt.importer) {
         // Captions for imports come from speech recognition only (Whisper when configured).
         engines::CaptionEngine* asr =
-            rt.engines->options().select.captions == "whisper" ? rt.engines->Set().captions : nullptr;
+            rt.engines->options().select.captions == core::Engine::kWhisper ? rt.engines->Set().captions
+                                                                            : nullptr;
         rt.importer = std::make_unique<pipeline::ImportJob>(
-            asr, *rt.db, *rt.store, MediaOptionsFrom(rt.cfg.media), rt.cfg.data_dir / "tmp");
+            asr, *rt.db, *rt.store, rt.cfg.media, rt.cfg.data_dir / "tmp");
     }
     if (!rt.kinds) {
         rt.kinds = std::make_unique<jobs::KindDispatch>();

@@ -62,7 +62,5 @@ core::Result<std::unique_ptr<storage::ObjectStore>> OpenObjectStore(const config
 core::Result<std::unique_ptr<Runtime>> OpenRuntime(const config::Config& cfg);
 /// Builds engines and the pipeline and starts `workers` worker threads with the given pool id.
 core::Status StartWorkers(Runtime& rt, const std::string& worker_id);
-/// The media module's options from [media].
-media::MediaOptions MediaOptionsFrom(const config::MediaConfig& m);
 
 }  // namespace beacon::app

@@ -259,7 +259,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
             deps.routes.push_back(std::move(r));
     }
     if (rt.importer) {
-        for (auto& r : ImportRoutes(*rt.importer, MediaOptionsFrom(rt.cfg.media),
+        for (auto& r : ImportRoutes(*rt.importer, rt.cfg.media,
                                     rt.cfg.data_dir / "tmp" / "uploads", rt.events, rt.workers.get()))
             deps.routes.push_back(std::move(r));
     }
@@ -402,7 +402,7 @@ int Serve(const CommonOptions& common, const std::string& listen) {
     // Items packaged before muxed renditions existed get them once (stream copy, oldest
     // first), so that IPTV clients and stream.ts can play every item.
     std::jthread upgrader([&rt, &live](std::stop_token stop) {
-        const media::MediaOptions opts = MediaOptionsFrom(rt.cfg.media);
+        const media::MediaOptions& opts = rt.cfg.media;
         int upgraded = 0;
         std::int64_t offset = 0;
         while (!stop.stop_requested()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -47,6 +48,46 @@ Field Str(std::string name, std::string* out, std::set<std::string> allowed = {}
                     return "must be one of " + list + " (got \"" + s + "\")";
                 }
                 *out = s;
+                return "";
+            }};
+}
+
+/// Which adapter serves a capability: one of `allowed` (core::Engine's names).
+Field EngineChoice(std::string name, core::Engine* out, std::vector<core::Engine> allowed) {
+    return {name, [out, allowed](const toml::value& v) -> std::string {
+                if (!v.is_string()) return "must be a string, not " + TypeName(v);
+                const std::string s = v.as_string().str;
+                std::string list;
+                for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(core::ToString(a));
+                auto parsed = core::ParseEngine(s);
+                if (!parsed.ok() ||
+                    std::find(allowed.begin(), allowed.end(), *parsed) == allowed.end()) {
+                    return "must be one of " + list + " (got \"" + s + "\")";
+                }
+                *out = *parsed;
+                return "";
+            }};
+}
+
+/// A duration written in whole seconds (`timeout_seconds = 300`), kept as a chrono duration.
+template <typename Duration>
+Field Seconds(std::string name, Duration* out, std::int64_t lo, std::int64_t hi) {
+    return {name, [out, lo, hi](const toml::value& v) -> std::string {
+                if (!v.is_integer()) return "must be an integer, not " + TypeName(v);
+                auto x = v.as_integer();
+                if (x < lo || x > hi) {
+                    return "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                           " (got " + std::to_string(x) + ")";
+                }
+                *out = std::chrono::duration_cast<Duration>(std::chrono::seconds(x));
+                return "";
+            }};
+}
+
+Field Path(std::string name, std::filesystem::path* out) {
+    return {name, [out](const toml::value& v) -> std::string {
+                if (!v.is_string()) return "must be a string, not " + TypeName(v);
+                *out = v.as_string().str;
                 return "";
             }};
 }
@@ -273,21 +314,23 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                         Int("max_attempts", &c.jobs.max_attempts, 1, 100),
                         Int("backoff_base_ms", &c.jobs.backoff_base_ms, 1, 3'600'000),
                         Int("backoff_cap_ms", &c.jobs.backoff_cap_ms, 1, 86'400'000)};
-    sections["engines"] = {Str("script", &c.engines.script, {"builtin", "ollama"}),
-                           Str("voice", &c.engines.voice, {"builtin", "elevenlabs"}),
-                           Str("pictures", &c.engines.pictures, {"builtin", "comfyui"}),
-                           Str("captions", &c.engines.captions, {"builtin", "whisper"}),
-                           Str("translation", &c.engines.translation, {"builtin", "ollama"}),
-                           Str("entities", &c.engines.entities, {"builtin", "ollama"})};
+    using core::Engine;
+    sections["engines"] = {
+        EngineChoice("script", &c.engines.script, {Engine::kBuiltin, Engine::kOllama}),
+        EngineChoice("voice", &c.engines.voice, {Engine::kBuiltin, Engine::kElevenLabs}),
+        EngineChoice("pictures", &c.engines.pictures, {Engine::kBuiltin, Engine::kComfyUi}),
+        EngineChoice("captions", &c.engines.captions, {Engine::kBuiltin, Engine::kWhisper}),
+        EngineChoice("translation", &c.engines.translation, {Engine::kBuiltin, Engine::kOllama}),
+        EngineChoice("entities", &c.engines.entities, {Engine::kBuiltin, Engine::kOllama})};
     sections["ollama"] = {Url("host", &c.ollama.host), UrlList("hosts", &c.ollama.hosts),
                           Str("model", &c.ollama.model),
-                          Int("timeout_seconds", &c.ollama.timeout_seconds, 1, 86400),
+                          Seconds("timeout_seconds", &c.ollama.timeout, 1, 86400),
                           Int("concurrency", &c.ollama.concurrency, 1, 64)};
     sections["comfyui"] = {Url("host", &c.comfyui.host), UrlList("hosts", &c.comfyui.hosts),
                            Str("checkpoint", &c.comfyui.checkpoint),
-                           Str("workflow", &c.comfyui.workflow),
+                           Path("workflow", &c.comfyui.workflow),
                            Int("steps", &c.comfyui.steps, 1, 500),
-                           Int("timeout_seconds", &c.comfyui.timeout_seconds, 1, 86400),
+                           Seconds("timeout_seconds", &c.comfyui.timeout, 1, 86400),
                            Int("concurrency", &c.comfyui.concurrency, 1, 64),
                            StrMap("style_checkpoints", &c.comfyui.style_checkpoints),
                            Int("max_batch", &c.comfyui.max_batch, 1, 64)};
@@ -296,12 +339,12 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                               Str("model_id", &c.elevenlabs.model_id),
                               Url("base_url", &c.elevenlabs.base_url),
                               Str("output_format", &c.elevenlabs.output_format),
-                              Int("timeout_seconds", &c.elevenlabs.timeout_seconds, 1, 86400),
+                              Seconds("timeout_seconds", &c.elevenlabs.timeout, 1, 86400),
                               Int("concurrency", &c.elevenlabs.concurrency, 1, 64)};
     sections["whisper"] = {Url("url", &c.whisper.url),
                            Str("api", &c.whisper.api, {"whispercpp", "openai"}),
                            Str("model", &c.whisper.model),
-                           Int("timeout_seconds", &c.whisper.timeout_seconds, 1, 86400),
+                           Seconds("timeout_seconds", &c.whisper.timeout, 1, 86400),
                            Str("api_key", &c.whisper.api_key), Bool("vad", &c.whisper.vad),
                            Int("max_concurrent", &c.whisper.max_concurrent, 1, 16)};
     sections["builtin"] = {Str("voice", &c.builtin.voice),
@@ -316,7 +359,7 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                          Num("loudness_lufs", &c.media.loudness_lufs, -70, -5),
                          Num("true_peak_db", &c.media.true_peak_db, -9, 0),
                          Str("ffmpeg", &c.media.ffmpeg), Str("ffprobe", &c.media.ffprobe),
-                         Int("timeout_seconds", &c.media.timeout_seconds, 1, 86400)};
+                         Seconds("timeout_seconds", &c.media.timeout, 1, 86400)};
     sections["liveloop"] = {Int("window_segments", &c.liveloop.window_segments, 3, 100),
                             Int("horizon_seconds", &c.liveloop.horizon_seconds, 10, 86400),
                             Int("guide_hours", &c.liveloop.guide_hours, 1, 24 * 14),
@@ -472,13 +515,19 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
         c.storage.path_style = *v == "true";
     }
     if (env_get("OLLAMA_HOST")) {
-        if (!engines_set.contains("script")) c.engines.script = "ollama";
-        if (!engines_set.contains("translation")) c.engines.translation = "ollama";
-        if (!engines_set.contains("entities")) c.engines.entities = "ollama";
+        if (!engines_set.contains("script")) c.engines.script = Engine::kOllama;
+        if (!engines_set.contains("translation")) c.engines.translation = Engine::kOllama;
+        if (!engines_set.contains("entities")) c.engines.entities = Engine::kOllama;
     }
-    if (env_get("COMFYUI_HOST") && !engines_set.contains("pictures")) c.engines.pictures = "comfyui";
-    if (env_get("ELEVEN_API_KEY") && !engines_set.contains("voice")) c.engines.voice = "elevenlabs";
-    if (env_get("WHISPER_URL") && !engines_set.contains("captions")) c.engines.captions = "whisper";
+    if (env_get("COMFYUI_HOST") && !engines_set.contains("pictures")) {
+        c.engines.pictures = Engine::kComfyUi;
+    }
+    if (env_get("ELEVEN_API_KEY") && !engines_set.contains("voice")) {
+        c.engines.voice = Engine::kElevenLabs;
+    }
+    if (env_get("WHISPER_URL") && !engines_set.contains("captions")) {
+        c.engines.captions = Engine::kWhisper;
+    }
 
     // Cross-field checks.
     if (!c.database.url.empty() && !c.database.url.starts_with("postgresql://") &&
@@ -515,11 +564,11 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     if (c.jobs.backoff_cap_ms < c.jobs.backoff_base_ms) {
         return Error::Invalid("jobs.backoff_cap_ms must not be smaller than jobs.backoff_base_ms");
     }
-    if (c.engines.voice == "elevenlabs" && c.elevenlabs.api_key.empty()) {
+    if (c.engines.voice == Engine::kElevenLabs && c.elevenlabs.api_key.empty()) {
         return Error::Invalid("engines.voice is \"elevenlabs\" but no API key is set "
                               "(ELEVEN_API_KEY or elevenlabs.api_key)");
     }
-    if (c.engines.captions == "whisper" && c.whisper.url.empty()) {
+    if (c.engines.captions == Engine::kWhisper && c.whisper.url.empty()) {
         return Error::Invalid("engines.captions is \"whisper\" but no server is set "
                               "(WHISPER_URL or whisper.url)");
     }

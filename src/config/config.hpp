@@ -1,6 +1,9 @@
 #pragma once
 /// beacon.toml + environment → typed, validated configuration. Read once at start-up, only by
 /// src/app, which hands each component its own options (clients never read config).
+/// A section that configures one module is that module's options struct, parsed in place
+/// (engines/options.hpp, media/options.hpp: plain data headers, included without linking the
+/// module); the other sections are defined here.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -10,6 +13,8 @@
 
 #include "core/listen_address.hpp"
 #include "core/result.hpp"
+#include "engines/options.hpp"
+#include "media/options.hpp"
 
 namespace beacon::config {
 
@@ -40,77 +45,6 @@ struct JobsConfig {
     int max_attempts = 5;             // runs before a retryable error becomes final
     int backoff_base_ms = 1000;       // ms; first retry delay, doubled per attempt
     int backoff_cap_ms = 60000;       // ms; retry delay never exceeds this
-};
-
-/// Which adapter runs per capability: "builtin" or the named service.
-struct EnginesConfig {
-    std::string script = "builtin";       // builtin | ollama
-    std::string voice = "builtin";        // builtin | elevenlabs
-    std::string pictures = "builtin";     // builtin | comfyui
-    std::string captions = "builtin";     // builtin | whisper
-    std::string translation = "builtin";  // builtin | ollama
-    std::string entities = "builtin";     // builtin | ollama
-};
-
-struct OllamaConfig {
-    std::string host = "http://127.0.0.1:11434";  // OLLAMA_HOST
-    std::vector<std::string> hosts;  // more than one: scripts go to a pool of hosts
-    std::string model = "llama3.2";               // OLLAMA_MODEL
-    int timeout_seconds = 300;                    // s per request
-    int concurrency = 1;                          // requests at once
-};
-
-struct ComfyConfig {
-    std::string host = "http://127.0.0.1:8188";        // COMFYUI_HOST
-    std::vector<std::string> hosts;  // more than one: a pool (each with `concurrency` slots)
-    std::string checkpoint = "sd_xl_base_1.0.safetensors";  // COMFYUI_CHECKPOINT
-    std::string workflow;          // API-format workflow template file; "" = the built-in txt2img
-    int steps = 20;                // sampler steps
-    int timeout_seconds = 600;     // s per picture
-    int concurrency = 1;           // one slot per GPU
-    /// A checkpoint per style (generate's `style`); unlisted styles use `checkpoint`.
-    std::map<std::string, std::string> style_checkpoints;
-    int max_batch = 4;  // most pictures in one prompt, when the workflow takes a batch latent
-};
-
-struct ElevenLabsConfig {
-    std::string api_key;                              // ELEVEN_API_KEY (never logged)
-    std::string voice_id = "21m00Tcm4TlvDq8ikWAM";    // ELEVEN_VOICE_ID
-    std::string model_id = "eleven_multilingual_v2";  // ELEVEN_MODEL_ID
-    std::string base_url = "https://api.elevenlabs.io";
-    std::string output_format = "mp3_44100_128";
-    int timeout_seconds = 120;  // s per request
-    int concurrency = 2;        // requests at once
-};
-
-struct WhisperConfig {
-    std::string url;               // WHISPER_URL, e.g. http://127.0.0.1:8080
-    std::string api = "whispercpp";  // whispercpp (/inference) | openai (/v1/audio/transcriptions)
-    std::string model = "whisper-1";
-    int timeout_seconds = 300;     // s per request
-    std::string api_key;           // WHISPER_API_KEY: Bearer key for a server that needs one
-    bool vad = false;              // whisper.cpp: ask the server's VAD (needs --vad-model there)
-    int max_concurrent = 1;        // requests in flight; whisper-server serves one at a time
-};
-
-struct BuiltinConfig {
-    std::string voice = "slt";     // Flite voice name
-    int voice_concurrency = 2;     // scenes voiced at once
-    int pictures_concurrency = 2;  // scenes painted at once
-};
-
-struct MediaConfig {
-    int segment_seconds = 4;       // s; HLS segment and GOP length
-    int fps = 25;                  // frames per second of every library item
-    int preview_height = 480;      // px
-    int crf = 20;                  // x264 quality of finals
-    int audio_bitrate_kbps = 128;  // kb/s AAC
-    bool burn_captions = false;    // also burn captions into the picture
-    double loudness_lufs = -16;    // LUFS integrated target (EBU R128)
-    double true_peak_db = -1.5;    // dBTP ceiling
-    std::string ffmpeg = "ffmpeg";
-    std::string ffprobe = "ffprobe";
-    int timeout_seconds = 600;     // s per ffmpeg run
 };
 
 struct LiveLoopConfig {
@@ -240,13 +174,14 @@ struct Config {
     EventsConfig events;
     ServerConfig server;
     JobsConfig jobs;
-    EnginesConfig engines;
-    OllamaConfig ollama;
-    ComfyConfig comfyui;
-    ElevenLabsConfig elevenlabs;
-    WhisperConfig whisper;
-    BuiltinConfig builtin;
-    MediaConfig media;
+    engines::EngineSelection engines;  // [engines]: which adapter serves each capability
+    engines::OllamaOptions ollama;
+    /// Documented defaults that differ from the module's own (engines/options.hpp):
+    engines::ComfyOptions comfyui{.checkpoint = "sd_xl_base_1.0.safetensors"};
+    engines::ElevenLabsOptions elevenlabs{.voice_id = "21m00Tcm4TlvDq8ikWAM"};
+    engines::WhisperOptions whisper{.url = "", .model = "whisper-1"};  // "" = none set
+    engines::BuiltinOptions builtin;
+    media::MediaOptions media;
     LiveLoopConfig liveloop;
     WikiConfig wiki;
     ArcadeConfig arcade;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+
 namespace beacon::config {
 namespace {
 
@@ -9,9 +12,71 @@ TEST(Config, DefaultsAreTheEmbeddedBuiltins) {
     auto c = Parse("", {});
     ASSERT_TRUE(c.ok()) << c.error().message;
     EXPECT_EQ(c->server.listen.ToString(), "127.0.0.1:8080");
-    EXPECT_EQ(c->engines.script, "builtin");
-    EXPECT_EQ(c->engines.pictures, "builtin");
+    EXPECT_EQ(c->engines.script, core::Engine::kBuiltin);
+    EXPECT_EQ(c->engines.pictures, core::Engine::kBuiltin);
     EXPECT_EQ(c->media.segment_seconds, 4);
+    // The documented defaults where they differ from the engines' own.
+    EXPECT_EQ(c->comfyui.checkpoint, "sd_xl_base_1.0.safetensors");
+    EXPECT_EQ(c->elevenlabs.voice_id, "21m00Tcm4TlvDq8ikWAM");
+    EXPECT_EQ(c->whisper.url, "");
+    EXPECT_EQ(c->whisper.model, "whisper-1");
+    EXPECT_EQ(c->ollama.timeout, std::chrono::seconds(300));
+    EXPECT_EQ(c->media.timeout, std::chrono::seconds(600));
+}
+
+TEST(Config, SectionsParseStraightIntoTheModulesOptions) {
+    auto c = Parse(R"([ollama]
+timeout_seconds = 42
+[comfyui]
+workflow = "flows/txt2img.json"
+timeout_seconds = 7
+[whisper]
+url = "http://127.0.0.1:9000"
+timeout_seconds = 9
+[elevenlabs]
+timeout_seconds = 11
+[builtin]
+voice = "kal"
+[media]
+timeout_seconds = 120
+)", {});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    const engines::OllamaOptions& ollama = c->ollama;
+    EXPECT_EQ(ollama.timeout, std::chrono::seconds(42));
+    EXPECT_EQ(ollama.keep_alive, "5m") << "keys the file cannot set keep the module's default";
+    EXPECT_EQ(c->comfyui.workflow, std::filesystem::path("flows/txt2img.json"));
+    EXPECT_EQ(c->comfyui.timeout, std::chrono::seconds(7));
+    EXPECT_EQ(c->whisper.timeout, std::chrono::seconds(9));
+    EXPECT_EQ(c->elevenlabs.timeout, std::chrono::seconds(11));
+    EXPECT_EQ(c->builtin.voice, "kal");
+    const media::MediaOptions& media = c->media;
+    EXPECT_EQ(media.timeout, std::chrono::seconds(120));
+    auto zero = Parse("[ollama]\ntimeout_seconds = 0\n", {});
+    ASSERT_FALSE(zero.ok());
+    EXPECT_EQ(zero.error().message,
+              "beacon.toml: 'ollama.timeout_seconds' must be between 1 and 86400 (got 0)");
+}
+
+TEST(Config, AnEngineChoiceIsOneOfTheCapabilitysEngines) {
+    auto c = Parse("[engines]\nscript = \"ollama\"\ncaptions = \"whisper\"\n[whisper]\n"
+                   "url = \"http://127.0.0.1:8080\"\n",
+                   {});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->engines.script, core::Engine::kOllama);
+    EXPECT_EQ(c->engines.captions, core::Engine::kWhisper);
+    EXPECT_EQ(c->engines.voice, core::Engine::kBuiltin);
+    auto unknown = Parse("[engines]\nvoice = \"siri\"\n", {});
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().message,
+              "beacon.toml: 'engines.voice' must be one of builtin, elevenlabs (got \"siri\")");
+    auto wrong = Parse("[engines]\npictures = \"ollama\"\n", {});
+    ASSERT_FALSE(wrong.ok()) << "a real engine that does not paint";
+    EXPECT_EQ(wrong.error().message,
+              "beacon.toml: 'engines.pictures' must be one of builtin, comfyui (got \"ollama\")");
+    auto type = Parse("[engines]\nscript = 1\n", {});
+    ASSERT_FALSE(type.ok());
+    EXPECT_EQ(type.error().message,
+              "beacon.toml: 'engines.script' must be a string, not an integer");
 }
 
 TEST(Config, ReadsEverySectionOfTheFile) {
@@ -35,7 +100,7 @@ burn_captions = true
     EXPECT_EQ(c->server.listen.host, "0.0.0.0");
     EXPECT_EQ(c->server.listen.port, 9000);
     EXPECT_EQ(c->jobs.workers, 4);
-    EXPECT_EQ(c->engines.script, "ollama");
+    EXPECT_EQ(c->engines.script, core::Engine::kOllama);
     EXPECT_EQ(c->ollama.model, "qwen2.5");
     EXPECT_DOUBLE_EQ(c->media.loudness_lufs, -14);
     EXPECT_TRUE(c->media.burn_captions);
@@ -87,11 +152,11 @@ TEST(Config, EnvironmentSelectsServicesUnlessTheFileChose) {
                        {"ELEVEN_API_KEY", "sk-secret"}, {"ELEVEN_VOICE_ID", "v1"}};
     auto c = Parse("[engines]\npictures = \"builtin\"\n", env);
     ASSERT_TRUE(c.ok()) << c.error().message;
-    EXPECT_EQ(c->engines.script, "ollama");
+    EXPECT_EQ(c->engines.script, core::Engine::kOllama);
     EXPECT_EQ(c->ollama.host, "http://127.0.0.1:11434");
-    EXPECT_EQ(c->engines.pictures, "builtin") << "the file's explicit choice wins";
+    EXPECT_EQ(c->engines.pictures, core::Engine::kBuiltin) << "the file's explicit choice wins";
     EXPECT_EQ(c->comfyui.checkpoint, "dreamshaper.safetensors");
-    EXPECT_EQ(c->engines.voice, "elevenlabs");
+    EXPECT_EQ(c->engines.voice, core::Engine::kElevenLabs);
     EXPECT_EQ(c->elevenlabs.voice_id, "v1");
 }
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 namespace beacon::core {
 
 namespace {
@@ -32,10 +34,10 @@ Result<E> ValueOf(const Names<E, N>& names, std::string_view what, std::string_v
                           "\" (expected one of " + expected + ")");
 }
 
-constexpr Names<Visibility, 2> kVisibility{{{Visibility::kPrivate, "private"},
-                                            {Visibility::kPublic, "public"}}};
-constexpr Names<LoopMode, 2> kLoopMode{{{LoopMode::kInOrder, "in_order"},
-                                        {LoopMode::kShuffle, "shuffle"}}};
+constexpr Names<Visibility, 2> kVisibility{
+    {{Visibility::kPrivate, "private"}, {Visibility::kPublic, "public"}}};
+constexpr Names<LoopMode, 2> kLoopMode{
+    {{LoopMode::kInOrder, "in_order"}, {LoopMode::kShuffle, "shuffle"}}};
 constexpr Names<JobKind, 3> kJobKind{{{JobKind::kGenerate, "generate"},
                                       {JobKind::kLocalize, "localize"},
                                       {JobKind::kImport, "import"}}};
@@ -63,7 +65,33 @@ constexpr Names<Engine, 5> kEngine{{{Engine::kBuiltin, "builtin"},
                                     {Engine::kElevenLabs, "elevenlabs"},
                                     {Engine::kWhisper, "whisper"}}};
 
+template <typename E, std::size_t N>
+void FromJson(const Names<E, N>& names, std::string_view what, const nlohmann::json& j, E& out) {
+    if (!j.is_string()) {
+        throw nlohmann::json::type_error::create(
+            302, std::string(what) + " must be a string, not " + j.type_name(), &j);
+    }
+    auto parsed = ValueOf(names, what, j.get_ref<const std::string&>());
+    if (!parsed.ok()) throw nlohmann::json::other_error::create(501, parsed.error().message, &j);
+    out = *parsed;
+}
+
 }  // namespace
+
+void to_json(nlohmann::json& j, Visibility v) { j = ToString(v); }
+void from_json(const nlohmann::json& j, Visibility& v) {
+    FromJson(kVisibility, "visibility", j, v);
+}
+void to_json(nlohmann::json& j, LoopMode m) { j = ToString(m); }
+void from_json(const nlohmann::json& j, LoopMode& m) { FromJson(kLoopMode, "loop mode", j, m); }
+void to_json(nlohmann::json& j, JobKind k) { j = ToString(k); }
+void from_json(const nlohmann::json& j, JobKind& k) { FromJson(kJobKind, "job kind", j, k); }
+void to_json(nlohmann::json& j, AssetKind k) { j = ToString(k); }
+void from_json(const nlohmann::json& j, AssetKind& k) { FromJson(kAssetKind, "asset kind", j, k); }
+void to_json(nlohmann::json& j, LogLevel l) { j = ToString(l); }
+void from_json(const nlohmann::json& j, LogLevel& l) { FromJson(kLogLevel, "log level", j, l); }
+void to_json(nlohmann::json& j, Engine e) { j = ToString(e); }
+void from_json(const nlohmann::json& j, Engine& e) { FromJson(kEngine, "engine", j, e); }
 
 std::string_view ToString(Visibility v) { return NameOf(kVisibility, v); }
 Result<Visibility> ParseVisibility(std::string_view s) {

@@ -3,7 +3,11 @@
 /// from the string it has on the wire (JSON), in the database and in beacon.toml. Convert at the
 /// edges (row read/write, JSON parse/serialise, config parse); inside, use the enum.
 /// Parse* answers Invalid naming the kind of value, the unknown string and the accepted ones.
+/// JSON reads and writes them through the same pair (to_json/from_json below), so
+/// `Json{{"visibility", c.visibility}}` writes "public", never a number.
 #include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/result.hpp"
 
@@ -56,5 +60,20 @@ Result<LogLevel> ParseLogLevel(std::string_view s);
 enum class Engine { kBuiltin, kOllama, kComfyUi, kElevenLabs, kWhisper };
 std::string_view ToString(Engine e);  // "builtin" | "ollama" | "comfyui" | "elevenlabs" | "whisper"
 Result<Engine> ParseEngine(std::string_view s);
+
+/// nlohmann::json hooks: the wire string out; in, the same string or a json other_error (501)
+/// naming it, which a decoder's `catch (const Json::exception&)` turns into its own Error.
+void to_json(nlohmann::json& j, Visibility v);
+void from_json(const nlohmann::json& j, Visibility& v);
+void to_json(nlohmann::json& j, LoopMode m);
+void from_json(const nlohmann::json& j, LoopMode& m);
+void to_json(nlohmann::json& j, JobKind k);
+void from_json(const nlohmann::json& j, JobKind& k);
+void to_json(nlohmann::json& j, AssetKind k);
+void from_json(const nlohmann::json& j, AssetKind& k);
+void to_json(nlohmann::json& j, LogLevel l);
+void from_json(const nlohmann::json& j, LogLevel& l);
+void to_json(nlohmann::json& j, Engine e);
+void from_json(const nlohmann::json& j, Engine& e);
 
 }  // namespace beacon::core

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <set>
 #include <string>
 #include <utility>
@@ -103,6 +105,22 @@ TEST(Enums, EngineRoundTripsAndRefusesUnknown) {
     ExpectUnknown(ParseEngine, "openai",
                   "unknown engine \"openai\" (expected one of builtin, ollama, comfyui, "
                   "elevenlabs, whisper)");
+}
+
+TEST(Enums, JsonCarriesTheWireStringNotANumber) {
+    nlohmann::json j = {{"visibility", Visibility::kPublic}, {"loop_mode", LoopMode::kShuffle}};
+    EXPECT_EQ(j.dump(), R"({"loop_mode":"shuffle","visibility":"public"})");
+    EXPECT_EQ(j["visibility"].get<Visibility>(), Visibility::kPublic);
+    EXPECT_EQ(nlohmann::json("import").get<JobKind>(), JobKind::kImport);
+    try {
+        (void)nlohmann::json("secret").get<Visibility>();
+        ADD_FAILURE() << "an unknown string must not read as a value";
+    } catch (const nlohmann::json::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("unknown visibility \"secret\""), std::string::npos)
+            << e.what();
+    }
+    EXPECT_THROW((void)nlohmann::json(1).get<Visibility>(), nlohmann::json::exception)
+        << "the number behind the enumerator is not a wire form";
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/enums.hpp"
 #include "core/result.hpp"
 
 namespace beacon::core {
@@ -129,7 +130,7 @@ struct Content {
     double duration = 0;  // seconds
     std::vector<std::string> languages;
     bool published = false;        // on the default LiveLoop playlist
-    std::string visibility = "private";  // private | public
+    Visibility visibility = Visibility::kPrivate;
     std::string transcript;
     Json script = Json::object();
     Json entities = Json::array();
@@ -147,7 +148,7 @@ struct Playlist {
     std::string slug;    // URL name, e.g. "main" → /live/main/index.m3u8
     std::string title;
     std::vector<std::int64_t> items;  // content ids in order
-    std::string loop_mode = "in_order";  // in_order | shuffle
+    LoopMode loop_mode = LoopMode::kInOrder;
     bool active = true;
     std::string hls_endpoint;
     Json scheduled_slots = Json::array();

@@ -7,14 +7,9 @@
 #include <vector>
 
 #include "engines/engines.hpp"
+#include "engines/options.hpp"
 
 namespace beacon::engines {
-
-struct ApertiumOptions {
-    std::string binary = "apertium";                          // looked up on PATH
-    std::filesystem::path modes_dir = "/usr/share/apertium/modes";  // where pairs' .mode files live
-    std::chrono::milliseconds timeout{60000};
-};
 
 /// Result of a child process run.
 struct ProcessResult {

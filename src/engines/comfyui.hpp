@@ -14,32 +14,11 @@
 #include <vector>
 
 #include "engines/engines.hpp"
+#include "engines/options.hpp"
 #include "engines/http_client.hpp"
 #include "engines/pool.hpp"
 
 namespace beacon::engines {
-
-struct ComfyOptions {
-    std::string host = "http://127.0.0.1:8188";
-    /// More than one: a host pool (see pool.hpp); `host` is then unused. Each host gets
-    /// `concurrency` slots.
-    std::vector<std::string> hosts;
-    std::string checkpoint = "v1-5-pruned-emaonly.safetensors";
-    /// A checkpoint per style (the generate request's `style`); styles not listed use
-    /// `checkpoint`.
-    std::map<std::string, std::string> style_checkpoints;
-    /// Most pictures in one prompt when the template takes a batch; 1 = one picture a prompt.
-    int max_batch = 4;
-    /// The workflow template file; empty = templates/txt2img.json shipped with the sources.
-    std::filesystem::path workflow;
-    int steps = 20;
-    std::string negative_prompt = "blurry, low quality, text, watermark, signature";
-    std::chrono::milliseconds timeout{600000};  // one picture, queue wait included
-    int concurrency = 1;                         // one slot per GPU
-    RetryPolicy retry;
-    bool use_websocket = true;  // false: poll /history only
-    std::chrono::milliseconds poll_interval{500};
-};
 
 /// The shipped default template (templates/txt2img.json).
 std::filesystem::path DefaultComfyWorkflow();

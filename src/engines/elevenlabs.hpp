@@ -7,24 +7,9 @@
 
 #include "engines/engines.hpp"
 #include "engines/http_client.hpp"
+#include "engines/options.hpp"
 
 namespace beacon::engines {
-
-struct ElevenLabsOptions {
-    std::string api_key;
-    std::string voice_id;
-    std::string model_id = "eleven_multilingual_v2";
-    std::string base_url = "https://api.elevenlabs.io";
-    std::string output_format = "mp3_44100_128";  // mp3_* or wav_* (files the media stage reads)
-    double stability = 0.5;
-    double similarity_boost = 0.75;
-    double style = 0.0;
-    bool use_speaker_boost = true;
-    double speed = 1.0;
-    std::chrono::milliseconds timeout{120000};
-    int concurrency = 2;
-    RetryPolicy retry;
-};
 
 /// Words from a character alignment: split on whitespace; a word spans its first character's
 /// start to its last character's end. Arrays of unequal length are an error.

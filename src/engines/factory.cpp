@@ -10,13 +10,14 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     std::unique_ptr<Engines> e(new Engines());
     e->opts_ = opts;
     const auto& s = opts.select;
-    auto bad = [](const std::string& cap, const std::string& v, const std::string& allowed) {
-        return Error::Invalid("engines." + cap + ": unknown engine '" + v + "' (use " + allowed + ")");
+    auto bad = [](const std::string& cap, core::Engine v, const std::string& allowed) {
+        return Error::Invalid("engines." + cap + ": engine '" + std::string(core::ToString(v)) +
+                              "' does not serve this (use " + allowed + ")");
     };
     // Script writer.
-    if (s.script == "builtin") {
+    if (s.script == core::Engine::kBuiltin) {
         e->scripts_.push_back(std::make_unique<BuiltinPlanner>());
-    } else if (s.script == "ollama") {
+    } else if (s.script == core::Engine::kOllama) {
         if (opts.ollama.hosts.size() > 1) {
             std::vector<HostPool::Host> hosts;
             std::vector<ScriptWriter*> writers;
@@ -39,10 +40,10 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     }
     e->set_.script = e->scripts_.back().get();
     // Voice.
-    if (s.voice == "builtin") {
+    if (s.voice == core::Engine::kBuiltin) {
         e->voices_.push_back(std::make_unique<FliteVoiceEngine>(FliteOptions{opts.builtin.voice}));
         e->voices_.push_back(std::make_unique<LimitedVoiceEngine>(*e->voices_.back(), opts.builtin.voice_concurrency));
-    } else if (s.voice == "elevenlabs") {
+    } else if (s.voice == core::Engine::kElevenLabs) {
         e->voices_.push_back(std::make_unique<ElevenLabsVoiceEngine>(opts.elevenlabs, e->http_));
         e->voices_.push_back(std::make_unique<LimitedVoiceEngine>(*e->voices_.back(), opts.elevenlabs.concurrency));
     } else {
@@ -50,10 +51,10 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     }
     e->set_.voice = e->voices_.back().get();
     // Pictures.
-    if (s.pictures == "builtin") {
+    if (s.pictures == core::Engine::kBuiltin) {
         e->pictures_.push_back(std::make_unique<StoryboardPainter>(opts.builtin.storyboard));
         e->pictures_.push_back(std::make_unique<LimitedPictureEngine>(*e->pictures_.back(), opts.builtin.pictures_concurrency));
-    } else if (s.pictures == "comfyui") {
+    } else if (s.pictures == core::Engine::kComfyUi) {
         // Always behind the pool's scheduler, one host or many: it groups pictures by
         // checkpoint and puts several in one prompt where the template allows.
         const std::vector<std::string> urls = opts.comfyui.hosts.empty()
@@ -76,35 +77,36 @@ Result<std::unique_ptr<Engines>> Engines::Create(const EngineOptions& opts) {
     }
     e->set_.pictures = e->pictures_.back().get();
     // Captions.
-    if (s.captions == "builtin") {
+    if (s.captions == core::Engine::kBuiltin) {
         e->captions_ = std::make_unique<ExactCaptionEngine>();
-    } else if (s.captions == "whisper") {
+    } else if (s.captions == core::Engine::kWhisper) {
         e->captions_ = std::make_unique<WhisperCaptionEngine>(opts.whisper, e->http_);
     } else {
         return bad("captions", s.captions, "builtin or whisper");
     }
     e->set_.captions = e->captions_.get();
     // Translation.
-    if (s.translation == "builtin") {
+    if (s.translation == core::Engine::kBuiltin) {
         e->translator_ = std::make_unique<ApertiumTranslator>(opts.builtin.apertium);
-    } else if (s.translation == "ollama") {
+    } else if (s.translation == core::Engine::kOllama) {
         e->translator_ = std::make_unique<OllamaTranslator>(opts.ollama, e->http_, opts.service_log);
-    } else if (s.translation != "none") {
-        return bad("translation", s.translation, "builtin, ollama or none");
+    } else {
+        return bad("translation", s.translation, "builtin or ollama");
     }
     e->set_.translator = e->translator_.get();
     // Entities.
-    if (s.entities == "builtin") {
+    if (s.entities == core::Engine::kBuiltin) {
         e->entities_ = std::make_unique<HeuristicEntityExtractor>();
-    } else if (s.entities == "ollama") {
+    } else if (s.entities == core::Engine::kOllama) {
         e->entities_ = std::make_unique<OllamaEntityExtractor>(opts.ollama, e->http_, opts.service_log);
-    } else if (s.entities != "none") {
-        return bad("entities", s.entities, "builtin, ollama or none");
+    } else {
+        return bad("entities", s.entities, "builtin or ollama");
     }
     e->set_.entities = e->entities_.get();
     // Every call through Set() counts its failures by service (beacon_engine_errors_total).
-    auto named = [](const std::string& selected, const char* builtin) {
-        return selected == "builtin" ? std::string(builtin) : selected;
+    auto named = [](core::Engine selected, const char* builtin) {
+        return selected == core::Engine::kBuiltin ? std::string(builtin)
+                                                  : std::string(core::ToString(selected));
     };
     ServiceNames names{named(s.script, "planner"),       named(s.voice, "flite"),
                        named(s.pictures, "storyboard"),  named(s.captions, "exact_captions"),
@@ -171,7 +173,7 @@ std::vector<std::pair<std::string, const HostPool*>> Engines::Pools() const {
 std::vector<HealthCheck> Engines::Check() const {
     std::vector<HealthCheck> out;
     const auto& s = opts_.select;
-    if (s.script == "ollama" && opts_.ollama.hosts.size() > 1) {
+    if (s.script == core::Engine::kOllama && opts_.ollama.hosts.size() > 1) {
         std::vector<HealthCheck> hosts;
         for (const auto& h : opts_.ollama.hosts) {
             OllamaOptions o = opts_.ollama;
@@ -179,17 +181,17 @@ std::vector<HealthCheck> Engines::Check() const {
             hosts.push_back(CheckOllama(o, http_, "script"));
         }
         out.push_back(PoolCheck("script", "ollama", "Ollama", hosts, "scripts"));
-    } else if (s.script == "ollama") {
+    } else if (s.script == core::Engine::kOllama) {
         out.push_back(CheckOllama(opts_.ollama, http_, "script"));
     } else {
         out.push_back({"script", "builtin-planner", true, "rule-based planner (no dependencies)"});
     }
-    if (s.voice == "elevenlabs") {
+    if (s.voice == core::Engine::kElevenLabs) {
         out.push_back(CheckElevenLabs(opts_.elevenlabs, http_));
     } else {
         out.push_back(FliteVoiceEngine(FliteOptions{opts_.builtin.voice}).Check());
     }
-    if (s.pictures == "comfyui" && opts_.comfyui.hosts.size() <= 1) {
+    if (s.pictures == core::Engine::kComfyUi && opts_.comfyui.hosts.size() <= 1) {
         HealthCheck h = CheckComfy(opts_.comfyui, http_);
         for (const auto& [name, pool] : pools_) {
             if (name == "comfyui" && pool->size() == 1) {
@@ -197,7 +199,7 @@ std::vector<HealthCheck> Engines::Check() const {
             }
         }
         out.push_back(h);
-    } else if (s.pictures == "comfyui") {
+    } else if (s.pictures == core::Engine::kComfyUi) {
         // One line for the pool: it works while any host does, and says which do not.
         std::vector<HealthCheck> hosts;
         for (const auto& h : opts_.comfyui.hosts) {
@@ -209,19 +211,19 @@ std::vector<HealthCheck> Engines::Check() const {
     } else {
         out.push_back(StoryboardPainter(opts_.builtin.storyboard).Check());
     }
-    if (s.captions == "whisper") {
+    if (s.captions == core::Engine::kWhisper) {
         out.push_back(CheckWhisper(opts_.whisper, http_));
     } else {
         out.push_back({"captions", "exact-captions", true, "captions from the voice engine's word timings"});
     }
-    if (s.translation == "ollama") {
+    if (s.translation == core::Engine::kOllama) {
         out.push_back(CheckOllama(opts_.ollama, http_, "translation"));
-    } else if (s.translation == "builtin") {
+    } else if (s.translation == core::Engine::kBuiltin) {
         out.push_back(ApertiumTranslator(opts_.builtin.apertium).Check());
     }
-    if (s.entities == "ollama") {
+    if (s.entities == core::Engine::kOllama) {
         out.push_back(CheckOllama(opts_.ollama, http_, "entities"));
-    } else if (s.entities == "builtin") {
+    } else if (s.entities == core::Engine::kBuiltin) {
         out.push_back({"entities", "heuristic-entities", true, "title-case runs and a stop list"});
     }
     return out;

@@ -25,25 +25,6 @@ namespace beacon::engines {
 /// busy, queued, checkpoint switches (now M)".
 std::string HostFigures(const HostStatus& st, const std::string& unit);
 
-/// [builtin] section.
-struct BuiltinOptions {
-    std::string voice = "slt";      // flite voice
-    int pictures_concurrency = 2;   // storyboard frames painted at once
-    int voice_concurrency = 2;      // flite serialises synthesis internally; >1 overlaps file I/O
-    ApertiumOptions apertium;
-    StoryboardOptions storyboard;
-};
-
-/// Which adapter each capability uses ([engines] section): "builtin" or the service name.
-struct EngineSelection {
-    std::string script = "builtin";       // builtin | ollama
-    std::string voice = "builtin";        // builtin | elevenlabs
-    std::string pictures = "builtin";     // builtin | comfyui
-    std::string captions = "builtin";     // builtin | whisper
-    std::string translation = "builtin";  // builtin | ollama
-    std::string entities = "builtin";     // builtin | ollama
-};
-
 struct EngineOptions {
     EngineSelection select;
     BuiltinOptions builtin;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "engines/options.hpp"
 
 namespace beacon::engines {
 
@@ -49,15 +50,6 @@ class HttpClient {
 public:
     HttpClient();
     core::Result<HttpResponse> Send(const HttpRequest& req, std::stop_token stop = {}) const;
-};
-
-/// How a service's calls are retried: 429, 5xx and connection failures retry with capped
-/// exponential backoff (Retry-After honoured up to max_retry_after); other failures do not.
-struct RetryPolicy {
-    int max_attempts = 3;
-    std::chrono::milliseconds base_delay{500};
-    std::chrono::milliseconds max_delay{8000};
-    std::chrono::milliseconds max_retry_after{30000};
 };
 
 /// Describes a service for error messages: "Ollama (http://127.0.0.1:11434/api/chat): ...".

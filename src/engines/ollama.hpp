@@ -5,21 +5,10 @@
 #include <string>
 
 #include "engines/engines.hpp"
+#include "engines/options.hpp"
 #include "engines/http_client.hpp"
 
 namespace beacon::engines {
-
-struct OllamaOptions {
-    std::string host = "http://127.0.0.1:11434";
-    /// More than one: scripts go to a host pool (see pool.hpp); translation and entities use
-    /// the first. Each host gets `concurrency` slots.
-    std::vector<std::string> hosts;
-    std::string model = "llama3.2";
-    std::chrono::milliseconds timeout{300000};  // whole request, including generation
-    int concurrency = 1;                        // simultaneous requests (wrap with Limited*)
-    RetryPolicy retry;
-    std::string keep_alive = "5m";
-};
 
 /// A JSON answer found inside a model's reply: the JSON text, and how it was wrapped ("" when the
 /// reply was plain JSON; otherwise e.g. "a ```json fence").

@@ -92,7 +92,7 @@ TEST(HostPoolRemoteTest, ScenesLandOnHostsWithTheCheckpointAndSurviveAHostDying)
 TEST(HostPoolRemoteTest, DoctorSaysThePoolWorksWhileOneHostAnswersAndNamesTheDeadOne) {
     DoubleProcess good("comfyui_double.py");
     EngineOptions o;
-    o.select.pictures = "comfyui";
+    o.select.pictures = core::Engine::kComfyUi;
     o.comfyui = OptsFor(good.url());
     o.comfyui.hosts = {good.url(), "http://127.0.0.1:9"};  // port 9 (discard): nothing answers
     auto e = Engines::Create(o);

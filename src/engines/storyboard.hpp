@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engines/engines.hpp"
+#include "engines/options.hpp"
 
 namespace beacon::engines {
 
@@ -32,13 +33,6 @@ struct StoryMotifs {
          boat = false, birds = false, desert = false;
 };
 StoryMotifs MotifsFor(const std::string& text);
-
-struct StoryboardOptions {
-    std::string heading_font = "Noto Serif, DejaVu Serif, Serif";
-    std::string label_font = "Noto Sans, DejaVu Sans, Sans";
-    double parallax_margin = 0.06;  // fraction of the width added on each side of depth layers
-    bool write_layers = true;
-};
 
 class StoryboardPainter final : public PictureEngine {
 public:

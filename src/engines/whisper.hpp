@@ -13,20 +13,10 @@
 
 #include "engines/concurrency.hpp"
 #include "engines/engines.hpp"
+#include "engines/options.hpp"
 #include "engines/http_client.hpp"
 
 namespace beacon::engines {
-
-struct WhisperOptions {
-    std::string url = "http://127.0.0.1:8080";  // server base URL
-    std::string api = "whispercpp";             // whispercpp | openai
-    std::string model = "Systran/faster-whisper-small";  // openai api only (required there)
-    std::string api_key;  // optional Bearer key ([whisper] api_key / WHISPER_API_KEY), both apis
-    bool vad = false;     // whisper.cpp: `vad=true` (the server must have been started with a VAD model)
-    int max_concurrent = 1;  // requests in flight at once; the rest wait their turn
-    std::chrono::milliseconds timeout{300000};
-    RetryPolicy retry;
-};
 
 class WhisperCaptionEngine final : public CaptionEngine {
 public:

@@ -34,7 +34,6 @@ const CatalogItem* Playable(const Catalog& c, std::int64_t id) {
     return (item && !item->gone) ? item : nullptr;
 }
 
-std::string_view ToString(LoopMode m) { return m == LoopMode::kShuffle ? "shuffle" : "in_order"; }
 std::string_view ToString(Source s) {
     switch (s) {
         case Source::kSlot: return "slot";
@@ -359,13 +358,7 @@ core::Result<Schedule> ScheduleFromPlaylist(const core::Playlist& p,
                                             int utc_offset_minutes) {
     Schedule s;
     s.items = p.items;
-    if (p.loop_mode == "shuffle") {
-        s.mode = LoopMode::kShuffle;
-    } else if (p.loop_mode == "in_order" || p.loop_mode.empty()) {
-        s.mode = LoopMode::kInOrder;
-    } else {
-        return Error::Invalid("loop_mode: expected in_order or shuffle");
-    }
+    s.mode = p.loop_mode;
     BEACON_TRY(slots, ParseSlots(p.scheduled_slots, resolve));
     BEACON_TRY(inserts, ParseInserts(p.inserts));
     s.slots = std::move(slots);
@@ -610,7 +603,7 @@ core::Result<ChannelState> ParseChannelState(std::string_view text) {
         s.cycle = j.at("cycle").get<std::int64_t>();
         s.pending = j.at("pending").get<std::vector<std::int64_t>>();
         s.cycle_items = j.at("cycle_items").get<std::vector<std::int64_t>>();
-        s.cycle_mode = j.at("cycle_mode") == "shuffle" ? LoopMode::kShuffle : LoopMode::kInOrder;
+        s.cycle_mode = j.at("cycle_mode").get<LoopMode>();
         if (!j.at("last_loop_item").is_null()) {
             s.last_loop_item = j.at("last_loop_item").get<std::int64_t>();
         }

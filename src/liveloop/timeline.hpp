@@ -30,7 +30,7 @@ namespace beacon::liveloop {
 using core::Json;
 using core::UnixMillis;
 
-enum class LoopMode { kInOrder, kShuffle };
+using core::LoopMode;  // one type program-wide (core/enums.hpp)
 
 /// "20:00 daily: item or playlist X". Fires at the first occurrence boundary at or after the
 /// slot time (a slot never cuts the item on air); its items then play in order, after which

@@ -317,9 +317,6 @@ TEST(Timeline, RejectsBadSlotsAndInserts) {
     EXPECT_FALSE(bad(R"([{"time":"20:00","content_id":1,"days":"weekends"}])"));
     EXPECT_FALSE(ParseInserts(nlohmann::json::parse(R"([{"content_id":"x"}])")).ok());
     EXPECT_FALSE(ParseInserts(nlohmann::json::parse(R"([{"content_id":1,"at":"soon"}])")).ok());
-    core::Playlist p;
-    p.loop_mode = "random";
-    EXPECT_FALSE(ScheduleFromPlaylist(p, {}, 0).ok());
 }
 
 }  // namespace

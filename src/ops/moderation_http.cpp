@@ -107,9 +107,9 @@ std::vector<server::ExtensionRoute> ModerationRoutes(Moderation& m, storage::Con
         auto r = m.Flag(*id, req.who.user_id, reason->get<std::string>());
         if (!r.ok()) return Api::Error(r.error());
         // A public item stops being shared until it is reviewed.
-        if (c->visibility == "public") {
+        if (c->visibility == core::Visibility::kPublic) {
             storage::ContentPatch patch;
-            patch.visibility = "private";
+            patch.visibility = core::Visibility::kPrivate;
             if (auto p = db.PatchContent(*id, patch); !p.ok()) return Api::Error(p.error());
         }
         Announce(db, events, *id);

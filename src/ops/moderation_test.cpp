@@ -122,7 +122,7 @@ TEST(Moderation, HookAsksForConfirmationAndWritesTheAuditLog) {
 TEST(Moderation, FlagRouteMakesAPublicItemPrivateAndListsIt) {
     Library lib("mod-routes");
     storage::ContentPatch pub;
-    pub.visibility = "public";
+    pub.visibility = core::Visibility::kPublic;
     ASSERT_TRUE(lib.db->PatchContent(lib.item, pub).ok());
     jobs::EventBus events;
     std::vector<std::string> seen;
@@ -138,7 +138,7 @@ TEST(Moderation, FlagRouteMakesAPublicItemPrivateAndListsIt) {
     auto req = Req("POST", "", lib.item, R"({"reason": "a real person's face"})");
     auto flagged = route("POST", "/api/v1/content/{id}/flag")(req);
     ASSERT_EQ(flagged.status, 200u) << flagged.body;
-    EXPECT_EQ(lib.db->GetContent(lib.item)->visibility, "private");
+    EXPECT_EQ(lib.db->GetContent(lib.item)->visibility, core::Visibility::kPrivate);
     EXPECT_EQ(seen, std::vector<std::string>{"content.updated"});
     auto bad = Req("POST", "", lib.item, R"({"reason": 5})");
     EXPECT_EQ(route("POST", "/api/v1/content/{id}/flag")(bad).status, 400u);

@@ -41,7 +41,7 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run
     draft.title = job.request.title.empty() ? edited.script.title : job.request.title;
     draft.description = edited.script.description;
     draft.prompt = job.request.prompt;
-    draft.visibility = "private";
+    draft.visibility = core::Visibility::kPrivate;
     BEACON_TRY(content, stores_.library.BeginJobContent(job.id, draft));
     const bool existing = !content.pending;  // a published item being re-assembled
     const std::int64_t cid = content.id;

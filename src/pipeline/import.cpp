@@ -316,7 +316,7 @@ Result<Json> ImportJob::RunCompose(jobs::StageContext& ctx) {
     draft.title = job.request.title;
     draft.description = "Imported from " + job.params.value("filename", std::string("an upload"));
     draft.prompt = "";
-    draft.visibility = "private";
+    draft.visibility = core::Visibility::kPrivate;
     BEACON_TRY(content, stores_.library.BeginJobContent(job.id, draft));
     const std::int64_t cid = content.id;
     const std::string lib = "library/" + std::to_string(cid) + "/";

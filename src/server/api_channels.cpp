@@ -301,10 +301,11 @@ Reply Api::PatchPlaylist(Request& req) {
     auto mode = OptString(*body, "loop_mode", 0, 16);
     if (!mode.ok()) return Error(mode.error());
     if (*mode) {
-        if (**mode != "in_order" && **mode != "shuffle") {
+        auto parsed = core::ParseLoopMode(**mode);
+        if (!parsed.ok()) {
             return Error(400, "invalid_argument", "field 'loop_mode' must be in_order or shuffle");
         }
-        p->loop_mode = **mode;
+        p->loop_mode = *parsed;
     }
     auto active = OptBool(*body, "active");
     if (!active.ok()) return Error(active.error());

@@ -38,11 +38,11 @@ Reply Api::ListContent(Request& req) {
     if (!published.ok()) return Error(published.error());
     q.published = *published;
     if (req.HasQuery("visibility")) {
-        std::string v = req.Query("visibility");
-        if (v != "private" && v != "public") {
+        auto v = core::ParseVisibility(req.Query("visibility"));
+        if (!v.ok()) {
             return Error(400, "invalid_argument", "query parameter 'visibility' must be private or public");
         }
-        q.visibility = v;
+        q.visibility = *v;
     }
     if (req.HasQuery("language") && !req.Query("language").empty()) {
         // An ISO 639 code as the item's `languages` holds it: "es", "pt-br".
@@ -143,17 +143,21 @@ Reply Api::PatchContent(Request& req) {
     patch.description = *desc;
     auto vis = OptString(*body, "visibility", 1, 16);
     if (!vis.ok()) return Error(vis.error());
-    if (*vis && **vis != "private" && **vis != "public") {
-        return Error(400, "invalid_argument", "field 'visibility' must be private or public");
+    if (*vis) {
+        auto v = core::ParseVisibility(**vis);
+        if (!v.ok()) {
+            return Error(400, "invalid_argument", "field 'visibility' must be private or public");
+        }
+        patch.visibility = *v;
     }
-    patch.visibility = *vis;
     auto published = OptBool(*body, "published");
     if (!published.ok()) return Error(published.error());
     auto existing = deps_.db.GetContent(*id);
     if (!existing.ok()) return Error(existing.error());
     // Moderation: going on LiveLoop or public may need a review or "confirm": true.
     const bool to_air = *published && **published && !existing->published;
-    const bool to_public = *vis && **vis == "public" && existing->visibility != "public";
+    const bool to_public = patch.visibility == core::Visibility::kPublic &&
+                           existing->visibility != core::Visibility::kPublic;
     if (deps_.moderation && to_air) {
         if (auto no = deps_.moderation(req, "publish", *id, false)) return std::move(*no);
     }

@@ -15,7 +15,7 @@ struct ContentQuery {
     std::string search;  // FTS5 query over title/description/prompt/transcript; empty = all
     std::string sort = "newest";  // newest | oldest | title | duration
     std::optional<bool> published;
-    std::optional<std::string> visibility;
+    std::optional<core::Visibility> visibility;
     std::optional<std::string> language;  // items that have this language (original or added)
     int limit = 50;
     std::int64_t offset = 0;
@@ -25,7 +25,7 @@ struct ContentQuery {
 struct ContentPatch {
     std::optional<std::string> title;
     std::optional<std::string> description;
-    std::optional<std::string> visibility;
+    std::optional<core::Visibility> visibility;
     std::optional<bool> published;
 };
 

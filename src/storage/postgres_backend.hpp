@@ -34,6 +34,17 @@ inline Json ParseOr(const std::string& text, Json fallback) {
     return j.is_discarded() ? fallback : j;
 }
 
+/// Column text → enum; a string Beacon never writes (a hand-edited row) reads as the safe value:
+/// private, in order.
+inline core::Visibility VisibilityOr(const std::string& text) {
+    auto v = core::ParseVisibility(text);
+    return v.ok() ? *v : core::Visibility::kPrivate;
+}
+inline core::LoopMode LoopModeOr(const std::string& text) {
+    auto m = core::ParseLoopMode(text);
+    return m.ok() ? *m : core::LoopMode::kInOrder;
+}
+
 inline core::Job ReadJob(const Rows& s, int r) {
     core::Job j;
     j.id = s.Int(r, 0);
@@ -98,7 +109,7 @@ inline core::Content ReadContent(const Rows& s, int r) {
         }
     }
     c.published = s.Bool(r, 15);
-    c.visibility = s.Text(r, 16);
+    c.visibility = VisibilityOr(s.Text(r, 16));
     c.transcript = s.Text(r, 17);
     c.script = ParseOr(s.Text(r, 18), Json::object());
     c.entities = ParseOr(s.Text(r, 19), Json::array());
@@ -123,7 +134,7 @@ inline core::Playlist ReadPlaylist(const Rows& s, int r) {
             if (i.is_number_integer()) p.items.push_back(i.get<std::int64_t>());
         }
     }
-    p.loop_mode = s.Text(r, 4);
+    p.loop_mode = LoopModeOr(s.Text(r, 4));
     p.active = s.Bool(r, 5);
     p.hls_endpoint = s.Text(r, 6);
     p.scheduled_slots = ParseOr(s.Text(r, 7), Json::array());

@@ -83,7 +83,7 @@ Result<Page<core::Content>> PostgresDatabase::ListContent(const ContentQuery& q)
             p.AddNull();
         }
         if (q.visibility) {
-            p.Add(*q.visibility);
+            p.Add(core::ToString(*q.visibility));
         } else {
             p.AddNull();
         }
@@ -124,7 +124,7 @@ Result<core::Content> PostgresDatabase::PatchContent(std::int64_t id, const Cont
         params.AddNull();
     }
     if (p.visibility) {
-        params.Add(*p.visibility);
+        params.Add(core::ToString(*p.visibility));
     } else {
         params.AddNull();
     }
@@ -251,7 +251,7 @@ Params PostgresDatabase::ContentParams(const core::Content& c) {
     p.Add(c.owner_id).Add(c.job_id).Add(c.title).Add(c.description).Add(c.prompt);
     p.Add(c.mp4_url).Add(c.hls_url).Add(c.thumbnail).Add(c.poster).Add(c.preview_url);
     p.Add(c.vtt_url).Add(c.chapters_url).Add(c.duration).Add(Json(c.languages).dump());
-    p.Add(c.published).Add(c.visibility).Add(c.transcript).Add(c.script.dump());
+    p.Add(c.published).Add(core::ToString(c.visibility)).Add(c.transcript).Add(c.script.dump());
     p.Add(c.entities.dump());
     return p;
 }

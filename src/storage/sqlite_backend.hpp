@@ -76,6 +76,17 @@ inline Json ParseOr(const std::string& text, Json fallback) {
     return j.is_discarded() ? fallback : j;
 }
 
+/// Column text → enum; a string Beacon never writes (a hand-edited row) reads as the safe value:
+/// private, in order.
+inline core::Visibility VisibilityOr(const std::string& text) {
+    auto v = core::ParseVisibility(text);
+    return v.ok() ? *v : core::Visibility::kPrivate;
+}
+inline core::LoopMode LoopModeOr(const std::string& text) {
+    auto m = core::ParseLoopMode(text);
+    return m.ok() ? *m : core::LoopMode::kInOrder;
+}
+
 inline core::Content ReadContent(const Statement& s) {
     core::Content c;
     c.id = s.Int(0);
@@ -99,7 +110,7 @@ inline core::Content ReadContent(const Statement& s) {
         }
     }
     c.published = s.Int(15) != 0;
-    c.visibility = s.Text(16);
+    c.visibility = VisibilityOr(s.Text(16));
     c.transcript = s.Text(17);
     c.script = ParseOr(s.Text(18), Json::object());
     c.entities = ParseOr(s.Text(19), Json::array());
@@ -124,7 +135,7 @@ inline core::Playlist ReadPlaylist(const Statement& s) {
             if (i.is_number_integer()) p.items.push_back(i.get<std::int64_t>());
         }
     }
-    p.loop_mode = s.Text(4);
+    p.loop_mode = LoopModeOr(s.Text(4));
     p.active = s.Int(5) != 0;
     p.hls_endpoint = s.Text(6);
     p.scheduled_slots = ParseOr(s.Text(7), Json::array());

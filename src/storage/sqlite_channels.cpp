@@ -40,7 +40,10 @@ Status SqliteDatabase::UpdatePlaylist(const core::Playlist& p) {
     Statement s(conn,
                 "UPDATE playlists SET title=?, items=?, loop_mode=?, active=?, "
                 "scheduled_slots=?, inserts=?, updated_at=? WHERE id=?");
-    s.Bind(1, p.title).Bind(2, Json(p.items).dump()).Bind(3, p.loop_mode).Bind(4, p.active);
+    s.Bind(1, p.title)
+        .Bind(2, Json(p.items).dump())
+        .Bind(3, core::ToString(p.loop_mode))
+        .Bind(4, p.active);
     s.Bind(5, p.scheduled_slots.dump()).Bind(6, p.inserts.dump());
     s.Bind(7, core::NowMillis()).Bind(8, p.id);
     BEACON_CHECK(s.Run());
@@ -98,7 +101,10 @@ Result<core::Playlist> SqliteDatabase::CreatePlaylistLocked(sqlite::Connection& 
     Statement s(conn,
                 "INSERT INTO playlists(slug, title, items, loop_mode, active, hls_endpoint, "
                 "scheduled_slots, inserts, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
-    s.Bind(1, p.slug).Bind(2, p.title).Bind(3, Json(p.items).dump()).Bind(4, p.loop_mode);
+    s.Bind(1, p.slug)
+        .Bind(2, p.title)
+        .Bind(3, Json(p.items).dump())
+        .Bind(4, core::ToString(p.loop_mode));
     s.Bind(5, p.active).Bind(6, "/live/" + p.slug + "/index.m3u8");
     s.Bind(7, p.scheduled_slots.dump()).Bind(8, p.inserts.dump()).Bind(9, now).Bind(10, now);
     auto st = s.Run();

@@ -108,7 +108,7 @@ Result<Page<core::Content>> SqliteDatabase::ListContent(const ContentQuery& q) {
         int i = 1;
         if (!fts.empty()) s.Bind(i++, fts);
         if (q.published) s.Bind(i++, *q.published);
-        if (q.visibility) s.Bind(i++, *q.visibility);
+        if (q.visibility) s.Bind(i++, core::ToString(*q.visibility));
         if (q.language) s.Bind(i++, *q.language);
         return i;
     };
@@ -143,7 +143,10 @@ Result<core::Content> SqliteDatabase::PatchContent(std::int64_t id, const Conten
     Statement s(conn,
                 "UPDATE content SET title=?, description=?, visibility=?, published=?, "
                 "updated_at=? WHERE id=?");
-    s.Bind(1, c.title).Bind(2, c.description).Bind(3, c.visibility).Bind(4, c.published);
+    s.Bind(1, c.title)
+        .Bind(2, c.description)
+        .Bind(3, core::ToString(c.visibility))
+        .Bind(4, c.published);
     s.Bind(5, core::NowMillis()).Bind(6, id);
     BEACON_CHECK(s.Run());
     return ContentById(conn, id);
@@ -244,7 +247,7 @@ void SqliteDatabase::BindContent(Statement& s, const core::Content& c) {
     s.Bind(5, c.prompt).Bind(6, c.mp4_url).Bind(7, c.hls_url).Bind(8, c.thumbnail);
     s.Bind(9, c.poster).Bind(10, c.preview_url).Bind(11, c.vtt_url).Bind(12, c.chapters_url);
     s.Bind(13, c.duration).Bind(14, Json(c.languages).dump()).Bind(15, c.published);
-    s.Bind(16, c.visibility).Bind(17, c.transcript).Bind(18, c.script.dump());
+    s.Bind(16, core::ToString(c.visibility)).Bind(17, c.transcript).Bind(18, c.script.dump());
     s.Bind(19, c.entities.dump());
 }
 
