@@ -13,7 +13,9 @@
 #include "storage/database.hpp"
 #include "storage/module_db.hpp"
 #include "storage/postgres_database.hpp"
+#include "storage/s3_store.hpp"
 #include "support/postgres_cluster.hpp"
+#include "support/s3_server.hpp"
 
 namespace beacon::ops {
 namespace {
@@ -145,6 +147,60 @@ TEST_F(BackupPostgres, RowsAndMediaSurviveARestoreIntoAnEmptyDatabase) {
     auto probe = (*mod)->Query("SELECT encode(data, 'hex') FROM probe WHERE id = 1");
     ASSERT_TRUE(probe.ok() && probe->size() == 1);
     EXPECT_EQ(probe->Text(0, 0), "00ff00");
+}
+
+TEST_F(BackupPostgres, AScaleOutStudioBacksUpToS3AndRestoresIntoANewDatabaseAndBucket) {
+    // PostgreSQL for the rows, S3 for the media and for the backups (issue 18's setup).
+    auto s3 = beacon::testing::S3Server::Start(BEACON_SOURCE_DIR);
+    ASSERT_TRUE(s3.ok()) << s3.error().message;
+    storage::S3Options service;
+    service.endpoint = (*s3)->Endpoint();
+    service.access_key = beacon::testing::S3Server::kAccessKey;
+    service.secret_key = beacon::testing::S3Server::kSecretKey;
+    service.retries = 1;
+    auto media_opts = service;
+    media_opts.bucket = "studio-media";
+    auto media = storage::OpenS3Store(media_opts);
+    ASSERT_TRUE(media.ok()) << media.error().message;
+    const std::string video = Random(200 * 1024);
+    ASSERT_TRUE((*media)->Put("library/1/video.mp4", video).ok());
+    {
+        auto db = storage::OpenPostgres(Url(src_), 1);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        auto user = (*db)->GetOrCreateUser("ada");
+        ASSERT_TRUE(user.ok());
+        core::Content c;
+        c.owner_id = user->id;
+        c.title = "Harbour at dawn";
+        ASSERT_TRUE((*db)->CreateContent(c).ok());
+    }
+    const fs::path data = root_ / "data";
+    fs::create_directories(data);
+    BackupOptions options{.database_url = Url(src_), .s3 = service, .media_s3 = media_opts};
+    auto made = CreateBackup(data, "s3://backups/pg", options);
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    EXPECT_EQ(made->files, 2);                            // database.pgdump and the video
+    for (const auto& e : fs::directory_iterator(data)) {  // no staging folder, no passfile
+        ADD_FAILURE() << "left in the data folder: " << e.path();
+    }
+
+    auto target_opts = service;
+    target_opts.bucket = "restored-media";
+    auto restored = RestoreBackup(
+        "s3://backups/pg", root_ / "restored", false,
+        BackupOptions{.database_url = Url(dst_), .s3 = service, .media_s3 = target_opts});
+    ASSERT_TRUE(restored.ok()) << restored.error().message;
+    EXPECT_FALSE(fs::exists(root_ / "restored" / "database.pgdump"));
+    auto db = storage::OpenPostgres(pg_->Url(dst_), 1);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto items = (*db)->ListContent({});
+    ASSERT_TRUE(items.ok() && items->total == 1);
+    EXPECT_EQ(items->items[0].title, "Harbour at dawn");
+    auto target = storage::OpenS3Store(target_opts);
+    ASSERT_TRUE(target.ok());
+    auto got = (*target)->Get("library/1/video.mp4");
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    EXPECT_TRUE(*got == video);
 }
 
 TEST_F(BackupPostgres, ASQLiteBackupIsNotRestoredIntoPostgres) {
