@@ -17,7 +17,7 @@ PACKAGES=(
   chromium wrk nginx-light
   mpv vlc-bin vlc-plugin-base gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-libav python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
-  python3 python3-yaml curl jq openssl clang-format
+  python3 python3-yaml curl jq openssl clang-format clang-tidy
   prometheus
   libpq-dev postgresql-15 s3cmd libhiredis-dev redis-server docker-compose
   libarchive-dev libicu-dev

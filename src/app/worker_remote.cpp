@@ -55,6 +55,7 @@ core::Result<std::unique_ptr<remote::Registry>> OpenRegistry(const CommonOptions
 // ---- the studio's side ------------------------------------------------------------------------
 
 core::Result<std::unique_ptr<RemoteWiring>> RemoteWiring::Open(Runtime& rt) {
+    // NOLINTNEXTLINE(modernize-make-unique): the constructor is private to Open
     auto w = std::unique_ptr<RemoteWiring>(new RemoteWiring());
     // On PostgreSQL every studio process shares the registry (its tables in that database).
     BEACON_TRY(registry, remote::Registry::Open(storage::ModuleDbLocation(

@@ -94,7 +94,7 @@ using Status = Result<void>;
 #define BEACON_TRY(var, expr)                                \
     auto var##_result_ = (expr);                             \
     if (!var##_result_.ok()) return std::move(var##_result_).error(); \
-    auto var = std::move(var##_result_).value()
+    auto var = std::move(var##_result_).value() /* NOLINT(bugprone-macro-parentheses): a name */
 /// Propagates an error from a Status expression.
 #define BEACON_CHECK(expr)                                  \
     do {                                                    \

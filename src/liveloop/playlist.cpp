@@ -60,7 +60,7 @@ Window ComputeWindow(const ChannelState& s, const Catalog& catalog, UnixMillis n
         if (first_occurrence) {
             while (last >= 0 && starts[static_cast<std::size_t>(last)] > now) --last;
             if (last + 1 < o.segment_count) {
-                w.next_change = starts[static_cast<std::size_t>(last + 1)];
+                w.next_change = starts[static_cast<std::size_t>(last) + 1];
             }
             first_occurrence = false;
         }

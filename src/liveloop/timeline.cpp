@@ -180,11 +180,7 @@ std::pair<const CatalogItem*, Source> PickNext(ChannelState& s, const Schedule& 
     for (const auto& ins : sched.inserts) {
         if (Contains(s.consumed_inserts, ins.id)) continue;
         if (ins.at && *ins.at > boundary) continue;
-        if (!best) {
-            best = &ins;
-        } else if (best->at && (!ins.at || *ins.at < *best->at)) {
-            best = &ins;
-        }
+        if (!best || (best->at && (!ins.at || *ins.at < *best->at))) best = &ins;
     }
     if (best) {
         s.consumed_inserts.push_back(best->id);

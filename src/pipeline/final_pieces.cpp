@@ -320,8 +320,11 @@ Result<PiecesResult> EncodeInPieces(const media::MediaOptions& m, core::TaskPool
                 quiet.on_progress = nullptr;
                 auto st = EncodePiece(m, scenes, t, *p, size, quiet);
                 std::lock_guard lock(mu);
-                if (!st.ok() && !failure) failure = std::move(st).error();
-                if (st.ok()) ++r.encoded;
+                if (st.ok()) {
+                    ++r.encoded;
+                } else if (!failure) {
+                    failure = std::move(st).error();
+                }
             });
         }
         tasks.Wait();

@@ -55,9 +55,7 @@ Json MergedModel::State::Clean(const Json& obj, GltfBuilder& out) const {
     if (!obj.is_object()) return obj;
     Json copy = Json::object();
     for (const auto& [k, v] : obj.items()) {
-        if (k == "extras") {
-            copy[k] = v;
-        } else if (k == "extensions" && v.is_object()) {
+        if (k == "extensions" && v.is_object()) {
             Json kept = Json::object();
             for (const auto& [name, ext] : v.items()) {
                 if (Carried(name)) {
@@ -68,7 +66,7 @@ Json MergedModel::State::Clean(const Json& obj, GltfBuilder& out) const {
                 }
             }
             if (!kept.empty()) copy[k] = kept;
-        } else if (v.is_object()) {
+        } else if (v.is_object() && k != "extras") {  // extras are the author's, kept as is
             copy[k] = Clean(v, out);
         } else {
             copy[k] = v;

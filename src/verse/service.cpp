@@ -386,7 +386,8 @@ Result<std::int64_t> VerseService::WorldOfToken(std::string_view token) {
     std::size_t start = 0;
     while (parts.size() < 6) {
         std::size_t dot = token.find('~', start);
-        parts.push_back(token.substr(start, dot == std::string_view::npos ? token.npos : dot - start));
+        parts.push_back(
+            token.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
         if (dot == std::string_view::npos) break;
         start = dot + 1;
     }
