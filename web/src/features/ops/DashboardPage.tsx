@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { formatBytes } from "../../components/format";
 import { ErrorNote } from "../../components/ui";
-import { opsApi, opsKeys, type OpsSummary } from "./api";
-import { fromDatabase, fromSummary, gpuMemoryShare } from "./history";
+import { opsApi, opsKeys, type OpsGpuHost, type OpsSummary } from "./api";
+import { fromDatabase, fromSummary, gpuMemoryShare, labelledSeries, type DashboardHistory } from "./history";
 import { scaleSeries, type Series } from "./plot";
 
 const BOX = { width: 320, height: 120, pad: 8 };
@@ -45,6 +45,59 @@ function Stat({ label, value, testid }: { label: string; value: string; testid: 
       <div className="small muted">{label}</div>
       <div style={{ fontSize: "1.4rem", fontWeight: 600 }} data-testid={testid}>{value}</div>
     </div>
+  );
+}
+
+const clock = (iso: string) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+};
+
+/**
+ * The remote engine hosts' GPU memory: ComfyUI's devices (/system_stats) and Ollama's loaded
+ * models (/api/ps), plotted over the history and listed as last asked. Neither service reports
+ * a utilisation figure, so none is shown for them.
+ */
+function GpuHosts({ hosts, h }: { hosts: OpsGpuHost[]; h: DashboardHistory }) {
+  const used = labelledSeries(h, "gpu_device_memory_used_bytes");
+  const vram = labelledSeries(h, "ollama_vram_bytes");
+  const bytes = (n: number) => formatBytes(n);
+  return (
+    <section className="card stack" aria-labelledby="gpu-hosts" style={{ marginTop: 16 }}>
+      <h2 id="gpu-hosts">GPU hosts</h2>
+      {used.length === 0 && vram.length === 0 ? (
+        <p className="muted small" data-testid="no-gpu-hosts">No GPU host reports figures{hosts.length ? " yet" : ""}.</p>
+      ) : (
+        <div style={{ display: "grid", gap: 12, gridTemplateColumns: "repeat(auto-fit, minmax(300px, 1fr))" }}>
+          {used.length > 0 && <Plot id="gpu-hosts-memory" title="GPU memory used (24 h)" unit={bytes} series={used} />}
+          {vram.length > 0 && <Plot id="ollama-vram" title="Ollama VRAM in use (24 h)" unit={bytes} series={vram} />}
+        </div>
+      )}
+      {hosts.length > 0 && (
+        <table className="table" data-testid="gpu-host-table">
+          <thead>
+            <tr><th>Service</th><th>Host</th><th>State</th><th>Memory</th></tr>
+          </thead>
+          <tbody>
+            {hosts.map((g) => (
+              <tr key={`${g.service} ${g.host}`} data-testid={`gpu-host-${g.service}-${g.host}`}>
+                <td>{g.service}</td>
+                <td><code>{g.host}</code></td>
+                <td title={g.error || undefined}>{g.state === "down" ? `down: ${g.error}` : g.state}</td>
+                <td>
+                  {g.devices.map((d) => <div key={d.device} title={d.name}>{`${d.device}: ${formatBytes(d.used_bytes)} of ${formatBytes(d.total_bytes)} used`}</div>)}
+                  {g.service === "ollama" && g.state === "up" && g.models.length === 0 && <span className="muted">no model loaded</span>}
+                  {g.models.map((m) => <div key={m.model}>{`${m.model}: ${formatBytes(m.vram_bytes)} in VRAM of ${formatBytes(m.bytes)}, until ${clock(m.expires_at)}`}</div>)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="small muted" style={{ margin: 0 }} data-testid="gpu-hosts-note">
+        ComfyUI (/system_stats) and Ollama (/api/ps) report memory only, no utilisation: what is plotted is memory in use.
+      </p>
+    </section>
   );
 }
 
@@ -102,6 +155,7 @@ export function DashboardPage() {
             )}
           </div>
           {s.gpus.length === 0 && <p className="small muted" data-testid="no-gpu">No GPU reported (nvidia-smi not found).</p>}
+          <GpuHosts hosts={s.gpu_hosts ?? []} h={h} />
           {s.pools && s.pools.length > 0 && (
             <section className="card stack" aria-labelledby="pool-hosts" style={{ marginTop: 16 }}>
               <h2 id="pool-hosts">Engine hosts</h2>

@@ -13,6 +13,8 @@ export type OpsPoint = {
   gpu_utilization?: number;
   gpu_memory_used_bytes?: number;
   gpu_memory_size_bytes?: number;
+  /** Remote GPU hosts' series of this sample (labelled names, see history.ts), when any answered. */
+  gpu_hosts?: Record<string, number>;
 };
 
 /** GET /api/v1/ops/summary: the dashboard's numbers, from the database, the disk and nvidia-smi. */
@@ -27,6 +29,22 @@ export type OpsSummary = {
   history: OpsPoint[];
   /** Hosts of the ComfyUI/Ollama pools (absent when the server has no engines wired). */
   pools?: OpsPoolHost[];
+  /** Remote GPU hosts asked for figures (absent when no remote engine is in use). */
+  gpu_hosts?: OpsGpuHost[];
+};
+
+/**
+ * A ComfyUI host (its torch devices from /system_stats) or an Ollama host (its loaded models from
+ * /api/ps), as last asked. Neither service reports a utilisation percentage: memory only.
+ */
+export type OpsGpuHost = {
+  service: "comfyui" | "ollama" | string;
+  host: string;
+  state: "up" | "down" | "unknown";
+  error: string;
+  at: number;
+  devices: { device: string; name: string; total_bytes: number; free_bytes: number; used_bytes: number }[];
+  models: { model: string; bytes: number; vram_bytes: number; expires_at: string }[];
 };
 
 /** One host of a ComfyUI or Ollama pool, as the scheduler sees it. */
@@ -52,5 +70,6 @@ export const opsApi = {
   summary: (): Promise<OpsSummary> => api.ok(api.http.GET("/api/v1/ops/summary")),
   /** The history kept in the database (survives restarts); 503 when the server keeps none. */
   history: (range: HistoryRange = "24h", series?: string[]): Promise<OpsHistory> =>
-    api.ok(api.http.GET("/api/v1/ops/history", { params: { query: { range, series: series?.join(",") } } })),
+    // (the contract types each series as number[][]; every entry is a [t, value] pair)
+    api.ok(api.http.GET("/api/v1/ops/history", { params: { query: { range, series: series?.join(",") } } })) as Promise<OpsHistory>,
 };

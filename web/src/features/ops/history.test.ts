@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromDatabase, fromSummary, gpuMemoryShare, type OpsHistory } from "./history";
+import { fromDatabase, fromSummary, gpuMemoryShare, labelledSeries, type OpsHistory } from "./history";
 
 describe("dashboard history", () => {
   it("turns the database's [t, value] pairs into plot values, series by series", () => {
@@ -28,5 +28,36 @@ describe("dashboard history", () => {
     expect(d.gpu_utilization).toEqual([{ x: 2, y: 0.5 }]);
     expect(d.jobs_completed).toEqual([]);
     expect(gpuMemoryShare(d)).toEqual([{ x: 2, y: 0.5 }]);
+  });
+});
+
+describe("remote GPU host series", () => {
+  it("keeps labelled series from the database and names them by their labels", () => {
+    const h: OpsHistory = {
+      range: "24h", from: 0, to: 180_000, resolution_seconds: 60,
+      series: {
+        queue_depth: [[60_000, 1]],
+        "gpu_device_memory_used_bytes|comfyui|gpu1:8188|cuda:1": [[60_000, 5]],
+        "gpu_device_memory_used_bytes|comfyui|gpu1:8188|cuda:0": [[60_000, 2], [120_000, 4]],
+        "ollama_vram_bytes|gpu2:11434": [[120_000, 3e9]],
+        "not_a_series|x": [[1, 1]],
+      },
+    };
+    const d = fromDatabase(h);
+    const used = labelledSeries(d, "gpu_device_memory_used_bytes");
+    expect(used.map((s) => s.name)).toEqual(["comfyui gpu1:8188 cuda:0", "comfyui gpu1:8188 cuda:1"]);
+    expect(used[0].values).toEqual([{ x: 60_000, y: 2 }, { x: 120_000, y: 4 }]);
+    expect(labelledSeries(d, "ollama_vram_bytes")).toEqual([{ name: "gpu2:11434", values: [{ x: 120_000, y: 3e9 }] }]);
+    expect(Object.keys(d.labelled)).not.toContain("not_a_series|x");
+    expect(labelledSeries(fromDatabase({ ...h, series: {} }), "ollama_vram_bytes")).toEqual([]);
+  });
+
+  it("builds them from the summary's samples too", () => {
+    const d = fromSummary([
+      { t: 1, queued: 0, running: 0, data_bytes: 0, disk_free_bytes: 0, viewers: 0, gpu_hosts: { "ollama_vram_bytes|h:1": 7 } },
+      { t: 2, queued: 0, running: 0, data_bytes: 0, disk_free_bytes: 0, viewers: 0 },
+      { t: 3, queued: 0, running: 0, data_bytes: 0, disk_free_bytes: 0, viewers: 0, gpu_hosts: { "ollama_vram_bytes|h:1": 9 } },
+    ]);
+    expect(labelledSeries(d, "ollama_vram_bytes")).toEqual([{ name: "h:1", values: [{ x: 1, y: 7 }, { x: 3, y: 9 }] }]);
   });
 });
