@@ -149,7 +149,9 @@ std::array<std::uint8_t, 8192> ChainContinuity(const TsContinuity& prev_last_seg
                                                const TsContinuity& next_first_segment) {
     std::array<std::uint8_t, 8192> add{};
     for (std::size_t pid = 0; pid < add.size(); ++pid) {
+        // NOLINTNEXTLINE(bugprone-signed-char-misuse): int8_t counters 0..15, -1 when absent
         const int last = prev_last_segment.last[pid];
+        // NOLINTNEXTLINE(bugprone-signed-char-misuse): as above
         const int first = next_first_segment.first[pid];
         if (last < 0 || first < 0) continue;
         add[pid] = static_cast<std::uint8_t>((last + prev_add[pid] + 1 - first + 32) & 0x0f);
