@@ -45,6 +45,8 @@ test("dashboard plots queue, job round trip and disk from real jobs", async ({ b
   await expect(page.getByTestId("plot-disk").locator("svg")).toHaveAttribute("aria-label", /used by Beacon [1-9][\d.]* (KB|MB|GB|KiB|MiB|GiB)/);
   await expect(page.getByTestId("no-gpu")).toBeVisible();
   await expect(page.getByTestId("plot-gpu")).toHaveCount(0);
+  // No remote engine is configured: nothing is asked and the GPU hosts part says so.
+  await expect(page.getByTestId("no-gpu-hosts")).toHaveText("No GPU host reports figures.");
 
   // Polling: a second job shows up without a reload.
   await finished(req, await make("A kite over a hill. 1 scene."));

@@ -6048,6 +6048,40 @@ export interface operations {
                             /** @description pictures of this service waiting in Beacon for a host */
                             waiting: number;
                         }[];
+                        /** @description The remote engine hosts asked for GPU figures every [metrics] gpu_poll_seconds (absent when no remote engine is in use): ComfyUI's /system_stats devices, Ollama's /api/ps models, as last asked. Neither reports utilisation. */
+                        gpu_hosts?: {
+                            /** @description comfyui or ollama */
+                            service: string;
+                            /** @description host:port */
+                            host: string;
+                            /**
+                             * @description unknown until first asked
+                             * @enum {string}
+                             */
+                            state: "up" | "down" | "unknown";
+                            /** @description why the last ask failed (empty when up) */
+                            error: string;
+                            /**
+                             * Format: int64
+                             * @description unix ms of the last ask
+                             */
+                            at: number;
+                            devices: {
+                                /** @description cuda:0, ... */
+                                device: string;
+                                name: string;
+                                total_bytes: number;
+                                free_bytes: number;
+                                used_bytes: number;
+                            }[];
+                            models: {
+                                model: string;
+                                bytes: number;
+                                vram_bytes: number;
+                                /** @description RFC 3339 */
+                                expires_at: string;
+                            }[];
+                        }[];
                     };
                 };
             };
@@ -7924,7 +7958,7 @@ export interface operations {
     opsHistory: {
         parameters: {
             query?: {
-                /** @description Comma-separated names (all when absent): queue_depth, jobs_running, jobs_completed, data_bytes, disk_free_bytes, viewers, gpu_utilization, gpu_memory_used_bytes, gpu_memory_size_bytes */
+                /** @description Comma-separated names (all when absent): queue_depth, jobs_running, jobs_completed, data_bytes, disk_free_bytes, viewers, gpu_utilization, gpu_memory_used_bytes, gpu_memory_size_bytes, and the remote GPU hosts' gpu_device_memory_used_bytes, gpu_device_memory_size_bytes (one series per device, named `<name>|<service>|<host:port>|<device>`), ollama_vram_bytes, ollama_loaded_bytes (one per host, `<name>|<host:port>`): a base name stands for all its series, a full name for one */
                 series?: string;
                 range?: "1h" | "6h" | "24h" | "7d" | "30d";
             };
