@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 
 #include "core/model.hpp"
 
@@ -18,6 +19,12 @@ std::string HostLabel(std::string_view url) {
 
 GpuHostPoller::GpuHostPoller(std::vector<Target> targets, std::chrono::milliseconds interval)
     : targets_(std::move(targets)), interval_(interval) {
+    // Two URLs of one service on the same host:port (paths behind a proxy) keep apart: "#2".
+    std::map<std::pair<std::string, std::string>, int> seen;
+    for (auto& t : targets_) {
+        int n = ++seen[{t.service, t.host}];
+        if (n > 1) t.host += "#" + std::to_string(n);
+    }
     for (const auto& t : targets_) {
         GpuHostReport r;
         r.service = t.service;

@@ -66,7 +66,8 @@ public:
         std::string host;     // label (HostLabel)
         Probe probe;
     };
-    /// `interval`: time between the starts of two rounds over every host.
+    /// `interval`: time between the starts of two rounds over every host. A host label that
+    /// repeats within a service gets "#2", "#3", ... so every target has series of its own.
     GpuHostPoller(std::vector<Target> targets, std::chrono::milliseconds interval);
     ~GpuHostPoller();
     GpuHostPoller(const GpuHostPoller&) = delete;

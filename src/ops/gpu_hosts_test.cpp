@@ -104,6 +104,18 @@ TEST(GpuHosts, HostLabelsAreHostAndPortOnly) {
     EXPECT_EQ(HostLabel("127.0.0.1:11434"), "127.0.0.1:11434");
 }
 
+TEST(GpuHosts, RepeatedHostLabelsAreKeptApart) {
+    auto none = [](std::stop_token) -> core::Result<GpuHostFigures> { return GpuHostFigures{}; };
+    GpuHostPoller poller({{"comfyui", "proxy:443", none},
+                          {"comfyui", "proxy:443", none},
+                          {"ollama", "proxy:443", none}},
+                         1h);
+    auto r = poller.Reports();
+    EXPECT_EQ(r[0].host, "proxy:443");
+    EXPECT_EQ(r[1].host, "proxy:443#2");
+    EXPECT_EQ(r[2].host, "proxy:443");  // another service: its own series already
+}
+
 TEST(GpuHosts, EachHostKeepsItsLastAnswerAndADeadHostIsDownNotAnError) {
     Hosts hosts;
     GpuHostPoller poller(hosts.Targets(), 1h);

@@ -46,5 +46,26 @@ TEST(HistoryPostgres, BucketsFoldingAndRetentionAsOnSqlite) {
     EXPECT_EQ(*(*h)->Rows(), 2 * 24);  // the older day's hours are past 30 days
 }
 
+TEST(HistoryPostgres, LabelledGpuSeriesAreStoredAndFound) {
+    auto cluster = beacon::testing::PostgresCluster::Shared();
+    ASSERT_TRUE(cluster.ok()) << cluster.error().message;
+    const std::string db = "ops_history_gpu_" + std::to_string(::getpid());
+    ASSERT_TRUE((*cluster)->CreateDatabase(db).ok());
+    auto h = HistoryStore::Open((*cluster)->Url(db));
+    ASSERT_TRUE(h.ok()) << h.error().message;
+    const std::string used0 = "gpu_device_memory_used_bytes|comfyui|gpu1:8188|cuda:0";
+    const std::string used1 = "gpu_device_memory_used_bytes|comfyui|gpu1:8188|cuda:1";
+    ASSERT_TRUE(
+        (*h)->Record(kNow, {{used0, 2}, {used1, 5}, {"ollama_vram_bytes|gpu2:11434", 3}}).ok());
+    ASSERT_TRUE((*h)->Record(kNow + 1000, {{used0, 4}}).ok());
+    auto names = (*h)->LabelledNames("gpu_device_memory_used_bytes", kNow - kHour);
+    ASSERT_TRUE(names.ok()) << names.error().message;
+    EXPECT_EQ(*names, (std::vector<std::string>{used0, used1}));
+    auto points = (*h)->Read(used0, kNow - kMin, kNow + kMin);
+    ASSERT_TRUE(points.ok());
+    ASSERT_EQ(points->size(), 1u);
+    EXPECT_DOUBLE_EQ((*points)[0].value, 3);
+}
+
 }  // namespace
 }  // namespace beacon::ops
