@@ -6023,6 +6023,10 @@ export interface operations {
                             gpu_utilization?: number;
                             gpu_memory_used_bytes?: number;
                             gpu_memory_size_bytes?: number;
+                            /** @description The remote GPU hosts' labelled series of this sample (names as in /api/v1/ops/history), when any answered */
+                            gpu_hosts?: {
+                                [key: string]: number;
+                            };
                         }[];
                         /** @description Every host of the ComfyUI and Ollama pools (issue 20) */
                         pools?: {
