@@ -390,6 +390,32 @@ TEST(BackupS3, AStudioWithMediaInS3BacksUpAndRestoresIntoABucketOrAFolder) {
     fs::remove_all(root);
 }
 
+TEST(BackupS3, ARestoreIntoABucketThatFailsMidwayTakesItsObjectsBack) {
+    auto s = SharedS3();
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    const fs::path root = TempDir("s3-rollback");
+    Studio studio(root / "data");
+    // A file no object store key can name (upper case), sorted after the library's files: the
+    // upload into the bucket fails there, after the library's objects went up.
+    Write(studio.dir / "media/verse/assets/Model.GLB", "not a key");
+    auto made = CreateBackup(studio.dir, root / "backups");
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    const auto target_opts = Bucket(**s, Unique("rollback-media"));
+    auto failed =
+        RestoreBackup(made->dir, root / "restored", false, BackupOptions{.media_s3 = target_opts});
+    ASSERT_FALSE(failed.ok());
+    EXPECT_NE(failed.error().message.find("Model.GLB"), std::string::npos)
+        << failed.error().message;
+    EXPECT_TRUE(Leftovers(root, "restored").empty());
+    auto target = storage::OpenS3Store(target_opts);
+    ASSERT_TRUE(target.ok());
+    auto left = storage::ListS3Objects(**target, "");
+    ASSERT_TRUE(left.ok());
+    EXPECT_TRUE(left->empty()) << left->size() << " objects left in the bucket, the first "
+                               << (left->empty() ? "" : left->front().key);
+    fs::remove_all(root);
+}
+
 TEST(BackupS3, BadUrlsAndMissingServiceAreRefusedClearly) {
     const fs::path root = TempDir("s3-refused");
     Studio studio(root / "data");
