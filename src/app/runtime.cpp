@@ -126,7 +126,7 @@ core::Status StartWorkers(Runtime& rt, const std::string& worker_id) {
     }
     if (!rt.kinds) {
         rt.kinds = std::make_unique<jobs::KindDispatch>();
-        rt.kinds->Register("generate", *rt.pipeline);
+        rt.kinds->Register(core::JobKind::kGenerate, *rt.pipeline);
         if (rt.localize) rt.kinds->Register(pipeline::kLocalizeKind, *rt.localize);
         rt.kinds->Register(pipeline::kImportKind, *rt.importer);
     }

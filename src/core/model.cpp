@@ -208,7 +208,7 @@ Json ToJson(const Job& j) {
                 {"content_id", j.content_id ? Json(*j.content_id) : Json()},
                 {"kind", j.kind},
                 {"batch_id", j.batch_id ? Json(*j.batch_id) : Json()}};
-    if (j.kind != "generate") out["params"] = j.params;
+    if (j.kind != JobKind::kGenerate) out["params"] = j.params;
     return out;
 }
 

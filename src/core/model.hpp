@@ -83,7 +83,7 @@ struct Job {
     bool cancel_requested = false;
     std::optional<std::int64_t> content_id;  // set when completed
     Json stages = Json::object();  // finished stage name → its recorded outputs
-    std::string kind = "generate";  // generate | localize | import (which JobDefinition runs it)
+    JobKind kind = JobKind::kGenerate;  // which JobDefinition runs it
     Json params = Json::object();   // the kind's own request (empty for generate)
     std::optional<std::int64_t> batch_id;  // set for jobs of a batch (POST /generate/batch)
     int priority = 0;  // claimed lowest first: 0 interactive, 1 batch

@@ -1,6 +1,6 @@
 #pragma once
-/// Job kinds: one JobDefinition per kind ("generate", "localize", "import"), chosen by the job
-/// row's `kind`. The worker pool runs one KindDispatch; each kind registers its definition.
+/// Job kinds: one JobDefinition per core::JobKind (generate, localize, import), chosen by the
+/// job row's `kind`. The worker pool runs one KindDispatch; each kind registers its definition.
 #include <map>
 #include <string>
 #include <vector>
@@ -13,13 +13,14 @@ class KindDispatch final : public JobDefinition {
 public:
     /// `definition` must outlive this object. Registering a kind twice replaces it. Not
     /// thread-safe: register every kind before the pool starts.
-    void Register(const std::string& kind, JobDefinition& definition);
-    /// Stages of the job's kind; a job of an unknown kind gets one stage that fails saying so.
+    void Register(core::JobKind kind, JobDefinition& definition);
+    /// Stages of the job's kind; a job of a kind nothing registered here gets one stage that fails
+    /// saying so.
     std::vector<Stage> StagesFor(const core::Job& job) override;
     void Release(const core::Job& job) override;
 
 private:
-    std::map<std::string, JobDefinition*> kinds_;
+    std::map<core::JobKind, JobDefinition*> kinds_;
 };
 
 }  // namespace beacon::jobs

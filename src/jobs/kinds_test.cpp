@@ -1,4 +1,4 @@
-// KindDispatch: a job runs the stages of its own kind; an unknown kind fails saying which.
+// KindDispatch: a job runs the stages of its own kind; a kind not registered fails saying which.
 #include <gtest/gtest.h>
 
 #include "jobs/kinds.hpp"
@@ -22,17 +22,17 @@ private:
 TEST(KindDispatchTest, EachKindRunsItsOwnStagesAndUnknownKindsFailInWords) {
     Named generate("script"), localize("translate");
     KindDispatch d;
-    d.Register("generate", generate);
-    d.Register("localize", localize);
+    d.Register(core::JobKind::kGenerate, generate);
+    d.Register(core::JobKind::kLocalize, localize);
     core::Job job;
     job.id = 7;
     EXPECT_EQ(d.StagesFor(job).front().name, "script");  // the default kind
-    job.kind = "localize";
+    job.kind = core::JobKind::kLocalize;
     EXPECT_EQ(d.StagesFor(job).front().name, "translate");
     d.Release(job);
     EXPECT_EQ(localize.released, 7);
     EXPECT_EQ(generate.released, 0);
-    job.kind = "teleport";
+    job.kind = core::JobKind::kImport;  // a kind no definition is registered for here
     auto stages = d.StagesFor(job);
     ASSERT_EQ(stages.size(), 1u);
     struct NoContext final : StageContext {
@@ -46,7 +46,7 @@ TEST(KindDispatchTest, EachKindRunsItsOwnStagesAndUnknownKindsFailInWords) {
     } ctx;
     auto r = stages[0].run(ctx);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("kind 'teleport' (known: generate, localize)"), std::string::npos)
+    EXPECT_NE(r.error().message.find("kind 'import' (known: generate, localize)"), std::string::npos)
         << r.error().message;
 }
 

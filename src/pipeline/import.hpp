@@ -21,7 +21,7 @@
 
 namespace beacon::pipeline {
 
-inline constexpr const char* kImportKind = "import";
+inline constexpr core::JobKind kImportKind = core::JobKind::kImport;
 
 /// The `file` part of a multipart/form-data body (and the `title` field when present). Pure.
 struct UploadedFile {

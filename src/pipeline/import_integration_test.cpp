@@ -60,7 +60,7 @@ protected:
         fs::copy_file(file, copy, fs::copy_options::overwrite_existing);
         auto j = job.Enqueue(user_, copy, file.filename().string(), "", "en");
         EXPECT_TRUE(j.ok()) << (j.ok() ? "" : j.error().message);
-        EXPECT_EQ(j->kind, "import");
+        EXPECT_EQ(j->kind, core::JobKind::kImport);
         return {testing::Drive(job, *db_, j->id), j->id};
     }
 

@@ -25,7 +25,7 @@
 
 namespace beacon::pipeline {
 
-inline constexpr const char* kLocalizeKind = "localize";
+inline constexpr core::JobKind kLocalizeKind = core::JobKind::kLocalize;
 
 /// POST /api/v1/content/{id}/languages body.
 struct LocalizeRequest {

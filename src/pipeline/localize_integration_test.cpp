@@ -169,7 +169,7 @@ TEST_F(LocalizeIntegration, EnglishItemGainsASpanishDubAndCaptionsThenLosesThem)
     ASSERT_TRUE(localize_->Check(*content, es).ok());
     auto job = localize_->Enqueue(user_, *content, es);
     ASSERT_TRUE(job.ok()) << job.error().message;
-    EXPECT_EQ(job->kind, "localize");
+    EXPECT_EQ(job->kind, core::JobKind::kLocalize);
     auto r = testing::Drive(*localize_, *db_, job->id);
     ASSERT_TRUE(r.status.ok()) << r.status.error().message;
 

@@ -466,7 +466,7 @@ public:
                                 const core::GenerateRequest& /*req*/) override {
         return NotHere("CreateJob");
     }
-    Result<core::Job> CreateJobOfKind(std::int64_t /*user_id*/, const std::string& /*kind*/,
+    Result<core::Job> CreateJobOfKind(std::int64_t /*user_id*/, core::JobKind /*kind*/,
                                       const core::Json& /*params*/,
                                       const core::GenerateRequest& /*req*/) override {
         return NotHere("CreateJobOfKind");

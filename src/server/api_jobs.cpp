@@ -48,7 +48,7 @@ Reply Api::Generate(Request& req) {
         }
     }
     auto job = world.is_null() ? deps_.db.CreateJob(req.who.user_id, *gen)
-                               : deps_.db.CreateJobOfKind(req.who.user_id, "generate",
+                               : deps_.db.CreateJobOfKind(req.who.user_id, core::JobKind::kGenerate,
                                                           core::Json{{"world", world}}, *gen);
     if (!job.ok()) return Error(job.error());
     jobs::PublishJob(deps_.events, *job);

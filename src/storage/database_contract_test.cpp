@@ -199,12 +199,13 @@ TEST_P(DatabaseContract, FinishedJobsIgnoreLateProgressAndRetryOnlyFromFailure) 
 TEST_P(DatabaseContract, JobKindsKeepTheirParams) {
     core::GenerateRequest r;
     r.prompt = "localize item 3";
-    auto j = db_->CreateJobOfKind(1, "localize", {{"content_id", 3}, {"language", "es"}}, r);
+    auto j = db_->CreateJobOfKind(1, core::JobKind::kLocalize,
+                                  {{"content_id", 3}, {"language", "es"}}, r);
     ASSERT_TRUE(j.ok()) << j.error().message;
     auto got = *db_->GetJob(j->id);
-    EXPECT_EQ(got.kind, "localize");
+    EXPECT_EQ(got.kind, core::JobKind::kLocalize);
     EXPECT_EQ(got.params["language"], "es");
-    EXPECT_EQ(NewJob().kind, "generate");
+    EXPECT_EQ(NewJob().kind, core::JobKind::kGenerate);
 }
 
 TEST_P(DatabaseContract, BatchJobsYieldToInteractiveOnesAndKeepTheirCap) {

@@ -24,7 +24,7 @@ public:
     virtual Result<core::Job> CreateJob(std::int64_t user_id, const core::GenerateRequest& req) = 0;
     /// A job of another kind than "generate" ("localize", "import"): `params` is that kind's
     /// request; `req` carries what job lists show (prompt line, title, language).
-    virtual Result<core::Job> CreateJobOfKind(std::int64_t user_id, const std::string& kind,
+    virtual Result<core::Job> CreateJobOfKind(std::int64_t user_id, core::JobKind kind,
                                               const core::Json& params,
                                               const core::GenerateRequest& req) = 0;
     virtual Result<core::Job> GetJob(std::int64_t id) = 0;

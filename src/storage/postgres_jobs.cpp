@@ -34,10 +34,10 @@ Status Refusal(Result<core::Job> job, JobEvent event, std::int64_t job_id) {
 
 Result<core::Job> PostgresDatabase::CreateJob(std::int64_t user_id,
                                               const core::GenerateRequest& r) {
-    return CreateJobOfKind(user_id, "generate", Json::object(), r);
+    return CreateJobOfKind(user_id, core::JobKind::kGenerate, Json::object(), r);
 }
 
-Result<core::Job> PostgresDatabase::CreateJobOfKind(std::int64_t user_id, const std::string& kind,
+Result<core::Job> PostgresDatabase::CreateJobOfKind(std::int64_t user_id, core::JobKind kind,
                                                     const core::Json& params,
                                                     const core::GenerateRequest& r) {
     Lease lease(*this);
@@ -60,7 +60,7 @@ Result<core::Job> PostgresDatabase::CreateJobOfKind(std::int64_t user_id, const 
                                    .Add(r.output_preset)
                                    .Add(r.produce_preview)
                                    .Add(now)
-                                   .Add(kind)
+                                   .Add(core::ToString(kind))
                                    .Add(params.dump())));
     return ReadJob(rows, 0);
 }

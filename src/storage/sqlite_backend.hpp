@@ -26,6 +26,13 @@ inline constexpr const char* kJobColumns =
     "thumbnail_url, vtt_url, error_log, error_code, attempts, run_after, cancel_requested, "
     "content_id, stages, kind, params, batch_id, priority";
 
+/// Only a hand-edited row holds another kind: a new kind comes with a migration, and a beacon
+/// refuses a database newer than itself, so no binary meets a kind it does not know.
+inline core::JobKind JobKindOr(const std::string& text) {
+    auto k = core::ParseJobKind(text);
+    return k.ok() ? *k : core::JobKind::kGenerate;
+}
+
 inline core::Job ReadJob(const Statement& s) {
     core::Job j;
     j.id = s.Int(0);
@@ -54,7 +61,7 @@ inline core::Job ReadJob(const Statement& s) {
     j.content_id = s.OptInt(23);
     j.stages = Json::parse(s.Text(24), nullptr, false);
     if (j.stages.is_discarded() || !j.stages.is_object()) j.stages = Json::object();
-    j.kind = s.Text(25);
+    j.kind = JobKindOr(s.Text(25));
     j.params = Json::parse(s.Text(26), nullptr, false);
     if (j.params.is_discarded() || !j.params.is_object()) j.params = Json::object();
     j.batch_id = s.OptInt(27);
@@ -246,7 +253,7 @@ public:
 
     // ---- jobs -------------------------------------------------------------------------------
     Result<core::Job> CreateJob(std::int64_t user_id, const core::GenerateRequest& r) override;
-    Result<core::Job> CreateJobOfKind(std::int64_t user_id, const std::string& kind,
+    Result<core::Job> CreateJobOfKind(std::int64_t user_id, core::JobKind kind,
                                       const core::Json& params,
                                       const core::GenerateRequest& r) override;
     Result<Batch> CreateBatch(std::int64_t user_id, const std::string& name, int max_parallel,

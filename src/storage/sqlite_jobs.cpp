@@ -47,7 +47,7 @@ Result<core::Job> SqliteDatabase::CreateJob(std::int64_t user_id, const core::Ge
     return JobById(conn, sqlite3_last_insert_rowid(conn.db));
 }
 
-Result<core::Job> SqliteDatabase::CreateJobOfKind(std::int64_t user_id, const std::string& kind,
+Result<core::Job> SqliteDatabase::CreateJobOfKind(std::int64_t user_id, core::JobKind kind,
                                                   const core::Json& params,
                                                   const core::GenerateRequest& r) {
     std::lock_guard lock(writer_.mu);
@@ -59,7 +59,7 @@ Result<core::Job> SqliteDatabase::CreateJobOfKind(std::int64_t user_id, const st
                 "updated_at, kind, params) VALUES(?,?,?,?,?,?,?,?,?, 'queued', ?, ?, ?, ?)");
     s.Bind(1, user_id).Bind(2, r.prompt).Bind(3, r.title).Bind(4, r.style).Bind(5, r.voice);
     s.Bind(6, r.language).Bind(7, r.duration_target).Bind(8, r.output_preset);
-    s.Bind(9, r.produce_preview).Bind(10, now).Bind(11, now).Bind(12, kind);
+    s.Bind(9, r.produce_preview).Bind(10, now).Bind(11, now).Bind(12, core::ToString(kind));
     s.Bind(13, params.dump());
     BEACON_CHECK(s.Run());
     return JobById(conn, sqlite3_last_insert_rowid(conn.db));

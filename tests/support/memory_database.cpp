@@ -333,7 +333,7 @@ Result<core::Job> MemoryDatabase::CreateJob(std::int64_t user_id,
     return state_->NewJob(user_id, req);
 }
 
-Result<core::Job> MemoryDatabase::CreateJobOfKind(std::int64_t user_id, const std::string& kind,
+Result<core::Job> MemoryDatabase::CreateJobOfKind(std::int64_t user_id, core::JobKind kind,
                                                   const Json& params,
                                                   const core::GenerateRequest& req) {
     std::lock_guard lock(state_->mu);

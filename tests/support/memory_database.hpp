@@ -39,7 +39,7 @@ public:
     // ---- jobs and batches -------------------------------------------------------------------
     core::Result<core::Job> CreateJob(std::int64_t user_id,
                                       const core::GenerateRequest& req) override;
-    core::Result<core::Job> CreateJobOfKind(std::int64_t user_id, const std::string& kind,
+    core::Result<core::Job> CreateJobOfKind(std::int64_t user_id, core::JobKind kind,
                                             const core::Json& params,
                                             const core::GenerateRequest& req) override;
     core::Result<core::Job> GetJob(std::int64_t id) override;
