@@ -1,6 +1,8 @@
 // The compose stage: captions, chapters, the packaged MP4, poster, thumbnail, HLS and entities,
 // published into the library as one item.
 #include <algorithm>
+#include <mutex>
+#include <optional>
 
 #include "media/assembly.hpp"
 #include "media/captions.hpp"
@@ -88,30 +90,9 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run
 
         BEACON_TRY(encoded, Readable(store_, fin.encode_key, dir));
         const fs::path video = dir / "video.mp4";
-        Status st =
-            media::RunFfmpeg(media_,
-                             media::BuildMp4PackageCommand(media_, encoded, captions_vtt.string(),
-                                                           lang, ffmeta.string(), video.string()),
-                             RunFor(ctx, 0, 0, 0));
-        if (!st.ok()) return Named(std::move(st).error(), "mp4 packaging (ffmpeg)");
         const fs::path poster = dir / "poster.jpg";
         const fs::path thumb = dir / "thumb.jpg";
         const double at = std::min(duration / 2, t.frames.empty() ? 0.0 : t.end(0) / 2);
-        st = media::RunFfmpeg(
-            media_, media::BuildStillCommand(media_, video.string(), at, 0, poster.string()),
-            RunFor(ctx, 0, 0, 0));
-        if (!st.ok()) return Named(std::move(st).error(), "poster (ffmpeg)");
-        st = media::RunFfmpeg(
-            media_, media::BuildStillCommand(media_, video.string(), at, 320, thumb.string()),
-            RunFor(ctx, 0, 0, 0));
-        if (!st.ok()) return Named(std::move(st).error(), "thumbnail (ffmpeg)");
-        ctx.SetProgress(90);
-        auto hls = media::PackageHls(media_, video.string(), {{lang, "", cues, true}},
-                                     (dir / "hls").string(), RunFor(ctx, 0, 0, 0));
-        if (!hls.ok()) return Named(std::move(hls).error(), "HLS packaging (ffmpeg)");
-        ctx.SetProgress(94);
-
-        Json entities = Json::array();
         std::string transcript;
         for (const auto& s : edited.script.scenes) {
             std::string n = Narration(s);
@@ -119,15 +100,59 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run
             if (!transcript.empty()) transcript += "\n";
             transcript += n;
         }
-        if (engines_.entities) {
-            auto ent = engines_.entities->Extract(transcript + "\n" + job.request.prompt,
-                                                  ctx.stop_token());
-            if (!ent.ok()) {
-                return Named(std::move(ent).error(),
-                             "entity extractor " + engines_.entities->Describe().engine);
+
+        // The packaged MP4, the poster, the thumbnail and the HLS renditions all read the joined
+        // encode (the MP4 packaging is a stream copy, so its frames and timestamps are the
+        // encode's), so they run side by side on the CPU pool, and the entity extraction (a
+        // service call when configured) on the I/O pool; this stage's thread only waits.
+        std::mutex mu;
+        std::optional<Error> failure;
+        auto fail = [&](Error e, const std::string& what) {
+            std::lock_guard lock(mu);
+            if (!failure || failure->code == core::ErrorCode::kCanceled)
+                failure = Named(std::move(e), what);
+        };
+        std::optional<media::HlsResult> hls;
+        Json entities = Json::array();
+        {
+            core::TaskGroup tasks;
+            auto ffmpeg = [&](media::FfmpegCommand cmd, std::string what) {
+                tasks.Post(cpu_, [&, cmd = std::move(cmd), what = std::move(what)] {
+                    Status st = media::RunFfmpeg(media_, cmd, RunFor(ctx, 0, 0, 0));
+                    if (!st.ok()) fail(std::move(st).error(), what);
+                });
+            };
+            ffmpeg(media::BuildMp4PackageCommand(media_, encoded, captions_vtt.string(), lang,
+                                                 ffmeta.string(), video.string()),
+                   "mp4 packaging (ffmpeg)");
+            tasks.Post(cpu_, [&] {
+                auto made = media::PackageHls(media_, encoded, {{lang, "", cues, true}},
+                                              (dir / "hls").string(), RunFor(ctx, 0, 0, 0));
+                if (!made.ok()) return fail(std::move(made).error(), "HLS packaging (ffmpeg)");
+                std::lock_guard lock(mu);
+                hls = std::move(*made);
+            });
+            ffmpeg(media::BuildStillCommand(media_, encoded, at, 0, poster.string()),
+                   "poster (ffmpeg)");
+            ffmpeg(media::BuildStillCommand(media_, encoded, at, 320, thumb.string()),
+                   "thumbnail (ffmpeg)");
+            if (engines_.entities) {
+                tasks.Post(io_, [&] {
+                    auto ent = engines_.entities->Extract(transcript + "\n" + job.request.prompt,
+                                                          ctx.stop_token());
+                    if (!ent.ok()) {
+                        return fail(std::move(ent).error(),
+                                    "entity extractor " + engines_.entities->Describe().engine);
+                    }
+                    std::lock_guard lock(mu);
+                    for (const auto& e : *ent) entities.push_back(e);
+                });
             }
-            for (const auto& e : *ent) entities.push_back(e);
+            tasks.Wait();
         }
+        if (failure) return std::move(*failure);
+        if (!hls) return Error::Internal("pipeline: HLS packaging produced nothing");
+        ctx.SetProgress(94);
         if (ctx.stop_token().stop_requested()) return Error::Canceled("canceled while composing");
 
         // Publish: every file was finished in scratch; each PutFile is atomic.
