@@ -28,7 +28,8 @@ Result<ListenAddress> ParseListenAddress(std::string_view text) {
     if (host.find_first_of("[] \t/") != std::string_view::npos) {
         return Error::Invalid("has a bad host (got " + quoted + ")");
     }
-    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != port.npos ||
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string_view::npos ||
         std::stol(std::string(port)) > 65535) {
         return Error::Invalid("has a bad port (got \"" + std::string(port) + "\")");
     }

@@ -48,7 +48,7 @@ public:
     /// The cached file, fetched from the remote store when missing or stale. A key the remote
     /// store does not have gives a path where no file is (as the folder store does).
     fs::path LocalPath(std::string_view key) override {
-        const fs::path local = cache_->LocalPath(key);
+        fs::path local = cache_->LocalPath(key);
         if (local.empty()) return local;
         auto size = remote_->Size(key);
         std::error_code ec;
