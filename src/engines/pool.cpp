@@ -45,7 +45,8 @@ std::optional<std::size_t> HostPool::Acquire(const std::set<std::size_t>& exclud
                 // Out of rotation: only when no up host remains, and only once its back-off passed.
                 if (any_up) continue;
                 if (h.retry_at > now) {
-                    if (!earliest_retry || h.retry_at < *earliest_retry) earliest_retry = h.retry_at;
+                    if (!earliest_retry || h.retry_at < *earliest_retry)
+                        earliest_retry = h.retry_at;
                     continue;
                 }
             }
@@ -54,15 +55,12 @@ std::optional<std::size_t> HostPool::Acquire(const std::set<std::size_t>& exclud
                 best = i;
                 continue;
             }
-            const State& b = hosts_[*best];
-            // Least loaded by share of slots in use, then fewest failures, then order.
-            double load = static_cast<double>(h.in_flight) / h.slots;
-            double best_load = static_cast<double>(b.in_flight) / b.slots;
-            if (load < best_load || (load == best_load && h.failed < b.failed)) best = i;
+            if (RanksBeforeLocked(i, *best)) best = i;
         }
         if (best) {
             ++hosts_[*best].in_flight;
             ++hosts_[*best].queued_units;
+            hosts_[*best].taken.push_back(now);
             return best;
         }
         // Wait for a slot, a host coming back, or stop.
@@ -81,6 +79,7 @@ void HostPool::Release(std::size_t host, bool ok, bool host_down, const std::str
         std::lock_guard lock(mu_);
         State& h = hosts_.at(host);
         if (h.in_flight > 0) --h.in_flight;
+        if (!h.taken.empty()) h.taken.pop_front();
         h.queued_units = std::max(0, h.queued_units - std::max(1, units));
         if (ok) {
             ++h.done;
@@ -96,8 +95,8 @@ void HostPool::Release(std::size_t host, bool ok, bool host_down, const std::str
             ++h.failed;
             h.last_error = error.substr(0, 300);
             if (host_down) {
-                h.backoff = h.backoff.count() == 0 ? first_backoff_
-                                                   : std::min(max_backoff_, h.backoff * 2);
+                h.backoff =
+                    h.backoff.count() == 0 ? first_backoff_ : std::min(max_backoff_, h.backoff * 2);
                 h.up = false;
                 h.retry_at = Now() + h.backoff;
             }
@@ -127,6 +126,7 @@ void HostPool::Take(std::size_t host, int units, const std::string& model) {
     std::lock_guard lock(mu_);
     State& h = hosts_.at(host);
     ++h.in_flight;
+    h.taken.push_back(Now());
     h.queued_units += std::max(1, units);
     if (!model.empty() && model != h.model) {
         ++h.switches;
@@ -150,11 +150,17 @@ int HostPool::SlotsWithModel(const std::string& model, std::size_t except) const
 
 bool HostPool::Prefers(std::size_t a, std::size_t b) const {
     std::lock_guard lock(mu_);
+    return RanksBeforeLocked(a, b);
+}
+
+bool HostPool::RanksBeforeLocked(std::size_t a, std::size_t b) const {
     const State& x = hosts_.at(a);
     const State& y = hosts_.at(b);
     const double lx = static_cast<double>(x.in_flight) / x.slots;
     const double ly = static_cast<double>(y.in_flight) / y.slots;
     if (lx != ly) return lx < ly;
+    if (!x.taken.empty() && !y.taken.empty() && x.taken.front() != y.taken.front())
+        return x.taken.front() < y.taken.front();
     if (x.failed != y.failed) return x.failed < y.failed;
     return a < b;
 }
@@ -368,8 +374,8 @@ std::vector<std::shared_ptr<PooledPictureEngine::Item>> PooledPictureEngine::Pic
     const int up = std::max(1, pool_.UpHosts());
     const int share = static_cast<int>((group.size() + static_cast<std::size_t>(up) - 1) /
                                        static_cast<std::size_t>(up));
-    const int n = std::max(1, std::min({painters_[host]->MaxBatch(), share,
-                                        static_cast<int>(group.size())}));
+    const int n =
+        std::max(1, std::min({painters_[host]->MaxBatch(), share, static_cast<int>(group.size())}));
     group.resize(static_cast<std::size_t>(n));
     auto stop = std::make_shared<std::stop_source>();
     auto live = std::make_shared<int>(n);
@@ -407,9 +413,9 @@ void PooledPictureEngine::Requeue(const std::shared_ptr<Item>& item, std::size_t
     }
     if (!left) {
         item->state = Item::State::kDone;
-        item->result = Result<PictureResult>(core::Error{
-            core::ErrorCode::kUnavailable, "no " + service_ + " host could do it: " + item->why,
-            item->retryable});
+        item->result = Result<PictureResult>(
+            core::Error{core::ErrorCode::kUnavailable,
+                        "no " + service_ + " host could do it: " + item->why, item->retryable});
         return;
     }
     item->Say(service_ + " host " + pool_.name(host) + " failed (" + e.message +
@@ -502,8 +508,8 @@ Result<PictureResult> PooledPictureEngine::Paint(const PictureRequest& req,
         if (!Lacks(h, item->model)) {
             any = true;
         } else {
-            item->why += (item->why.empty() ? "" : "; ") + pool_.name(h) + ": " +
-                         lacks_[h][item->model].why;
+            item->why +=
+                (item->why.empty() ? "" : "; ") + pool_.name(h) + ": " + lacks_[h][item->model].why;
         }
     }
     if (!any) {

@@ -27,19 +27,20 @@ namespace beacon::engines {
 /// What a pool knows about one host, for doctor, the engines panel and the dashboard.
 struct HostStatus {
     std::string host;
-    bool up = true;          // false: out of rotation until retry_at
+    bool up = true;  // false: out of rotation until retry_at
     int slots = 1;
     int in_flight = 0;
-    std::int64_t done = 0;    // calls that succeeded on this host
-    std::int64_t failed = 0;  // calls that failed on this host (host or request failures)
+    std::int64_t done = 0;         // calls that succeeded on this host
+    std::int64_t failed = 0;       // calls that failed on this host (host or request failures)
     std::int64_t retry_at_ms = 0;  // steady-clock ms when a down host is tried again
     /// Work units (pictures) finished per minute over the last 5 minutes (or the pool's life
     /// when younger). A ComfyUI prompt with a batch latent counts each of its pictures.
     double per_minute = 0;
-    std::int64_t units = 0;         // work units (pictures) finished on this host
-    int queued_units = 0;           // work units in the prompts sent to it and not finished
-    std::int64_t model_switches = 0;  // times a call needed another model than the last (first load too)
-    std::string model;              // the model (checkpoint) its last call needed; "" if none yet
+    std::int64_t units = 0;  // work units (pictures) finished on this host
+    int queued_units = 0;    // work units in the prompts sent to it and not finished
+    std::int64_t model_switches =
+        0;              // times a call needed another model than the last (first load too)
+    std::string model;  // the model (checkpoint) its last call needed; "" if none yet
     std::string last_error;
 };
 
@@ -105,7 +106,15 @@ private:
         std::string model;
         std::deque<std::pair<std::chrono::steady_clock::time_point, int>> recent;  // last 5 min
         std::string last_error;
+        // When each call in flight was handed out, oldest first: a host runs its queue in order,
+        // so a release ends the oldest.
+        std::deque<std::chrono::steady_clock::time_point> taken;
     };
+    /// The order in which free hosts get work: least loaded by share of slots in use; at equal
+    /// load the one whose oldest call in flight was handed out first (it frees a slot sooner:
+    /// without this, the last picture of a batch went to the first host in the list even when
+    /// the other was about to finish); then fewest failures; then the order of the hosts.
+    bool RanksBeforeLocked(std::size_t a, std::size_t b) const;
     std::chrono::steady_clock::time_point Now() const;
     bool CanTakeLocked(std::size_t host, const std::set<std::size_t>& exclude,
                        std::chrono::steady_clock::time_point now) const;
@@ -182,7 +191,7 @@ private:
     std::uint64_t next_seq_ = 0;
     std::deque<std::shared_ptr<Item>> waiting_;
     std::vector<std::map<std::string, Lack>> lacks_;  // per host: model -> when it was refused
-    std::vector<std::jthread> workers_;  // last: stop first
+    std::vector<std::jthread> workers_;               // last: stop first
 };
 
 /// Scripts from several hosts (Ollama).

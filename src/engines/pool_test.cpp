@@ -17,8 +17,8 @@ class FakePainter final : public PictureEngine {
 public:
     enum class Mode { kOk, kDown, kRefuse };
     explicit FakePainter(std::string name) : name_(std::move(name)) {}
-    Result<PictureResult> Paint(const PictureRequest&, const std::filesystem::path&,
-                                const LogSink&, std::stop_token) override {
+    Result<PictureResult> Paint(const PictureRequest&, const std::filesystem::path&, const LogSink&,
+                                std::stop_token) override {
         ++calls;
         int now = ++running;
         int seen = max_running.load();
@@ -28,9 +28,11 @@ public:
         --running;
         switch (mode.load()) {
             case Mode::kDown:
-                return core::Error{core::ErrorCode::kUnavailable, name_ + " refused the connection", true};
+                return core::Error{core::ErrorCode::kUnavailable, name_ + " refused the connection",
+                                   true};
             case Mode::kRefuse:
-                return core::Error{core::ErrorCode::kExternal, name_ + " says: bad workflow", false};
+                return core::Error{core::ErrorCode::kExternal, name_ + " says: bad workflow",
+                                   false};
             case Mode::kOk:
                 break;
         }
@@ -79,6 +81,34 @@ TEST(HostPoolTest, SpreadsCallsOverHostsWithinTheirSlots) {
     auto st = pool.Status();
     EXPECT_EQ(st[0].done + st[1].done, 12);
     EXPECT_EQ(st[0].in_flight + st[1].in_flight, 0);
+}
+
+TEST(HostPoolTest, AtEqualLoadTheHostThatFreesFirstGetsTheWork) {
+    // Two hosts of two slots (one prompt running, one waiting behind it). When both are half
+    // busy, the next call goes to the host whose running call was handed out first: it frees
+    // its slot sooner. (Before, the first host in the list won every tie, and a batch's last
+    // picture waited behind a host that had just started while the other was about to finish.)
+    FakeClock clock;
+    HostPool pool({{"http://a", 2}, {"http://b", 2}}, clock.fn());
+    EXPECT_EQ(pool.Acquire({}, {}), std::optional<std::size_t>(0));  // t=0: tie, list order
+    EXPECT_EQ(pool.Acquire({}, {}), std::optional<std::size_t>(1));  // b is idle
+    clock.t += std::chrono::seconds(2);
+    pool.Release(0, true, false, "", 1);                             // a finishes at t=2
+    EXPECT_EQ(pool.Acquire({}, {}), std::optional<std::size_t>(0));  // a is idle
+    clock.t += std::chrono::milliseconds(500);
+    // Both hold one call: b's since t=0, a's since t=2. b frees first.
+    EXPECT_TRUE(pool.Prefers(1, 0));
+    EXPECT_FALSE(pool.Prefers(0, 1));
+    EXPECT_EQ(pool.Acquire({}, {}), std::optional<std::size_t>(1));
+    // The same for a pooled engine's placement (Take): b now takes first, so b ranks first.
+    pool.Release(0, true, false, "", 1);
+    pool.Release(1, true, false, "", 1);
+    pool.Release(1, true, false, "", 1);  // nothing in flight anywhere
+    pool.Take(1, 1, "m");                 // b: t=2.5
+    clock.t += std::chrono::seconds(1);
+    pool.Take(0, 1, "m");  // a: t=3.5
+    EXPECT_TRUE(pool.Prefers(1, 0));
+    EXPECT_FALSE(pool.Prefers(0, 1));
 }
 
 TEST(HostPoolTest, ADownHostsCallsRunElsewhereAndItLeavesRotationUntilItsBackoff) {
@@ -139,10 +169,9 @@ TEST(HostPoolTest, BackoffDoublesUpToItsCap) {
         ASSERT_TRUE(h);
         pool.Release(*h, false, true, "down");
         auto st = pool.Status()[0];
-        waits.push_back(st.retry_at_ms -
-                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                            clock.t.time_since_epoch())
-                            .count());
+        waits.push_back(st.retry_at_ms - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             clock.t.time_since_epoch())
+                                             .count());
         clock.t += std::chrono::seconds(10);
     }
     EXPECT_EQ(waits, (std::vector<std::int64_t>{2000, 4000, 5000, 5000}));
@@ -230,8 +259,9 @@ TEST(PictureSchedulerTest, AMixedBatchOfTwoCheckpointsSwitchesEachHostAtMostTwic
     // them (oldest-first would switch both hosts every round).
     for (int i = 0; i < 16; ++i) {
         threads.emplace_back([&, i] {
-            auto r = e.Paint(Picture("p" + std::to_string(i), (i / 2) % 2 ? "anime.ckpt" : "photo.ckpt"),
-                             "/tmp", {}, {});
+            auto r =
+                e.Paint(Picture("p" + std::to_string(i), (i / 2) % 2 ? "anime.ckpt" : "photo.ckpt"),
+                        "/tmp", {}, {});
             if (r.ok() && r->image == "p" + std::to_string(i) + ".png") ++ok;
         });
     }
@@ -283,9 +313,12 @@ TEST(PictureSchedulerTest, ACanceledPictureLeavesTheQueueAtOnceAndAPromptNobodyW
     PooledPictureEngine e({&a}, pool, "ComfyUI");
     std::stop_source first_stop, second_stop;
     Result<PictureResult> first = core::Error::Invalid("unset"), second = first;
-    std::thread t1([&] { first = e.Paint(Picture("first", "m"), "/tmp", {}, first_stop.get_token()); });
-    while (pool.Status()[0].in_flight == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    std::thread t2([&] { second = e.Paint(Picture("second", "m"), "/tmp", {}, second_stop.get_token()); });
+    std::thread t1(
+        [&] { first = e.Paint(Picture("first", "m"), "/tmp", {}, first_stop.get_token()); });
+    while (pool.Status()[0].in_flight == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::thread t2(
+        [&] { second = e.Paint(Picture("second", "m"), "/tmp", {}, second_stop.get_token()); });
     while (pool.Waiting() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     const auto t0 = std::chrono::steady_clock::now();
     second_stop.request_stop();  // waiting behind the running prompt
