@@ -412,7 +412,7 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                         Field{"source", [&c](const toml::value& v) -> std::string {
                                   if (!v.is_string()) return "must be a string, not " + TypeName(v);
                                   const std::string s = v.as_string().str;
-                                  if (s != "" && s != "kiwix" && s != "wikipedia") {
+                                  if (!s.empty() && s != "kiwix" && s != "wikipedia") {
                                       return "must be \"kiwix\" or \"wikipedia\" (got \"" + s + "\")";
                                   }
                                   c.wiki.source = s;

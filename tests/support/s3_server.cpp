@@ -70,8 +70,10 @@ core::Result<std::unique_ptr<S3Server>> S3Server::Start(const fs::path& source_d
             ::dup2(fd, 1);
             ::dup2(fd, 2);
         }
-        ::execlp("node", "node", script.c_str(), dir.c_str(), port.c_str(),
-                 static_cast<char*>(nullptr));
+        // s3rver's listing continuation tokens use DES: without OpenSSL's legacy provider a
+        // listing of over 1,000 keys answers HTTP 500.
+        ::execlp("node", "node", "--openssl-legacy-provider", script.c_str(), dir.c_str(),
+                 port.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
     if (pid < 0) return Error::Unavailable("cannot fork for s3rver", false);
