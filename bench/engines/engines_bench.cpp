@@ -264,7 +264,7 @@ int Parallel(int argc, char** argv) {
         for (const auto& [level, msg] : ctx.logs) {
             if (msg.find(": voice ") != std::string::npos) ++voiced;
             if (msg.find(": picture by ") != std::string::npos) ++painted;
-            if (level != "cmd" && (msg.rfind("scene ", 0) == 0 || msg.rfind("script:", 0) == 0 ||
+            if (level != core::LogLevel::kCmd && (msg.rfind("scene ", 0) == 0 || msg.rfind("script:", 0) == 0 ||
                                    msg.rfind("preview", 0) == 0)) {
                 std::printf("  log: %s\n", msg.c_str());
             }

@@ -46,27 +46,12 @@ ops::BackupOptions BackupOptionsFor(const config::Config& cfg, bool full) {
     ops::BackupOptions o{.database_url = cfg.database.url, .full = full};
     const auto& b = cfg.backup;
     const auto& st = cfg.storage;
-    if (!b.s3_endpoint.empty()) {
-        o.s3.endpoint = b.s3_endpoint;
-        o.s3.region = b.s3_region;
-        o.s3.access_key = b.s3_access_key;
-        o.s3.secret_key = b.s3_secret_key;
-        o.s3.path_style = b.s3_path_style;
-    } else if (!st.s3_endpoint.empty()) {
-        o.s3.endpoint = st.s3_endpoint;
-        o.s3.region = st.region;
-        o.s3.access_key = st.access_key;
-        o.s3.secret_key = st.secret_key;
-        o.s3.path_style = st.path_style;
+    if (!b.s3.endpoint.empty()) {
+        o.s3 = storage::S3Options{b.s3};
+    } else if (!st.s3.endpoint.empty()) {
+        o.s3 = storage::S3Options{st.s3};
     }
-    if (!st.s3_endpoint.empty()) {
-        o.media_s3.endpoint = st.s3_endpoint;
-        o.media_s3.bucket = st.bucket;
-        o.media_s3.region = st.region;
-        o.media_s3.access_key = st.access_key;
-        o.media_s3.secret_key = st.secret_key;
-        o.media_s3.path_style = st.path_style;
-    }
+    if (!st.s3.endpoint.empty()) o.media_s3 = storage::S3Options{st.s3};
     return o;
 }
 

@@ -30,15 +30,9 @@ Runtime::~Runtime() {
 }
 
 core::Result<std::unique_ptr<storage::ObjectStore>> OpenObjectStore(const config::Config& cfg) {
-    if (cfg.storage.s3_endpoint.empty()) return storage::OpenFilesystemStore(cfg.data_dir / "media");
+    if (cfg.storage.s3.endpoint.empty()) return storage::OpenFilesystemStore(cfg.data_dir / "media");
     // [storage] s3_endpoint: media live in the bucket; data/media is this machine's cache.
-    storage::S3Options s3;
-    s3.endpoint = cfg.storage.s3_endpoint;
-    s3.bucket = cfg.storage.bucket;
-    s3.region = cfg.storage.region;
-    s3.access_key = cfg.storage.access_key;
-    s3.secret_key = cfg.storage.secret_key;
-    s3.path_style = cfg.storage.path_style;
+    storage::S3Options s3{cfg.storage.s3};
     BEACON_TRY(remote, storage::OpenS3Store(s3));
     return storage::OpenCachedStore(std::move(remote), cfg.data_dir / "media");
 }

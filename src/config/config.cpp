@@ -302,11 +302,11 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                           Str("tls_cert", &c.server.tls_cert), Str("tls_key", &c.server.tls_key),
                           Bool("allow_insecure_remote", &c.server.allow_insecure_remote)};
     sections["storage"] = {Int64("min_free_mb", &c.storage.min_free_mb, 0, 1LL << 40),
-                           Url("s3_endpoint", &c.storage.s3_endpoint),
-                           Str("bucket", &c.storage.bucket), Str("region", &c.storage.region),
-                           Str("access_key", &c.storage.access_key),
-                           Str("secret_key", &c.storage.secret_key),
-                           Bool("path_style", &c.storage.path_style)};
+                           Url("s3_endpoint", &c.storage.s3.endpoint),
+                           Str("bucket", &c.storage.s3.bucket), Str("region", &c.storage.s3.region),
+                           Str("access_key", &c.storage.s3.access_key),
+                           Str("secret_key", &c.storage.s3.secret_key),
+                           Bool("path_style", &c.storage.s3.path_style)};
     sections["database"] = {Str("url", &c.database.url), Int("pool", &c.database.pool, 1, 64)};
     sections["events"] = {Str("redis_url", &c.events.redis_url)};
     sections["jobs"] = {Int("workers", &c.jobs.workers, 0, 64),
@@ -391,11 +391,11 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
                                     return "";
                                 }},
                           Int("keep_days", &c.backup.keep_days, 1, 3650),
-                          Url("s3_endpoint", &c.backup.s3_endpoint),
-                          Str("s3_region", &c.backup.s3_region),
-                          Str("s3_access_key", &c.backup.s3_access_key),
-                          Str("s3_secret_key", &c.backup.s3_secret_key),
-                          Bool("s3_path_style", &c.backup.s3_path_style)};
+                          Url("s3_endpoint", &c.backup.s3.endpoint),
+                          Str("s3_region", &c.backup.s3.region),
+                          Str("s3_access_key", &c.backup.s3.access_key),
+                          Str("s3_secret_key", &c.backup.s3.secret_key),
+                          Bool("s3_path_style", &c.backup.s3.path_style)};
     sections["secrets"] = {Str("key_file", &c.secrets.key_file)};
     sections["auth"] = {Int("access_token_minutes", &c.auth.access_token_minutes, 1, 1440),
                         Int("refresh_idle_days", &c.auth.refresh_idle_days, 1, 365),
@@ -503,16 +503,16 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     }
     if (auto v = env_get("BEACON_DATABASE_URL")) c.database.url = *v;
     if (auto v = env_get("BEACON_REDIS_URL")) c.events.redis_url = *v;
-    BEACON_CHECK(env_url("BEACON_S3_ENDPOINT", &c.storage.s3_endpoint));
-    if (auto v = env_get("BEACON_S3_BUCKET")) c.storage.bucket = *v;
-    if (auto v = env_get("BEACON_S3_REGION")) c.storage.region = *v;
-    if (auto v = env_get("BEACON_S3_ACCESS_KEY")) c.storage.access_key = *v;
-    if (auto v = env_get("BEACON_S3_SECRET_KEY")) c.storage.secret_key = *v;
+    BEACON_CHECK(env_url("BEACON_S3_ENDPOINT", &c.storage.s3.endpoint));
+    if (auto v = env_get("BEACON_S3_BUCKET")) c.storage.s3.bucket = *v;
+    if (auto v = env_get("BEACON_S3_REGION")) c.storage.s3.region = *v;
+    if (auto v = env_get("BEACON_S3_ACCESS_KEY")) c.storage.s3.access_key = *v;
+    if (auto v = env_get("BEACON_S3_SECRET_KEY")) c.storage.s3.secret_key = *v;
     if (auto v = env_get("BEACON_S3_PATH_STYLE")) {
         if (*v != "true" && *v != "false") {
             return Error::Invalid("environment BEACON_S3_PATH_STYLE must be true or false");
         }
-        c.storage.path_style = *v == "true";
+        c.storage.s3.path_style = *v == "true";
     }
     if (env_get("OLLAMA_HOST")) {
         if (!engines_set.contains("script")) c.engines.script = Engine::kOllama;
@@ -538,7 +538,7 @@ core::Result<Config> Parse(const std::string& toml_text, const Environment& env,
     if (!c.events.redis_url.empty() && !c.events.redis_url.starts_with("redis://")) {
         return Error::Invalid("events.redis_url must be a redis://host:port URL");
     }
-    if (!c.storage.s3_endpoint.empty() && c.storage.bucket.empty()) {
+    if (!c.storage.s3.endpoint.empty() && c.storage.s3.bucket.empty()) {
         return Error::Invalid("storage.s3_endpoint is set but storage.bucket is not");
     }
     if (c.server.tls_cert.empty() != c.server.tls_key.empty()) {

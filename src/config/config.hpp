@@ -2,7 +2,7 @@
 /// beacon.toml + environment → typed, validated configuration. Read once at start-up, only by
 /// src/app, which hands each component its own options (clients never read config).
 /// A section that configures one module is that module's options struct, parsed in place
-/// (engines/options.hpp, media/options.hpp: plain data headers, included without linking the
+/// (engines/options.hpp, media/options.hpp, storage/s3_options.hpp: plain data headers, included without linking the
 /// module); the other sections are defined here.
 #include <cstdint>
 #include <filesystem>
@@ -15,6 +15,7 @@
 #include "core/result.hpp"
 #include "engines/options.hpp"
 #include "media/options.hpp"
+#include "storage/s3_options.hpp"
 
 namespace beacon::config {
 
@@ -75,13 +76,10 @@ struct WikiConfig {
 
 struct StorageConfig {
     std::int64_t min_free_mb = 1024;  // MiB; below this free in the data folder new jobs get 503
-    /// S3-compatible object store for media (scale-out); "" = the data folder's media/ (default).
-    std::string s3_endpoint;  // http(s)://host:port of the S3 API (BEACON_S3_ENDPOINT)
-    std::string bucket;       // bucket name (BEACON_S3_BUCKET); must exist
-    std::string region = "us-east-1";  // SigV4 signing region (BEACON_S3_REGION)
-    std::string access_key;   // (BEACON_S3_ACCESS_KEY)
-    std::string secret_key;   // (BEACON_S3_SECRET_KEY)
-    bool path_style = true;   // endpoint/bucket/key URLs (MinIO, Garage); false = bucket.endpoint
+    /// S3-compatible object store for media (scale-out); endpoint "" = the data folder's media/
+    /// (default). Keys s3_endpoint (BEACON_S3_ENDPOINT), bucket (BEACON_S3_BUCKET), region
+    /// (BEACON_S3_REGION), access_key, secret_key (BEACON_S3_ACCESS_KEY, _SECRET_KEY), path_style.
+    storage::S3Service s3;
 };
 
 /// Where metadata lives. "" = SQLite in the data folder (default).
@@ -114,13 +112,10 @@ struct BackupConfig {
     bool nightly = false;   // `beacon serve` makes one backup a day at `at`
     std::string at = "02:00";  // HH:MM, UTC
     int keep_days = 14;     // days; older beacon-backup-* folders in `dir` are removed
-    /// The S3 service of a `dir` = "s3://bucket/prefix"; "" = [storage]'s s3_endpoint, region,
-    /// keys and path_style. When set, the four below are used instead.
-    std::string s3_endpoint;
-    std::string s3_region = "us-east-1";
-    std::string s3_access_key;
-    std::string s3_secret_key;
-    bool s3_path_style = true;
+    /// The S3 service of a `dir` = "s3://bucket/prefix" (keys s3_endpoint, s3_region,
+    /// s3_access_key, s3_secret_key, s3_path_style; the bucket comes from `dir`). Endpoint "":
+    /// [storage]'s service is used instead.
+    storage::S3Service s3;
 };
 
 struct SecretsConfig {

@@ -228,8 +228,8 @@ path_style = false
     EXPECT_EQ(file->database.url, "postgresql://beacon@db:5432/beacon");
     EXPECT_EQ(file->database.pool, 4);
     EXPECT_EQ(file->events.redis_url, "redis://cache:6379");
-    EXPECT_EQ(file->storage.bucket, "media");
-    EXPECT_FALSE(file->storage.path_style);
+    EXPECT_EQ(file->storage.s3.bucket, "media");
+    EXPECT_FALSE(file->storage.s3.path_style);
     auto env = Parse("", {{"BEACON_DATABASE_URL", "postgres://x@h/db"},
                           {"BEACON_REDIS_URL", "redis://r:1"},
                           {"BEACON_S3_ENDPOINT", "http://minio:9000"},
@@ -238,8 +238,8 @@ path_style = false
                           {"BEACON_S3_PATH_STYLE", "true"}});
     ASSERT_TRUE(env.ok()) << env.error().message;
     EXPECT_EQ(env->database.url, "postgres://x@h/db");
-    EXPECT_EQ(env->storage.s3_endpoint, "http://minio:9000");
-    EXPECT_EQ(env->storage.secret_key, "s");
+    EXPECT_EQ(env->storage.s3.endpoint, "http://minio:9000");
+    EXPECT_EQ(env->storage.s3.secret_key, "s");
     EXPECT_TRUE(Parse("", {})->database.url.empty()) << "SQLite stays the default";
 
     auto bad_db = Parse("[database]\nurl = \"mysql://x\"\n", {});

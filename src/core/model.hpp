@@ -171,7 +171,7 @@ struct Asset {
     std::int64_t id = 0;
     std::optional<std::int64_t> job_id;
     std::optional<std::int64_t> content_id;
-    std::string kind;    // script | voice | picture | preview | mp4 | hls | thumbnail | ...
+    AssetKind kind = AssetKind::kEncode;
     std::string hash;    // content address (sha256 hex of the bytes or of the inputs)
     std::string key;     // object store key
     std::string mime;
@@ -188,7 +188,7 @@ struct JobLogLine {
     std::int64_t job_id = 0;
     UnixMillis at = 0;
     std::string stage;
-    std::string level = "info";  // info | warn | error | cmd
+    LogLevel level = LogLevel::kInfo;
     std::string message;
 };
 Json ToJson(const JobLogLine& l);

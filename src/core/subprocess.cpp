@@ -106,6 +106,17 @@ bool WriteStdin(int fd, const std::string& text, std::size_t& written) {
 
 }  // namespace
 
+ProcessRunner& SystemProcessRunner() {
+    class System final : public ProcessRunner {
+    public:
+        Result<RunOutput> Run(const std::vector<std::string>& argv, const RunOptions& opts) override {
+            return RunProcess(argv, opts);
+        }
+    };
+    static System system;
+    return system;
+}
+
 Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOptions& opts) {
     if (argv.empty()) return Error::Invalid("RunProcess: empty argv");
     const std::string tool = ToolName(argv);

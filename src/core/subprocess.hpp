@@ -42,6 +42,18 @@ struct RunOutput {
 /// stderr tail).
 Result<RunOutput> RunProcess(const std::vector<std::string>& argv, const RunOptions& opts);
 
+/// Who runs a program: the system (RunProcess) in the product. A module that runs external
+/// tools takes one of these so that its tests can put a fake in its place (ninja's
+/// CommandRunner pattern: tests/support/fake_media_runner.hpp answers ffmpeg and ffprobe).
+class ProcessRunner {
+public:
+    virtual ~ProcessRunner() = default;
+    /// Same contract as RunProcess.
+    virtual Result<RunOutput> Run(const std::vector<std::string>& argv, const RunOptions& opts) = 0;
+};
+/// RunProcess behind the interface (one per process, stateless).
+ProcessRunner& SystemProcessRunner();
+
 /// argv as one shell-quoted line (for logs; never run through a shell).
 std::string ShellQuote(const std::vector<std::string>& argv);
 

@@ -40,7 +40,7 @@ TEST(KindDispatchTest, EachKindRunsItsOwnStagesAndUnknownKindsFailInWords) {
         const core::Job& job() const override { return j; }
         std::stop_token stop_token() const override { return {}; }
         void SetProgress(int) override {}
-        void Log(const std::string&, const std::string&) override {}
+        void Log(const std::string&, core::LogLevel) override {}
         core::Json StageOutputs(const std::string&) const override { return nullptr; }
         void SetUrls(const core::Json&) override {}
     } ctx;

@@ -21,8 +21,8 @@ public:
     virtual std::stop_token stop_token() const = 0;
     /// Overall progress 0..100 (monotonic within a run; lower values are ignored).
     virtual void SetProgress(int progress) = 0;
-    /// Appends to the job's log (and publishes job.log). level: info | warn | error | cmd
-    virtual void Log(const std::string& message, const std::string& level = "info") = 0;
+    /// Appends to the job's log (and publishes job.log); kCmd: a command line that was run.
+    virtual void Log(const std::string& message, core::LogLevel level = core::LogLevel::kInfo) = 0;
     /// Outputs recorded by an earlier finished stage; null when that stage has not finished.
     virtual core::Json StageOutputs(const std::string& stage) const = 0;
     /// Sets URL columns on the job (preview_url, final_url, thumbnail_url, vtt_url) and

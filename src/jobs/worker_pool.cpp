@@ -42,7 +42,7 @@ public:
         RecordProgressLocked();
         PublishLocked();
     }
-    void Log(const std::string& message, const std::string& level) override {
+    void Log(const std::string& message, core::LogLevel level) override {
         std::string stage;
         {
             std::lock_guard lock(mu_);
@@ -231,7 +231,7 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
         running_.erase(id);
     };
 
-    ctx.Log("attempt " + std::to_string(job.attempts) + " started on " + worker, "info");
+    ctx.Log("attempt " + std::to_string(job.attempts) + " started on " + worker, core::LogLevel::kInfo);
     std::optional<std::int64_t> content_id = job.content_id;
     auto stages = definition_.StagesFor(job);
     for (const auto& stage : stages) {
@@ -243,7 +243,7 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
         }
         if (source.stop_requested()) break;
         ctx.EnterStage(stage);
-        ctx.Log("stage " + stage.name + " started", "info");
+        ctx.Log("stage " + stage.name + " started", core::LogLevel::kInfo);
         auto started = steady_clock::now();
         core::Result<Json> result = Error::Internal("stage " + stage.name + " did not run");
         try {
@@ -258,7 +258,7 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
             if (source.stop_requested()) break;  // handled below
             ctx.Log("stage " + stage.name + " failed after " + std::to_string(ms) + " ms: " +
                         err.message,
-                    "error");
+                    core::LogLevel::kError);
             finish_running();
             definition_.Release(job);
             // Failed at once on a full disk (the failure is recorded even if the database
@@ -286,7 +286,7 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
                 ctx.Log("will retry in " + std::to_string(delay.count()) + " ms (attempt " +
                             std::to_string(job.attempts) + " of " +
                             std::to_string(options_.max_attempts) + ")",
-                        "warn");
+                        core::LogLevel::kWarn);
             } else {
                 Error final_err = err;
                 if (job.attempts > 1) {  // each job attempt sent its own requests: count the attempts too
@@ -309,7 +309,7 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
                       << "); a resumed job runs this stage again\n";
         }
         ctx.Recorded(stage.name, outputs);
-        ctx.Log("stage " + stage.name + " finished in " + std::to_string(ms) + " ms", "info");
+        ctx.Log("stage " + stage.name + " finished in " + std::to_string(ms) + " ms", core::LogLevel::kInfo);
         ctx.SetProgress(stage.progress_end);
     }
 
@@ -323,20 +323,20 @@ void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_toke
                                                 Error::Canceled("canceled by the user"),
                                                 std::nullopt, pool_stop);
             definition_.Release(job);
-            if (recorded) ctx.Log("canceled", "warn");
+            if (recorded) ctx.Log("canceled", core::LogLevel::kWarn);
         } else {
             // Shutting down: the job stays claimed-then-released and resumes on the next start.
             if (auto st = db_.RequeueJob(id, 0, ""); !st.ok()) {
                 std::cerr << "beacon: worker: cannot release job " << id << " at shutdown: "
                           << st.error().message << " (its lease runs out and it resumes then)\n";
             } else {
-                ctx.Log("interrupted by shutdown; will resume after the last finished stage", "warn");
+                ctx.Log("interrupted by shutdown; will resume after the last finished stage", core::LogLevel::kWarn);
             }
         }
     } else {
         // "completed" is said only once the database holds it.
         if (FinishUntilRecorded(id, ctx.Position(), end, std::nullopt, content_id, pool_stop)) {
-            ctx.Log("completed", "info");
+            ctx.Log("completed", core::LogLevel::kInfo);
         }
     }
     if (auto fresh = db_.GetJob(id); fresh.ok()) PublishJob(events_, *fresh);

@@ -492,7 +492,7 @@ FfmpegCommand BuildStillCommand(const MediaOptions& opts, const std::string& vid
 
 core::Status RunFfmpeg(const MediaOptions& opts, const FfmpegCommand& cmd, RunOptions run) {
     run.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout);
-    BEACON_TRY(out, RunProcess(cmd.Argv(), run));
+    BEACON_TRY(out, Run(opts, cmd.Argv(), run));
     (void)out;
     return {};
 }

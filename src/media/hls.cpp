@@ -88,7 +88,7 @@ core::Result<std::vector<Segment>> SegmentStreams(const MediaOptions& opts,
         .Output(tmp_playlist.string());
     RunOptions r = run;
     r.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(opts.timeout);
-    BEACON_TRY(out, RunProcess(cmd.Argv(), r));
+    BEACON_TRY(out, Run(opts, cmd.Argv(), r));
     (void)out;
     BEACON_TRY(text, ReadText(tmp_playlist));
     BEACON_TRY(segments, ParseMediaPlaylist(text));
@@ -142,7 +142,7 @@ core::Result<double> FirstPacketPts(const MediaOptions& opts, const std::string&
                                      "-of",
                                      "csv=p=0",
                                      file};
-    BEACON_TRY(out, RunProcess(argv, run));
+    BEACON_TRY(out, Run(opts, argv, run));
     char* end = nullptr;
     double v = std::strtod(out.stdout_text.c_str(), &end);
     if (end == out.stdout_text.c_str()) {

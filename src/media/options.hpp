@@ -3,6 +3,10 @@
 #include <chrono>
 #include <string>
 
+namespace beacon::core {
+class ProcessRunner;
+}
+
 namespace beacon::media {
 
 struct MediaOptions {
@@ -17,6 +21,9 @@ struct MediaOptions {
     double loudness_lufs = -16.0;       // EBU R128 integrated loudness target
     double true_peak_db = -1.5;         // true-peak ceiling (dBTP)
     std::chrono::seconds timeout{600};  // per ffmpeg command
+    /// Who runs ffmpeg and ffprobe (not a config key): null = the system. The pipeline's fast
+    /// test tier puts tests/support's FakeMediaRunner here.
+    core::ProcessRunner* runner = nullptr;
 };
 
 /// Output size for a preset name ("480p" | "720p" | "1080p"); 720p for anything else.

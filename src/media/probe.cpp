@@ -83,7 +83,7 @@ core::Result<ProbeInfo> Probe(const MediaOptions& opts, const std::string& path,
         "-of",        "json", path};
     RunOptions r = run;
     r.on_progress = nullptr;
-    BEACON_TRY(out, RunProcess(argv, r));
+    BEACON_TRY(out, Run(opts, argv, r));
     return ParseProbeJson(out.stdout_text);
 }
 
@@ -95,7 +95,7 @@ core::Result<std::vector<double>> KeyframeTimes(const MediaOptions& opts, const 
         "json",        path};
     RunOptions r = run;
     r.on_progress = nullptr;
-    BEACON_TRY(out, RunProcess(argv, r));
+    BEACON_TRY(out, Run(opts, argv, r));
     Json j = Json::parse(out.stdout_text, nullptr, false);
     if (j.is_discarded() || !j.contains("frames")) {
         return Error::External("ffprobe: keyframe output is not JSON");
@@ -144,7 +144,7 @@ core::Result<Loudness> MeasureLoudness(const MediaOptions& opts, const std::stri
     }
     RunOptions r = run;
     r.on_progress = nullptr;
-    BEACON_TRY(out, RunProcess(argv, r));
+    BEACON_TRY(out, Run(opts, argv, r));
     return ParseLoudnormJson(out.stderr_tail);
 }
 

@@ -78,7 +78,7 @@ Result<std::string> Readable(storage::ObjectStore& store, const std::string& key
 }
 
 Result<core::Asset> StoreAsset(storage::AssetStore& db, storage::ObjectStore& store,
-                               std::int64_t job_id, const std::string& kind, const std::string& key,
+                               std::int64_t job_id, core::AssetKind kind, const std::string& key,
                                const fs::path& file, const std::string& hash,
                                const engines::Provenance& prov, const Json& extra) {
     std::error_code ec;

@@ -32,7 +32,7 @@ core::Result<std::string> Readable(storage::ObjectStore& store, const std::strin
 /// Puts a finished local file in the store and records it as an asset. `hash` empty: the
 /// sha256 of the file's bytes. `extra` fields are merged into the asset's parameters.
 core::Result<core::Asset> StoreAsset(storage::AssetStore& db, storage::ObjectStore& store,
-                                     std::int64_t job_id, const std::string& kind,
+                                     std::int64_t job_id, core::AssetKind kind,
                                      const std::string& key, const std::filesystem::path& file,
                                      const std::string& hash, const engines::Provenance& prov,
                                      const core::Json& extra = core::Json::object());

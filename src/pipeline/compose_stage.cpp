@@ -161,23 +161,26 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run
         struct Put {
             fs::path file;
             std::string key;
-            std::string kind;
+            std::optional<core::AssetKind> kind;  // none: a file of the HLS ladder, not an asset
         };
-        std::vector<Put> puts = {{captions_vtt, lib + "captions_" + lang + ".vtt", "captions"},
-                                 {chapters_vtt, lib + "chapters.vtt", "chapters"},
-                                 {poster, lib + "poster.jpg", "poster"},
-                                 {thumb, lib + "thumb.jpg", "thumbnail"}};
+        using K = core::AssetKind;
+        std::vector<Put> puts = {{captions_vtt, lib + "captions_" + lang + ".vtt", K::kCaptions},
+                                 {chapters_vtt, lib + "chapters.vtt", K::kChapters},
+                                 {poster, lib + "poster.jpg", K::kPoster},
+                                 {thumb, lib + "thumb.jpg", K::kThumbnail}};
         for (const auto& f : hls->files) {
-            puts.push_back({dir / "hls" / f, lib + "hls/" + f, f == "master.m3u8" ? "hls" : ""});
+            puts.push_back({dir / "hls" / f, lib + "hls/" + f,
+                            f == "master.m3u8" ? std::optional(K::kHls) : std::nullopt});
         }
-        puts.push_back({video, lib + "video.mp4", "mp4"});  // last: the item is whole once it lands
+        puts.push_back(
+            {video, lib + "video.mp4", K::kMp4});  // last: the item is whole once it lands
         for (const auto& p : puts) {
             if (ctx.stop_token().stop_requested())
                 return Error::Canceled("canceled while composing");
-            if (p.kind.empty()) {
+            if (!p.kind) {
                 BEACON_CHECK(store_.PutFile(p.key, p.file));
             } else {
-                BEACON_TRY(a, StoreAsset(stores_.assets, store_, job.id, p.kind, p.key, p.file, "",
+                BEACON_TRY(a, StoreAsset(stores_.assets, store_, job.id, *p.kind, p.key, p.file, "",
                                          media_prov));
                 (void)a;
             }

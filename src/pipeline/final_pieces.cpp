@@ -219,11 +219,14 @@ void EarlyPieces::PostReadyLocked() {
             if (!t.ok()) return;
             media::RunOptions run;
             run.stop = stop_;
-            run.on_command = [this](const std::string& line) { ctx_.Log(line, "cmd"); };
+            run.on_command = [this](const std::string& line) {
+                ctx_.Log(line, core::LogLevel::kCmd);
+            };
             auto n = MixNarration(media_, sm, ids, *t, dir_, run);
             if (!n.ok()) {
                 if (!stop_.stop_requested()) {
-                    ctx_.Log("final narration not mixed early: " + n.error().message, "warn");
+                    ctx_.Log("final narration not mixed early: " + n.error().message,
+                             core::LogLevel::kWarn);
                 }
                 return;
             }
@@ -255,7 +258,7 @@ void EarlyPieces::PostReadyLocked() {
                 if (!p.ok()) {
                     ctx_.Log("final " + PieceName(piece, count) +
                                  " not encoded early: " + p.error().message,
-                             "warn");
+                             core::LogLevel::kWarn);
                     return;
                 }
                 sm[i].picture = *p;
@@ -267,13 +270,15 @@ void EarlyPieces::PostReadyLocked() {
             }
             media::RunOptions run;
             run.stop = stop_;
-            run.on_command = [this](const std::string& line) { ctx_.Log(line, "cmd"); };
+            run.on_command = [this](const std::string& line) {
+                ctx_.Log(line, core::LogLevel::kCmd);
+            };
             auto st = EncodePiece(media_, sm, timeline_, piece, size_, run);
             if (!st.ok()) {
                 if (!stop_.stop_requested()) {
                     ctx_.Log("final " + PieceName(piece, count) +
                                  " not encoded early: " + st.error().message,
-                             "warn");
+                             core::LogLevel::kWarn);
                 }
                 return;
             }

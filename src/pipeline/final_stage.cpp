@@ -113,12 +113,13 @@ Result<FinalRecord> GenerationPipeline::RunFinal(jobs::StageContext& ctx, JobRun
             narration_wav = fin->narration_wav;
             measured_lufs = fin->measured.integrated_lufs;
         }
-        BEACON_TRY(na, StoreAsset(stores_.assets, store_, job.id, "narration", narration_key,
-                                  narration_wav, "", MediaProvenance(media_, "narration")));
+        BEACON_TRY(
+            na, StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kNarration,
+                           narration_key, narration_wav, "", MediaProvenance(media_, "narration")));
         (void)na;
         BEACON_TRY(
-            fa, StoreAsset(stores_.assets, store_, job.id, "encode", key, mp4, rec.hash,
-                           MediaProvenance(media_, "final"),
+            fa, StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kEncode, key, mp4,
+                           rec.hash, MediaProvenance(media_, "final"),
                            {{"narration_key", narration_key}, {"measured_lufs", measured_lufs}}));
         (void)fa;
     }

@@ -64,7 +64,7 @@ media::RunOptions RunFor(jobs::StageContext& ctx, const media::MediaOptions& m, 
     media::RunOptions run;
     run.stop = ctx.stop_token();
     run.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(m.timeout);
-    run.on_command = [&ctx](const std::string& line) { ctx.Log(line, "cmd"); };
+    run.on_command = [&ctx](const std::string& line) { ctx.Log(line, core::LogLevel::kCmd); };
     if (duration > 0 && to > from) {
         run.on_progress = [&ctx, duration, from, to](double s) {
             ctx.SetProgress(from + static_cast<int>(std::clamp(s / duration, 0.0, 1.0) * (to - from)));
@@ -258,7 +258,7 @@ Result<Json> ImportJob::RunTranscode(jobs::StageContext& ctx) {
         .Option("-ac", "2");
     cmd.Option("-t", Secs(duration)).Option("-avoid_negative_ts", "make_zero");
     cmd.Option("-movflags", "+faststart").Output(out.string());
-    auto run = media::RunProcess(cmd.Argv(), RunFor(ctx, media_, duration, 5, 75));
+    auto run = media::Run(media_, cmd.Argv(), RunFor(ctx, media_, duration, 5, 75));
     if (!run.ok()) return Named(std::move(run).error(), "transcode (ffmpeg)");
     auto info = media::Probe(media_, out.string(), {});
     if (!info.ok() || !info->First("video") || !info->First("audio"))
@@ -290,7 +290,7 @@ Result<Json> ImportJob::RunCompose(jobs::StageContext& ctx) {
         media::FfmpegCommand a(media_.ffmpeg);
         a.AddInput(house.string());
         a.Map("0:a:0").Option("-ac", "1").Option("-ar", "16000").Output(wav.string());
-        auto ex = media::RunProcess(a.Argv(), RunFor(ctx, media_, 0, 0, 0));
+        auto ex = media::Run(media_, a.Argv(), RunFor(ctx, media_, 0, 0, 0));
         if (!ex.ok()) return Named(std::move(ex).error(), "speech extraction (ffmpeg)");
         engines::CaptionRequest req;
         req.audio = wav;
@@ -306,7 +306,7 @@ Result<Json> ImportJob::RunCompose(jobs::StageContext& ctx) {
     } else {
         ctx.Log("captions: none (no speech recognition configured; set [engines] captions = "
                 "\"whisper\")",
-                "warn");
+                core::LogLevel::kWarn);
     }
     ctx.SetProgress(82);
 
@@ -347,7 +347,7 @@ Result<Json> ImportJob::RunCompose(jobs::StageContext& ctx) {
         BEACON_CHECK(store_.PutFile(lib + "video.mp4", mp4));
         core::Asset a;
         a.job_id = job.id;
-        a.kind = "mp4";
+        a.kind = core::AssetKind::kMp4;
         a.key = lib + "video.mp4";
         a.hash = tr.value("house_key", "");
         a.mime = "video/mp4";

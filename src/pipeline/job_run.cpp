@@ -84,7 +84,7 @@ long long MsSince(std::chrono::steady_clock::time_point since) {
 media::RunOptions RunFor(jobs::StageContext& ctx, double duration, int from, int to) {
     media::RunOptions run;
     run.stop = ctx.stop_token();
-    run.on_command = [&ctx](const std::string& line) { ctx.Log(line, "cmd"); };
+    run.on_command = [&ctx](const std::string& line) { ctx.Log(line, core::LogLevel::kCmd); };
     if (duration > 0 && to > from) {
         run.on_progress = [&ctx, duration, from, to](double s) {
             double f = std::clamp(s / duration, 0.0, 1.0);

@@ -67,7 +67,7 @@ Result<std::vector<TaggedStream>> TaggedStreams(const media::MediaOptions& m,
     media::RunOptions quiet = run;
     quiet.on_progress = nullptr;
     quiet.on_command = nullptr;
-    BEACON_TRY(out, media::RunProcess({m.ffprobe, "-v", "error", "-show_entries",
+    BEACON_TRY(out, media::Run(m, {m.ffprobe, "-v", "error", "-show_entries",
                                        "stream=index,codec_type:stream_tags=language", "-of",
                                        "json", file},
                                       quiet));
@@ -368,7 +368,7 @@ Result<Json> LocalizeJob::RunTranslate(jobs::StageContext& ctx) {
     if (out.size() != lines.size()) {
         ctx.Log("translation: " + std::to_string(out.size()) + " lines back for " +
                     std::to_string(lines.size()) + "; translating line by line",
-                "warn");
+                core::LogLevel::kWarn);
         out.clear();
         for (const auto& l : lines) {
             auto one = translator_.Translate(l.text, from, to, ctx.stop_token());
@@ -479,7 +479,7 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
     cmd.Option("-metadata:s:s:" + std::to_string(subs_count), "language=" + lang3);
     cmd.Option("-movflags", "+faststart").Output(new_mp4.string());
     const auto p0 = std::chrono::steady_clock::now();
-    auto remux = media::RunProcess(cmd.Argv(), run);
+    auto remux = media::Run(media_, cmd.Argv(), run);
     if (!remux.ok()) return Named(std::move(remux).error(), "MP4 remux (ffmpeg)");
     ctx.SetProgress(85);
     const auto p1 = std::chrono::steady_clock::now();
@@ -592,7 +592,7 @@ Result<core::Content> LocalizeJob::Remove(std::int64_t content_id, const std::st
         cmd.Map("0:" + std::to_string(s.index));
     }
     cmd.Option("-c", "copy").Option("-movflags", "+faststart").Output(new_mp4.string());
-    auto remux = media::RunProcess(cmd.Argv(), run);
+    auto remux = media::Run(media_, cmd.Argv(), run);
     if (!remux.ok()) return Named(std::move(remux).error(), "MP4 remux (ffmpeg)");
 
     std::error_code ec;

@@ -182,7 +182,7 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
                 ++f.over_speed;
                 ctx.Log("line " + std::to_string(i + 1) + " needs " + Fixed(rate * tempo, 2) +
                             "x speech to fit its slot (goal at most " + Fixed(kMaxSpeed, 1) + "x)",
-                        "warn");
+                        core::LogLevel::kWarn);
             }
             double held = 0;
             if (hold && length > at.slot + 0.001) {
@@ -194,7 +194,7 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
                             std::to_string(static_cast<int>((length - at.slot) * 1000)) +
                             " ms past its slot at " + Fixed(rate * tempo, 2) + "x (rate " +
                             Fixed(rate, 2) + ", tempo " + Fixed(tempo, 2) + ")",
-                        "warn");
+                        core::LogLevel::kWarn);
             }
             f.placed.push_back({spoken.audio, start, tempo});
             f.lines.push_back({{"start", start},
@@ -240,7 +240,7 @@ Result<Json> LocalizeJob::RunDub(jobs::StageContext& ctx) {
             .Output(out.string());
         auto run = RunFor(ctx);
         run.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(media_.timeout);
-        auto mixed = media::RunProcess(cmd.Argv(), run);
+        auto mixed = media::Run(media_, cmd.Argv(), run);
         if (!mixed.ok()) return Named(std::move(mixed).error(), "dub mix (ffmpeg)");
         const std::string key = "jobs/" + std::to_string(job.id) + "/" + name;
         BEACON_CHECK(store_.PutFile(key, out));

@@ -162,7 +162,7 @@ Result<TrimmedAudio> TrimSilence(const media::MediaOptions& media, const fs::pat
     const fs::path pcm = audio.parent_path() / (audio.stem().string() + ".pcm.wav");
     media::RunOptions quiet = run;
     quiet.on_progress = nullptr;
-    BEACON_TRY(done, media::RunProcess({media.ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel",
+    BEACON_TRY(done, media::Run(media, {media.ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel",
                                         "error", "-i", audio.string(), "-ac", "1", "-c:a",
                                         "pcm_s16le", pcm.string()},
                                        quiet));

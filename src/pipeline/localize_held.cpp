@@ -70,7 +70,7 @@ core::Result<int> HeldPieces(const media::MediaOptions& m, const fs::path& hls_d
             cmd.Option("-vf", "setpts=PTS-STARTPTS," + HeldVideoFilter(local, m.fps, d));
             cmd.Map("0:v:0").Options(HouseVideo(m).Args()).Flag("-an");
             cmd.Option("-f", "mpegts").Output(out.string());
-            BEACON_TRY(done, media::RunProcess(cmd.Argv(), run));
+            BEACON_TRY(done, media::Run(m, cmd.Argv(), run));
             (void)done;
             piece = out.string();
             for (const auto& h : local) piece_d += h.seconds;
@@ -118,8 +118,9 @@ core::Status LocalizeJob::MakeHeldCut(jobs::StageContext& ctx, const fs::path& m
     run.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(media_.timeout);
     media::RunOptions quiet = run;
     quiet.on_command = nullptr;
-    auto probed = media::RunProcess(
-        {media_.ffprobe, "-v", "error", "-show_chapters", "-of", "json", mp4.string()}, quiet);
+    auto probed = media::Run(
+        media_, {media_.ffprobe, "-v", "error", "-show_chapters", "-of", "json", mp4.string()},
+        quiet);
     if (!probed.ok()) return Named(std::move(probed).error(), "chapters (ffprobe)");
     const Json chapters = Json::parse(probed->stdout_text, nullptr, false);
     std::string meta = ";FFMETADATA1\n";
@@ -171,12 +172,13 @@ core::Status LocalizeJob::MakeHeldCut(jobs::StageContext& ctx, const fs::path& m
         cmd.Option("-t", Fixed(total, 3))
             .Option("-movflags", "+faststart")
             .Output(out_mp4.string());
-        auto rendered = media::RunProcess(cmd.Argv(), run);
+        auto rendered = media::Run(media_, cmd.Argv(), run);
         if (!rendered.ok()) return Named(std::move(rendered).error(), "held picture (ffmpeg)");
         return {};
     };
     auto frames = [&]() -> long long {
-        auto out = media::RunProcess(
+        auto out = media::Run(
+            media_,
             {media_.ffprobe, "-v", "error", "-select_streams", "v:0", "-count_packets",
              "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", out_mp4.string()},
             quiet);
@@ -194,7 +196,7 @@ core::Status LocalizeJob::MakeHeldCut(jobs::StageContext& ctx, const fs::path& m
                          ? std::to_string(frames()) + " frames for " + std::to_string(want_frames)
                          : pieces.error().message) +
                     "); re-encoding the whole picture",
-                "warn");
+                core::LogLevel::kWarn);
         BEACON_CHECK(mux(false));
         how = "whole picture re-encoded";
     }

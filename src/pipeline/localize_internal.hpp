@@ -59,7 +59,7 @@ inline std::string OneLine(std::string s) {
 inline media::RunOptions RunFor(jobs::StageContext& ctx) {
     media::RunOptions run;
     run.stop = ctx.stop_token();
-    run.on_command = [&ctx](const std::string& line) { ctx.Log(line, "cmd"); };
+    run.on_command = [&ctx](const std::string& line) { ctx.Log(line, core::LogLevel::kCmd); };
     return run;
 }
 

@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
         if (r.url_events[i].contains("final_url")) final_ms = r.url_event_ms[i];
     }
     for (const auto& [level, msg] : r.logs) {
-        if (level != "cmd") std::printf("  log: %s\n", msg.c_str());
+        if (level != core::LogLevel::kCmd) std::printf("  log: %s\n", msg.c_str());
     }
     std::printf("prompt: %s\nduration_target: %.1f s, preset %s, drafts %s\n", prompt.c_str(),
                 duration, preset.c_str(), drafts ? "on" : "off");

@@ -133,7 +133,7 @@ TEST_F(PipelineTest, MakesALibraryItemPreviewFirst) {
     int cmds = 0;
     bool timed = false;
     for (const auto& [level, msg] : r.logs) {
-        if (level == "cmd") {
+        if (level == core::LogLevel::kCmd) {
             ++cmds;
             EXPECT_TRUE(msg.rfind("ffmpeg ", 0) == 0 || msg.rfind("ffprobe ", 0) == 0) << msg;
         }
@@ -270,9 +270,9 @@ TEST_F(PipelineTest, AnIdenticalRequestComesFromTheCache) {
     ASSERT_TRUE(assets.ok());
     int voices = 0, pictures = 0;
     for (const auto& a : *assets) {
-        voices += a.kind == "voice";
-        pictures += a.kind == "picture";
-        if (a.kind == "voice") {
+        voices += a.kind == core::AssetKind::kVoice;
+        pictures += a.kind == core::AssetKind::kPicture;
+        if (a.kind == core::AssetKind::kVoice) {
             EXPECT_EQ(a.engine, "fake-voice");
         }
     }

@@ -60,8 +60,8 @@ Result<PreviewRecord> GenerationPipeline::RunPreview(jobs::StageContext& ctx, Jo
         media::MakePreview(media_, scenes, t, mp4.string(), RunFor(ctx, t.duration(), 45, 52));
     if (!st.ok()) return Named(std::move(st).error(), "preview (ffmpeg)");
     const std::string key = JobPrefix(job.id) + "preview.mp4";
-    BEACON_TRY(a1, StoreAsset(stores_.assets, store_, job.id, "preview", key, mp4, "",
-                              MediaProvenance(media_, "preview")));
+    BEACON_TRY(a1, StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kPreview, key, mp4,
+                              "", MediaProvenance(media_, "preview")));
     (void)a1;
     ctx.SetUrls({{"preview_url", MediaUrl(key)}});
     ctx.Log("preview playable after " + std::to_string(MsSince(started)) + " ms");
@@ -73,8 +73,8 @@ Result<PreviewRecord> GenerationPipeline::RunPreview(jobs::StageContext& ctx, Jo
                           RunFor(ctx, 0, 0, 0));
     if (!st.ok()) return Named(std::move(st).error(), "preview thumbnail (ffmpeg)");
     const std::string thumb_key = JobPrefix(job.id) + "preview_thumb.jpg";
-    BEACON_TRY(a2, StoreAsset(stores_.assets, store_, job.id, "preview_thumbnail", thumb_key, thumb,
-                              "", MediaProvenance(media_, "thumbnail")));
+    BEACON_TRY(a2, StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kPreviewThumbnail,
+                              thumb_key, thumb, "", MediaProvenance(media_, "thumbnail")));
     (void)a2;
     ctx.SetUrls({{"preview_url", MediaUrl(key)}, {"thumbnail_url", MediaUrl(thumb_key)}});
     ctx.Log("preview stage: " + std::to_string(MsSince(started)) + " ms");

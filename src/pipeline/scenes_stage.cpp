@@ -130,8 +130,8 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
         const std::string key =
             JobPrefix(job.id) + "scenes/" + std::to_string(n) + "/voice" + Ext(res->audio, ".wav");
         BEACON_TRY(asset,
-                   StoreAsset(stores_.assets, store_, job.id, "voice", key, res->audio, hash,
-                              res->provenance,
+                   StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kVoice, key,
+                              res->audio, hash, res->provenance,
                               {{"duration", res->duration}, {"words", res->words}, {"scene", n}}));
         (void)asset;
         ctx.Log("scene " + std::to_string(n) + ": voice " +
@@ -206,15 +206,15 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
             const std::string lk =
                 base + "layer_" + std::to_string(i) + Ext(res->layers[i], ".png");
             BEACON_TRY(
-                la, StoreAsset(stores_.assets, store_, job.id, "picture_layer", lk, res->layers[i],
-                               "", res->provenance, {{"scene", n}, {"layer", i}}));
+                la, StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kPictureLayer, lk,
+                               res->layers[i], "", res->provenance, {{"scene", n}, {"layer", i}}));
             (void)la;
             layer_keys.push_back(lk);
         }
         const std::string key = base + "picture" + Ext(res->image, ".png");
         BEACON_TRY(asset,
-                   StoreAsset(stores_.assets, store_, job.id, "picture", key, res->image, hash,
-                              res->provenance,
+                   StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kPicture, key,
+                              res->image, hash, res->provenance,
                               {{"layer_keys", layer_keys}, {"scene", n}, {"seed", req.seed}}));
         (void)asset;
         ctx.Log("scene " + std::to_string(n) + ": picture by " + res->provenance.engine + " in " +

@@ -28,8 +28,8 @@ Result<ScriptRecord> GenerationPipeline::RunScript(jobs::StageContext& ctx, JobR
     const std::string text = core::ToJson(res->script).dump(2);
     BEACON_CHECK(WriteFile(dir / "script.json", text));
     const std::string key = JobPrefix(job.id) + "script.json";
-    BEACON_TRY(asset, StoreAsset(stores_.assets, store_, job.id, "script", key, dir / "script.json",
-                                 Sha256Hex(text), res->provenance));
+    BEACON_TRY(asset, StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kScript, key,
+                                 dir / "script.json", Sha256Hex(text), res->provenance));
     (void)asset;
     ctx.Log("script: " + std::to_string(res->script.scenes.size()) + " scenes by " +
             res->provenance.engine + " in " + std::to_string(MsSince(started)) + " ms");

@@ -22,7 +22,7 @@ public:
         std::lock_guard lock(mu_);
         progress.push_back(p);
     }
-    void Log(const std::string& message, const std::string& level) override {
+    void Log(const std::string& message, core::LogLevel level) override {
         std::lock_guard lock(mu_);
         logs.push_back({level, message});
         (void)db_.AppendJobLog(job_.id, stage, level, message);
@@ -46,7 +46,7 @@ public:
     }
 
     std::string stage;
-    std::vector<std::pair<std::string, std::string>> logs;  // level, message
+    std::vector<std::pair<core::LogLevel, std::string>> logs;  // level, message
     std::vector<core::Json> url_events;
     std::vector<double> url_event_ms;  // since the context was made
     std::vector<int> progress;
@@ -62,7 +62,7 @@ private:
 struct DriveResult {
     core::Status status;
     std::vector<std::string> ran;  // stages that ran this time
-    std::vector<std::pair<std::string, std::string>> logs;
+    std::vector<std::pair<core::LogLevel, std::string>> logs;
     std::vector<core::Json> url_events;
     std::vector<double> url_event_ms;
     core::Json last_outputs;

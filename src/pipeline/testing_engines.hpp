@@ -13,13 +13,16 @@
 
 namespace beacon::pipeline::testing {
 
-inline core::Status Lavfi(const std::vector<std::string>& args, std::stop_token stop) {
+/// Runs ffmpeg with a lavfi source: through `runner` when set (the fast tier's fake), else
+/// the real one.
+inline core::Status Lavfi(const std::vector<std::string>& args, std::stop_token stop,
+                          core::ProcessRunner* runner = nullptr) {
     std::vector<std::string> argv = {"ffmpeg", "-hide_banner", "-nostdin",
                                      "-y",     "-loglevel",    "error"};
     argv.insert(argv.end(), args.begin(), args.end());
     media::RunOptions run;
     run.stop = stop;
-    auto r = media::RunProcess(argv, run);
+    auto r = runner ? runner->Run(argv, run) : media::RunProcess(argv, run);
     if (!r.ok()) return std::move(r).error();
     return {};
 }
@@ -53,6 +56,7 @@ public:
 
 class FakeVoice final : public engines::VoiceEngine {
 public:
+    core::ProcessRunner* runner = nullptr;  // who runs ffmpeg (null: the real one)
     std::atomic<int> calls{0};
     core::Result<engines::VoiceResult> Speak(const engines::VoiceRequest& req,
                                              const std::filesystem::path& out_dir,
@@ -75,7 +79,7 @@ public:
             Lavfi({"-f", "lavfi", "-i",
                    "sine=frequency=300:sample_rate=22050:duration=" + std::to_string(r.duration),
                    "-af", "volume=0.1", "-ac", "1", r.audio.string()},
-                  stop);
+                  stop, runner);
         if (!st.ok()) return std::move(st).error();
         for (std::size_t i = 0; i < words.size(); ++i) {
             r.words.push_back({words[i], 0.05 + 0.25 * static_cast<double>(i),
@@ -92,6 +96,7 @@ public:
 
 class FakePictures final : public engines::PictureEngine {
 public:
+    core::ProcessRunner* runner = nullptr;  // who runs ffmpeg (null: the real one)
     std::atomic<int> calls{0};
     bool fail = false;
     bool layers = false;
@@ -116,7 +121,7 @@ public:
                              "color=c=gray:s=" + std::to_string(req.width) + "x" +
                                  std::to_string(req.height),
                              "-frames:v", "1", r.image.string()},
-                            stop);
+                            stop, runner);
             if (!st.ok()) return std::move(st).error();
             r.provenance = Describe();
             return r;
@@ -144,7 +149,7 @@ public:
         const std::string hue = "hue=h=" + std::to_string(req.seed % 360);
         auto st = Lavfi({"-f", "lavfi", "-i", "testsrc2=s=320x180", "-vf", hue, "-frames:v", "1",
                          r.image.string()},
-                        stop);
+                        stop, runner);
         if (!st.ok()) return std::move(st).error();
         if (layers) {
             for (int i = 0; i < 2; ++i) {
@@ -152,7 +157,7 @@ public:
                 auto ls = Lavfi({"-f", "lavfi", "-i",
                                  i == 0 ? "color=c=navy:s=320x180" : "color=c=white@0.5:s=320x180",
                                  "-vf", "format=rgba", "-frames:v", "1", p.string()},
-                                stop);
+                                stop, runner);
                 if (!ls.ok()) return std::move(ls).error();
                 r.layers.push_back(p);
             }

@@ -368,7 +368,7 @@ public:
         return ParseWireJob(j);
     }
     Result<core::JobLogLine> AppendJobLog(std::int64_t job_id, const std::string& stage,
-                                          const std::string& level,
+                                          core::LogLevel level,
                                           const std::string& message) override {
         BEACON_TRY(a,
                    JobCall(job_id, "POST", "/logs",

@@ -201,9 +201,10 @@ std::vector<ExtensionRoute> HttpRoutes(RemoteService& s) {
     out.push_back(JobRoute(s, "POST", job + "/logs", [&s](Request& req, const JobGrant& g) {
         auto body = Body(req);
         if (!body.ok()) return Fail(body.error());
+        auto level = core::ParseLogLevel(body->value("level", std::string("info")));
+        if (!level.ok()) return Fail(level.error());
         auto line = s.stores().jobs.AppendJobLog(g.assignment.job_id, body->value("stage", std::string()),
-                                        body->value("level", std::string("info")),
-                                        body->value("message", std::string()));
+                                                 *level, body->value("message", std::string()));
         if (!line.ok()) return Fail(line.error());
         s.events().Publish(jobs::EventType::kJobLog, core::ToJson(*line));
         return Api::Json(201, WireLogLine(*line));

@@ -68,7 +68,8 @@ int RemoteService::RunWatchdogOnce() {
                       << st.error().message << "\n";
             continue;
         }
-        if (auto line = stores_.jobs.AppendJobLog(a.job_id, "", "warn", reason); line.ok()) {
+        if (auto line = stores_.jobs.AppendJobLog(a.job_id, "", core::LogLevel::kWarn, reason);
+            line.ok()) {
             events_.Publish(jobs::EventType::kJobLog, core::ToJson(*line));
         }
         std::cerr << "beacon: " << reason << " (job " << a.job_id << ")\n";
@@ -136,7 +137,7 @@ core::Result<std::optional<std::pair<core::Job, std::string>>> RemoteService::Cl
         return a.error();
     }
     (void)registry_.SetWorkerState(w.id, "busy", job.id, now);
-    if (auto line = stores_.jobs.AppendJobLog(job.id, "", "info",
+    if (auto line = stores_.jobs.AppendJobLog(job.id, "", core::LogLevel::kInfo,
                                               "claimed by remote worker " + std::to_string(w.id) +
                                                   " (" + w.name + " on " + w.host + ")");
         line.ok()) {
@@ -225,7 +226,7 @@ core::Status RemoteService::Finish(const JobGrant& g, core::JobState state,
     (void)registry_.SetAssignmentState(g.assignment.id, "finished");
     // Said here: the worker's own line after this call is refused (its job token has ended).
     if (auto line =
-            stores_.jobs.AppendJobLog(g.assignment.job_id, "", "info",
+            stores_.jobs.AppendJobLog(g.assignment.job_id, "", core::LogLevel::kInfo,
                                       std::string(core::ToString(state)) + " on remote worker " +
                                           std::to_string(g.worker.id) + " (" + g.worker.name + ")");
         line.ok()) {

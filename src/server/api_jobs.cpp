@@ -91,6 +91,7 @@ Reply Api::GetJob(Request& req) {
         if (it != job_cache_.end() && it->second.fingerprint == *fingerprint) {
             it->second.generation = generation;
             it->second.checked = now;
+            it->second.refreshing = false;  // confirmed: the next refresh is one request again
             Reply r;
             r.shared_body = it->second.body;
             r.AddHeader("Cache-Control", "no-store");
@@ -108,12 +109,12 @@ Reply Api::GetJob(Request& req) {
     std::int64_t commands = 0, warnings = 0, errors = 0, last_id = 0;
     for (const auto& l : *logs) {
         last_id = std::max(last_id, l.id);
-        if (l.level == "cmd") {
+        if (l.level == core::LogLevel::kCmd) {
             ++commands;
             continue;
         }
-        warnings += l.level == "warn";
-        errors += l.level == "error";
+        warnings += l.level == core::LogLevel::kWarn;
+        errors += l.level == core::LogLevel::kError;
         jl.push_back(core::ToJson(l));
     }
     out["logs"] = std::move(jl);

@@ -267,7 +267,9 @@ TEST_P(DatabaseContract, TokensAndLogsRoundTrip) {
 
     auto job = NewJob();
     for (int i = 0; i < 5; ++i) {
-        ASSERT_TRUE(db_->AppendJobLog(job.id, "script", "info", "line " + std::to_string(i)).ok());
+        ASSERT_TRUE(
+            db_->AppendJobLog(job.id, "script", core::LogLevel::kInfo, "line " + std::to_string(i))
+                .ok());
     }
     auto recent = *db_->GetRecentJobLogs(job.id, 2);
     ASSERT_EQ(recent.size(), 2u);
@@ -331,7 +333,7 @@ TEST_P(DatabaseContract, JobFingerprintChangesWithEverythingTheDetailShows) {
     auto job = NewJob();
     auto f0 = *db_->JobFingerprint(job.id);
     EXPECT_EQ(*db_->JobFingerprint(job.id), f0);
-    ASSERT_TRUE(db_->AppendJobLog(job.id, "script", "info", "hello").ok());
+    ASSERT_TRUE(db_->AppendJobLog(job.id, "script", core::LogLevel::kInfo, "hello").ok());
     auto f1 = *db_->JobFingerprint(job.id);
     EXPECT_NE(f1, f0);
     ASSERT_TRUE(db_->UpdateJobProgress(job.id, JobState::kGeneratingScript, 5).ok());
@@ -342,10 +344,40 @@ TEST_P(DatabaseContract, JobFingerprintChangesWithEverythingTheDetailShows) {
     EXPECT_NE(f3, f2);
     core::Asset a;
     a.job_id = job.id;
-    a.kind = "voice";
+    a.kind = core::AssetKind::kVoice;
     ASSERT_TRUE(db_->AddAsset(a).ok());
     EXPECT_NE(*db_->JobFingerprint(job.id), f3);
     EXPECT_EQ(db_->JobFingerprint(999).error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_P(DatabaseContract, EveryAssetKindAndLogLevelComesBackAsWritten) {
+    auto job = NewJob();
+    using K = core::AssetKind;
+    const std::vector<K> kinds = {
+        K::kScript,           K::kVoice,     K::kPicture, K::kPictureLayer, K::kPreview,
+        K::kPreviewThumbnail, K::kNarration, K::kEncode,  K::kCaptions,     K::kChapters,
+        K::kPoster,           K::kThumbnail, K::kHls,     K::kMp4};
+    for (K k : kinds) {
+        core::Asset a;
+        a.job_id = job.id;
+        a.kind = k;
+        a.hash = "h-" + std::string(core::ToString(k));
+        auto row = db_->AddAsset(a);
+        ASSERT_TRUE(row.ok()) << row.error().message;
+        EXPECT_EQ(row->kind, k);
+    }
+    auto listed = db_->ListAssetsForJob(job.id);
+    ASSERT_TRUE(listed.ok());
+    ASSERT_EQ(listed->size(), kinds.size());
+    for (std::size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ((*listed)[i].kind, kinds[i]);
+    using L = core::LogLevel;
+    for (L l : {L::kInfo, L::kWarn, L::kError, L::kCmd}) {
+        ASSERT_TRUE(db_->AppendJobLog(job.id, "script", l, std::string(core::ToString(l))).ok());
+    }
+    auto logs = db_->GetJobLogs(job.id, 0, 10);
+    ASSERT_TRUE(logs.ok());
+    ASSERT_EQ(logs->size(), 4u);
+    for (const auto& line : *logs) EXPECT_EQ(core::ToString(line.level), line.message);
 }
 
 TEST_P(DatabaseContract, AJobsLibraryRowIsPendingAndInvisibleUntilCompleted) {
@@ -534,7 +566,7 @@ TEST_P(DatabaseContract, KeepsAssetsWithProvenanceAndFindsThemByHash) {
     auto job = NewJob();
     core::Asset a;
     a.job_id = job.id;
-    a.kind = "voice";
+    a.kind = core::AssetKind::kVoice;
     a.hash = "abc123";
     a.key = "jobs/1/scenes/1/voice.wav";
     a.engine = "flite";
@@ -575,6 +607,38 @@ TEST_P(DatabaseContract, SessionsExpireAndPasswordChangeEndsThem) {
     EXPECT_EQ(*db_->CountUsersWithPassword(), 1);
 }
 
+TEST(SqliteRows, AHandEditedKindOrLevelReadsAsTheSafeValue) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("beacon-enum-rows-" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(path);
+    auto db = std::move(OpenSqlite(path.string())).value();
+    auto u = *db->GetOrCreateUser("admin");
+    core::GenerateRequest r;
+    r.prompt = "A lighthouse";
+    auto job = *db->CreateJob(u.id, r);
+    core::Asset a;
+    a.job_id = job.id;
+    a.kind = core::AssetKind::kVoice;
+    ASSERT_TRUE(db->AddAsset(a).ok());
+    ASSERT_TRUE(db->AppendJobLog(job.id, "script", core::LogLevel::kWarn, "edited").ok());
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    auto wrote =
+        sqlite::Exec(raw, "UPDATE assets SET kind = 'webm'; UPDATE job_logs SET level = 'debug'");
+    sqlite3_close(raw);
+    ASSERT_TRUE(wrote.ok()) << wrote.error().message;
+    auto assets = db->ListAssetsForJob(job.id);
+    ASSERT_TRUE(assets.ok()) << "one odd row does not fail the listing";
+    ASSERT_EQ(assets->size(), 1u);
+    EXPECT_EQ((*assets)[0].kind, core::AssetKind::kEncode);
+    auto logs = db->GetJobLogs(job.id, 0, 10);
+    ASSERT_TRUE(logs.ok());
+    ASSERT_EQ(logs->size(), 1u);
+    EXPECT_EQ((*logs)[0].level, core::LogLevel::kInfo);
+    db.reset();
+    std::filesystem::remove(path);
+}
+
 TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {
     const fs::path dir =
         fs::temp_directory_path() / ("beacon-migrate-" + std::to_string(::getpid()));
@@ -594,7 +658,7 @@ TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {
         auto job = *lite->CreateJob(u.id, r);
         job_id = job.id;
         ASSERT_TRUE(lite->RecordStage(job.id, "script", {{"title", "Storm"}}).ok());
-        ASSERT_TRUE(lite->AppendJobLog(job.id, "script", "info", "written").ok());
+        ASSERT_TRUE(lite->AppendJobLog(job.id, "script", core::LogLevel::kInfo, "written").ok());
         ASSERT_TRUE(lite->FinishJob(job.id, JobState::kCompleted, std::nullopt, std::nullopt).ok());
         core::Content c;
         c.title = "Lighthouse Storm";
@@ -606,7 +670,7 @@ TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {
         ASSERT_TRUE(lite->DeleteContent(deleted_id).ok());
         core::Asset a;
         a.job_id = job.id;
-        a.kind = "voice";
+        a.kind = core::AssetKind::kVoice;
         a.hash = "h1";
         ASSERT_TRUE(lite->AddAsset(a).ok());
         auto main = *lite->DefaultPlaylist();

@@ -67,7 +67,7 @@ public:
     /// Re-opens a completed job (scene regeneration): queued again, keeping recorded stages.
     virtual Result<core::Job> ReopenJob(std::int64_t job_id) = 0;
     virtual Result<core::JobLogLine> AppendJobLog(std::int64_t job_id, const std::string& stage,
-                                                  const std::string& level,
+                                                  core::LogLevel level,
                                                   const std::string& message) = 0;
     /// Log lines with id > after_id, oldest first, at most limit.
     virtual Result<std::vector<core::JobLogLine>> GetJobLogs(std::int64_t job_id,

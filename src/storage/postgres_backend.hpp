@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "storage/column_enums.hpp"
 #include "storage/migrations.hpp"
 #include "storage/postgres.hpp"
 #include "storage/postgres_database.hpp"
@@ -32,23 +33,6 @@ inline constexpr const char* kJobColumns =
 inline Json ParseOr(const std::string& text, Json fallback) {
     Json j = Json::parse(text, nullptr, false);
     return j.is_discarded() ? fallback : j;
-}
-
-/// Column text → enum; a string Beacon never writes (a hand-edited row) reads as the safe value:
-/// private, in order.
-inline core::Visibility VisibilityOr(const std::string& text) {
-    auto v = core::ParseVisibility(text);
-    return v.ok() ? *v : core::Visibility::kPrivate;
-}
-inline core::LoopMode LoopModeOr(const std::string& text) {
-    auto m = core::ParseLoopMode(text);
-    return m.ok() ? *m : core::LoopMode::kInOrder;
-}
-/// Only a hand-edited row holds another kind: a new kind comes with a migration, and a beacon
-/// refuses a database newer than itself, so no binary meets a kind it does not know.
-inline core::JobKind JobKindOr(const std::string& text) {
-    auto k = core::ParseJobKind(text);
-    return k.ok() ? *k : core::JobKind::kGenerate;
 }
 
 inline core::Job ReadJob(const Rows& s, int r) {
@@ -158,7 +142,7 @@ inline core::Asset ReadAsset(const Rows& s, int r) {
     a.id = s.Int(r, 0);
     a.job_id = s.OptInt(r, 1);
     a.content_id = s.OptInt(r, 2);
-    a.kind = s.Text(r, 3);
+    a.kind = AssetKindOr(s.Text(r, 3));
     a.hash = s.Text(r, 4);
     a.key = s.Text(r, 5);
     a.mime = s.Text(r, 6);
@@ -174,7 +158,7 @@ inline std::vector<core::JobLogLine> ReadLogs(const Rows& s) {
     std::vector<core::JobLogLine> out;
     for (int r = 0; r < s.size(); ++r) {
         out.push_back(core::JobLogLine{s.Int(r, 0), s.Int(r, 1), s.Int(r, 2), s.Text(r, 3),
-                                       s.Text(r, 4), s.Text(r, 5)});
+                                       LogLevelOr(s.Text(r, 4)), s.Text(r, 5)});
     }
     return out;
 }
@@ -268,7 +252,7 @@ public:
     Result<core::Job> RetryJob(std::int64_t job_id) override;
     Result<core::Job> ReopenJob(std::int64_t job_id) override;
     Result<core::JobLogLine> AppendJobLog(std::int64_t job_id, const std::string& stage,
-                                          const std::string& level,
+                                          core::LogLevel level,
                                           const std::string& message) override;
     Result<std::vector<core::JobLogLine>> GetJobLogs(std::int64_t job_id, std::int64_t after_id,
                                                      int limit) override;

@@ -443,14 +443,15 @@ Result<core::Job> PostgresDatabase::ReopenJob(std::int64_t job_id) {
 
 Result<core::JobLogLine> PostgresDatabase::AppendJobLog(std::int64_t job_id,
                                                         const std::string& stage,
-                                                        const std::string& level,
+                                                        core::LogLevel level,
                                                         const std::string& message) {
     Lease lease(*this);
     core::JobLogLine l{0, job_id, core::NowMillis(), stage, level, message};
-    BEACON_TRY(r,
-               lease.conn.Query("INSERT INTO job_logs(job_id, at, stage, level, message) "
-                                "VALUES($1, $2, $3, $4, $5) RETURNING id",
-                                Params().Add(job_id).Add(l.at).Add(stage).Add(level).Add(message)));
+    BEACON_TRY(
+        r, lease.conn.Query(
+               "INSERT INTO job_logs(job_id, at, stage, level, message) "
+               "VALUES($1, $2, $3, $4, $5) RETURNING id",
+               Params().Add(job_id).Add(l.at).Add(stage).Add(core::ToString(level)).Add(message)));
     l.id = r.Int(0, 0);
     return l;
 }

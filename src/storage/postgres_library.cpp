@@ -208,7 +208,7 @@ Result<core::Asset> PostgresDatabase::AddAsset(const core::Asset& a) {
                                    Params()
                                        .Add(a.job_id)
                                        .Add(a.content_id)
-                                       .Add(a.kind)
+                                       .Add(core::ToString(a.kind))
                                        .Add(a.hash)
                                        .Add(a.key)
                                        .Add(a.mime)

@@ -10,16 +10,12 @@
 #include <vector>
 
 #include "storage/object_store.hpp"
+#include "storage/s3_options.hpp"
 
 namespace beacon::storage {
 
-struct S3Options {
-    std::string endpoint;  // "http://127.0.0.1:9000" (scheme, host, optional port; no path)
-    std::string bucket;
-    std::string region = "us-east-1";
-    std::string access_key;
-    std::string secret_key;
-    bool path_style = true;  // endpoint/bucket/key; false = bucket.host/key
+/// The service (what beacon.toml says) and how the store talks to it; `S3Options{service}`.
+struct S3Options : S3Service {
     int retries = 3;         // further tries after a 5xx or a connection error
     long timeout_seconds = 300;  // one request, whole
     /// Bytes; a larger object goes up as a multipart upload (parts of part_size, at least

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "storage/column_enums.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "storage/sqlite.hpp"
@@ -25,13 +26,6 @@ inline constexpr const char* kJobColumns =
     "produce_preview, status, progress, created_at, updated_at, preview_url, final_url, "
     "thumbnail_url, vtt_url, error_log, error_code, attempts, run_after, cancel_requested, "
     "content_id, stages, kind, params, batch_id, priority";
-
-/// Only a hand-edited row holds another kind: a new kind comes with a migration, and a beacon
-/// refuses a database newer than itself, so no binary meets a kind it does not know.
-inline core::JobKind JobKindOr(const std::string& text) {
-    auto k = core::ParseJobKind(text);
-    return k.ok() ? *k : core::JobKind::kGenerate;
-}
 
 inline core::Job ReadJob(const Statement& s) {
     core::Job j;
@@ -81,17 +75,6 @@ inline constexpr const char* kContentColumns =
 inline Json ParseOr(const std::string& text, Json fallback) {
     Json j = Json::parse(text, nullptr, false);
     return j.is_discarded() ? fallback : j;
-}
-
-/// Column text → enum; a string Beacon never writes (a hand-edited row) reads as the safe value:
-/// private, in order.
-inline core::Visibility VisibilityOr(const std::string& text) {
-    auto v = core::ParseVisibility(text);
-    return v.ok() ? *v : core::Visibility::kPrivate;
-}
-inline core::LoopMode LoopModeOr(const std::string& text) {
-    auto m = core::ParseLoopMode(text);
-    return m.ok() ? *m : core::LoopMode::kInOrder;
 }
 
 inline core::Content ReadContent(const Statement& s) {
@@ -160,7 +143,7 @@ inline core::Asset ReadAsset(const Statement& s) {
     a.id = s.Int(0);
     a.job_id = s.OptInt(1);
     a.content_id = s.OptInt(2);
-    a.kind = s.Text(3);
+    a.kind = AssetKindOr(s.Text(3));
     a.hash = s.Text(4);
     a.key = s.Text(5);
     a.mime = s.Text(6);
@@ -178,7 +161,7 @@ inline core::JobLogLine ReadLog(const Statement& s) {
     l.job_id = s.Int(1);
     l.at = s.Int(2);
     l.stage = s.Text(3);
-    l.level = s.Text(4);
+    l.level = LogLevelOr(s.Text(4));
     l.message = s.Text(5);
     return l;
 }
@@ -282,7 +265,7 @@ public:
     Result<core::Job> RetryJob(std::int64_t job_id) override;
     Result<core::Job> ReopenJob(std::int64_t job_id) override;
     Result<core::JobLogLine> AppendJobLog(std::int64_t job_id, const std::string& stage,
-                                          const std::string& level,
+                                          core::LogLevel level,
                                           const std::string& message) override;
     Result<std::vector<core::JobLogLine>> GetJobLogs(std::int64_t job_id, std::int64_t after_id,
                                                      int limit) override;

@@ -403,13 +403,13 @@ Result<core::Job> SqliteDatabase::ReopenJob(std::int64_t job_id) {
 }
 
 Result<core::JobLogLine> SqliteDatabase::AppendJobLog(std::int64_t job_id, const std::string& stage,
-                                                      const std::string& level,
+                                                      core::LogLevel level,
                                                       const std::string& message) {
     std::lock_guard lock(writer_.mu);
     sqlite::Connection& conn = writer_;
     core::JobLogLine l{0, job_id, core::NowMillis(), stage, level, message};
     Statement s(conn, "INSERT INTO job_logs(job_id, at, stage, level, message) VALUES(?,?,?,?,?)");
-    s.Bind(1, job_id).Bind(2, l.at).Bind(3, stage).Bind(4, level).Bind(5, message);
+    s.Bind(1, job_id).Bind(2, l.at).Bind(3, stage).Bind(4, core::ToString(level)).Bind(5, message);
     BEACON_CHECK(s.Run());
     l.id = sqlite3_last_insert_rowid(conn.db);
     return l;

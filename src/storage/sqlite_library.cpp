@@ -200,7 +200,11 @@ Result<core::Asset> SqliteDatabase::AddAsset(const core::Asset& a) {
     Statement s(conn,
                 "INSERT INTO assets(job_id, content_id, kind, hash, key, mime, size, engine, "
                 "model, parameters, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    s.Bind(1, a.job_id).Bind(2, a.content_id).Bind(3, a.kind).Bind(4, a.hash).Bind(5, a.key);
+    s.Bind(1, a.job_id)
+        .Bind(2, a.content_id)
+        .Bind(3, core::ToString(a.kind))
+        .Bind(4, a.hash)
+        .Bind(5, a.key);
     s.Bind(6, a.mime).Bind(7, a.size).Bind(8, a.engine).Bind(9, a.model);
     s.Bind(10, a.parameters.dump()).Bind(11, core::NowMillis());
     BEACON_CHECK(s.Run());

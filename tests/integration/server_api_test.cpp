@@ -574,7 +574,7 @@ TEST_F(ApiTest, GenerateListGetCancelRetry) {
     EXPECT_TRUE(job.Json()["stages"].is_object());
     EXPECT_TRUE(job.Json()["assets"].is_array());
 
-    ASSERT_TRUE(db_->AppendJobLog(id, "script", "info", "hello log").ok());
+    ASSERT_TRUE(db_->AppendJobLog(id, "script", core::LogLevel::kInfo, "hello log").ok());
     auto logs = Get("/api/v1/jobs/" + std::to_string(id) + "/logs?after=0", h);
     ASSERT_EQ(logs.status, 200u);
     ASSERT_EQ(logs.Json()["items"].size(), 1u);

@@ -206,9 +206,9 @@ TEST_F(FastPathTest, AJobDetailLeavesCommandLinesToTheLogPages) {
     g.prompt = "A lighthouse that blinks";
     auto job = db_->CreateJob(user_id_, g);
     ASSERT_TRUE(job.ok());
-    ASSERT_TRUE(db_->AppendJobLog(job->id, "final", "info", "stage final started").ok());
-    ASSERT_TRUE(db_->AppendJobLog(job->id, "final", "cmd", "ffmpeg " + std::string(3000, 'x')).ok());
-    ASSERT_TRUE(db_->AppendJobLog(job->id, "final", "warn", "loudness adjusted").ok());
+    ASSERT_TRUE(db_->AppendJobLog(job->id, "final", core::LogLevel::kInfo, "stage final started").ok());
+    ASSERT_TRUE(db_->AppendJobLog(job->id, "final", core::LogLevel::kCmd, "ffmpeg " + std::string(3000, 'x')).ok());
+    ASSERT_TRUE(db_->AppendJobLog(job->id, "final", core::LogLevel::kWarn, "loudness adjusted").ok());
     const std::string path = "/api/v1/jobs/" + std::to_string(job->id);
     auto detail = Get(path, h);
     ASSERT_EQ(detail.status, 200u);

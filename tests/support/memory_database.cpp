@@ -592,7 +592,7 @@ Result<core::Job> MemoryDatabase::ReopenJob(std::int64_t job_id) {
 }
 
 Result<core::JobLogLine> MemoryDatabase::AppendJobLog(std::int64_t job_id, const std::string& stage,
-                                                      const std::string& level,
+                                                      core::LogLevel level,
                                                       const std::string& message) {
     std::lock_guard lock(state_->mu);
     // The database backends refuse a line for an unknown job (foreign key).

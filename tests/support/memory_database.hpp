@@ -66,7 +66,7 @@ public:
     core::Result<core::Job> RetryJob(std::int64_t job_id) override;
     core::Result<core::Job> ReopenJob(std::int64_t job_id) override;
     core::Result<core::JobLogLine> AppendJobLog(std::int64_t job_id, const std::string& stage,
-                                                const std::string& level,
+                                                core::LogLevel level,
                                                 const std::string& message) override;
     core::Result<std::vector<core::JobLogLine>> GetJobLogs(std::int64_t job_id,
                                                            std::int64_t after_id,
