@@ -9,23 +9,20 @@ serving until the new one is checked), saves per game, `beacon game add`, and de
 usage: arcade_test.py path/to/beacon
 """
 import http.client
-import http.cookiejar
 import io
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tarfile
 import tempfile
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (free ports, beacon serve, API session)
 
 PASSWORD = "arcade-test-password"
 failures = []
@@ -37,38 +34,8 @@ def check(ok, what):
         failures.append(what)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Api:
-    def __init__(self, base):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.csrf = ""
-
-    def request(self, method, path, body=None, content_type="application/json"):
-        headers = {"X-CSRF-Token": self.csrf} if self.csrf else {}
-        if body is not None:
-            headers["Content-Type"] = content_type
-        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
-        try:
-            with self.opener.open(req, timeout=120) as r:
-                return r.status, r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read()
-
-    def json(self, method, path, obj=None):
-        status, raw = self.request(method, path, json.dumps(obj).encode() if obj is not None else None)
-        return status, (json.loads(raw) if raw else None)
-
-    def login(self):
-        status, r = self.json("POST", "/api/v1/auth/login", {"password": PASSWORD})
-        assert status == 200, status
-        self.csrf = r["csrf_token"]
+class Api(bh.Client):
+    """The studio's API (a signed-in session) with multipart game uploads."""
 
     def upload(self, path, zip_bytes, fields=None, filename="game.zip"):
         boundary = "----beacon" + uuid.uuid4().hex
@@ -79,8 +46,8 @@ class Api:
         out.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
                   f"filename=\"{filename}\"\r\nContent-Type: application/zip\r\n\r\n".encode())
         out.write(zip_bytes + f"\r\n--{boundary}--\r\n".encode())
-        status, raw = self.request("POST", path, out.getvalue(),
-                                   f"multipart/form-data; boundary={boundary}")
+        status, _, raw = self.raw("POST", path, out.getvalue(),
+                                  {"Content-Type": f"multipart/form-data; boundary={boundary}"})
         try:
             return status, json.loads(raw)
         except ValueError:
@@ -223,52 +190,18 @@ def tree(root):
     return sorted(out)
 
 
-def start_serve(beacon, work, name, toml, env):
-    """Starts `beacon serve` with its own data folder; returns (process, studio base URL)."""
-    data = os.path.join(work, name)
-    config = os.path.join(work, name + ".toml")
-    with open(config, "w") as f:
-        f.write(toml)
-    subprocess.run([beacon, "user", "set-password", "--data", data, "--config", config],
-                   input=PASSWORD + "\n", text=True, env=env, check=True,
-                   capture_output=True, timeout=60)
-    port = free_port()
-    logf = open(os.path.join(work, name + ".log"), "wb")
-    proc = subprocess.Popen([beacon, "serve", "--data", data, "--config", config,
-                             "--listen", f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL,
-                            stdout=logf, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                return proc, base
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"beacon serve exited; see {name}.log")
-            time.sleep(0.05)
-    raise RuntimeError("beacon serve did not start")
-
-
-def stop(proc):
-    if proc and proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
 def two_servers_both_serve_games(beacon, work, env):
     """Without [arcade] listen, two Beacons on one machine both serve their games (the second
     one, or both when 8091 is taken already, on a free port)."""
-    procs = []
+    servers = []
     try:
         ports = []
         for name in ("first", "second"):
-            proc, base = start_serve(beacon, work, name, "[arcade]\nsamples = false\n", env)
-            procs.append(proc)
-            api = Api(base)
-            api.login()
+            server = bh.Serve(beacon, work, os.path.join(work, name), "[arcade]\nsamples = false\n",
+                              name=name, env=env, password=PASSWORD)
+            servers.append(server)
+            api = Api(server.base, timeout=120)
+            api.login(PASSWORD)
             status, game = api.upload("/api/v1/games", make_zip([("index.html", f"<p>{name}</p>".encode())]))
             check(status == 201, f"{name} server: upload: {status}")
             url = urllib.parse.urlsplit(game["play_url"])
@@ -278,42 +211,25 @@ def two_servers_both_serve_games(beacon, work, env):
             ports.append(url.port)
         check(ports[0] != ports[1], f"the two servers' games listen on different ports: {ports}")
     finally:
-        for p in procs:
-            stop(p)
+        for server in servers:
+            server.stop()
 
 
 def main():
     beacon = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="beacon-arcade-")
-    proc = None
+    server = None
     try:
         data = os.path.join(work, "data")
-        config = os.path.join(work, "beacon.toml")
-        game_port = free_port()
-        with open(config, "w") as f:
-            f.write(f"[arcade]\nlisten = \"127.0.0.1:{game_port}\"\nsamples = false\n")
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
-        subprocess.run([beacon, "user", "set-password", "--data", data, "--config", config],
-                       input=PASSWORD + "\n", text=True, env=env, check=True,
-                       capture_output=True, timeout=60)
-        port = free_port()
-        logf = open(os.path.join(work, "serve.log"), "wb")
-        proc = subprocess.Popen([beacon, "serve", "--data", data, "--config", config,
-                                 "--listen", f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL,
-                                stdout=logf, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        studio = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("beacon serve exited; see serve.log")
-                time.sleep(0.05)
-        api = Api(base)
-        api.login()
+        game_port = bh.free_port()
+        env = bh.clean_env(work)
+        server = bh.Serve(beacon, work, data,
+                          f"[arcade]\nlisten = \"127.0.0.1:{game_port}\"\nsamples = false\n",
+                          config=os.path.join(work, "beacon.toml"), env=env, password=PASSWORD)
+        config, port, proc = server.config, server.port, server.proc
+        studio = server.base
+        api = Api(server.base, timeout=120)
+        api.login(PASSWORD)
         games_dir = os.path.join(data, "arcade", "games")
 
         # A good game.
@@ -331,7 +247,7 @@ def main():
         check(status == 201 and accented.get("files") == 4,
               f"a game with non-ASCII file names is accepted: {status} {accented}")
         if status == 201:
-            api.request("DELETE", f"/api/v1/games/{accented['id']}")
+            api.json("DELETE", f"/api/v1/games/{accented['id']}")
         host = f"g{gid}.localhost:{game_port}"
         check(game["play_url"] == f"http://{host}/play/{gid}/1/index.html",
               f"play_url on the game's own origin: {game.get('play_url')}")
@@ -440,7 +356,7 @@ def main():
         check(tree(os.path.join(data, "arcade", "staging")) == [],
               "the spooled upload body is removed from staging")
         os.remove(big_path)
-        status, _ = api.request("DELETE", f"/api/v1/games/{big['id']}")
+        status, _ = api.json("DELETE", f"/api/v1/games/{big['id']}")
         check(status == 204, f"delete the big game: {status}")
 
         # The CLI beside the running server.
@@ -464,18 +380,14 @@ def main():
         two_servers_both_serve_games(beacon, work, env)
 
         # Delete.
-        status, _ = api.request("DELETE", f"/api/v1/games/{gid}")
+        status, _ = api.json("DELETE", f"/api/v1/games/{gid}")
         check(status == 204, f"delete: {status}")
         status, _, _ = game_get(game_port, host, f"/play/{gid}/2/index.html")
         check(status == 404, "a deleted game is no longer served")
         check(not os.path.exists(os.path.join(games_dir, str(gid))), "its files are gone")
     finally:
-        if proc and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        if server:
+            server.stop()
         if failures:
             log = os.path.join(work, "serve.log")
             if os.path.exists(log):

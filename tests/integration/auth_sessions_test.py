@@ -14,14 +14,13 @@ import glob
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (free ports, beacon serve, API requests)
 
 failures = []
 passed = []
@@ -36,30 +35,11 @@ def check(ok, what):
     (passed if ok else failures).append(what)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def call(port, method, path, body=None, token=None, agent=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    if agent:
-        req.add_header("User-Agent", agent)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw)
-        except ValueError:
-            return e.code, raw.decode(errors="replace")
+    """(status, JSON answer) of one request to the server on `port`, with a bearer token and,
+    given `agent`, that User-Agent."""
+    return bh.Client(f"http://127.0.0.1:{port}", token).json(
+        method, path, body, {"User-Agent": agent} if agent else None)
 
 
 def until(pred, seconds):
@@ -72,31 +52,16 @@ def until(pred, seconds):
     return pred()
 
 
-class Server:
-    def __init__(self, work, name, data, config, env):
-        self.port = free_port()
-        self.log_path = os.path.join(work, name + ".log")
-        self.proc = subprocess.Popen(
-            [BIN, "serve", "--data", data, "--config", config, "--listen", f"127.0.0.1:{self.port}"],
-            stdin=subprocess.DEVNULL, stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT,
-            env=env, cwd=work, start_new_session=True)
-        self.up = until(lambda: self.proc.poll() is not None or self.healthy(), 90) and \
-            self.proc.poll() is None
-
-    def healthy(self):
-        try:
-            return call(self.port, "GET", "/healthz")[0] == 200
-        except OSError:
-            return False
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+def serve(work, name, data, config, env, servers):
+    """`beacon serve` (bh.Serve, 90 s to answer), added to `servers`; None when it did not start
+    (its log's tail is printed)."""
+    try:
+        server = bh.Serve(BIN, work, data, config=config, name=name, env=env, seconds=90)
+    except RuntimeError as e:
+        print(e, flush=True)
+        return None
+    servers.append(server)
+    return server
 
 
 def beacon(work, env, *args):
@@ -125,9 +90,8 @@ def sqlite_part(work, env, servers):
                 "revocation_sync_seconds = 1\n")
     r = beacon(work, env, "token", "create", "--data", data, "--config", conf, "--name", "cli")
     api_token = r.stdout.strip().splitlines()[-1] if r.returncode == 0 else ""
-    srv = Server(work, "sqlite", data, conf, env)
-    servers.append(srv)
-    check(srv.up, "beacon serve starts with [auth] lifetimes")
+    srv = serve(work, "sqlite", data, conf, env, servers)
+    check(srv is not None, "beacon serve starts with [auth] lifetimes")
     status, t = call(srv.port, "POST", "/api/v1/auth/token", {"name": "nightly uploader"}, api_token,
                      agent="uploader/1.4 (cron)")
     check(status == 200 and t["expires_in"] == 120, f"access tokens live access_token_minutes ({t.get('expires_in')})")
@@ -180,7 +144,7 @@ def postgres_part(work, env, servers):
         shutil.chown(pg, "nobody")
     subprocess.run(RUN_AS + [os.path.join(PG_BIN, "initdb"), "-D", os.path.join(pg, "data"), "-A", "trust",
                              "-U", "beacon", "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
-    port = free_port()
+    port = bh.free_port()
     subprocess.run(RUN_AS + [os.path.join(PG_BIN, "pg_ctl"), "-D", os.path.join(pg, "data"), "-l",
                              os.path.join(pg, "server.log"), "-w", "-t", "60", "-o",
                              f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories= "
@@ -192,13 +156,11 @@ def postgres_part(work, env, servers):
     conf = os.path.join(work, "pg.toml")
     with open(conf, "w") as f:
         f.write(f"[database]\nurl = \"{url}\"\n[auth]\nrevocation_sync_seconds = 1\n"
-                f"[arcade]\npublic_url = \"http://127.0.0.1:{free_port()}\"\nsamples = false\n")
+                f"[arcade]\npublic_url = \"http://127.0.0.1:{bh.free_port()}\"\nsamples = false\n")
     da, db = os.path.join(work, "pg-a"), os.path.join(work, "pg-b")
-    a = Server(work, "pg-a", da, conf, env)
-    servers.append(a)
-    b = Server(work, "pg-b", db, conf, env)
-    servers.append(b)
-    check(a.up and b.up, "two beacon serve processes start on one PostgreSQL")
+    a = serve(work, "pg-a", da, conf, env, servers)
+    b = serve(work, "pg-b", db, conf, env, servers)
+    check(a is not None and b is not None, "two beacon serve processes start on one PostgreSQL")
     r = beacon(work, env, "token", "create", "--data", da, "--config", conf, "--name", "pg")
     api_token = r.stdout.strip().splitlines()[-1] if r.returncode == 0 else ""
     status, t = call(a.port, "POST", "/api/v1/auth/token", {"name": "pg client"}, api_token, agent="pgclient/1")
@@ -222,9 +184,8 @@ def postgres_part(work, env, servers):
     check(until(lambda: call(b.port, "GET", "/api/v1/jobs", token=t3["access_token"])[0] == 401, 20),
           "the second studio refuses it within revocation_sync_seconds")
     b.stop()
-    b2 = Server(work, "pg-b2", db, conf, env)
-    servers.append(b2)
-    check(b2.up and call(b2.port, "GET", "/api/v1/jobs", token=t3["access_token"])[0] == 401,
+    b2 = serve(work, "pg-b2", db, conf, env, servers)
+    check(b2 is not None and call(b2.port, "GET", "/api/v1/jobs", token=t3["access_token"])[0] == 401,
           "the revocation survives the second studio's restart")
     _, t4 = call(a.port, "POST", "/api/v1/auth/token", {"name": "listed"}, api_token)
     r = beacon(work, env, "token", "sessions", "--data", da, "--config", conf)
@@ -244,7 +205,7 @@ def main():
         postgres_part(work, env, servers)
     finally:
         for s in servers:
-            if isinstance(s, Server):
+            if isinstance(s, bh.Serve):
                 s.stop()
             else:
                 subprocess.run(RUN_AS + [os.path.join(PG_BIN, "pg_ctl"), "-D", os.path.join(s[1], "data"),

@@ -13,14 +13,12 @@ import base64
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (beacon serve, API requests)
 
 failures = []
 passed = []
@@ -31,58 +29,9 @@ def check(ok, what):
     (passed if ok else failures).append(what)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def call(port, method, path, body=None, token=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw)
-        except ValueError:
-            return e.code, raw.decode(errors="replace")
-
-
-class Server:
-    def __init__(self, beacon, work, data, env):
-        self.port = free_port()
-        self.log_path = os.path.join(work, "serve.log")
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [beacon, "serve", "--data", data, "--listen", f"127.0.0.1:{self.port}"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-            start_new_session=True)
-        for _ in range(600):
-            if self.proc.poll() is not None:
-                break
-            try:
-                if call(self.port, "GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("beacon serve did not start; see " + self.log_path)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+    """(status, JSON answer) of one request to the server on `port`, with a bearer token."""
+    return bh.Client(f"http://127.0.0.1:{port}", token).json(method, path, body)
 
 
 def kid(token):
@@ -93,7 +42,7 @@ def kid(token):
 def main():
     beacon = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="beacon-auth-")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
+    env = bh.clean_env(work)
     data = os.path.join(work, "data")
     server = None
     secrets_seen = []
@@ -104,7 +53,7 @@ def main():
         check(api_token.startswith("bcn_"), "an API token is made with the CLI")
         secrets_seen.append(api_token)
 
-        server = Server(beacon, work, data, env)
+        server = bh.Serve(beacon, work, data, env=env)
         status, t = call(server.port, "POST", "/api/v1/auth/token", {"name": "e2e"}, api_token)
         check(status == 200 and t["access_token"].startswith("v4.public.") and
               t["expires_in"] == 900, f"POST /auth/token answers a signed pair ({status})")
@@ -123,7 +72,7 @@ def main():
 
         # A restart: the same key ring comes back from the sealed store.
         server.stop()
-        server = Server(beacon, work, data, env)
+        server = bh.Serve(beacon, work, data, env=env)
         check(call(server.port, "GET", "/api/v1/jobs", token=access)[0] == 200,
               "an access token issued before a restart still verifies after it")
         status, t2 = call(server.port, "POST", "/api/v1/auth/refresh", {"refresh_token": refresh})
@@ -153,7 +102,7 @@ def main():
         check(call(server.port, "GET", "/api/v1/jobs", token=t4["access_token"])[0] == 401,
               "revocation takes effect on the next request")
         server.stop()
-        server = Server(beacon, work, data, env)
+        server = bh.Serve(beacon, work, data, env=env)
         check(call(server.port, "GET", "/api/v1/jobs", token=t4["access_token"])[0] == 401,
               "the revocation holds after a restart")
         check(call(server.port, "GET", "/api/v1/jobs", token=api_token)[0] == 200,

@@ -17,6 +17,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (free ports, clean environment)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEY = "S3RVER"  # s3rver's fixed access and secret key
 failures = []
@@ -28,17 +31,11 @@ def check(ok, what):
         failures.append(what)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main():
     beacon = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="beacon-backup-s3-")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
-    port = free_port()
+    env = bh.clean_env(work)
+    port = bh.free_port()
     os.makedirs(os.path.join(work, "s3"))
     server = subprocess.Popen(["node", os.path.join(HERE, "s3_tools", "serve.js"),
                                os.path.join(work, "s3"), str(port)],

@@ -11,16 +11,15 @@ usage: batch_test.py path/to/beacon
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import liveloop_clients_test as lc  # noqa: E402  (server start, API session)
+import beacon_harness as bh  # noqa: E402  (beacon serve, API session)
 
+PASSWORD = "batch-test-password"
 failures = []
 
 
@@ -28,17 +27,6 @@ def check(ok, what):
     print(("ok   " if ok else "FAIL ") + what, flush=True)
     if not ok:
         failures.append(what)
-
-
-def call_status(api, method, path, body=None):
-    try:
-        return 200, api.call(method, path, body)
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw)
-        except ValueError:
-            return e.code, raw
 
 
 def wait_batch(api, batch_id, states, seconds=300):
@@ -54,11 +42,12 @@ def wait_batch(api, batch_id, states, seconds=300):
 def main():
     beacon = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="beacon-batch-")
-    proc = None
+    server = None
     try:
-        proc, base = lc.start_server(beacon, work)
-        api = lc.Api(base)
-        api.login()
+        server = bh.Serve(beacon, work, os.path.join(work, "data"), "[media]\nsegment_seconds = 2\n",
+                          config=os.path.join(work, "beacon.toml"), password=PASSWORD)
+        api = bh.Client(server.base)
+        api.login(PASSWORD)
         defaults = {"duration_target": 3, "produce_preview": False, "output_preset": "480p"}
         body = {"name": "three", "max_parallel": 2, "defaults": defaults,
                 "items": ["A red kite over a beach. 1 scene.",
@@ -89,11 +78,11 @@ def main():
             ({"items": ["p"] * 501}, "at most 500"),
             ({"items": [42]}, "items[0]"),
         ]:
-            code, err = call_status(api, "POST", "/api/v1/generate/batch", bad)
+            code, err = api.json("POST", "/api/v1/generate/batch", bad)
             msg = err.get("error", {}).get("message", "") if isinstance(err, dict) else ""
             check(code == 400 and needle in msg, f"bad batch body -> 400 naming {needle!r} ({code} {msg[:80]})")
         check(len(api.call("GET", "/api/v1/batches")["items"]) == 1, "bad bodies created no batch")
-        code, _ = call_status(api, "GET", "/api/v1/batches/99999")
+        code, _ = api.json("GET", "/api/v1/batches/99999")
         check(code == 404, "unknown batch -> 404")
 
         # Cancel a running batch (one at a time), then retry it.
@@ -109,12 +98,8 @@ def main():
         again = wait_batch(api, slow["id"], ("completed", "failed"))
         check(again["state"] == "completed", f"the retried batch completes ({again['counts']})")
     finally:
-        if proc and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        if server:
+            server.stop()
 
     # The CLI on its own data folder.
     data = os.path.join(work, "cli-data")
@@ -122,7 +107,7 @@ def main():
     with open(listing, "w") as f:
         f.write("# two prompts\n\nA clock tower at noon. 1 scene.\n")
         f.write(json.dumps({"prompt": "A snail on a leaf. 1 scene.", "title": "Snail"}) + "\n")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
+    env = bh.clean_env(work)
     r = subprocess.run([beacon, "generate", "--data", data, "--batch", listing, "--duration", "3",
                         "--no-preview", "--preset", "480p"], env=env, capture_output=True,
                        text=True, timeout=600)

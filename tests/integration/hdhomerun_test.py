@@ -14,20 +14,19 @@ answers without one; an unknown liveloop.time_zone stops start-up naming the key
 Every server starts on 127.0.0.1 on a free port, in a temp folder, with a clean environment.
 usage: hdhomerun_test.py path/to/beacon [--keep]
 """
-import http.cookiejar
 import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (free ports, beacon serve, API session)
 
 PASSWORD = "hdhomerun-test-pass"
 CHECKSUM_TABLE = [0xA, 0x5, 0xF, 0x6, 0x7, 0xC, 0x1, 0xB, 0x9, 0x2, 0x8, 0xD, 0x4, 0x3, 0xE, 0x0]
@@ -47,14 +46,8 @@ def check(ok, what):
     return ok
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def clean_env(work):
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "LANG": "C.UTF-8"}
+    return bh.clean_env(work, LANG="C.UTF-8")
 
 
 def valid_device_id(text):
@@ -69,72 +62,26 @@ def valid_device_id(text):
     return c == 0
 
 
-def raw(method, url, body=None, headers=None, opener=None):
-    """(status, content type, body bytes) with no credentials unless `opener` carries them."""
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with (opener.open if opener else urllib.request.urlopen)(req, timeout=30) as r:
-            return r.status, r.headers.get("Content-Type", ""), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers.get("Content-Type", ""), e.read()
+def raw(method, url, body=None, headers=None):
+    """(status, content type, body bytes) with no credentials."""
+    status, answer_headers, out = bh.fetch(url, method, headers, body)
+    return status, answer_headers.get("Content-Type", ""), out
 
 
-class Server:
+class Server(bh.Serve):
+    """`beacon serve` in its own folder <work>/<name> (data, beacon.toml, serve.log), signed in."""
+
     def __init__(self, beacon, work, name, toml):
         self.work = os.path.join(work, name)
         os.makedirs(self.work)
-        self.data = os.path.join(self.work, "data")
-        self.config = os.path.join(self.work, "beacon.toml")
-        with open(self.config, "w") as f:
-            f.write(toml)
-        env = clean_env(self.work)
-        subprocess.run([beacon, "user", "set-password", "--data", self.data, "--config",
-                        self.config], input=PASSWORD + "\n", text=True, env=env, check=True,
-                       capture_output=True, timeout=60)
-        port = free_port()
-        self.log = open(os.path.join(self.work, "serve.log"), "wb")
-        self.proc = subprocess.Popen([beacon, "serve", "--data", self.data, "--config",
-                                      self.config, "--listen", f"127.0.0.1:{port}"],
-                                     stdin=subprocess.DEVNULL, stdout=self.log,
-                                     stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        self.base = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2):
-                    break
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"beacon serve exited: {self.proc.returncode}")
-                time.sleep(0.05)
-        jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        self.csrf = ""
-        st, _, body = raw("POST", self.base + "/api/v1/auth/login",
-                          json.dumps({"password": PASSWORD}).encode(),
-                          {"Content-Type": "application/json"}, self.opener)
-        if st != 200:
-            raise RuntimeError(f"login failed: {st} {body[:200]}")
-        self.csrf = json.loads(body).get("csrf_token", "")
+        super().__init__(beacon, self.work, os.path.join(self.work, "data"), toml,
+                         config=os.path.join(self.work, "beacon.toml"), env=clean_env(self.work),
+                         password=PASSWORD)
+        self.client = bh.Client(self.base)
+        self.client.login(PASSWORD)
 
     def api(self, method, path, body=None):
-        headers = {"X-CSRF-Token": self.csrf}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        st, _, out = raw(method, self.base + path, data, headers, self.opener)
-        if st >= 300:
-            raise RuntimeError(f"{method} {path}: {st} {out[:300]}")
-        return json.loads(out) if out else None
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self.log.close()
+        return self.client.call(method, path, body)
 
 
 def m3u_entries(text):
@@ -194,7 +141,7 @@ def main():
         with open(bad, "w") as f:
             f.write('[liveloop]\ntime_zone = "Mars/Olympus_Mons"\n')
         r = subprocess.run([beacon, "serve", "--data", os.path.join(work, "bad-data"),
-                            "--config", bad, "--listen", f"127.0.0.1:{free_port()}"],
+                            "--config", bad, "--listen", f"127.0.0.1:{bh.free_port()}"],
                            env=clean_env(work), capture_output=True, text=True, timeout=60)
         check(r.returncode != 0 and "liveloop.time_zone" in r.stderr and
               "Mars/Olympus_Mons" in r.stderr,

@@ -13,14 +13,13 @@ usage: live_access_test.py path/to/beacon
 import json
 import os
 import shutil
-import signal
 import sys
 import tempfile
-import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import liveloop_clients_test as lc  # noqa: E402  (server start, API session, items)
+import beacon_harness as bh  # noqa: E402  (API session, requests without one)
+import liveloop_clients_test as lc  # noqa: E402  (server start, items)
 
 failures = []
 
@@ -29,15 +28,6 @@ def check(ok, what):
     print(("ok   " if ok else "FAIL ") + what, flush=True)
     if not ok:
         failures.append(what)
-
-
-def fetch(url, method="GET", headers=None):
-    req = urllib.request.Request(url, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
 
 
 def is_json_error(headers, body):
@@ -51,11 +41,12 @@ def is_json_error(headers, body):
 def main():
     beacon = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="beacon-live-access-")
-    proc = None
+    server = None
     try:
-        proc, base = lc.start_server(beacon, work)
-        api = lc.Api(base)
-        api.login()
+        server = lc.start_server(beacon, work)
+        base = server.base
+        api = bh.Client(base)
+        api.login(lc.PASSWORD)
         lc.ITEM_SECONDS = [4, 5]
         channel, _ = lc.make_channel(api)
         slug = channel["slug"]
@@ -78,13 +69,13 @@ def main():
         q = "?key=" + urllib.request.quote(key, safe="")
 
         # The channel: playlists and the segments they name.
-        status, _, body = fetch(f"{base}/live/{slug}/tv.m3u8{q}")
+        status, _, body = bh.fetch(f"{base}/live/{slug}/tv.m3u8{q}")
         check(status == 200 and body.startswith(b"#EXTM3U"), f"tv.m3u8 with the key: {status}")
         seg = next(ln for ln in body.decode().splitlines() if ln and not ln.startswith("#"))
-        status, headers, seg_body = fetch(f"{base}/live/{slug}/{seg}")
+        status, headers, seg_body = bh.fetch(f"{base}/live/{slug}/{seg}")
         check(status == 200 and seg_body[:1] == b"\x47" and len(seg_body) % 188 == 0,
               f"a published segment through the channel ({seg}): {status}")
-        status, _, _ = fetch(f"{base}/live/{slug}/index.m3u8{q}")
+        status, _, _ = bh.fetch(f"{base}/live/{slug}/index.m3u8{q}")
         check(status == 200, f"index.m3u8 with the key: {status}")
 
         # The library's files: never with a key, whatever the item.
@@ -94,7 +85,7 @@ def main():
                 ("private item's MP4", f"/media/library/{private_item}/video.mp4"),
                 ("private item's segments.json", f"/media/library/{private_item}/hls/segments.json"),
                 ("job intermediate", f"/media/jobs/{job['job_id']}/narration.wav")]:
-            status, headers, body = fetch(f"{base}{path}{q}")
+            status, headers, body = bh.fetch(f"{base}{path}{q}")
             check(status == 403 and is_json_error(headers, body),
                   f"{what} with the stream key: {status} (want 403 JSON)")
         # Signed in, the owner still reads them.
@@ -104,24 +95,24 @@ def main():
             check(r.status == 200, "the owner's session reads library media")
 
         # Wrong key, errors, guide.
-        status, headers, body = fetch(f"{base}/live/{slug}/tv.m3u8?key=wrong")
+        status, headers, body = bh.fetch(f"{base}/live/{slug}/tv.m3u8?key=wrong")
         check(status == 401 and is_json_error(headers, body), f"a wrong key: {status}")
         for path in [f"/live/nope/index.m3u8{q}", f"/live/{slug}/audio_xx.m3u8{q}",
                      f"/live/{slug}/muxed_xx.m3u8{q}", f"/live/{slug}/v/99999999.ts{q}"]:
-            status, headers, body = fetch(base + path)
+            status, headers, body = bh.fetch(base + path)
             check(status == 404 and is_json_error(headers, body), f"{path}: {status} JSON 404")
-        status, _, guide = fetch(f"{base}/live/guide.xml{q}")
+        status, _, guide = bh.fetch(f"{base}/live/guide.xml{q}")
         check(status == 200 and key.encode() not in guide, "guide.xml does not carry the key")
-        status, _, _ = fetch(f"{base}/live/logo.svg")
+        status, _, _ = bh.fetch(f"{base}/live/logo.svg")
         check(status == 200, "the logo needs no key")
 
         # CORS for web players on another origin.
         origin = {"Origin": "https://player.example"}
-        status, headers, _ = fetch(f"{base}/live/{slug}/tv.m3u8{q}", headers=origin)
+        status, headers, _ = bh.fetch(f"{base}/live/{slug}/tv.m3u8{q}", headers=origin)
         check(headers.get("Access-Control-Allow-Origin") == "*", "CORS on a playlist")
-        status, headers, _ = fetch(f"{base}/live/{slug}/{seg}", headers=origin)
+        status, headers, _ = bh.fetch(f"{base}/live/{slug}/{seg}", headers=origin)
         check(headers.get("Access-Control-Allow-Origin") == "*", "CORS on a segment")
-        status, headers, _ = fetch(f"{base}/live/{slug}/{seg}", method="OPTIONS", headers={
+        status, headers, _ = bh.fetch(f"{base}/live/{slug}/{seg}", method="OPTIONS", headers={
             **origin, "Access-Control-Request-Method": "GET",
             "Access-Control-Request-Headers": "range"})
         check(status == 204 and "GET" in headers.get("Access-Control-Allow-Methods", "") and
@@ -129,8 +120,7 @@ def main():
               f"preflight: {status} {headers.get('Access-Control-Allow-Methods')}")
 
         # An item packaged before muxed renditions existed is upgraded when the server starts.
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        server.stop()
         hls = os.path.join(work, "data", "media", "library", str(published), "hls")
         with open(os.path.join(hls, "segments.json")) as f:
             manifest = json.load(f)
@@ -142,7 +132,8 @@ def main():
         for name in os.listdir(hls):
             if name.startswith("muxed_"):
                 shutil.rmtree(os.path.join(hls, name))
-        proc, base = lc.start_server(beacon, work)
+        server = lc.start_server(beacon, work)
+        base = server.base
         upgraded = False
         for _ in range(240):
             with open(os.path.join(hls, "segments.json")) as f:
@@ -154,18 +145,14 @@ def main():
         with open(os.path.join(work, "serve.log")) as f:
             check("added muxed (IPTV) renditions to 1 library item" in f.read(),
                   "serve says so in its log")
-        status, _, body = fetch(f"{base}/live/{slug}/tv.m3u8{q}")
+        status, _, body = bh.fetch(f"{base}/live/{slug}/tv.m3u8{q}")
         segs = [ln for ln in body.decode().splitlines() if ln and not ln.startswith("#")]
         ok = status == 200 and segs and all(
-            fetch(f"{base}/live/{slug}/{u}")[0] == 200 for u in segs)
+            bh.fetch(f"{base}/live/{slug}/{u}")[0] == 200 for u in segs)
         check(bool(ok), f"after the upgrade every muxed segment is served ({len(segs)})")
     finally:
-        if proc and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except Exception:
-                os.killpg(proc.pid, signal.SIGKILL)
+        if server:
+            server.stop()
         if failures and os.environ.get("LIVE_ACCESS_KEEP"):
             print("kept", work)
         else:

@@ -29,7 +29,6 @@ count): a healthy reference live stream passes with every client, which is how t
 were checked.
 """
 import argparse
-import http.cookiejar
 import json
 import os
 import re
@@ -43,6 +42,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (free ports, beacon serve, API session)
 
 PASSWORD = "liveloop-clients-pass"
 SEGMENT_SECONDS = 2
@@ -88,34 +90,6 @@ def gi_python():
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
             return py
     return None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Api:
-    """The JSON API with a signed-in session (cookie + CSRF header)."""
-
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.headers = {"Content-Type": "application/json"}
-
-    def call(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers=self.headers)
-        with self.opener.open(req, timeout=30) as resp:
-            raw = resp.read()
-        return json.loads(raw) if raw else None
-
-    def login(self):
-        r = self.call("POST", "/api/v1/auth/login", {"password": PASSWORD})
-        self.headers["X-CSRF-Token"] = r["csrf_token"]
 
 
 # --- analysis ---------------------------------------------------------------------------------
@@ -385,7 +359,7 @@ class Client:
 
     # VLC: decodes to dummy outputs, as an unprivileged user; rc `stats` every 0.5 s
     def _run_vlc(self):
-        port = free_port()
+        port = bh.free_port()
         home = tempfile.mkdtemp(prefix="vlc-home-", dir=self.work)
         os.chmod(home, 0o777)
         argv = ["cvlc", "--verbose=1", "--no-video-title-show", "--vout=dummy", "--aout=dummy",
@@ -528,31 +502,11 @@ class Client:
 # --- server set-up ------------------------------------------------------------------------------
 
 def start_server(beacon, work):
-    data = os.path.join(work, "data")
-    config = os.path.join(work, "beacon.toml")
-    with open(config, "w") as f:
-        f.write(f"[media]\nsegment_seconds = {SEGMENT_SECONDS}\n")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
-    subprocess.run([beacon, "user", "set-password", "--data", data, "--config", config],
-                   input=PASSWORD + "\n", text=True, env=env, check=True, capture_output=True,
-                   timeout=60)
-    port = free_port()
-    logf = open(os.path.join(work, "serve.log"), "wb")
-    proc = subprocess.Popen([beacon, "serve", "--data", data, "--config", config, "--listen",
-                             f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL, stdout=logf,
-                            stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                return proc, base
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
-    if proc.poll() is not None:
-        raise RuntimeError(f"beacon serve exited with status {proc.returncode}; see serve.log")
-    raise RuntimeError("beacon serve did not answer /healthz in 30 s; see serve.log")
+    """`beacon serve` with media.segment_seconds = SEGMENT_SECONDS and the admin password set:
+    its data in <work>/data, its config <work>/beacon.toml, its log <work>/serve.log."""
+    return bh.Serve(beacon, work, os.path.join(work, "data"),
+                    f"[media]\nsegment_seconds = {SEGMENT_SECONDS}\n",
+                    config=os.path.join(work, "beacon.toml"), password=PASSWORD)
 
 
 def make_channel(api):
@@ -626,7 +580,7 @@ def count_boundaries(api, channel_id, stop, out):
             if last is not None and key != last:
                 out["boundaries"] += 1
             last = key
-        except (OSError, ValueError):
+        except (OSError, ValueError, bh.ApiError):
             out["errors"] += 1
         stop.wait(0.5)
 
@@ -673,9 +627,10 @@ def main():
             api, channel, key, hls_url, parts = None, None, None, args.url, ["hls"]
             log(f"reading {hls_url} (no beacon started; boundaries not counted)")
         else:
-            server, base = start_server(os.path.abspath(args.beacon), work)
-            api = Api(base)
-            api.login()
+            server = start_server(os.path.abspath(args.beacon), work)
+            base = server.base
+            api = bh.Client(base)
+            api.login(PASSWORD)
             channel, durations = make_channel(api)
             key = api.call("GET", "/api/v1/stream-key")
             with urllib.request.urlopen(key["m3u_url"], timeout=30) as r:
@@ -759,12 +714,7 @@ def main():
         failed.append("set-up")
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            server.stop(grace=15)
         if args.keep or os.environ.get("LIVELOOP_CLIENTS_KEEP"):
             log(f"logs and captures kept in {work}")
         else:

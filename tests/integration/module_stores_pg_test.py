@@ -17,7 +17,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +26,9 @@ import urllib.error
 import urllib.request
 import uuid
 import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (free ports, API requests)
 
 BIN = os.path.realpath(sys.argv[1])
 work = tempfile.mkdtemp(prefix="beacon-modules-pg-")
@@ -46,14 +48,6 @@ def check(what, ok):
     else:
         failed += 1
         print("FAIL", what, flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def wait_for(pred, seconds, step=0.1):
@@ -79,9 +73,9 @@ class Studio:
     """One `beacon serve` and an API client with a bearer token."""
 
     def __init__(self, name, data, env):
-        self.port = free_port()
+        self.port = bh.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.games_port = free_port()
+        self.games_port = bh.free_port()
         self.games = f"http://127.0.0.1:{self.games_port}"
         self.log = os.path.join(work, name + ".log")
         self.token = None
@@ -99,20 +93,9 @@ class Studio:
             and self.proc.poll() is None
 
     def request(self, method, path, body=None, content_type="application/json"):
-        req = urllib.request.Request(self.base + path, data=body, method=method)
-        req.add_header("Authorization", "Bearer " + self.token)
-        if body is not None:
-            req.add_header("Content-Type", content_type)
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                raw = r.read()
-                return r.status, (json.loads(raw) if raw else None)
-        except urllib.error.HTTPError as e:
-            raw = e.read()
-            try:
-                return e.code, json.loads(raw)
-            except ValueError:
-                return e.code, raw
+        """(status, JSON answer or body bytes) with the bearer token; `body` bytes as they are."""
+        return bh.Client(self.base, self.token, timeout=60).json(
+            method, path, body, {"Content-Type": content_type})
 
     def play(self, path, headers=None):
         """GET on the games' origin: (status, headers, body)."""
@@ -169,7 +152,7 @@ try:
         shutil.chown(os.path.join(work, "pg"), "nobody")
     subprocess.run(RUN_AS + [os.path.join(PG_BIN, "initdb"), "-D", pg_data, "-A", "trust", "-U", "beacon",
                              "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
-    pg_port = free_port()
+    pg_port = bh.free_port()
     subprocess.run(RUN_AS + [os.path.join(PG_BIN, "pg_ctl"), "-D", pg_data, "-l",
                              os.path.join(work, "pg", "server.log"), "-w", "-t", "60", "-o",
                              f"-c listen_addresses=127.0.0.1 -p {pg_port} -c unix_socket_directories= "
@@ -226,7 +209,7 @@ try:
 
     # --- two studios on one PostgreSQL and one S3 server ---------------------------------------------
     # A runs on the migrated studio's data folder (its games' files are there), B on a new one.
-    s3_port = free_port()
+    s3_port = bh.free_port()
     os.makedirs(os.path.join(work, "s3"))
     procs.append(subprocess.Popen(
         ["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "s3_tools", "serve.js"),

@@ -7,18 +7,16 @@ refused; cleanup lists an orphan without removing it on a dry run; a stored secr
 
 usage: ops_test.py path/to/beacon
 """
-import http.cookiejar
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (beacon serve, API session)
 
 PASSWORD = "ops-test-password-1"
 METRICS_TOKEN = "scrape-token-0123456789"
@@ -31,85 +29,9 @@ def check(ok, what):
         failures.append(what)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def env_for(work):
-    # A clean environment: no service variables inherited.
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
-
-
-def fetch(url, headers=None, method="GET", body=None):
-    req = urllib.request.Request(url, method=method, headers=headers or {}, data=body)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
-
-
-class Api:
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.headers = {"Content-Type": "application/json"}
-
-    def raw(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers=self.headers)
-        try:
-            with self.opener.open(req, timeout=30) as r:
-                return r.status, dict(r.headers), r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read()
-
-    def call(self, method, path, body=None):
-        status, _, raw = self.raw(method, path, body)
-        if status >= 400:
-            raise RuntimeError(f"{method} {path}: {status} {raw[:300]!r}")
-        return json.loads(raw) if raw else None
-
-    def login(self):
-        r = self.call("POST", "/api/v1/auth/login", {"password": PASSWORD})
-        self.headers["X-CSRF-Token"] = r["csrf_token"]
-
-
-def start_server(beacon, work, data, config, name):
-    port = free_port()
-    logf = open(os.path.join(work, name + ".log"), "wb")
-    proc = subprocess.Popen([beacon, "serve", "--data", data, "--config", config, "--listen",
-                             f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL, stdout=logf,
-                            stderr=subprocess.STDOUT, env=env_for(work), start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                return proc, base
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
-    raise RuntimeError(f"{name} did not start; see {name}.log")
-
-
-def stop(proc):
-    if proc and proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 def run(beacon, work, *args, stdin=None):
     return subprocess.run([beacon, *args], input=stdin, text=True, capture_output=True,
-                          env=env_for(work), timeout=300)
+                          env=bh.clean_env(work), timeout=300)
 
 
 def wait_job(api, job_id):
@@ -144,15 +66,16 @@ def main():
         r = run(beacon, work, "user", "set-password", "--data", data, "--config", config,
                 stdin=PASSWORD + "\n")
         assert r.returncode == 0, r.stderr
-        proc, base = start_server(beacon, work, data, config, "serve")
-        servers.append(proc)
-        api = Api(base)
-        api.login()
+        server = bh.Serve(beacon, work, data, config=config, name="serve")
+        servers.append(server)
+        base = server.base
+        api = bh.Client(base)
+        api.login(PASSWORD)
 
         # --- /metrics access --------------------------------------------------------------
-        status, headers, _ = fetch(base + "/metrics")
+        status, headers, _ = bh.fetch(base + "/metrics")
         check(status == 401, f"/metrics without credentials is 401 (got {status})")
-        status, _, _ = fetch(base + "/metrics", {"Authorization": "Bearer wrong-token"})
+        status, _, _ = bh.fetch(base + "/metrics", headers={"Authorization": "Bearer wrong-token"})
         check(status == 401, f"/metrics with a wrong bearer is 401 (got {status})")
         status, _, _ = api.raw("GET", "/metrics")
         check(status == 200, f"/metrics for a signed-in user is 200 (got {status})")
@@ -164,8 +87,8 @@ def main():
         done = wait_job(api, job["job_id"])
         item = api.call("GET", f"/api/v1/content/{done['content_id']}")
         api.call("GET", "/api/v1/content")
-        status, headers, body = fetch(base + "/metrics",
-                                      {"Authorization": "Bearer " + METRICS_TOKEN})
+        status, headers, body = bh.fetch(base + "/metrics",
+                                         headers={"Authorization": "Bearer " + METRICS_TOKEN})
         check(status == 200, f"/metrics with the [metrics] token is 200 (got {status})")
         check(headers.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
               "exposition content type " + headers.get("Content-Type", ""))
@@ -220,10 +143,11 @@ def main():
         r = run(beacon, work, "secret", "set", "elevenlabs", "--data", restored, "--config",
                 config, stdin=secret + "\n")
         check(r.returncode == 0, "secret set: " + r.stderr.strip())
-        proc2, base2 = start_server(beacon, work, restored, config, "serve-restored")
-        servers.append(proc2)
-        api2 = Api(base2)
-        api2.login()  # the account came back with the database
+        server2 = bh.Serve(beacon, work, restored, config=config, name="serve-restored")
+        servers.append(server2)
+        base2 = server2.base
+        api2 = bh.Client(base2)
+        api2.login(PASSWORD)  # the account came back with the database
         again = api2.call("GET", f"/api/v1/content/{item['id']}")
         check(again["title"] == item["title"], "the restored server lists the item")
         token = run(beacon, work, "token", "create", "--data", restored, "--config", config,
@@ -275,7 +199,7 @@ def main():
                      "/api/v1/auth/me"):
             answers += api2.raw("GET", path)[2]
         check(secret.encode() not in answers, "the key is in no API answer")
-        stop(proc2)
+        server2.stop()
         with open(os.path.join(work, "serve-restored.log"), errors="replace") as f:
             check(secret not in f.read(), "the key is in no log line of the server that loaded it")
         sealed = open(os.path.join(restored, "secrets.json")).read()
@@ -289,8 +213,8 @@ def main():
               and secret not in r.stdout + r.stderr,
               "secret list names it without the value")
     finally:
-        for p in servers:
-            stop(p)
+        for server in servers:
+            server.stop()
         logs = ""
         for name in ("serve.log", "serve-restored.log"):
             path = os.path.join(work, name)

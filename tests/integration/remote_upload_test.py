@@ -17,7 +17,6 @@ usage: remote_upload_test.py path/to/beacon
 """
 import hashlib
 import http.client
-import json
 import os
 import shutil
 import socket
@@ -25,8 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (free ports, API requests)
 
 BIN = os.path.realpath(sys.argv[1])
 work = tempfile.mkdtemp(prefix="beacon-remote-upload-")
@@ -44,42 +44,18 @@ def check(what, ok):
         print("FAIL", what, flush=True)
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.path.join(work, "home"),
        "TMPDIR": os.path.join(work, "tmp"), "LANG": "C.UTF-8"}
 os.makedirs(ENV["HOME"])
 os.makedirs(ENV["TMPDIR"])
-port = free_port()
+port = bh.free_port()
 base = f"http://127.0.0.1:{port}"
 token = None
 
 
 def api(method, path, body=None, headers=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            raw = r.read()
-            return r.status, (json.loads(raw) if raw and r.headers.get_content_type() == "application/json" else raw)
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw)
-        except ValueError:
-            return e.code, raw
+    """(status, JSON answer or body bytes) of one request to the studio, with the API token."""
+    return bh.Client(base, token, timeout=60).json(method, path, body, headers)
 
 
 def wait_for(pred, seconds, step=0.1):

@@ -18,13 +18,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (free ports, API requests)
 
 BIN = os.path.realpath(sys.argv[1])
 work = tempfile.mkdtemp(prefix="beacon-remote-")
@@ -40,14 +40,6 @@ def check(what, ok):
     else:
         failed += 1
         print("FAIL", what, flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.path.join(work, "home"),
@@ -69,30 +61,14 @@ def read(log):
         return f.read()
 
 
-port = free_port()
+port = bh.free_port()
 base = f"http://127.0.0.1:{port}"
 token = None
 
 
 def api(method, path, body=None, headers=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            raw = r.read()
-            return r.status, (json.loads(raw) if raw and r.headers.get_content_type() == "application/json" else raw)
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw)
-        except ValueError:
-            return e.code, raw
+    """(status, JSON answer or body bytes) of one request to the studio, with the API token."""
+    return bh.Client(base, token, timeout=30).json(method, path, body, headers)
 
 
 def wait_for(pred, seconds, step=0.1):

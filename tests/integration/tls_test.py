@@ -24,6 +24,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_harness as bh  # noqa: E402  (free ports, clean environment)
+
 failures = []
 PASSWORD = "tls test password"
 
@@ -57,17 +60,6 @@ def make_certs(d):
                 "-keyout", f"{n}.key", "-out", f"{n}.csr", "-subj", f"/CN={cn}", cwd=d)
         openssl("x509", "-req", "-in", f"{n}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
                 "-CAcreateserial", "-out", f"{n}.pem", "-days", "2", "-extfile", "san.cnf", cwd=d)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def clean_env(work):
-    # No inherited service hosts or keys, no CA bundle overrides for curl.
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
 
 
 def peer_common_name(port, ca):
@@ -144,7 +136,7 @@ def refused_at_start(beacon, work, toml, listen):
     with open(config, "w") as f:
         f.write(toml)
     data = os.path.join(work, "refusal-data")
-    env = clean_env(work)
+    env = bh.clean_env(work)
     env["BEACON_ADMIN_PASSWORD"] = PASSWORD
     p = subprocess.Popen([beacon, "serve", "--data", data, "--config", config, "--listen", listen],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -175,7 +167,7 @@ def main():
         with open(config, "w") as f:
             f.write(f'[server]\ntls_cert = "{live_cert}"\ntls_key = "{live_key}"\n')
         data = os.path.join(work, "data")
-        env = clean_env(work)
+        env = bh.clean_env(work)
         r = run([beacon, "user", "set-password", "--data", data, "--config", config],
                 input=PASSWORD + "\n", env=env)
         check(r.returncode == 0, "the admin password is set")
@@ -184,7 +176,7 @@ def main():
         token = r.stdout.strip().splitlines()[-1] if r.returncode == 0 else ""
         check(bool(token), "an API token is made")
 
-        port = free_port()
+        port = bh.free_port()
         proc = start(beacon, work, data, config, f"127.0.0.1:{port}", env)
         base = f"https://127.0.0.1:{port}"
         ready = False

@@ -11,16 +11,14 @@ usage: verse_test.py path/to/beacon
 import json
 import os
 import shutil
-import signal
 import struct
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import liveloop_clients_test as lc  # noqa: E402  (server start, API session)
+import beacon_harness as bh  # noqa: E402  (beacon serve, API session)
 
+PASSWORD = "verse-test-password"
 failures = []
 
 
@@ -32,16 +30,11 @@ def check(ok, what):
 
 def request(api, method, path, body=None, headers=None, raw=None, session=True):
     """One request; returns (status, headers, parsed JSON or bytes)."""
-    hdrs = dict(api.headers) if session else {}
-    hdrs.update(headers or {})
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request(api.base + path, data=data, method=method, headers=hdrs)
-    opener = api.opener if session else urllib.request.build_opener()
-    try:
-        with opener.open(req, timeout=30) as r:
-            status, h, payload = r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        status, h, payload = e.code, dict(e.headers), e.read()
+    if session:
+        status, h, payload = api.raw(method, path, data, headers)
+    else:
+        status, h, payload = bh.fetch(api.base + path, method, headers, data)
     if h.get("Content-Type", "").startswith("application/json") and payload:
         return status, h, json.loads(payload)
     return status, h, payload
@@ -70,11 +63,13 @@ def glb(count):
 def main():
     beacon = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="beacon-verse-")
-    proc = None
+    server = None
     try:
-        proc, base = lc.start_server(beacon, work)
-        api = lc.Api(base)
-        api.login()
+        server = bh.Serve(beacon, work, os.path.join(work, "data"), "[media]\nsegment_seconds = 2\n",
+                          config=os.path.join(work, "beacon.toml"), password=PASSWORD)
+        base = server.base
+        api = bh.Client(base)
+        api.login(PASSWORD)
 
         st, _, body = request(api, "GET", "/api/v1/worlds", session=False)
         check(st == 401, f"worlds need a login (got {st})")
@@ -202,12 +197,8 @@ def main():
         files = [f for d, _, fs in os.walk(os.path.join(work, "data")) for f in fs if f.startswith(img_hash)]
         check(len(files) == 1, "bytes another world uses are kept")
     finally:
-        if proc is not None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except Exception:
-                os.killpg(proc.pid, signal.SIGKILL)
+        if server:
+            server.stop()
         if failures:
             log = os.path.join(work, "serve.log")
             if os.path.exists(log):

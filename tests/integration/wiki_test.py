@@ -14,10 +14,7 @@ usage: wiki_test.py path/to/beacon
 """
 import json
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,8 +24,9 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import liveloop_clients_test as lc  # noqa: E402  (API session, password)
+import beacon_harness as bh  # noqa: E402  (free ports, beacon serve, API session)
 
+PASSWORD = "wiki-test-password"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 failures = []
@@ -40,43 +38,10 @@ def check(ok, what):
         failures.append(what)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url, proc, what):
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{what} exited with status {proc.returncode}")
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not answer in 30 s")
-
-
 def start_beacon(beacon, work, name, toml):
-    data = os.path.join(work, name + "-data")
-    config = os.path.join(work, name + ".toml")
-    with open(config, "w") as f:
-        f.write(toml + "\n[arcade]\nenabled = false\n")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work}
-    subprocess.run([beacon, "user", "set-password", "--data", data, "--config", config],
-                   input=lc.PASSWORD + "\n", text=True, env=env, check=True, capture_output=True,
-                   timeout=60)
-    port = free_port()
-    logf = open(os.path.join(work, name + ".log"), "wb")
-    proc = subprocess.Popen([beacon, "serve", "--data", data, "--config", config, "--listen",
-                             f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL, stdout=logf,
-                            stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    wait_http(base + "/healthz", proc, "beacon serve")
-    return proc, base
+    server = bh.Serve(beacon, work, os.path.join(work, name + "-data"),
+                      toml + "\n[arcade]\nenabled = false\n", name=name, password=PASSWORD)
+    return server.proc, server.base
 
 
 def raw(api, path, method="GET", body=None, follow=True):
@@ -111,31 +76,22 @@ def make_item(api, prompt):
     raise RuntimeError("item not made in 600 s")
 
 
-def stop(proc):
-    if proc and proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
 def offline_checks(beacon, work, zim):
-    kiwix_port = free_port()
+    kiwix_port = bh.free_port()
     kiwix = subprocess.Popen(["kiwix-serve", "--address=127.0.0.1", f"--port={kiwix_port}", zim],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              start_new_session=True)
     kiwix_url = f"http://127.0.0.1:{kiwix_port}"
     proc = None
     try:
-        wait_http(kiwix_url + "/", kiwix, "kiwix-serve")
+        bh.wait_http(kiwix_url + "/", kiwix, "kiwix-serve")
         proc, base = start_beacon(beacon, work, "offline",
                                   f'[wiki]\nzim = "{zim}"\nkiwix_serve_url = "{kiwix_url}"\n')
-        api = lc.Api(base)
+        api = bh.Client(base)
         doctor = subprocess.run([beacon, "doctor", "--data", os.path.join(work, "doctor-data"),
                                  "--config", os.path.join(work, "offline.toml")],
                                 capture_output=True, text=True, timeout=120,
-                                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work})
+                                env=bh.clean_env(work))
         line = next((ln for ln in doctor.stdout.splitlines() if "kiwix ZIM" in ln), "")
         check(line.startswith("ok") and "12 articles, language eng" in line,
               f"beacon doctor opens the ZIM: {line!r}")
@@ -143,7 +99,7 @@ def offline_checks(beacon, work, zim):
         check(status == 401, f"facts need sign-in: {status}")
         status, _, _ = raw(api, "/wiki/Lighthouse.html")
         check(status == 401, f"/wiki/ needs sign-in: {status}")
-        api.login()
+        api.login(PASSWORD)
 
         # Facts by name: case, redirect, disambiguation by the other names, a miss.
         q = urllib.parse.quote("frankfurt am main,Pharos,Mercury,Planet,Zanzibar Sky Tower")
@@ -227,8 +183,8 @@ def offline_checks(beacon, work, zim):
         status, _, _ = raw(api, "/api/v1/content/999999/entities")
         check(status == 404, f"an unknown item: {status}")
     finally:
-        stop(proc)
-        stop(kiwix)
+        bh.stop(proc)
+        bh.stop(kiwix)
 
 
 def online_checks(beacon, work):
@@ -241,8 +197,8 @@ def online_checks(beacon, work):
         proc, base = start_beacon(beacon, work, "online",
                                   f'[wiki]\nsource = "wikipedia"\nwikipedia_url = "{wiki_url}"\n'
                                   f'user_agent = "BeaconIntegrationTest/1 (wiki)"\n')
-        api = lc.Api(base)
-        api.login()
+        api = bh.Client(base)
+        api.login(PASSWORD)
         first = api.call("GET", "/api/v1/wiki?entities=Lighthouse,Pharos")["items"]
         check(first[0]["source"] == "wikipedia" and first[0]["resolved"] and
               first[0]["source_url"] == "https://en.wikipedia.org/wiki/Lighthouse",
@@ -258,8 +214,8 @@ def online_checks(beacon, work):
         status, _, _ = raw(api, "/wiki/Lighthouse.html")
         check(status == 404, f"online without a ZIM: /wiki/ is 404: {status}")
     finally:
-        stop(proc)
-        stop(double)
+        bh.stop(proc)
+        bh.stop(double)
 
 
 def main():
