@@ -82,8 +82,13 @@ protected:
 bool IsFfmpeg(const Argv& a) { return a[0] == "fake/ffmpeg"; }
 /// One GOP-aligned piece of the final picture (final_pieces.cpp writes "<piece>.part.mp4").
 bool IsPieceEncode(const Argv& a) { return IsFfmpeg(a) && a.back().ends_with(".part.mp4"); }
-/// The stitch of the pieces with the mixed narration into the final encode.
-bool IsStitch(const Argv& a) { return IsFfmpeg(a) && ArgvHas(a, "concat") && !IsPieceEncode(a); }
+/// The stitch of the pieces (read as an ffmpeg concat list) with the mixed narration.
+bool IsStitch(const Argv& a) {
+    for (std::size_t i = 0; i + 1 < a.size(); ++i) {
+        if (a[i] == "-f" && a[i + 1] == "concat") return IsFfmpeg(a);
+    }
+    return false;
+}
 
 TEST_F(PipelineFastTest, AJobRunsEveryStageAndPublishesTheWholeItem) {
     const auto id = NewJob(12.0, 3);

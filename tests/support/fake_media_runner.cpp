@@ -193,6 +193,24 @@ core::Result<Media> InputMedia(const std::string& url, const Options& o) {
     return m;
 }
 
+/// Frames per second of an output: its -r, else the house rate.
+double Fps(const Options& o) {
+    auto r = Opt(o, "-r");
+    return r && Seconds(*r) > 0 ? Seconds(*r) : kFps;
+}
+
+/// The frame count of a graph whose last picture filter is a frame-exact trim
+/// (trim=start_frame=A:end_frame=B): how the final's pieces are cut.
+std::optional<long long> GraphFrames(const std::string& graph) {
+    const auto at = graph.rfind("trim=start_frame=");
+    if (at == std::string::npos) return std::nullopt;
+    const auto end = graph.find("end_frame=", at);
+    if (end == std::string::npos) return std::nullopt;
+    const long long a = std::atoll(graph.c_str() + at + 17);
+    const long long b = std::atoll(graph.c_str() + end + 10);
+    return b > a ? std::optional(b - a) : std::nullopt;
+}
+
 struct Output {
     std::string url;
     Options options;
@@ -201,6 +219,7 @@ struct Output {
 struct Command {
     std::vector<std::pair<std::string, Options>> inputs;
     std::vector<Output> outputs;
+    std::string graph;  // -filter_complex
 };
 
 core::Result<Command> ParseFfmpeg(const std::vector<std::string>& argv) {
@@ -219,6 +238,7 @@ core::Result<Command> ParseFfmpeg(const std::vector<std::string>& argv) {
                 if (i + 1 >= argv.size())
                     return Error::External("fake ffmpeg: " + a + " without a value");
                 pending.emplace_back(a, argv[++i]);
+                if (a == "-filter_complex") c.graph = argv[i];
             }
         } else {
             c.outputs.push_back({a, pending});
@@ -296,6 +316,10 @@ core::Result<core::RunOutput> Ffmpeg(const std::vector<std::string>& argv,
             m.duration = 0;
         } else if (auto t = Opt(out.options, "-t")) {
             m.duration = Seconds(*t);
+        } else if (frames) {
+            m.duration = Seconds(*frames) / Fps(out.options);
+        } else if (auto cut = GraphFrames(cmd.graph)) {
+            m.duration = static_cast<double>(*cut) / Fps(out.options);
         } else {
             double shortest = -1, longest = -1;
             for (const auto& in : inputs) {
