@@ -360,9 +360,7 @@ int Generate(const CommonOptions& common, const GenerateOptions& o) {
                                          : core::Result<core::Content>(core::Error::NotFound("no library item"));
     if (!content.ok()) return PrintError(content.error().message), 1;
     if (!o.out.empty()) {
-        const std::string prefix = "/media/";
-        std::string key = content->mp4_url.rfind(prefix, 0) == 0 ? content->mp4_url.substr(prefix.size()) : "";
-        fs::path src = rt.store->LocalPath(key);
+        fs::path src = rt.store->LocalPath(content->mp4_key);
         std::error_code ec;
         fs::copy_file(src, o.out, fs::copy_options::overwrite_existing, ec);
         if (ec) return PrintError("cannot copy the final MP4 to " + o.out + ": " + ec.message()), 1;

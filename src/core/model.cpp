@@ -7,6 +7,8 @@
 #include <regex>
 #include <set>
 
+#include "core/object_keys.hpp"
+
 namespace beacon::core {
 
 UnixMillis NowMillis() {
@@ -302,13 +304,13 @@ Json ToJson(const Content& c) {
                 {"title", c.title},
                 {"description", c.description},
                 {"prompt", c.prompt},
-                {"mp4_url", c.mp4_url},
-                {"hls_url", c.hls_url},
-                {"thumbnail", c.thumbnail},
-                {"poster", c.poster},
-                {"preview_url", c.preview_url},
-                {"vtt_url", c.vtt_url},
-                {"chapters_url", c.chapters_url},
+                {"mp4_url", object_keys::MediaUrl(c.mp4_key)},
+                {"hls_url", object_keys::MediaUrl(c.hls_key)},
+                {"thumbnail", object_keys::MediaUrl(c.thumbnail_key)},
+                {"poster", object_keys::MediaUrl(c.poster_key)},
+                {"preview_url", object_keys::MediaUrl(c.preview_key)},
+                {"vtt_url", object_keys::MediaUrl(c.vtt_key)},
+                {"chapters_url", object_keys::MediaUrl(c.chapters_key)},
                 {"duration", c.duration},
                 {"languages", c.languages},
                 {"published", c.published},

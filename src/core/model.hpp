@@ -120,13 +120,16 @@ struct Content {
     std::string title;
     std::string description;
     std::string prompt;
-    std::string mp4_url;
-    std::string hls_url;
-    std::string thumbnail;
-    std::string poster;
-    std::string preview_url;
-    std::string vtt_url;
-    std::string chapters_url;
+    // Object-store keys of the item's files ("library/12/video.mp4"; "" when there is none).
+    // ToJson answers them as "/media/<key>" URLs under the API's field names (mp4_url, hls_url,
+    // thumbnail, poster, preview_url, vtt_url, chapters_url).
+    std::string mp4_key;
+    std::string hls_key;
+    std::string thumbnail_key;
+    std::string poster_key;
+    std::string preview_key;
+    std::string vtt_key;
+    std::string chapters_key;
     double duration = 0;  // seconds
     std::vector<std::string> languages;
     bool published = false;        // on the default LiveLoop playlist
@@ -140,6 +143,7 @@ struct Content {
     /// it; only its job sees it (Database::BeginJobContent) until CompleteJobContent.
     bool pending = false;
 };
+/// The API's shape of a library item: the file keys as "/media/<key>" URLs (object_keys::MediaUrl).
 Json ToJson(const Content& c);
 
 /// A LiveLoop channel: playlist + schedule (the brief's Playlist/Stream table).

@@ -76,4 +76,22 @@ TEST(Script, ValidateScriptChecksATypedScriptLikeParseScript) {
     EXPECT_FALSE(ValidateScript(Script{"Storm", "", {}}).ok());
 }
 
+TEST(Content, AnswersItsFileKeysAsMediaUrls) {
+    Content c;
+    c.mp4_key = "library/12/video.mp4";
+    c.hls_key = "library/12/hls/master.m3u8";
+    c.thumbnail_key = "library/12/thumb.jpg";
+    c.poster_key = "library/12/poster.jpg";
+    c.preview_key = "jobs/3/preview.mp4";
+    c.vtt_key = "library/12/captions_en.vtt";
+    const Json j = ToJson(c);
+    EXPECT_EQ(j["mp4_url"], "/media/library/12/video.mp4");
+    EXPECT_EQ(j["hls_url"], "/media/library/12/hls/master.m3u8");
+    EXPECT_EQ(j["thumbnail"], "/media/library/12/thumb.jpg");
+    EXPECT_EQ(j["poster"], "/media/library/12/poster.jpg");
+    EXPECT_EQ(j["preview_url"], "/media/jobs/3/preview.mp4");
+    EXPECT_EQ(j["vtt_url"], "/media/library/12/captions_en.vtt");
+    EXPECT_EQ(j["chapters_url"], "") << "no file: an empty string, as before keys";
+}
+
 }  // namespace beacon::core

@@ -1,6 +1,7 @@
 #pragma once
-/// The object store's key layout for library items, in one place: `library/<id>/...`.
-/// Keys are relative (no leading '/'); the server turns a key into a URL (`/media/<key>`).
+/// The object store's key layout for library items, in one place: `library/<id>/...`, and the
+/// one rule that turns a key into the URL the server answers with (`/media/<key>`).
+/// Keys are relative (no leading '/'); rows store keys, only answers carry URLs.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,6 +23,14 @@ inline std::string LibraryKey(std::int64_t content_id, std::string_view relative
 /// The item's language tracks (written by the localize job; absent for one language only).
 inline std::string LanguagesKey(std::int64_t content_id) {
     return LibraryKey(content_id, "languages.json");
+}
+
+/// The URL the server serves `key` at: "/media/<key>"; an empty key (no such file) stays "".
+inline std::string MediaUrl(std::string_view key) {
+    if (key.empty()) return {};
+    std::string url = "/media/";
+    url += key;
+    return url;
 }
 
 }  // namespace beacon::core::object_keys

@@ -92,7 +92,7 @@ struct Studio {
         c.owner_id = user->id;
         c.job_id = job->id;
         c.title = "Kites over the bay";
-        c.mp4_url = "/media/library/1/video.mp4";
+        c.mp4_key = "library/1/video.mp4";
         auto item = db->CreateContent(c);
         core::Playlist p;
         p.slug = "kites";

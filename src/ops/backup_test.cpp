@@ -261,7 +261,7 @@ TEST(Cleanup, FindsOrphansAndOldScratchButKeepsLiveFiles) {
     core::Content c;
     c.owner_id = user->id;
     c.title = "kept";
-    c.mp4_url = "/media/library/1/video.mp4";
+    c.mp4_key = "library/1/video.mp4";
     auto row = data.db->CreateContent(c);
     ASSERT_TRUE(row.ok());
     Write(data.dir / ("media/library/" + std::to_string(row->id) + "/video.mp4"), "live");

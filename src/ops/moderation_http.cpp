@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/object_keys.hpp"
 #include "jobs/event_bus.hpp"
 #include "ops/moderation.hpp"
 #include "server/api.hpp"
@@ -71,7 +72,7 @@ std::vector<server::ExtensionRoute> ModerationRoutes(Moderation& m, storage::Con
             if (!c.ok()) continue;  // deleted meanwhile
             Json j = ReviewJson(r);
             j["title"] = c->title;
-            j["poster"] = c->poster;
+            j["poster"] = core::object_keys::MediaUrl(c->poster_key);
             j["published"] = c->published;
             j["visibility"] = c->visibility;
             items.push_back(std::move(j));

@@ -26,7 +26,7 @@ struct Library {
         core::Content c;
         c.owner_id = user;
         c.title = "kites";
-        c.mp4_url = "/media/library/1/video.mp4";
+        c.mp4_key = "library/1/video.mp4";
         item = db->CreateContent(c)->id;
         mod = std::move(Moderation::Open(dir / "beacon.db").value());
     }

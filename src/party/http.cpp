@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "core/object_keys.hpp"
 #include "server/api.hpp"
 #include "storage/channel_store.hpp"
 #include "storage/content_store.hpp"
@@ -70,24 +71,23 @@ bool ValidKey(std::string_view key) {
     return true;
 }
 
-/// "/media/library/<id>/rest" → "rest" (empty when the URL is not under the item's folder).
-std::string ItemRelative(const std::string& url, std::int64_t content_id) {
-    std::string prefix = "/media/library/" + std::to_string(content_id) + "/";
-    if (!url.starts_with(prefix)) return {};
-    std::string rest = url.substr(prefix.size());
-    if (auto q = rest.find('?'); q != std::string::npos) rest.resize(q);
+/// "library/<id>/rest" → "rest" (empty when the key is not under the item's folder).
+std::string ItemRelative(const std::string& key, std::int64_t content_id) {
+    const std::string prefix = core::object_keys::LibraryPrefix(content_id);
+    if (!key.starts_with(prefix)) return {};
+    std::string rest = key.substr(prefix.size());
     return ValidKey(rest) ? rest : std::string();
 }
 
 /// The item's media as paths relative to its library folder.
 Json ItemMedia(const core::Content& c) {
     Json media = Json::object();
-    media["hls"] = ItemRelative(c.hls_url, c.id);
-    media["mp4"] = ItemRelative(c.mp4_url, c.id);
-    media["poster"] = ItemRelative(c.poster.empty() ? c.thumbnail : c.poster, c.id);
-    media["chapters"] = ItemRelative(c.chapters_url, c.id);
+    media["hls"] = ItemRelative(c.hls_key, c.id);
+    media["mp4"] = ItemRelative(c.mp4_key, c.id);
+    media["poster"] = ItemRelative(c.poster_key.empty() ? c.thumbnail_key : c.poster_key, c.id);
+    media["chapters"] = ItemRelative(c.chapters_key, c.id);
     Json captions = Json::array();
-    std::string vtt = ItemRelative(c.vtt_url, c.id);
+    std::string vtt = ItemRelative(c.vtt_key, c.id);
     static const std::regex kLang("captions_[A-Za-z-]+\\.vtt");
     for (const auto& lang : c.languages) {
         if (vtt.empty()) break;

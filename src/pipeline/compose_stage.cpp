@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/object_keys.hpp"
 #include "media/assembly.hpp"
 #include "media/captions.hpp"
 #include "media/hls.hpp"
@@ -186,23 +187,23 @@ Result<Json> GenerationPipeline::RunCompose(jobs::StageContext& ctx, JobRun& run
             }
         }
 
-        content.mp4_url = MediaUrl(lib + "video.mp4");
-        content.hls_url = MediaUrl(lib + "hls/master.m3u8");
-        content.thumbnail = MediaUrl(lib + "thumb.jpg");
-        content.poster = MediaUrl(lib + "poster.jpg");
-        content.vtt_url = MediaUrl(lib + "captions_" + lang + ".vtt");
-        content.chapters_url = MediaUrl(lib + "chapters.vtt");
+        content.mp4_key = lib + "video.mp4";
+        content.hls_key = lib + "hls/master.m3u8";
+        content.thumbnail_key = lib + "thumb.jpg";
+        content.poster_key = lib + "poster.jpg";
+        content.vtt_key = lib + "captions_" + lang + ".vtt";
+        content.chapters_key = lib + "chapters.vtt";
         const PreviewRecord* preview = PreviewOf(ctx, run);
-        content.preview_url = preview ? MediaUrl(preview->preview_key) : "";
+        content.preview_key = preview ? preview->preview_key : "";
         content.duration = duration;
         content.languages = {lang};
         content.transcript = transcript;
         content.script = core::ToJson(edited.script);
         content.entities = entities;
         BEACON_CHECK(stores_.library.CompleteJobContent(job.id, content));
-        ctx.SetUrls({{"final_url", content.mp4_url},
-                     {"vtt_url", content.vtt_url},
-                     {"thumbnail_url", content.thumbnail}});
+        ctx.SetUrls({{"final_url", core::object_keys::MediaUrl(content.mp4_key)},
+                     {"vtt_url", core::object_keys::MediaUrl(content.vtt_key)},
+                     {"thumbnail_url", core::object_keys::MediaUrl(content.thumbnail_key)}});
         return Json{{"content_id", cid}};
     };
 

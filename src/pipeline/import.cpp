@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "core/object_keys.hpp"
 #include "engines/captions.hpp"
 #include "media/assembly.hpp"
 #include "media/command.hpp"
@@ -355,16 +356,17 @@ Result<Json> ImportJob::RunCompose(jobs::StageContext& ctx) {
         a.model = "ffmpeg";
         a.parameters = {{"source", job.params.value("filename", "")}, {"captions", asr_engine}};
         (void)stores_.assets.AddAsset(a);
-        content.mp4_url = "/media/" + lib + "video.mp4";
-        content.hls_url = "/media/" + lib + "hls/master.m3u8";
-        content.thumbnail = "/media/" + lib + "thumb.jpg";
-        content.poster = "/media/" + lib + "poster.jpg";
-        content.vtt_url = cues.empty() ? "" : "/media/" + lib + "captions_" + lang + ".vtt";
+        content.mp4_key = lib + "video.mp4";
+        content.hls_key = lib + "hls/master.m3u8";
+        content.thumbnail_key = lib + "thumb.jpg";
+        content.poster_key = lib + "poster.jpg";
+        content.vtt_key = cues.empty() ? "" : lib + "captions_" + lang + ".vtt";
         content.duration = duration;
         content.languages = {lang};
         content.transcript = transcript;
         BEACON_CHECK(stores_.library.CompleteJobContent(job.id, content));
-        ctx.SetUrls({{"final_url", content.mp4_url}, {"thumbnail_url", content.thumbnail}});
+        ctx.SetUrls({{"final_url", core::object_keys::MediaUrl(content.mp4_key)},
+                     {"thumbnail_url", core::object_keys::MediaUrl(content.thumbnail_key)}});
         return Json{{"content_id", cid}, {"captions", !cues.empty()}};
     };
     auto result = work();

@@ -88,7 +88,7 @@ TEST_F(ImportIntegration, VideoMovAndAudioOnlyBecomeHouseFormatItems) {
         auto c = db_->GetContent(cid);
         ASSERT_TRUE(c.ok());
         EXPECT_EQ(c->title, file.stem().string());
-        EXPECT_EQ(c->vtt_url, "");  // no ASR configured: no captions, and the log says so
+        EXPECT_EQ(c->vtt_key, "");  // no ASR configured: no captions, and the log says so
         bool said = false;
         for (const auto& [stage, line] : r.logs) said |= line.find("captions: none") != std::string::npos;
         EXPECT_TRUE(said);
@@ -165,8 +165,8 @@ TEST_F(ImportIntegration, WhisperCaptionsAndItsFailuresLeaveNoItem) {
         auto c = db_->GetContent(r.last_outputs["content_id"].get<std::int64_t>());
         ASSERT_TRUE(c.ok());
         EXPECT_NE(c->transcript.find("Hello world from the stand-in."), std::string::npos);
-        ASSERT_FALSE(c->vtt_url.empty());
-        auto vtt = store_->Get(c->vtt_url.substr(7));
+        ASSERT_FALSE(c->vtt_key.empty());
+        auto vtt = store_->Get(c->vtt_key);
         ASSERT_TRUE(vtt.ok());
         EXPECT_NE(vtt->find("Hello world"), std::string::npos);
         // The transcript is in the library's search index.

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/object_keys.hpp"
 #include "engines/apertium.hpp"
 #include "engines/captions.hpp"
 #include "engines/espeak_voice.hpp"
@@ -31,14 +32,11 @@ using core::Error;
 using core::Json;
 using core::Result;
 using core::Status;
+using core::object_keys::MediaUrl;
 namespace fs = std::filesystem;
 
 /// One publish or removal at a time: they rewrite the same item's playlists and MP4.
 std::mutex g_publish_mu;
-
-std::string KeyOfUrl(const std::string& url) {
-    return url.starts_with("/media/") ? url.substr(7) : url;
-}
 
 bool EndsSentence(const std::string& text) {
     std::string t = text;
@@ -248,9 +246,9 @@ Json ReadLanguages(storage::ObjectStore& store, const core::Content& c) {
     list.push_back({{"language", OriginalLanguage(c)},
                     {"name", media::LanguageName(OriginalLanguage(c))},
                     {"original", true},
-                    {"dub", !c.hls_url.empty() || !c.mp4_url.empty()},
-                    {"captions", !c.vtt_url.empty()},
-                    {"captions_url", c.vtt_url.empty() ? Json() : Json(c.vtt_url)},
+                    {"dub", !c.hls_key.empty() || !c.mp4_key.empty()},
+                    {"captions", !c.vtt_key.empty()},
+                    {"captions_url", c.vtt_key.empty() ? Json() : Json(MediaUrl(c.vtt_key))},
                     {"engines", Json::object()}});
     return list;
 }
@@ -294,7 +292,7 @@ Status LocalizeJob::Check(const core::Content& c, const LocalizeRequest& r) {
                               translator_.Describe().engine + "; supported targets from " + from +
                               ": " + (list.empty() ? "none installed" : list));
     }
-    if (c.vtt_url.empty()) {
+    if (c.vtt_key.empty()) {
         return Error::Invalid("the item has no captions to translate (run captions first)");
     }
     if (!r.captions_only && !options_.voice) {
@@ -345,8 +343,8 @@ Result<Json> LocalizeJob::RunTranslate(jobs::StageContext& ctx) {
     const std::string to = job.params.value("language", "");
     const std::string from = job.params.value("from", "en");
     BEACON_TRY(content, library_.GetContent(cid));
-    if (content.vtt_url.empty()) return Error::Invalid("the item has no captions to translate");
-    BEACON_TRY(vtt, store_.Get(KeyOfUrl(content.vtt_url)));
+    if (content.vtt_key.empty()) return Error::Invalid("the item has no captions to translate");
+    BEACON_TRY(vtt, store_.Get(content.vtt_key));
     BEACON_TRY(cues, engines::ParseWebVtt(vtt));
     const std::vector<SourceLine> lines = SentencesFromCues(cues);
     if (lines.empty()) return Error::Invalid("the item's captions have no text to translate");
@@ -531,16 +529,16 @@ Result<Json> LocalizeJob::RunPublish(jobs::StageContext& ctx) {
                          {"original", false},
                          {"dub", !captions_only},
                          {"captions", true},
-                         {"captions_url", "/media/" + vtt_key},
+                         {"captions_url", MediaUrl(vtt_key)},
                          {"machine_translated", true},
                          {"engines", engines_used},
                          {"job_id", job.id}});
     if (has_held) {
         const Json& h = dubbed["held"];
         languages.back()["held"] = {
-            {"mp4_url", "/media/" + lib + "video_" + lang + ".mp4"},
-            {"hls_url", "/media/" + lib + "hls/" + held_dir + "/master.m3u8"},
-            {"captions_url", "/media/" + lib + "captions_" + lang + "_held.vtt"},
+            {"mp4_url", MediaUrl(lib + "video_" + lang + ".mp4")},
+            {"hls_url", MediaUrl(lib + "hls/" + held_dir + "/master.m3u8")},
+            {"captions_url", MediaUrl(lib + "captions_" + lang + "_held.vtt")},
             {"duration", h.value("duration", 0.0)},
             {"holds", h.value("holds", Json::array())},
             {"over_speed", h.value("over_speed", 0)}};

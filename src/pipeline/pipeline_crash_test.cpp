@@ -140,7 +140,7 @@ TEST_F(PipelineCrashTest, KillDuringComposeLeavesNoGhostAndTheResumedJobMakesOne
     ASSERT_TRUE(found.ok());
     ASSERT_EQ(found->total, 1);
     EXPECT_EQ(found->items[0].id, pending_id);
-    EXPECT_FALSE(found->items[0].mp4_url.empty());
+    EXPECT_FALSE(found->items[0].mp4_key.empty());
     EXPECT_GT(found->items[0].duration, 0.0);
     EXPECT_TRUE(s.store->Exists("library/" + std::to_string(pending_id) + "/video.mp4"));
     EXPECT_EQ(RowsInContentTable(root_ / "beacon.db"), 1);

@@ -96,9 +96,9 @@ TEST_F(PipelineTest, MakesALibraryItemPreviewFirst) {
     auto content = db_->GetContent(cid);
     ASSERT_TRUE(content.ok());
     const std::string lib = "library/" + std::to_string(cid) + "/";
-    EXPECT_EQ(content->mp4_url, "/media/" + lib + "video.mp4");
-    EXPECT_EQ(content->hls_url, "/media/" + lib + "hls/master.m3u8");
-    EXPECT_EQ(content->thumbnail, "/media/" + lib + "thumb.jpg");
+    EXPECT_EQ(content->mp4_key, lib + "video.mp4");
+    EXPECT_EQ(content->hls_key, lib + "hls/master.m3u8");
+    EXPECT_EQ(content->thumbnail_key, lib + "thumb.jpg");
     EXPECT_EQ(content->languages, std::vector<std::string>{"en"});
     EXPECT_EQ(content->transcript, "Words of scene 1.\nWords of scene 2.");
     EXPECT_NEAR(content->duration, 3.0, 0.04);
@@ -142,7 +142,7 @@ TEST_F(PipelineTest, MakesALibraryItemPreviewFirst) {
     EXPECT_GE(cmds, 8);
     EXPECT_TRUE(timed);
     auto job = db_->GetJob(id);
-    EXPECT_EQ(job->final_url, content->mp4_url);
+    EXPECT_EQ(job->final_url, "/media/" + content->mp4_key) << "job rows keep URLs";
     EXPECT_FALSE(job->preview_url.empty());
     EXPECT_TRUE(store_->Exists("jobs/" + std::to_string(id) + "/scenes/1/picture.png"));
     EXPECT_TRUE(store_->Exists("jobs/" + std::to_string(id) + "/scenes/2/voice.wav"));

@@ -1,6 +1,7 @@
 // The preview stage: every scene at preview resolution and frame rate, then its thumbnail.
 #include <algorithm>
 
+#include "core/object_keys.hpp"
 #include "media/assembly.hpp"
 #include "pipeline/asset_cache.hpp"
 #include "pipeline/job_run.hpp"
@@ -63,7 +64,7 @@ Result<PreviewRecord> GenerationPipeline::RunPreview(jobs::StageContext& ctx, Jo
     BEACON_TRY(a1, StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kPreview, key, mp4,
                               "", MediaProvenance(media_, "preview")));
     (void)a1;
-    ctx.SetUrls({{"preview_url", MediaUrl(key)}});
+    ctx.SetUrls({{"preview_url", core::object_keys::MediaUrl(key)}});
     ctx.Log("preview playable after " + std::to_string(MsSince(started)) + " ms");
     // The thumbnail comes from the stored preview.
     BEACON_TRY(stored, Readable(store_, key, dir));
@@ -76,7 +77,8 @@ Result<PreviewRecord> GenerationPipeline::RunPreview(jobs::StageContext& ctx, Jo
     BEACON_TRY(a2, StoreAsset(stores_.assets, store_, job.id, core::AssetKind::kPreviewThumbnail,
                               thumb_key, thumb, "", MediaProvenance(media_, "thumbnail")));
     (void)a2;
-    ctx.SetUrls({{"preview_url", MediaUrl(key)}, {"thumbnail_url", MediaUrl(thumb_key)}});
+    ctx.SetUrls({{"preview_url", core::object_keys::MediaUrl(key)},
+                 {"thumbnail_url", core::object_keys::MediaUrl(thumb_key)}});
     ctx.Log("preview stage: " + std::to_string(MsSince(started)) + " ms");
     run.preview = PreviewRecord{key, thumb_key, t.duration()};
     return *run.preview;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/object_keys.hpp"
 #include "media/assembly.hpp"
 #include "pipeline/asset_cache.hpp"
 #include "pipeline/final_pieces.hpp"
@@ -372,7 +373,7 @@ Result<ScenesRecord> GenerationPipeline::RunScenes(jobs::StageContext& ctx, JobR
                     std::lock_guard published(mu);
                     early_published = true;
                 }
-                ctx.SetUrls({{"preview_url", MediaUrl(key)}});
+                ctx.SetUrls({{"preview_url", core::object_keys::MediaUrl(key)}});
                 ctx.Log(std::string(from_drafts ? "preview (draft pictures)"
                                                 : "preview (partial pictures)") +
                         " ready after " + std::to_string(MsSince(started)) + " ms");

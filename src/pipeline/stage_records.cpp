@@ -1,11 +1,14 @@
 #include "pipeline/stage_records.hpp"
 
+#include "core/object_keys.hpp"
+
 namespace beacon::pipeline {
 namespace {
 
 using core::Error;
 using core::Json;
 using core::Result;
+namespace object_keys = core::object_keys;
 
 std::vector<std::string> Strings(const Json& j) {
     std::vector<std::string> out;
@@ -20,8 +23,6 @@ std::vector<std::string> Strings(const Json& j) {
 
 std::string SceneRecordName(int n) { return "scene:" + std::to_string(n); }
 
-std::string MediaUrl(const std::string& key) { return key.empty() ? "" : "/media/" + key; }
-
 Json ToJson(const ScriptRecord& r) {
     return Json{{"script", core::ToJson(r.script)},
                 {"provenance",
@@ -30,18 +31,18 @@ Json ToJson(const ScriptRecord& r) {
                   {"parameters", r.provenance.parameters},
                   {"builtin", r.provenance.builtin}}},
                 {"key", r.key},
-                {"url", MediaUrl(r.key)}};
+                {"url", object_keys::MediaUrl(r.key)}};
 }
 
 Json ToJson(const SceneRecord& r) {
     return Json{{"n", r.n},
                 {"voice_key", r.voice_key},
-                {"voice_url", MediaUrl(r.voice_key)},
+                {"voice_url", object_keys::MediaUrl(r.voice_key)},
                 {"voice_duration", r.voice_duration},
                 {"words", r.words},
                 {"voice_hash", r.voice_hash},
                 {"picture_key", r.picture_key},
-                {"picture_url", MediaUrl(r.picture_key)},
+                {"picture_url", object_keys::MediaUrl(r.picture_key)},
                 {"layer_keys", r.layer_keys},
                 {"picture_hash", r.picture_hash},
                 {"seed", r.seed},
@@ -56,9 +57,9 @@ Json ToJson(const ScenesRecord& r) {
 
 Json ToJson(const PreviewRecord& r) {
     return Json{{"preview_key", r.preview_key},
-                {"preview_url", MediaUrl(r.preview_key)},
+                {"preview_url", object_keys::MediaUrl(r.preview_key)},
                 {"thumbnail_key", r.thumbnail_key},
-                {"thumbnail_url", MediaUrl(r.thumbnail_key)},
+                {"thumbnail_url", object_keys::MediaUrl(r.thumbnail_key)},
                 {"duration", r.duration}};
 }
 

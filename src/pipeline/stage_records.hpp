@@ -27,9 +27,6 @@ inline constexpr const char* kSceneEditsRecord = "scene_edits";
 /// One finished scene, recorded the moment its voice and picture both exist ("scene:<n>").
 std::string SceneRecordName(int n);
 
-/// The object store key served at "/media/<key>" (empty stays empty).
-std::string MediaUrl(const std::string& key);
-
 struct ScriptRecord {
     core::Script script;
     engines::Provenance provenance;

@@ -90,9 +90,17 @@ core::Result<core::Job> ParseWireJob(const Json& j) {
 }
 
 Json WireContent(const core::Content& c) {
-    // The API's shape (core::ToJson), with the times as stored (milliseconds, no rounding
+    // The API's shape (core::ToJson) and field names, but the row as stored: the files' object
+    // keys where the API answers "/media/<key>" URLs, the times in milliseconds (no rounding
     // through RFC 3339) and the pending flag, so a worker's row round-trips exactly.
     Json j = core::ToJson(c);
+    j["mp4_url"] = c.mp4_key;
+    j["hls_url"] = c.hls_key;
+    j["thumbnail"] = c.thumbnail_key;
+    j["poster"] = c.poster_key;
+    j["preview_url"] = c.preview_key;
+    j["vtt_url"] = c.vtt_key;
+    j["chapters_url"] = c.chapters_key;
     j["created_at"] = c.created_at;
     j["updated_at"] = c.updated_at;
     j["pending"] = c.pending;
@@ -109,13 +117,13 @@ core::Result<core::Content> ParseWireContent(const Json& j) {
         Read(j, "title", c.title);
         Read(j, "description", c.description);
         Read(j, "prompt", c.prompt);
-        Read(j, "mp4_url", c.mp4_url);
-        Read(j, "hls_url", c.hls_url);
-        Read(j, "thumbnail", c.thumbnail);
-        Read(j, "poster", c.poster);
-        Read(j, "preview_url", c.preview_url);
-        Read(j, "vtt_url", c.vtt_url);
-        Read(j, "chapters_url", c.chapters_url);
+        Read(j, "mp4_url", c.mp4_key);
+        Read(j, "hls_url", c.hls_key);
+        Read(j, "thumbnail", c.thumbnail_key);
+        Read(j, "poster", c.poster_key);
+        Read(j, "preview_url", c.preview_key);
+        Read(j, "vtt_url", c.vtt_key);
+        Read(j, "chapters_url", c.chapters_key);
         Read(j, "duration", c.duration);
         Read(j, "languages", c.languages);
         Read(j, "published", c.published);

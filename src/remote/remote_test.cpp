@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "remote/codec.hpp"
 #include "remote/http.hpp"
 #include "remote/service.hpp"
 #include "storage/database.hpp"
@@ -194,6 +195,26 @@ TEST_F(RemoteServiceTest, AHeartbeatKeepsTheJob) {
     EXPECT_TRUE(db_->GetJob(id)->error_log.empty());
     EXPECT_TRUE(
         service_->Finish(*grant, core::JobState::kCompleted, std::nullopt, std::nullopt).ok());
+}
+
+TEST(WireContent, CarriesTheRowsObjectKeysAndRoundTrips) {
+    core::Content c;
+    c.id = 12;
+    c.owner_id = 1;
+    c.title = "Storm";
+    c.mp4_key = "library/12/video.mp4";
+    c.vtt_key = "library/12/captions_en.vtt";
+    c.created_at = 1700000000123;
+    c.pending = true;
+    const core::Json wire = WireContent(c);
+    EXPECT_EQ(wire["mp4_url"], "library/12/video.mp4") << "the row's key, not the API's URL";
+    EXPECT_EQ(wire["hls_url"], "");
+    auto back = ParseWireContent(wire);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->mp4_key, c.mp4_key);
+    EXPECT_EQ(back->vtt_key, c.vtt_key);
+    EXPECT_EQ(back->created_at, c.created_at);
+    EXPECT_TRUE(back->pending);
 }
 
 }  // namespace

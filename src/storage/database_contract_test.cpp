@@ -397,7 +397,7 @@ TEST_P(DatabaseContract, AJobsLibraryRowIsPendingAndInvisibleUntilCompleted) {
     EXPECT_EQ(db_->ListContent({})->total, 0);
 
     core::Content done = *row;
-    done.mp4_url = "/media/library/1/video.mp4";
+    done.mp4_key = "library/1/video.mp4";
     done.duration = 7;
     ASSERT_TRUE(db_->CompleteJobContent(job.id, done).ok());
     EXPECT_EQ(db_->ListContent(search)->total, 1);
@@ -637,6 +637,84 @@ TEST(SqliteRows, AHandEditedKindOrLevelReadsAsTheSafeValue) {
     EXPECT_EQ((*logs)[0].level, core::LogLevel::kInfo);
     db.reset();
     std::filesystem::remove(path);
+}
+
+// Schema version 7 stored each library file as a "/media/<key>" URL; version 8 stores the key.
+constexpr std::size_t kVersionWithUrls = 7;
+constexpr const char* kRowWithUrls =
+    "INSERT INTO content(owner_id, title, transcript, mp4_url, hls_url, thumbnail, poster, "
+    "preview_url, vtt_url, chapters_url, created_at, updated_at) VALUES(1, 'Lighthouse', "
+    "'The keeper turns the great lamp.', '/media/library/1/video.mp4', "
+    "'/media/library/1/hls/master.m3u8', '/media/library/1/thumb.jpg', "
+    "'/media/library/1/poster.jpg', '/media/jobs/4/preview.mp4', "
+    "'/media/library/1/captions_en.vtt', '', 1, 1)";
+
+/// The row kRowWithUrls wrote, read through `db` after migrating: keys, the same API answer.
+void ExpectTheRowReadsAsKeys(Database& db) {
+    auto c = db.GetContent(1);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->mp4_key, "library/1/video.mp4");
+    EXPECT_EQ(c->hls_key, "library/1/hls/master.m3u8");
+    EXPECT_EQ(c->thumbnail_key, "library/1/thumb.jpg");
+    EXPECT_EQ(c->poster_key, "library/1/poster.jpg");
+    EXPECT_EQ(c->preview_key, "jobs/4/preview.mp4");
+    EXPECT_EQ(c->vtt_key, "library/1/captions_en.vtt");
+    EXPECT_EQ(c->chapters_key, "") << "no file stays empty";
+    const core::Json answer = core::ToJson(*c);
+    EXPECT_EQ(answer["mp4_url"], "/media/library/1/video.mp4") << "the API's answer is unchanged";
+    EXPECT_EQ(answer["chapters_url"], "");
+    ContentQuery q;
+    q.search = "lamp";
+    EXPECT_EQ(db.ListContent(q)->total, 1) << "the search index still covers the row";
+}
+
+TEST(MigrationToObjectKeys, SqliteRowsWithMediaUrlsReadBackAsKeys) {
+    const fs::path path =
+        fs::temp_directory_path() / ("beacon-keys-" + std::to_string(::getpid()) + ".db");
+    fs::remove(path);
+    {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+        core::Status st;
+        for (std::size_t i = 0; i < kVersionWithUrls && st.ok(); ++i) {
+            st = sqlite::Exec(raw, SqliteMigrations()[i]);
+        }
+        if (st.ok()) {
+            st = sqlite::Exec(raw, "PRAGMA user_version = " + std::to_string(kVersionWithUrls));
+        }
+        if (st.ok()) st = sqlite::Exec(raw, kRowWithUrls);
+        sqlite3_close(raw);
+        ASSERT_TRUE(st.ok()) << st.error().message;
+    }
+    auto db = OpenSqlite(path.string());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ExpectTheRowReadsAsKeys(**db);
+    db->reset();
+    fs::remove(path);
+}
+
+TEST(MigrationToObjectKeys, PostgresRowsWithMediaUrlsReadBackAsKeys) {
+    auto cluster = testing::PostgresCluster::Shared();
+    ASSERT_TRUE(cluster.ok()) << cluster.error().message;
+    const std::string name = "keys_" + std::to_string(::getpid());
+    ASSERT_TRUE((*cluster)->CreateDatabase(name).ok());
+    {
+        auto conn = pg::Connection::Open((*cluster)->Url(name));
+        ASSERT_TRUE(conn.ok()) << conn.error().message;
+        pg::Connection& pg = **conn;
+        core::Status st = pg.Exec(
+            "CREATE TABLE beacon_schema(version INTEGER NOT NULL); "
+            "INSERT INTO beacon_schema(version) VALUES(" +
+            std::to_string(kVersionWithUrls) + ")");
+        for (std::size_t i = 0; i < kVersionWithUrls && st.ok(); ++i) {
+            st = pg.Exec(PostgresMigrations()[i]);
+        }
+        if (st.ok()) st = pg.Exec(kRowWithUrls);
+        ASSERT_TRUE(st.ok()) << st.error().message;
+    }
+    auto db = OpenPostgres((*cluster)->Url(name), 1);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ExpectTheRowReadsAsKeys(**db);
 }
 
 TEST(MigrateSqliteToPostgres, MovesEveryRowKeepingIdsAndNeverReusesOne) {

@@ -203,6 +203,32 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log(at);
 )sql",
+        // 8: a library row stores its files' object-store keys ("library/12/video.mp4"), not
+        //    "/media/<key>" URLs; the server makes the URLs when it answers (core::ToJson). The
+        //    full-text index and its triggers name none of these columns.
+        R"sql(
+ALTER TABLE content RENAME COLUMN mp4_url TO mp4_key;
+ALTER TABLE content RENAME COLUMN hls_url TO hls_key;
+ALTER TABLE content RENAME COLUMN thumbnail TO thumbnail_key;
+ALTER TABLE content RENAME COLUMN poster TO poster_key;
+ALTER TABLE content RENAME COLUMN preview_url TO preview_key;
+ALTER TABLE content RENAME COLUMN vtt_url TO vtt_key;
+ALTER TABLE content RENAME COLUMN chapters_url TO chapters_key;
+UPDATE content SET mp4_key = substr(mp4_key, 8)
+  WHERE substr(mp4_key, 1, 7) = '/media/';
+UPDATE content SET hls_key = substr(hls_key, 8)
+  WHERE substr(hls_key, 1, 7) = '/media/';
+UPDATE content SET thumbnail_key = substr(thumbnail_key, 8)
+  WHERE substr(thumbnail_key, 1, 7) = '/media/';
+UPDATE content SET poster_key = substr(poster_key, 8)
+  WHERE substr(poster_key, 1, 7) = '/media/';
+UPDATE content SET preview_key = substr(preview_key, 8)
+  WHERE substr(preview_key, 1, 7) = '/media/';
+UPDATE content SET vtt_key = substr(vtt_key, 8)
+  WHERE substr(vtt_key, 1, 7) = '/media/';
+UPDATE content SET chapters_key = substr(chapters_key, 8)
+  WHERE substr(chapters_key, 1, 7) = '/media/';
+)sql",
     };
     return kMigrations;
 }

@@ -30,7 +30,7 @@ inline constexpr const char* kJobColumns =
     "thumbnail_url, vtt_url, error_log, error_code, attempts, run_after, cancel_requested, "
     "content_id, stages, kind, params, batch_id, priority";
 
-inline Json ParseOr(const std::string& text, Json fallback) {
+inline Json ParseOr(const std::string& text, const Json& fallback) {
     Json j = Json::parse(text, nullptr, false);
     return j.is_discarded() ? fallback : j;
 }
@@ -72,9 +72,9 @@ inline core::Job ReadJob(const Rows& s, int r) {
 }
 
 inline constexpr const char* kContentColumns =
-    "id, owner_id, job_id, title, description, prompt, mp4_url, hls_url, thumbnail, poster, "
-    "preview_url, vtt_url, chapters_url, duration, languages, published, visibility, transcript, "
-    "script, entities, created_at, updated_at, pending";
+    "id, owner_id, job_id, title, description, prompt, mp4_key, hls_key, thumbnail_key, "
+    "poster_key, preview_key, vtt_key, chapters_key, duration, languages, published, visibility, "
+    "transcript, script, entities, created_at, updated_at, pending";
 
 inline core::Content ReadContent(const Rows& s, int r) {
     core::Content c;
@@ -84,13 +84,13 @@ inline core::Content ReadContent(const Rows& s, int r) {
     c.title = s.Text(r, 3);
     c.description = s.Text(r, 4);
     c.prompt = s.Text(r, 5);
-    c.mp4_url = s.Text(r, 6);
-    c.hls_url = s.Text(r, 7);
-    c.thumbnail = s.Text(r, 8);
-    c.poster = s.Text(r, 9);
-    c.preview_url = s.Text(r, 10);
-    c.vtt_url = s.Text(r, 11);
-    c.chapters_url = s.Text(r, 12);
+    c.mp4_key = s.Text(r, 6);
+    c.hls_key = s.Text(r, 7);
+    c.thumbnail_key = s.Text(r, 8);
+    c.poster_key = s.Text(r, 9);
+    c.preview_key = s.Text(r, 10);
+    c.vtt_key = s.Text(r, 11);
+    c.chapters_key = s.Text(r, 12);
     c.duration = s.Double(r, 13);
     Json langs = ParseOr(s.Text(r, 14), Json::array());
     if (langs.is_array()) {
@@ -293,15 +293,15 @@ public:
 private:
     /// INSERT with $1..$19 = ContentParams, $20 = now; the caller appends ", pending)".
     static constexpr const char* kInsertContent =
-        "INSERT INTO content(owner_id, job_id, title, description, prompt, mp4_url, hls_url, "
-        "thumbnail, poster, preview_url, vtt_url, chapters_url, duration, languages, published, "
-        "visibility, transcript, script, entities, created_at, updated_at, pending) "
+        "INSERT INTO content(owner_id, job_id, title, description, prompt, mp4_key, hls_key, "
+        "thumbnail_key, poster_key, preview_key, vtt_key, chapters_key, duration, languages, "
+        "published, visibility, transcript, script, entities, created_at, updated_at, pending) "
         "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$20";
     /// UPDATE with $1..$19 = ContentParams, $20 = now; the caller appends the WHERE ($21 = id).
     static constexpr const char* kUpdateContent =
         "UPDATE content SET owner_id=$1, job_id=$2, title=$3, description=$4, prompt=$5, "
-        "mp4_url=$6, hls_url=$7, thumbnail=$8, poster=$9, preview_url=$10, vtt_url=$11, "
-        "chapters_url=$12, duration=$13, languages=$14, published=$15, visibility=$16, "
+        "mp4_key=$6, hls_key=$7, thumbnail_key=$8, poster_key=$9, preview_key=$10, vtt_key=$11, "
+        "chapters_key=$12, duration=$13, languages=$14, published=$15, visibility=$16, "
         "transcript=$17, script=$18, entities=$19, updated_at=$20";
 
     static Params ContentParams(const core::Content& c);

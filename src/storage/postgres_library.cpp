@@ -249,8 +249,8 @@ Status PostgresDatabase::LinkJobAssetsToContent(std::int64_t job_id, std::int64_
 Params PostgresDatabase::ContentParams(const core::Content& c) {
     Params p;
     p.Add(c.owner_id).Add(c.job_id).Add(c.title).Add(c.description).Add(c.prompt);
-    p.Add(c.mp4_url).Add(c.hls_url).Add(c.thumbnail).Add(c.poster).Add(c.preview_url);
-    p.Add(c.vtt_url).Add(c.chapters_url).Add(c.duration).Add(Json(c.languages).dump());
+    p.Add(c.mp4_key).Add(c.hls_key).Add(c.thumbnail_key).Add(c.poster_key).Add(c.preview_key);
+    p.Add(c.vtt_key).Add(c.chapters_key).Add(c.duration).Add(Json(c.languages).dump());
     p.Add(c.published).Add(core::ToString(c.visibility)).Add(c.transcript).Add(c.script.dump());
     p.Add(c.entities.dump());
     return p;

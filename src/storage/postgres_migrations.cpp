@@ -191,6 +191,30 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log(at);
 )sql",
+        // 8: library rows store object-store keys, not "/media/<key>" URLs (as SQLite's 8).
+        R"sql(
+ALTER TABLE content RENAME COLUMN mp4_url TO mp4_key;
+ALTER TABLE content RENAME COLUMN hls_url TO hls_key;
+ALTER TABLE content RENAME COLUMN thumbnail TO thumbnail_key;
+ALTER TABLE content RENAME COLUMN poster TO poster_key;
+ALTER TABLE content RENAME COLUMN preview_url TO preview_key;
+ALTER TABLE content RENAME COLUMN vtt_url TO vtt_key;
+ALTER TABLE content RENAME COLUMN chapters_url TO chapters_key;
+UPDATE content SET mp4_key = substring(mp4_key from 8)
+  WHERE left(mp4_key, 7) = '/media/';
+UPDATE content SET hls_key = substring(hls_key from 8)
+  WHERE left(hls_key, 7) = '/media/';
+UPDATE content SET thumbnail_key = substring(thumbnail_key from 8)
+  WHERE left(thumbnail_key, 7) = '/media/';
+UPDATE content SET poster_key = substring(poster_key from 8)
+  WHERE left(poster_key, 7) = '/media/';
+UPDATE content SET preview_key = substring(preview_key from 8)
+  WHERE left(preview_key, 7) = '/media/';
+UPDATE content SET vtt_key = substring(vtt_key from 8)
+  WHERE left(vtt_key, 7) = '/media/';
+UPDATE content SET chapters_key = substring(chapters_key from 8)
+  WHERE left(chapters_key, 7) = '/media/';
+)sql",
     };
     return kMigrations;
 }

@@ -68,11 +68,11 @@ inline constexpr const char* kStagesObject =
     "CASE WHEN json_valid(stages) AND json_type(stages) = 'object' THEN stages ELSE '{}' END";
 
 inline constexpr const char* kContentColumns =
-    "id, owner_id, job_id, title, description, prompt, mp4_url, hls_url, thumbnail, poster, "
-    "preview_url, vtt_url, chapters_url, duration, languages, published, visibility, transcript, "
-    "script, entities, created_at, updated_at, pending";
+    "id, owner_id, job_id, title, description, prompt, mp4_key, hls_key, thumbnail_key, "
+    "poster_key, preview_key, vtt_key, chapters_key, duration, languages, published, visibility, "
+    "transcript, script, entities, created_at, updated_at, pending";
 
-inline Json ParseOr(const std::string& text, Json fallback) {
+inline Json ParseOr(const std::string& text, const Json& fallback) {
     Json j = Json::parse(text, nullptr, false);
     return j.is_discarded() ? fallback : j;
 }
@@ -85,13 +85,13 @@ inline core::Content ReadContent(const Statement& s) {
     c.title = s.Text(3);
     c.description = s.Text(4);
     c.prompt = s.Text(5);
-    c.mp4_url = s.Text(6);
-    c.hls_url = s.Text(7);
-    c.thumbnail = s.Text(8);
-    c.poster = s.Text(9);
-    c.preview_url = s.Text(10);
-    c.vtt_url = s.Text(11);
-    c.chapters_url = s.Text(12);
+    c.mp4_key = s.Text(6);
+    c.hls_key = s.Text(7);
+    c.thumbnail_key = s.Text(8);
+    c.poster_key = s.Text(9);
+    c.preview_key = s.Text(10);
+    c.vtt_key = s.Text(11);
+    c.chapters_key = s.Text(12);
     c.duration = s.Double(13);
     Json langs = ParseOr(s.Text(14), Json::array());
     if (langs.is_array()) {

@@ -9,8 +9,8 @@ Result<core::Content> SqliteDatabase::CreateContent(const core::Content& c) {
     sqlite::Connection& conn = writer_;
     auto now = core::NowMillis();
     Statement s(conn,
-                "INSERT INTO content(owner_id, job_id, title, description, prompt, mp4_url, "
-                "hls_url, thumbnail, poster, preview_url, vtt_url, chapters_url, duration, "
+                "INSERT INTO content(owner_id, job_id, title, description, prompt, mp4_key, "
+                "hls_key, thumbnail_key, poster_key, preview_key, vtt_key, chapters_key, duration, "
                 "languages, published, visibility, transcript, script, entities, created_at, "
                 "updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     BindContent(s, c);
@@ -24,8 +24,8 @@ Status SqliteDatabase::UpdateContent(const core::Content& c) {
     sqlite::Connection& conn = writer_;
     Statement s(conn,
                 "UPDATE content SET owner_id=?, job_id=?, title=?, description=?, prompt=?, "
-                "mp4_url=?, hls_url=?, thumbnail=?, poster=?, preview_url=?, vtt_url=?, "
-                "chapters_url=?, duration=?, languages=?, published=?, visibility=?, "
+                "mp4_key=?, hls_key=?, thumbnail_key=?, poster_key=?, preview_key=?, vtt_key=?, "
+                "chapters_key=?, duration=?, languages=?, published=?, visibility=?, "
                 "transcript=?, script=?, entities=?, updated_at=? WHERE id=?");
     BindContent(s, c);
     s.Bind(20, core::NowMillis()).Bind(21, c.id);
@@ -46,8 +46,9 @@ Result<core::Content> SqliteDatabase::BeginJobContent(std::int64_t job_id, const
         auto now = core::NowMillis();
         Statement s(conn,
                     "INSERT INTO content(owner_id, job_id, title, description, prompt, "
-                    "mp4_url, hls_url, thumbnail, poster, preview_url, vtt_url, chapters_url, "
-                    "duration, languages, published, visibility, transcript, script, entities, "
+                    "mp4_key, hls_key, thumbnail_key, poster_key, preview_key, vtt_key, "
+                    "chapters_key, duration, languages, published, visibility, transcript, script, "
+                    "entities, "
                     "created_at, updated_at, pending) "
                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)");
         BindContent(s, c);
@@ -67,8 +68,8 @@ Status SqliteDatabase::CompleteJobContent(std::int64_t job_id, const core::Conte
     return InTransaction(conn, [&]() -> Status {
         Statement s(conn,
                     "UPDATE content SET owner_id=?, job_id=?, title=?, description=?, "
-                    "prompt=?, mp4_url=?, hls_url=?, thumbnail=?, poster=?, preview_url=?, "
-                    "vtt_url=?, chapters_url=?, duration=?, languages=?, published=?, "
+                    "prompt=?, mp4_key=?, hls_key=?, thumbnail_key=?, poster_key=?, preview_key=?, "
+                    "vtt_key=?, chapters_key=?, duration=?, languages=?, published=?, "
                     "visibility=?, transcript=?, script=?, entities=?, updated_at=?, "
                     "pending=0 WHERE id=?");
         BindContent(s, c);
@@ -248,8 +249,8 @@ Status SqliteDatabase::LinkJobAssetsToContent(std::int64_t job_id, std::int64_t 
 
 void SqliteDatabase::BindContent(Statement& s, const core::Content& c) {
     s.Bind(1, c.owner_id).Bind(2, c.job_id).Bind(3, c.title).Bind(4, c.description);
-    s.Bind(5, c.prompt).Bind(6, c.mp4_url).Bind(7, c.hls_url).Bind(8, c.thumbnail);
-    s.Bind(9, c.poster).Bind(10, c.preview_url).Bind(11, c.vtt_url).Bind(12, c.chapters_url);
+    s.Bind(5, c.prompt).Bind(6, c.mp4_key).Bind(7, c.hls_key).Bind(8, c.thumbnail_key);
+    s.Bind(9, c.poster_key).Bind(10, c.preview_key).Bind(11, c.vtt_key).Bind(12, c.chapters_key);
     s.Bind(13, c.duration).Bind(14, Json(c.languages).dump()).Bind(15, c.published);
     s.Bind(16, core::ToString(c.visibility)).Bind(17, c.transcript).Bind(18, c.script.dump());
     s.Bind(19, c.entities.dump());

@@ -33,9 +33,8 @@ Json ToJson(const ItemEntity& e) {
 
 std::vector<TimedText> ItemTimedText(const core::Content& c, storage::ObjectStore& store) {
     std::vector<TimedText> out;
-    const std::string prefix = "/media/";
-    if (c.vtt_url.rfind(prefix, 0) == 0) {
-        auto vtt = store.Get(c.vtt_url.substr(prefix.size()));
+    if (!c.vtt_key.empty()) {
+        auto vtt = store.Get(c.vtt_key);
         if (vtt.ok()) {
             auto cues = engines::ParseWebVtt(*vtt);
             if (cues.ok()) {

@@ -38,10 +38,10 @@ protected:
         auto made = db_->CreateContent(c);
         EXPECT_TRUE(made.ok());
         std::int64_t id = made->id;
-        std::string lib = "/media/library/" + std::to_string(id) + "/";
+        std::string lib = "library/" + std::to_string(id) + "/";
         c = *made;
-        c.hls_url = lib + "hls/master.m3u8";
-        c.vtt_url = lib + "captions_en.vtt";
+        c.hls_key = lib + "hls/master.m3u8";
+        c.vtt_key = lib + "captions_en.vtt";
         EXPECT_TRUE(db_->UpdateContent(c).ok());
         auto dir = dir_ / "media" / "library" / std::to_string(id);
         std::filesystem::create_directories(dir / "hls");

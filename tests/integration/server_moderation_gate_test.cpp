@@ -35,7 +35,7 @@ protected:
         core::Content c;
         c.owner_id = user_id_;
         c.title = title;
-        c.mp4_url = "/media/library/x/video.mp4";
+        c.mp4_key = "library/x/video.mp4";
         return db_->CreateContent(c)->id;
     }
     std::vector<std::string> Asked() {
