@@ -108,7 +108,7 @@ std::vector<server::ExtensionRoute> LanguageRoutes(pipeline::LocalizeJob& locali
 
 std::vector<server::ExtensionRoute> ImportRoutes(pipeline::ImportJob& importer,
                                                  const media::MediaOptions& media,
-                                                 std::filesystem::path scratch,
+                                                 const std::filesystem::path& scratch,
                                                  jobs::EventBus& events, jobs::WorkerPool* workers) {
     server::ExtensionRoute r{"POST", "/api/v1/import", server::RouteAccess::kUser,
                              [&importer, media, scratch, &events, workers](Request& req) -> Reply {

@@ -30,7 +30,7 @@ inline constexpr std::size_t kMaxImportBytes = std::size_t{512} << 20;
 /// 415; else 202 {"job_id"} (job kind import). `scratch` holds the upload until it is stored.
 std::vector<server::ExtensionRoute> ImportRoutes(pipeline::ImportJob& importer,
                                                  const media::MediaOptions& media,
-                                                 std::filesystem::path scratch,
+                                                 const std::filesystem::path& scratch,
                                                  jobs::EventBus& events, jobs::WorkerPool* workers);
 
 }  // namespace beacon::app

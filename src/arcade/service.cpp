@@ -164,7 +164,7 @@ core::Status ArcadeService::UploadVersion(std::int64_t id, std::int64_t version,
     if (ec) return Error::Unavailable("cannot list the game's files: " + ec.message());
     std::sort(files.begin(), files.end());
     core::Json list = core::Json::array();
-    auto fail = [&](std::string why) -> core::Status {
+    auto fail = [&](const std::string& why) -> core::Status {
         (void)objects_->Delete(VersionPrefix(id, version));
         return Error::Unavailable("cannot store the game's files: " + why);
     };
@@ -200,7 +200,7 @@ core::Status ArcadeService::CopyFromStore(std::int64_t id, std::int64_t version)
     }
     const fs::path dir = options_.dir / "staging" / ("c-" + RandomName());
     std::error_code ec;
-    auto fail = [&](std::string why) -> core::Status {
+    auto fail = [&](const std::string& why) -> core::Status {
         fs::remove_all(dir, ec);
         return Error::Unavailable("cannot copy game " + std::to_string(id) +
                                   " from the object store: " + why);

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <toml.hpp>
@@ -39,7 +40,7 @@ std::string TypeName(const toml::value& v) {
 }
 
 Field Str(std::string name, std::string* out, std::set<std::string> allowed = {}) {
-    return {name, [out, allowed](const toml::value& v) -> std::string {
+    return {std::move(name), [out, allowed = std::move(allowed)](const toml::value& v) -> std::string {
                 if (!v.is_string()) return "must be a string, not " + TypeName(v);
                 std::string s = v.as_string().str;
                 if (!allowed.empty() && !allowed.contains(s)) {
@@ -54,7 +55,7 @@ Field Str(std::string name, std::string* out, std::set<std::string> allowed = {}
 
 /// Which adapter serves a capability: one of `allowed` (core::Engine's names).
 Field EngineChoice(std::string name, core::Engine* out, std::vector<core::Engine> allowed) {
-    return {name, [out, allowed](const toml::value& v) -> std::string {
+    return {std::move(name), [out, allowed = std::move(allowed)](const toml::value& v) -> std::string {
                 if (!v.is_string()) return "must be a string, not " + TypeName(v);
                 const std::string s = v.as_string().str;
                 std::string list;
@@ -72,7 +73,7 @@ Field EngineChoice(std::string name, core::Engine* out, std::vector<core::Engine
 /// A duration written in whole seconds (`timeout_seconds = 300`), kept as a chrono duration.
 template <typename Duration>
 Field Seconds(std::string name, Duration* out, std::int64_t lo, std::int64_t hi) {
-    return {name, [out, lo, hi](const toml::value& v) -> std::string {
+    return {std::move(name), [out, lo, hi](const toml::value& v) -> std::string {
                 if (!v.is_integer()) return "must be an integer, not " + TypeName(v);
                 auto x = v.as_integer();
                 if (x < lo || x > hi) {
@@ -85,7 +86,7 @@ Field Seconds(std::string name, Duration* out, std::int64_t lo, std::int64_t hi)
 }
 
 Field Path(std::string name, std::filesystem::path* out) {
-    return {name, [out](const toml::value& v) -> std::string {
+    return {std::move(name), [out](const toml::value& v) -> std::string {
                 if (!v.is_string()) return "must be a string, not " + TypeName(v);
                 *out = v.as_string().str;
                 return "";
@@ -93,7 +94,7 @@ Field Path(std::string name, std::filesystem::path* out) {
 }
 
 Field Int(std::string name, int* out, std::int64_t lo, std::int64_t hi) {
-    return {name, [out, lo, hi](const toml::value& v) -> std::string {
+    return {std::move(name), [out, lo, hi](const toml::value& v) -> std::string {
                 if (!v.is_integer()) return "must be an integer, not " + TypeName(v);
                 auto x = v.as_integer();
                 if (x < lo || x > hi) {
@@ -106,7 +107,7 @@ Field Int(std::string name, int* out, std::int64_t lo, std::int64_t hi) {
 }
 
 Field Int64(std::string name, std::int64_t* out, std::int64_t lo, std::int64_t hi) {
-    return {name, [out, lo, hi](const toml::value& v) -> std::string {
+    return {std::move(name), [out, lo, hi](const toml::value& v) -> std::string {
                 if (!v.is_integer()) return "must be an integer, not " + TypeName(v);
                 auto x = v.as_integer();
                 if (x < lo || x > hi) {
@@ -118,7 +119,7 @@ Field Int64(std::string name, std::int64_t* out, std::int64_t lo, std::int64_t h
 }
 
 Field Num(std::string name, double* out, double lo, double hi) {
-    return {name, [out, lo, hi](const toml::value& v) -> std::string {
+    return {std::move(name), [out, lo, hi](const toml::value& v) -> std::string {
                 double x;
                 if (v.is_floating()) {
                     x = v.as_floating();
@@ -139,7 +140,7 @@ Field Num(std::string name, double* out, double lo, double hi) {
 
 /// A listen address ("host:port", "[v6]:port"), parsed once into its typed form.
 Field Listen(std::string name, core::ListenAddress* out) {
-    return {name, [out](const toml::value& v) -> std::string {
+    return {std::move(name), [out](const toml::value& v) -> std::string {
                 if (!v.is_string()) return "must be a string, not " + TypeName(v);
                 auto parsed = core::ParseListenAddress(v.as_string().str);
                 if (!parsed.ok()) return parsed.error().message;
@@ -149,7 +150,7 @@ Field Listen(std::string name, core::ListenAddress* out) {
 }
 
 Field StrList(std::string name, std::vector<std::string>* out) {
-    return {name, [out](const toml::value& v) -> std::string {
+    return {std::move(name), [out](const toml::value& v) -> std::string {
                 if (!v.is_array()) return "must be an array of strings, not " + TypeName(v);
                 std::vector<std::string> items;
                 for (const auto& item : v.as_array()) {
@@ -165,7 +166,7 @@ Field StrList(std::string name, std::vector<std::string>* out) {
 
 /// A table of non-empty strings (`{ name = "value", ... }`).
 Field StrMap(std::string name, std::map<std::string, std::string>* out) {
-    return {name, [out](const toml::value& v) -> std::string {
+    return {std::move(name), [out](const toml::value& v) -> std::string {
                 if (!v.is_table()) return "must be a table of strings, not " + TypeName(v);
                 std::map<std::string, std::string> items;
                 for (const auto& [key, item] : v.as_table()) {
@@ -180,7 +181,7 @@ Field StrMap(std::string name, std::map<std::string, std::string>* out) {
 }
 
 Field Bool(std::string name, bool* out) {
-    return {name, [out](const toml::value& v) -> std::string {
+    return {std::move(name), [out](const toml::value& v) -> std::string {
                 if (!v.is_boolean()) return "must be true or false, not " + TypeName(v);
                 *out = v.as_boolean();
                 return "";
@@ -196,7 +197,7 @@ std::string CheckUrl(const std::string& url) {
 
 /// An array of service URLs (a host pool): each checked like Url; duplicates refused.
 Field UrlList(std::string name, std::vector<std::string>* out) {
-    return {name, [out](const toml::value& v) -> std::string {
+    return {std::move(name), [out](const toml::value& v) -> std::string {
                 if (!v.is_array()) return "must be an array of URLs, not " + TypeName(v);
                 std::vector<std::string> items;
                 for (const auto& item : v.as_array()) {
@@ -216,7 +217,7 @@ Field UrlList(std::string name, std::vector<std::string>* out) {
 }
 
 Field Url(std::string name, std::string* out) {
-    return {name, [out](const toml::value& v) -> std::string {
+    return {std::move(name), [out](const toml::value& v) -> std::string {
                 if (!v.is_string()) return "must be a string, not " + TypeName(v);
                 std::string s = v.as_string().str;
                 if (!s.empty()) {

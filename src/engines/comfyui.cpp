@@ -384,7 +384,7 @@ std::vector<Result<PictureResult>> ComfyPictureEngine::PaintBatch(
     const std::vector<PictureRequest>& reqs, const std::vector<std::filesystem::path>& out_dirs,
     const LogSink& log, std::stop_token stop) {
     const std::size_t n = reqs.size();
-    auto all = [n](Error e) { return std::vector<Result<PictureResult>>(n, Result<PictureResult>(e)); };
+    auto all = [n](const Error& e) { return std::vector<Result<PictureResult>>(n, Result<PictureResult>(e)); };
     auto say = [&](const std::string& s) {
         if (log) log(s);
     };

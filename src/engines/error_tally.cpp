@@ -133,7 +133,7 @@ std::vector<ErrorTally::Entry> ErrorTally::Snapshot() const {
     return out;
 }
 
-CountedEngines::CountedEngines(EngineSet inner, ServiceNames names, ErrorTally& tally)
+CountedEngines::CountedEngines(EngineSet inner, const ServiceNames& names, ErrorTally& tally)
     : script_(Wrap<CountedScript>(inner.script, names.script, tally)),
       voice_(Wrap<CountedVoice>(inner.voice, names.voice, tally)),
       pictures_(Wrap<CountedPictures>(inner.pictures, names.pictures, tally)),

@@ -44,7 +44,7 @@ struct ServiceNames {
 /// Decorators over a borrowed EngineSet; `Set()` hands out the counting ones (same nulls).
 class CountedEngines {
 public:
-    CountedEngines(EngineSet inner, ServiceNames names, ErrorTally& tally);
+    CountedEngines(EngineSet inner, const ServiceNames& names, ErrorTally& tally);
     ~CountedEngines();
     CountedEngines(const CountedEngines&) = delete;
     CountedEngines& operator=(const CountedEngines&) = delete;

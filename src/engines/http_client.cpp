@@ -83,7 +83,7 @@ std::string NoAnswerWithin(const HttpRequest& req, bool connected) {
     return std::string(connected ? "no answer" : "no connection") + " within " + secs + " s";
 }
 
-std::string Trim(std::string s) {
+std::string Trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r\n");
     auto e = s.find_last_not_of(" \t\r\n");
     return b == std::string::npos ? "" : s.substr(b, e - b + 1);

@@ -31,7 +31,7 @@ std::string Truncate(const std::string& s, std::size_t n) {
 
 /// Names match when equal, or when one omits the ":latest" tag.
 bool SameModel(const std::string& a, const std::string& b) {
-    auto norm = [](std::string s) { return s.find(':') == std::string::npos ? s + ":latest" : s; };
+    auto norm = [](const std::string& s) { return s.find(':') == std::string::npos ? s + ":latest" : s; };
     return norm(a) == norm(b);
 }
 

@@ -170,7 +170,7 @@ void WorkerPool::Loop(std::stop_token stop, int index) {
         auto claimed = db_.ClaimJob(worker, now, now + options_.lease.count());
         if (claimed.ok() && claimed->has_value()) {
             errors = 0;
-            RunJob(std::move(**claimed), worker, stop);
+            RunJob(**claimed, worker, stop);
             continue;
         }
         auto wait = options_.poll;
@@ -190,7 +190,7 @@ void WorkerPool::Loop(std::stop_token stop, int index) {
     }
 }
 
-void WorkerPool::RunJob(core::Job job, const std::string& worker, std::stop_token pool_stop) {
+void WorkerPool::RunJob(const core::Job& job, const std::string& worker, std::stop_token pool_stop) {
     const std::int64_t id = job.id;
     std::stop_source source;
     {

@@ -60,7 +60,7 @@ public:
 
 private:
     void Loop(std::stop_token stop, int index);
-    void RunJob(core::Job job, const std::string& worker, std::stop_token pool_stop);
+    void RunJob(const core::Job& job, const std::string& worker, std::stop_token pool_stop);
     /// Records a job's end, retrying with capped backoff while the database refuses the write
     /// (e.g. a full disk) so the job never stays shown as running. False when `stop` ended the
     /// tries before the database took it (said on stderr; the lease then runs out and the job

@@ -634,7 +634,8 @@ private:
     static std::string Path(std::int64_t job, std::string_view key) {
         return "/api/v1/remote/jobs/" + std::to_string(job) + "/objects/" + std::string(key);
     }
-    Result<HttpAnswer> Object(const std::string& method, std::string_view key, std::string body) {
+    Result<HttpAnswer> Object(const std::string& method, std::string_view key,
+                              const std::string& body) {
         if (!storage::IsValidKey(key))
             return Error::Invalid("not a media key: " + std::string(key));
         BEACON_TRY(t, tokens_.ForKey(key));

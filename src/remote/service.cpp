@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <iostream>
+#include <utility>
 
 #include "jobs/worker_pool.hpp"
 #include "server/auth.hpp"
@@ -21,7 +22,11 @@ std::string Owner(const WorkerRecord& w) {
 
 RemoteService::RemoteService(storage::WorkStores stores, storage::ObjectStore& store,
                              jobs::EventBus& events, Registry& registry, RemoteOptions options)
-    : stores_(stores), store_(store), events_(events), registry_(registry), options_(options) {}
+    : stores_(stores),
+      store_(store),
+      events_(events),
+      registry_(registry),
+      options_(std::move(options)) {}
 
 RemoteService::~RemoteService() {
     watchdog_.request_stop();

@@ -63,11 +63,11 @@ public:
 
     /// Serves a local file with ETag/Last-Modified, conditional GET and single Range.
     static Reply ServeFile(const std::filesystem::path& path, const Request& req,
-                           std::string cache_control, std::string content_type = {});
+                           std::string cache_control, const std::string& content_type = {});
     /// The same for a file already open; `path` names it (content type by extension).
     static Reply ServeOpenFile(FileDescriptor file, const std::filesystem::path& path,
                                const Request& req, std::string cache_control,
-                               std::string content_type = {});
+                               const std::string& content_type = {});
     /// Opens root/relative for reading without ever leaving root: a symlink or ".." that
     /// points outside it is refused (openat2 RESOLVE_BENEATH). Invalid when refused or absent.
     static FileDescriptor OpenBeneath(const std::filesystem::path& root, std::string_view relative);

@@ -68,15 +68,15 @@ FileDescriptor Api::OpenBeneathAt(int dir, std::string_view relative) {
 }
 
 Reply Api::ServeFile(const std::filesystem::path& path, const Request& req,
-                     std::string cache_control, std::string content_type) {
+                     std::string cache_control, const std::string& content_type) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return Error(404, "not_found", "no such file");
-    return ServeOpenFile(FileDescriptor(fd), path, req, std::move(cache_control),
-                         std::move(content_type));
+    return ServeOpenFile(FileDescriptor(fd), path, req, std::move(cache_control), content_type);
 }
 
 Reply Api::ServeOpenFile(FileDescriptor file, const std::filesystem::path& path,
-                         const Request& req, std::string cache_control, std::string content_type) {
+                         const Request& req, std::string cache_control,
+                         const std::string& content_type) {
     const int fd = file.get();
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return Error(404, "not_found", "no such file");
@@ -90,7 +90,7 @@ Reply Api::ServeOpenFile(FileDescriptor file, const std::filesystem::path& path,
     r.content_type = content_type.empty() ? std::string(ContentTypeFor(path.string())) : content_type;
     r.AddHeader("ETag", etag);
     r.AddHeader("Last-Modified", last_modified);
-    r.AddHeader("Cache-Control", cache_control);
+    r.AddHeader("Cache-Control", std::move(cache_control));
     r.AddHeader("Accept-Ranges", "bytes");
 
     std::string inm = req.Header(http::field::if_none_match);

@@ -51,7 +51,7 @@ inline constexpr std::size_t kReservedDescriptors = 64;
 /// One events WebSocket: the bus subscriber pushes serialised events here; the writer drains it.
 /// `mu` guards every field but `timer` (strand-only).
 struct WsState {
-    explicit WsState(asio::any_io_executor ex) : executor(ex), timer(ex) {}
+    explicit WsState(const asio::any_io_executor& ex) : executor(ex), timer(ex) {}
     std::mutex mu;
     std::deque<std::pair<std::uint64_t, std::string>> queue;  // seq 0: control message
     std::uint64_t last_sent = 0;

@@ -68,7 +68,7 @@ core::Result<Json> Body(const Request& req) {
 
 }  // namespace
 
-std::vector<ExtensionRoute> HttpRoutes(VerseService& svc, std::string public_url) {
+std::vector<ExtensionRoute> HttpRoutes(VerseService& svc, const std::string& public_url) {
     std::vector<ExtensionRoute> routes;
     auto add = [&](const char* method, const char* pattern, RouteAccess access,
                    std::function<Reply(Request&)> fn, std::size_t max_body = 0) {

@@ -10,6 +10,7 @@
 namespace beacon::verse {
 
 /// `public_url` (may be empty: the request's Host is used) makes share links absolute.
-std::vector<server::ExtensionRoute> HttpRoutes(VerseService& service, std::string public_url);
+std::vector<server::ExtensionRoute> HttpRoutes(VerseService& service,
+                                               const std::string& public_url);
 
 }  // namespace beacon::verse

@@ -79,7 +79,7 @@ private:
         std::string id = "n" + std::to_string(++next_);
         doc_["nodes"].push_back({{"id", id},
                                  {"name", std::move(name)},
-                                 {"parent", parent.empty() ? Json(nullptr) : Json(parent)},
+                                 {"parent", parent.empty() ? Json(nullptr) : Json(std::move(parent))},
                                  {"type", type},
                                  {"position", std::move(position)},
                                  {"rotation", std::move(rotation)},
