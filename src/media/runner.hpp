@@ -17,7 +17,8 @@ using core::RunProcess;
 /// Runs an ffmpeg/ffprobe argv with the runner of `opts` (the system's when none is set).
 inline core::Result<RunOutput> Run(const MediaOptions& opts, const std::vector<std::string>& argv,
                                    const RunOptions& run) {
-    return opts.runner ? opts.runner->Run(argv, run) : core::RunProcess(argv, run);
+    core::ProcessRunner& runner = opts.runner ? *opts.runner : core::SystemProcessRunner();
+    return runner.Run(argv, run);
 }
 
 }  // namespace beacon::media

@@ -370,10 +370,10 @@ core::Result<core::RunOutput> Ffprobe(const std::vector<std::string>& argv, doub
     const std::string& file = argv.back();
     BEACON_TRY(m, Read(file));
     core::RunOutput out;
-    std::string entries, select, writer;
+    // -select_streams is ignored: a descriptor's streams share one timeline.
+    std::string entries, writer;
     for (std::size_t i = 1; i + 1 < argv.size(); ++i) {
         if (argv[i] == "-show_entries") entries = argv[i + 1];
-        if (argv[i] == "-select_streams") select = argv[i + 1];
         if (argv[i] == "-of" || argv[i] == "-print_format") writer = argv[i + 1];
     }
     const double d = std::max(0.0, m.duration);
@@ -424,7 +424,6 @@ core::Result<core::RunOutput> Ffprobe(const std::vector<std::string>& argv, doub
         return Error::External("fake ffprobe: -show_entries " + entries + " -of " + writer +
                                " is not modelled");
     }
-    (void)select;
     return out;
 }
 
