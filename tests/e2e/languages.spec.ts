@@ -79,7 +79,7 @@ test("add Spanish from the item page, watch it in the player's menus, remove it"
     await expect(page.getByTestId("audio-track").filter({ hasText: "Español" })).toHaveAttribute("aria-checked", "true", { timeout: 15_000 });
     await page.keyboard.press("Escape");
     await page.getByTestId("captions-menu").click();
-    await expect(page.getByTestId("captions-menu-panel").locator("option[value=es]")).toHaveCount(1);
+    await expect(page.getByTestId("captions-language").locator("option[value=es]")).toHaveCount(1);
     await page.keyboard.press("Escape");
     const vtt = await (await ctx.request.get(es.captions_url)).text();
     expect(vtt).toMatch(/faro/i);
@@ -109,7 +109,11 @@ test("add Spanish from the item page, watch it in the player's menus, remove it"
     const auto = page.getByTestId("auto-translate").getByLabel("Auto-translated subtitles");
     await expect(auto.locator("option[value=es]")).toHaveText("Español (machine translation)");
     await auto.selectOption("es");
-    await expect(page.getByTestId("captions-menu-panel").getByLabel("Language").locator("option[value=es]")).toHaveCount(1, { timeout: 120_000 });
+    // By its test id: a label match on "Language" also finds the auto-translate select (its label
+    // reads "Auto-translated subtitles Choose a language"), which offers es until the job starts.
+    const captionLanguage = page.getByTestId("captions-language");
+    await expect(captionLanguage.locator("option[value=es]")).toHaveCount(1, { timeout: 120_000 });
+    await expect(captionLanguage).toHaveValue("es", { timeout: 30_000 });
     const langs = await (await ctx.request.get(`/api/v1/content/${contentId}/languages`)).json();
     expect(langs.languages.find((l: { language: string }) => l.language === "es")).toMatchObject({ dub: false, captions: true, machine_translated: true });
   } finally {

@@ -377,7 +377,7 @@ export function Player({ id, src, poster, captions: itemCaptions, chaptersUrl, t
                 onChange={(e) => updateCap({ enabled: e.target.checked })} />Show captions</label>
               {captions.length > 1 && (
                 <label className="field"><span>Language</span>
-                  <select className="input" value={capLang} onChange={(e) => updateCap({ language: e.target.value })}>
+                  <select className="input" value={capLang} data-testid="captions-language" onChange={(e) => updateCap({ language: e.target.value })}>
                     {captions.map((c) => <option key={c.lang} value={c.lang}>{languageName(c.lang)}</option>)}
                   </select></label>
               )}
