@@ -197,6 +197,39 @@ TEST_F(RemoteServiceTest, AHeartbeatKeepsTheJob) {
         service_->Finish(*grant, core::JobState::kCompleted, std::nullopt, std::nullopt).ok());
 }
 
+TEST_F(RemoteServiceTest, TheLogsRouteTakesKnownLevelsAndRefusesOthersByName) {
+    const auto id = Enqueue();
+    auto w = RegisterOne("a");
+    auto claim = service_->Claim(w);
+    ASSERT_TRUE(claim.ok() && claim->has_value());
+    server::ExtensionRoute logs;
+    for (auto& r : HttpRoutes(*service_)) {
+        if (r.method == "POST" && r.pattern == "/api/v1/remote/jobs/{id}/logs") logs = r;
+    }
+    ASSERT_TRUE(logs.handle) << "no POST /api/v1/remote/jobs/{id}/logs route";
+    auto post = [&](const core::Json& body) {
+        server::Request req;
+        req.method = "POST";
+        req.params["id"] = std::to_string(id);
+        req.msg.set(kTokenHeader, (*claim)->second);
+        req.msg.body() = body.dump();
+        return logs.handle(req);
+    };
+    auto before = db_->GetRecentJobLogs(id, 10);  // the claim's own line
+    ASSERT_TRUE(before.ok());
+    auto bad = post({{"stage", "voice"}, {"level", "debug"}, {"message", "x"}});
+    EXPECT_EQ(bad.status, 400u) << bad.body;
+    EXPECT_NE(bad.body.find("expected one of info, warn, error, cmd"), std::string::npos)
+        << bad.body;
+    auto ok = post({{"stage", "voice"}, {"level", "warn"}, {"message", "slow answer"}});
+    EXPECT_EQ(ok.status, 201u) << ok.body;
+    auto lines = db_->GetRecentJobLogs(id, 10);
+    ASSERT_TRUE(lines.ok());
+    ASSERT_EQ(lines->size(), before->size() + 1) << "the refused line must not be stored";
+    EXPECT_EQ(lines->back().level, core::LogLevel::kWarn);
+    EXPECT_EQ(lines->back().message, "slow answer");
+}
+
 TEST(WireContent, CarriesTheRowsObjectKeysAndRoundTrips) {
     core::Content c;
     c.id = 12;
