@@ -10,7 +10,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libtoml11-dev libsqlite3-dev sqlite3
   libargon2-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
-  ffmpeg flite1-dev libcairo2-dev libpango1.0-dev
+  ffmpeg flite1-dev libcairo2-dev libpango1.0-dev libpng-dev
   apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-eu-en
   apertium-hbs-eng apertium-isl-eng apertium-mkd-eng espeak-ng
   xmltv-util libxml2-utils tzdata

@@ -4,11 +4,17 @@
 #include <cairo.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
+#include "core/result.hpp"
 #include "engines/storyboard.hpp"
 
 namespace beacon::engines::storyboard {
+
+/// An ARGB32 image surface as a PNG file, compressed for speed (zlib level 1): RGB when every
+/// pixel is opaque, else RGBA with the alpha straightened, the same pixels as cairo's writer.
+core::Status WritePng(cairo_surface_t* s, const std::filesystem::path& path);
 
 constexpr double kPi = 3.14159265358979323846;
 

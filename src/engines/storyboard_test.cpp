@@ -2,11 +2,14 @@
 
 #include "engines/concurrency.hpp"
 #include "engines/planner.hpp"
+#include "engines/storyboard_draw.hpp"
 
 #include <cairo.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <memory>
 
 namespace beacon::engines {
 namespace {
@@ -195,6 +198,59 @@ TEST(StoryboardTest, WithCaptionsThePictureShowsTheSceneTitleNotTheLines) {
     // The title alone is less text than the line plus the description.
     EXPECT_LT(InkedPixels(Load(on->layers[3])), InkedPixels(Load(off->layers[3])));
     for (auto& d : {d1, d2, d3, d4}) std::filesystem::remove_all(d);
+}
+
+// The PNG writer (fast compression): cairo reads back every pixel as it was painted, straight
+// alpha included, an opaque picture is RGB and a layer RGBA, and a file it cannot make is an
+// error with nothing left behind.
+TEST(StoryboardTest, ThePngWriterKeepsEveryPixelAndItsAlpha) {
+    using Surface = std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)>;
+    auto dir = TempDir("png_writer");
+    auto pixels = [](cairo_surface_t* s) {
+        cairo_surface_flush(s);
+        const auto* d = cairo_image_surface_get_data(s);
+        return std::vector<unsigned char>(
+            d, d + static_cast<std::size_t>(cairo_image_surface_get_stride(s)) *
+                       cairo_image_surface_get_height(s));
+    };
+    auto color_type = [](const std::filesystem::path& f) {
+        std::ifstream in(f, std::ios::binary);
+        std::vector<char> head(26);
+        in.read(head.data(), 26);
+        return static_cast<int>(head[25]);  // IHDR: 2 = RGB, 6 = RGBA
+    };
+    for (bool opaque : {true, false}) {
+        Surface s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 97, 31), cairo_surface_destroy);
+        cairo_t* cr = cairo_create(s.get());
+        cairo_set_source_rgb(cr, 0.1, 0.5, 0.9);
+        if (opaque) cairo_paint(cr);
+        // Gradients of colour and (for the layer) coverage: every premultiplied value occurs.
+        cairo_pattern_t* g = cairo_pattern_create_linear(0, 0, 97, 31);
+        cairo_pattern_add_color_stop_rgba(g, 0, 1, 0.2, 0, opaque ? 1 : 0.02);
+        cairo_pattern_add_color_stop_rgba(g, 1, 0, 0.8, 0.3, opaque ? 1 : 0.98);
+        cairo_set_source(cr, g);
+        cairo_arc(cr, 48, 15, 14, 0, 6.3);
+        cairo_fill(cr);
+        cairo_pattern_destroy(g);
+        cairo_destroy(cr);
+        const auto file = dir / (opaque ? "opaque.png" : "layer.png");
+        ASSERT_TRUE(storyboard::WritePng(s.get(), file).ok());
+        EXPECT_EQ(color_type(file), opaque ? 2 : 6);
+        Surface back(cairo_image_surface_create_from_png(file.c_str()), cairo_surface_destroy);
+        ASSERT_EQ(cairo_surface_status(back.get()), CAIRO_STATUS_SUCCESS);
+        // Reference: the same surface through cairo's own writer and reader.
+        const auto ref_file = dir / "reference.png";
+        ASSERT_EQ(cairo_surface_write_to_png(s.get(), ref_file.c_str()), CAIRO_STATUS_SUCCESS);
+        Surface ref(cairo_image_surface_create_from_png(ref_file.c_str()), cairo_surface_destroy);
+        EXPECT_EQ(pixels(back.get()), pixels(ref.get())) << (opaque ? "opaque" : "layer");
+    }
+    Surface s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8), cairo_surface_destroy);
+    const auto missing = dir / "no-such-folder" / "x.png";
+    auto st = storyboard::WritePng(s.get(), missing);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().message.find("cannot write"), std::string::npos) << st.error().message;
+    EXPECT_FALSE(std::filesystem::exists(missing));
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

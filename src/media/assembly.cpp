@@ -311,6 +311,7 @@ core::Result<FfmpegCommand> BuildPreviewCommand(const MediaOptions& opts,
     vc.segment_seconds = opts.segment_seconds;
     AudioCodec ac;
     ac.bitrate_kbps = 96;
+    ac.fast_search = true;  // a third of the default search's CPU: the preview comes sooner
     cmd.Graph(g)
         .Map("[" + vout + "]")
         .Map("[aout]")

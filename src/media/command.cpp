@@ -126,11 +126,16 @@ std::vector<std::string> VideoCodec::Args() const {
 }
 
 std::vector<std::string> AudioCodec::Args() const {
-    return {"-c:a",       "aac",
-            "-profile:a", "aac_low",
-            "-b:a",       std::to_string(bitrate_kbps) + "k",
-            "-ar",        std::to_string(sample_rate),
-            "-ac",        std::to_string(channels)};
+    std::vector<std::string> args = {"-c:a",       "aac",
+                                     "-profile:a", "aac_low",
+                                     "-b:a",       std::to_string(bitrate_kbps) + "k",
+                                     "-ar",        std::to_string(sample_rate),
+                                     "-ac",        std::to_string(channels)};
+    if (fast_search) {
+        args.emplace_back("-aac_coder");
+        args.emplace_back("fast");
+    }
+    return args;
 }
 
 FfmpegCommand::FfmpegCommand(std::string binary) : binary_(std::move(binary)) {
@@ -193,6 +198,5 @@ std::vector<std::string> FfmpegCommand::Argv() const {
     if (!output_.empty()) argv.push_back(output_);
     return argv;
 }
-
 
 }  // namespace beacon::media
