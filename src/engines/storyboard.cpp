@@ -165,6 +165,19 @@ void PngRow(const std::uint32_t* px, int width, bool opaque, unsigned char* out)
     }
 }
 
+/// libpng's error message, kept for the Status (its default handler only prints it).
+struct PngError {
+    char message[160] = "";
+};
+
+[[noreturn]] void OnPngError(png_structp png, png_const_charp message) {
+    if (auto* e = static_cast<PngError*>(png_get_error_ptr(png)))
+        std::snprintf(e->message, sizeof e->message, "%s", message);
+    png_longjmp(png, 1);
+}
+
+void OnPngWarning(png_structp /*png*/, png_const_charp /*message*/) {}
+
 /// The PNG stream itself. libpng reports errors by longjmp back here (false), so this frame
 /// holds only plain data.
 bool WritePngStream(png_structp png, png_infop info, std::FILE* f, cairo_surface_t* s, bool opaque,
@@ -210,16 +223,25 @@ core::Status storyboard::WritePng(cairo_surface_t* s, const std::filesystem::pat
         return Error::Unavailable(
             "storyboard: cannot write " + path.string() + ": " + std::strerror(errno), false);
     }
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    PngError error;
+    errno = 0;
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, &error, OnPngError, OnPngWarning);
     png_infop info = png != nullptr ? png_create_info_struct(png) : nullptr;
     bool ok =
         png != nullptr && info != nullptr && WritePngStream(png, info, f, s, opaque, row.data());
     png_destroy_write_struct(&png, &info);
-    ok = std::fclose(f) == 0 && ok;
-    if (!ok) {
+    const int write_errno = errno;  // a short fwrite's reason (ENOSPC on a full disk)
+    const bool closed = std::fclose(f) == 0;
+    const int close_errno = errno;
+    if (!ok || !closed) {
         std::error_code ec;
         std::filesystem::remove(path, ec);
-        return Error::Unavailable("storyboard: cannot write " + path.string(), false);
+        std::string why = error.message[0] != '\0' ? error.message : "out of memory";
+        const int e = !ok ? write_errno : close_errno;
+        if (!closed && ok) why = "closing failed";
+        if (e != 0) why += std::string(" (") + std::strerror(e) + ")";
+        return Error::Unavailable("storyboard: cannot write " + path.string() + ": " + why, false);
     }
     return {};
 }

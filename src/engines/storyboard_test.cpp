@@ -7,7 +7,10 @@
 #include <cairo.h>
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <memory>
 
@@ -250,6 +253,30 @@ TEST(StoryboardTest, ThePngWriterKeepsEveryPixelAndItsAlpha) {
     ASSERT_FALSE(st.ok());
     EXPECT_NE(st.error().message.find("cannot write"), std::string::npos) << st.error().message;
     EXPECT_FALSE(std::filesystem::exists(missing));
+
+    // A disk that fills up mid-file (a file size limit stands in for it): the error names the
+    // reason and no truncated picture is left behind.
+    Surface big(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 512, 512), cairo_surface_destroy);
+    {
+        std::uint32_t x = 12345;  // noise: compresses badly, so the file passes the limit
+        auto* d = reinterpret_cast<std::uint32_t*>(cairo_image_surface_get_data(big.get()));
+        for (int i = 0; i < 512 * 512; ++i) d[i] = 0xff000000u | ((x = x * 1103515245u + 12345u) >> 8);
+        cairo_surface_mark_dirty(big.get());
+    }
+    struct rlimit before {};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
+    auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = before;
+    small.rlim_cur = 64 * 1024;
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    const auto full = dir / "full.png";
+    auto st_full = storyboard::WritePng(big.get(), full);
+    ::setrlimit(RLIMIT_FSIZE, &before);
+    std::signal(SIGXFSZ, old_handler);
+    ASSERT_FALSE(st_full.ok());
+    EXPECT_NE(st_full.error().message.find("File too large"), std::string::npos)
+        << st_full.error().message;
+    EXPECT_FALSE(std::filesystem::exists(full));
     std::filesystem::remove_all(dir);
 }
 
