@@ -101,9 +101,9 @@ core::Result<std::unique_ptr<ModuleDb>> ModuleDb::Open(const std::string& where)
         return Error::Unavailable("cannot open " + where + ": " + why, false);
     }
     sqlite3_busy_timeout(impl->lite->db, 5000);
-    BEACON_CHECK(sqlite::Exec(impl->lite->db,
-                              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                              "PRAGMA foreign_keys = ON;"));
+    BEACON_CHECK(sqlite::ExecSetUp(impl->lite->db,
+                                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                                   "PRAGMA foreign_keys = ON;"));
     return std::unique_ptr<ModuleDb>(new ModuleDb(Kind::kSqlite, where, std::move(impl)));
 }
 

@@ -1,5 +1,8 @@
 #include "storage/sqlite.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace beacon::storage::sqlite {
 
 using core::Error;
@@ -130,6 +133,21 @@ core::Status Exec(sqlite3* db, std::string_view sql) {
         return ErrorFor(rc, "database: " + msg);
     }
     return {};
+}
+
+core::Status ExecSetUp(sqlite3* db, std::string_view sql, std::chrono::milliseconds patience) {
+    const auto give_up = std::chrono::steady_clock::now() + patience;
+    std::chrono::milliseconds pause{1};
+    for (;;) {
+        auto st = Exec(db, sql);
+        const int code = sqlite3_errcode(db) & 0xff;
+        if (st.ok() || (code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+            std::chrono::steady_clock::now() + pause > give_up) {
+            return st;
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
 }
 
 }  // namespace beacon::storage::sqlite

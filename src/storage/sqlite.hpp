@@ -1,5 +1,6 @@
 #pragma once
 /// A thin RAII layer over the SQLite C API: a connection and prepared statements with typed binds.
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -64,5 +65,13 @@ private:
 
 /// Runs SQL without results (may hold several statements).
 core::Status Exec(sqlite3* db, std::string_view sql);
+
+/// Runs a new connection's set-up statements (journal mode, pragmas; they must be safe to run
+/// again), trying again while the file is busy, for up to `patience`. Switching a file to WAL
+/// can answer SQLITE_BUSY at once, without the busy handler, while other connections open the
+/// same file: four connections opening one new file together failed about once in a hundred
+/// starts on two busy cores.
+core::Status ExecSetUp(sqlite3* db, std::string_view sql,
+                       std::chrono::milliseconds patience = std::chrono::seconds(5));
 
 }  // namespace beacon::storage::sqlite

@@ -80,9 +80,9 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path) {
     }
     sqlite3_busy_timeout(raw, 5000);
     auto db = std::make_unique<sqlite_backend::SqliteDatabase>(raw);
-    BEACON_CHECK(sqlite::Exec(raw,
-                              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                              "PRAGMA foreign_keys = ON;"));
+    BEACON_CHECK(sqlite::ExecSetUp(raw,
+                                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                                   "PRAGMA foreign_keys = ON;"));
     BEACON_CHECK(db->Migrate());
     BEACON_CHECK(db->OpenReaders(path, 4));
     return std::unique_ptr<Database>(std::move(db));

@@ -7,7 +7,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -86,15 +89,19 @@ TEST_P(ModuleStores, MigratesOnceWhenProcessesStartTogetherAndRefusesANewerSchem
     const std::string_view pg[] = {"CREATE TABLE probe (id BIGSERIAL PRIMARY KEY, v TEXT)",
                                    "INSERT INTO probe (v) VALUES ('once')"};
     std::vector<std::thread> starters;
-    std::atomic<int> failures{0};
+    std::mutex mu;
+    std::vector<std::string> failures;
     for (int i = 0; i < 4; ++i) {
         starters.emplace_back([&] {
             auto db = storage::ModuleDb::Open(Where("m.db"));
-            if (!db.ok() || !(*db)->Migrate("probe", lite, pg).ok()) ++failures;
+            auto st = db.ok() ? (*db)->Migrate("probe", lite, pg) : core::Status(db.error());
+            if (st.ok()) return;
+            std::lock_guard lock(mu);
+            failures.push_back((db.ok() ? "migrate: " : "open: ") + st.error().message);
         });
     }
     for (auto& t : starters) t.join();
-    EXPECT_EQ(failures.load(), 0);
+    EXPECT_TRUE(failures.empty()) << failures.size() << " of 4 failed, first: " << failures.front();
     auto db = Must(storage::ModuleDb::Open(Where("m.db")));
     ASSERT_NE(db, nullptr);
     EXPECT_EQ(db->Query("SELECT COUNT(*) FROM probe")->Int(0, 0), 1);
